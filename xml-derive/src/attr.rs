@@ -1,0 +1,209 @@
+//! The `#[xml(..)]` vocabulary, parsed with spans so that misuse points at the offending key.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, LitStr, Path};
+
+/// What a struct field is in XML.
+#[derive(Clone)]
+pub enum Role {
+    /// `#[xml(attribute = "name")]`
+    Attribute(LitStr),
+    /// `#[xml(child = "name")]`
+    Child(LitStr),
+    /// `#[xml(text)]`
+    Text,
+    /// `#[xml(flatten)]`: a group whose attributes and children are this element's.
+    Flatten,
+    /// `#[xml(choice)]`: child elements told apart by their name.
+    Choice,
+    /// `#[xml(any)]`: child elements of any name not otherwise taken.
+    Any,
+    /// `#[xml(extras)]`: where unknown content and layout are kept.
+    Extras,
+}
+
+pub struct FieldOpts {
+    pub role: Role,
+    pub validate: Option<Path>,
+    pub non_empty: bool,
+}
+
+#[derive(Default)]
+pub struct ContainerOpts {
+    pub root: Option<LitStr>,
+    pub krate: Option<Path>,
+    pub validate: Option<Path>,
+    pub tag: Option<LitStr>,
+    pub child_text: Option<LitStr>,
+    pub elements: bool,
+    pub pattern: Option<LitStr>,
+    pub min: Option<Expr>,
+    pub max: Option<Expr>,
+}
+
+#[derive(Default)]
+pub struct VariantOpts {
+    pub value: Option<LitStr>,
+    pub element: Option<LitStr>,
+    pub default: bool,
+    pub other: bool,
+}
+
+fn xml_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("xml"))
+}
+
+pub fn field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
+    let mut role: Option<(Role, Span)> = None;
+    let mut validate = None;
+    let mut non_empty = false;
+    for attr in xml_attrs(&field.attrs) {
+        attr.parse_nested_meta(|meta| {
+            let span = meta.path.span();
+            let new_role = if meta.path.is_ident("attribute") {
+                Some(Role::Attribute(meta.value()?.parse()?))
+            } else if meta.path.is_ident("child") {
+                Some(Role::Child(meta.value()?.parse()?))
+            } else if meta.path.is_ident("text") {
+                Some(Role::Text)
+            } else if meta.path.is_ident("flatten") {
+                Some(Role::Flatten)
+            } else if meta.path.is_ident("choice") {
+                Some(Role::Choice)
+            } else if meta.path.is_ident("any") {
+                Some(Role::Any)
+            } else if meta.path.is_ident("extras") {
+                Some(Role::Extras)
+            } else if meta.path.is_ident("validate") {
+                let s: LitStr = meta.value()?.parse()?;
+                validate = Some(s.parse::<Path>()?);
+                None
+            } else if meta.path.is_ident("non_empty") {
+                non_empty = true;
+                None
+            } else {
+                return Err(meta.error(
+                    "unknown field option: expected one of `attribute = \"..\"`, `child = \"..\"`, \
+                     `text`, `flatten`, `choice`, `any`, `extras`, `validate = \"path\"`, `non_empty`",
+                ));
+            };
+            if let Some(r) = new_role {
+                if role.is_some() {
+                    return Err(syn::Error::new(span, "a field has one XML role; this is a second one"));
+                }
+                if let Role::Attribute(s) | Role::Child(s) = &r {
+                    if s.value().is_empty() {
+                        return Err(syn::Error::new_spanned(s, "an XML name cannot be empty"));
+                    }
+                }
+                role = Some((r, span));
+            }
+            Ok(())
+        })?;
+    }
+    let Some((role, _)) = role else {
+        return Err(syn::Error::new_spanned(
+            field,
+            "field has no XML role: add #[xml(attribute = \"..\")], #[xml(child = \"..\")], #[xml(text)], \
+             #[xml(flatten)], #[xml(choice)], #[xml(any)] or #[xml(extras)]",
+        ));
+    };
+    Ok(FieldOpts { role, validate, non_empty })
+}
+
+pub fn container_opts(attrs: &[Attribute]) -> syn::Result<ContainerOpts> {
+    let mut o = ContainerOpts::default();
+    for attr in xml_attrs(attrs) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("root") {
+                o.root = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("crate") {
+                let s: LitStr = meta.value()?.parse()?;
+                o.krate = Some(s.parse()?);
+            } else if meta.path.is_ident("validate") {
+                let s: LitStr = meta.value()?.parse()?;
+                o.validate = Some(s.parse()?);
+            } else if meta.path.is_ident("tag") {
+                o.tag = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("child_text") {
+                o.child_text = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("elements") {
+                o.elements = true;
+            } else if meta.path.is_ident("pattern") {
+                let s: LitStr = meta.value()?.parse()?;
+                if let Err(e) = check_regex_syntax(&s.value()) {
+                    return Err(syn::Error::new_spanned(&s, e));
+                }
+                o.pattern = Some(s);
+            } else if meta.path.is_ident("min") {
+                o.min = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("max") {
+                o.max = Some(meta.value()?.parse()?);
+            } else {
+                return Err(meta.error(
+                    "unknown type option: expected one of `root = \"..\"`, `crate = \"..\"`, \
+                     `validate = \"path\"`, `tag = \"..\"`, `child_text = \"..\"`, `elements`, \
+                     `pattern = \"..\"`, `min = ..`, `max = ..`",
+                ));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(o)
+}
+
+pub fn variant_opts(variant: &syn::Variant) -> syn::Result<VariantOpts> {
+    let mut o = VariantOpts::default();
+    for attr in xml_attrs(&variant.attrs) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("value") {
+                o.value = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("element") {
+                o.element = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("default") {
+                o.default = true;
+            } else if meta.path.is_ident("other") {
+                o.other = true;
+            } else {
+                return Err(meta.error(
+                    "unknown variant option: expected one of `value = \"..\"`, `element = \"..\"`, \
+                     `default`, `other`",
+                ));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(o)
+}
+
+/// A light check that catches unbalanced groups at compile time; the runtime compiles the
+/// pattern with the `regex` crate.
+fn check_regex_syntax(p: &str) -> Result<(), String> {
+    let mut depth = 0i32;
+    let mut escaped = false;
+    let mut class = false;
+    for c in p.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' if !class => class = true,
+            ']' if class => class = false,
+            '(' if !class => depth += 1,
+            ')' if !class => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err("pattern has an unmatched ')'".into());
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 || class {
+        return Err("pattern has an unclosed group or class".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,424 @@
+//! `#[derive(Xml)]` on enums: variants told apart by an attribute value (`tag`), by the text
+//! of a child element (`child_text`), or by the element's own name (`elements`).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{DeriveInput, Ident, LitStr, Type};
+
+use crate::attr::{self, ContainerOpts};
+
+struct Variant {
+    ident: Ident,
+    ty: Type,
+    key: LitStr,
+    default: bool,
+}
+
+fn variants(input: &DeriveInput, elements: bool) -> syn::Result<Vec<Variant>> {
+    let syn::Data::Enum(data) = &input.data else { unreachable!() };
+    let mut out = Vec::new();
+    let mut default_seen = false;
+    for v in &data.variants {
+        let opts = attr::variant_opts(v)?;
+        let ty = match &v.fields {
+            syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => u.unnamed[0].ty.clone(),
+            _ => return Err(syn::Error::new_spanned(v, "each variant holds one value: `Variant(Type)`")),
+        };
+        if opts.other {
+            return Err(syn::Error::new_spanned(v, "`other` belongs to `#[derive(XmlValue)]` enums"));
+        }
+        let key = if elements {
+            if let Some(val) = &opts.value {
+                return Err(syn::Error::new_spanned(val, "an `elements` enum names each variant's `element = \"..\"`"));
+            }
+            opts.element.ok_or_else(|| syn::Error::new_spanned(&v.ident, "missing `#[xml(element = \"..\")]`"))?
+        } else {
+            if let Some(el) = &opts.element {
+                return Err(syn::Error::new_spanned(el, "`element` is for `elements` enums; use `value = \"..\"`"));
+            }
+            opts.value.ok_or_else(|| syn::Error::new_spanned(&v.ident, "missing `#[xml(value = \"..\")]`"))?
+        };
+        if opts.default {
+            if elements {
+                return Err(syn::Error::new_spanned(&v.ident, "an `elements` enum has no default variant"));
+            }
+            if default_seen {
+                return Err(syn::Error::new_spanned(&v.ident, "only one variant can be the `default`"));
+            }
+            default_seen = true;
+        }
+        out.push(Variant { ident: v.ident.clone(), ty, key, default: opts.default });
+    }
+    if out.is_empty() {
+        return Err(syn::Error::new_spanned(&input.ident, "an XML enum needs at least one variant"));
+    }
+    Ok(out)
+}
+
+pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    crate::no_generics(input)?;
+    let opts = attr::container_opts(&input.attrs)?;
+    let kinds = [opts.tag.is_some(), opts.child_text.is_some(), opts.elements].iter().filter(|b| **b).count();
+    if kinds != 1 {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "say how variants are told apart: #[xml(tag = \"attribute\")], #[xml(child_text = \"element\")] \
+             or #[xml(elements)] (string values use #[derive(XmlValue)])",
+        ));
+    }
+    if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
+        return Err(syn::Error::new_spanned(&input.ident, "facets belong on `#[derive(XmlValue)]` newtypes"));
+    }
+    let k = crate::krate(&opts);
+    let vs = variants(input, opts.elements)?;
+    let name = &input.ident;
+    let body = if opts.elements {
+        if let Some(r) = &opts.root {
+            return Err(syn::Error::new_spanned(r, "an `elements` enum is a choice of roots; it has no single root"));
+        }
+        element_choice(name, &vs, &k)
+    } else {
+        dispatching(name, &vs, &opts, &k)
+    };
+    let validate = validate(name, &vs, opts.elements, opts.validate.as_ref(), &k);
+    Ok(quote!(#body #validate))
+}
+
+fn validate(name: &Ident, vs: &[Variant], elements: bool, container: Option<&syn::Path>, k: &TokenStream) -> TokenStream {
+    let arms: Vec<TokenStream> = vs.iter().map(|v| {
+        let id = &v.ident;
+        let key = &v.key;
+        if elements {
+            quote!(#name::#id(v) => val.element(#key, index, |val| #k::validate::Validate::validate_with(v, val)),)
+        } else {
+            quote!(#name::#id(v) => #k::validate::Validate::validate_with(v, val),)
+        }
+    }).collect();
+    let extra = container.map(|p| quote!(#p(self, val);));
+    let impl_choice = elements.then(|| {
+        quote! {
+            impl #k::validate::Validate for #name {
+                fn validate_with(&self, val: &mut #k::validate::Validator) {
+                    self.validate_choice(val, ::std::option::Option::None);
+                }
+            }
+            impl #name {
+                #[doc(hidden)]
+                pub fn validate_choice(&self, val: &mut #k::validate::Validator, index: ::std::option::Option<usize>) {
+                    match self { #(#arms)* }
+                    #extra
+                }
+            }
+            impl #k::validate::ValidateChoice for #name {
+                fn validate_choice(&self, val: &mut #k::validate::Validator, index: ::std::option::Option<usize>) {
+                    #name::validate_choice(self, val, index)
+                }
+            }
+        }
+    });
+    match impl_choice {
+        Some(t) => t,
+        None => {
+            quote! {
+                impl #k::validate::Validate for #name {
+                    fn validate_with(&self, val: &mut #k::validate::Validator) {
+                        match self { #(#arms)* }
+                        #extra
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn element_choice(name: &Ident, vs: &[Variant], k: &TokenStream) -> TokenStream {
+    let keys: Vec<&LitStr> = vs.iter().map(|v| &v.key).collect();
+    let read_arms = vs.iter().map(|v| {
+        let (id, ty, key) = (&v.ident, &v.ty, &v.key);
+        quote!(#key => ::std::result::Result::Ok(#name::#id(<#ty as #k::read::ReadElement>::read_element(node, ctx)?)),)
+    });
+    let name_arms = vs.iter().map(|v| {
+        let (id, key) = (&v.ident, &v.key);
+        quote!(#name::#id(_) => #key,)
+    });
+    let write_arms = vs.iter().map(|v| {
+        let (id, ty, key) = (&v.ident, &v.ty, &v.key);
+        quote!(#name::#id(v) => <#ty as #k::write::WriteElement>::write_element(v, #key, w),)
+    });
+    let froms = from_impls(name, vs);
+    quote! {
+        impl #k::read::ElementChoice for #name {
+            const NAMES: &'static [&'static str] = &[#(#keys),*];
+            fn accepts(name: &str) -> bool {
+                matches!(name, #(#keys)|*)
+            }
+            fn read_choice(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<Self> {
+                match node.tag_name().name() {
+                    #(#read_arms)*
+                    other => ::std::result::Result::Err(ctx.unknown_element(node, Self::NAMES)),
+                }
+            }
+            fn element_name(&self) -> &'static str {
+                match self { #(#name_arms)* }
+            }
+        }
+        impl #k::write::WriteChoice for #name {
+            fn write_choice(&self, w: &mut #k::write::Writer) {
+                match self { #(#write_arms)* }
+            }
+        }
+        #froms
+    }
+}
+
+/// `From<Payload>` for each variant whose payload type no other variant shares.
+fn from_impls(name: &Ident, vs: &[Variant]) -> TokenStream {
+    let mut out = Vec::new();
+    for v in vs {
+        let ty = &v.ty;
+        let ty_str = quote!(#ty).to_string();
+        let same = vs.iter().filter(|o| {
+            let t = &o.ty;
+            quote!(#t).to_string() == ty_str
+        });
+        if same.count() > 1 {
+            continue;
+        }
+        let id = &v.ident;
+        out.push(quote! {
+            impl ::std::convert::From<#ty> for #name {
+                fn from(v: #ty) -> Self { #name::#id(v) }
+            }
+        });
+    }
+    quote!(#(#out)*)
+}
+
+fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStream) -> TokenStream {
+    let partial = format_ident!("__{}Partial", name);
+    let by_tag = opts.tag.is_some();
+    let key_name = opts.tag.as_ref().or(opts.child_text.as_ref()).expect("checked");
+    // A tag attribute takes rank 0; variant content follows.
+    let offset = if by_tag { quote!(1u16) } else { quote!(0u16) };
+    let values: Vec<String> = vs.iter().map(|v| format!("'{}'", v.key.value())).collect();
+    let expected = format!("one of {}", values.join(", "));
+    let ids: Vec<&Ident> = vs.iter().map(|v| &v.ident).collect();
+    let tys: Vec<&Type> = vs.iter().map(|v| &v.ty).collect();
+    let keys: Vec<&LitStr> = vs.iter().map(|v| &v.key).collect();
+
+    let begin_arms = vs.iter().map(|v| {
+        let (id, ty, key) = (&v.ident, &v.ty, &v.key);
+        quote!(::std::option::Option::Some(#key) => #partial::#id(<#ty as #k::read::ReadContent>::begin(node, ctx)?),)
+    });
+    let absent = match vs.iter().find(|v| v.default) {
+        Some(v) => {
+            let (id, ty) = (&v.ident, &v.ty);
+            let note = by_tag.then(|| quote!(ctx.note_absent_tag(#key_name);));
+            quote!(::std::option::Option::None => { #note #partial::#id(<#ty as #k::read::ReadContent>::begin(node, ctx)?) })
+        }
+        None if by_tag => quote!(::std::option::Option::None => return ::std::result::Result::Err(ctx.missing_attribute(node, #key_name)),),
+        None => quote!(::std::option::Option::None => return ::std::result::Result::Err(ctx.missing_element(node, #key_name)),),
+    };
+    let (lookup, bad_value) = if by_tag {
+        (
+            quote!(node.attribute(#key_name)),
+            quote! {
+                ::std::option::Option::Some(_) => {
+                    let attr = node.attributes().find(|a| #k::read::attribute_is(a, #key_name)).expect("present");
+                    return ::std::result::Result::Err(ctx.error_at_attribute(node, &attr, #k::ErrorKind::InvalidValue {
+                        value: attr.value().to_owned(), expected: #expected.to_owned() }));
+                }
+            },
+        )
+    } else {
+        (
+            quote!(node.children().find(|c| #k::read::is_named(*c, #key_name)).map(|c| c.text().unwrap_or("").trim())),
+            quote! {
+                ::std::option::Option::Some(v) => {
+                    let c = node.children().find(|c| #k::read::is_named(*c, #key_name)).expect("present");
+                    return ::std::result::Result::Err(ctx.error_at(c, #k::ErrorKind::InvalidValue {
+                        value: v.to_owned(), expected: #expected.to_owned() }));
+                }
+            },
+        )
+    };
+    let tag_attr = by_tag.then(|| {
+        quote! {
+            if #k::read::attribute_is(attr, #key_name) {
+                return ::std::result::Result::Ok(::std::option::Option::Some(0));
+            }
+        }
+    });
+    // Content that belongs to another variant: in strict mode, name both.
+    let conflict = |what: TokenStream, knows: TokenStream| {
+        let arms = vs.iter().map(|v| {
+            let (id, key) = (&v.ident, &v.key);
+            let others = vs.iter().filter(|o| o.ident != v.ident).map(|o| {
+                let (oty, okey) = (&o.ty, &o.key);
+                quote! {
+                    if <#oty as #k::read::ReadContent>::#knows {
+                        return ::std::result::Result::Err(ctx.variant_conflict(#what, #key_name, #okey, #key));
+                    }
+                }
+            });
+            quote!(#partial::#id(_) => { #(#others)* })
+        });
+        quote! {
+            if ctx.options().strict {
+                match p { #(#arms)* }
+            }
+        }
+    };
+    let attr_conflict = conflict(quote!(ctx.attribute_node_error(node, attr)), quote!(knows_attribute(attr.name())));
+    let child_conflict = conflict(quote!(ctx.node_error(child)), quote!(knows_child(child.tag_name().name())));
+
+    let write_tag = |v: &Variant| -> TokenStream {
+        if !by_tag {
+            return quote!();
+        }
+        let key = &v.key;
+        if v.default {
+            quote!(if !#k::write::tag_absent(extras, #key_name) { w.attribute_str(0, #key_name, #key); })
+        } else {
+            quote!(w.attribute_str(0, #key_name, #key);)
+        }
+    };
+    let write_attr_arms = vs.iter().map(|v| {
+        let (id, ty) = (&v.ident, &v.ty);
+        let tag = write_tag(v);
+        quote!(#name::#id(v) => {
+            #tag
+            let saved = w.enter_group(#offset);
+            <#ty as #k::write::WriteContent>::write_attributes(v, w, extras);
+            w.leave_group(saved);
+        })
+    });
+    let root = opts.root.as_ref().map(|r| {
+        quote! {
+            impl #k::read::XmlRoot for #name {
+                const ROOT: &'static str = #r;
+            }
+        }
+    });
+    let mut slots = quote!(0u16);
+    for ty in &tys {
+        slots = quote!(#k::__private::max(#slots, <#ty as #k::read::ReadContent>::SLOTS));
+    }
+    let froms = from_impls(name, vs);
+
+    quote! {
+        const _: () = {
+            #[doc(hidden)]
+            pub enum #partial { #(#ids(<#tys as #k::read::ReadContent>::Partial),)* }
+
+            #[allow(unused_variables, unreachable_code)]
+            impl #k::read::ReadContent for #name {
+                type Partial = #partial;
+                const SLOTS: u16 = #offset + #slots;
+                const KEEPS_EXTRAS: bool = true #(&& <#tys as #k::read::ReadContent>::KEEPS_EXTRAS)*;
+
+                fn begin(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<#partial> {
+                    ::std::result::Result::Ok(match #lookup {
+                        #(#begin_arms)*
+                        #absent
+                        #bad_value
+                    })
+                }
+                fn attribute(
+                    p: &mut #partial,
+                    attr: &#k::read::Attribute<'_>,
+                    node: #k::read::Node<'_>,
+                    ctx: &mut #k::read::ReadCtx<'_>,
+                ) -> #k::Result<::std::option::Option<u16>> {
+                    #tag_attr
+                    let taken = match p {
+                        #(#partial::#ids(q) => <#tys as #k::read::ReadContent>::attribute(q, attr, node, ctx)?,)*
+                    };
+                    if let ::std::option::Option::Some(r) = taken {
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#offset + r));
+                    }
+                    #attr_conflict
+                    ::std::result::Result::Ok(::std::option::Option::None)
+                }
+                fn child(
+                    p: &mut #partial,
+                    child: #k::read::Node<'_>,
+                    ctx: &mut #k::read::ReadCtx<'_>,
+                ) -> #k::Result<::std::option::Option<u16>> {
+                    let taken = match p {
+                        #(#partial::#ids(q) => <#tys as #k::read::ReadContent>::child(q, child, ctx)?,)*
+                    };
+                    if let ::std::option::Option::Some(r) = taken {
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#offset + r));
+                    }
+                    #child_conflict
+                    ::std::result::Result::Ok(::std::option::Option::None)
+                }
+                fn text(
+                    p: &mut #partial,
+                    text: #k::read::Node<'_>,
+                    ctx: &mut #k::read::ReadCtx<'_>,
+                ) -> #k::Result<::std::option::Option<u16>> {
+                    let taken = match p {
+                        #(#partial::#ids(q) => <#tys as #k::read::ReadContent>::text(q, text, ctx)?,)*
+                    };
+                    ::std::result::Result::Ok(taken.map(|r| #offset + r))
+                }
+                fn finish(
+                    p: #partial,
+                    node: #k::read::Node<'_>,
+                    extras: #k::extras::Extras,
+                    ctx: &mut #k::read::ReadCtx<'_>,
+                ) -> #k::Result<Self> {
+                    ::std::result::Result::Ok(match p {
+                        #(#partial::#ids(q) => #name::#ids(<#tys as #k::read::ReadContent>::finish(q, node, extras, ctx)?),)*
+                    })
+                }
+                fn knows_attribute(name: &str) -> bool {
+                    name == #key_name #(|| <#tys as #k::read::ReadContent>::knows_attribute(name))*
+                }
+                fn knows_child(name: &str) -> bool {
+                    false #(|| <#tys as #k::read::ReadContent>::knows_child(name))*
+                }
+            }
+
+            impl #k::write::WriteContent for #name {
+                fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                    match self { #(#write_attr_arms)* }
+                }
+                fn write_children(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                    let saved = w.enter_group(#offset);
+                    match self {
+                        #(#name::#ids(v) => <#tys as #k::write::WriteContent>::write_children(v, w, extras),)*
+                    }
+                    w.leave_group(saved);
+                }
+                fn extras(&self) -> &#k::extras::Extras {
+                    match self {
+                        #(#name::#ids(v) => <#tys as #k::write::WriteContent>::extras(v),)*
+                    }
+                }
+            }
+        };
+
+        impl #name {
+            /// The value of the discriminating attribute or child text for this variant.
+            pub fn variant_key(&self) -> &'static str {
+                match self { #(#name::#ids(_) => #keys,)* }
+            }
+        }
+
+        impl #k::read::ReadElement for #name {
+            fn read_element(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<Self> {
+                #k::read::read_element::<Self>(node, ctx)
+            }
+        }
+        impl #k::write::WriteElement for #name {
+            fn write_element(&self, name: &str, w: &mut #k::write::Writer) {
+                #k::write::write_element(self, name, w)
+            }
+        }
+        #froms
+        #root
+    }
+}

@@ -1,0 +1,479 @@
+//! `#[derive(Xml)]` on structs: one field, one XML role.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident, LitStr, Type};
+
+use crate::attr::{self, FieldOpts, Role};
+use crate::shape::{shape, Occurs, Shape};
+
+pub struct Field {
+    pub ident: Ident,
+    pub ty: Type,
+    pub opts: FieldOpts,
+    pub shape: Shape,
+}
+
+/// The fields of a struct with their roles, checked for combinations that cannot work.
+pub fn fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
+    let syn::Data::Struct(data) = &input.data else { unreachable!() };
+    let syn::Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new_spanned(&input.ident, "#[derive(Xml)] needs a struct with named fields"));
+    };
+    let mut out = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    let mut seen_extras = false;
+    let mut seen_text = false;
+    for f in &named.named {
+        let opts = match attr::field_opts(f) {
+            Ok(o) => o,
+            Err(e) => {
+                match &mut errors {
+                    Some(all) => all.combine(e),
+                    None => errors = Some(e),
+                }
+                continue;
+            }
+        };
+        let shape = shape(&f.ty);
+        let bad = |msg: &str| Err(syn::Error::new_spanned(&f.ty, msg));
+        let check: syn::Result<()> = match (&opts.role, shape.occurs) {
+            (Role::Attribute(_), Occurs::Many) => bad("an attribute occurs at most once: use `T` or `Option<T>`"),
+            (Role::Text, Occurs::Many) => bad("text is one value: use `T` or `Option<T>`"),
+            (Role::Flatten, o) if o != Occurs::One => {
+                bad("a flattened group is always there: use `T` (make its own fields optional)")
+            }
+            (Role::Any, o) if o != Occurs::Many => bad("`any` collects elements: use `Vec<AnyElement>`"),
+            (Role::Extras, _) if seen_extras => bad("only one `extras` field"),
+            (Role::Text, _) if seen_text => bad("only one `text` field"),
+            _ => Ok(()),
+        };
+        if let Err(e) = check {
+            match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            }
+            continue;
+        }
+        seen_extras |= matches!(opts.role, Role::Extras);
+        seen_text |= matches!(opts.role, Role::Text);
+        if opts.non_empty && shape.occurs != Occurs::Many {
+            let e = syn::Error::new_spanned(&f.ty, "`non_empty` applies to `Vec` fields");
+            match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            }
+            continue;
+        }
+        out.push(Field { ident: f.ident.clone().expect("named"), ty: f.ty.clone(), opts, shape });
+    }
+    match errors {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    crate::no_generics(input)?;
+    let opts = attr::container_opts(&input.attrs)?;
+    if let Some(t) = opts.tag.as_ref().or(opts.child_text.as_ref()) {
+        return Err(syn::Error::new_spanned(t, "`tag` and `child_text` choose enum variants; a struct has none"));
+    }
+    if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
+        return Err(syn::Error::new_spanned(&input.ident, "facets belong on `#[derive(XmlValue)]` newtypes"));
+    }
+    let k = crate::krate(&opts);
+    let name = &input.ident;
+    let fields = fields(input)?;
+    let content = content_impls(name, &fields, &k);
+    let validate = validate_impl(name, &fields, opts.validate.as_ref(), &k);
+    let builder = crate::builder::builder(input, &fields, &k);
+    let root = opts.root.as_ref().map(|r| {
+        quote! {
+            impl #k::read::XmlRoot for #name {
+                const ROOT: &'static str = #r;
+            }
+        }
+    });
+    Ok(quote! {
+        #content
+        #validate
+        #builder
+        #root
+        impl #k::read::ReadElement for #name {
+            fn read_element(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<Self> {
+                #k::read::read_element::<Self>(node, ctx)
+            }
+        }
+        impl #k::write::WriteElement for #name {
+            fn write_element(&self, name: &str, w: &mut #k::write::Writer) {
+                #k::write::write_element(self, name, w)
+            }
+        }
+    })
+}
+
+fn wrap_box(shape: &Shape, e: TokenStream) -> TokenStream {
+    if shape.boxed {
+        quote!(::std::boxed::Box::new(#e))
+    } else {
+        e
+    }
+}
+
+/// `ReadContent` and `WriteContent` for a struct.
+fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream {
+    let partial = format_ident!("__{}Partial", name);
+    let mut decls = Vec::new();
+    let mut inits = Vec::new();
+    let mut rank_consts = Vec::new();
+    let mut attr_arms = Vec::new();
+    let mut child_arms = Vec::new();
+    let mut any_arms = Vec::new();
+    let mut text_arms = Vec::new();
+    let mut finish = Vec::new();
+    let mut knows_attr = Vec::new();
+    let mut knows_child = Vec::new();
+    let mut write_attrs = Vec::new();
+    let mut write_children = Vec::new();
+    let mut extras_expr = quote!(&#k::extras::NO_EXTRAS);
+    let mut keeps = false;
+    let mut prev = quote!(0u16);
+
+    for (i, f) in fields.iter().enumerate() {
+        let id = &f.ident;
+        let rank = format_ident!("RANK_{}", i);
+        let inner = &f.shape.inner;
+        let stored = if f.shape.boxed { quote!(::std::boxed::Box<#inner>) } else { quote!(#inner) };
+        let slots = match f.opts.role {
+            Role::Flatten => quote!(<#inner as #k::read::ReadContent>::SLOTS),
+            Role::Extras => quote!(0u16),
+            _ => quote!(1u16),
+        };
+        rank_consts.push(quote!(const #rank: u16 = #prev;));
+        prev = quote!(#rank + #slots);
+        let span = f.ty.span();
+        let read_one = |e: TokenStream| wrap_box(&f.shape, e);
+
+        match &f.opts.role {
+            Role::Attribute(xml) => {
+                decls.push(quote!(#id: ::std::option::Option<#stored>));
+                inits.push(quote!(#id: ::std::option::Option::None));
+                let parsed = read_one(quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr)?));
+                attr_arms.push(quote! {
+                    if #k::read::attribute_is(attr, #xml) {
+                        p.#id = ::std::option::Option::Some(#parsed);
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
+                    }
+                });
+                finish.push(match f.shape.occurs {
+                    Occurs::One => quote!(#id: p.#id.ok_or_else(|| ctx.missing_attribute(node, #xml))?),
+                    _ => quote!(#id: p.#id),
+                });
+                knows_attr.push(quote!(name == #xml));
+                write_attrs.push(each(&f.shape, id, |v| quote!(w.attribute(#rank, #xml, #v);)));
+            }
+            Role::Child(xml) => {
+                let read = read_one(quote_spanned!(span=> <#inner as #k::read::ReadElement>::read_element(child, ctx)?));
+                let (decl, init, store) = occurs_store(f.shape.occurs, &stored, id, read, quote!(ctx.duplicate(child)));
+                decls.push(decl);
+                inits.push(init);
+                child_arms.push(quote! {
+                    if #k::read::is_named(child, #xml) {
+                        #store
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
+                    }
+                });
+                finish.push(match f.shape.occurs {
+                    Occurs::One => quote!(#id: p.#id.ok_or_else(|| ctx.missing_element(node, #xml))?),
+                    _ => quote!(#id: p.#id),
+                });
+                knows_child.push(quote!(name == #xml));
+                let write_one = |v: TokenStream| {
+                    quote_spanned!(span=> w.mark(#rank); <#inner as #k::write::WriteElement>::write_element(#v, #xml, w);)
+                };
+                write_children.push(each(&f.shape, id, write_one));
+            }
+            Role::Choice => {
+                let first_ref = if f.shape.boxed { quote!(&**c) } else { quote!(c) };
+                let read = read_one(quote_spanned!(span=> <#inner as #k::read::ElementChoice>::read_choice(child, ctx)?));
+                let conflict = quote! {{
+                    let first = ::std::option::Option::as_ref(&p.#id).map(|c| #k::read::ElementChoice::element_name(#first_ref)).unwrap_or("");
+                    ctx.conflict(child, first)
+                }};
+                let (decl, init, store) = occurs_store(f.shape.occurs, &stored, id, read, conflict);
+                decls.push(decl);
+                inits.push(init);
+                child_arms.push(quote! {
+                    if child.tag_name().namespace().is_none()
+                        && <#inner as #k::read::ElementChoice>::accepts(child.tag_name().name())
+                    {
+                        #store
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
+                    }
+                });
+                finish.push(match f.shape.occurs {
+                    Occurs::One => quote! {
+                        #id: p.#id.ok_or_else(|| ctx.missing_element(node, &<#inner as #k::read::ElementChoice>::NAMES.join("> or <")))?
+                    },
+                    _ => quote!(#id: p.#id),
+                });
+                knows_child.push(quote!(<#inner as #k::read::ElementChoice>::accepts(name)));
+                let write_one = |v: TokenStream| quote_spanned!(span=> w.mark(#rank); #k::write::WriteChoice::write_choice(#v, w);) ;
+                write_children.push(each(&f.shape, id, write_one));
+            }
+            Role::Text => {
+                decls.push(quote!(#id: ::std::option::Option<#stored>));
+                inits.push(quote!(#id: ::std::option::Option::None));
+                let parsed = read_one(quote_spanned!(span=> ctx.parse_text::<#inner>(text)?));
+                text_arms.push(quote! {
+                    if p.#id.is_some() {
+                        if ctx.options().strict {
+                            return ::std::result::Result::Err(ctx.error_at(text, #k::ErrorKind::Unknown {
+                                what: "second text node".into(), expected: "one text value".into() }));
+                        }
+                        return ::std::result::Result::Ok(::std::option::Option::None);
+                    }
+                    p.#id = ::std::option::Option::Some(#parsed);
+                    return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
+                });
+                let empty = read_one(quote_spanned!(span=> ctx.empty_text::<#inner>(node)?));
+                finish.push(match f.shape.occurs {
+                    Occurs::One => quote!(#id: match p.#id { ::std::option::Option::Some(v) => v, ::std::option::Option::None => #empty }),
+                    _ => quote!(#id: p.#id),
+                });
+                write_children.push(each(&f.shape, id, |v| quote!(w.text(#rank, #v);)));
+            }
+            Role::Flatten => {
+                let rc = quote_spanned!(span=> <#inner as #k::read::ReadContent>);
+                let wc = quote_spanned!(span=> <#inner as #k::write::WriteContent>);
+                let this = if f.shape.boxed { quote!(&*self.#id) } else { quote!(&self.#id) };
+                decls.push(quote!(#id: #rc::Partial));
+                inits.push(quote!(#id: #rc::begin(node, ctx)?));
+                attr_arms.push(quote! {
+                    if let ::std::option::Option::Some(r) = #rc::attribute(&mut p.#id, attr, node, ctx)? {
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank + r));
+                    }
+                });
+                child_arms.push(quote! {
+                    if let ::std::option::Option::Some(r) = #rc::child(&mut p.#id, child, ctx)? {
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank + r));
+                    }
+                });
+                text_arms.push(quote! {
+                    if let ::std::option::Option::Some(r) = #rc::text(&mut p.#id, text, ctx)? {
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank + r));
+                    }
+                });
+                let value = read_one(quote!(#rc::finish(p.#id, node, #k::extras::Extras::none(), ctx)?));
+                finish.push(quote!(#id: #value));
+                knows_attr.push(quote!(#rc::knows_attribute(name)));
+                knows_child.push(quote!(#rc::knows_child(name)));
+                write_attrs.push(quote! {
+                    let saved = w.enter_group(#rank);
+                    #wc::write_attributes(#this, w, extras);
+                    w.leave_group(saved);
+                });
+                write_children.push(quote! {
+                    let saved = w.enter_group(#rank);
+                    #wc::write_children(#this, w, extras);
+                    w.leave_group(saved);
+                });
+            }
+            Role::Any => {
+                decls.push(quote!(#id: ::std::vec::Vec<#stored>));
+                inits.push(quote!(#id: ::std::vec::Vec::new()));
+                let read = read_one(quote!(#k::AnyElement::read(child, ctx)?));
+                any_arms.push(quote! {
+                    p.#id.push(#read);
+                    return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
+                });
+                finish.push(quote!(#id: p.#id));
+                write_children.push(quote! {
+                    for e in &self.#id { w.mark(#rank); e.write(w); }
+                });
+            }
+            Role::Extras => {
+                finish.push(quote!(#id: extras));
+                extras_expr = quote!(&self.#id);
+                keeps = true;
+            }
+        }
+    }
+    let slots_total = prev;
+    let knows_attr = if knows_attr.is_empty() { quote!(false) } else { quote!(#(#knows_attr)||*) };
+    let knows_child = if knows_child.is_empty() { quote!(false) } else { quote!(#(#knows_child)||*) };
+
+    quote! {
+        const _: () = {
+            #(#rank_consts)*
+
+            #[doc(hidden)]
+            pub struct #partial { #(#decls,)* }
+
+            #[allow(unused_variables, unreachable_code)]
+            impl #k::read::ReadContent for #name {
+                type Partial = #partial;
+                const SLOTS: u16 = #slots_total;
+                const KEEPS_EXTRAS: bool = #keeps;
+
+                fn begin(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<#partial> {
+                    ::std::result::Result::Ok(#partial { #(#inits,)* })
+                }
+                fn attribute(
+                    p: &mut #partial,
+                    attr: &#k::read::Attribute<'_>,
+                    node: #k::read::Node<'_>,
+                    ctx: &mut #k::read::ReadCtx<'_>,
+                ) -> #k::Result<::std::option::Option<u16>> {
+                    #(#attr_arms)*
+                    ::std::result::Result::Ok(::std::option::Option::None)
+                }
+                fn child(
+                    p: &mut #partial,
+                    child: #k::read::Node<'_>,
+                    ctx: &mut #k::read::ReadCtx<'_>,
+                ) -> #k::Result<::std::option::Option<u16>> {
+                    #(#child_arms)*
+                    #(#any_arms)*
+                    ::std::result::Result::Ok(::std::option::Option::None)
+                }
+                fn text(
+                    p: &mut #partial,
+                    text: #k::read::Node<'_>,
+                    ctx: &mut #k::read::ReadCtx<'_>,
+                ) -> #k::Result<::std::option::Option<u16>> {
+                    #(#text_arms)*
+                    ::std::result::Result::Ok(::std::option::Option::None)
+                }
+                fn finish(
+                    p: #partial,
+                    node: #k::read::Node<'_>,
+                    extras: #k::extras::Extras,
+                    ctx: &mut #k::read::ReadCtx<'_>,
+                ) -> #k::Result<Self> {
+                    ::std::result::Result::Ok(#name { #(#finish,)* })
+                }
+                fn knows_attribute(name: &str) -> bool { #knows_attr }
+                fn knows_child(name: &str) -> bool { #knows_child }
+            }
+
+            #[allow(unused_variables)]
+            impl #k::write::WriteContent for #name {
+                fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                    #(#write_attrs)*
+                }
+                fn write_children(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                    #(#write_children)*
+                }
+                fn extras(&self) -> &#k::extras::Extras {
+                    #extras_expr
+                }
+            }
+        };
+    }
+}
+
+/// Partial-state declaration, initialiser and the statement that stores one read item.
+/// A second item for a once-only field is an error in strict mode and unknown content
+/// (kept in place) otherwise.
+fn occurs_store(
+    occurs: Occurs,
+    stored: &TokenStream,
+    id: &Ident,
+    read: TokenStream,
+    strict_error: TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    match occurs {
+        Occurs::Many => (
+            quote!(#id: ::std::vec::Vec<#stored>),
+            quote!(#id: ::std::vec::Vec::new()),
+            quote!(p.#id.push(#read);),
+        ),
+        _ => (
+            quote!(#id: ::std::option::Option<#stored>),
+            quote!(#id: ::std::option::Option::None),
+            quote! {
+                if p.#id.is_some() {
+                    if ctx.options().strict {
+                        return ::std::result::Result::Err(#strict_error);
+                    }
+                    return ::std::result::Result::Ok(::std::option::Option::None);
+                }
+                p.#id = ::std::option::Option::Some(#read);
+            },
+        ),
+    }
+}
+
+/// A statement applying `one` to a reference to each present value of a field (`Box` seen
+/// through).
+fn each(shape: &Shape, id: &Ident, one: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
+    let item = if shape.boxed { quote!(&**v) } else { quote!(v) };
+    match shape.occurs {
+        Occurs::One => one(if shape.boxed { quote!(&*self.#id) } else { quote!(&self.#id) }),
+        Occurs::Optional => {
+            let body = one(item);
+            quote!(if let ::std::option::Option::Some(v) = &self.#id { #body })
+        }
+        Occurs::Many => {
+            let body = one(item);
+            quote!(for v in &self.#id { #body })
+        }
+    }
+}
+
+fn validate_impl(name: &Ident, fields: &[Field], container: Option<&syn::Path>, k: &TokenStream) -> TokenStream {
+    let mut stmts = Vec::new();
+    for f in fields {
+        let id = &f.ident;
+        let inner = &f.shape.inner;
+        let check = quote!(#k::validate::Validate::validate_with(v, val));
+        let stmt = match &f.opts.role {
+            Role::Attribute(xml) => {
+                each(&f.shape, id, |v| quote!({ let v = #v; val.attribute(#xml, |val| #check); }))
+            }
+            Role::Child(xml) => match f.shape.occurs {
+                Occurs::Many => quote! {
+                    let n = self.#id.len();
+                    for (i, v) in self.#id.iter().enumerate() {
+                        let v = &*v;
+                        val.element(#xml, (n > 1).then_some(i + 1), |val| #check);
+                    }
+                },
+                _ => each(&f.shape, id, |v| quote!({ let v = #v; val.element(#xml, None, |val| #check); })),
+            },
+            Role::Choice => match f.shape.occurs {
+                Occurs::Many => quote!(val.choices(&self.#id);),
+                _ => each(&f.shape, id, |v| quote!({ let v = #v; val.choices(::std::slice::from_ref(v)); })),
+            },
+            Role::Text | Role::Flatten => each(&f.shape, id, |v| quote!({ let v = #v; #check; })),
+            Role::Any | Role::Extras => quote!(),
+        };
+        stmts.push(stmt);
+        if f.opts.non_empty {
+            let what = match &f.opts.role {
+                Role::Child(xml) => format!("at least one <{}> is required here", xml.value()),
+                _ => format!("at least one {} is required here", f.ident),
+            };
+            let what = LitStr::new(&what, f.ident.span());
+            stmts.push(quote!(if self.#id.is_empty() { val.report(#what); }));
+        }
+        if let Some(path) = &f.opts.validate {
+            stmts.push(quote!(#path(&self.#id, val);));
+        }
+        let _ = inner;
+    }
+    if let Some(path) = container {
+        stmts.push(quote!(#path(self, val);));
+    }
+    quote! {
+        impl #k::validate::Validate for #name {
+            #[allow(unused_variables)]
+            fn validate_with(&self, val: &mut #k::validate::Validator) {
+                #(#stmts)*
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Arbitrary XML kept as it was read: `<metadata>` content and anything a type does not model.
+
+use crate::read::{Node, ReadCtx};
+use crate::write::Writer;
+use crate::{Error, Result};
+
+/// An attribute as written: its qualified name (`prefix:local`) and its value (unescaped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct AnyAttribute {
+    /// Qualified name as written, for example `xmlns:app1` or `app1:id`.
+    pub name: String,
+    /// The value, unescaped.
+    pub value: String,
+}
+
+/// An element of any name and content, kept verbatim (whitespace included) so that it is
+/// written back as it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct AnyElement {
+    /// Qualified name as written (`app1:foo`).
+    pub name: String,
+    /// Attributes in document order, namespace declarations (`xmlns:..`) included.
+    pub attributes: Vec<AnyAttribute>,
+    /// Child nodes in document order.
+    pub children: Vec<AnyNode>,
+    /// Attribute values were quoted with `"` (libxml2's style) rather than `'` (libvirt's).
+    pub double_quoted: bool,
+    /// An element with no children was written `<x></x>` rather than `<x/>`.
+    pub open_close: bool,
+}
+
+/// One node of arbitrary content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum AnyNode {
+    /// An element.
+    Element(AnyElement),
+    /// Character data (unescaped), whitespace included.
+    Text(String),
+    /// A comment's text, without `<!--` and `-->`.
+    Comment(String),
+    /// A processing instruction.
+    ProcessingInstruction {
+        /// The target.
+        target: String,
+        /// Everything after the target, if anything.
+        value: Option<String>,
+    },
+}
+
+impl AnyElement {
+    /// An element with the given qualified name and nothing in it.
+    pub fn new(name: impl Into<String>) -> Self {
+        AnyElement { name: name.into(), ..Default::default() }
+    }
+
+    /// Adds an attribute (builder style).
+    pub fn with_attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.attributes.push(AnyAttribute { name: name.into(), value: value.into() });
+        self
+    }
+
+    /// Adds a child node (builder style).
+    pub fn with_child(mut self, child: impl Into<AnyNode>) -> Self {
+        self.children.push(child.into());
+        self
+    }
+
+    /// The value of the attribute with this qualified name.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|a| a.name == name).map(|a| a.value.as_str())
+    }
+
+    /// The local part of the name (after any prefix).
+    pub fn local_name(&self) -> &str {
+        self.name.rsplit(':').next().unwrap_or(&self.name)
+    }
+
+    /// The concatenated text children.
+    pub fn text(&self) -> String {
+        self.children
+            .iter()
+            .filter_map(|c| match c {
+                AnyNode::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Reads an element of any name from a parsed node.
+    pub fn read(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self> {
+        ctx.enter(node)?;
+        let src = ctx.source();
+        let mut element = AnyElement {
+            name: qualified_name(node, src).to_owned(),
+            ..Default::default()
+        };
+        for (prefix, uri) in crate::read::declared_namespaces(node) {
+            let name = match prefix {
+                Some(p) => format!("xmlns:{p}"),
+                None => "xmlns".to_owned(),
+            };
+            element.attributes.push(AnyAttribute { name, value: uri.to_owned() });
+        }
+        for attr in node.attributes() {
+            let range = attr.range_value();
+            if range.start > 0 && src.as_bytes().get(range.start - 1) == Some(&b'"') {
+                element.double_quoted = true;
+            }
+            element.attributes.push(AnyAttribute {
+                name: src[attr.range_qname()].to_owned(),
+                value: attr.value().to_owned(),
+            });
+        }
+        for child in node.children() {
+            element.children.push(AnyNode::read(child, ctx)?);
+        }
+        if element.children.is_empty() {
+            element.open_close = !src[node.range()].ends_with("/>");
+        }
+        ctx.leave();
+        Ok(element)
+    }
+
+    /// Writes the element verbatim at the writer's position.
+    pub fn write(&self, w: &mut Writer) {
+        w.start_verbatim(&self.name);
+        for a in &self.attributes {
+            w.raw_attribute(&a.name, &a.value, self.double_quoted);
+        }
+        if self.children.is_empty() {
+            if self.open_close {
+                w.raw(">");
+                w.raw("</");
+                w.raw(&self.name);
+                w.raw(">");
+            } else {
+                w.raw("/>");
+            }
+            w.end_verbatim();
+            return;
+        }
+        w.raw(">");
+        for child in &self.children {
+            child.write_verbatim(w);
+        }
+        w.raw("</");
+        w.raw(&self.name);
+        w.raw(">");
+        w.end_verbatim();
+    }
+}
+
+impl AnyNode {
+    /// Reads any node.
+    pub fn read(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self> {
+        Ok(match node.node_type() {
+            roxmltree::NodeType::Element => AnyNode::Element(AnyElement::read(node, ctx)?),
+            roxmltree::NodeType::Comment => AnyNode::Comment(node.text().unwrap_or("").to_owned()),
+            roxmltree::NodeType::PI => {
+                let pi = node.pi().expect("a PI node has a PI");
+                AnyNode::ProcessingInstruction {
+                    target: pi.target.to_owned(),
+                    value: pi.value.map(str::to_owned),
+                }
+            }
+            roxmltree::NodeType::Text => AnyNode::Text(node.text().unwrap_or("").to_owned()),
+            roxmltree::NodeType::Root => {
+                return Err(Error::new("/", crate::ErrorKind::NotWellFormed("nested root".into())))
+            }
+        })
+    }
+
+    /// Writes the node as it was read, with no added indentation.
+    pub(crate) fn write_verbatim(&self, w: &mut Writer) {
+        match self {
+            AnyNode::Element(e) => e.write(w),
+            AnyNode::Text(t) => w.raw_text(t),
+            AnyNode::Comment(c) => w.raw_comment(c),
+            AnyNode::ProcessingInstruction { target, value } => w.raw_pi(target, value.as_deref()),
+        }
+    }
+}
+
+impl From<AnyElement> for AnyNode {
+    fn from(e: AnyElement) -> Self {
+        AnyNode::Element(e)
+    }
+}
+
+/// The element's name as written in the source, prefix included.
+pub(crate) fn qualified_name<'a>(node: Node<'_>, src: &'a str) -> &'a str {
+    let start = node.range().start + 1;
+    let rest = &src[start..];
+    let end = rest
+        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+        .unwrap_or(rest.len());
+    &rest[..end]
+}

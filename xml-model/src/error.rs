@@ -1,0 +1,134 @@
+//! The one error type of the crate: where in which document, and what was expected there.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A problem found while reading a document, with its place.
+///
+/// `path` is an XPath-like location (`/domain/devices/disk[2]/source/@file`): an index is
+/// given where an element has siblings of the same name. `line` and `column` are 1-based;
+/// they are 0 for values built in code, which have no position.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Error {
+    /// The file the document came from, when it came from one.
+    pub file: Option<PathBuf>,
+    /// Where in the document.
+    pub path: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u32,
+    /// 1-based column (in characters), 0 when unknown.
+    pub column: u32,
+    /// What went wrong.
+    pub kind: ErrorKind,
+}
+
+/// What went wrong, and what the model expected instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Not well-formed XML (the parser's message).
+    NotWellFormed(String),
+    /// The bytes are not UTF-8.
+    InvalidUtf8,
+    /// The root element is not the one the type reads.
+    WrongRoot { found: String, expected: String },
+    /// A required attribute is absent.
+    MissingAttribute { name: String },
+    /// A required child element is absent.
+    MissingElement { name: String },
+    /// Required text content is absent.
+    MissingText,
+    /// A value that does not parse as the type the schema gives.
+    InvalidValue { value: String, expected: String },
+    /// An element that may occur once occurs again.
+    Duplicate { name: String },
+    /// Content the model does not know (strict mode, or a type with nowhere to keep it).
+    Unknown { what: String, expected: String },
+    /// Content of two mutually exclusive branches of a choice.
+    Conflict { found: String, with: String },
+    /// Nesting deeper than the reader allows (a guard against stack exhaustion).
+    TooDeep { limit: u32 },
+    /// I/O while reading a file.
+    Io(String),
+}
+
+/// Longest stretch of a bad value quoted back in a message.
+const QUOTE_LIMIT: usize = 60;
+
+/// Shortens a value for an error message, on a character boundary.
+pub(crate) fn quote(value: &str) -> String {
+    if value.len() <= QUOTE_LIMIT {
+        return value.to_owned();
+    }
+    let mut end = QUOTE_LIMIT;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}... ({} bytes)", &value[..end], value.len())
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::NotWellFormed(m) => write!(f, "not well-formed XML: {m}"),
+            ErrorKind::InvalidUtf8 => write!(f, "invalid UTF-8: expected a UTF-8 document"),
+            ErrorKind::WrongRoot { found, expected } => {
+                write!(f, "root element is <{found}>, expected <{expected}>")
+            }
+            ErrorKind::MissingAttribute { name } => {
+                write!(f, "missing required attribute '{name}'")
+            }
+            ErrorKind::MissingElement { name } => write!(f, "missing required element <{name}>"),
+            ErrorKind::MissingText => write!(f, "missing required text content"),
+            ErrorKind::InvalidValue { value, expected } => {
+                write!(f, "invalid value '{}': expected {expected}", quote(value))
+            }
+            ErrorKind::Duplicate { name } => {
+                write!(f, "element <{name}> repeated: it may occur only once here")
+            }
+            ErrorKind::Unknown { what, expected } => {
+                write!(f, "unexpected {what}: expected {expected}")
+            }
+            ErrorKind::Conflict { found, with } => {
+                write!(f, "{found} cannot be combined with {with}")
+            }
+            ErrorKind::TooDeep { limit } => {
+                write!(f, "elements nested deeper than {limit} levels")
+            }
+            ErrorKind::Io(m) => write!(f, "cannot read: {m}"),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{}:", file.display())?;
+        }
+        if self.line > 0 {
+            write!(f, "{}:{}: ", self.line, self.column)?;
+        } else if self.file.is_some() {
+            f.write_str(" ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl Error {
+    /// An error with no position (for values built in code).
+    pub fn new(path: impl Into<String>, kind: ErrorKind) -> Self {
+        Error { file: None, path: path.into(), line: 0, column: 0, kind }
+    }
+
+    /// Names the file the document came from.
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

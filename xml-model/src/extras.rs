@@ -1,0 +1,103 @@
+//! What an element held beyond its declared fields, and how it was laid out, so that
+//! writing it back gives the document that was read.
+
+use crate::any::{AnyAttribute, AnyNode};
+
+/// Everything a typed element keeps beyond its fields: unknown attributes and nodes
+/// (comments included) and the order it was read in, when that order is not the one the
+/// type writes by itself. Empty, it is one null pointer: nothing is allocated for an
+/// element read in canonical order with nothing unknown in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Extras(pub Option<Box<ExtrasInner>>);
+
+/// The content of non-empty [`Extras`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ExtrasInner {
+    /// Attributes the type does not declare, namespace declarations included.
+    pub attributes: Vec<AnyAttribute>,
+    /// Child nodes the type does not declare: elements, comments, text, processing instructions.
+    pub nodes: Vec<AnyNode>,
+    /// The order attributes were read in; empty when it was the type's own order.
+    pub attribute_order: Vec<Slot>,
+    /// The order children were read in; empty when it was the type's own order.
+    pub child_order: Vec<Slot>,
+    /// How an element with no content was written.
+    pub empty: EmptyStyle,
+    /// Discriminating attributes that were absent and defaulted (`<disk>` with no `type`):
+    /// they stay absent when written back.
+    pub absent_tags: Vec<String>,
+}
+
+/// One item in a recorded order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Slot {
+    /// A declared field, by its rank in the type's canonical order.
+    Known(u16),
+    /// The n-th unknown attribute or node of [`ExtrasInner`].
+    Unknown(u32),
+}
+
+/// How an element with no content was spelled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum EmptyStyle {
+    /// `<x/>`, libvirt's usual form.
+    #[default]
+    SelfClosing,
+    /// `<x />`.
+    SpacedSelfClosing,
+    /// `<x>` and `</x>` with only this whitespace between them (libvirt writes some empty
+    /// elements on two lines).
+    OpenClose(String),
+}
+
+impl Extras {
+    /// Nothing beyond the fields.
+    pub const fn none() -> Self {
+        Extras(None)
+    }
+
+    /// True when there is nothing to keep.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The content, when there is any.
+    pub fn get(&self) -> Option<&ExtrasInner> {
+        self.0.as_deref()
+    }
+
+    /// The content, allocated on first use.
+    pub fn get_mut(&mut self) -> &mut ExtrasInner {
+        self.0.get_or_insert_with(Default::default)
+    }
+
+    /// Unknown child nodes (comments included), in the order read.
+    pub fn nodes(&self) -> &[AnyNode] {
+        self.get().map_or(&[], |x| &x.nodes)
+    }
+
+    /// Unknown attributes, in the order read.
+    pub fn attributes(&self) -> &[AnyAttribute] {
+        self.get().map_or(&[], |x| &x.attributes)
+    }
+
+    /// Forgets the recorded layout so the element is written in the type's own order;
+    /// unknown content stays.
+    pub fn forget_order(&mut self) {
+        if let Some(x) = &mut self.0 {
+            x.attribute_order.clear();
+            x.child_order.clear();
+        }
+    }
+}
+
+/// The extras of values that keep none.
+pub static NO_EXTRAS: Extras = Extras(None);

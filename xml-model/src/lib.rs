@@ -1,0 +1,222 @@
+//! Typed, lossless libvirt XML: the runtime every model type stands on.
+//!
+//! - [`read`]: reading typed values from a parsed document, with the path, line and column
+//!   of every error; strict mode rejects what the model does not know.
+//! - [`write`]: writing in libvirt's own style, and back in the layout a value was read in.
+//! - [`Extras`]: what an element held beyond its fields (unknown attributes, elements,
+//!   comments) and its layout, so nothing is ever dropped.
+//! - [`AnyElement`]: arbitrary XML, for `<metadata>` and for what a type does not model.
+//! - [`value`]: scalars; [`Number`] keeps `0x8` as `0x8`. [`ScaledInteger`] reads units.
+//! - [`validate`]: facets and rules types cannot carry.
+//!
+//! Types are written with `#[derive(Xml)]` and `#[derive(XmlValue)]`:
+//!
+//! ```
+//! use xml_model::{Document, Extras, Number, Xml, XmlValue};
+//!
+//! #[derive(Debug, Clone, PartialEq, XmlValue)]
+//! pub enum Mode {
+//!     Emulate,
+//!     Passthrough,
+//! }
+//!
+//! #[derive(Debug, Clone, PartialEq, Xml)]
+//! #[xml(root = "maxphysaddr")]
+//! pub struct MaxPhysAddr {
+//!     #[xml(attribute = "mode")]
+//!     pub mode: Mode,
+//!     #[xml(attribute = "bits")]
+//!     pub bits: Option<Number<u32>>,
+//!     #[xml(extras)]
+//!     pub extras: Extras,
+//! }
+//!
+//! let doc: Document<MaxPhysAddr> = Document::parse("<maxphysaddr mode='emulate' bits='0x2a'/>").unwrap();
+//! assert_eq!(doc.root.bits.as_ref().unwrap().get(), 42);
+//! assert_eq!(doc.to_xml(), "<maxphysaddr mode='emulate' bits='0x2a'/>\n");
+//!
+//! let built = MaxPhysAddr::builder().mode(Mode::Passthrough).build().unwrap();
+//! assert_eq!(Document::new(built).to_xml(), "<maxphysaddr mode='passthrough'/>\n");
+//! ```
+//!
+//! # The derive vocabulary
+//!
+//! On struct fields (one role each): `#[xml(attribute = "name")]`, `#[xml(child = "name")]`
+//! (the element name is the field's, so one type serves many names), `#[xml(text)]`,
+//! `#[xml(flatten)]` (a group whose attributes and children are this element's),
+//! `#[xml(choice)]` (children told apart by name, an `#[xml(elements)]` enum),
+//! `#[xml(any)]` (`Vec<AnyElement>`: elements of any other name), `#[xml(extras)]`
+//! (an [`Extras`]: where unknown content and layout are kept; without it, unknown content
+//! is an error). Occurrence comes from the type: `T`, `Option<T>`, `Vec<T>`, with `Box`
+//! for recursion. `#[xml(non_empty)]` and `#[xml(validate = "path")]` add checks.
+//!
+//! On enums: `#[xml(tag = "type")]` (variants told apart by an attribute value, each
+//! `#[xml(value = "..")]`, one may be `default` for an absent attribute, which is remembered
+//! and stays absent), `#[xml(child_text = "type")]` (by the text of a child element),
+//! `#[xml(elements)]` (by element name, each variant `#[xml(element = "..")]`).
+//! `#[derive(XmlValue)]` enums are string values (`#[xml(other)] Other(String)` for free
+//! text); `#[derive(XmlValue)]` newtypes take `pattern`, `min` and `max` facets.
+//! Containers take `root = ".."` (a document type), `crate = ".."` and `validate = ".."`.
+
+extern crate self as xml_model;
+
+pub mod any;
+pub mod builder;
+pub mod error;
+pub mod extras;
+pub mod read;
+pub mod scaled;
+mod text;
+pub mod validate;
+pub mod value;
+pub mod write;
+
+pub use any::{AnyAttribute, AnyElement, AnyNode};
+pub use builder::BuildError;
+pub use error::{Error, ErrorKind, Result};
+pub use extras::Extras;
+pub use read::{ReadOptions, XmlRoot};
+pub use scaled::{ScaledInteger, Unit};
+pub use validate::{Problem, Validate, ValidateRoot};
+pub use value::{Number, XmlValue};
+pub use xml_derive::{Xml, XmlValue};
+
+use std::path::Path;
+
+/// A whole document: the typed root and what stood around it (the XML declaration,
+/// comments and processing instructions before and after the root element).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document<T> {
+    /// `<?xml ...?>` as written, if there was one.
+    pub declaration: Option<String>,
+    /// Comments and processing instructions before the root element.
+    pub prolog: Vec<AnyNode>,
+    /// The root element.
+    pub root: T,
+    /// Comments and processing instructions after the root element.
+    pub epilog: Vec<AnyNode>,
+}
+
+impl<T: XmlRoot> Document<T> {
+    /// A document holding only `root`.
+    pub fn new(root: T) -> Self {
+        Document { declaration: None, prolog: Vec::new(), root, epilog: Vec::new() }
+    }
+
+    /// Reads a document, keeping unknown content.
+    pub fn parse(text: &str) -> Result<Self> {
+        Self::parse_with(text, ReadOptions::default())
+    }
+
+    /// Reads a document; in strict mode unknown content is an error.
+    pub fn parse_with(text: &str, options: ReadOptions) -> Result<Self> {
+        let doc = read::parse_document(text)?;
+        let root = read::read_root::<T>(&doc, options)?;
+        let mut ctx = read::ReadCtx::new(&doc, options);
+        let mut prolog = Vec::new();
+        let mut epilog = Vec::new();
+        let mut seen_root = false;
+        for node in doc.root().children() {
+            if node.is_element() {
+                seen_root = true;
+            } else if node.is_comment() || node.is_pi() {
+                let any = AnyNode::read(node, &mut ctx)?;
+                if seen_root { epilog.push(any) } else { prolog.push(any) }
+            }
+        }
+        let declaration = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(text)
+            .starts_with("<?xml")
+            .then(|| text.find("?>").map(|end| text[..end + 2].trim_start_matches('\u{feff}').to_owned()))
+            .flatten();
+        Ok(Document { declaration, prolog, root, epilog })
+    }
+
+    /// Reads a document from bytes, which must be UTF-8.
+    pub fn from_bytes_with(bytes: &[u8], options: ReadOptions) -> Result<Self> {
+        Self::parse_with(read::utf8(bytes)?, options)
+    }
+
+    /// Reads a file; errors name it.
+    pub fn read_file(path: impl AsRef<Path>, options: ReadOptions) -> Result<Self> {
+        read::read_file(path.as_ref(), options)
+    }
+
+    /// Writes the document in libvirt's style, ending with a newline.
+    pub fn to_xml(&self) -> String {
+        let mut w = write::Writer::with_capacity(4096);
+        if let Some(d) = &self.declaration {
+            w.raw(d);
+            w.raw("\n");
+        }
+        for n in &self.prolog {
+            n.write_verbatim(&mut w);
+            w.raw("\n");
+        }
+        self.root.write_element(T::ROOT, &mut w);
+        w.raw("\n");
+        for n in &self.epilog {
+            n.write_verbatim(&mut w);
+            w.raw("\n");
+        }
+        w.into_string()
+    }
+}
+
+/// Reads an element of type `T` that is the root of `text` and named `name`: a fragment
+/// such as one device (`<hostdev>...</hostdev>`) for attaching.
+pub fn from_fragment<T: read::ReadElement>(text: &str, name: &str, options: ReadOptions) -> Result<T> {
+    let doc = read::parse_document(text)?;
+    let mut ctx = read::ReadCtx::new(&doc, options);
+    let root = doc.root_element();
+    if !read::is_named(root, name) {
+        let found = root.tag_name().name().to_owned();
+        return Err(ctx.error_at(root, ErrorKind::WrongRoot { found, expected: name.to_owned() }));
+    }
+    T::read_element(root, &mut ctx)
+}
+
+/// Writes `value` as an element named `name`, in libvirt's style, with no trailing newline.
+pub fn to_fragment<T: write::WriteElement + ?Sized>(value: &T, name: &str) -> String {
+    let mut w = write::Writer::with_capacity(512);
+    value.write_element(name, &mut w);
+    w.into_string()
+}
+
+/// Shortcuts on document types.
+pub trait XmlDocument: XmlRoot + Sized {
+    /// Reads a document's root element, keeping unknown content.
+    fn from_xml(text: &str) -> Result<Self> {
+        Document::<Self>::parse(text).map(|d| d.root)
+    }
+
+    /// Reads a document's root element; unknown content is an error.
+    fn from_xml_strict(text: &str) -> Result<Self> {
+        Document::<Self>::parse_with(text, ReadOptions::strict()).map(|d| d.root)
+    }
+
+    /// Writes the value as a document.
+    fn to_xml(&self) -> String {
+        let mut w = write::Writer::with_capacity(4096);
+        self.write_element(Self::ROOT, &mut w);
+        w.raw("\n");
+        w.into_string()
+    }
+}
+
+impl<T: XmlRoot> XmlDocument for T {}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use regex::Regex;
+
+    /// `max` usable in constants.
+    pub const fn max(a: u16, b: u16) -> u16 {
+        if a > b {
+            a
+        } else {
+            b
+        }
+    }
+}

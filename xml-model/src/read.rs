@@ -1,0 +1,465 @@
+//! Reading typed values from a parsed document, with positions for every error.
+//!
+//! The element driver [`read_element`] walks an element's attributes and children once and
+//! offers each to the type's [`ReadContent`] implementation (written by the derive). What the
+//! type declines is kept in its [`Extras`] (or rejected in strict mode), and the order things
+//! were read in is recorded when it differs from the order the type writes.
+
+use std::path::Path;
+
+use crate::any::{AnyAttribute, AnyNode};
+use crate::extras::{EmptyStyle, Extras, ExtrasInner, Slot};
+use crate::value::XmlValue;
+use crate::{Error, ErrorKind, Result};
+
+/// A node of the parsed document.
+pub type Node<'a> = roxmltree::Node<'a, 'a>;
+/// An attribute of the parsed document.
+pub type Attribute<'a> = roxmltree::Attribute<'a, 'a>;
+
+/// How strictly to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Reject content the model does not declare (comments and namespace declarations
+    /// excepted) instead of keeping it.
+    pub strict: bool,
+    /// Deepest element nesting accepted; deeper input is an error, not a stack overflow.
+    pub max_depth: u32,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { strict: false, max_depth: 256 }
+    }
+}
+
+impl ReadOptions {
+    /// Strict reading: unknown content is an error.
+    pub fn strict() -> Self {
+        ReadOptions { strict: true, ..Self::default() }
+    }
+}
+
+/// State shared by everything that reads one document.
+pub struct ReadCtx<'a> {
+    doc: &'a roxmltree::Document<'a>,
+    options: ReadOptions,
+    depth: u32,
+    /// Scratch stack for recording orders; each element uses the part above its base.
+    slots: Vec<Slot>,
+    /// Discriminating attributes found absent in the element being read.
+    absent_tags: Vec<&'static str>,
+}
+
+impl<'a> ReadCtx<'a> {
+    /// A context for reading from `doc`.
+    pub fn new(doc: &'a roxmltree::Document<'a>, options: ReadOptions) -> Self {
+        ReadCtx { doc, options, depth: 0, slots: Vec::new(), absent_tags: Vec::new() }
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> ReadOptions {
+        self.options
+    }
+
+    /// The document's text.
+    pub fn source(&self) -> &'a str {
+        self.doc.input_text()
+    }
+
+    /// Enters an element, refusing nesting deeper than the limit.
+    pub fn enter(&mut self, node: Node<'_>) -> Result<()> {
+        self.depth += 1;
+        if self.depth > self.options.max_depth {
+            return Err(self.error_at(node, ErrorKind::TooDeep { limit: self.options.max_depth }));
+        }
+        Ok(())
+    }
+
+    /// Leaves an element.
+    pub fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Notes that the discriminating attribute `name` of the current element was absent and
+    /// its default branch was taken.
+    pub fn note_absent_tag(&mut self, name: &'static str) {
+        self.absent_tags.push(name);
+    }
+
+    /// An error at a node, with its path and position.
+    pub fn error_at(&self, node: Node<'_>, kind: ErrorKind) -> Error {
+        let pos = self.doc.text_pos_at(node.range().start);
+        Error { file: None, path: node_path(node), line: pos.row, column: pos.col, kind }
+    }
+
+    /// An error at an attribute of `node`.
+    pub fn error_at_attribute(&self, node: Node<'_>, attr: &Attribute<'_>, kind: ErrorKind) -> Error {
+        let pos = self.doc.text_pos_at(attr.range().start);
+        let path = format!("{}/@{}", node_path(node), attr.name());
+        Error { file: None, path, line: pos.row, column: pos.col, kind }
+    }
+
+    /// Parses an attribute's value as `T`, or says what was expected there.
+    pub fn parse_attribute<T: XmlValue>(&self, node: Node<'_>, attr: &Attribute<'_>) -> Result<T> {
+        T::parse_xml(attr.value()).map_err(|expected| {
+            self.error_at_attribute(
+                node,
+                attr,
+                ErrorKind::InvalidValue { value: attr.value().to_owned(), expected: expected.0 },
+            )
+        })
+    }
+
+    /// Parses a text node as `T`.
+    pub fn parse_text<T: XmlValue>(&self, text: Node<'_>) -> Result<T> {
+        let value = text.text().unwrap_or("");
+        T::parse_xml(value).map_err(|expected| {
+            self.error_at(text, ErrorKind::InvalidValue { value: value.to_owned(), expected: expected.0 })
+        })
+    }
+
+    /// The error for a once-only field seen twice.
+    pub fn duplicate(&self, node: Node<'_>) -> Error {
+        self.error_at(node, ErrorKind::Duplicate { name: node.tag_name().name().to_owned() })
+    }
+
+    /// The error for a required attribute that is absent.
+    pub fn missing_attribute(&self, node: Node<'_>, name: &str) -> Error {
+        self.error_at(node, ErrorKind::MissingAttribute { name: name.to_owned() })
+    }
+
+    /// The error for a second branch of a once-only choice.
+    pub fn conflict(&self, node: Node<'_>, first: &str) -> Error {
+        let found = format!("element <{}>", node.tag_name().name());
+        self.error_at(node, ErrorKind::Conflict { found, with: format!("element <{first}> (only one of them may occur)") })
+    }
+
+    /// The error for an element that is none of a choice's branches.
+    pub fn unknown_element(&self, node: Node<'_>, names: &[&str]) -> Error {
+        let what = format!("element <{}>", node.tag_name().name());
+        self.error_at(node, ErrorKind::Unknown { what, expected: format!("one of <{}>", names.join(">, <")) })
+    }
+
+    /// An error placed at a node, its kind to be filled in.
+    pub fn node_error(&self, node: Node<'_>) -> Error {
+        let what = format!("element <{}>", node.tag_name().name());
+        self.error_at(node, ErrorKind::Conflict { found: what, with: String::new() })
+    }
+
+    /// An error placed at an attribute, its kind to be filled in.
+    pub fn attribute_node_error(&self, node: Node<'_>, attr: &Attribute<'_>) -> Error {
+        let what = format!("attribute '{}'", attr.name());
+        self.error_at_attribute(node, attr, ErrorKind::Conflict { found: what, with: String::new() })
+    }
+
+    /// Content of one variant found in another: `<rom>` (of `type='pci'`) in `type='usb'`.
+    pub fn variant_conflict(&self, mut base: Error, key: &str, other: &str, this: &str) -> Error {
+        if let ErrorKind::Conflict { found, with } = &mut base.kind {
+            found.push_str(&format!(" (which belongs to {key}='{other}')"));
+            *with = format!("{key}='{this}'");
+        }
+        base
+    }
+
+    /// The value of absent text: empty text for types that allow it, else an error.
+    pub fn empty_text<T: XmlValue>(&self, node: Node<'_>) -> Result<T> {
+        T::parse_xml("").map_err(|_| self.error_at(node, ErrorKind::MissingText))
+    }
+
+    /// The error for a required child element that is absent.
+    pub fn missing_element(&self, node: Node<'_>, name: &str) -> Error {
+        self.error_at(node, ErrorKind::MissingElement { name: name.to_owned() })
+    }
+}
+
+/// The content of an element: attributes, children and text, offered one at a time.
+///
+/// Implemented by `#[derive(Xml)]` for structs (fields) and enums (variants told apart by an
+/// attribute value or a child's text). A flattened field forwards to its own `ReadContent`.
+pub trait ReadContent: Sized {
+    /// The state while reading: what has been seen so far.
+    type Partial;
+    /// How many ranks this content takes in its element's canonical order.
+    const SLOTS: u16;
+    /// Whether the type keeps unknown content (has an `Extras` field).
+    const KEEPS_EXTRAS: bool;
+
+    /// Starts reading `node` (dispatching enums look at it here).
+    fn begin(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self::Partial>;
+    /// Offers an attribute; returns its rank when taken.
+    fn attribute(
+        p: &mut Self::Partial,
+        attr: &Attribute<'_>,
+        node: Node<'_>,
+        ctx: &mut ReadCtx<'_>,
+    ) -> Result<Option<u16>>;
+    /// Offers a child element; returns its rank when taken.
+    fn child(p: &mut Self::Partial, child: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>>;
+    /// Offers a text node; returns its rank when taken.
+    fn text(p: &mut Self::Partial, text: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>>;
+    /// Ends reading: checks required fields and builds the value.
+    fn finish(p: Self::Partial, node: Node<'_>, extras: Extras, ctx: &mut ReadCtx<'_>) -> Result<Self>;
+    /// Whether an attribute of this name belongs to this content (for conflict messages).
+    fn knows_attribute(name: &str) -> bool;
+    /// Whether a child element of this name belongs to this content.
+    fn knows_child(name: &str) -> bool;
+}
+
+/// A type that reads a whole element (its name is the caller's business).
+pub trait ReadElement: Sized {
+    /// Reads the element `node`.
+    fn read_element(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self>;
+}
+
+/// A choice between elements told apart by their name (`<devices>` content).
+pub trait ElementChoice: Sized {
+    /// The element names of the branches.
+    const NAMES: &'static [&'static str];
+    /// Whether an element of this name is one of the choice's branches.
+    fn accepts(name: &str) -> bool;
+    /// Reads the element as the branch its name selects.
+    fn read_choice(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self>;
+    /// The element name of the branch this value is.
+    fn element_name(&self) -> &'static str;
+}
+
+/// A type that is a whole document (has a root element name).
+pub trait XmlRoot: ReadElement + crate::write::WriteElement {
+    /// The root element's name.
+    const ROOT: &'static str;
+}
+
+/// Whether a node is an element of no namespace with this local name.
+#[inline]
+pub fn is_named(node: Node<'_>, name: &str) -> bool {
+    let tag = node.tag_name();
+    tag.name() == name && tag.namespace().is_none()
+}
+
+/// Whether an attribute has no namespace and this name.
+#[inline]
+pub fn attribute_is(attr: &Attribute<'_>, name: &str) -> bool {
+    attr.name() == name && attr.namespace().is_none()
+}
+
+/// Reads one element through its type's [`ReadContent`]: the driver the derive calls.
+pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<T> {
+    ctx.enter(node)?;
+    let tags_base = ctx.absent_tags.len();
+    let mut partial = T::begin(node, ctx)?;
+    let mut extras = Extras::none();
+    let base = ctx.slots.len();
+
+    // Attributes: namespace declarations first, as they are written first.
+    let mut in_order = true;
+    let mut last = 0u16;
+    for (prefix, uri) in declared_namespaces(node) {
+        let name = prefix.map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
+        keep_attribute(&mut extras, ctx, AnyAttribute { name, value: uri.to_owned() });
+        in_order = false;
+    }
+    for attr in node.attributes() {
+        match T::attribute(&mut partial, &attr, node, ctx)? {
+            Some(rank) => {
+                in_order &= rank >= last;
+                last = rank;
+                ctx.slots.push(Slot::Known(rank));
+            }
+            None => {
+                refuse_unknown::<T>(ctx, || {
+                    ctx.error_at_attribute(node, &attr, unknown_kind(format!("attribute '{}'", attr.name())))
+                })?;
+                let name = ctx.source()[attr.range_qname()].to_owned();
+                keep_attribute(&mut extras, ctx, AnyAttribute { name, value: attr.value().to_owned() });
+                in_order = false;
+            }
+        }
+    }
+    if !in_order {
+        extras.get_mut().attribute_order = ctx.slots[base..].to_vec();
+    }
+    ctx.slots.truncate(base);
+
+    // Children.
+    let mut in_order = true;
+    let mut last = 0u16;
+    let mut has_content = false;
+    for child in node.children() {
+        let taken = match child.node_type() {
+            roxmltree::NodeType::Element => T::child(&mut partial, child, ctx)?,
+            roxmltree::NodeType::Text => {
+                let taken = T::text(&mut partial, child, ctx)?;
+                if taken.is_none() && child.text().is_some_and(is_blank) {
+                    continue; // indentation: the writer makes its own
+                }
+                taken
+            }
+            _ => None,
+        };
+        has_content = true;
+        match taken {
+            Some(rank) => {
+                in_order &= rank >= last;
+                last = rank;
+                ctx.slots.push(Slot::Known(rank));
+            }
+            None => {
+                if child.is_element() || child.is_text() {
+                    refuse_unknown::<T>(ctx, || {
+                        let what = match child.is_element() {
+                            true => format!("element <{}>", child.tag_name().name()),
+                            false => format!("text '{}'", crate::error::quote(child.text().unwrap_or("").trim())),
+                        };
+                        ctx.error_at(child, unknown_kind(what))
+                    })?;
+                } else if !T::KEEPS_EXTRAS {
+                    return Err(ctx.error_at(child, unknown_kind("comment".to_owned())));
+                }
+                let any = AnyNode::read(child, ctx)?;
+                let inner = extras.get_mut();
+                ctx.slots.push(Slot::Unknown(inner.nodes.len() as u32));
+                inner.nodes.push(any);
+                in_order = false;
+            }
+        }
+    }
+    if !in_order {
+        extras.get_mut().child_order = ctx.slots[base..].to_vec();
+    }
+    ctx.slots.truncate(base);
+
+    if !has_content {
+        let raw = &ctx.source()[node.range()];
+        let style = if raw.ends_with(" />") {
+            EmptyStyle::SpacedSelfClosing
+        } else if raw.ends_with("/>") {
+            EmptyStyle::SelfClosing
+        } else {
+            EmptyStyle::OpenClose(node.text().unwrap_or("").to_owned())
+        };
+        if style != EmptyStyle::SelfClosing && T::KEEPS_EXTRAS {
+            extras.get_mut().empty = style;
+        }
+    }
+    if ctx.absent_tags.len() > tags_base {
+        let tags = ctx.absent_tags.drain(tags_base..).map(str::to_owned);
+        extras.get_mut().absent_tags.extend(tags);
+    }
+    let value = T::finish(partial, node, extras, ctx)?;
+    ctx.leave();
+    Ok(value)
+}
+
+fn keep_attribute(extras: &mut Extras, ctx: &mut ReadCtx<'_>, attr: AnyAttribute) {
+    let inner: &mut ExtrasInner = extras.get_mut();
+    ctx.slots.push(Slot::Unknown(inner.attributes.len() as u32));
+    inner.attributes.push(attr);
+}
+
+fn unknown_kind(what: String) -> ErrorKind {
+    ErrorKind::Unknown { what, expected: "only what the schema declares here".to_owned() }
+}
+
+/// Unknown content is an error in strict mode, and for a type with nowhere to keep it.
+fn refuse_unknown<T: ReadContent>(ctx: &ReadCtx<'_>, error: impl FnOnce() -> Error) -> Result<()> {
+    if ctx.options.strict || !T::KEEPS_EXTRAS {
+        Err(error())
+    } else {
+        Ok(())
+    }
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_whitespace())
+}
+
+/// The namespaces declared on this element itself (not inherited).
+pub(crate) fn declared_namespaces<'a>(node: Node<'a>) -> Vec<(Option<&'a str>, &'a str)> {
+    let mine = node.namespaces();
+    let Some(parent) = node.parent_element() else {
+        return mine.map(|ns| (ns.name(), ns.uri())).collect();
+    };
+    let theirs = parent.namespaces();
+    if mine.len() == theirs.len() && mine.clone().zip(theirs.clone()).all(|(a, b)| std::ptr::eq(a, b)) {
+        return Vec::new();
+    }
+    mine.filter(|ns| !parent.namespaces().any(|p| p.name() == ns.name() && p.uri() == ns.uri()))
+        .map(|ns| (ns.name(), ns.uri()))
+        .collect()
+}
+
+/// `/domain/devices/disk[2]/source`: indices where an element has same-named siblings.
+pub fn node_path(node: Node<'_>) -> String {
+    let mut parts = Vec::new();
+    let mut cur = Some(node);
+    while let Some(n) = cur {
+        if n.is_element() {
+            let name = n.tag_name().name();
+            let same = |s: &Node<'_>| s.is_element() && s.tag_name().name() == name;
+            let before = n.prev_siblings().skip(1).filter(same).count();
+            let after = n.next_siblings().skip(1).filter(same).count();
+            if before + after > 0 {
+                parts.push(format!("{name}[{}]", before + 1));
+            } else {
+                parts.push(name.to_owned());
+            }
+        } else if n.is_text() {
+            parts.push("text()".to_owned());
+        } else if n.is_comment() {
+            parts.push("comment()".to_owned());
+        }
+        cur = n.parent();
+    }
+    let mut path = String::new();
+    for p in parts.iter().rev() {
+        path.push('/');
+        path.push_str(p);
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    path
+}
+
+/// Parses text into a document tree, turning parser errors into [`Error`]s with positions.
+pub fn parse_document(text: &str) -> Result<roxmltree::Document<'_>> {
+    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
+    roxmltree::Document::parse_with_options(text, opts).map_err(|e| {
+        let pos = e.pos();
+        Error { file: None, path: String::new(), line: pos.row, column: pos.col, kind: ErrorKind::NotWellFormed(e.to_string()) }
+    })
+}
+
+/// Checks that bytes are UTF-8, naming the position of the first bad byte.
+pub fn utf8(bytes: &[u8]) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = std::str::from_utf8(&good[line_start..]).map_or(1, |s| s.chars().count() as u32 + 1);
+        Error { file: None, path: String::new(), line, column, kind: ErrorKind::InvalidUtf8 }
+    })
+}
+
+/// Reads a document's root element as `T`, checking its name.
+pub fn read_root<T: XmlRoot>(doc: &roxmltree::Document<'_>, options: ReadOptions) -> Result<T> {
+    let mut ctx = ReadCtx::new(doc, options);
+    let root = doc.root_element();
+    if !is_named(root, T::ROOT) {
+        return Err(ctx.error_at(
+            root,
+            ErrorKind::WrongRoot { found: root.tag_name().name().to_owned(), expected: T::ROOT.to_owned() },
+        ));
+    }
+    let value = T::read_element(root, &mut ctx)?;
+    ctx.slots.clear();
+    Ok(value)
+}
+
+/// Reads a file as a document of type `T`; errors name the file.
+pub fn read_file<T: XmlRoot>(path: &Path, options: ReadOptions) -> Result<crate::Document<T>> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::new("", ErrorKind::Io(e.to_string())).in_file(path))?;
+    crate::Document::from_bytes_with(&bytes, options).map_err(|e| e.in_file(path))
+}

@@ -1,0 +1,144 @@
+//! Sizes with units: `<memory unit='GiB'>4</memory>` is 4 GiB, not 4.
+
+use crate::value::{Expected, Number, XmlValue};
+use crate::{Extras, Xml};
+
+/// A unit of a scaled integer, as libvirt's `unit` attribute spells it.
+///
+/// libvirt reads `b`/`bytes`, `k`/`KiB`, `KB` (1000), `M`/`MiB`, `MB`, and so on up to
+/// exbibytes; case matters only for the `B` that marks powers of 1000.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    spelling: String,
+    bytes: u64,
+}
+
+impl Unit {
+    /// The number of bytes in one unit.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The unit as written.
+    pub fn as_str(&self) -> &str {
+        &self.spelling
+    }
+
+    /// KiB, libvirt's default unit for memory.
+    pub fn kib() -> Self {
+        Unit { spelling: "KiB".into(), bytes: 1024 }
+    }
+
+    /// MiB.
+    pub fn mib() -> Self {
+        Unit { spelling: "MiB".into(), bytes: 1 << 20 }
+    }
+
+    /// GiB.
+    pub fn gib() -> Self {
+        Unit { spelling: "GiB".into(), bytes: 1 << 30 }
+    }
+}
+
+impl XmlValue for Unit {
+    fn parse_xml(text: &str) -> Result<Self, Expected> {
+        let bad = || Expected::new("a unit such as 'b', 'KiB', 'MB', 'GiB', 'TiB'");
+        let lower = text.to_ascii_lowercase();
+        let (power, decimal) = match lower.as_str() {
+            "b" | "byte" | "bytes" => (0, false),
+            _ => {
+                let mut chars = lower.chars();
+                let p = match chars.next() {
+                    Some('k') => 1,
+                    Some('m') => 2,
+                    Some('g') => 3,
+                    Some('t') => 4,
+                    Some('p') => 5,
+                    Some('e') => 6,
+                    _ => return Err(bad()),
+                };
+                match chars.as_str() {
+                    "" | "ib" => (p, false),
+                    "b" => (p, true),
+                    _ => return Err(bad()),
+                }
+            }
+        };
+        let base: u64 = if decimal { 1000 } else { 1024 };
+        Ok(Unit { spelling: text.to_owned(), bytes: base.pow(power) })
+    }
+
+    fn to_xml(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(&self.spelling)
+    }
+}
+
+impl crate::validate::Validate for Unit {
+    fn validate_with(&self, _: &mut crate::validate::Validator) {}
+}
+
+/// An amount with an optional `unit` attribute: libvirt's `scaledInteger`.
+#[derive(Debug, Clone, PartialEq, Eq, Xml)]
+#[xml(crate = "crate")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ScaledInteger {
+    /// The `unit` attribute; absent means the element's default unit (KiB for memory).
+    #[xml(attribute = "unit")]
+    pub unit: Option<Unit>,
+    /// The number, with its spelling.
+    #[xml(text)]
+    pub value: Number<u64>,
+    /// Unknown content and layout.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+
+impl ScaledInteger {
+    /// An amount in a unit.
+    pub fn new(value: u64, unit: Unit) -> Self {
+        ScaledInteger { unit: Some(unit), value: Number::new(value), extras: Extras::none() }
+    }
+
+    /// The amount in bytes, taking `default_unit` when no unit is written; `None` on overflow.
+    pub fn bytes_with_default(&self, default_unit: u64) -> Option<u64> {
+        let unit = self.unit.as_ref().map_or(default_unit, Unit::bytes);
+        self.value.get().checked_mul(unit)
+    }
+
+    /// The amount in bytes, KiB being the default unit (as for `<memory>`).
+    pub fn bytes(&self) -> Option<u64> {
+        self.bytes_with_default(1024)
+    }
+
+    /// The amount in KiB (rounded down), KiB being the default unit.
+    pub fn kib(&self) -> Option<u64> {
+        self.bytes().map(|b| b / 1024)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.spelling)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Unit::parse_xml(&s).map_err(|e| serde::de::Error::custom(e.0))
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Unit {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Unit".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "description": "A unit such as KiB, MiB, GiB, MB" })
+    }
+}

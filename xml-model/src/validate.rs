@@ -1,0 +1,172 @@
+//! Checks the types cannot carry: patterns, ranges, non-empty lists, rules across fields.
+
+use std::fmt;
+
+use crate::read::ElementChoice;
+
+/// One problem found by validation, with the document path of the offending item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where (`/domain/cpu/maxphysaddr/@bits`).
+    pub path: String,
+    /// What is wrong, and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Collects problems while walking a value.
+#[derive(Debug, Default)]
+pub struct Validator {
+    path: Vec<String>,
+    problems: Vec<Problem>,
+}
+
+impl Validator {
+    /// A validator whose paths start at the root element `root`.
+    pub fn new(root: &str) -> Self {
+        Validator { path: vec![format!("/{root}")], problems: Vec::new() }
+    }
+
+    fn here(&self) -> String {
+        if self.path.is_empty() {
+            "/".to_owned()
+        } else {
+            self.path.concat()
+        }
+    }
+
+    /// Reports a problem at the current place.
+    pub fn report(&mut self, message: impl Into<String>) {
+        let path = self.here();
+        self.problems.push(Problem { path, message: message.into() });
+    }
+
+    /// Reports a value that breaks a rule.
+    pub fn invalid(&mut self, value: &str, rule: &str) {
+        self.report(format!("value '{}' {rule}", crate::error::quote(value)));
+    }
+
+    /// Checks a number against inclusive bounds.
+    pub fn range<N: Numeric + ?Sized>(&mut self, value: &N, min: Option<i128>, max: Option<i128>) {
+        let Some(n) = value.numeric() else { return };
+        let below = min.is_some_and(|m| n < m);
+        let above = max.is_some_and(|m| n > m);
+        if below || above {
+            let bounds = match (min, max) {
+                (Some(a), Some(b)) => format!("from {a} to {b}"),
+                (Some(a), None) => format!("at least {a}"),
+                (None, Some(b)) => format!("at most {b}"),
+                (None, None) => unreachable!(),
+            };
+            self.report(format!("value {n} is out of range: expected {bounds}"));
+        }
+    }
+
+    /// Walks into an attribute.
+    pub fn attribute(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
+        self.path.push(format!("/@{name}"));
+        f(self);
+        self.path.pop();
+    }
+
+    /// Walks into a child element (`index` is given where it has same-named siblings).
+    pub fn element(&mut self, name: &str, index: Option<usize>, f: impl FnOnce(&mut Self)) {
+        self.path.push(match index {
+            Some(i) => format!("/{name}[{i}]"),
+            None => format!("/{name}"),
+        });
+        f(self);
+        self.path.pop();
+    }
+
+    /// Walks a list of element choices, indexing same-named siblings.
+    pub fn choices<E: ElementChoice + ValidateChoice>(&mut self, items: &[E]) {
+        for (i, item) in items.iter().enumerate() {
+            let name = item.element_name();
+            let same = items.iter().filter(|o| o.element_name() == name).count();
+            let index = (same > 1).then(|| items[..i].iter().filter(|o| o.element_name() == name).count() + 1);
+            item.validate_choice(self, index);
+        }
+    }
+
+    /// The problems found.
+    pub fn finish(self) -> Vec<Problem> {
+        self.problems
+    }
+}
+
+/// A value that can check itself. Implemented by the derives; call [`Validate::validate`].
+pub trait Validate {
+    /// Walks the value, reporting problems to `val`.
+    fn validate_with(&self, val: &mut Validator);
+}
+
+/// An element choice validates under its branch's element name.
+pub trait ValidateChoice {
+    /// Walks the value as the element of its branch.
+    fn validate_choice(&self, val: &mut Validator, index: Option<usize>);
+}
+
+/// Whole-document validation for root types.
+pub trait ValidateRoot: Validate + crate::read::XmlRoot {
+    /// Every problem found, with its path; `Ok` when there is none.
+    fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut v = Validator::new(Self::ROOT);
+        self.validate_with(&mut v);
+        let problems = v.finish();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+impl<T: Validate + crate::read::XmlRoot> ValidateRoot for T {}
+
+/// Values with a number to check against range facets.
+pub trait Numeric {
+    /// The value as a wide integer, when it is one.
+    fn numeric(&self) -> Option<i128>;
+}
+
+impl<T: crate::value::Integer + Into<i128>> Numeric for crate::value::Number<T> {
+    fn numeric(&self) -> Option<i128> {
+        Some(self.get().into())
+    }
+}
+
+macro_rules! leaf {
+    ($($t:ty),*) => {$(
+        impl Validate for $t {
+            fn validate_with(&self, _: &mut Validator) {}
+        }
+    )*};
+}
+leaf!(String, Box<str>, u8, u16, u32, u64, i32, i64, crate::AnyElement, crate::extras::Extras);
+
+macro_rules! numeric {
+    ($($t:ty),*) => {$(
+        impl Numeric for $t {
+            fn numeric(&self) -> Option<i128> {
+                Some(*self as i128)
+            }
+        }
+    )*};
+}
+numeric!(u8, u16, u32, u64, i32, i64);
+
+impl<T: crate::value::Integer> Validate for crate::value::Number<T> {
+    fn validate_with(&self, _: &mut Validator) {}
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_with(&self, val: &mut Validator) {
+        (**self).validate_with(val)
+    }
+}

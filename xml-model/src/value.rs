@@ -1,0 +1,240 @@
+//! Scalar values of attributes and text, and numbers that keep their spelling.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+/// What a value should have looked like, for error messages ("an unsigned integer").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected(pub String);
+
+impl Expected {
+    /// The expectation, in words.
+    pub fn new(what: impl Into<String>) -> Self {
+        Expected(what.into())
+    }
+}
+
+/// A value that is the text of an attribute or of a text-only element.
+pub trait XmlValue: Sized {
+    /// Parses the (unescaped) text.
+    fn parse_xml(text: &str) -> Result<Self, Expected>;
+    /// The text to write (unescaped).
+    fn to_xml(&self) -> Cow<'_, str>;
+}
+
+impl XmlValue for String {
+    fn parse_xml(text: &str) -> Result<Self, Expected> {
+        Ok(text.to_owned())
+    }
+    fn to_xml(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl XmlValue for Box<str> {
+    fn parse_xml(text: &str) -> Result<Self, Expected> {
+        Ok(text.into())
+    }
+    fn to_xml(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+/// Integer types a [`Number`] can hold.
+pub trait Integer: Copy + PartialEq + PartialOrd + fmt::Display + fmt::Debug + Default {
+    /// Its name in messages.
+    const WHAT: &'static str;
+    /// Parses digits in a radix.
+    fn from_radix(digits: &str, radix: u32) -> Option<Self>;
+}
+
+macro_rules! integer {
+    ($($t:ty => $what:literal),* $(,)?) => {$(
+        impl Integer for $t {
+            const WHAT: &'static str = $what;
+            fn from_radix(digits: &str, radix: u32) -> Option<Self> {
+                <$t>::from_str_radix(digits, radix).ok()
+            }
+        }
+    )*};
+}
+integer!(
+    u8 => "an integer from 0 to 255",
+    u16 => "an integer from 0 to 65535",
+    u32 => "an unsigned 32-bit integer",
+    u64 => "an unsigned 64-bit integer",
+    i32 => "a 32-bit integer",
+    i64 => "a 64-bit integer",
+);
+
+/// An integer that remembers how it was written.
+///
+/// `0x8`, `08` and `+8` all read as 8 and are written back as they were read; a value set in
+/// code is written in decimal. Comparison is by value.
+#[derive(Clone, Default)]
+pub struct Number<T: Integer> {
+    value: T,
+    spelling: Option<Box<str>>,
+}
+
+impl<T: Integer> Number<T> {
+    /// A number written canonically (decimal).
+    pub fn new(value: T) -> Self {
+        Number { value, spelling: None }
+    }
+
+    /// The value.
+    pub fn get(&self) -> T {
+        self.value
+    }
+
+    /// Sets a new value, forgetting the old spelling.
+    pub fn set(&mut self, value: T) {
+        *self = Number::new(value);
+    }
+
+    /// The spelling read, when it was not the canonical one.
+    pub fn spelling(&self) -> Option<&str> {
+        self.spelling.as_deref()
+    }
+}
+
+impl<T: Integer> From<T> for Number<T> {
+    fn from(value: T) -> Self {
+        Number::new(value)
+    }
+}
+
+impl<T: Integer> PartialEq for Number<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T: Integer> PartialEq<T> for Number<T> {
+    fn eq(&self, other: &T) -> bool {
+        self.value == *other
+    }
+}
+
+impl<T: Integer + Eq> Eq for Number<T> {}
+
+impl<T: Integer> fmt::Debug for Number<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.spelling {
+            Some(s) => write!(f, "{:?} ({s:?})", self.value),
+            None => write!(f, "{:?}", self.value),
+        }
+    }
+}
+
+impl<T: Integer> fmt::Display for Number<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.spelling {
+            Some(s) => f.write_str(s),
+            None => write!(f, "{}", self.value),
+        }
+    }
+}
+
+/// Parses decimal (with an optional sign) or `0x` hexadecimal.
+fn parse_integer<T: Integer>(text: &str) -> Option<T> {
+    let (neg, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if body.is_empty() || body.starts_with(['+', '-']) {
+        return None;
+    }
+    let (digits, radix) = match body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        Some(hex) if !hex.is_empty() && !neg => (hex, 16),
+        Some(_) => return None,
+        None => (body, 10),
+    };
+    if neg {
+        T::from_radix(&format!("-{digits}"), radix)
+    } else {
+        T::from_radix(digits, radix)
+    }
+}
+
+impl<T: Integer> XmlValue for Number<T> {
+    fn parse_xml(text: &str) -> Result<Self, Expected> {
+        let value = parse_integer::<T>(text).ok_or_else(|| Expected::new(T::WHAT))?;
+        let canonical = text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && value.to_string() == text;
+        Ok(Number { value, spelling: (!canonical).then(|| text.into()) })
+    }
+    fn to_xml(&self) -> Cow<'_, str> {
+        match &self.spelling {
+            Some(s) => Cow::Borrowed(s),
+            None => Cow::Owned(self.value.to_string()),
+        }
+    }
+}
+
+impl<T: Integer> FromStr for Number<T> {
+    type Err = Expected;
+    fn from_str(s: &str) -> Result<Self, Expected> {
+        Self::parse_xml(s)
+    }
+}
+
+/// Plain integers are canonical only: they reject `0x8` rather than lose its spelling.
+macro_rules! plain_integer {
+    ($($t:ty),*) => {$(
+        impl XmlValue for $t {
+            fn parse_xml(text: &str) -> Result<Self, Expected> {
+                match text.parse::<$t>() {
+                    Ok(v) if v.to_string() == text => Ok(v),
+                    _ => Err(Expected::new(format!("{} in canonical decimal form", <$t as Integer>::WHAT))),
+                }
+            }
+            fn to_xml(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+plain_integer!(u8, u16, u32, u64, i32, i64);
+
+#[cfg(feature = "serde")]
+impl<T: Integer + serde::Serialize> serde::Serialize for Number<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.spelling {
+            Some(sp) => s.serialize_str(sp),
+            None => self.value.serialize(s),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de, T: Integer + serde::Deserialize<'de>> serde::Deserialize<'de> for Number<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Repr<T> {
+            Value(T),
+            Text(String),
+        }
+        match Repr::<T>::deserialize(d)? {
+            Repr::Value(v) => Ok(Number::new(v)),
+            Repr::Text(t) => Number::parse_xml(&t).map_err(|e| serde::de::Error::custom(e.0)),
+        }
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl<T: Integer + schemars::JsonSchema> schemars::JsonSchema for Number<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Number_{}", T::schema_name()).into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inner = g.subschema_for::<T>();
+        schemars::json_schema!({
+            "description": "An integer; a string keeps a non-decimal spelling such as 0x8",
+            "anyOf": [inner, { "type": "string" }]
+        })
+    }
+}

@@ -1,0 +1,412 @@
+//! Writing typed values in libvirt's own style: two-space indentation, single-quoted
+//! attributes, `<x/>` for empty elements; and back in the layout they were read in.
+
+use crate::any::AnyNode;
+use crate::extras::{EmptyStyle, Extras, ExtrasInner, Slot};
+use crate::value::XmlValue;
+
+/// The content of an element, written field by field. Implemented by `#[derive(Xml)]`.
+pub trait WriteContent {
+    /// Writes the attributes, calling [`Writer::attribute`] for each. `extras` is the
+    /// element's own (flattened groups and dispatching enums consult it).
+    fn write_attributes(&self, w: &mut Writer, extras: &Extras);
+    /// Writes the children and text, calling [`Writer::mark`] before each.
+    fn write_children(&self, w: &mut Writer, extras: &Extras);
+    /// The element's unknown content and layout.
+    fn extras(&self) -> &Extras;
+}
+
+/// A type that writes a whole element under a name the caller gives.
+pub trait WriteElement {
+    /// Writes the element named `name`.
+    fn write_element(&self, name: &str, w: &mut Writer);
+}
+
+/// An element choice writes itself under the name of its branch.
+pub trait WriteChoice {
+    /// Writes the element of the branch this value is.
+    fn write_choice(&self, w: &mut Writer);
+}
+
+struct Capture {
+    depth: usize,
+    marks: Vec<(u16, usize)>,
+}
+
+/// An XML text being written.
+#[derive(Default)]
+pub struct Writer {
+    out: String,
+    depth: usize,
+    /// A start tag is open (`<x a='1'` without its `>`).
+    open: bool,
+    /// Per open element: whether it has element children (its end tag goes on its own line).
+    frames: Vec<bool>,
+    captures: Vec<Capture>,
+    /// Inside verbatim content (unknown elements): no indentation is added.
+    verbatim: u32,
+    /// Rank offset of the flattened group being written.
+    rank_base: u16,
+}
+
+impl Writer {
+    /// An empty writer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A writer with room for `n` bytes.
+    pub fn with_capacity(n: usize) -> Self {
+        Writer { out: String::with_capacity(n), ..Self::default() }
+    }
+
+    /// The text written so far.
+    pub fn into_string(self) -> String {
+        self.out
+    }
+
+    /// Appends text as it is (no escaping).
+    pub fn raw(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    fn close_start_tag(&mut self) {
+        if self.open {
+            self.out.push('>');
+            self.open = false;
+        }
+    }
+
+    /// Closes an open start tag and begins a new line for a child node.
+    fn node_break(&mut self) {
+        self.close_start_tag();
+        if self.verbatim == 0 {
+            if let Some(had) = self.frames.last_mut() {
+                *had = true;
+                self.out.push('\n');
+                for _ in 0..self.depth {
+                    self.out.push_str("  ");
+                }
+            }
+        }
+    }
+
+    /// Starts an element: `<name`.
+    pub fn start(&mut self, name: &str) {
+        self.node_break();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.frames.push(false);
+        self.depth += 1;
+        self.open = true;
+    }
+
+    /// Ends the element started last.
+    pub fn end(&mut self, name: &str, empty: &EmptyStyle) {
+        self.depth -= 1;
+        let had_elements = self.frames.pop().unwrap_or(false);
+        if self.open {
+            self.open = false;
+            match empty {
+                EmptyStyle::SelfClosing => self.out.push_str("/>"),
+                EmptyStyle::SpacedSelfClosing => self.out.push_str(" />"),
+                EmptyStyle::OpenClose(ws) => {
+                    self.out.push('>');
+                    self.out.push_str(ws);
+                    self.out.push_str("</");
+                    self.out.push_str(name);
+                    self.out.push('>');
+                }
+            }
+            return;
+        }
+        if had_elements && self.verbatim == 0 {
+            self.out.push('\n');
+            for _ in 0..self.depth {
+                self.out.push_str("  ");
+            }
+        }
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// Records that what follows is the field of this rank (for writing in a read order).
+    #[inline]
+    pub fn mark(&mut self, rank: u16) {
+        if let Some(c) = self.captures.last_mut() {
+            if c.depth == self.depth {
+                c.marks.push((self.rank_base + rank, self.out.len()));
+            }
+        }
+    }
+
+    /// Writes an attribute ` name='value'` of the given rank.
+    pub fn attribute<V: XmlValue>(&mut self, rank: u16, name: &str, value: &V) {
+        self.attribute_str(rank, name, &value.to_xml());
+    }
+
+    /// Writes an attribute ` name='value'` of the given rank from text.
+    pub fn attribute_str(&mut self, rank: u16, name: &str, value: &str) {
+        self.mark(rank);
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("='");
+        escape_into(&mut self.out, value, Style::Libvirt);
+        self.out.push('\'');
+    }
+
+    /// Writes text content of the given rank.
+    pub fn text<V: XmlValue>(&mut self, rank: u16, value: &V) {
+        self.close_start_tag();
+        self.mark(rank);
+        escape_into(&mut self.out, &value.to_xml(), Style::LibvirtText);
+    }
+
+    /// Writes an attribute kept verbatim, quoted as it was read.
+    pub fn raw_attribute(&mut self, name: &str, value: &str, double_quoted: bool) {
+        self.out.push(' ');
+        self.out.push_str(name);
+        if double_quoted {
+            self.out.push_str("=\"");
+            escape_into(&mut self.out, value, Style::Libxml2Attribute);
+            self.out.push('"');
+        } else {
+            self.out.push_str("='");
+            escape_into(&mut self.out, value, Style::Libvirt);
+            self.out.push('\'');
+        }
+    }
+
+    /// Starts an element kept verbatim: `<name`; the caller writes the rest raw.
+    pub fn start_verbatim(&mut self, name: &str) {
+        self.node_break();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.verbatim += 1;
+    }
+
+    /// Ends verbatim content.
+    pub fn end_verbatim(&mut self) {
+        self.verbatim -= 1;
+    }
+
+    /// Writes text kept verbatim.
+    pub fn raw_text(&mut self, text: &str) {
+        self.close_start_tag();
+        escape_into(&mut self.out, text, Style::Libxml2Text);
+    }
+
+    /// Writes a comment.
+    pub fn raw_comment(&mut self, text: &str) {
+        self.node_break();
+        self.out.push_str("<!--");
+        self.out.push_str(text);
+        self.out.push_str("-->");
+    }
+
+    /// Writes a processing instruction.
+    pub fn raw_pi(&mut self, target: &str, value: Option<&str>) {
+        self.node_break();
+        self.out.push_str("<?");
+        self.out.push_str(target);
+        if let Some(v) = value {
+            self.out.push(' ');
+            self.out.push_str(v);
+        }
+        self.out.push_str("?>");
+    }
+
+    /// Enters a flattened group whose ranks start at `rank`; returns what to restore.
+    #[inline]
+    pub fn enter_group(&mut self, rank: u16) -> u16 {
+        let saved = self.rank_base;
+        self.rank_base += rank;
+        saved
+    }
+
+    /// Leaves a flattened group.
+    #[inline]
+    pub fn leave_group(&mut self, saved: u16) {
+        self.rank_base = saved;
+    }
+
+    fn begin_capture(&mut self) -> usize {
+        self.captures.push(Capture { depth: self.depth, marks: Vec::new() });
+        self.out.len()
+    }
+
+    /// Ends a capture: the text written since `base`, cut into (rank, text) segments.
+    fn end_capture(&mut self, base: usize) -> Vec<(u16, String)> {
+        let capture = self.captures.pop().expect("capture begun");
+        let text = self.out.split_off(base);
+        let mut segments = Vec::with_capacity(capture.marks.len());
+        for (i, &(rank, start)) in capture.marks.iter().enumerate() {
+            let end = capture.marks.get(i + 1).map_or(self.out.len() + text.len(), |m| m.1);
+            segments.push((rank, text[start - base..end - base].to_owned()));
+        }
+        segments
+    }
+}
+
+/// Writes an element of a type with [`WriteContent`]: the driver the derive calls.
+pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Writer) {
+    let extras = value.extras();
+    let saved_base = std::mem::take(&mut w.rank_base);
+    w.start(name);
+    match extras.get() {
+        Some(x) if !x.attribute_order.is_empty() => {
+            let base = w.begin_capture();
+            value.write_attributes(w, extras);
+            let segments = w.end_capture(base);
+            emit_in_order(w, segments, &x.attribute_order, |w, i| {
+                let a = &x.attributes[i];
+                w.raw_attribute(&a.name, &a.value, false);
+            });
+        }
+        Some(x) => {
+            value.write_attributes(w, extras);
+            for a in &x.attributes {
+                w.raw_attribute(&a.name, &a.value, false);
+            }
+        }
+        None => value.write_attributes(w, extras),
+    }
+    let empty = match extras.get() {
+        Some(x) if !x.child_order.is_empty() => {
+            write_children_in_order(value, w, extras, x);
+            &x.empty
+        }
+        Some(x) => {
+            value.write_children(w, extras);
+            for node in &x.nodes {
+                write_unknown_node(w, node);
+            }
+            &x.empty
+        }
+        None => {
+            value.write_children(w, extras);
+            &EmptyStyle::SelfClosing
+        }
+    };
+    w.end(name, empty);
+    w.rank_base = saved_base;
+}
+
+/// Whether a discriminating attribute was absent when read (and so stays absent).
+pub fn tag_absent(extras: &Extras, name: &str) -> bool {
+    extras.get().is_some_and(|x| x.absent_tags.iter().any(|t| t == name))
+}
+
+fn write_children_in_order<T: WriteContent + ?Sized>(value: &T, w: &mut Writer, extras: &Extras, x: &ExtrasInner) {
+    w.close_start_tag();
+    let base = w.begin_capture();
+    value.write_children(w, extras);
+    let had_elements = w.frames.last().copied().unwrap_or(false);
+    let segments = w.end_capture(base);
+    emit_in_order(w, segments, &x.child_order, |w, i| write_unknown_node(w, &x.nodes[i]));
+    if let Some(f) = w.frames.last_mut() {
+        *f |= had_elements;
+    }
+}
+
+fn write_unknown_node(w: &mut Writer, node: &AnyNode) {
+    match node {
+        AnyNode::Element(e) => e.write(w),
+        other => other.write_verbatim(w),
+    }
+}
+
+/// Emits captured segments in a recorded order, interleaving unknown items. Segments the
+/// order does not account for (added in code after reading) follow the last recorded item
+/// of their rank, or come before the first recorded item of a higher rank.
+fn emit_in_order(w: &mut Writer, segments: Vec<(u16, String)>, order: &[Slot], mut unknown: impl FnMut(&mut Writer, usize)) {
+    let mut recorded_left = std::collections::HashMap::<u16, usize>::new();
+    for slot in order {
+        if let Slot::Known(r) = slot {
+            *recorded_left.entry(*r).or_default() += 1;
+        }
+    }
+    let mut used = vec![false; segments.len()];
+    let flush_below = |w: &mut Writer, used: &mut Vec<bool>, limit: u16, left: &std::collections::HashMap<u16, usize>| {
+        for (i, (rank, text)) in segments.iter().enumerate() {
+            if !used[i] && *rank < limit && !left.contains_key(rank) {
+                used[i] = true;
+                w.out.push_str(text);
+            }
+        }
+    };
+    for slot in order {
+        match *slot {
+            Slot::Unknown(i) => unknown(w, i as usize),
+            Slot::Known(r) => {
+                flush_below(w, &mut used, r, &recorded_left);
+                if let Some(i) = (0..segments.len()).find(|&i| !used[i] && segments[i].0 == r) {
+                    used[i] = true;
+                    w.out.push_str(&segments[i].1);
+                }
+                let left = recorded_left.get_mut(&r).expect("counted above");
+                *left -= 1;
+                if *left == 0 {
+                    recorded_left.remove(&r);
+                    for (i, (rank, text)) in segments.iter().enumerate() {
+                        if !used[i] && *rank == r {
+                            used[i] = true;
+                            w.out.push_str(text);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    flush_below(w, &mut used, u16::MAX, &Default::default());
+    for (i, (_, text)) in segments.iter().enumerate() {
+        if !used[i] {
+            w.out.push_str(text);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Style {
+    /// libvirt's `virBufferEscapeString` in an attribute: `& < > ' "` as entities, and
+    /// the whitespace an attribute value cannot keep literally.
+    Libvirt,
+    /// libvirt's text: `& < > ' "` as entities, line breaks literal.
+    LibvirtText,
+    /// libxml2 attribute values in double quotes.
+    Libxml2Attribute,
+    /// libxml2 text.
+    Libxml2Text,
+}
+
+fn escape_into(out: &mut String, s: &str, style: Style) {
+    let needs = |b: u8| match b {
+        b'&' | b'<' | b'>' => true,
+        b'\'' => matches!(style, Style::Libvirt | Style::LibvirtText),
+        b'"' => !matches!(style, Style::Libxml2Text),
+        b'\n' | b'\t' => matches!(style, Style::Libvirt | Style::Libxml2Attribute),
+        b'\r' => true,
+        _ => false,
+    };
+    let bytes = s.as_bytes();
+    let mut last = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !needs(b) {
+            continue;
+        }
+        out.push_str(&s[last..i]);
+        out.push_str(match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\'' => "&apos;",
+            b'"' => "&quot;",
+            b'\n' => "&#10;",
+            b'\t' => "&#9;",
+            _ => "&#13;",
+        });
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
