@@ -4,7 +4,7 @@
 //! disk, filesystem and hostdev variants.
 #![allow(dead_code)]
 
-use libvirt_xml::{AnyElement, Extras, Number, ScaledInteger, Unit, Xml, XmlValue};
+use libvirt_xml::{AnyElement, Extras, Number, ScaledInteger, Unit, Unrecognized, Xml, XmlValue};
 
 /// `<domain>`.
 #[derive(Debug, Clone, PartialEq, Xml)]
@@ -106,6 +106,9 @@ pub enum Os {
     Hvm(HvmOs),
     #[xml(value = "exe")]
     Exe(ExeOs),
+    /// A value this slice does not model; its content is kept as unknown content.
+    #[xml(other)]
+    Other(Unrecognized),
 }
 
 /// `<os>` of a full virtual machine.
@@ -382,6 +385,9 @@ pub enum DiskSource {
     File(FileDisk),
     #[xml(value = "block")]
     Block(BlockDisk),
+    /// A value this slice does not model; its content is kept as unknown content.
+    #[xml(other)]
+    Other(Unrecognized),
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Xml)]
@@ -450,6 +456,9 @@ pub enum Address {
     Drive(DriveAddress),
     #[xml(value = "usb")]
     Usb(UsbAddress),
+    /// A value this slice does not model; its content is kept as unknown content.
+    #[xml(other)]
+    Other(Unrecognized),
 }
 
 /// A PCI address; hex numbers keep their spelling.
@@ -458,11 +467,11 @@ pub struct PciAddress {
     #[xml(attribute = "domain")]
     pub domain: Option<Number<u32>>,
     #[xml(attribute = "bus")]
-    pub bus: Number<u8>,
+    pub bus: Option<Number<u8>>,
     #[xml(attribute = "slot")]
-    pub slot: Number<u8>,
+    pub slot: Option<Number<u8>>,
     #[xml(attribute = "function")]
-    pub function: Number<u8>,
+    pub function: Option<Number<u8>>,
     #[xml(attribute = "multifunction")]
     pub multifunction: Option<OnOff>,
     #[xml(extras)]
@@ -569,6 +578,9 @@ pub enum HostdevKind {
     Usb(UsbHostdev),
     #[xml(value = "pci")]
     Pci(PciHostdev),
+    /// A value this slice does not model; its content is kept as unknown content.
+    #[xml(other)]
+    Other(Unrecognized),
 }
 
 #[derive(Debug, Clone, PartialEq, Xml)]

@@ -1,1 +1,55 @@
+//! Shared by the integration tests: the hand-written domain slice and paths to the data
+//! beside the project.
+#![allow(dead_code)]
+
 pub mod domain;
+
+use std::path::PathBuf;
+
+/// `../shared` beside the workspace, or `$LIBVIRT_XML_SHARED`.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("LIBVIRT_XML_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+/// The seed guide's text.
+pub fn seed_text() -> String {
+    let dir = shared_dir().join("seed");
+    let mut out = String::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read the seed folder {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        out.push_str(&std::fs::read_to_string(&p).expect("seed file"));
+    }
+    out
+}
+
+/// The fenced ```xml blocks of a markdown text, trimmed.
+pub fn xml_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match &mut current {
+            None if line.trim_start() == "```xml" => current = Some(String::new()),
+            Some(_) if line.trim_start() == "```" => blocks.push(current.take().expect("open").trim().to_owned()),
+            Some(b) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+/// insta settings that keep snapshots in the workspace's `snapshots/` folder.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s
+}

@@ -14,9 +14,13 @@ struct Variant {
     default: bool,
 }
 
-fn variants(input: &DeriveInput, elements: bool) -> syn::Result<Vec<Variant>> {
+/// The variants, and the `#[xml(other)] Other(Unrecognized)` catch-all of a dispatching enum: a
+/// value the model does not know (a newer libvirt's disk type) whose content is kept as
+/// unknown content in non-strict reading.
+fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, Option<Ident>)> {
     let syn::Data::Enum(data) = &input.data else { unreachable!() };
     let mut out = Vec::new();
+    let mut other = None;
     let mut default_seen = false;
     for v in &data.variants {
         let opts = attr::variant_opts(v)?;
@@ -25,7 +29,14 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<Vec<Variant>> {
             _ => return Err(syn::Error::new_spanned(v, "each variant holds one value: `Variant(Type)`")),
         };
         if opts.other {
-            return Err(syn::Error::new_spanned(v, "`other` belongs to `#[derive(XmlValue)]` enums"));
+            if elements {
+                return Err(syn::Error::new_spanned(v, "an `elements` enum has no `other` variant: unknown elements stay in the parent's extras"));
+            }
+            if other.is_some() {
+                return Err(syn::Error::new_spanned(&v.ident, "only one `other` variant"));
+            }
+            other = Some(v.ident.clone());
+            continue;
         }
         let key = if elements {
             if let Some(val) = &opts.value {
@@ -52,7 +63,7 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<Vec<Variant>> {
     if out.is_empty() {
         return Err(syn::Error::new_spanned(&input.ident, "an XML enum needs at least one variant"));
     }
-    Ok(out)
+    Ok((out, other))
 }
 
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -70,7 +81,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         return Err(syn::Error::new_spanned(&input.ident, "facets belong on `#[derive(XmlValue)]` newtypes"));
     }
     let k = crate::krate(&opts);
-    let vs = variants(input, opts.elements)?;
+    let (vs, other) = variants(input, opts.elements)?;
     let name = &input.ident;
     let body = if opts.elements {
         if let Some(r) = &opts.root {
@@ -78,13 +89,23 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
         element_choice(name, &vs, &k)
     } else {
-        dispatching(name, &vs, &opts, &k)
+        dispatching(name, &vs, other.as_ref(), &opts, &k)
     };
-    let validate = validate(name, &vs, opts.elements, opts.validate.as_ref(), &k);
+    let validate = validate(name, &vs, other.as_ref(), opts.elements, opts.validate.as_ref(), &k);
     Ok(quote!(#body #validate))
 }
 
-fn validate(name: &Ident, vs: &[Variant], elements: bool, container: Option<&syn::Path>, k: &TokenStream) -> TokenStream {
+fn validate(
+    name: &Ident,
+    vs: &[Variant],
+    other: Option<&Ident>,
+    elements: bool,
+    container: Option<&syn::Path>,
+    k: &TokenStream,
+) -> TokenStream {
+    let listed: Vec<String> = vs.iter().map(|v| format!("'{}'", v.key.value())).collect();
+    let unknown = format!("is not one the model knows: expected one of {}", listed.join(", "));
+    let other_arm = other.map(|o| quote!(#name::#o(v) => val.invalid(&v.value, #unknown),));
     let arms: Vec<TokenStream> = vs.iter().map(|v| {
         let id = &v.ident;
         let key = &v.key;
@@ -122,7 +143,7 @@ fn validate(name: &Ident, vs: &[Variant], elements: bool, container: Option<&syn
             quote! {
                 impl #k::validate::Validate for #name {
                     fn validate_with(&self, val: &mut #k::validate::Validator) {
-                        match self { #(#arms)* }
+                        match self { #(#arms)* #other_arm }
                         #extra
                     }
                 }
@@ -194,7 +215,7 @@ fn from_impls(name: &Ident, vs: &[Variant]) -> TokenStream {
     quote!(#(#out)*)
 }
 
-fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStream) -> TokenStream {
+fn dispatching(name: &Ident, vs: &[Variant], other: Option<&Ident>, opts: &ContainerOpts, k: &TokenStream) -> TokenStream {
     let partial = format_ident!("__{}Partial", name);
     let by_tag = opts.tag.is_some();
     let key_name = opts.tag.as_ref().or(opts.child_text.as_ref()).expect("checked");
@@ -242,6 +263,13 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
             },
         )
     };
+    let bad_value = match other {
+        Some(o) => quote! {
+            ::std::option::Option::Some(v) if !ctx.options().strict => #partial::#o(::std::string::String::from(v)),
+            #bad_value
+        },
+        None => bad_value,
+    };
     let tag_attr = by_tag.then(|| {
         quote! {
             if #k::read::attribute_is(attr, #key_name) {
@@ -263,9 +291,10 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
             });
             quote!(#partial::#id(_) => { #(#others)* })
         });
+        let other_arm = other.map(|o| quote!(#partial::#o(_) => {}));
         quote! {
             if ctx.options().strict {
-                match p { #(#arms)* }
+                match p { #(#arms)* #other_arm }
             }
         }
     };
@@ -305,11 +334,21 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
         slots = quote!(#k::__private::max(#slots, <#ty as #k::read::ReadContent>::SLOTS));
     }
     let froms = from_impls(name, vs);
+    let other_decl = other.map(|o| quote!(#o(::std::string::String),));
+    let other_none = other.map(|o| quote!(#partial::#o(_) => ::std::option::Option::None,));
+    let other_finish = other.map(|o| quote!(#partial::#o(value) => #name::#o(#k::extras::Unrecognized { value, extras }),));
+    let other_write_attr = other.map(|o| {
+        let tag = by_tag.then(|| quote!(w.attribute_str(0, #key_name, &v.value);));
+        quote!(#name::#o(v) => { #tag })
+    });
+    let other_unit = other.map(|o| quote!(#name::#o(_) => {}));
+    let other_extras = other.map(|o| quote!(#name::#o(v) => &v.extras,));
+    let other_key = other.map(|o| quote!(#name::#o(v) => v.value.as_str(),));
 
     quote! {
         const _: () = {
             #[doc(hidden)]
-            pub enum #partial { #(#ids(<#tys as #k::read::ReadContent>::Partial),)* }
+            pub enum #partial { #(#ids(<#tys as #k::read::ReadContent>::Partial),)* #other_decl }
 
             #[allow(unused_variables, unreachable_code)]
             impl #k::read::ReadContent for #name {
@@ -333,6 +372,7 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
                     #tag_attr
                     let taken = match p {
                         #(#partial::#ids(q) => <#tys as #k::read::ReadContent>::attribute(q, attr, node, ctx)?,)*
+                        #other_none
                     };
                     if let ::std::option::Option::Some(r) = taken {
                         return ::std::result::Result::Ok(::std::option::Option::Some(#offset + r));
@@ -347,6 +387,7 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
                 ) -> #k::Result<::std::option::Option<u16>> {
                     let taken = match p {
                         #(#partial::#ids(q) => <#tys as #k::read::ReadContent>::child(q, child, ctx)?,)*
+                        #other_none
                     };
                     if let ::std::option::Option::Some(r) = taken {
                         return ::std::result::Result::Ok(::std::option::Option::Some(#offset + r));
@@ -361,6 +402,7 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
                 ) -> #k::Result<::std::option::Option<u16>> {
                     let taken = match p {
                         #(#partial::#ids(q) => <#tys as #k::read::ReadContent>::text(q, text, ctx)?,)*
+                        #other_none
                     };
                     ::std::result::Result::Ok(taken.map(|r| #offset + r))
                 }
@@ -372,6 +414,7 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
                 ) -> #k::Result<Self> {
                     ::std::result::Result::Ok(match p {
                         #(#partial::#ids(q) => #name::#ids(<#tys as #k::read::ReadContent>::finish(q, node, extras, ctx)?),)*
+                        #other_finish
                     })
                 }
                 fn knows_attribute(name: &str) -> bool {
@@ -384,18 +427,20 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
 
             impl #k::write::WriteContent for #name {
                 fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
-                    match self { #(#write_attr_arms)* }
+                    match self { #(#write_attr_arms)* #other_write_attr }
                 }
                 fn write_children(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
                     let saved = w.enter_group(#offset);
                     match self {
                         #(#name::#ids(v) => <#tys as #k::write::WriteContent>::write_children(v, w, extras),)*
+                        #other_unit
                     }
                     w.leave_group(saved);
                 }
                 fn extras(&self) -> &#k::extras::Extras {
                     match self {
                         #(#name::#ids(v) => <#tys as #k::write::WriteContent>::extras(v),)*
+                        #other_extras
                     }
                 }
             }
@@ -403,8 +448,8 @@ fn dispatching(name: &Ident, vs: &[Variant], opts: &ContainerOpts, k: &TokenStre
 
         impl #name {
             /// The value of the discriminating attribute or child text for this variant.
-            pub fn variant_key(&self) -> &'static str {
-                match self { #(#name::#ids(_) => #keys,)* }
+            pub fn variant_key(&self) -> &str {
+                match self { #(#name::#ids(_) => #keys,)* #other_key }
             }
         }
 

@@ -94,31 +94,36 @@ impl AnyElement {
 
     /// Reads an element of any name from a parsed node.
     pub fn read(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self> {
+        Self::read_in(node, ctx, false)
+    }
+
+    /// Reads an element; an element with no attributes takes its quoting (and so its text
+    /// escaping) from its parent: libxml2's style inside `<metadata>`, libvirt's elsewhere.
+    fn read_in(node: Node<'_>, ctx: &mut ReadCtx<'_>, parent_double: bool) -> Result<Self> {
         ctx.enter(node)?;
         let src = ctx.source();
         let mut element = AnyElement {
             name: qualified_name(node, src).to_owned(),
             ..Default::default()
         };
-        for (prefix, uri) in crate::read::declared_namespaces(node) {
-            let name = match prefix {
-                Some(p) => format!("xmlns:{p}"),
-                None => "xmlns".to_owned(),
-            };
-            element.attributes.push(AnyAttribute { name, value: uri.to_owned() });
-        }
+        element.double_quoted = first_quote(node, src).map_or(parent_double, |q| q == b'"');
+        let mut declarations = crate::read::namespace_declarations(node, src).into_iter().peekable();
         for attr in node.attributes() {
-            let range = attr.range_value();
-            if range.start > 0 && src.as_bytes().get(range.start - 1) == Some(&b'"') {
-                element.double_quoted = true;
+            while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
+                element.attributes.push(decl.1);
             }
             element.attributes.push(AnyAttribute {
                 name: src[attr.range_qname()].to_owned(),
                 value: attr.value().to_owned(),
             });
         }
+        element.attributes.extend(declarations.map(|d| d.1));
         for child in node.children() {
-            element.children.push(AnyNode::read(child, ctx)?);
+            let any = match child.node_type() {
+                roxmltree::NodeType::Element => AnyNode::Element(Self::read_in(child, ctx, element.double_quoted)?),
+                _ => AnyNode::read(child, ctx)?,
+            };
+            element.children.push(any);
         }
         if element.children.is_empty() {
             element.open_close = !src[node.range()].ends_with("/>");
@@ -147,7 +152,10 @@ impl AnyElement {
         }
         w.raw(">");
         for child in &self.children {
-            child.write_verbatim(w);
+            match child {
+                AnyNode::Text(t) => w.raw_text(t, self.double_quoted),
+                other => other.write_verbatim(w),
+            }
         }
         w.raw("</");
         w.raw(&self.name);
@@ -180,7 +188,7 @@ impl AnyNode {
     pub(crate) fn write_verbatim(&self, w: &mut Writer) {
         match self {
             AnyNode::Element(e) => e.write(w),
-            AnyNode::Text(t) => w.raw_text(t),
+            AnyNode::Text(t) => w.raw_text(t, false),
             AnyNode::Comment(c) => w.raw_comment(c),
             AnyNode::ProcessingInstruction { target, value } => w.raw_pi(target, value.as_deref()),
         }
@@ -201,4 +209,25 @@ pub(crate) fn qualified_name<'a>(node: Node<'_>, src: &'a str) -> &'a str {
         .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
         .unwrap_or(rest.len());
     &rest[..end]
+}
+
+impl crate::read::ReadElement for AnyElement {
+    fn read_element(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self> {
+        AnyElement::read(node, ctx)
+    }
+}
+
+impl crate::write::WriteElement for AnyElement {
+    /// Writes the element under its own name (which is the name it was read under).
+    fn write_element(&self, _name: &str, w: &mut Writer) {
+        self.write(w)
+    }
+}
+
+/// The quote character of the first attribute or namespace declaration of an element's start
+/// tag (the first `=` in a start tag is always an attribute's).
+fn first_quote(node: Node<'_>, src: &str) -> Option<u8> {
+    let tag = &src.as_bytes()[node.range().start..];
+    let eq = tag.iter().take_while(|&&b| b != b'>').position(|&b| b == b'=')?;
+    tag[eq + 1..].iter().copied().find(|b| !b.is_ascii_whitespace())
 }

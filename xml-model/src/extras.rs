@@ -101,3 +101,17 @@ impl Extras {
 
 /// The extras of values that keep none.
 pub static NO_EXTRAS: Extras = Extras(None);
+
+/// The content of a variant whose discriminating value the model does not know (a newer
+/// libvirt's `<disk type='vhostuser'>`): the value, and the element's content as unknown
+/// content. Only non-strict reading produces it; validation reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Unrecognized {
+    /// The discriminating value as written.
+    pub value: String,
+    /// Everything else in the element (empty when the variant is a flattened group, whose
+    /// element keeps it).
+    pub extras: Extras,
+}

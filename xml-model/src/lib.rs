@@ -62,6 +62,7 @@ extern crate self as xml_model;
 
 pub mod any;
 pub mod builder;
+pub mod compare;
 pub mod error;
 pub mod extras;
 pub mod read;
@@ -74,7 +75,7 @@ pub mod write;
 pub use any::{AnyAttribute, AnyElement, AnyNode};
 pub use builder::BuildError;
 pub use error::{Error, ErrorKind, Result};
-pub use extras::Extras;
+pub use extras::{Extras, Unrecognized};
 pub use read::{ReadOptions, XmlRoot};
 pub use scaled::{ScaledInteger, Unit};
 pub use validate::{Problem, Validate, ValidateRoot};

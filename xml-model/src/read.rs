@@ -254,12 +254,12 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
     // Attributes: namespace declarations first, as they are written first.
     let mut in_order = true;
     let mut last = 0u16;
-    for (prefix, uri) in declared_namespaces(node) {
-        let name = prefix.map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
-        keep_attribute(&mut extras, ctx, AnyAttribute { name, value: uri.to_owned() });
-        in_order = false;
-    }
+    let mut declarations = namespace_declarations(node, ctx.source()).into_iter().peekable();
     for attr in node.attributes() {
+        while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
+            keep_attribute(&mut extras, ctx, decl.1);
+            in_order = false;
+        }
         match T::attribute(&mut partial, &attr, node, ctx)? {
             Some(rank) => {
                 in_order &= rank >= last;
@@ -275,6 +275,10 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
                 in_order = false;
             }
         }
+    }
+    for decl in declarations {
+        keep_attribute(&mut extras, ctx, decl.1);
+        in_order = false;
     }
     if !in_order {
         extras.get_mut().attribute_order = ctx.slots[base..].to_vec();
@@ -387,6 +391,27 @@ pub(crate) fn declared_namespaces<'a>(node: Node<'a>) -> Vec<(Option<&'a str>, &
     mine.filter(|ns| !parent.namespaces().any(|p| p.name() == ns.name() && p.uri() == ns.uri()))
         .map(|ns| (ns.name(), ns.uri()))
         .collect()
+}
+
+/// The namespace declarations of an element's start tag as attributes (`xmlns:qemu`), each
+/// with its byte offset so it can be put back among the other attributes where it stood.
+pub(crate) fn namespace_declarations(node: Node<'_>, src: &str) -> Vec<(usize, AnyAttribute)> {
+    let declared = declared_namespaces(node);
+    if declared.is_empty() {
+        return Vec::new();
+    }
+    let start = node.range().start;
+    let mut out: Vec<(usize, AnyAttribute)> = declared
+        .into_iter()
+        .map(|(prefix, uri)| {
+            let name = prefix.map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
+            let pattern = format!("{name}=");
+            let at = src[start..].find(&pattern).map_or(start, |i| start + i);
+            (at, AnyAttribute { name, value: uri.to_owned() })
+        })
+        .collect();
+    out.sort_by_key(|d| d.0);
+    out
 }
 
 /// `/domain/devices/disk[2]/source`: indices where an element has same-named siblings.

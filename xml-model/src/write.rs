@@ -157,10 +157,15 @@ impl Writer {
     }
 
     /// Writes text content of the given rank.
+    /// Empty text writes nothing, so the element stays `<x/>` (or the empty form it was read in).
     pub fn text<V: XmlValue>(&mut self, rank: u16, value: &V) {
+        let text = value.to_xml();
+        if text.is_empty() {
+            return;
+        }
         self.close_start_tag();
         self.mark(rank);
-        escape_into(&mut self.out, &value.to_xml(), Style::LibvirtText);
+        escape_into(&mut self.out, &text, Style::LibvirtText);
     }
 
     /// Writes an attribute kept verbatim, quoted as it was read.
@@ -191,10 +196,11 @@ impl Writer {
         self.verbatim -= 1;
     }
 
-    /// Writes text kept verbatim.
-    pub fn raw_text(&mut self, text: &str) {
+    /// Writes text kept verbatim, escaped as libxml2 does (`libxml2`) or as libvirt does.
+    pub fn raw_text(&mut self, text: &str, libxml2: bool) {
         self.close_start_tag();
-        escape_into(&mut self.out, text, Style::Libxml2Text);
+        let style = if libxml2 { Style::Libxml2Text } else { Style::LibvirtText };
+        escape_into(&mut self.out, text, style);
     }
 
     /// Writes a comment.
