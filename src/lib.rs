@@ -9,7 +9,7 @@
 
 pub use xml_model as model;
 pub use xml_model::{
-    AnyElement, Document, Error, ErrorKind, Extras, Number, ReadOptions, ScaledInteger, Unit, Unrecognized, Validate,
+    AnyElement, Document, Error, ErrorKind, Extras, HexNumber, Number, ReadOptions, ScaledInteger, Unit, Unrecognized, Validate,
     ValidateRoot, Xml, XmlDocument, XmlRoot, XmlValue,
 };
 

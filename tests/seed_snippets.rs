@@ -69,7 +69,12 @@ fn seed_values_read_as_typed_values() {
     .unwrap();
     let HostdevKind::Usb(u) = &usb.kind else { panic!("not usb: {usb:?}") };
     assert_eq!(u.source.vendor.as_ref().unwrap().id.get(), 0x0b6d);
-    assert_eq!(u.source.product.as_ref().unwrap().id.spelling(), Some("0x3880"));
+    assert_eq!(u.source.product.as_ref().unwrap().id.get(), 0x3880);
+    // USB ids are hexadecimal: `0x3880` is their canonical spelling, `3880` reads the same.
+    assert_eq!(u.source.product.as_ref().unwrap().id.spelling(), None);
+    let bare: UsbId = from_fragment("<product id='3880'/>", "product", ReadOptions::strict()).unwrap();
+    assert_eq!(bare.id.get(), 0x3880);
+    assert_eq!(to_fragment(&bare, "product"), "<product id='3880'/>");
     assert_eq!(usb.managed, Some(YesNo::Yes));
 
     let mb: MemoryBacking = from_fragment(

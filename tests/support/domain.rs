@@ -4,7 +4,7 @@
 //! disk, filesystem and hostdev variants.
 #![allow(dead_code)]
 
-use libvirt_xml::{AnyElement, Extras, Number, ScaledInteger, Unit, Unrecognized, Xml, XmlValue};
+use libvirt_xml::{AnyElement, Extras, HexNumber, Number, ScaledInteger, Unit, Unrecognized, Xml, XmlValue};
 
 /// `<domain>`.
 #[derive(Debug, Clone, PartialEq, Xml)]
@@ -603,11 +603,11 @@ pub struct UsbSource {
     pub extras: Extras,
 }
 
-/// A USB vendor or product id (`0x0b6d`).
+/// A USB vendor or product id (`0x0b6d`): hexadecimal, with or without `0x`.
 #[derive(Debug, Clone, PartialEq, Xml)]
 pub struct UsbId {
     #[xml(attribute = "id")]
-    pub id: Number<u16>,
+    pub id: HexNumber<u16, 4>,
     #[xml(extras)]
     pub extras: Extras,
 }

@@ -79,7 +79,7 @@ pub use extras::{Extras, Unrecognized};
 pub use read::{ReadOptions, XmlRoot};
 pub use scaled::{ScaledInteger, Unit};
 pub use validate::{Problem, Validate, ValidateRoot};
-pub use value::{Number, XmlValue};
+pub use value::{HexNumber, Number, XmlValue};
 pub use xml_derive::{Xml, XmlValue};
 
 use std::path::Path;

@@ -96,7 +96,8 @@ impl<'a> ReadCtx<'a> {
     /// An error at an attribute of `node`.
     pub fn error_at_attribute(&self, node: Node<'_>, attr: &Attribute<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(attr.range().start);
-        let path = format!("{}/@{}", node_path(node), attr.name());
+        let qname = &self.source()[attr.range_qname()];
+        let path = format!("{}/@{qname}", node_path(node));
         Error { file: None, path, line: pos.row, column: pos.col, kind }
     }
 
@@ -268,7 +269,7 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
             }
             None => {
                 refuse_unknown::<T>(ctx, || {
-                    ctx.error_at_attribute(node, &attr, unknown_kind(format!("attribute '{}'", attr.name())))
+                    ctx.error_at_attribute(node, &attr, unknown_kind(format!("attribute '{}'", &ctx.source()[attr.range_qname()])))
                 })?;
                 let name = ctx.source()[attr.range_qname()].to_owned();
                 keep_attribute(&mut extras, ctx, AnyAttribute { name, value: attr.value().to_owned() });
@@ -312,7 +313,7 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
                 if child.is_element() || child.is_text() {
                     refuse_unknown::<T>(ctx, || {
                         let what = match child.is_element() {
-                            true => format!("element <{}>", child.tag_name().name()),
+                            true => format!("element <{}>", crate::any::qualified_name(child, ctx.source())),
                             false => format!("text '{}'", crate::error::quote(child.text().unwrap_or("").trim())),
                         };
                         ctx.error_at(child, unknown_kind(what))
@@ -420,8 +421,8 @@ pub fn node_path(node: Node<'_>) -> String {
     let mut cur = Some(node);
     while let Some(n) = cur {
         if n.is_element() {
-            let name = n.tag_name().name();
-            let same = |s: &Node<'_>| s.is_element() && s.tag_name().name() == name;
+            let name = crate::any::qualified_name(n, n.document().input_text());
+            let same = |s: &Node<'_>| s.is_element() && s.tag_name() == n.tag_name();
             let before = n.prev_siblings().skip(1).filter(same).count();
             let after = n.next_siblings().skip(1).filter(same).count();
             if before + after > 0 {

@@ -135,7 +135,7 @@ pub trait Numeric {
     fn numeric(&self) -> Option<i128>;
 }
 
-impl<T: crate::value::Integer + Into<i128>> Numeric for crate::value::Number<T> {
+impl<T: crate::value::Integer + Into<i128>, F: crate::value::Format> Numeric for crate::value::Number<T, F> {
     fn numeric(&self) -> Option<i128> {
         Some(self.get().into())
     }
@@ -161,7 +161,7 @@ macro_rules! numeric {
 }
 numeric!(u8, u16, u32, u64, i32, i64);
 
-impl<T: crate::value::Integer> Validate for crate::value::Number<T> {
+impl<T: crate::value::Integer, F: crate::value::Format> Validate for crate::value::Number<T, F> {
     fn validate_with(&self, _: &mut Validator) {}
 }
 

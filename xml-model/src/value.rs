@@ -47,6 +47,8 @@ pub trait Integer: Copy + PartialEq + PartialOrd + fmt::Display + fmt::Debug + D
     const WHAT: &'static str;
     /// Parses digits in a radix.
     fn from_radix(digits: &str, radix: u32) -> Option<Self>;
+    /// Lower-case hexadecimal digits, zero-padded to `width`.
+    fn to_hex(self, width: usize) -> String;
 }
 
 macro_rules! integer {
@@ -55,6 +57,9 @@ macro_rules! integer {
             const WHAT: &'static str = $what;
             fn from_radix(digits: &str, radix: u32) -> Option<Self> {
                 <$t>::from_str_radix(digits, radix).ok()
+            }
+            fn to_hex(self, width: usize) -> String {
+                format!("{:0width$x}", self)
             }
         }
     )*};
@@ -68,20 +73,71 @@ integer!(
     i64 => "a 64-bit integer",
 );
 
+/// How a [`Number`] is read and written canonically.
+pub trait Format: Clone + Default {
+    /// Parses the text.
+    fn parse<T: Integer>(text: &str) -> Option<T>;
+    /// The canonical spelling.
+    fn write<T: Integer>(value: T) -> String;
+    /// What the text should look like, for messages.
+    fn expected<T: Integer>() -> String;
+}
+
+/// Decimal, with `0x` hexadecimal also read (libvirt reads both where it says "integer").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decimal;
+
+impl Format for Decimal {
+    fn parse<T: Integer>(text: &str) -> Option<T> {
+        parse_integer(text)
+    }
+    fn write<T: Integer>(value: T) -> String {
+        value.to_string()
+    }
+    fn expected<T: Integer>() -> String {
+        T::WHAT.to_owned()
+    }
+}
+
+/// Hexadecimal with or without `0x` (libvirt's USB ids and PCI addresses), written
+/// canonically as `0x` and `WIDTH` digits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hex<const WIDTH: usize>;
+
+impl<const WIDTH: usize> Format for Hex<WIDTH> {
+    fn parse<T: Integer>(text: &str) -> Option<T> {
+        let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        T::from_radix(digits, 16)
+    }
+    fn write<T: Integer>(value: T) -> String {
+        format!("0x{}", value.to_hex(WIDTH))
+    }
+    fn expected<T: Integer>() -> String {
+        format!("{} in hexadecimal (0x..)", T::WHAT)
+    }
+}
+
+/// A number written in hexadecimal: `HexNumber<u16, 4>` is written `0x0b6d`.
+pub type HexNumber<T, const WIDTH: usize> = Number<T, Hex<WIDTH>>;
+
 /// An integer that remembers how it was written.
 ///
 /// `0x8`, `08` and `+8` all read as 8 and are written back as they were read; a value set in
-/// code is written in decimal. Comparison is by value.
+/// code is written canonically (decimal, or `0x..` for a [`HexNumber`]). Comparison is by value.
 #[derive(Clone, Default)]
-pub struct Number<T: Integer> {
+pub struct Number<T: Integer, F: Format = Decimal> {
     value: T,
     spelling: Option<Box<str>>,
+    format: std::marker::PhantomData<F>,
 }
 
-impl<T: Integer> Number<T> {
-    /// A number written canonically (decimal).
+impl<T: Integer, F: Format> Number<T, F> {
+    /// A number written canonically.
     pub fn new(value: T) -> Self {
-        Number { value, spelling: None }
+        Number { value, spelling: None, format: std::marker::PhantomData }
     }
 
     /// The value.
@@ -100,27 +156,27 @@ impl<T: Integer> Number<T> {
     }
 }
 
-impl<T: Integer> From<T> for Number<T> {
+impl<T: Integer, F: Format> From<T> for Number<T, F> {
     fn from(value: T) -> Self {
         Number::new(value)
     }
 }
 
-impl<T: Integer> PartialEq for Number<T> {
+impl<T: Integer, F: Format> PartialEq for Number<T, F> {
     fn eq(&self, other: &Self) -> bool {
         self.value == other.value
     }
 }
 
-impl<T: Integer> PartialEq<T> for Number<T> {
+impl<T: Integer, F: Format> PartialEq<T> for Number<T, F> {
     fn eq(&self, other: &T) -> bool {
         self.value == *other
     }
 }
 
-impl<T: Integer + Eq> Eq for Number<T> {}
+impl<T: Integer + Eq, F: Format> Eq for Number<T, F> {}
 
-impl<T: Integer> fmt::Debug for Number<T> {
+impl<T: Integer, F: Format> fmt::Debug for Number<T, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.spelling {
             Some(s) => write!(f, "{:?} ({s:?})", self.value),
@@ -129,12 +185,9 @@ impl<T: Integer> fmt::Debug for Number<T> {
     }
 }
 
-impl<T: Integer> fmt::Display for Number<T> {
+impl<T: Integer, F: Format> fmt::Display for Number<T, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.spelling {
-            Some(s) => f.write_str(s),
-            None => write!(f, "{}", self.value),
-        }
+        f.write_str(&self.to_xml())
     }
 }
 
@@ -160,21 +213,21 @@ fn parse_integer<T: Integer>(text: &str) -> Option<T> {
     }
 }
 
-impl<T: Integer> XmlValue for Number<T> {
+impl<T: Integer, F: Format> XmlValue for Number<T, F> {
     fn parse_xml(text: &str) -> Result<Self, Expected> {
-        let value = parse_integer::<T>(text).ok_or_else(|| Expected::new(T::WHAT))?;
-        let canonical = text.bytes().all(|b| b.is_ascii_digit() || b == b'-') && value.to_string() == text;
-        Ok(Number { value, spelling: (!canonical).then(|| text.into()) })
+        let value = F::parse::<T>(text).ok_or_else(|| Expected::new(F::expected::<T>()))?;
+        let canonical = F::write(value) == text;
+        Ok(Number { value, spelling: (!canonical).then(|| text.into()), format: std::marker::PhantomData })
     }
     fn to_xml(&self) -> Cow<'_, str> {
         match &self.spelling {
             Some(s) => Cow::Borrowed(s),
-            None => Cow::Owned(self.value.to_string()),
+            None => Cow::Owned(F::write(self.value)),
         }
     }
 }
 
-impl<T: Integer> FromStr for Number<T> {
+impl<T: Integer, F: Format> FromStr for Number<T, F> {
     type Err = Expected;
     fn from_str(s: &str) -> Result<Self, Expected> {
         Self::parse_xml(s)
@@ -200,7 +253,7 @@ macro_rules! plain_integer {
 plain_integer!(u8, u16, u32, u64, i32, i64);
 
 #[cfg(feature = "serde")]
-impl<T: Integer + serde::Serialize> serde::Serialize for Number<T> {
+impl<T: Integer + serde::Serialize, F: Format> serde::Serialize for Number<T, F> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.spelling {
             Some(sp) => s.serialize_str(sp),
@@ -210,7 +263,7 @@ impl<T: Integer + serde::Serialize> serde::Serialize for Number<T> {
 }
 
 #[cfg(feature = "serde")]
-impl<'de, T: Integer + serde::Deserialize<'de>> serde::Deserialize<'de> for Number<T> {
+impl<'de, T: Integer + serde::Deserialize<'de>, F: Format> serde::Deserialize<'de> for Number<T, F> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(serde::Deserialize)]
         #[serde(untagged)]
@@ -226,7 +279,7 @@ impl<'de, T: Integer + serde::Deserialize<'de>> serde::Deserialize<'de> for Numb
 }
 
 #[cfg(feature = "schemars")]
-impl<T: Integer + schemars::JsonSchema> schemars::JsonSchema for Number<T> {
+impl<T: Integer + schemars::JsonSchema, F: Format> schemars::JsonSchema for Number<T, F> {
     fn schema_name() -> Cow<'static, str> {
         format!("Number_{}", T::schema_name()).into()
     }

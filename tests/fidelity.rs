@@ -1,0 +1,163 @@
+//! What a round trip keeps: unknown attributes, elements and comments where they stood, the
+//! read order, number spellings, absent discriminators, empty-element forms; and what strict
+//! mode refuses instead, with its position.
+
+mod support;
+
+use libvirt_xml::model::compare::first_difference;
+use libvirt_xml::{Document, ErrorKind, Number, ReadOptions, Unit, XmlDocument};
+use support::domain::*;
+
+fn round_trip(xml: &str) -> String {
+    Document::<Domain>::parse(xml).unwrap_or_else(|e| panic!("{e}")).to_xml()
+}
+
+const UNKNOWN: &str = r#"<?xml version="1.0"?>
+<!-- a guest kept in git -->
+<domain type='kvm' xmlns:acme='http://acme.example/libvirt' acme:owner='ops'>
+  <name>demo</name>
+  <!-- memory is in GiB on purpose -->
+  <memory unit='GiB'>4</memory>
+  <acme:placement zone='b' xmlns:x='urn:x'>
+    <x:rack>12</x:rack>
+  </acme:placement>
+  <vcpu placement='static' future='1'>2</vcpu>
+  <cpu mode='host-model'>
+    <maxphysaddr mode='emulate' bits='42'/>
+    <feature policy='require' name='vmx'/>
+    <newer-libvirt-element value='x'/>
+  </cpu>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/demo.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <!-- passthrough of the token -->
+    <hostdev mode='subsystem' type='usb' managed='yes'>
+      <source>
+        <vendor id='0x0b6d'/>
+        <product id='0x3880'/>
+      </source>
+    </hostdev>
+    <tpm model='tpm-crb'/>
+  </devices>
+</domain>
+<!-- trailing -->
+"#;
+
+#[test]
+fn unknown_attributes_elements_and_comments_come_back_in_place() {
+    assert_eq!(round_trip(UNKNOWN), UNKNOWN);
+    let d = Domain::from_xml(UNKNOWN).unwrap();
+    // What the slice models is typed...
+    assert_eq!(d.memory.as_ref().unwrap().bytes(), Some(4 << 30));
+    // ...and what it does not is kept, not dropped.
+    assert_eq!(d.extras.attributes().len(), 2); // xmlns:acme and acme:owner
+    assert!(d.extras.nodes().iter().any(|n| matches!(n, libvirt_xml::model::AnyNode::Comment(c) if c.contains("GiB"))));
+    let cpu = d.cpu.as_ref().unwrap();
+    assert_eq!(cpu.extras.nodes().len(), 1);
+}
+
+#[test]
+fn strict_mode_rejects_unknown_content_with_its_position() {
+    let err = Document::<Domain>::parse_with(UNKNOWN, ReadOptions::strict()).unwrap_err();
+    assert_eq!((err.line, err.column), (3, 61), "{err}");
+    assert_eq!(err.path, "/domain/@acme:owner");
+    assert!(matches!(err.kind, ErrorKind::Unknown { .. }), "{err}");
+
+    let element = UNKNOWN.replace(" acme:owner='ops'", "");
+    let err = Document::<Domain>::parse_with(&element, ReadOptions::strict()).unwrap_err();
+    assert_eq!((err.line, err.column, err.path.as_str()), (7, 3, "/domain/acme:placement"), "{err}");
+
+    // Comments are not schema content: strict mode keeps them.
+    let only_comments = "<domain type='kvm'>\n  <!-- hi -->\n  <name>x</name>\n</domain>\n";
+    let d = Document::<Domain>::parse_with(only_comments, ReadOptions::strict()).unwrap();
+    assert_eq!(d.to_xml(), only_comments);
+}
+
+#[test]
+fn read_order_and_spellings_are_kept() {
+    // Attributes and children out of the order the type writes, hex and padded numbers.
+    let xml = "<domain type='kvm'>\n  <name>n</name>\n  <cpu>\n    <topology threads='2' cores='4' sockets='0x1'/>\n    <model fallback='allow'>Haswell</model>\n  </cpu>\n  <devices>\n    <hostdev mode='subsystem' type='pci' managed='yes'>\n      <source>\n        <address domain='0x0000' bus='0x04' slot='0x10' function='0x0'/>\n      </source>\n    </hostdev>\n  </devices>\n</domain>\n";
+    assert_eq!(round_trip(xml), xml);
+    let d = Domain::from_xml(xml).unwrap();
+    let topo = d.cpu.as_ref().unwrap().topology.as_ref().unwrap();
+    assert_eq!(topo.sockets.get(), 1);
+    assert_eq!(topo.sockets.spelling(), Some("0x1"));
+}
+
+#[test]
+fn absent_discriminator_and_empty_forms_are_kept() {
+    let xml = "<domain type='kvm'>\n  <name>n</name>\n  <devices>\n    <disk device='cdrom'>\n      <target dev='hdc' bus='ide'/>\n      <readonly></readonly>\n    </disk>\n    <disk type='file' device='disk'>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n</domain>\n";
+    assert_eq!(round_trip(xml), xml);
+    let d = Domain::from_xml(xml).unwrap();
+    let Device::Disk(first) = &d.devices.as_ref().unwrap().items[0] else { panic!() };
+    assert!(matches!(first.source, DiskSource::File(_)), "no type means file");
+}
+
+#[test]
+fn values_set_in_code_are_written_canonically() {
+    let xml = "<domain type='kvm'>\n  <name>n</name>\n  <cpu>\n    <maxphysaddr mode='emulate' bits='0x2a'/>\n  </cpu>\n</domain>\n";
+    let mut d = Domain::from_xml(xml).unwrap();
+    let bits = d.cpu.as_mut().unwrap().maxphysaddr.as_mut().unwrap().bits.as_mut().unwrap();
+    assert_eq!(bits.0.get(), 42);
+    bits.0.set(43);
+    assert!(d.to_xml().contains("bits='43'"), "{}", d.to_xml());
+}
+
+#[test]
+fn content_added_after_reading_goes_where_the_type_puts_it() {
+    let mut doc = Document::<Domain>::parse(UNKNOWN).unwrap();
+    let devices = doc.root.devices.as_mut().unwrap();
+    devices.items.push(Device::Filesystem(
+        Filesystem::builder()
+            .kind("mount")
+            .accessmode("passthrough")
+            .driver(FsDriver::builder().kind("virtiofs").build().unwrap())
+            .source(FsSource::builder().dir("/var/guests/h-virtiofs").build().unwrap())
+            .target(FsTarget::builder().dir("myfs").build().unwrap())
+            .build()
+            .unwrap(),
+    ));
+    let out = doc.to_xml();
+    // Unknown content keeps its recorded place; the new device follows the last known one.
+    let fs = out.find("<filesystem").expect("written");
+    assert!(fs > out.find("</hostdev>").unwrap(), "{out}");
+    assert!(first_difference(UNKNOWN, &out).is_some());
+    // Everything that was there is still there.
+    for needle in ["acme:placement", "<tpm model='tpm-crb'/>", "<!-- passthrough of the token -->", "<!-- trailing -->"] {
+        assert!(out.contains(needle), "{needle} lost:\n{out}");
+    }
+    let reread = Domain::from_xml(&out).unwrap();
+    assert_eq!(reread.devices.unwrap().items.len(), 3);
+}
+
+#[test]
+fn metadata_of_other_namespaces_keeps_libxml2_style() {
+    let xml = "<domain type='kvm'>\n  <name>n</name>\n  <metadata>\n    <app1:foo xmlns:app1=\"http://app1.org/app1/\">fooish &amp; 'quoted'</app1:foo>\n    <app2:bar xmlns:app2=\"http://app2.org/app2/\">\n      <app2:baz x=\"1\"/>\n    </app2:bar>\n  </metadata>\n</domain>\n";
+    assert_eq!(round_trip(xml), xml);
+    let d = Domain::from_xml_strict(xml).unwrap();
+    let items = &d.metadata.as_ref().unwrap().items;
+    assert_eq!(items[0].local_name(), "foo");
+    assert_eq!(items[0].text(), "fooish & 'quoted'");
+}
+
+#[test]
+fn memory_units_are_read_as_amounts() {
+    let d = Domain::from_xml("<domain type='kvm'><name>n</name><memory unit='GiB'>4</memory><currentMemory>1048576</currentMemory></domain>").unwrap();
+    assert_eq!(d.memory.as_ref().unwrap().kib(), Some(4 * 1024 * 1024));
+    assert_eq!(d.current_memory.as_ref().unwrap().kib(), Some(1048576));
+    let mb = libvirt_xml::ScaledInteger::new(1000, "MB".parse::<UnitText>().unwrap().0);
+    assert_eq!(mb.bytes(), Some(1_000_000_000));
+    assert_eq!(Number::<u64>::new(4).to_string(), "4");
+    assert!("XB".parse::<UnitText>().is_err());
+}
+
+/// `Unit` parsed through its `XmlValue` implementation.
+struct UnitText(Unit);
+impl std::str::FromStr for UnitText {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Unit as libvirt_xml::XmlValue>::parse_xml(s).map(UnitText).map_err(|e| e.0)
+    }
+}
