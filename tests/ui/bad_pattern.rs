@@ -1,0 +1,7 @@
+use libvirt_xml::XmlValue;
+
+#[derive(XmlValue)]
+#[xml(pattern = "(0x)?[0-9a-f")]
+struct Hex(String);
+
+fn main() {}

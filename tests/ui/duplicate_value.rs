@@ -1,0 +1,11 @@
+use libvirt_xml::XmlValue;
+
+#[derive(XmlValue)]
+enum Mode {
+    #[xml(value = "on")]
+    On,
+    #[xml(value = "on")]
+    Enabled,
+}
+
+fn main() {}

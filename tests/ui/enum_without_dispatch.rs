@@ -1,0 +1,12 @@
+use libvirt_xml::Xml;
+
+#[derive(Xml)]
+struct File {}
+
+#[derive(Xml)]
+enum Source {
+    #[xml(value = "file")]
+    File(File),
+}
+
+fn main() {}

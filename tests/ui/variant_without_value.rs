@@ -1,0 +1,12 @@
+use libvirt_xml::Xml;
+
+#[derive(Xml)]
+struct File {}
+
+#[derive(Xml)]
+#[xml(tag = "type")]
+enum Source {
+    File(File),
+}
+
+fn main() {}
