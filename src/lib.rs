@@ -1,4 +1,4 @@
-//! Typed, lossless libvirt XML.
+#![doc = include_str!("../README.md")]
 //!
 //! This facade re-exports the pieces: [`model`] (the runtime, the derives, and the typed
 //! model), and, with the default `virt` feature, [`virt`] (defining and running guests on a
@@ -9,8 +9,8 @@
 
 pub use xml_model as model;
 pub use xml_model::{
-    AnyElement, Document, Error, ErrorKind, Extras, HexNumber, Number, ReadOptions, ScaledInteger, Unit, Unrecognized, Validate,
-    ValidateRoot, Xml, XmlDocument, XmlRoot, XmlValue,
+    AnyElement, Document, Error, ErrorKind, Extras, HexNumber, Number, ReadOptions, ScaledInteger,
+    Unit, Unrecognized, Validate, ValidateRoot, Xml, XmlDocument, XmlRoot, XmlValue,
 };
 
 #[cfg(feature = "virt")]

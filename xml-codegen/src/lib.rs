@@ -12,7 +12,9 @@ pub const SCHEMA_DIR_ENV: &str = "LIBVIRT_SCHEMAS";
 /// The schema folder: `$LIBVIRT_SCHEMAS`, else `../shared/libvirt-schemas/11.3.0` beside the
 /// workspace.
 pub fn schema_dir() -> PathBuf {
-    std::env::var_os(SCHEMA_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/libvirt-schemas/11.3.0")
-    })
+    std::env::var_os(SCHEMA_DIR_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/libvirt-schemas/11.3.0")
+        })
 }

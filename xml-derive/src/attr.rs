@@ -109,7 +109,11 @@ pub fn field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
              #[xml(flatten)], #[xml(choice)], #[xml(any)] or #[xml(extras)]",
         ));
     };
-    Ok(FieldOpts { role, validate, non_empty })
+    Ok(FieldOpts {
+        role,
+        validate,
+        non_empty,
+    })
 }
 
 pub fn container_opts(attrs: &[Attribute]) -> syn::Result<ContainerOpts> {

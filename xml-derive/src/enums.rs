@@ -18,7 +18,9 @@ struct Variant {
 /// value the model does not know (a newer libvirt's disk type) whose content is kept as
 /// unknown content in non-strict reading.
 fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, Option<Ident>)> {
-    let syn::Data::Enum(data) = &input.data else { unreachable!() };
+    let syn::Data::Enum(data) = &input.data else {
+        unreachable!()
+    };
     let mut out = Vec::new();
     let mut other = None;
     let mut default_seen = false;
@@ -26,42 +28,74 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
         let opts = attr::variant_opts(v)?;
         let ty = match &v.fields {
             syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => u.unnamed[0].ty.clone(),
-            _ => return Err(syn::Error::new_spanned(v, "each variant holds one value: `Variant(Type)`")),
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    v,
+                    "each variant holds one value: `Variant(Type)`",
+                ))
+            }
         };
         if opts.other {
             if elements {
                 return Err(syn::Error::new_spanned(v, "an `elements` enum has no `other` variant: unknown elements stay in the parent's extras"));
             }
             if other.is_some() {
-                return Err(syn::Error::new_spanned(&v.ident, "only one `other` variant"));
+                return Err(syn::Error::new_spanned(
+                    &v.ident,
+                    "only one `other` variant",
+                ));
             }
             other = Some(v.ident.clone());
             continue;
         }
         let key = if elements {
             if let Some(val) = &opts.value {
-                return Err(syn::Error::new_spanned(val, "an `elements` enum names each variant's `element = \"..\"`"));
+                return Err(syn::Error::new_spanned(
+                    val,
+                    "an `elements` enum names each variant's `element = \"..\"`",
+                ));
             }
-            opts.element.ok_or_else(|| syn::Error::new_spanned(&v.ident, "missing `#[xml(element = \"..\")]`"))?
+            opts.element.ok_or_else(|| {
+                syn::Error::new_spanned(&v.ident, "missing `#[xml(element = \"..\")]`")
+            })?
         } else {
             if let Some(el) = &opts.element {
-                return Err(syn::Error::new_spanned(el, "`element` is for `elements` enums; use `value = \"..\"`"));
+                return Err(syn::Error::new_spanned(
+                    el,
+                    "`element` is for `elements` enums; use `value = \"..\"`",
+                ));
             }
-            opts.value.ok_or_else(|| syn::Error::new_spanned(&v.ident, "missing `#[xml(value = \"..\")]`"))?
+            opts.value.ok_or_else(|| {
+                syn::Error::new_spanned(&v.ident, "missing `#[xml(value = \"..\")]`")
+            })?
         };
         if opts.default {
             if elements {
-                return Err(syn::Error::new_spanned(&v.ident, "an `elements` enum has no default variant"));
+                return Err(syn::Error::new_spanned(
+                    &v.ident,
+                    "an `elements` enum has no default variant",
+                ));
             }
             if default_seen {
-                return Err(syn::Error::new_spanned(&v.ident, "only one variant can be the `default`"));
+                return Err(syn::Error::new_spanned(
+                    &v.ident,
+                    "only one variant can be the `default`",
+                ));
             }
             default_seen = true;
         }
-        out.push(Variant { ident: v.ident.clone(), ty, key, default: opts.default });
+        out.push(Variant {
+            ident: v.ident.clone(),
+            ty,
+            key,
+            default: opts.default,
+        });
     }
     if out.is_empty() {
-        return Err(syn::Error::new_spanned(&input.ident, "an XML enum needs at least one variant"));
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "an XML enum needs at least one variant",
+        ));
     }
     Ok((out, other))
 }
@@ -69,7 +103,10 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     crate::no_generics(input)?;
     let opts = attr::container_opts(&input.attrs)?;
-    let kinds = [opts.tag.is_some(), opts.child_text.is_some(), opts.elements].iter().filter(|b| **b).count();
+    let kinds = [opts.tag.is_some(), opts.child_text.is_some(), opts.elements]
+        .iter()
+        .filter(|b| **b)
+        .count();
     if kinds != 1 {
         return Err(syn::Error::new_spanned(
             &input.ident,
@@ -78,20 +115,33 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
-        return Err(syn::Error::new_spanned(&input.ident, "facets belong on `#[derive(XmlValue)]` newtypes"));
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "facets belong on `#[derive(XmlValue)]` newtypes",
+        ));
     }
     let k = crate::krate(&opts);
     let (vs, other) = variants(input, opts.elements)?;
     let name = &input.ident;
     let body = if opts.elements {
         if let Some(r) = &opts.root {
-            return Err(syn::Error::new_spanned(r, "an `elements` enum is a choice of roots; it has no single root"));
+            return Err(syn::Error::new_spanned(
+                r,
+                "an `elements` enum is a choice of roots; it has no single root",
+            ));
         }
         element_choice(name, &vs, &k)
     } else {
         dispatching(name, &vs, other.as_ref(), &opts, &k)
     };
-    let validate = validate(name, &vs, other.as_ref(), opts.elements, opts.validate.as_ref(), &k);
+    let validate = validate(
+        name,
+        &vs,
+        other.as_ref(),
+        opts.elements,
+        opts.validate.as_ref(),
+        &k,
+    );
     Ok(quote!(#body #validate))
 }
 
@@ -104,7 +154,10 @@ fn validate(
     k: &TokenStream,
 ) -> TokenStream {
     let listed: Vec<String> = vs.iter().map(|v| format!("'{}'", v.key.value())).collect();
-    let unknown = format!("is not one the model knows: expected one of {}", listed.join(", "));
+    let unknown = format!(
+        "is not one the model knows: expected one of {}",
+        listed.join(", ")
+    );
     let other_arm = other.map(|o| quote!(#name::#o(v) => val.invalid(&v.value, #unknown),));
     let arms: Vec<TokenStream> = vs.iter().map(|v| {
         let id = &v.ident;
@@ -215,10 +268,20 @@ fn from_impls(name: &Ident, vs: &[Variant]) -> TokenStream {
     quote!(#(#out)*)
 }
 
-fn dispatching(name: &Ident, vs: &[Variant], other: Option<&Ident>, opts: &ContainerOpts, k: &TokenStream) -> TokenStream {
+fn dispatching(
+    name: &Ident,
+    vs: &[Variant],
+    other: Option<&Ident>,
+    opts: &ContainerOpts,
+    k: &TokenStream,
+) -> TokenStream {
     let partial = format_ident!("__{}Partial", name);
     let by_tag = opts.tag.is_some();
-    let key_name = opts.tag.as_ref().or(opts.child_text.as_ref()).expect("checked");
+    let key_name = opts
+        .tag
+        .as_ref()
+        .or(opts.child_text.as_ref())
+        .expect("checked");
     // A tag attribute takes rank 0; variant content follows.
     let offset = if by_tag { quote!(1u16) } else { quote!(0u16) };
     let values: Vec<String> = vs.iter().map(|v| format!("'{}'", v.key.value())).collect();
@@ -237,8 +300,12 @@ fn dispatching(name: &Ident, vs: &[Variant], other: Option<&Ident>, opts: &Conta
             let note = by_tag.then(|| quote!(ctx.note_absent_tag(#key_name);));
             quote!(::std::option::Option::None => { #note #partial::#id(<#ty as #k::read::ReadContent>::begin(node, ctx)?) })
         }
-        None if by_tag => quote!(::std::option::Option::None => return ::std::result::Result::Err(ctx.missing_attribute(node, #key_name)),),
-        None => quote!(::std::option::Option::None => return ::std::result::Result::Err(ctx.missing_element(node, #key_name)),),
+        None if by_tag => {
+            quote!(::std::option::Option::None => return ::std::result::Result::Err(ctx.missing_attribute(node, #key_name)),)
+        }
+        None => {
+            quote!(::std::option::Option::None => return ::std::result::Result::Err(ctx.missing_element(node, #key_name)),)
+        }
     };
     let (lookup, bad_value) = if by_tag {
         (
@@ -298,8 +365,14 @@ fn dispatching(name: &Ident, vs: &[Variant], other: Option<&Ident>, opts: &Conta
             }
         }
     };
-    let attr_conflict = conflict(quote!(ctx.attribute_node_error(node, attr)), quote!(knows_attribute(attr.name())));
-    let child_conflict = conflict(quote!(ctx.node_error(child)), quote!(knows_child(child.tag_name().name())));
+    let attr_conflict = conflict(
+        quote!(ctx.attribute_node_error(node, attr)),
+        quote!(knows_attribute(attr.name())),
+    );
+    let child_conflict = conflict(
+        quote!(ctx.node_error(child)),
+        quote!(knows_child(child.tag_name().name())),
+    );
 
     let write_tag = |v: &Variant| -> TokenStream {
         if !by_tag {
@@ -336,7 +409,9 @@ fn dispatching(name: &Ident, vs: &[Variant], other: Option<&Ident>, opts: &Conta
     let froms = from_impls(name, vs);
     let other_decl = other.map(|o| quote!(#o(::std::string::String),));
     let other_none = other.map(|o| quote!(#partial::#o(_) => ::std::option::Option::None,));
-    let other_finish = other.map(|o| quote!(#partial::#o(value) => #name::#o(#k::extras::Unrecognized { value, extras }),));
+    let other_finish = other.map(
+        |o| quote!(#partial::#o(value) => #name::#o(#k::extras::Unrecognized { value, extras }),),
+    );
     let other_write_attr = other.map(|o| {
         let tag = by_tag.then(|| quote!(w.attribute_str(0, #key_name, &v.value);));
         quote!(#name::#o(v) => { #tag })

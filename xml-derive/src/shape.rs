@@ -25,7 +25,9 @@ fn single_generic<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
     if seg.ident != name {
         return None;
     }
-    let PathArguments::AngleBracketed(args) = &seg.arguments else { return None };
+    let PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
     if args.args.len() != 1 {
         return None;
     }
@@ -44,7 +46,15 @@ pub fn shape(ty: &Type) -> Shape {
         (Occurs::One, ty)
     };
     match single_generic(rest, "Box") {
-        Some(t) => Shape { occurs, inner: t.clone(), boxed: true },
-        None => Shape { occurs, inner: rest.clone(), boxed: false },
+        Some(t) => Shape {
+            occurs,
+            inner: t.clone(),
+            boxed: true,
+        },
+        None => Shape {
+            occurs,
+            inner: rest.clone(),
+            boxed: false,
+        },
     }
 }

@@ -17,9 +17,14 @@ pub struct Field {
 
 /// The fields of a struct with their roles, checked for combinations that cannot work.
 pub fn fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
-    let syn::Data::Struct(data) = &input.data else { unreachable!() };
+    let syn::Data::Struct(data) = &input.data else {
+        unreachable!()
+    };
     let syn::Fields::Named(named) = &data.fields else {
-        return Err(syn::Error::new_spanned(&input.ident, "#[derive(Xml)] needs a struct with named fields"));
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "#[derive(Xml)] needs a struct with named fields",
+        ));
     };
     let mut out = Vec::new();
     let mut errors: Option<syn::Error> = None;
@@ -39,12 +44,16 @@ pub fn fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
         let shape = shape(&f.ty);
         let bad = |msg: &str| Err(syn::Error::new_spanned(&f.ty, msg));
         let check: syn::Result<()> = match (&opts.role, shape.occurs) {
-            (Role::Attribute(_), Occurs::Many) => bad("an attribute occurs at most once: use `T` or `Option<T>`"),
+            (Role::Attribute(_), Occurs::Many) => {
+                bad("an attribute occurs at most once: use `T` or `Option<T>`")
+            }
             (Role::Text, Occurs::Many) => bad("text is one value: use `T` or `Option<T>`"),
             (Role::Flatten, o) if o != Occurs::One => {
                 bad("a flattened group is always there: use `T` (make its own fields optional)")
             }
-            (Role::Any, o) if o != Occurs::Many => bad("`any` collects elements: use `Vec<AnyElement>`"),
+            (Role::Any, o) if o != Occurs::Many => {
+                bad("`any` collects elements: use `Vec<AnyElement>`")
+            }
             (Role::Extras, _) if seen_extras => bad("only one `extras` field"),
             (Role::Text, _) if seen_text => bad("only one `text` field"),
             _ => Ok(()),
@@ -66,7 +75,12 @@ pub fn fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
             }
             continue;
         }
-        out.push(Field { ident: f.ident.clone().expect("named"), ty: f.ty.clone(), opts, shape });
+        out.push(Field {
+            ident: f.ident.clone().expect("named"),
+            ty: f.ty.clone(),
+            opts,
+            shape,
+        });
     }
     match errors {
         Some(e) => Err(e),
@@ -78,10 +92,16 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     crate::no_generics(input)?;
     let opts = attr::container_opts(&input.attrs)?;
     if let Some(t) = opts.tag.as_ref().or(opts.child_text.as_ref()) {
-        return Err(syn::Error::new_spanned(t, "`tag` and `child_text` choose enum variants; a struct has none"));
+        return Err(syn::Error::new_spanned(
+            t,
+            "`tag` and `child_text` choose enum variants; a struct has none",
+        ));
     }
     if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
-        return Err(syn::Error::new_spanned(&input.ident, "facets belong on `#[derive(XmlValue)]` newtypes"));
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "facets belong on `#[derive(XmlValue)]` newtypes",
+        ));
     }
     let k = crate::krate(&opts);
     let name = &input.ident;
@@ -145,7 +165,11 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
         let id = &f.ident;
         let rank = format_ident!("RANK_{}", i);
         let inner = &f.shape.inner;
-        let stored = if f.shape.boxed { quote!(::std::boxed::Box<#inner>) } else { quote!(#inner) };
+        let stored = if f.shape.boxed {
+            quote!(::std::boxed::Box<#inner>)
+        } else {
+            quote!(#inner)
+        };
         let slots = match f.opts.role {
             Role::Flatten => quote!(<#inner as #k::read::ReadContent>::SLOTS),
             Role::Extras => quote!(0u16),
@@ -160,7 +184,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Attribute(xml) => {
                 decls.push(quote!(#id: ::std::option::Option<#stored>));
                 inits.push(quote!(#id: ::std::option::Option::None));
-                let parsed = read_one(quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr)?));
+                let parsed =
+                    read_one(quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr)?));
                 attr_arms.push(quote! {
                     if #k::read::attribute_is(attr, #xml) {
                         p.#id = ::std::option::Option::Some(#parsed);
@@ -168,15 +193,29 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     }
                 });
                 finish.push(match f.shape.occurs {
-                    Occurs::One => quote!(#id: p.#id.ok_or_else(|| ctx.missing_attribute(node, #xml))?),
+                    Occurs::One => {
+                        quote!(#id: p.#id.ok_or_else(|| ctx.missing_attribute(node, #xml))?)
+                    }
                     _ => quote!(#id: p.#id),
                 });
                 knows_attr.push(quote!(name == #xml));
-                write_attrs.push(each(&f.shape, id, |v| quote!(w.attribute(#rank, #xml, #v);)));
+                write_attrs.push(each(
+                    &f.shape,
+                    id,
+                    |v| quote!(w.attribute(#rank, #xml, #v);),
+                ));
             }
             Role::Child(xml) => {
-                let read = read_one(quote_spanned!(span=> <#inner as #k::read::ReadElement>::read_element(child, ctx)?));
-                let (decl, init, store) = occurs_store(f.shape.occurs, &stored, id, read, quote!(ctx.duplicate(child)));
+                let read = read_one(
+                    quote_spanned!(span=> <#inner as #k::read::ReadElement>::read_element(child, ctx)?),
+                );
+                let (decl, init, store) = occurs_store(
+                    f.shape.occurs,
+                    &stored,
+                    id,
+                    read,
+                    quote!(ctx.duplicate(child)),
+                );
                 decls.push(decl);
                 inits.push(init);
                 child_arms.push(quote! {
@@ -186,18 +225,24 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     }
                 });
                 finish.push(match f.shape.occurs {
-                    Occurs::One => quote!(#id: p.#id.ok_or_else(|| ctx.missing_element(node, #xml))?),
+                    Occurs::One => {
+                        quote!(#id: p.#id.ok_or_else(|| ctx.missing_element(node, #xml))?)
+                    }
                     _ => quote!(#id: p.#id),
                 });
                 knows_child.push(quote!(name == #xml));
-                let write_one = |v: TokenStream| {
-                    quote_spanned!(span=> w.mark(#rank); <#inner as #k::write::WriteElement>::write_element(#v, #xml, w);)
-                };
+                let write_one = |v: TokenStream| quote_spanned!(span=> w.mark(#rank); <#inner as #k::write::WriteElement>::write_element(#v, #xml, w););
                 write_children.push(each(&f.shape, id, write_one));
             }
             Role::Choice => {
-                let first_ref = if f.shape.boxed { quote!(&**c) } else { quote!(c) };
-                let read = read_one(quote_spanned!(span=> <#inner as #k::read::ElementChoice>::read_choice(child, ctx)?));
+                let first_ref = if f.shape.boxed {
+                    quote!(&**c)
+                } else {
+                    quote!(c)
+                };
+                let read = read_one(
+                    quote_spanned!(span=> <#inner as #k::read::ElementChoice>::read_choice(child, ctx)?),
+                );
                 let conflict = quote! {{
                     let first = ::std::option::Option::as_ref(&p.#id).map(|c| #k::read::ElementChoice::element_name(#first_ref)).unwrap_or("");
                     ctx.conflict(child, first)
@@ -220,7 +265,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     _ => quote!(#id: p.#id),
                 });
                 knows_child.push(quote!(<#inner as #k::read::ElementChoice>::accepts(name)));
-                let write_one = |v: TokenStream| quote_spanned!(span=> w.mark(#rank); #k::write::WriteChoice::write_choice(#v, w);) ;
+                let write_one = |v: TokenStream| quote_spanned!(span=> w.mark(#rank); #k::write::WriteChoice::write_choice(#v, w););
                 write_children.push(each(&f.shape, id, write_one));
             }
             Role::Text => {
@@ -248,7 +293,11 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Flatten => {
                 let rc = quote_spanned!(span=> <#inner as #k::read::ReadContent>);
                 let wc = quote_spanned!(span=> <#inner as #k::write::WriteContent>);
-                let this = if f.shape.boxed { quote!(&*self.#id) } else { quote!(&self.#id) };
+                let this = if f.shape.boxed {
+                    quote!(&*self.#id)
+                } else {
+                    quote!(&self.#id)
+                };
                 decls.push(quote!(#id: #rc::Partial));
                 inits.push(quote!(#id: #rc::begin(node, ctx)?));
                 attr_arms.push(quote! {
@@ -266,7 +315,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                         return ::std::result::Result::Ok(::std::option::Option::Some(#rank + r));
                     }
                 });
-                let value = read_one(quote!(#rc::finish(p.#id, node, #k::extras::Extras::none(), ctx)?));
+                let value =
+                    read_one(quote!(#rc::finish(p.#id, node, #k::extras::Extras::none(), ctx)?));
                 finish.push(quote!(#id: #value));
                 knows_attr.push(quote!(#rc::knows_attribute(name)));
                 knows_child.push(quote!(#rc::knows_child(name)));
@@ -302,8 +352,16 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
         }
     }
     let slots_total = prev;
-    let knows_attr = if knows_attr.is_empty() { quote!(false) } else { quote!(#(#knows_attr)||*) };
-    let knows_child = if knows_child.is_empty() { quote!(false) } else { quote!(#(#knows_child)||*) };
+    let knows_attr = if knows_attr.is_empty() {
+        quote!(false)
+    } else {
+        quote!(#(#knows_attr)||*)
+    };
+    let knows_child = if knows_child.is_empty() {
+        quote!(false)
+    } else {
+        quote!(#(#knows_child)||*)
+    };
 
     quote! {
         const _: () = {
@@ -412,7 +470,11 @@ fn occurs_store(
 fn each(shape: &Shape, id: &Ident, one: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
     let item = if shape.boxed { quote!(&**v) } else { quote!(v) };
     match shape.occurs {
-        Occurs::One => one(if shape.boxed { quote!(&*self.#id) } else { quote!(&self.#id) }),
+        Occurs::One => one(if shape.boxed {
+            quote!(&*self.#id)
+        } else {
+            quote!(&self.#id)
+        }),
         Occurs::Optional => {
             let body = one(item);
             quote!(if let ::std::option::Option::Some(v) = &self.#id { #body })
@@ -424,16 +486,23 @@ fn each(shape: &Shape, id: &Ident, one: impl Fn(TokenStream) -> TokenStream) -> 
     }
 }
 
-fn validate_impl(name: &Ident, fields: &[Field], container: Option<&syn::Path>, k: &TokenStream) -> TokenStream {
+fn validate_impl(
+    name: &Ident,
+    fields: &[Field],
+    container: Option<&syn::Path>,
+    k: &TokenStream,
+) -> TokenStream {
     let mut stmts = Vec::new();
     for f in fields {
         let id = &f.ident;
         let inner = &f.shape.inner;
         let check = quote!(#k::validate::Validate::validate_with(v, val));
         let stmt = match &f.opts.role {
-            Role::Attribute(xml) => {
-                each(&f.shape, id, |v| quote!({ let v = #v; val.attribute(#xml, |val| #check); }))
-            }
+            Role::Attribute(xml) => each(
+                &f.shape,
+                id,
+                |v| quote!({ let v = #v; val.attribute(#xml, |val| #check); }),
+            ),
             Role::Child(xml) => match f.shape.occurs {
                 Occurs::Many => quote! {
                     let n = self.#id.len();
@@ -442,11 +511,19 @@ fn validate_impl(name: &Ident, fields: &[Field], container: Option<&syn::Path>, 
                         val.element(#xml, (n > 1).then_some(i + 1), |val| #check);
                     }
                 },
-                _ => each(&f.shape, id, |v| quote!({ let v = #v; val.element(#xml, None, |val| #check); })),
+                _ => each(
+                    &f.shape,
+                    id,
+                    |v| quote!({ let v = #v; val.element(#xml, None, |val| #check); }),
+                ),
             },
             Role::Choice => match f.shape.occurs {
                 Occurs::Many => quote!(val.choices(&self.#id);),
-                _ => each(&f.shape, id, |v| quote!({ let v = #v; val.choices(::std::slice::from_ref(v)); })),
+                _ => each(
+                    &f.shape,
+                    id,
+                    |v| quote!({ let v = #v; val.choices(::std::slice::from_ref(v)); }),
+                ),
             },
             Role::Text | Role::Flatten => each(&f.shape, id, |v| quote!({ let v = #v; #check; })),
             Role::Any | Role::Extras => quote!(),

@@ -9,13 +9,24 @@ use crate::attr;
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     crate::no_generics(input)?;
     let opts = attr::container_opts(&input.attrs)?;
-    if let Some(t) = opts.tag.as_ref().or(opts.child_text.as_ref()).or(opts.root.as_ref()) {
-        return Err(syn::Error::new_spanned(t, "a value type is text: `tag`, `child_text` and `root` are for #[derive(Xml)]"));
+    if let Some(t) = opts
+        .tag
+        .as_ref()
+        .or(opts.child_text.as_ref())
+        .or(opts.root.as_ref())
+    {
+        return Err(syn::Error::new_spanned(
+            t,
+            "a value type is text: `tag`, `child_text` and `root` are for #[derive(Xml)]",
+        ));
     }
     match &input.data {
         syn::Data::Enum(e) => string_enum(input, e, &opts),
         syn::Data::Struct(s) => newtype(input, s, &opts),
-        syn::Data::Union(_) => Err(syn::Error::new_spanned(&input.ident, "#[derive(XmlValue)] does not support unions")),
+        syn::Data::Union(_) => Err(syn::Error::new_spanned(
+            &input.ident,
+            "#[derive(XmlValue)] does not support unions",
+        )),
     }
 }
 
@@ -35,9 +46,16 @@ fn kebab(ident: &str) -> String {
     out
 }
 
-fn string_enum(input: &DeriveInput, data: &syn::DataEnum, opts: &attr::ContainerOpts) -> syn::Result<TokenStream> {
+fn string_enum(
+    input: &DeriveInput,
+    data: &syn::DataEnum,
+    opts: &attr::ContainerOpts,
+) -> syn::Result<TokenStream> {
     if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
-        return Err(syn::Error::new_spanned(&input.ident, "facets belong on newtypes; an enum lists its values"));
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "facets belong on newtypes; an enum lists its values",
+        ));
     }
     let k = crate::krate(opts);
     let name = &input.ident;
@@ -46,32 +64,57 @@ fn string_enum(input: &DeriveInput, data: &syn::DataEnum, opts: &attr::Container
     for v in &data.variants {
         let vo = attr::variant_opts(v)?;
         if let Some(e) = &vo.element {
-            return Err(syn::Error::new_spanned(e, "`element` is for #[derive(Xml)] enums"));
+            return Err(syn::Error::new_spanned(
+                e,
+                "`element` is for #[derive(Xml)] enums",
+            ));
         }
         if vo.default {
-            return Err(syn::Error::new_spanned(&v.ident, "`default` is for #[derive(Xml)] enums; use Option<..>"));
+            return Err(syn::Error::new_spanned(
+                &v.ident,
+                "`default` is for #[derive(Xml)] enums; use Option<..>",
+            ));
         }
         if vo.other {
             if other.is_some() {
-                return Err(syn::Error::new_spanned(&v.ident, "only one `other` variant"));
+                return Err(syn::Error::new_spanned(
+                    &v.ident,
+                    "only one `other` variant",
+                ));
             }
             match &v.fields {
                 syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => {}
-                _ => return Err(syn::Error::new_spanned(v, "the `other` variant holds the text: `Other(String)`")),
+                _ => {
+                    return Err(syn::Error::new_spanned(
+                        v,
+                        "the `other` variant holds the text: `Other(String)`",
+                    ))
+                }
             }
             other = Some(v.ident.clone());
             continue;
         }
         if !matches!(v.fields, syn::Fields::Unit) {
-            return Err(syn::Error::new_spanned(v, "value variants have no fields (mark a catch-all with #[xml(other)])"));
+            return Err(syn::Error::new_spanned(
+                v,
+                "value variants have no fields (mark a catch-all with #[xml(other)])",
+            ));
         }
-        let value = vo.value.unwrap_or_else(|| LitStr::new(&kebab(&v.ident.to_string()), v.ident.span()));
+        let value = vo
+            .value
+            .unwrap_or_else(|| LitStr::new(&kebab(&v.ident.to_string()), v.ident.span()));
         units.push((v.ident.clone(), value));
     }
     if let Some(dup) = units.iter().enumerate().find_map(|(i, (_, a))| {
-        units[..i].iter().any(|(_, b)| a.value() == b.value()).then_some(a)
+        units[..i]
+            .iter()
+            .any(|(_, b)| a.value() == b.value())
+            .then_some(a)
     }) {
-        return Err(syn::Error::new_spanned(dup, "this value names two variants"));
+        return Err(syn::Error::new_spanned(
+            dup,
+            "this value names two variants",
+        ));
     }
     let idents: Vec<_> = units.iter().map(|u| &u.0).collect();
     let values: Vec<_> = units.iter().map(|u| &u.1).collect();
@@ -128,12 +171,21 @@ fn string_enum(input: &DeriveInput, data: &syn::DataEnum, opts: &attr::Container
     })
 }
 
-fn newtype(input: &DeriveInput, data: &syn::DataStruct, opts: &attr::ContainerOpts) -> syn::Result<TokenStream> {
+fn newtype(
+    input: &DeriveInput,
+    data: &syn::DataStruct,
+    opts: &attr::ContainerOpts,
+) -> syn::Result<TokenStream> {
     let k = crate::krate(opts);
     let name = &input.ident;
     let inner = match &data.fields {
         syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => &u.unnamed[0].ty,
-        _ => return Err(syn::Error::new_spanned(&input.ident, "#[derive(XmlValue)] on a struct needs a newtype: `struct Name(Inner);`")),
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &input.ident,
+                "#[derive(XmlValue)] on a struct needs a newtype: `struct Name(Inner);`",
+            ))
+        }
     };
     let mut checks = Vec::new();
     if let Some(p) = &opts.pattern {
@@ -149,8 +201,14 @@ fn newtype(input: &DeriveInput, data: &syn::DataStruct, opts: &attr::ContainerOp
         });
     }
     if opts.min.is_some() || opts.max.is_some() {
-        let min = opts.min.as_ref().map_or(quote!(::std::option::Option::None), |m| quote!(::std::option::Option::Some((#m) as i128)));
-        let max = opts.max.as_ref().map_or(quote!(::std::option::Option::None), |m| quote!(::std::option::Option::Some((#m) as i128)));
+        let min = opts.min.as_ref().map_or(
+            quote!(::std::option::Option::None),
+            |m| quote!(::std::option::Option::Some((#m) as i128)),
+        );
+        let max = opts.max.as_ref().map_or(
+            quote!(::std::option::Option::None),
+            |m| quote!(::std::option::Option::Some((#m) as i128)),
+        );
         checks.push(quote! {
             val.range(&self.0, #min, #max);
         });

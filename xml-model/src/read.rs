@@ -29,14 +29,20 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { strict: false, max_depth: 256 }
+        ReadOptions {
+            strict: false,
+            max_depth: 256,
+        }
     }
 }
 
 impl ReadOptions {
     /// Strict reading: unknown content is an error.
     pub fn strict() -> Self {
-        ReadOptions { strict: true, ..Self::default() }
+        ReadOptions {
+            strict: true,
+            ..Self::default()
+        }
     }
 }
 
@@ -54,7 +60,13 @@ pub struct ReadCtx<'a> {
 impl<'a> ReadCtx<'a> {
     /// A context for reading from `doc`.
     pub fn new(doc: &'a roxmltree::Document<'a>, options: ReadOptions) -> Self {
-        ReadCtx { doc, options, depth: 0, slots: Vec::new(), absent_tags: Vec::new() }
+        ReadCtx {
+            doc,
+            options,
+            depth: 0,
+            slots: Vec::new(),
+            absent_tags: Vec::new(),
+        }
     }
 
     /// The options in force.
@@ -71,7 +83,12 @@ impl<'a> ReadCtx<'a> {
     pub fn enter(&mut self, node: Node<'_>) -> Result<()> {
         self.depth += 1;
         if self.depth > self.options.max_depth {
-            return Err(self.error_at(node, ErrorKind::TooDeep { limit: self.options.max_depth }));
+            return Err(self.error_at(
+                node,
+                ErrorKind::TooDeep {
+                    limit: self.options.max_depth,
+                },
+            ));
         }
         Ok(())
     }
@@ -90,15 +107,32 @@ impl<'a> ReadCtx<'a> {
     /// An error at a node, with its path and position.
     pub fn error_at(&self, node: Node<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(node.range().start);
-        Error { file: None, path: node_path(node), line: pos.row, column: pos.col, kind }
+        Error {
+            file: None,
+            path: node_path(node),
+            line: pos.row,
+            column: pos.col,
+            kind,
+        }
     }
 
     /// An error at an attribute of `node`.
-    pub fn error_at_attribute(&self, node: Node<'_>, attr: &Attribute<'_>, kind: ErrorKind) -> Error {
+    pub fn error_at_attribute(
+        &self,
+        node: Node<'_>,
+        attr: &Attribute<'_>,
+        kind: ErrorKind,
+    ) -> Error {
         let pos = self.doc.text_pos_at(attr.range().start);
         let qname = &self.source()[attr.range_qname()];
         let path = format!("{}/@{qname}", node_path(node));
-        Error { file: None, path, line: pos.row, column: pos.col, kind }
+        Error {
+            file: None,
+            path,
+            line: pos.row,
+            column: pos.col,
+            kind,
+        }
     }
 
     /// Parses an attribute's value as `T`, or says what was expected there.
@@ -107,7 +141,10 @@ impl<'a> ReadCtx<'a> {
             self.error_at_attribute(
                 node,
                 attr,
-                ErrorKind::InvalidValue { value: attr.value().to_owned(), expected: expected.0 },
+                ErrorKind::InvalidValue {
+                    value: attr.value().to_owned(),
+                    expected: expected.0,
+                },
             )
         })
     }
@@ -116,42 +153,83 @@ impl<'a> ReadCtx<'a> {
     pub fn parse_text<T: XmlValue>(&self, text: Node<'_>) -> Result<T> {
         let value = text.text().unwrap_or("");
         T::parse_xml(value).map_err(|expected| {
-            self.error_at(text, ErrorKind::InvalidValue { value: value.to_owned(), expected: expected.0 })
+            self.error_at(
+                text,
+                ErrorKind::InvalidValue {
+                    value: value.to_owned(),
+                    expected: expected.0,
+                },
+            )
         })
     }
 
     /// The error for a once-only field seen twice.
     pub fn duplicate(&self, node: Node<'_>) -> Error {
-        self.error_at(node, ErrorKind::Duplicate { name: node.tag_name().name().to_owned() })
+        self.error_at(
+            node,
+            ErrorKind::Duplicate {
+                name: node.tag_name().name().to_owned(),
+            },
+        )
     }
 
     /// The error for a required attribute that is absent.
     pub fn missing_attribute(&self, node: Node<'_>, name: &str) -> Error {
-        self.error_at(node, ErrorKind::MissingAttribute { name: name.to_owned() })
+        self.error_at(
+            node,
+            ErrorKind::MissingAttribute {
+                name: name.to_owned(),
+            },
+        )
     }
 
     /// The error for a second branch of a once-only choice.
     pub fn conflict(&self, node: Node<'_>, first: &str) -> Error {
         let found = format!("element <{}>", node.tag_name().name());
-        self.error_at(node, ErrorKind::Conflict { found, with: format!("element <{first}> (only one of them may occur)") })
+        self.error_at(
+            node,
+            ErrorKind::Conflict {
+                found,
+                with: format!("element <{first}> (only one of them may occur)"),
+            },
+        )
     }
 
     /// The error for an element that is none of a choice's branches.
     pub fn unknown_element(&self, node: Node<'_>, names: &[&str]) -> Error {
         let what = format!("element <{}>", node.tag_name().name());
-        self.error_at(node, ErrorKind::Unknown { what, expected: format!("one of <{}>", names.join(">, <")) })
+        self.error_at(
+            node,
+            ErrorKind::Unknown {
+                what,
+                expected: format!("one of <{}>", names.join(">, <")),
+            },
+        )
     }
 
     /// An error placed at a node, its kind to be filled in.
     pub fn node_error(&self, node: Node<'_>) -> Error {
         let what = format!("element <{}>", node.tag_name().name());
-        self.error_at(node, ErrorKind::Conflict { found: what, with: String::new() })
+        self.error_at(
+            node,
+            ErrorKind::Conflict {
+                found: what,
+                with: String::new(),
+            },
+        )
     }
 
     /// An error placed at an attribute, its kind to be filled in.
     pub fn attribute_node_error(&self, node: Node<'_>, attr: &Attribute<'_>) -> Error {
         let what = format!("attribute '{}'", attr.name());
-        self.error_at_attribute(node, attr, ErrorKind::Conflict { found: what, with: String::new() })
+        self.error_at_attribute(
+            node,
+            attr,
+            ErrorKind::Conflict {
+                found: what,
+                with: String::new(),
+            },
+        )
     }
 
     /// Content of one variant found in another: `<rom>` (of `type='pci'`) in `type='usb'`.
@@ -170,7 +248,12 @@ impl<'a> ReadCtx<'a> {
 
     /// The error for a required child element that is absent.
     pub fn missing_element(&self, node: Node<'_>, name: &str) -> Error {
-        self.error_at(node, ErrorKind::MissingElement { name: name.to_owned() })
+        self.error_at(
+            node,
+            ErrorKind::MissingElement {
+                name: name.to_owned(),
+            },
+        )
     }
 }
 
@@ -200,7 +283,12 @@ pub trait ReadContent: Sized {
     /// Offers a text node; returns its rank when taken.
     fn text(p: &mut Self::Partial, text: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>>;
     /// Ends reading: checks required fields and builds the value.
-    fn finish(p: Self::Partial, node: Node<'_>, extras: Extras, ctx: &mut ReadCtx<'_>) -> Result<Self>;
+    fn finish(
+        p: Self::Partial,
+        node: Node<'_>,
+        extras: Extras,
+        ctx: &mut ReadCtx<'_>,
+    ) -> Result<Self>;
     /// Whether an attribute of this name belongs to this content (for conflict messages).
     fn knows_attribute(name: &str) -> bool;
     /// Whether a child element of this name belongs to this content.
@@ -255,7 +343,9 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
     // Attributes: namespace declarations first, as they are written first.
     let mut in_order = true;
     let mut last = 0u16;
-    let mut declarations = namespace_declarations(node, ctx.source()).into_iter().peekable();
+    let mut declarations = namespace_declarations(node, ctx.source())
+        .into_iter()
+        .peekable();
     for attr in node.attributes() {
         while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
             keep_attribute(&mut extras, ctx, decl.1);
@@ -269,10 +359,21 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
             }
             None => {
                 refuse_unknown::<T>(ctx, || {
-                    ctx.error_at_attribute(node, &attr, unknown_kind(format!("attribute '{}'", &ctx.source()[attr.range_qname()])))
+                    ctx.error_at_attribute(
+                        node,
+                        &attr,
+                        unknown_kind(format!("attribute '{}'", &ctx.source()[attr.range_qname()])),
+                    )
                 })?;
                 let name = ctx.source()[attr.range_qname()].to_owned();
-                keep_attribute(&mut extras, ctx, AnyAttribute { name, value: attr.value().to_owned() });
+                keep_attribute(
+                    &mut extras,
+                    ctx,
+                    AnyAttribute {
+                        name,
+                        value: attr.value().to_owned(),
+                    },
+                );
                 in_order = false;
             }
         }
@@ -313,8 +414,14 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
                 if child.is_element() || child.is_text() {
                     refuse_unknown::<T>(ctx, || {
                         let what = match child.is_element() {
-                            true => format!("element <{}>", crate::any::qualified_name(child, ctx.source())),
-                            false => format!("text '{}'", crate::error::quote(child.text().unwrap_or("").trim())),
+                            true => format!(
+                                "element <{}>",
+                                crate::any::qualified_name(child, ctx.source())
+                            ),
+                            false => format!(
+                                "text '{}'",
+                                crate::error::quote(child.text().unwrap_or("").trim())
+                            ),
                         };
                         ctx.error_at(child, unknown_kind(what))
                     })?;
@@ -363,7 +470,10 @@ fn keep_attribute(extras: &mut Extras, ctx: &mut ReadCtx<'_>, attr: AnyAttribute
 }
 
 fn unknown_kind(what: String) -> ErrorKind {
-    ErrorKind::Unknown { what, expected: "only what the schema declares here".to_owned() }
+    ErrorKind::Unknown {
+        what,
+        expected: "only what the schema declares here".to_owned(),
+    }
 }
 
 /// Unknown content is an error in strict mode, and for a type with nowhere to keep it.
@@ -386,12 +496,21 @@ pub(crate) fn declared_namespaces<'a>(node: Node<'a>) -> Vec<(Option<&'a str>, &
         return mine.map(|ns| (ns.name(), ns.uri())).collect();
     };
     let theirs = parent.namespaces();
-    if mine.len() == theirs.len() && mine.clone().zip(theirs.clone()).all(|(a, b)| std::ptr::eq(a, b)) {
+    if mine.len() == theirs.len()
+        && mine
+            .clone()
+            .zip(theirs.clone())
+            .all(|(a, b)| std::ptr::eq(a, b))
+    {
         return Vec::new();
     }
-    mine.filter(|ns| !parent.namespaces().any(|p| p.name() == ns.name() && p.uri() == ns.uri()))
-        .map(|ns| (ns.name(), ns.uri()))
-        .collect()
+    mine.filter(|ns| {
+        !parent
+            .namespaces()
+            .any(|p| p.name() == ns.name() && p.uri() == ns.uri())
+    })
+    .map(|ns| (ns.name(), ns.uri()))
+    .collect()
 }
 
 /// The namespace declarations of an element's start tag as attributes (`xmlns:qemu`), each
@@ -408,7 +527,13 @@ pub(crate) fn namespace_declarations(node: Node<'_>, src: &str) -> Vec<(usize, A
             let name = prefix.map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
             let pattern = format!("{name}=");
             let at = src[start..].find(&pattern).map_or(start, |i| start + i);
-            (at, AnyAttribute { name, value: uri.to_owned() })
+            (
+                at,
+                AnyAttribute {
+                    name,
+                    value: uri.to_owned(),
+                },
+            )
         })
         .collect();
     out.sort_by_key(|d| d.0);
@@ -450,10 +575,19 @@ pub fn node_path(node: Node<'_>) -> String {
 
 /// Parses text into a document tree, turning parser errors into [`Error`]s with positions.
 pub fn parse_document(text: &str) -> Result<roxmltree::Document<'_>> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
     roxmltree::Document::parse_with_options(text, opts).map_err(|e| {
         let pos = e.pos();
-        Error { file: None, path: String::new(), line: pos.row, column: pos.col, kind: ErrorKind::NotWellFormed(e.to_string()) }
+        Error {
+            file: None,
+            path: String::new(),
+            line: pos.row,
+            column: pos.col,
+            kind: ErrorKind::NotWellFormed(e.to_string()),
+        }
     })
 }
 
@@ -463,8 +597,15 @@ pub fn utf8(bytes: &[u8]) -> Result<&str> {
         let good = &bytes[..e.valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = std::str::from_utf8(&good[line_start..]).map_or(1, |s| s.chars().count() as u32 + 1);
-        Error { file: None, path: String::new(), line, column, kind: ErrorKind::InvalidUtf8 }
+        let column =
+            std::str::from_utf8(&good[line_start..]).map_or(1, |s| s.chars().count() as u32 + 1);
+        Error {
+            file: None,
+            path: String::new(),
+            line,
+            column,
+            kind: ErrorKind::InvalidUtf8,
+        }
     })
 }
 
@@ -475,7 +616,10 @@ pub fn read_root<T: XmlRoot>(doc: &roxmltree::Document<'_>, options: ReadOptions
     if !is_named(root, T::ROOT) {
         return Err(ctx.error_at(
             root,
-            ErrorKind::WrongRoot { found: root.tag_name().name().to_owned(), expected: T::ROOT.to_owned() },
+            ErrorKind::WrongRoot {
+                found: root.tag_name().name().to_owned(),
+                expected: T::ROOT.to_owned(),
+            },
         ));
     }
     let value = T::read_element(root, &mut ctx)?;

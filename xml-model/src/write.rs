@@ -57,7 +57,10 @@ impl Writer {
 
     /// A writer with room for `n` bytes.
     pub fn with_capacity(n: usize) -> Self {
-        Writer { out: String::with_capacity(n), ..Self::default() }
+        Writer {
+            out: String::with_capacity(n),
+            ..Self::default()
+        }
     }
 
     /// The text written so far.
@@ -199,7 +202,11 @@ impl Writer {
     /// Writes text kept verbatim, escaped as libxml2 does (`libxml2`) or as libvirt does.
     pub fn raw_text(&mut self, text: &str, libxml2: bool) {
         self.close_start_tag();
-        let style = if libxml2 { Style::Libxml2Text } else { Style::LibvirtText };
+        let style = if libxml2 {
+            Style::Libxml2Text
+        } else {
+            Style::LibvirtText
+        };
         escape_into(&mut self.out, text, style);
     }
 
@@ -238,7 +245,10 @@ impl Writer {
     }
 
     fn begin_capture(&mut self) -> usize {
-        self.captures.push(Capture { depth: self.depth, marks: Vec::new() });
+        self.captures.push(Capture {
+            depth: self.depth,
+            marks: Vec::new(),
+        });
         self.out.len()
     }
 
@@ -248,7 +258,10 @@ impl Writer {
         let text = self.out.split_off(base);
         let mut segments = Vec::with_capacity(capture.marks.len());
         for (i, &(rank, start)) in capture.marks.iter().enumerate() {
-            let end = capture.marks.get(i + 1).map_or(self.out.len() + text.len(), |m| m.1);
+            let end = capture
+                .marks
+                .get(i + 1)
+                .map_or(self.out.len() + text.len(), |m| m.1);
             segments.push((rank, text[start - base..end - base].to_owned()));
         }
         segments
@@ -301,16 +314,25 @@ pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Wr
 
 /// Whether a discriminating attribute was absent when read (and so stays absent).
 pub fn tag_absent(extras: &Extras, name: &str) -> bool {
-    extras.get().is_some_and(|x| x.absent_tags.iter().any(|t| t == name))
+    extras
+        .get()
+        .is_some_and(|x| x.absent_tags.iter().any(|t| t == name))
 }
 
-fn write_children_in_order<T: WriteContent + ?Sized>(value: &T, w: &mut Writer, extras: &Extras, x: &ExtrasInner) {
+fn write_children_in_order<T: WriteContent + ?Sized>(
+    value: &T,
+    w: &mut Writer,
+    extras: &Extras,
+    x: &ExtrasInner,
+) {
     w.close_start_tag();
     let base = w.begin_capture();
     value.write_children(w, extras);
     let had_elements = w.frames.last().copied().unwrap_or(false);
     let segments = w.end_capture(base);
-    emit_in_order(w, segments, &x.child_order, |w, i| write_unknown_node(w, &x.nodes[i]));
+    emit_in_order(w, segments, &x.child_order, |w, i| {
+        write_unknown_node(w, &x.nodes[i])
+    });
     if let Some(f) = w.frames.last_mut() {
         *f |= had_elements;
     }
@@ -326,7 +348,12 @@ fn write_unknown_node(w: &mut Writer, node: &AnyNode) {
 /// Emits captured segments in a recorded order, interleaving unknown items. Segments the
 /// order does not account for (added in code after reading) follow the last recorded item
 /// of their rank, or come before the first recorded item of a higher rank.
-fn emit_in_order(w: &mut Writer, segments: Vec<(u16, String)>, order: &[Slot], mut unknown: impl FnMut(&mut Writer, usize)) {
+fn emit_in_order(
+    w: &mut Writer,
+    segments: Vec<(u16, String)>,
+    order: &[Slot],
+    mut unknown: impl FnMut(&mut Writer, usize),
+) {
     let mut recorded_left = std::collections::HashMap::<u16, usize>::new();
     for slot in order {
         if let Slot::Known(r) = slot {
@@ -334,7 +361,10 @@ fn emit_in_order(w: &mut Writer, segments: Vec<(u16, String)>, order: &[Slot], m
         }
     }
     let mut used = vec![false; segments.len()];
-    let flush_below = |w: &mut Writer, used: &mut Vec<bool>, limit: u16, left: &std::collections::HashMap<u16, usize>| {
+    let flush_below = |w: &mut Writer,
+                       used: &mut Vec<bool>,
+                       limit: u16,
+                       left: &std::collections::HashMap<u16, usize>| {
         for (i, (rank, text)) in segments.iter().enumerate() {
             if !used[i] && *rank < limit && !left.contains_key(rank) {
                 used[i] = true;
