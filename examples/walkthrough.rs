@@ -20,19 +20,9 @@ fn guest(name: &str, kind: DomainType) -> Domain {
         .kind(kind)
         .name(name)
         .memory(ScaledInteger::new(256, Unit::mib()))
-        .vcpu(
-            Vcpu::builder()
-                .placement(Placement::Static)
-                .count(VcpuCount(Number::new(1)))
-                .build()
-                .unwrap(),
-        )
+        .vcpu(Vcpu::builder().placement(Placement::Static).count(VcpuCount(Number::new(1))).build().unwrap())
         .os(Os::Hvm(HvmOs {
-            os_type: OsType::builder()
-                .arch("x86_64")
-                .value("hvm")
-                .build()
-                .unwrap(),
+            os_type: OsType::builder().arch("x86_64").value("hvm").build().unwrap(),
             boot: vec![],
             extras: Default::default(),
         }))
@@ -49,19 +39,10 @@ fn guest(name: &str, kind: DomainType) -> Domain {
         })
         .memory_backing(MemoryBacking {
             hugepages: Some(Hugepages {
-                pages: vec![Page::builder()
-                    .size(2048u64)
-                    .unit(Unit::kib())
-                    .build()
-                    .unwrap()],
+                pages: vec![Page::builder().size(2048u64).unit(Unit::kib()).build().unwrap()],
                 ..Default::default()
             }),
-            access: Some(
-                MemoryAccess::builder()
-                    .mode(AccessMode::Shared)
-                    .build()
-                    .unwrap(),
-            ),
+            access: Some(MemoryAccess::builder().mode(AccessMode::Shared).build().unwrap()),
             ..Default::default()
         })
         .devices(Devices {
@@ -70,12 +51,7 @@ fn guest(name: &str, kind: DomainType) -> Domain {
                     .kind("mount")
                     .accessmode("passthrough")
                     .driver(FsDriver::builder().kind("virtiofs").build().unwrap())
-                    .source(
-                        FsSource::builder()
-                            .dir("/var/guests/h-virtiofs")
-                            .build()
-                            .unwrap(),
-                    )
+                    .source(FsSource::builder().dir("/var/guests/h-virtiofs").build().unwrap())
                     .target(FsTarget::builder().dir("myfs").build().unwrap())
                     .build()
                     .unwrap(),
@@ -87,17 +63,11 @@ fn guest(name: &str, kind: DomainType) -> Domain {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let uri = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| TEST_URI.to_owned());
+    let uri = std::env::args().nth(1).unwrap_or_else(|| TEST_URI.to_owned());
     let conn = Connection::open(&uri)?;
     println!("connected to {}", conn.uri()?);
 
-    let kind = if uri.starts_with("test:") {
-        DomainType::Test
-    } else {
-        DomainType::Qemu
-    };
+    let kind = if uri.starts_with("test:") { DomainType::Test } else { DomainType::Qemu };
     let name = format!("walkthrough-{}", std::process::id());
     let definition = guest(&name, kind);
     if let Err(problems) = definition.validate() {
@@ -115,11 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     guest.start()?; // virsh start
     guest.set_autostart(true)?; // virsh autostart
-    println!(
-        "{name}: {:?}, autostart {}",
-        guest.state()?,
-        guest.autostart()?
-    );
+    println!("{name}: {:?}, autostart {}", guest.state()?, guest.autostart()?);
     guest.reboot()?; // virsh reboot
 
     let live: Domain = guest.dumpxml(false)?; // virsh dumpxml, typed

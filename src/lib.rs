@@ -9,8 +9,8 @@
 
 pub use xml_model as model;
 pub use xml_model::{
-    AnyElement, Document, Error, ErrorKind, Extras, HexNumber, Number, ReadOptions, ScaledInteger,
-    Unit, Unrecognized, Validate, ValidateRoot, Xml, XmlDocument, XmlRoot, XmlValue,
+    AnyElement, Document, Error, ErrorKind, Extras, HexNumber, Number, ReadOptions, ScaledInteger, Unit, Unrecognized,
+    Validate, ValidateRoot, Xml, XmlDocument, XmlRoot, XmlValue,
 };
 
 #[cfg(feature = "virt")]

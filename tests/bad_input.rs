@@ -25,13 +25,7 @@ fn not_well_formed() {
 #[test]
 fn wrong_root_element() {
     let e = parse("<network>\n  <name>default</name>\n</network>");
-    assert_eq!(
-        e.kind,
-        ErrorKind::WrongRoot {
-            found: "network".into(),
-            expected: "domain".into()
-        }
-    );
+    assert_eq!(e.kind, ErrorKind::WrongRoot { found: "network".into(), expected: "domain".into() });
     assert_eq!((e.line, e.column, e.path.as_str()), (1, 1, "/network"));
 }
 
@@ -41,45 +35,27 @@ fn missing_required_attribute() {
     assert_eq!(e.kind, ErrorKind::MissingAttribute { name: "dev".into() });
     assert_eq!((e.line, e.column), (5, 7));
     assert_eq!(e.path, "/domain/devices/disk/target");
-    assert_eq!(
-        e.to_string(),
-        "5:7: /domain/devices/disk/target: missing required attribute 'dev'"
-    );
+    assert_eq!(e.to_string(), "5:7: /domain/devices/disk/target: missing required attribute 'dev'");
 }
 
 #[test]
 fn missing_required_element() {
     let e = parse("<domain type='kvm'>\n  <memory>1</memory>\n</domain>");
-    assert_eq!(
-        e.kind,
-        ErrorKind::MissingElement {
-            name: "name".into()
-        }
-    );
+    assert_eq!(e.kind, ErrorKind::MissingElement { name: "name".into() });
     assert_eq!(e.path, "/domain");
 }
 
 #[test]
 fn value_of_the_wrong_type() {
     let e = parse("<domain type='kvm'>\n  <name>x</name>\n  <vcpu>two</vcpu>\n</domain>");
-    assert_eq!(
-        (e.line, e.column, e.path.as_str()),
-        (3, 9, "/domain/vcpu/text()"),
-        "{e}"
-    );
-    let ErrorKind::InvalidValue { value, expected } = &e.kind else {
-        panic!("{e}")
-    };
+    assert_eq!((e.line, e.column, e.path.as_str()), (3, 9, "/domain/vcpu/text()"), "{e}");
+    let ErrorKind::InvalidValue { value, expected } = &e.kind else { panic!("{e}") };
     assert_eq!(value, "two");
     assert!(expected.contains("unsigned"), "{expected}");
 
     let e = parse("<domain type='kvm'><name>x</name><cpu mode='host-modle'/></domain>");
     assert_eq!(e.path, "/domain/cpu/@mode");
-    assert!(
-        e.to_string()
-            .contains("expected one of 'custom', 'host-model', 'host-passthrough', 'maximum'"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("expected one of 'custom', 'host-model', 'host-passthrough', 'maximum'"), "{e}");
 }
 
 #[test]
@@ -127,9 +103,7 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
     assert_eq!(e.line, 1);
 
     // Unknown content nests the same way.
-    let unknown = xml
-        .replace("<metadata>", "<unknown>")
-        .replace("</metadata>", "</unknown>");
+    let unknown = xml.replace("<metadata>", "<unknown>").replace("</metadata>", "</unknown>");
     assert!(matches!(parse(&unknown).kind, ErrorKind::TooDeep { .. }));
 }
 
@@ -158,14 +132,10 @@ fn errors_name_the_file() {
     let e = Document::<Domain>::read_file(&path, ReadOptions::default()).unwrap_err();
     assert_eq!(e.file.as_deref(), Some(path.as_path()));
     assert!(
-        e.to_string().starts_with(&format!(
-            "{}:1:1: /domain: missing required element <name>",
-            path.display()
-        )),
+        e.to_string().starts_with(&format!("{}:1:1: /domain: missing required element <name>", path.display())),
         "{e}"
     );
-    let missing =
-        Document::<Domain>::read_file(dir.join("absent.xml"), ReadOptions::default()).unwrap_err();
+    let missing = Document::<Domain>::read_file(dir.join("absent.xml"), ReadOptions::default()).unwrap_err();
     assert!(matches!(missing.kind, ErrorKind::Io(_)), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -17,28 +17,13 @@ fn seed_guest() -> Domain {
         .memory(ScaledInteger::new(4, Unit::gib()))
         .memory_backing(MemoryBacking {
             hugepages: Some(Hugepages {
-                pages: vec![Page::builder()
-                    .size(2048u64)
-                    .unit(Unit::kib())
-                    .build()
-                    .unwrap()],
+                pages: vec![Page::builder().size(2048u64).unit(Unit::kib()).build().unwrap()],
                 ..Default::default()
             }),
-            access: Some(
-                MemoryAccess::builder()
-                    .mode(AccessMode::Shared)
-                    .build()
-                    .unwrap(),
-            ),
+            access: Some(MemoryAccess::builder().mode(AccessMode::Shared).build().unwrap()),
             ..Default::default()
         })
-        .vcpu(
-            Vcpu::builder()
-                .placement(Placement::Static)
-                .count(VcpuCount(Number::new(2)))
-                .build()
-                .unwrap(),
-        )
+        .vcpu(Vcpu::builder().placement(Placement::Static).count(VcpuCount(Number::new(2))).build().unwrap())
         .cpu(Cpu {
             mode: Some(CpuMode::HostModel),
             maxphysaddr: Some(
@@ -57,12 +42,7 @@ fn seed_guest() -> Domain {
                         .kind("mount")
                         .accessmode("passthrough")
                         .driver(FsDriver::builder().kind("virtiofs").build().unwrap())
-                        .source(
-                            FsSource::builder()
-                                .dir("/var/guests/h-virtiofs")
-                                .build()
-                                .unwrap(),
-                        )
+                        .source(FsSource::builder().dir("/var/guests/h-virtiofs").build().unwrap())
                         .target(FsTarget::builder().dir("myfs").build().unwrap())
                         .build()
                         .unwrap(),
@@ -100,22 +80,9 @@ fn a_guest_built_in_code_is_written_in_libvirt_order() {
 
 #[test]
 fn build_names_the_missing_required_field() {
-    let err = Domain::builder()
-        .kind(DomainType::Qemu)
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        err,
-        BuildError {
-            type_name: "Domain",
-            field: "name",
-            what: "element `<name>`"
-        }
-    );
-    assert_eq!(
-        err.to_string(),
-        "cannot build Domain: the required element `<name>` (field `name`) is not set"
-    );
+    let err = Domain::builder().kind(DomainType::Qemu).build().unwrap_err();
+    assert_eq!(err, BuildError { type_name: "Domain", field: "name", what: "element `<name>`" });
+    assert_eq!(err.to_string(), "cannot build Domain: the required element `<name>` (field `name`) is not set");
     let err = MaxPhysAddr::builder().build().unwrap_err();
     assert_eq!(err.what, "attribute `mode`");
 }
@@ -125,14 +92,7 @@ fn validate_reports_facets_with_paths() {
     let mut guest = seed_guest();
     guest.uuid = Some(Uuid("not-a-uuid".into()));
     guest.vcpu.as_mut().unwrap().count = VcpuCount(Number::new(0));
-    guest
-        .cpu
-        .as_mut()
-        .unwrap()
-        .maxphysaddr
-        .as_mut()
-        .unwrap()
-        .limit = Some(PhysBits(Number::new(99)));
+    guest.cpu.as_mut().unwrap().maxphysaddr.as_mut().unwrap().limit = Some(PhysBits(Number::new(99)));
     let problems = guest.validate().unwrap_err();
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(
@@ -152,13 +112,7 @@ fn validate_indexes_repeated_devices_and_reports_unknown_variants() {
     let problems = d.validate().unwrap_err();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].path, "/domain/devices/hostdev[2]");
-    assert!(
-        problems[0]
-            .message
-            .contains("'scsi' is not one the model knows"),
-        "{}",
-        problems[0]
-    );
+    assert!(problems[0].message.contains("'scsi' is not one the model knows"), "{}", problems[0]);
     // Strict reading refuses it outright.
     assert!(Domain::from_xml_strict(xml).is_err());
 }

@@ -57,11 +57,7 @@ fn every_domain_document_round_trips_through_the_slice() {
             if out == text {
                 exact += 1;
             } else if failures.len() < 40 {
-                let line = text
-                    .lines()
-                    .zip(out.lines())
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(0);
+                let line = text.lines().zip(out.lines()).position(|(a, b)| a != b).unwrap_or(0);
                 failures.push(format!(
                     "{path}: not byte for byte at line {}: {:?} vs {:?}",
                     line + 1,
@@ -75,11 +71,6 @@ fn every_domain_document_round_trips_through_the_slice() {
         "domain corpus through the slice: {equivalent} equivalent, {exact} of {formatted} libvirt-formatted \
          byte for byte, {refused} schema-invalid refused"
     );
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     assert!(equivalent > 2000, "only {equivalent} documents read");
 }

@@ -9,9 +9,7 @@ use libvirt_xml::{Document, ErrorKind, Number, ReadOptions, Unit, XmlDocument};
 use support::domain::*;
 
 fn round_trip(xml: &str) -> String {
-    Document::<Domain>::parse(xml)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .to_xml()
+    Document::<Domain>::parse(xml).unwrap_or_else(|e| panic!("{e}")).to_xml()
 }
 
 const UNKNOWN: &str = r#"<?xml version="1.0"?>
@@ -55,11 +53,7 @@ fn unknown_attributes_elements_and_comments_come_back_in_place() {
     assert_eq!(d.memory.as_ref().unwrap().bytes(), Some(4 << 30));
     // ...and what it does not is kept, not dropped.
     assert_eq!(d.extras.attributes().len(), 2); // xmlns:acme and acme:owner
-    assert!(d
-        .extras
-        .nodes()
-        .iter()
-        .any(|n| matches!(n, libvirt_xml::model::AnyNode::Comment(c) if c.contains("GiB"))));
+    assert!(d.extras.nodes().iter().any(|n| matches!(n, libvirt_xml::model::AnyNode::Comment(c) if c.contains("GiB"))));
     let cpu = d.cpu.as_ref().unwrap();
     assert_eq!(cpu.extras.nodes().len(), 1);
 }
@@ -73,11 +67,7 @@ fn strict_mode_rejects_unknown_content_with_its_position() {
 
     let element = UNKNOWN.replace(" acme:owner='ops'", "");
     let err = Document::<Domain>::parse_with(&element, ReadOptions::strict()).unwrap_err();
-    assert_eq!(
-        (err.line, err.column, err.path.as_str()),
-        (7, 3, "/domain/acme:placement"),
-        "{err}"
-    );
+    assert_eq!((err.line, err.column, err.path.as_str()), (7, 3, "/domain/acme:placement"), "{err}");
 
     // Comments are not schema content: strict mode keeps them.
     let only_comments = "<domain type='kvm'>\n  <!-- hi -->\n  <name>x</name>\n</domain>\n";
@@ -101,29 +91,15 @@ fn absent_discriminator_and_empty_forms_are_kept() {
     let xml = "<domain type='kvm'>\n  <name>n</name>\n  <devices>\n    <disk device='cdrom'>\n      <target dev='hdc' bus='ide'/>\n      <readonly></readonly>\n    </disk>\n    <disk type='file' device='disk'>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n</domain>\n";
     assert_eq!(round_trip(xml), xml);
     let d = Domain::from_xml(xml).unwrap();
-    let Device::Disk(first) = &d.devices.as_ref().unwrap().items[0] else {
-        panic!()
-    };
-    assert!(
-        matches!(first.source, DiskSource::File(_)),
-        "no type means file"
-    );
+    let Device::Disk(first) = &d.devices.as_ref().unwrap().items[0] else { panic!() };
+    assert!(matches!(first.source, DiskSource::File(_)), "no type means file");
 }
 
 #[test]
 fn values_set_in_code_are_written_canonically() {
     let xml = "<domain type='kvm'>\n  <name>n</name>\n  <cpu>\n    <maxphysaddr mode='emulate' bits='0x2a'/>\n  </cpu>\n</domain>\n";
     let mut d = Domain::from_xml(xml).unwrap();
-    let bits = d
-        .cpu
-        .as_mut()
-        .unwrap()
-        .maxphysaddr
-        .as_mut()
-        .unwrap()
-        .bits
-        .as_mut()
-        .unwrap();
+    let bits = d.cpu.as_mut().unwrap().maxphysaddr.as_mut().unwrap().bits.as_mut().unwrap();
     assert_eq!(bits.0.get(), 42);
     bits.0.set(43);
     assert!(d.to_xml().contains("bits='43'"), "{}", d.to_xml());
@@ -138,12 +114,7 @@ fn content_added_after_reading_goes_where_the_type_puts_it() {
             .kind("mount")
             .accessmode("passthrough")
             .driver(FsDriver::builder().kind("virtiofs").build().unwrap())
-            .source(
-                FsSource::builder()
-                    .dir("/var/guests/h-virtiofs")
-                    .build()
-                    .unwrap(),
-            )
+            .source(FsSource::builder().dir("/var/guests/h-virtiofs").build().unwrap())
             .target(FsTarget::builder().dir("myfs").build().unwrap())
             .build()
             .unwrap(),
@@ -154,12 +125,8 @@ fn content_added_after_reading_goes_where_the_type_puts_it() {
     assert!(fs > out.find("</hostdev>").unwrap(), "{out}");
     assert!(first_difference(UNKNOWN, &out).is_some());
     // Everything that was there is still there.
-    for needle in [
-        "acme:placement",
-        "<tpm model='tpm-crb'/>",
-        "<!-- passthrough of the token -->",
-        "<!-- trailing -->",
-    ] {
+    for needle in ["acme:placement", "<tpm model='tpm-crb'/>", "<!-- passthrough of the token -->", "<!-- trailing -->"]
+    {
         assert!(out.contains(needle), "{needle} lost:\n{out}");
     }
     let reread = Domain::from_xml(&out).unwrap();
@@ -178,7 +145,10 @@ fn metadata_of_other_namespaces_keeps_libxml2_style() {
 
 #[test]
 fn memory_units_are_read_as_amounts() {
-    let d = Domain::from_xml("<domain type='kvm'><name>n</name><memory unit='GiB'>4</memory><currentMemory>1048576</currentMemory></domain>").unwrap();
+    let d = Domain::from_xml(
+        "<domain type='kvm'><name>n</name><memory unit='GiB'>4</memory><currentMemory>1048576</currentMemory></domain>",
+    )
+    .unwrap();
     assert_eq!(d.memory.as_ref().unwrap().kib(), Some(4 * 1024 * 1024));
     assert_eq!(d.current_memory.as_ref().unwrap().kib(), Some(1048576));
     let mb = libvirt_xml::ScaledInteger::new(1000, "MB".parse::<UnitText>().unwrap().0);
@@ -192,8 +162,6 @@ struct UnitText(Unit);
 impl std::str::FromStr for UnitText {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        <Unit as libvirt_xml::XmlValue>::parse_xml(s)
-            .map(UnitText)
-            .map_err(|e| e.0)
+        <Unit as libvirt_xml::XmlValue>::parse_xml(s).map(UnitText).map_err(|e| e.0)
     }
 }

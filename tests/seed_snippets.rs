@@ -10,9 +10,7 @@ use support::domain::*;
 
 fn root_name(snippet: &str) -> &str {
     let rest = &snippet[1..];
-    let end = rest
-        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-        .unwrap_or(rest.len());
+    let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -20,22 +18,12 @@ fn root_name(snippet: &str) -> &str {
 fn round_trip(snippet: &str) -> libvirt_xml::model::Result<String> {
     let strict = ReadOptions::strict();
     Ok(match root_name(snippet) {
-        "hostdev" => to_fragment(
-            &from_fragment::<Hostdev>(snippet, "hostdev", strict)?,
-            "hostdev",
-        ),
-        "memoryBacking" => to_fragment(
-            &from_fragment::<MemoryBacking>(snippet, "memoryBacking", strict)?,
-            "memoryBacking",
-        ),
-        "maxphysaddr" => to_fragment(
-            &from_fragment::<MaxPhysAddr>(snippet, "maxphysaddr", strict)?,
-            "maxphysaddr",
-        ),
-        "filesystem" => to_fragment(
-            &from_fragment::<Filesystem>(snippet, "filesystem", strict)?,
-            "filesystem",
-        ),
+        "hostdev" => to_fragment(&from_fragment::<Hostdev>(snippet, "hostdev", strict)?, "hostdev"),
+        "memoryBacking" => {
+            to_fragment(&from_fragment::<MemoryBacking>(snippet, "memoryBacking", strict)?, "memoryBacking")
+        }
+        "maxphysaddr" => to_fragment(&from_fragment::<MaxPhysAddr>(snippet, "maxphysaddr", strict)?, "maxphysaddr"),
+        "filesystem" => to_fragment(&from_fragment::<Filesystem>(snippet, "filesystem", strict)?, "filesystem"),
         "capabilities" => {
             // The guide shows only the start of a capabilities document.
             from_fragment::<libvirt_xml::AnyElement>(snippet, "capabilities", strict)?;
@@ -48,11 +36,7 @@ fn round_trip(snippet: &str) -> libvirt_xml::model::Result<String> {
 #[test]
 fn seed_snippets_round_trip_byte_for_byte() {
     let blocks = support::xml_blocks(&support::seed_text());
-    assert!(
-        blocks.len() >= 9,
-        "expected the seed's XML snippets, found {}",
-        blocks.len()
-    );
+    assert!(blocks.len() >= 9, "expected the seed's XML snippets, found {}", blocks.len());
     let mut passed = 0;
     let mut errors = Vec::new();
     for b in &blocks {
@@ -67,10 +51,7 @@ fn seed_snippets_round_trip_byte_for_byte() {
     // Exactly the two broken listings fail, each with a position and the parser's reason.
     assert_eq!(errors.len(), 2, "unexpected failures: {errors:#?}");
     for (snippet, e) in &errors {
-        assert!(
-            matches!(e.kind, ErrorKind::NotWellFormed(_)),
-            "{snippet}: {e}"
-        );
+        assert!(matches!(e.kind, ErrorKind::NotWellFormed(_)), "{snippet}: {e}");
         assert!(e.line >= 1 && e.column >= 1, "{e}");
     }
     assert!(errors.iter().any(|(s, _)| s.contains("limit='41/>")));
@@ -86,15 +67,12 @@ fn seed_values_read_as_typed_values() {
         ReadOptions::strict(),
     )
     .unwrap();
-    let HostdevKind::Usb(u) = &usb.kind else {
-        panic!("not usb: {usb:?}")
-    };
+    let HostdevKind::Usb(u) = &usb.kind else { panic!("not usb: {usb:?}") };
     assert_eq!(u.source.vendor.as_ref().unwrap().id.get(), 0x0b6d);
     assert_eq!(u.source.product.as_ref().unwrap().id.get(), 0x3880);
     // USB ids are hexadecimal: `0x3880` is their canonical spelling, `3880` reads the same.
     assert_eq!(u.source.product.as_ref().unwrap().id.spelling(), None);
-    let bare: UsbId =
-        from_fragment("<product id='3880'/>", "product", ReadOptions::strict()).unwrap();
+    let bare: UsbId = from_fragment("<product id='3880'/>", "product", ReadOptions::strict()).unwrap();
     assert_eq!(bare.id.get(), 0x3880);
     assert_eq!(to_fragment(&bare, "product"), "<product id='3880'/>");
     assert_eq!(usb.managed, Some(YesNo::Yes));
@@ -106,9 +84,6 @@ fn seed_values_read_as_typed_values() {
     )
     .unwrap();
     let page = &mb.hugepages.as_ref().unwrap().pages[0];
-    assert_eq!(
-        page.size.get() * page.unit.as_ref().unwrap().bytes(),
-        2 << 20
-    );
+    assert_eq!(page.size.get() * page.unit.as_ref().unwrap().bytes(), 2 << 20);
     assert_eq!(mb.access.unwrap().mode, AccessMode::Shared);
 }

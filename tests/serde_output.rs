@@ -6,9 +6,7 @@
 
 use libvirt_xml::{Document, Extras, Number, ScaledInteger, Xml};
 
-#[derive(
-    Debug, Clone, PartialEq, Xml, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Xml, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[xml(root = "domain")]
 struct Guest {
     #[xml(child = "name")]
@@ -30,14 +28,8 @@ fn json_keeps_values_spellings_and_unknown_content() {
     assert_eq!(json["name"], "demo");
     assert_eq!(json["memory"]["unit"], "GiB");
     assert_eq!(json["memory"]["value"], 4);
-    assert_eq!(
-        json["vcpu"], "0x2",
-        "a non-canonical spelling survives as a string"
-    );
-    assert!(
-        json["extras"].is_object(),
-        "unknown content is in the JSON too: {json}"
-    );
+    assert_eq!(json["vcpu"], "0x2", "a non-canonical spelling survives as a string");
+    assert!(json["extras"].is_object(), "unknown content is in the JSON too: {json}");
 
     let back: Guest = serde_json::from_value(json).unwrap();
     assert_eq!(Document::new(back).to_xml(), xml);

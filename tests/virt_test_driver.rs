@@ -20,11 +20,7 @@ fn define_start_dump_destroy_undefine() {
     let conn = Connection::open(TEST_URI).unwrap();
     let guest = conn.define(&minimal("t-lifecycle")).unwrap();
     assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
-    assert!(conn
-        .list()
-        .unwrap()
-        .iter()
-        .any(|(n, s)| n == "t-lifecycle" && *s == GuestState::Shutoff));
+    assert!(conn.list().unwrap().iter().any(|(n, s)| n == "t-lifecycle" && *s == GuestState::Shutoff));
     guest.start().unwrap();
     assert_eq!(guest.state().unwrap(), GuestState::Running);
 
@@ -43,26 +39,17 @@ fn define_start_dump_destroy_undefine() {
 
 #[test]
 fn errors_keep_libvirts_code_and_message() {
-    let Err(e) = Connection::open("bogus+unknown:///nowhere") else {
-        panic!("opened a bogus URI")
-    };
+    let Err(e) = Connection::open("bogus+unknown:///nowhere") else { panic!("opened a bogus URI") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     assert!(e.to_string().starts_with("libvirt: "), "{e}");
 
     let conn = Connection::open(TEST_URI).unwrap();
-    let Err(e) = conn.guest("no-such-guest") else {
-        panic!("found a missing guest")
-    };
+    let Err(e) = conn.guest("no-such-guest") else { panic!("found a missing guest") };
     assert_eq!(e.libvirt_code(), Some("NoDomain"), "{e}");
 
     // A definition libvirt rejects: no memory.
-    let bad = Domain::from_xml(
-        "<domain type='test'><name>t-bad</name><os><type>hvm</type></os></domain>",
-    )
-    .unwrap();
-    let Err(e) = conn.define(&bad) else {
-        panic!("libvirt accepted a guest without memory")
-    };
+    let bad = Domain::from_xml("<domain type='test'><name>t-bad</name><os><type>hvm</type></os></domain>").unwrap();
+    let Err(e) = conn.define(&bad) else { panic!("libvirt accepted a guest without memory") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     assert!(conn.guest("t-bad").is_err(), "nothing half-defined is left");
 }

@@ -4,9 +4,7 @@
 //! disk, filesystem and hostdev variants.
 #![allow(dead_code)]
 
-use libvirt_xml::{
-    AnyElement, Extras, HexNumber, Number, ScaledInteger, Unit, Unrecognized, Xml, XmlValue,
-};
+use libvirt_xml::{AnyElement, Extras, HexNumber, Number, ScaledInteger, Unit, Unrecognized, Xml, XmlValue};
 
 /// `<domain>`.
 #[derive(Debug, Clone, PartialEq, Xml)]

@@ -35,9 +35,7 @@ pub fn xml_blocks(markdown: &str) -> Vec<String> {
     for line in markdown.lines() {
         match &mut current {
             None if line.trim_start() == "```xml" => current = Some(String::new()),
-            Some(_) if line.trim_start() == "```" => {
-                blocks.push(current.take().expect("open").trim().to_owned())
-            }
+            Some(_) if line.trim_start() == "```" => blocks.push(current.take().expect("open").trim().to_owned()),
             Some(b) => {
                 b.push_str(line);
                 b.push('\n');

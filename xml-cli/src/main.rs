@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: xml-model <command> [options] FILE...\n\ncommands land with the generated model: fmt, roundtrip, check\n";
+const USAGE: &str =
+    "usage: xml-model <command> [options] FILE...\n\ncommands land with the generated model: fmt, roundtrip, check\n";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -14,7 +14,5 @@ pub const SCHEMA_DIR_ENV: &str = "LIBVIRT_SCHEMAS";
 pub fn schema_dir() -> PathBuf {
     std::env::var_os(SCHEMA_DIR_ENV)
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/libvirt-schemas/11.3.0")
-        })
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/libvirt-schemas/11.3.0"))
 }

@@ -25,6 +25,8 @@ pub enum Role {
 
 pub struct FieldOpts {
     pub role: Role,
+    /// The namespace of a child element (`ns = "uri"`, with a prefixed name).
+    pub ns: Option<LitStr>,
     pub validate: Option<Path>,
     pub non_empty: bool,
 }
@@ -45,6 +47,7 @@ pub struct ContainerOpts {
 #[derive(Default)]
 pub struct VariantOpts {
     pub value: Option<LitStr>,
+    pub ns: Option<LitStr>,
     pub element: Option<LitStr>,
     pub default: bool,
     pub other: bool,
@@ -58,6 +61,7 @@ pub fn field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
     let mut role: Option<(Role, Span)> = None;
     let mut validate = None;
     let mut non_empty = false;
+    let mut ns = None;
     for attr in xml_attrs(&field.attrs) {
         attr.parse_nested_meta(|meta| {
             let span = meta.path.span();
@@ -82,10 +86,13 @@ pub fn field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
             } else if meta.path.is_ident("non_empty") {
                 non_empty = true;
                 None
+            } else if meta.path.is_ident("ns") {
+                ns = Some(meta.value()?.parse::<LitStr>()?);
+                None
             } else {
                 return Err(meta.error(
                     "unknown field option: expected one of `attribute = \"..\"`, `child = \"..\"`, \
-                     `text`, `flatten`, `choice`, `any`, `extras`, `validate = \"path\"`, `non_empty`",
+                     `text`, `flatten`, `choice`, `any`, `extras`, `validate = \"path\"`, `non_empty`, `ns = \"..\"`",
                 ));
             };
             if let Some(r) = new_role {
@@ -109,11 +116,15 @@ pub fn field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
              #[xml(flatten)], #[xml(choice)], #[xml(any)] or #[xml(extras)]",
         ));
     };
-    Ok(FieldOpts {
-        role,
-        validate,
-        non_empty,
-    })
+    if let Some(n) = &ns {
+        if !matches!(&role, Role::Child(name) if name.value().contains(':')) {
+            return Err(syn::Error::new_spanned(
+                n,
+                "`ns` goes with a prefixed child name: `child = \"prefix:name\", ns = \"uri\"`",
+            ));
+        }
+    }
+    Ok(FieldOpts { role, ns, validate, non_empty })
 }
 
 pub fn container_opts(attrs: &[Attribute]) -> syn::Result<ContainerOpts> {
@@ -165,6 +176,8 @@ pub fn variant_opts(variant: &syn::Variant) -> syn::Result<VariantOpts> {
                 o.value = Some(meta.value()?.parse()?);
             } else if meta.path.is_ident("element") {
                 o.element = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("ns") {
+                o.ns = Some(meta.value()?.parse()?);
             } else if meta.path.is_ident("default") {
                 o.default = true;
             } else if meta.path.is_ident("other") {

@@ -26,10 +26,7 @@ pub fn builder(input: &DeriveInput, fields: &[Field], k: &TokenStream) -> TokenS
         }
         let inner = &f.shape.inner;
         let (stored, into) = if f.shape.boxed {
-            (
-                quote!(::std::boxed::Box<#inner>),
-                quote!(::std::boxed::Box::new(value.into())),
-            )
+            (quote!(::std::boxed::Box<#inner>), quote!(::std::boxed::Box::new(value.into())))
         } else {
             (quote!(#inner), quote!(value.into()))
         };

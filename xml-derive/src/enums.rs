@@ -11,16 +11,30 @@ struct Variant {
     ident: Ident,
     ty: Type,
     key: LitStr,
+    ns: Option<LitStr>,
     default: bool,
+}
+
+impl Variant {
+    /// The local part of an element variant's name.
+    fn local(&self) -> String {
+        self.key.value().rsplit(':').next().unwrap_or_default().to_owned()
+    }
+
+    /// `Some("uri")` or `None`, as a pattern for a node's namespace.
+    fn ns_tokens(&self) -> TokenStream {
+        match &self.ns {
+            Some(ns) => quote!(::std::option::Option::Some(#ns)),
+            None => quote!(::std::option::Option::None),
+        }
+    }
 }
 
 /// The variants, and the `#[xml(other)] Other(Unrecognized)` catch-all of a dispatching enum: a
 /// value the model does not know (a newer libvirt's disk type) whose content is kept as
 /// unknown content in non-strict reading.
 fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, Option<Ident>)> {
-    let syn::Data::Enum(data) = &input.data else {
-        unreachable!()
-    };
+    let syn::Data::Enum(data) = &input.data else { unreachable!() };
     let mut out = Vec::new();
     let mut other = None;
     let mut default_seen = false;
@@ -28,74 +42,51 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
         let opts = attr::variant_opts(v)?;
         let ty = match &v.fields {
             syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => u.unnamed[0].ty.clone(),
-            _ => {
-                return Err(syn::Error::new_spanned(
-                    v,
-                    "each variant holds one value: `Variant(Type)`",
-                ))
-            }
+            _ => return Err(syn::Error::new_spanned(v, "each variant holds one value: `Variant(Type)`")),
         };
         if opts.other {
             if elements {
-                return Err(syn::Error::new_spanned(v, "an `elements` enum has no `other` variant: unknown elements stay in the parent's extras"));
+                return Err(syn::Error::new_spanned(
+                    v,
+                    "an `elements` enum has no `other` variant: unknown elements stay in the parent's extras",
+                ));
             }
             if other.is_some() {
-                return Err(syn::Error::new_spanned(
-                    &v.ident,
-                    "only one `other` variant",
-                ));
+                return Err(syn::Error::new_spanned(&v.ident, "only one `other` variant"));
             }
             other = Some(v.ident.clone());
             continue;
         }
         let key = if elements {
             if let Some(val) = &opts.value {
-                return Err(syn::Error::new_spanned(
-                    val,
-                    "an `elements` enum names each variant's `element = \"..\"`",
-                ));
+                return Err(syn::Error::new_spanned(val, "an `elements` enum names each variant's `element = \"..\"`"));
             }
-            opts.element.ok_or_else(|| {
-                syn::Error::new_spanned(&v.ident, "missing `#[xml(element = \"..\")]`")
-            })?
+            opts.element.ok_or_else(|| syn::Error::new_spanned(&v.ident, "missing `#[xml(element = \"..\")]`"))?
         } else {
             if let Some(el) = &opts.element {
-                return Err(syn::Error::new_spanned(
-                    el,
-                    "`element` is for `elements` enums; use `value = \"..\"`",
-                ));
+                return Err(syn::Error::new_spanned(el, "`element` is for `elements` enums; use `value = \"..\"`"));
             }
-            opts.value.ok_or_else(|| {
-                syn::Error::new_spanned(&v.ident, "missing `#[xml(value = \"..\")]`")
-            })?
+            opts.value.ok_or_else(|| syn::Error::new_spanned(&v.ident, "missing `#[xml(value = \"..\")]`"))?
         };
         if opts.default {
             if elements {
-                return Err(syn::Error::new_spanned(
-                    &v.ident,
-                    "an `elements` enum has no default variant",
-                ));
+                return Err(syn::Error::new_spanned(&v.ident, "an `elements` enum has no default variant"));
             }
             if default_seen {
-                return Err(syn::Error::new_spanned(
-                    &v.ident,
-                    "only one variant can be the `default`",
-                ));
+                return Err(syn::Error::new_spanned(&v.ident, "only one variant can be the `default`"));
             }
             default_seen = true;
         }
-        out.push(Variant {
-            ident: v.ident.clone(),
-            ty,
-            key,
-            default: opts.default,
-        });
+        if let Some(ns) = &opts.ns {
+            if !elements || !key.value().contains(':') {
+                let msg = "`ns` goes with a prefixed element name: `element = \"prefix:name\", ns = \"uri\"`";
+                return Err(syn::Error::new_spanned(ns, msg));
+            }
+        }
+        out.push(Variant { ident: v.ident.clone(), ty, key, ns: opts.ns, default: opts.default });
     }
     if out.is_empty() {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "an XML enum needs at least one variant",
-        ));
+        return Err(syn::Error::new_spanned(&input.ident, "an XML enum needs at least one variant"));
     }
     Ok((out, other))
 }
@@ -103,10 +94,7 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     crate::no_generics(input)?;
     let opts = attr::container_opts(&input.attrs)?;
-    let kinds = [opts.tag.is_some(), opts.child_text.is_some(), opts.elements]
-        .iter()
-        .filter(|b| **b)
-        .count();
+    let kinds = [opts.tag.is_some(), opts.child_text.is_some(), opts.elements].iter().filter(|b| **b).count();
     if kinds != 1 {
         return Err(syn::Error::new_spanned(
             &input.ident,
@@ -115,33 +103,20 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "facets belong on `#[derive(XmlValue)]` newtypes",
-        ));
+        return Err(syn::Error::new_spanned(&input.ident, "facets belong on `#[derive(XmlValue)]` newtypes"));
     }
     let k = crate::krate(&opts);
     let (vs, other) = variants(input, opts.elements)?;
     let name = &input.ident;
     let body = if opts.elements {
         if let Some(r) = &opts.root {
-            return Err(syn::Error::new_spanned(
-                r,
-                "an `elements` enum is a choice of roots; it has no single root",
-            ));
+            return Err(syn::Error::new_spanned(r, "an `elements` enum is a choice of roots; it has no single root"));
         }
         element_choice(name, &vs, &k)
     } else {
         dispatching(name, &vs, other.as_ref(), &opts, &k)
     };
-    let validate = validate(
-        name,
-        &vs,
-        other.as_ref(),
-        opts.elements,
-        opts.validate.as_ref(),
-        &k,
-    );
+    let validate = validate(name, &vs, other.as_ref(), opts.elements, opts.validate.as_ref(), &k);
     Ok(quote!(#body #validate))
 }
 
@@ -154,20 +129,20 @@ fn validate(
     k: &TokenStream,
 ) -> TokenStream {
     let listed: Vec<String> = vs.iter().map(|v| format!("'{}'", v.key.value())).collect();
-    let unknown = format!(
-        "is not one the model knows: expected one of {}",
-        listed.join(", ")
-    );
+    let unknown = format!("is not one the model knows: expected one of {}", listed.join(", "));
     let other_arm = other.map(|o| quote!(#name::#o(v) => val.invalid(&v.value, #unknown),));
-    let arms: Vec<TokenStream> = vs.iter().map(|v| {
-        let id = &v.ident;
-        let key = &v.key;
-        if elements {
-            quote!(#name::#id(v) => val.element(#key, index, |val| #k::validate::Validate::validate_with(v, val)),)
-        } else {
-            quote!(#name::#id(v) => #k::validate::Validate::validate_with(v, val),)
-        }
-    }).collect();
+    let arms: Vec<TokenStream> = vs
+        .iter()
+        .map(|v| {
+            let id = &v.ident;
+            let key = &v.key;
+            if elements {
+                quote!(#name::#id(v) => val.element(#key, index, |val| #k::validate::Validate::validate_with(v, val)),)
+            } else {
+                quote!(#name::#id(v) => #k::validate::Validate::validate_with(v, val),)
+            }
+        })
+        .collect();
     let extra = container.map(|p| quote!(#p(self, val);));
     let impl_choice = elements.then(|| {
         quote! {
@@ -207,9 +182,14 @@ fn validate(
 
 fn element_choice(name: &Ident, vs: &[Variant], k: &TokenStream) -> TokenStream {
     let keys: Vec<&LitStr> = vs.iter().map(|v| &v.key).collect();
+    let locals: Vec<String> = vs.iter().map(Variant::local).collect();
     let read_arms = vs.iter().map(|v| {
-        let (id, ty, key) = (&v.ident, &v.ty, &v.key);
-        quote!(#key => ::std::result::Result::Ok(#name::#id(<#ty as #k::read::ReadElement>::read_element(node, ctx)?)),)
+        let (id, ty, local, ns) = (&v.ident, &v.ty, v.local(), v.ns_tokens());
+        quote!((#local, ns) if ns == #ns => ::std::result::Result::Ok(#name::#id(<#ty as #k::read::ReadElement>::read_element(node, ctx)?)),)
+    });
+    let accept_arms = vs.iter().map(|v| {
+        let (local, ns) = (v.local(), v.ns_tokens());
+        quote!((#local, ns) if ns == #ns => true,)
     });
     let name_arms = vs.iter().map(|v| {
         let (id, key) = (&v.ident, &v.key);
@@ -217,19 +197,30 @@ fn element_choice(name: &Ident, vs: &[Variant], k: &TokenStream) -> TokenStream 
     });
     let write_arms = vs.iter().map(|v| {
         let (id, ty, key) = (&v.ident, &v.ty, &v.key);
-        quote!(#name::#id(v) => <#ty as #k::write::WriteElement>::write_element(v, #key, w),)
+        let declare = v.ns.as_ref().map(|ns| {
+            let prefix = v.key.value().split(':').next().unwrap_or_default().to_owned();
+            quote!(w.declare_namespace(#prefix, #ns);)
+        });
+        quote!(#name::#id(v) => { #declare <#ty as #k::write::WriteElement>::write_element(v, #key, w) })
     });
+
     let froms = from_impls(name, vs);
     quote! {
         impl #k::read::ElementChoice for #name {
             const NAMES: &'static [&'static str] = &[#(#keys),*];
             fn accepts(name: &str) -> bool {
-                matches!(name, #(#keys)|*)
+                matches!(name, #(#locals)|*)
+            }
+            fn accepts_node(node: #k::read::Node<'_>) -> bool {
+                match (node.tag_name().name(), node.tag_name().namespace()) {
+                    #(#accept_arms)*
+                    _ => false,
+                }
             }
             fn read_choice(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<Self> {
-                match node.tag_name().name() {
+                match (node.tag_name().name(), node.tag_name().namespace()) {
                     #(#read_arms)*
-                    other => ::std::result::Result::Err(ctx.unknown_element(node, Self::NAMES)),
+                    _ => ::std::result::Result::Err(ctx.unknown_element(node, Self::NAMES)),
                 }
             }
             fn element_name(&self) -> &'static str {
@@ -277,11 +268,7 @@ fn dispatching(
 ) -> TokenStream {
     let partial = format_ident!("__{}Partial", name);
     let by_tag = opts.tag.is_some();
-    let key_name = opts
-        .tag
-        .as_ref()
-        .or(opts.child_text.as_ref())
-        .expect("checked");
+    let key_name = opts.tag.as_ref().or(opts.child_text.as_ref()).expect("checked");
     // A tag attribute takes rank 0; variant content follows.
     let offset = if by_tag { quote!(1u16) } else { quote!(0u16) };
     let values: Vec<String> = vs.iter().map(|v| format!("'{}'", v.key.value())).collect();
@@ -365,14 +352,8 @@ fn dispatching(
             }
         }
     };
-    let attr_conflict = conflict(
-        quote!(ctx.attribute_node_error(node, attr)),
-        quote!(knows_attribute(attr.name())),
-    );
-    let child_conflict = conflict(
-        quote!(ctx.node_error(child)),
-        quote!(knows_child(child.tag_name().name())),
-    );
+    let attr_conflict = conflict(quote!(ctx.attribute_node_error(node, attr)), quote!(knows_attribute(attr.name())));
+    let child_conflict = conflict(quote!(ctx.node_error(child)), quote!(knows_child(child.tag_name().name())));
 
     let write_tag = |v: &Variant| -> TokenStream {
         if !by_tag {
@@ -409,9 +390,8 @@ fn dispatching(
     let froms = from_impls(name, vs);
     let other_decl = other.map(|o| quote!(#o(::std::string::String),));
     let other_none = other.map(|o| quote!(#partial::#o(_) => ::std::option::Option::None,));
-    let other_finish = other.map(
-        |o| quote!(#partial::#o(value) => #name::#o(#k::extras::Unrecognized { value, extras }),),
-    );
+    let other_finish =
+        other.map(|o| quote!(#partial::#o(value) => #name::#o(#k::extras::Unrecognized { value, extras }),));
     let other_write_attr = other.map(|o| {
         let tag = by_tag.then(|| quote!(w.attribute_str(0, #key_name, &v.value);));
         quote!(#name::#o(v) => { #tag })

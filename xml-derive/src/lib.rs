@@ -23,10 +23,7 @@ pub fn derive_xml(input: TokenStream) -> TokenStream {
     let result = match &input.data {
         syn::Data::Struct(_) => structs::derive(&input),
         syn::Data::Enum(_) => enums::derive(&input),
-        syn::Data::Union(_) => Err(syn::Error::new_spanned(
-            &input.ident,
-            "#[derive(Xml)] does not support unions",
-        )),
+        syn::Data::Union(_) => Err(syn::Error::new_spanned(&input.ident, "#[derive(Xml)] does not support unions")),
     };
     result.unwrap_or_else(syn::Error::into_compile_error).into()
 }
@@ -36,9 +33,7 @@ pub fn derive_xml(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(XmlValue, attributes(xml))]
 pub fn derive_xml_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    value::derive(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    value::derive(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// The path of the runtime crate: `::xml_model` unless `#[xml(crate = "..")]` says otherwise.
@@ -54,9 +49,6 @@ pub(crate) fn no_generics(input: &DeriveInput) -> syn::Result<()> {
     if input.generics.params.is_empty() {
         Ok(())
     } else {
-        Err(syn::Error::new_spanned(
-            &input.generics,
-            "XML derives do not support generic types",
-        ))
+        Err(syn::Error::new_spanned(&input.generics, "XML derives do not support generic types"))
     }
 }

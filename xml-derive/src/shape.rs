@@ -46,15 +46,7 @@ pub fn shape(ty: &Type) -> Shape {
         (Occurs::One, ty)
     };
     match single_generic(rest, "Box") {
-        Some(t) => Shape {
-            occurs,
-            inner: t.clone(),
-            boxed: true,
-        },
-        None => Shape {
-            occurs,
-            inner: rest.clone(),
-            boxed: false,
-        },
+        Some(t) => Shape { occurs, inner: t.clone(), boxed: true },
+        None => Shape { occurs, inner: rest.clone(), boxed: false },
     }
 }

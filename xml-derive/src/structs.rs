@@ -17,14 +17,9 @@ pub struct Field {
 
 /// The fields of a struct with their roles, checked for combinations that cannot work.
 pub fn fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
-    let syn::Data::Struct(data) = &input.data else {
-        unreachable!()
-    };
+    let syn::Data::Struct(data) = &input.data else { unreachable!() };
     let syn::Fields::Named(named) = &data.fields else {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "#[derive(Xml)] needs a struct with named fields",
-        ));
+        return Err(syn::Error::new_spanned(&input.ident, "#[derive(Xml)] needs a struct with named fields"));
     };
     let mut out = Vec::new();
     let mut errors: Option<syn::Error> = None;
@@ -44,16 +39,12 @@ pub fn fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
         let shape = shape(&f.ty);
         let bad = |msg: &str| Err(syn::Error::new_spanned(&f.ty, msg));
         let check: syn::Result<()> = match (&opts.role, shape.occurs) {
-            (Role::Attribute(_), Occurs::Many) => {
-                bad("an attribute occurs at most once: use `T` or `Option<T>`")
-            }
+            (Role::Attribute(_), Occurs::Many) => bad("an attribute occurs at most once: use `T` or `Option<T>`"),
             (Role::Text, Occurs::Many) => bad("text is one value: use `T` or `Option<T>`"),
             (Role::Flatten, o) if o != Occurs::One => {
                 bad("a flattened group is always there: use `T` (make its own fields optional)")
             }
-            (Role::Any, o) if o != Occurs::Many => {
-                bad("`any` collects elements: use `Vec<AnyElement>`")
-            }
+            (Role::Any, o) if o != Occurs::Many => bad("`any` collects elements: use `Vec<AnyElement>`"),
             (Role::Extras, _) if seen_extras => bad("only one `extras` field"),
             (Role::Text, _) if seen_text => bad("only one `text` field"),
             _ => Ok(()),
@@ -75,12 +66,7 @@ pub fn fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
             }
             continue;
         }
-        out.push(Field {
-            ident: f.ident.clone().expect("named"),
-            ty: f.ty.clone(),
-            opts,
-            shape,
-        });
+        out.push(Field { ident: f.ident.clone().expect("named"), ty: f.ty.clone(), opts, shape });
     }
     match errors {
         Some(e) => Err(e),
@@ -92,16 +78,10 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     crate::no_generics(input)?;
     let opts = attr::container_opts(&input.attrs)?;
     if let Some(t) = opts.tag.as_ref().or(opts.child_text.as_ref()) {
-        return Err(syn::Error::new_spanned(
-            t,
-            "`tag` and `child_text` choose enum variants; a struct has none",
-        ));
+        return Err(syn::Error::new_spanned(t, "`tag` and `child_text` choose enum variants; a struct has none"));
     }
     if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "facets belong on `#[derive(XmlValue)]` newtypes",
-        ));
+        return Err(syn::Error::new_spanned(&input.ident, "facets belong on `#[derive(XmlValue)]` newtypes"));
     }
     let k = crate::krate(&opts);
     let name = &input.ident;
@@ -165,11 +145,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
         let id = &f.ident;
         let rank = format_ident!("RANK_{}", i);
         let inner = &f.shape.inner;
-        let stored = if f.shape.boxed {
-            quote!(::std::boxed::Box<#inner>)
-        } else {
-            quote!(#inner)
-        };
+        let stored = if f.shape.boxed { quote!(::std::boxed::Box<#inner>) } else { quote!(#inner) };
         let slots = match f.opts.role {
             Role::Flatten => quote!(<#inner as #k::read::ReadContent>::SLOTS),
             Role::Extras => quote!(0u16),
@@ -184,8 +160,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Attribute(xml) => {
                 decls.push(quote!(#id: ::std::option::Option<#stored>));
                 inits.push(quote!(#id: ::std::option::Option::None));
-                let parsed =
-                    read_one(quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr)?));
+                let parsed = read_one(quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr)?));
                 attr_arms.push(quote! {
                     if #k::read::attribute_is(attr, #xml) {
                         p.#id = ::std::option::Option::Some(#parsed);
@@ -199,27 +174,24 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     _ => quote!(#id: p.#id),
                 });
                 knows_attr.push(quote!(name == #xml));
-                write_attrs.push(each(
-                    &f.shape,
-                    id,
-                    |v| quote!(w.attribute(#rank, #xml, #v);),
-                ));
+                write_attrs.push(each(&f.shape, id, |v| quote!(w.attribute(#rank, #xml, #v);)));
             }
             Role::Child(xml) => {
-                let read = read_one(
-                    quote_spanned!(span=> <#inner as #k::read::ReadElement>::read_element(child, ctx)?),
-                );
-                let (decl, init, store) = occurs_store(
-                    f.shape.occurs,
-                    &stored,
-                    id,
-                    read,
-                    quote!(ctx.duplicate(child)),
-                );
+                let read =
+                    read_one(quote_spanned!(span=> <#inner as #k::read::ReadElement>::read_element(child, ctx)?));
+                let (decl, init, store) = occurs_store(f.shape.occurs, &stored, id, read, quote!(ctx.duplicate(child)));
                 decls.push(decl);
                 inits.push(init);
+                let (matcher, declare) = match &f.opts.ns {
+                    Some(ns) => {
+                        let full = xml.value();
+                        let (prefix, local) = full.split_once(':').expect("checked: prefixed");
+                        (quote!(#k::read::is_named_ns(child, #local, #ns)), quote!(w.declare_namespace(#prefix, #ns);))
+                    }
+                    None => (quote!(#k::read::is_named(child, #xml)), quote!()),
+                };
                 child_arms.push(quote! {
-                    if #k::read::is_named(child, #xml) {
+                    if #matcher {
                         #store
                         return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
                     }
@@ -230,19 +202,15 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     }
                     _ => quote!(#id: p.#id),
                 });
-                knows_child.push(quote!(name == #xml));
-                let write_one = |v: TokenStream| quote_spanned!(span=> w.mark(#rank); <#inner as #k::write::WriteElement>::write_element(#v, #xml, w););
+                let local = xml.value().rsplit(':').next().unwrap_or_default().to_owned();
+                knows_child.push(quote!(name == #local));
+                let write_one = |v: TokenStream| quote_spanned!(span=> w.mark(#rank); #declare <#inner as #k::write::WriteElement>::write_element(#v, #xml, w););
                 write_children.push(each(&f.shape, id, write_one));
             }
             Role::Choice => {
-                let first_ref = if f.shape.boxed {
-                    quote!(&**c)
-                } else {
-                    quote!(c)
-                };
-                let read = read_one(
-                    quote_spanned!(span=> <#inner as #k::read::ElementChoice>::read_choice(child, ctx)?),
-                );
+                let first_ref = if f.shape.boxed { quote!(&**c) } else { quote!(c) };
+                let read =
+                    read_one(quote_spanned!(span=> <#inner as #k::read::ElementChoice>::read_choice(child, ctx)?));
                 let conflict = quote! {{
                     let first = ::std::option::Option::as_ref(&p.#id).map(|c| #k::read::ElementChoice::element_name(#first_ref)).unwrap_or("");
                     ctx.conflict(child, first)
@@ -251,8 +219,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 decls.push(decl);
                 inits.push(init);
                 child_arms.push(quote! {
-                    if child.tag_name().namespace().is_none()
-                        && <#inner as #k::read::ElementChoice>::accepts(child.tag_name().name())
+                    if <#inner as #k::read::ElementChoice>::accepts_node(child)
                     {
                         #store
                         return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
@@ -265,7 +232,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     _ => quote!(#id: p.#id),
                 });
                 knows_child.push(quote!(<#inner as #k::read::ElementChoice>::accepts(name)));
-                let write_one = |v: TokenStream| quote_spanned!(span=> w.mark(#rank); #k::write::WriteChoice::write_choice(#v, w););
+                let write_one =
+                    |v: TokenStream| quote_spanned!(span=> w.mark(#rank); #k::write::WriteChoice::write_choice(#v, w););
                 write_children.push(each(&f.shape, id, write_one));
             }
             Role::Text => {
@@ -293,11 +261,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Flatten => {
                 let rc = quote_spanned!(span=> <#inner as #k::read::ReadContent>);
                 let wc = quote_spanned!(span=> <#inner as #k::write::WriteContent>);
-                let this = if f.shape.boxed {
-                    quote!(&*self.#id)
-                } else {
-                    quote!(&self.#id)
-                };
+                let this = if f.shape.boxed { quote!(&*self.#id) } else { quote!(&self.#id) };
                 decls.push(quote!(#id: #rc::Partial));
                 inits.push(quote!(#id: #rc::begin(node, ctx)?));
                 attr_arms.push(quote! {
@@ -315,8 +279,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                         return ::std::result::Result::Ok(::std::option::Option::Some(#rank + r));
                     }
                 });
-                let value =
-                    read_one(quote!(#rc::finish(p.#id, node, #k::extras::Extras::none(), ctx)?));
+                let value = read_one(quote!(#rc::finish(p.#id, node, #k::extras::Extras::none(), ctx)?));
                 finish.push(quote!(#id: #value));
                 knows_attr.push(quote!(#rc::knows_attribute(name)));
                 knows_child.push(quote!(#rc::knows_child(name)));
@@ -352,16 +315,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
         }
     }
     let slots_total = prev;
-    let knows_attr = if knows_attr.is_empty() {
-        quote!(false)
-    } else {
-        quote!(#(#knows_attr)||*)
-    };
-    let knows_child = if knows_child.is_empty() {
-        quote!(false)
-    } else {
-        quote!(#(#knows_child)||*)
-    };
+    let knows_attr = if knows_attr.is_empty() { quote!(false) } else { quote!(#(#knows_attr)||*) };
+    let knows_child = if knows_child.is_empty() { quote!(false) } else { quote!(#(#knows_child)||*) };
 
     quote! {
         const _: () = {
@@ -444,11 +399,9 @@ fn occurs_store(
     strict_error: TokenStream,
 ) -> (TokenStream, TokenStream, TokenStream) {
     match occurs {
-        Occurs::Many => (
-            quote!(#id: ::std::vec::Vec<#stored>),
-            quote!(#id: ::std::vec::Vec::new()),
-            quote!(p.#id.push(#read);),
-        ),
+        Occurs::Many => {
+            (quote!(#id: ::std::vec::Vec<#stored>), quote!(#id: ::std::vec::Vec::new()), quote!(p.#id.push(#read);))
+        }
         _ => (
             quote!(#id: ::std::option::Option<#stored>),
             quote!(#id: ::std::option::Option::None),
@@ -470,11 +423,7 @@ fn occurs_store(
 fn each(shape: &Shape, id: &Ident, one: impl Fn(TokenStream) -> TokenStream) -> TokenStream {
     let item = if shape.boxed { quote!(&**v) } else { quote!(v) };
     match shape.occurs {
-        Occurs::One => one(if shape.boxed {
-            quote!(&*self.#id)
-        } else {
-            quote!(&self.#id)
-        }),
+        Occurs::One => one(if shape.boxed { quote!(&*self.#id) } else { quote!(&self.#id) }),
         Occurs::Optional => {
             let body = one(item);
             quote!(if let ::std::option::Option::Some(v) = &self.#id { #body })
@@ -486,23 +435,14 @@ fn each(shape: &Shape, id: &Ident, one: impl Fn(TokenStream) -> TokenStream) -> 
     }
 }
 
-fn validate_impl(
-    name: &Ident,
-    fields: &[Field],
-    container: Option<&syn::Path>,
-    k: &TokenStream,
-) -> TokenStream {
+fn validate_impl(name: &Ident, fields: &[Field], container: Option<&syn::Path>, k: &TokenStream) -> TokenStream {
     let mut stmts = Vec::new();
     for f in fields {
         let id = &f.ident;
         let inner = &f.shape.inner;
         let check = quote!(#k::validate::Validate::validate_with(v, val));
         let stmt = match &f.opts.role {
-            Role::Attribute(xml) => each(
-                &f.shape,
-                id,
-                |v| quote!({ let v = #v; val.attribute(#xml, |val| #check); }),
-            ),
+            Role::Attribute(xml) => each(&f.shape, id, |v| quote!({ let v = #v; val.attribute(#xml, |val| #check); })),
             Role::Child(xml) => match f.shape.occurs {
                 Occurs::Many => quote! {
                     let n = self.#id.len();
@@ -511,19 +451,11 @@ fn validate_impl(
                         val.element(#xml, (n > 1).then_some(i + 1), |val| #check);
                     }
                 },
-                _ => each(
-                    &f.shape,
-                    id,
-                    |v| quote!({ let v = #v; val.element(#xml, None, |val| #check); }),
-                ),
+                _ => each(&f.shape, id, |v| quote!({ let v = #v; val.element(#xml, None, |val| #check); })),
             },
             Role::Choice => match f.shape.occurs {
                 Occurs::Many => quote!(val.choices(&self.#id);),
-                _ => each(
-                    &f.shape,
-                    id,
-                    |v| quote!({ let v = #v; val.choices(::std::slice::from_ref(v)); }),
-                ),
+                _ => each(&f.shape, id, |v| quote!({ let v = #v; val.choices(::std::slice::from_ref(v)); })),
             },
             Role::Text | Role::Flatten => each(&f.shape, id, |v| quote!({ let v = #v; #check; })),
             Role::Any | Role::Extras => quote!(),

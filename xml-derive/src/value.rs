@@ -9,12 +9,7 @@ use crate::attr;
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     crate::no_generics(input)?;
     let opts = attr::container_opts(&input.attrs)?;
-    if let Some(t) = opts
-        .tag
-        .as_ref()
-        .or(opts.child_text.as_ref())
-        .or(opts.root.as_ref())
-    {
+    if let Some(t) = opts.tag.as_ref().or(opts.child_text.as_ref()).or(opts.root.as_ref()) {
         return Err(syn::Error::new_spanned(
             t,
             "a value type is text: `tag`, `child_text` and `root` are for #[derive(Xml)]",
@@ -23,10 +18,9 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     match &input.data {
         syn::Data::Enum(e) => string_enum(input, e, &opts),
         syn::Data::Struct(s) => newtype(input, s, &opts),
-        syn::Data::Union(_) => Err(syn::Error::new_spanned(
-            &input.ident,
-            "#[derive(XmlValue)] does not support unions",
-        )),
+        syn::Data::Union(_) => {
+            Err(syn::Error::new_spanned(&input.ident, "#[derive(XmlValue)] does not support unions"))
+        }
     }
 }
 
@@ -46,16 +40,9 @@ fn kebab(ident: &str) -> String {
     out
 }
 
-fn string_enum(
-    input: &DeriveInput,
-    data: &syn::DataEnum,
-    opts: &attr::ContainerOpts,
-) -> syn::Result<TokenStream> {
+fn string_enum(input: &DeriveInput, data: &syn::DataEnum, opts: &attr::ContainerOpts) -> syn::Result<TokenStream> {
     if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "facets belong on newtypes; an enum lists its values",
-        ));
+        return Err(syn::Error::new_spanned(&input.ident, "facets belong on newtypes; an enum lists its values"));
     }
     let k = crate::krate(opts);
     let name = &input.ident;
@@ -64,32 +51,18 @@ fn string_enum(
     for v in &data.variants {
         let vo = attr::variant_opts(v)?;
         if let Some(e) = &vo.element {
-            return Err(syn::Error::new_spanned(
-                e,
-                "`element` is for #[derive(Xml)] enums",
-            ));
+            return Err(syn::Error::new_spanned(e, "`element` is for #[derive(Xml)] enums"));
         }
         if vo.default {
-            return Err(syn::Error::new_spanned(
-                &v.ident,
-                "`default` is for #[derive(Xml)] enums; use Option<..>",
-            ));
+            return Err(syn::Error::new_spanned(&v.ident, "`default` is for #[derive(Xml)] enums; use Option<..>"));
         }
         if vo.other {
             if other.is_some() {
-                return Err(syn::Error::new_spanned(
-                    &v.ident,
-                    "only one `other` variant",
-                ));
+                return Err(syn::Error::new_spanned(&v.ident, "only one `other` variant"));
             }
             match &v.fields {
                 syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => {}
-                _ => {
-                    return Err(syn::Error::new_spanned(
-                        v,
-                        "the `other` variant holds the text: `Other(String)`",
-                    ))
-                }
+                _ => return Err(syn::Error::new_spanned(v, "the `other` variant holds the text: `Other(String)`")),
             }
             other = Some(v.ident.clone());
             continue;
@@ -100,21 +73,15 @@ fn string_enum(
                 "value variants have no fields (mark a catch-all with #[xml(other)])",
             ));
         }
-        let value = vo
-            .value
-            .unwrap_or_else(|| LitStr::new(&kebab(&v.ident.to_string()), v.ident.span()));
+        let value = vo.value.unwrap_or_else(|| LitStr::new(&kebab(&v.ident.to_string()), v.ident.span()));
         units.push((v.ident.clone(), value));
     }
-    if let Some(dup) = units.iter().enumerate().find_map(|(i, (_, a))| {
-        units[..i]
-            .iter()
-            .any(|(_, b)| a.value() == b.value())
-            .then_some(a)
-    }) {
-        return Err(syn::Error::new_spanned(
-            dup,
-            "this value names two variants",
-        ));
+    if let Some(dup) = units
+        .iter()
+        .enumerate()
+        .find_map(|(i, (_, a))| units[..i].iter().any(|(_, b)| a.value() == b.value()).then_some(a))
+    {
+        return Err(syn::Error::new_spanned(dup, "this value names two variants"));
     }
     let idents: Vec<_> = units.iter().map(|u| &u.0).collect();
     let values: Vec<_> = units.iter().map(|u| &u.1).collect();
@@ -125,10 +92,7 @@ fn string_enum(
             quote!(#name::#o(s) => s.as_str(),),
             quote!(_ => ::std::result::Result::Ok(#name::#o(::std::convert::From::from(text)))),
         ),
-        None => (
-            quote!(),
-            quote!(_ => ::std::result::Result::Err(#k::value::Expected::new(#expected))),
-        ),
+        None => (quote!(), quote!(_ => ::std::result::Result::Err(#k::value::Expected::new(#expected)))),
     };
     Ok(quote! {
         impl #name {
@@ -171,11 +135,7 @@ fn string_enum(
     })
 }
 
-fn newtype(
-    input: &DeriveInput,
-    data: &syn::DataStruct,
-    opts: &attr::ContainerOpts,
-) -> syn::Result<TokenStream> {
+fn newtype(input: &DeriveInput, data: &syn::DataStruct, opts: &attr::ContainerOpts) -> syn::Result<TokenStream> {
     let k = crate::krate(opts);
     let name = &input.ident;
     let inner = match &data.fields {
@@ -201,14 +161,14 @@ fn newtype(
         });
     }
     if opts.min.is_some() || opts.max.is_some() {
-        let min = opts.min.as_ref().map_or(
-            quote!(::std::option::Option::None),
-            |m| quote!(::std::option::Option::Some((#m) as i128)),
-        );
-        let max = opts.max.as_ref().map_or(
-            quote!(::std::option::Option::None),
-            |m| quote!(::std::option::Option::Some((#m) as i128)),
-        );
+        let min = opts
+            .min
+            .as_ref()
+            .map_or(quote!(::std::option::Option::None), |m| quote!(::std::option::Option::Some((#m) as i128)));
+        let max = opts
+            .max
+            .as_ref()
+            .map_or(quote!(::std::option::Option::None), |m| quote!(::std::option::Option::Some((#m) as i128)));
         checks.push(quote! {
             val.range(&self.0, #min, #max);
         });

@@ -56,18 +56,12 @@ pub enum AnyNode {
 impl AnyElement {
     /// An element with the given qualified name and nothing in it.
     pub fn new(name: impl Into<String>) -> Self {
-        AnyElement {
-            name: name.into(),
-            ..Default::default()
-        }
+        AnyElement { name: name.into(), ..Default::default() }
     }
 
     /// Adds an attribute (builder style).
     pub fn with_attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.attributes.push(AnyAttribute {
-            name: name.into(),
-            value: value.into(),
-        });
+        self.attributes.push(AnyAttribute { name: name.into(), value: value.into() });
         self
     }
 
@@ -79,10 +73,7 @@ impl AnyElement {
 
     /// The value of the attribute with this qualified name.
     pub fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| a.value.as_str())
+        self.attributes.iter().find(|a| a.name == name).map(|a| a.value.as_str())
     }
 
     /// The local part of the name (after any prefix).
@@ -111,29 +102,21 @@ impl AnyElement {
     fn read_in(node: Node<'_>, ctx: &mut ReadCtx<'_>, parent_double: bool) -> Result<Self> {
         ctx.enter(node)?;
         let src = ctx.source();
-        let mut element = AnyElement {
-            name: qualified_name(node, src).to_owned(),
-            ..Default::default()
-        };
+        let mut element = AnyElement { name: qualified_name(node, src).to_owned(), ..Default::default() };
         element.double_quoted = first_quote(node, src).map_or(parent_double, |q| q == b'"');
-        let mut declarations = crate::read::namespace_declarations(node, src)
-            .into_iter()
-            .peekable();
+        let mut declarations = crate::read::namespace_declarations(node, src).into_iter().peekable();
         for attr in node.attributes() {
             while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
                 element.attributes.push(decl.1);
             }
-            element.attributes.push(AnyAttribute {
-                name: src[attr.range_qname()].to_owned(),
-                value: attr.value().to_owned(),
-            });
+            element
+                .attributes
+                .push(AnyAttribute { name: src[attr.range_qname()].to_owned(), value: attr.value().to_owned() });
         }
         element.attributes.extend(declarations.map(|d| d.1));
         for child in node.children() {
             let any = match child.node_type() {
-                roxmltree::NodeType::Element => {
-                    AnyNode::Element(Self::read_in(child, ctx, element.double_quoted)?)
-                }
+                roxmltree::NodeType::Element => AnyNode::Element(Self::read_in(child, ctx, element.double_quoted)?),
                 _ => AnyNode::read(child, ctx)?,
             };
             element.children.push(any);
@@ -185,17 +168,11 @@ impl AnyNode {
             roxmltree::NodeType::Comment => AnyNode::Comment(node.text().unwrap_or("").to_owned()),
             roxmltree::NodeType::PI => {
                 let pi = node.pi().expect("a PI node has a PI");
-                AnyNode::ProcessingInstruction {
-                    target: pi.target.to_owned(),
-                    value: pi.value.map(str::to_owned),
-                }
+                AnyNode::ProcessingInstruction { target: pi.target.to_owned(), value: pi.value.map(str::to_owned) }
             }
             roxmltree::NodeType::Text => AnyNode::Text(node.text().unwrap_or("").to_owned()),
             roxmltree::NodeType::Root => {
-                return Err(Error::new(
-                    "/",
-                    crate::ErrorKind::NotWellFormed("nested root".into()),
-                ))
+                return Err(Error::new("/", crate::ErrorKind::NotWellFormed("nested root".into())))
             }
         })
     }
@@ -221,9 +198,7 @@ impl From<AnyElement> for AnyNode {
 pub(crate) fn qualified_name<'a>(node: Node<'_>, src: &'a str) -> &'a str {
     let start = node.range().start + 1;
     let rest = &src[start..];
-    let end = rest
-        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
-        .unwrap_or(rest.len());
+    let end = rest.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -244,12 +219,6 @@ impl crate::write::WriteElement for AnyElement {
 /// tag (the first `=` in a start tag is always an attribute's).
 fn first_quote(node: Node<'_>, src: &str) -> Option<u8> {
     let tag = &src.as_bytes()[node.range().start..];
-    let eq = tag
-        .iter()
-        .take_while(|&&b| b != b'>')
-        .position(|&b| b == b'=')?;
-    tag[eq + 1..]
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace())
+    let eq = tag.iter().take_while(|&&b| b != b'>').position(|&b| b == b'=')?;
+    tag[eq + 1..].iter().copied().find(|b| !b.is_ascii_whitespace())
 }

@@ -27,9 +27,7 @@ fn at(node: Node<'_>) -> String {
 fn significant<'a>(node: Node<'a>) -> impl Iterator<Item = Node<'a>> {
     node.children().filter(|c| match c.node_type() {
         roxmltree::NodeType::Text => !c.text().unwrap_or("").trim().is_empty(),
-        roxmltree::NodeType::Element | roxmltree::NodeType::Comment | roxmltree::NodeType::PI => {
-            true
-        }
+        roxmltree::NodeType::Element | roxmltree::NodeType::Comment | roxmltree::NodeType::PI => true,
         roxmltree::NodeType::Root => false,
     })
 }
@@ -53,56 +51,27 @@ fn compare_children(a: Node<'_>, b: Node<'_>) -> Option<String> {
 
 fn compare_node(x: Node<'_>, y: Node<'_>) -> Option<String> {
     if x.node_type() != y.node_type() {
-        return Some(format!(
-            "{}: a {:?} became a {:?}",
-            at(x),
-            x.node_type(),
-            y.node_type()
-        ));
+        return Some(format!("{}: a {:?} became a {:?}", at(x), x.node_type(), y.node_type()));
     }
     match x.node_type() {
         roxmltree::NodeType::Element => {
             if x.tag_name() != y.tag_name() {
-                return Some(format!(
-                    "{}: element <{}> became <{}>",
-                    at(x),
-                    x.tag_name().name(),
-                    y.tag_name().name()
-                ));
+                return Some(format!("{}: element <{}> became <{}>", at(x), x.tag_name().name(), y.tag_name().name()));
             }
             for attr in x.attributes() {
-                let other = y
-                    .attributes()
-                    .find(|o| o.name() == attr.name() && o.namespace() == attr.namespace());
+                let other = y.attributes().find(|o| o.name() == attr.name() && o.namespace() == attr.namespace());
                 match other {
-                    None => {
-                        return Some(format!(
-                            "{}/@{}: attribute missing after the round trip",
-                            at(x),
-                            attr.name()
-                        ))
-                    }
+                    None => return Some(format!("{}/@{}: attribute missing after the round trip", at(x), attr.name())),
                     Some(o) if o.value() != attr.value() => {
-                        return Some(format!(
-                            "{}/@{}: '{}' became '{}'",
-                            at(x),
-                            attr.name(),
-                            attr.value(),
-                            o.value()
-                        ))
+                        return Some(format!("{}/@{}: '{}' became '{}'", at(x), attr.name(), attr.value(), o.value()))
                     }
                     Some(_) => {}
                 }
             }
-            if let Some(extra) = y.attributes().find(|o| {
-                x.attributes()
-                    .all(|a| a.name() != o.name() || a.namespace() != o.namespace())
-            }) {
-                return Some(format!(
-                    "{}/@{}: attribute added by the round trip",
-                    at(x),
-                    extra.name()
-                ));
+            if let Some(extra) =
+                y.attributes().find(|o| x.attributes().all(|a| a.name() != o.name() || a.namespace() != o.namespace()))
+            {
+                return Some(format!("{}/@{}: attribute added by the round trip", at(x), extra.name()));
             }
             compare_children(x, y)
         }

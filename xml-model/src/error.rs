@@ -120,13 +120,7 @@ impl fmt::Display for Error {
 impl Error {
     /// An error with no position (for values built in code).
     pub fn new(path: impl Into<String>, kind: ErrorKind) -> Self {
-        Error {
-            file: None,
-            path: path.into(),
-            line: 0,
-            column: 0,
-            kind,
-        }
+        Error { file: None, path: path.into(), line: 0, column: 0, kind }
     }
 
     /// Names the file the document came from.

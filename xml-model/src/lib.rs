@@ -101,12 +101,7 @@ pub struct Document<T> {
 impl<T: XmlRoot> Document<T> {
     /// A document holding only `root`.
     pub fn new(root: T) -> Self {
-        Document {
-            declaration: None,
-            prolog: Vec::new(),
-            root,
-            epilog: Vec::new(),
-        }
+        Document { declaration: None, prolog: Vec::new(), root, epilog: Vec::new() }
     }
 
     /// Reads a document, keeping unknown content.
@@ -138,17 +133,9 @@ impl<T: XmlRoot> Document<T> {
             .strip_prefix('\u{feff}')
             .unwrap_or(text)
             .starts_with("<?xml")
-            .then(|| {
-                text.find("?>")
-                    .map(|end| text[..end + 2].trim_start_matches('\u{feff}').to_owned())
-            })
+            .then(|| text.find("?>").map(|end| text[..end + 2].trim_start_matches('\u{feff}').to_owned()))
             .flatten();
-        Ok(Document {
-            declaration,
-            prolog,
-            root,
-            epilog,
-        })
+        Ok(Document { declaration, prolog, root, epilog })
     }
 
     /// Reads a document from bytes, which must be UTF-8.
@@ -184,23 +171,13 @@ impl<T: XmlRoot> Document<T> {
 
 /// Reads an element of type `T` that is the root of `text` and named `name`: a fragment
 /// such as one device (`<hostdev>...</hostdev>`) for attaching.
-pub fn from_fragment<T: read::ReadElement>(
-    text: &str,
-    name: &str,
-    options: ReadOptions,
-) -> Result<T> {
+pub fn from_fragment<T: read::ReadElement>(text: &str, name: &str, options: ReadOptions) -> Result<T> {
     let doc = read::parse_document(text)?;
     let mut ctx = read::ReadCtx::new(&doc, options);
     let root = doc.root_element();
     if !read::is_named(root, name) {
         let found = root.tag_name().name().to_owned();
-        return Err(ctx.error_at(
-            root,
-            ErrorKind::WrongRoot {
-                found,
-                expected: name.to_owned(),
-            },
-        ));
+        return Err(ctx.error_at(root, ErrorKind::WrongRoot { found, expected: name.to_owned() }));
     }
     T::read_element(root, &mut ctx)
 }

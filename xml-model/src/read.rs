@@ -29,20 +29,14 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions {
-            strict: false,
-            max_depth: 256,
-        }
+        ReadOptions { strict: false, max_depth: 256 }
     }
 }
 
 impl ReadOptions {
     /// Strict reading: unknown content is an error.
     pub fn strict() -> Self {
-        ReadOptions {
-            strict: true,
-            ..Self::default()
-        }
+        ReadOptions { strict: true, ..Self::default() }
     }
 }
 
@@ -60,13 +54,7 @@ pub struct ReadCtx<'a> {
 impl<'a> ReadCtx<'a> {
     /// A context for reading from `doc`.
     pub fn new(doc: &'a roxmltree::Document<'a>, options: ReadOptions) -> Self {
-        ReadCtx {
-            doc,
-            options,
-            depth: 0,
-            slots: Vec::new(),
-            absent_tags: Vec::new(),
-        }
+        ReadCtx { doc, options, depth: 0, slots: Vec::new(), absent_tags: Vec::new() }
     }
 
     /// The options in force.
@@ -83,12 +71,7 @@ impl<'a> ReadCtx<'a> {
     pub fn enter(&mut self, node: Node<'_>) -> Result<()> {
         self.depth += 1;
         if self.depth > self.options.max_depth {
-            return Err(self.error_at(
-                node,
-                ErrorKind::TooDeep {
-                    limit: self.options.max_depth,
-                },
-            ));
+            return Err(self.error_at(node, ErrorKind::TooDeep { limit: self.options.max_depth }));
         }
         Ok(())
     }
@@ -107,32 +90,15 @@ impl<'a> ReadCtx<'a> {
     /// An error at a node, with its path and position.
     pub fn error_at(&self, node: Node<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(node.range().start);
-        Error {
-            file: None,
-            path: node_path(node),
-            line: pos.row,
-            column: pos.col,
-            kind,
-        }
+        Error { file: None, path: node_path(node), line: pos.row, column: pos.col, kind }
     }
 
     /// An error at an attribute of `node`.
-    pub fn error_at_attribute(
-        &self,
-        node: Node<'_>,
-        attr: &Attribute<'_>,
-        kind: ErrorKind,
-    ) -> Error {
+    pub fn error_at_attribute(&self, node: Node<'_>, attr: &Attribute<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(attr.range().start);
         let qname = &self.source()[attr.range_qname()];
         let path = format!("{}/@{qname}", node_path(node));
-        Error {
-            file: None,
-            path,
-            line: pos.row,
-            column: pos.col,
-            kind,
-        }
+        Error { file: None, path, line: pos.row, column: pos.col, kind }
     }
 
     /// Parses an attribute's value as `T`, or says what was expected there.
@@ -141,10 +107,7 @@ impl<'a> ReadCtx<'a> {
             self.error_at_attribute(
                 node,
                 attr,
-                ErrorKind::InvalidValue {
-                    value: attr.value().to_owned(),
-                    expected: expected.0,
-                },
+                ErrorKind::InvalidValue { value: attr.value().to_owned(), expected: expected.0 },
             )
         })
     }
@@ -153,34 +116,18 @@ impl<'a> ReadCtx<'a> {
     pub fn parse_text<T: XmlValue>(&self, text: Node<'_>) -> Result<T> {
         let value = text.text().unwrap_or("");
         T::parse_xml(value).map_err(|expected| {
-            self.error_at(
-                text,
-                ErrorKind::InvalidValue {
-                    value: value.to_owned(),
-                    expected: expected.0,
-                },
-            )
+            self.error_at(text, ErrorKind::InvalidValue { value: value.to_owned(), expected: expected.0 })
         })
     }
 
     /// The error for a once-only field seen twice.
     pub fn duplicate(&self, node: Node<'_>) -> Error {
-        self.error_at(
-            node,
-            ErrorKind::Duplicate {
-                name: node.tag_name().name().to_owned(),
-            },
-        )
+        self.error_at(node, ErrorKind::Duplicate { name: node.tag_name().name().to_owned() })
     }
 
     /// The error for a required attribute that is absent.
     pub fn missing_attribute(&self, node: Node<'_>, name: &str) -> Error {
-        self.error_at(
-            node,
-            ErrorKind::MissingAttribute {
-                name: name.to_owned(),
-            },
-        )
+        self.error_at(node, ErrorKind::MissingAttribute { name: name.to_owned() })
     }
 
     /// The error for a second branch of a once-only choice.
@@ -188,48 +135,26 @@ impl<'a> ReadCtx<'a> {
         let found = format!("element <{}>", node.tag_name().name());
         self.error_at(
             node,
-            ErrorKind::Conflict {
-                found,
-                with: format!("element <{first}> (only one of them may occur)"),
-            },
+            ErrorKind::Conflict { found, with: format!("element <{first}> (only one of them may occur)") },
         )
     }
 
     /// The error for an element that is none of a choice's branches.
     pub fn unknown_element(&self, node: Node<'_>, names: &[&str]) -> Error {
         let what = format!("element <{}>", node.tag_name().name());
-        self.error_at(
-            node,
-            ErrorKind::Unknown {
-                what,
-                expected: format!("one of <{}>", names.join(">, <")),
-            },
-        )
+        self.error_at(node, ErrorKind::Unknown { what, expected: format!("one of <{}>", names.join(">, <")) })
     }
 
     /// An error placed at a node, its kind to be filled in.
     pub fn node_error(&self, node: Node<'_>) -> Error {
         let what = format!("element <{}>", node.tag_name().name());
-        self.error_at(
-            node,
-            ErrorKind::Conflict {
-                found: what,
-                with: String::new(),
-            },
-        )
+        self.error_at(node, ErrorKind::Conflict { found: what, with: String::new() })
     }
 
     /// An error placed at an attribute, its kind to be filled in.
     pub fn attribute_node_error(&self, node: Node<'_>, attr: &Attribute<'_>) -> Error {
         let what = format!("attribute '{}'", attr.name());
-        self.error_at_attribute(
-            node,
-            attr,
-            ErrorKind::Conflict {
-                found: what,
-                with: String::new(),
-            },
-        )
+        self.error_at_attribute(node, attr, ErrorKind::Conflict { found: what, with: String::new() })
     }
 
     /// Content of one variant found in another: `<rom>` (of `type='pci'`) in `type='usb'`.
@@ -248,12 +173,7 @@ impl<'a> ReadCtx<'a> {
 
     /// The error for a required child element that is absent.
     pub fn missing_element(&self, node: Node<'_>, name: &str) -> Error {
-        self.error_at(
-            node,
-            ErrorKind::MissingElement {
-                name: name.to_owned(),
-            },
-        )
+        self.error_at(node, ErrorKind::MissingElement { name: name.to_owned() })
     }
 }
 
@@ -283,12 +203,7 @@ pub trait ReadContent: Sized {
     /// Offers a text node; returns its rank when taken.
     fn text(p: &mut Self::Partial, text: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>>;
     /// Ends reading: checks required fields and builds the value.
-    fn finish(
-        p: Self::Partial,
-        node: Node<'_>,
-        extras: Extras,
-        ctx: &mut ReadCtx<'_>,
-    ) -> Result<Self>;
+    fn finish(p: Self::Partial, node: Node<'_>, extras: Extras, ctx: &mut ReadCtx<'_>) -> Result<Self>;
     /// Whether an attribute of this name belongs to this content (for conflict messages).
     fn knows_attribute(name: &str) -> bool;
     /// Whether a child element of this name belongs to this content.
@@ -305,8 +220,10 @@ pub trait ReadElement: Sized {
 pub trait ElementChoice: Sized {
     /// The element names of the branches.
     const NAMES: &'static [&'static str];
-    /// Whether an element of this name is one of the choice's branches.
+    /// Whether an element of this (local) name is one of the choice's branches.
     fn accepts(name: &str) -> bool;
+    /// Whether this element (name and namespace) is one of the branches.
+    fn accepts_node(node: Node<'_>) -> bool;
     /// Reads the element as the branch its name selects.
     fn read_choice(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self>;
     /// The element name of the branch this value is.
@@ -326,6 +243,13 @@ pub fn is_named(node: Node<'_>, name: &str) -> bool {
     tag.name() == name && tag.namespace().is_none()
 }
 
+/// Whether a node is an element of namespace `ns` with this local name.
+#[inline]
+pub fn is_named_ns(node: Node<'_>, name: &str, ns: &str) -> bool {
+    let tag = node.tag_name();
+    tag.name() == name && tag.namespace() == Some(ns)
+}
+
 /// Whether an attribute has no namespace and this name.
 #[inline]
 pub fn attribute_is(attr: &Attribute<'_>, name: &str) -> bool {
@@ -343,9 +267,7 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
     // Attributes: namespace declarations first, as they are written first.
     let mut in_order = true;
     let mut last = 0u16;
-    let mut declarations = namespace_declarations(node, ctx.source())
-        .into_iter()
-        .peekable();
+    let mut declarations = namespace_declarations(node, ctx.source()).into_iter().peekable();
     for attr in node.attributes() {
         while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
             keep_attribute(&mut extras, ctx, decl.1);
@@ -366,14 +288,7 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
                     )
                 })?;
                 let name = ctx.source()[attr.range_qname()].to_owned();
-                keep_attribute(
-                    &mut extras,
-                    ctx,
-                    AnyAttribute {
-                        name,
-                        value: attr.value().to_owned(),
-                    },
-                );
+                keep_attribute(&mut extras, ctx, AnyAttribute { name, value: attr.value().to_owned() });
                 in_order = false;
             }
         }
@@ -414,14 +329,8 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
                 if child.is_element() || child.is_text() {
                     refuse_unknown::<T>(ctx, || {
                         let what = match child.is_element() {
-                            true => format!(
-                                "element <{}>",
-                                crate::any::qualified_name(child, ctx.source())
-                            ),
-                            false => format!(
-                                "text '{}'",
-                                crate::error::quote(child.text().unwrap_or("").trim())
-                            ),
+                            true => format!("element <{}>", crate::any::qualified_name(child, ctx.source())),
+                            false => format!("text '{}'", crate::error::quote(child.text().unwrap_or("").trim())),
                         };
                         ctx.error_at(child, unknown_kind(what))
                     })?;
@@ -470,10 +379,7 @@ fn keep_attribute(extras: &mut Extras, ctx: &mut ReadCtx<'_>, attr: AnyAttribute
 }
 
 fn unknown_kind(what: String) -> ErrorKind {
-    ErrorKind::Unknown {
-        what,
-        expected: "only what the schema declares here".to_owned(),
-    }
+    ErrorKind::Unknown { what, expected: "only what the schema declares here".to_owned() }
 }
 
 /// Unknown content is an error in strict mode, and for a type with nowhere to keep it.
@@ -496,21 +402,12 @@ pub(crate) fn declared_namespaces<'a>(node: Node<'a>) -> Vec<(Option<&'a str>, &
         return mine.map(|ns| (ns.name(), ns.uri())).collect();
     };
     let theirs = parent.namespaces();
-    if mine.len() == theirs.len()
-        && mine
-            .clone()
-            .zip(theirs.clone())
-            .all(|(a, b)| std::ptr::eq(a, b))
-    {
+    if mine.len() == theirs.len() && mine.clone().zip(theirs.clone()).all(|(a, b)| std::ptr::eq(a, b)) {
         return Vec::new();
     }
-    mine.filter(|ns| {
-        !parent
-            .namespaces()
-            .any(|p| p.name() == ns.name() && p.uri() == ns.uri())
-    })
-    .map(|ns| (ns.name(), ns.uri()))
-    .collect()
+    mine.filter(|ns| !parent.namespaces().any(|p| p.name() == ns.name() && p.uri() == ns.uri()))
+        .map(|ns| (ns.name(), ns.uri()))
+        .collect()
 }
 
 /// The namespace declarations of an element's start tag as attributes (`xmlns:qemu`), each
@@ -527,13 +424,7 @@ pub(crate) fn namespace_declarations(node: Node<'_>, src: &str) -> Vec<(usize, A
             let name = prefix.map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
             let pattern = format!("{name}=");
             let at = src[start..].find(&pattern).map_or(start, |i| start + i);
-            (
-                at,
-                AnyAttribute {
-                    name,
-                    value: uri.to_owned(),
-                },
-            )
+            (at, AnyAttribute { name, value: uri.to_owned() })
         })
         .collect();
     out.sort_by_key(|d| d.0);
@@ -575,10 +466,7 @@ pub fn node_path(node: Node<'_>) -> String {
 
 /// Parses text into a document tree, turning parser errors into [`Error`]s with positions.
 pub fn parse_document(text: &str) -> Result<roxmltree::Document<'_>> {
-    let opts = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..Default::default()
-    };
+    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
     roxmltree::Document::parse_with_options(text, opts).map_err(|e| {
         let pos = e.pos();
         Error {
@@ -597,15 +485,8 @@ pub fn utf8(bytes: &[u8]) -> Result<&str> {
         let good = &bytes[..e.valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column =
-            std::str::from_utf8(&good[line_start..]).map_or(1, |s| s.chars().count() as u32 + 1);
-        Error {
-            file: None,
-            path: String::new(),
-            line,
-            column,
-            kind: ErrorKind::InvalidUtf8,
-        }
+        let column = std::str::from_utf8(&good[line_start..]).map_or(1, |s| s.chars().count() as u32 + 1);
+        Error { file: None, path: String::new(), line, column, kind: ErrorKind::InvalidUtf8 }
     })
 }
 
@@ -616,10 +497,7 @@ pub fn read_root<T: XmlRoot>(doc: &roxmltree::Document<'_>, options: ReadOptions
     if !is_named(root, T::ROOT) {
         return Err(ctx.error_at(
             root,
-            ErrorKind::WrongRoot {
-                found: root.tag_name().name().to_owned(),
-                expected: T::ROOT.to_owned(),
-            },
+            ErrorKind::WrongRoot { found: root.tag_name().name().to_owned(), expected: T::ROOT.to_owned() },
         ));
     }
     let value = T::read_element(root, &mut ctx)?;
@@ -629,7 +507,6 @@ pub fn read_root<T: XmlRoot>(doc: &roxmltree::Document<'_>, options: ReadOptions
 
 /// Reads a file as a document of type `T`; errors name the file.
 pub fn read_file<T: XmlRoot>(path: &Path, options: ReadOptions) -> Result<crate::Document<T>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::new("", ErrorKind::Io(e.to_string())).in_file(path))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::new("", ErrorKind::Io(e.to_string())).in_file(path))?;
     crate::Document::from_bytes_with(&bytes, options).map_err(|e| e.in_file(path))
 }

@@ -26,26 +26,17 @@ impl Unit {
 
     /// KiB, libvirt's default unit for memory.
     pub fn kib() -> Self {
-        Unit {
-            spelling: "KiB".into(),
-            bytes: 1024,
-        }
+        Unit { spelling: "KiB".into(), bytes: 1024 }
     }
 
     /// MiB.
     pub fn mib() -> Self {
-        Unit {
-            spelling: "MiB".into(),
-            bytes: 1 << 20,
-        }
+        Unit { spelling: "MiB".into(), bytes: 1 << 20 }
     }
 
     /// GiB.
     pub fn gib() -> Self {
-        Unit {
-            spelling: "GiB".into(),
-            bytes: 1 << 30,
-        }
+        Unit { spelling: "GiB".into(), bytes: 1 << 30 }
     }
 }
 
@@ -74,10 +65,7 @@ impl XmlValue for Unit {
             }
         };
         let base: u64 = if decimal { 1000 } else { 1024 };
-        Ok(Unit {
-            spelling: text.to_owned(),
-            bytes: base.pow(power),
-        })
+        Ok(Unit { spelling: text.to_owned(), bytes: base.pow(power) })
     }
 
     fn to_xml(&self) -> std::borrow::Cow<'_, str> {
@@ -103,21 +91,14 @@ pub struct ScaledInteger {
     pub value: Number<u64>,
     /// Unknown content and layout.
     #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Extras::is_empty")
-    )]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
 
 impl ScaledInteger {
     /// An amount in a unit.
     pub fn new(value: u64, unit: Unit) -> Self {
-        ScaledInteger {
-            unit: Some(unit),
-            value: Number::new(value),
-            extras: Extras::none(),
-        }
+        ScaledInteger { unit: Some(unit), value: Number::new(value), extras: Extras::none() }
     }
 
     /// The amount in bytes, taking `default_unit` when no unit is written; `None` on overflow.

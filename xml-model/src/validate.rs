@@ -29,10 +29,7 @@ pub struct Validator {
 impl Validator {
     /// A validator whose paths start at the root element `root`.
     pub fn new(root: &str) -> Self {
-        Validator {
-            path: vec![format!("/{root}")],
-            problems: Vec::new(),
-        }
+        Validator { path: vec![format!("/{root}")], problems: Vec::new() }
     }
 
     fn here(&self) -> String {
@@ -46,10 +43,7 @@ impl Validator {
     /// Reports a problem at the current place.
     pub fn report(&mut self, message: impl Into<String>) {
         let path = self.here();
-        self.problems.push(Problem {
-            path,
-            message: message.into(),
-        });
+        self.problems.push(Problem { path, message: message.into() });
     }
 
     /// Reports a value that breaks a rule.
@@ -95,13 +89,7 @@ impl Validator {
         for (i, item) in items.iter().enumerate() {
             let name = item.element_name();
             let same = items.iter().filter(|o| o.element_name() == name).count();
-            let index = (same > 1).then(|| {
-                items[..i]
-                    .iter()
-                    .filter(|o| o.element_name() == name)
-                    .count()
-                    + 1
-            });
+            let index = (same > 1).then(|| items[..i].iter().filter(|o| o.element_name() == name).count() + 1);
             item.validate_choice(self, index);
         }
     }
@@ -147,9 +135,7 @@ pub trait Numeric {
     fn numeric(&self) -> Option<i128>;
 }
 
-impl<T: crate::value::Integer + Into<i128>, F: crate::value::Format> Numeric
-    for crate::value::Number<T, F>
-{
+impl<T: crate::value::Integer + Into<i128>, F: crate::value::Format> Numeric for crate::value::Number<T, F> {
     fn numeric(&self) -> Option<i128> {
         Some(self.get().into())
     }
@@ -162,18 +148,7 @@ macro_rules! leaf {
         }
     )*};
 }
-leaf!(
-    String,
-    Box<str>,
-    u8,
-    u16,
-    u32,
-    u64,
-    i32,
-    i64,
-    crate::AnyElement,
-    crate::extras::Extras
-);
+leaf!(String, Box<str>, u8, u16, u32, u64, i32, i64, crate::AnyElement, crate::extras::Extras);
 
 macro_rules! numeric {
     ($($t:ty),*) => {$(

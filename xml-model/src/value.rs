@@ -106,10 +106,7 @@ pub struct Hex<const WIDTH: usize>;
 
 impl<const WIDTH: usize> Format for Hex<WIDTH> {
     fn parse<T: Integer>(text: &str) -> Option<T> {
-        let digits = text
-            .strip_prefix("0x")
-            .or_else(|| text.strip_prefix("0X"))
-            .unwrap_or(text);
+        let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
@@ -140,11 +137,7 @@ pub struct Number<T: Integer, F: Format = Decimal> {
 impl<T: Integer, F: Format> Number<T, F> {
     /// A number written canonically.
     pub fn new(value: T) -> Self {
-        Number {
-            value,
-            spelling: None,
-            format: std::marker::PhantomData,
-        }
+        Number { value, spelling: None, format: std::marker::PhantomData }
     }
 
     /// The value.
@@ -224,11 +217,7 @@ impl<T: Integer, F: Format> XmlValue for Number<T, F> {
     fn parse_xml(text: &str) -> Result<Self, Expected> {
         let value = F::parse::<T>(text).ok_or_else(|| Expected::new(F::expected::<T>()))?;
         let canonical = F::write(value) == text;
-        Ok(Number {
-            value,
-            spelling: (!canonical).then(|| text.into()),
-            format: std::marker::PhantomData,
-        })
+        Ok(Number { value, spelling: (!canonical).then(|| text.into()), format: std::marker::PhantomData })
     }
     fn to_xml(&self) -> Cow<'_, str> {
         match &self.spelling {
@@ -274,9 +263,7 @@ impl<T: Integer + serde::Serialize, F: Format> serde::Serialize for Number<T, F>
 }
 
 #[cfg(feature = "serde")]
-impl<'de, T: Integer + serde::Deserialize<'de>, F: Format> serde::Deserialize<'de>
-    for Number<T, F>
-{
+impl<'de, T: Integer + serde::Deserialize<'de>, F: Format> serde::Deserialize<'de> for Number<T, F> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(serde::Deserialize)]
         #[serde(untagged)]

@@ -47,6 +47,10 @@ pub struct Writer {
     verbatim: u32,
     /// Rank offset of the flattened group being written.
     rank_base: u16,
+    /// Namespace prefixes declared on open elements: (depth, prefix).
+    ns_scope: Vec<(usize, String)>,
+    /// A namespace the next element must have declared.
+    pending_ns: Option<(&'static str, &'static str)>,
 }
 
 impl Writer {
@@ -57,10 +61,7 @@ impl Writer {
 
     /// A writer with room for `n` bytes.
     pub fn with_capacity(n: usize) -> Self {
-        Writer {
-            out: String::with_capacity(n),
-            ..Self::default()
-        }
+        Writer { out: String::with_capacity(n), ..Self::default() }
     }
 
     /// The text written so far.
@@ -102,11 +103,25 @@ impl Writer {
         self.frames.push(false);
         self.depth += 1;
         self.open = true;
+        if let Some((prefix, uri)) = self.pending_ns.take() {
+            if !self.ns_scope.iter().any(|(_, p)| p == prefix) {
+                self.raw_attribute(&format!("xmlns:{prefix}"), uri, false);
+            }
+        }
+    }
+
+    /// Makes the next element declare `prefix` for `uri` unless an open element already does
+    /// (elements of libvirt's namespaces, such as `<qemu:commandline>`, built in code).
+    pub fn declare_namespace(&mut self, prefix: &'static str, uri: &'static str) {
+        self.pending_ns = Some((prefix, uri));
     }
 
     /// Ends the element started last.
     pub fn end(&mut self, name: &str, empty: &EmptyStyle) {
         self.depth -= 1;
+        while self.ns_scope.last().is_some_and(|(d, _)| *d > self.depth) {
+            self.ns_scope.pop();
+        }
         let had_elements = self.frames.pop().unwrap_or(false);
         if self.open {
             self.open = false;
@@ -173,6 +188,9 @@ impl Writer {
 
     /// Writes an attribute kept verbatim, quoted as it was read.
     pub fn raw_attribute(&mut self, name: &str, value: &str, double_quoted: bool) {
+        if let Some(prefix) = name.strip_prefix("xmlns:") {
+            self.ns_scope.push((self.depth, prefix.to_owned()));
+        }
         self.out.push(' ');
         self.out.push_str(name);
         if double_quoted {
@@ -202,11 +220,7 @@ impl Writer {
     /// Writes text kept verbatim, escaped as libxml2 does (`libxml2`) or as libvirt does.
     pub fn raw_text(&mut self, text: &str, libxml2: bool) {
         self.close_start_tag();
-        let style = if libxml2 {
-            Style::Libxml2Text
-        } else {
-            Style::LibvirtText
-        };
+        let style = if libxml2 { Style::Libxml2Text } else { Style::LibvirtText };
         escape_into(&mut self.out, text, style);
     }
 
@@ -245,10 +259,7 @@ impl Writer {
     }
 
     fn begin_capture(&mut self) -> usize {
-        self.captures.push(Capture {
-            depth: self.depth,
-            marks: Vec::new(),
-        });
+        self.captures.push(Capture { depth: self.depth, marks: Vec::new() });
         self.out.len()
     }
 
@@ -258,10 +269,7 @@ impl Writer {
         let text = self.out.split_off(base);
         let mut segments = Vec::with_capacity(capture.marks.len());
         for (i, &(rank, start)) in capture.marks.iter().enumerate() {
-            let end = capture
-                .marks
-                .get(i + 1)
-                .map_or(self.out.len() + text.len(), |m| m.1);
+            let end = capture.marks.get(i + 1).map_or(self.out.len() + text.len(), |m| m.1);
             segments.push((rank, text[start - base..end - base].to_owned()));
         }
         segments
@@ -314,25 +322,16 @@ pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Wr
 
 /// Whether a discriminating attribute was absent when read (and so stays absent).
 pub fn tag_absent(extras: &Extras, name: &str) -> bool {
-    extras
-        .get()
-        .is_some_and(|x| x.absent_tags.iter().any(|t| t == name))
+    extras.get().is_some_and(|x| x.absent_tags.iter().any(|t| t == name))
 }
 
-fn write_children_in_order<T: WriteContent + ?Sized>(
-    value: &T,
-    w: &mut Writer,
-    extras: &Extras,
-    x: &ExtrasInner,
-) {
+fn write_children_in_order<T: WriteContent + ?Sized>(value: &T, w: &mut Writer, extras: &Extras, x: &ExtrasInner) {
     w.close_start_tag();
     let base = w.begin_capture();
     value.write_children(w, extras);
     let had_elements = w.frames.last().copied().unwrap_or(false);
     let segments = w.end_capture(base);
-    emit_in_order(w, segments, &x.child_order, |w, i| {
-        write_unknown_node(w, &x.nodes[i])
-    });
+    emit_in_order(w, segments, &x.child_order, |w, i| write_unknown_node(w, &x.nodes[i]));
     if let Some(f) = w.frames.last_mut() {
         *f |= had_elements;
     }
@@ -361,17 +360,15 @@ fn emit_in_order(
         }
     }
     let mut used = vec![false; segments.len()];
-    let flush_below = |w: &mut Writer,
-                       used: &mut Vec<bool>,
-                       limit: u16,
-                       left: &std::collections::HashMap<u16, usize>| {
-        for (i, (rank, text)) in segments.iter().enumerate() {
-            if !used[i] && *rank < limit && !left.contains_key(rank) {
-                used[i] = true;
-                w.out.push_str(text);
+    let flush_below =
+        |w: &mut Writer, used: &mut Vec<bool>, limit: u16, left: &std::collections::HashMap<u16, usize>| {
+            for (i, (rank, text)) in segments.iter().enumerate() {
+                if !used[i] && *rank < limit && !left.contains_key(rank) {
+                    used[i] = true;
+                    w.out.push_str(text);
+                }
             }
-        }
-    };
+        };
     for slot in order {
         match *slot {
             Slot::Unknown(i) => unknown(w, i as usize),

@@ -28,11 +28,7 @@ fn enum_name<E: std::fmt::Debug, I: std::fmt::Debug>(e: virt::enumutil::Enum<E, 
 
 impl From<virt::error::Error> for Error {
     fn from(e: virt::error::Error) -> Self {
-        Error::Libvirt {
-            code: enum_name(e.code()),
-            domain: enum_name(e.domain()),
-            message: e.message().to_owned(),
-        }
+        Error::Libvirt { code: enum_name(e.code()), domain: enum_name(e.domain()), message: e.message().to_owned() }
     }
 }
 

@@ -44,9 +44,7 @@ impl Connection {
     pub fn open(uri: &str) -> Result<Self> {
         // libvirt prints every error to stderr by default; they are returned instead.
         virt::error::clear_error_callback();
-        Ok(Connection {
-            conn: virt::connect::Connect::open(Some(uri))?,
-        })
+        Ok(Connection { conn: virt::connect::Connect::open(Some(uri))? })
     }
 
     /// The URI libvirt says this connection has.
@@ -57,16 +55,12 @@ impl Connection {
     /// Defines (or redefines) a persistent guest from a typed document.
     pub fn define<D: XmlRoot>(&self, domain: &D) -> Result<Guest> {
         let xml = xml_model::XmlDocument::to_xml(domain);
-        Ok(Guest {
-            dom: self.conn.define_domain_xml(&xml)?,
-        })
+        Ok(Guest { dom: self.conn.define_domain_xml(&xml)? })
     }
 
     /// Looks a guest up by name.
     pub fn guest(&self, name: &str) -> Result<Guest> {
-        Ok(Guest {
-            dom: self.conn.lookup_domain_by_name(name)?,
-        })
+        Ok(Guest { dom: self.conn.lookup_domain_by_name(name)? })
     }
 
     /// Every guest, running or not, with its state.
@@ -137,11 +131,7 @@ impl Guest {
 
     /// The definition, typed: the live one, or the inactive (persistent) one.
     pub fn dumpxml<D: XmlRoot>(&self, inactive: bool) -> Result<D> {
-        let flags = if inactive {
-            virt::sys::VIR_DOMAIN_XML_INACTIVE
-        } else {
-            0
-        };
+        let flags = if inactive { virt::sys::VIR_DOMAIN_XML_INACTIVE } else { 0 };
         let xml = self.dom.xml_desc(flags)?;
         Ok(Document::<D>::parse_with(&xml, ReadOptions::default())?.root)
     }

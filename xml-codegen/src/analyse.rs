@@ -1,0 +1,157 @@
+//! After lowering: merge identical types (schemas that include the same files), give every
+//! type a name unique in its module, and box the fields that make a type contain itself.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::*;
+
+/// Rewrites every type reference through `map`.
+fn remap(kind: &mut Kind, map: &[TypeId]) {
+    let fix = |t: &mut Ty| {
+        if let Ty::Named(id) = t {
+            *id = map[*id];
+        }
+    };
+    match kind {
+        Kind::Struct { fields, .. } => fields.iter_mut().for_each(|f| fix(&mut f.ty)),
+        Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => variants.iter_mut().for_each(|v| fix(&mut v.ty)),
+        Kind::ValueEnum { .. } => {}
+    }
+}
+
+/// Merges structurally identical types until nothing changes; returns the surviving ids.
+pub fn dedupe(ir: &mut Ir) -> Vec<TypeId> {
+    let n = ir.types.len();
+    let mut map: Vec<TypeId> = (0..n).collect();
+    loop {
+        let mut seen: HashMap<String, TypeId> = HashMap::new();
+        let mut changed = false;
+        for id in 0..n {
+            if map[id] != id {
+                continue;
+            }
+            let mut kind = ir.types[id].kind.clone();
+            remap(&mut kind, &map);
+            let t = &ir.types[id];
+            let sig = format!("{}|{}|{:?}|{:?}", t.hints[0], t.module, t.root, kind);
+            match seen.get(&sig) {
+                Some(&first) => {
+                    map[id] = first;
+                    changed = true;
+                }
+                None => {
+                    seen.insert(sig, id);
+                }
+            }
+        }
+        // Resolve chains.
+        for id in 0..n {
+            let mut t = map[id];
+            while map[t] != t {
+                t = map[t];
+            }
+            map[id] = t;
+        }
+        if !changed {
+            break;
+        }
+    }
+    for t in ir.types.iter_mut() {
+        remap(&mut t.kind, &map);
+    }
+    for r in ir.roots.iter_mut() {
+        r.2 = map[r.2];
+    }
+    let mut live: Vec<TypeId> = (0..n).filter(|&i| map[i] == i).collect();
+    // Only what the roots reach.
+    let reach = reachable(ir);
+    live.retain(|i| reach.contains(i));
+    live
+}
+
+fn edges(kind: &Kind, direct_only: bool) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match kind {
+        Kind::Struct { fields, .. } => {
+            for f in fields {
+                if let Ty::Named(t) = f.ty {
+                    if !direct_only || f.occurs != Occurs::Many {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
+            out.extend(variants.iter().filter_map(|v| if let Ty::Named(t) = v.ty { Some(t) } else { None }))
+        }
+        Kind::ValueEnum { .. } => {}
+    }
+    out
+}
+
+fn reachable(ir: &Ir) -> HashSet<TypeId> {
+    let mut seen = HashSet::new();
+    let mut stack: Vec<TypeId> = ir.roots.iter().map(|r| r.2).collect();
+    while let Some(t) = stack.pop() {
+        if seen.insert(t) {
+            stack.extend(edges(&ir.types[t].kind, false));
+        }
+    }
+    seen
+}
+
+/// Boxes struct fields whose type contains the struct again without a `Vec` between.
+pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
+    let direct: HashMap<TypeId, Vec<TypeId>> = live.iter().map(|&t| (t, edges(&ir.types[t].kind, true))).collect();
+    let reaches = |from: TypeId, to: TypeId| -> bool {
+        let mut seen = HashSet::new();
+        let mut stack = vec![from];
+        while let Some(t) = stack.pop() {
+            if t == to {
+                return true;
+            }
+            if seen.insert(t) {
+                if let Some(next) = direct.get(&t) {
+                    stack.extend(next);
+                }
+            }
+        }
+        false
+    };
+    for &id in live {
+        let Kind::Struct { fields, .. } = &ir.types[id].kind else { continue };
+        let boxed: Vec<bool> = fields
+            .iter()
+            .map(|f| matches!(f.ty, Ty::Named(t) if f.occurs != Occurs::Many && reaches(t, id)))
+            .collect();
+        if let Kind::Struct { fields, .. } = &mut ir.types[id].kind {
+            for (f, b) in fields.iter_mut().zip(boxed) {
+                f.boxed = b;
+            }
+        }
+    }
+}
+
+/// Gives each live type the first of its name hints that is free in its module.
+pub fn name_types(ir: &mut Ir, live: &[TypeId]) {
+    let mut used: HashMap<String, HashSet<String>> = HashMap::new();
+    // Roots and types closer to them choose first: order by the hint chain's length.
+    let mut order = live.to_vec();
+    order.sort_by_key(|&t| (ir.types[t].root.is_none(), t));
+    for id in order {
+        let t = &ir.types[id];
+        let taken = used.entry(t.module.clone()).or_default();
+        let mut name = t.hints.iter().find(|h| !taken.contains(*h)).cloned();
+        if name.is_none() {
+            let last = t.hints.last().cloned().unwrap_or_default();
+            let mut n = format!("{last}{}", crate::names::camel(&t.module));
+            while taken.contains(&n) {
+                n.push_str("Alt");
+            }
+            name = Some(n);
+        }
+        let name = name.expect("chosen");
+        taken.insert(name.clone());
+        ir.types[id].name = name;
+    }
+}

@@ -1,0 +1,110 @@
+//! The Rust-side IR: an arena of types that know their XML roles, built by `lower` and
+//! written out by `emit`.
+
+/// An index into [`Ir::types`].
+pub type TypeId = usize;
+
+/// How often a field occurs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Occurs {
+    One,
+    Optional,
+    Many,
+}
+
+impl Occurs {
+    /// The occurrence inside an `optional`.
+    pub fn optional(self) -> Self {
+        match self {
+            Occurs::One => Occurs::Optional,
+            o => o,
+        }
+    }
+    /// The occurrence inside a repetition.
+    pub fn many(self) -> Self {
+        Occurs::Many
+    }
+    /// Two occurrences of the same item combined.
+    pub fn join(self, other: Self) -> Self {
+        self.max(other)
+    }
+}
+
+/// A scalar or named type a field holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    String,
+    /// `Number<T>` with T a Rust integer type name.
+    Number(&'static str),
+    /// An element with no content: `Empty`.
+    Empty,
+    /// Arbitrary XML: `AnyElement`.
+    Any,
+    /// A generated type.
+    Named(TypeId),
+}
+
+/// What a field is in XML.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Role {
+    Attribute { name: String },
+    Child { name: String, ns: String },
+    Text,
+    Flatten,
+    Choice,
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Field {
+    pub name: String,
+    pub role: Role,
+    pub occurs: Occurs,
+    pub ty: Ty,
+    pub boxed: bool,
+    pub non_empty: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Variant {
+    pub name: String,
+    /// The attribute value (tag enums) or element name (choice enums).
+    pub key: String,
+    pub ns: String,
+    pub ty: Ty,
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// An element's content or a flattened group.
+    Struct { fields: Vec<Field>, extras: bool },
+    /// Variants told apart by an attribute value; flattened into the owner.
+    TagEnum { attribute: String, variants: Vec<Variant> },
+    /// Child elements told apart by their names.
+    ChoiceEnum { variants: Vec<Variant> },
+    /// String values; `other` when free text is allowed too.
+    ValueEnum { values: Vec<String>, other: bool },
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name, final after naming.
+    pub name: String,
+    /// Candidate names, best first.
+    pub hints: Vec<String>,
+    /// The module (the RNG file the type comes from, without `.rng`).
+    pub module: String,
+    /// What the type is in XML, for its doc comment.
+    pub doc: String,
+    pub kind: Kind,
+    /// A document root: its element name.
+    pub root: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Ir {
+    pub types: Vec<TypeDef>,
+    /// (top-level schema kind, root element name, type).
+    pub roots: Vec<(String, String, TypeId)>,
+}

@@ -1,0 +1,710 @@
+//! RNG patterns to the Rust IR.
+//!
+//! An element becomes a struct (or, when it holds only a value, that value's type); its
+//! content pattern is flattened into fields: attributes, children, text. Choices are
+//! classified: values become string enums, elements told apart by name become a choice
+//! enum, groups told apart by an attribute value become a tag enum flattened into the
+//! owner, and anything else is merged into optional fields (reading accepts every branch;
+//! what the branches exclude is the validator's business).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::*;
+use crate::names::{camel, plural, singular, snake};
+use crate::rng::{NameClass, PatId, Pattern, Schema};
+
+/// Where lowering is: the owner's names (for naming what has none) and module.
+#[derive(Clone)]
+struct Ctx {
+    path: Vec<String>,
+    module: String,
+}
+
+impl Ctx {
+    fn owner(&self) -> &str {
+        self.path.last().map(String::as_str).unwrap_or("")
+    }
+    fn hints(&self, base: &str) -> Vec<String> {
+        let mut out = vec![base.to_owned()];
+        let mut acc = base.to_owned();
+        for p in self.path.iter().rev() {
+            acc = format!("{p}{acc}");
+            out.push(acc.clone());
+        }
+        out
+    }
+}
+
+pub struct Lowerer<'a> {
+    s: &'a Schema,
+    pub ir: Ir,
+    elements: HashMap<PatId, Ty>,
+    value_enums: HashMap<(Vec<String>, bool), TypeId>,
+    choice_enums: HashMap<PatId, TypeId>,
+    tag_enums: HashMap<PatId, TypeId>,
+    merged: HashMap<(TypeId, TypeId), TypeId>,
+    /// Groups being inlined (recursion guard).
+    inlining: Vec<PatId>,
+    /// Elements being decided as value-only (recursion guard).
+    probing: HashSet<PatId>,
+}
+
+/// The datatypes of `<data type=..>` that map to integers.
+fn number_type(ty: &str) -> Option<&'static str> {
+    Some(match ty {
+        "unsignedByte" => "u8",
+        "unsignedShort" => "u16",
+        "unsignedInt" => "u32",
+        "unsignedLong" | "positiveInteger" | "nonNegativeInteger" => "u64",
+        "byte" | "short" | "int" => "i32",
+        "long" | "integer" => "i64",
+        _ => return None,
+    })
+}
+
+fn module_of(file: &str) -> String {
+    file.trim_end_matches(".rng").to_owned()
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(s: &'a Schema) -> Self {
+        Lowerer {
+            s,
+            ir: Ir::default(),
+            elements: HashMap::new(),
+            value_enums: HashMap::new(),
+            choice_enums: HashMap::new(),
+            tag_enums: HashMap::new(),
+            merged: HashMap::new(),
+            inlining: Vec::new(),
+            probing: HashSet::new(),
+        }
+    }
+
+    fn pat(&self, p: PatId) -> &'a Pattern {
+        &self.s.patterns[p]
+    }
+
+    fn module(&self, p: PatId) -> String {
+        module_of(&self.s.origins[p].file)
+    }
+
+    /// Follows refs to the pattern they stand for.
+    fn deref(&self, mut p: PatId) -> PatId {
+        for _ in 0..64 {
+            match self.pat(p) {
+                Pattern::Ref { scope, name } => p = self.s.resolve(*scope, name),
+                _ => return p,
+            }
+        }
+        p
+    }
+
+    fn new_type(&mut self, hints: Vec<String>, module: String, doc: String, kind: Kind) -> TypeId {
+        self.ir.types.push(TypeDef { name: String::new(), hints, module, doc, kind, root: None });
+        self.ir.types.len() - 1
+    }
+
+    /// Lowers a schema's start: its root element(s).
+    pub fn root(&mut self, kind: &str, start: PatId) {
+        let mut roots = Vec::new();
+        self.start_elements(start, &mut roots);
+        for el in roots {
+            let Pattern::Element { name: NameClass::Name { local, .. }, .. } = self.pat(el) else { continue };
+            let local = local.clone();
+            let ctx = Ctx { path: vec![], module: self.module(el) };
+            if let Ty::Named(id) = self.element_ty(el, &ctx) {
+                self.ir.types[id].root = Some(local.clone());
+                self.ir.roots.push((kind.to_owned(), local, id));
+            }
+        }
+    }
+
+    fn start_elements(&self, p: PatId, out: &mut Vec<PatId>) {
+        match self.pat(self.deref(p)) {
+            Pattern::Element { .. } => out.push(self.deref(p)),
+            Pattern::Choice(bs) => bs.iter().for_each(|b| self.start_elements(*b, out)),
+            _ => {}
+        }
+    }
+
+    /// Whether a pattern holds only a value (text, data, values; no attribute or element).
+    fn value_only(&mut self, p: PatId) -> bool {
+        match self.pat(p) {
+            Pattern::Text | Pattern::Data { .. } | Pattern::Value { .. } | Pattern::List(_) => true,
+            Pattern::Empty | Pattern::NotAllowed => true,
+            Pattern::Choice(bs) | Pattern::Group(bs) | Pattern::Interleave(bs) => {
+                bs.clone().into_iter().all(|b| self.value_only(b))
+            }
+            Pattern::Optional(_) | Pattern::ZeroOrMore(_) | Pattern::OneOrMore(_) | Pattern::Mixed(_) => false,
+            Pattern::Ref { .. } => {
+                let d = self.deref(p);
+                if !self.probing.insert(d) {
+                    return false;
+                }
+                let r = self.value_only(d);
+                self.probing.remove(&d);
+                r
+            }
+            Pattern::Element { .. } | Pattern::Attribute { .. } => false,
+        }
+    }
+
+    /// Whether a pattern allows nothing but emptiness.
+    fn is_empty(&self, p: PatId) -> bool {
+        match self.pat(self.deref(p)) {
+            Pattern::Empty => true,
+            Pattern::Group(bs) | Pattern::Interleave(bs) => bs.iter().all(|b| self.is_empty(*b)),
+            _ => false,
+        }
+    }
+
+    /// The type of an element: a struct, or its value's type when it holds only a value.
+    fn element_ty(&mut self, el: PatId, ctx: &Ctx) -> Ty {
+        if let Some(t) = self.elements.get(&el) {
+            return t.clone();
+        }
+        let Pattern::Element { name, content } = self.pat(el) else { unreachable!() };
+        let content = *content;
+        let local = match name {
+            NameClass::Name { local, .. } => local.clone(),
+            NameClass::AnyName => return Ty::Any,
+        };
+        let define = self.s.define_of.get(&el).cloned();
+        if self.is_empty(content) {
+            self.elements.insert(el, Ty::Empty);
+            return Ty::Empty;
+        }
+        if self.value_only(content) {
+            let t = self.value_ty(content, &camel(&local), ctx);
+            self.elements.insert(el, t.clone());
+            return t;
+        }
+        let mut hints = ctx.hints(&camel(&local));
+        if let Some(d) = &define {
+            hints.insert(1, camel(d));
+        }
+        let origin = &self.s.origins[el];
+        let doc = format!("`<{local}>` ({}:{})", origin.file, origin.line);
+        let id = self.new_type(hints, self.module(el), doc, Kind::Struct { fields: vec![], extras: true });
+        self.elements.insert(el, Ty::Named(id));
+        let mut inner = ctx.clone();
+        inner.path.push(camel(&local));
+        inner.module = self.module(el);
+        let mut fields = Vec::new();
+        self.collect(content, Occurs::One, &inner, &mut fields);
+        name_fields(&mut fields, &self.ir);
+        self.ir.types[id].kind = Kind::Struct { fields, extras: true };
+        Ty::Named(id)
+    }
+
+    /// The type of a value pattern (attribute content, text-only element content).
+    fn value_ty(&mut self, p: PatId, hint: &str, ctx: &Ctx) -> Ty {
+        match self.pat(p) {
+            Pattern::Data { ty, params } => match number_type(ty) {
+                Some(n) if !params.iter().any(|(k, _)| k == "pattern") => Ty::Number(n),
+                _ => Ty::String,
+            },
+            Pattern::Value { value, .. } => self.value_enum(vec![value.clone()], false, vec![hint.to_owned()], ctx),
+            Pattern::Ref { scope, name } => {
+                let d = self.s.resolve(*scope, name);
+                self.value_ty(d, &camel(name), ctx)
+            }
+            Pattern::Choice(_) => {
+                let mut values = Vec::new();
+                let mut other = false;
+                let mut numbers = HashSet::new();
+                self.values_of(p, &mut values, &mut other, &mut numbers, &mut Vec::new());
+                if values.is_empty() {
+                    if numbers.len() == 1 && !other {
+                        return Ty::Number(numbers.into_iter().next().expect("one"));
+                    }
+                    return Ty::String;
+                }
+                let other = other || !numbers.is_empty();
+                let mut hints = vec![hint.to_owned()];
+                hints.extend(ctx.hints(hint).into_iter().skip(1));
+                self.value_enum(values, other, hints, ctx)
+            }
+            _ => Ty::String,
+        }
+    }
+
+    fn values_of(&self, p: PatId, values: &mut Vec<String>, other: &mut bool, numbers: &mut HashSet<&'static str>, seen: &mut Vec<PatId>) {
+        if seen.contains(&p) {
+            return;
+        }
+        seen.push(p);
+        match self.pat(p) {
+            Pattern::Value { value, .. } => {
+                if !values.contains(value) {
+                    values.push(value.clone());
+                }
+            }
+            Pattern::Choice(bs) => bs.iter().for_each(|b| self.values_of(*b, values, other, numbers, seen)),
+            Pattern::Ref { scope, name } => self.values_of(self.s.resolve(*scope, name), values, other, numbers, seen),
+            Pattern::Data { ty, params } => match number_type(ty) {
+                Some(n) if !params.iter().any(|(k, _)| k == "pattern") => {
+                    numbers.insert(n);
+                }
+                _ => *other = true,
+            },
+            Pattern::NotAllowed => {}
+            Pattern::Empty => {
+                if !values.contains(&String::new()) {
+                    values.push(String::new());
+                }
+            }
+            _ => *other = true,
+        }
+    }
+
+    fn value_enum(&mut self, values: Vec<String>, other: bool, hints: Vec<String>, ctx: &Ctx) -> Ty {
+        let key = (values.clone(), other);
+        if let Some(id) = self.value_enums.get(&key) {
+            return Ty::Named(*id);
+        }
+        let listed: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+        let doc = format!("One of {}{}", listed.join(", "), if other { ", or other text" } else { "" });
+        let id = self.new_type(hints, ctx.module.clone(), doc, Kind::ValueEnum { values, other });
+        self.value_enums.insert(key, id);
+        Ty::Named(id)
+    }
+
+    /// Flattens a content pattern into fields.
+    fn collect(&mut self, p: PatId, occ: Occurs, ctx: &Ctx, out: &mut Vec<Field>) {
+        match self.pat(p) {
+            Pattern::Group(bs) | Pattern::Interleave(bs) => {
+                for b in bs.clone() {
+                    self.collect(b, occ, ctx, out);
+                }
+            }
+            Pattern::Optional(q) => self.collect(*q, occ.optional(), ctx, out),
+            Pattern::ZeroOrMore(q) => self.collect(*q, Occurs::Many, ctx, out),
+            Pattern::OneOrMore(q) => {
+                let before = out.len();
+                self.collect(*q, Occurs::Many, ctx, out);
+                if occ == Occurs::One && out.len() == before + 1 {
+                    out[before].non_empty = true;
+                }
+            }
+            Pattern::Mixed(q) => {
+                add_field(out, field(Role::Text, Occurs::Optional, Ty::String));
+                self.collect(*q, occ, ctx, out);
+            }
+            Pattern::Ref { .. } => {
+                let d = self.deref(p);
+                match self.pat(d) {
+                    Pattern::Element { .. } => self.collect(d, occ, ctx, out),
+                    _ => {
+                        if self.inlining.contains(&d) {
+                            return;
+                        }
+                        self.inlining.push(d);
+                        self.collect(d, occ, ctx, out);
+                        self.inlining.pop();
+                    }
+                }
+            }
+            Pattern::Element { name, .. } => {
+                let ty = self.element_ty(p, ctx);
+                let role = match name {
+                    NameClass::Name { ns, local } => Role::Child { name: local.clone(), ns: ns.clone() },
+                    NameClass::AnyName => Role::Any,
+                };
+                let occ = if role == Role::Any { Occurs::Many } else { occ };
+                add_field(out, field(role, occ, ty));
+            }
+            Pattern::Attribute { name, content } => {
+                let NameClass::Name { local, .. } = name else { return }; // any attribute: extras keep it
+                let hint = format!("{}{}", ctx.owner(), camel(local));
+                let ty = self.value_ty(*content, &hint, ctx);
+                let occ = if occ == Occurs::Many { Occurs::Optional } else { occ };
+                add_field(out, field(Role::Attribute { name: local.clone() }, occ, ty));
+            }
+            Pattern::Text | Pattern::Data { .. } | Pattern::Value { .. } | Pattern::List(_) => {
+                let ty = self.value_ty(p, &format!("{}Value", ctx.owner()), ctx);
+                let occ = if occ == Occurs::Many { Occurs::Optional } else { occ };
+                add_field(out, field(Role::Text, occ, ty));
+            }
+            Pattern::Empty | Pattern::NotAllowed => {}
+            Pattern::Choice(_) => self.choice(p, occ, ctx, out),
+        }
+    }
+
+    /// The branches of a choice, nested choices and refs to choices flattened; whether one
+    /// branch is empty.
+    fn branches(&self, p: PatId, out: &mut Vec<PatId>, empty: &mut bool, depth: u32) {
+        if depth > 32 {
+            return;
+        }
+        match self.pat(p) {
+            Pattern::Choice(bs) => bs.iter().for_each(|b| self.branches(*b, out, empty, depth + 1)),
+            Pattern::Ref { .. } => {
+                let d = self.deref(p);
+                match self.pat(d) {
+                    Pattern::Choice(_) => self.branches(d, out, empty, depth + 1),
+                    Pattern::NotAllowed => {}
+                    Pattern::Empty => *empty = true,
+                    _ => out.push(p),
+                }
+            }
+            Pattern::NotAllowed => {}
+            Pattern::Empty => *empty = true,
+            _ => out.push(p),
+        }
+    }
+
+    fn choice(&mut self, p: PatId, occ: Occurs, ctx: &Ctx, out: &mut Vec<Field>) {
+        let mut bs = Vec::new();
+        let mut empty = false;
+        self.branches(p, &mut bs, &mut empty, 0);
+        let occ = if empty { occ.optional() } else { occ };
+        if bs.is_empty() {
+            return;
+        }
+        if bs.len() == 1 {
+            return self.collect(bs[0], occ, ctx, out);
+        }
+        if bs.iter().all(|b| self.value_only(*b)) {
+            let ty = self.value_ty(p, &format!("{}Value", ctx.owner()), ctx);
+            let occ = if occ == Occurs::Many { Occurs::Optional } else { occ };
+            add_field(out, field(Role::Text, occ, ty));
+            return;
+        }
+        // Elements told apart by name.
+        let els: Vec<Option<PatId>> = bs.iter().map(|b| self.single_element(*b)).collect();
+        if els.iter().all(Option::is_some) {
+            let els: Vec<PatId> = els.into_iter().map(Option::unwrap).collect();
+            let mut names = HashSet::new();
+            let distinct = els.iter().all(|e| match self.pat(*e) {
+                Pattern::Element { name: NameClass::Name { local, ns }, .. } => names.insert((ns.clone(), local.clone())),
+                _ => false,
+            });
+            let clash = out.iter().any(|f| matches!(&f.role, Role::Child { name, ns } if names.contains(&(ns.clone(), name.clone()))));
+            if distinct && !clash {
+                let id = self.choice_enum(p, &els, ctx, occ);
+                add_field(out, field(Role::Choice, occ, Ty::Named(id)));
+                return;
+            }
+        }
+        // Groups told apart by an attribute value, in a place that is always there.
+        if occ == Occurs::One {
+            if let Some(id) = self.tag_enum(p, &bs, ctx) {
+                add_field(out, field(Role::Flatten, Occurs::One, Ty::Named(id)));
+                return;
+            }
+        }
+        // Otherwise every branch's fields, optional.
+        for b in bs {
+            let o = if occ == Occurs::Many { Occurs::Many } else { Occurs::Optional };
+            let mut part = Vec::new();
+            self.collect(b, o, ctx, &mut part);
+            for mut f in part {
+                if f.occurs == Occurs::One {
+                    f.occurs = Occurs::Optional;
+                }
+                f.non_empty = false;
+                self.merge_into(out, f);
+            }
+        }
+    }
+
+    /// The element a branch is, when it is exactly one element.
+    fn single_element(&self, b: PatId) -> Option<PatId> {
+        let d = self.deref(b);
+        match self.pat(d) {
+            Pattern::Element { name: NameClass::Name { .. }, .. } => Some(d),
+            _ => None,
+        }
+    }
+
+    fn choice_enum(&mut self, p: PatId, els: &[PatId], ctx: &Ctx, occ: Occurs) -> TypeId {
+        if let Some(id) = self.choice_enums.get(&p) {
+            return *id;
+        }
+        let base = match (occ, singular(&snake(ctx.owner()))) {
+            (Occurs::Many, Some(s)) => camel(&s),
+            _ => format!("{}Choice", ctx.owner()),
+        };
+        let doc = format!("A child element of `<{}>` told apart by its name", ctx.owner());
+        let id = self.new_type(ctx.hints(&base), ctx.module.clone(), doc, Kind::ChoiceEnum { variants: vec![] });
+        self.choice_enums.insert(p, id);
+        let mut variants = Vec::new();
+        for e in els {
+            let Pattern::Element { name: NameClass::Name { local, ns }, .. } = self.pat(*e) else { unreachable!() };
+            let (local, ns) = (local.clone(), ns.clone());
+            let ty = self.element_ty(*e, ctx);
+            variants.push(Variant { name: camel(&local), key: local, ns, ty, default: false });
+        }
+        dedupe_variant_names(&mut variants);
+        self.ir.types[id].kind = Kind::ChoiceEnum { variants };
+        id
+    }
+
+    /// The attribute every branch fixes to its own values, if there is one.
+    fn tag_enum(&mut self, p: PatId, bs: &[PatId], ctx: &Ctx) -> Option<TypeId> {
+        if let Some(id) = self.tag_enums.get(&p) {
+            return Some(*id);
+        }
+        let mut candidates: Option<Vec<String>> = None;
+        let mut per_branch = Vec::new();
+        for b in bs {
+            let mut tags = Vec::new();
+            self.fixed_attributes(*b, false, &mut tags, 0);
+            let names: Vec<String> = tags.iter().map(|t| t.0.clone()).collect();
+            candidates = Some(match candidates {
+                None => names,
+                Some(c) => c.into_iter().filter(|n| names.contains(n)).collect(),
+            });
+            per_branch.push(tags);
+        }
+        let attr = candidates?.into_iter().next()?;
+        let mut seen = HashSet::new();
+        let mut defaults = 0;
+        let mut plan = Vec::new();
+        for (b, tags) in bs.iter().zip(&per_branch) {
+            let (_, values, optional) = tags.iter().find(|t| t.0 == attr)?;
+            for v in values {
+                if !seen.insert(v.clone()) {
+                    return None;
+                }
+            }
+            defaults += usize::from(*optional);
+            plan.push((*b, values.clone(), *optional));
+        }
+        if defaults > 1 {
+            return None;
+        }
+        let doc = format!("The content of `<{}>` told apart by its `{attr}` attribute", ctx.owner());
+        let base = format!("{}{}", ctx.owner(), camel(&attr));
+        let id = self.new_type(ctx.hints(&base), ctx.module.clone(), doc, Kind::TagEnum { attribute: attr.clone(), variants: vec![] });
+        self.tag_enums.insert(p, id);
+        let mut variants = Vec::new();
+        for (b, values, optional) in plan {
+            let mut fields = Vec::new();
+            self.collect(b, Occurs::One, ctx, &mut fields);
+            fields.retain(|f| !matches!(&f.role, Role::Attribute { name } if *name == attr));
+            name_fields(&mut fields, &self.ir);
+            let first = values[0].clone();
+            let vdoc = format!("`{}` of `<{}>` when `{attr}` is '{}'", "content", ctx.owner(), values.join("' or '"));
+            let payload = self.new_type(
+                ctx.hints(&format!("{}{}", ctx.owner(), camel(&first))),
+                ctx.module.clone(),
+                vdoc,
+                Kind::Struct { fields, extras: false },
+            );
+            for (i, v) in values.iter().enumerate() {
+                variants.push(Variant { name: camel(v), key: v.clone(), ns: String::new(), ty: Ty::Named(payload), default: optional && i == 0 });
+            }
+        }
+        dedupe_variant_names(&mut variants);
+        self.ir.types[id].kind = Kind::TagEnum { attribute: attr, variants };
+        Some(id)
+    }
+
+    /// Attributes a branch gives fixed values (name, values, optional).
+    fn fixed_attributes(&self, p: PatId, optional: bool, out: &mut Vec<(String, Vec<String>, bool)>, depth: u32) {
+        if depth > 16 {
+            return;
+        }
+        match self.pat(p) {
+            Pattern::Group(bs) | Pattern::Interleave(bs) => {
+                bs.iter().for_each(|b| self.fixed_attributes(*b, optional, out, depth + 1))
+            }
+            Pattern::Optional(q) => self.fixed_attributes(*q, true, out, depth + 1),
+            Pattern::Ref { .. } => {
+                let d = self.deref(p);
+                if !matches!(self.pat(d), Pattern::Element { .. }) {
+                    self.fixed_attributes(d, optional, out, depth + 1);
+                }
+            }
+            Pattern::Attribute { name: NameClass::Name { local, .. }, content } => {
+                let mut values = Vec::new();
+                let mut other = false;
+                let mut numbers = HashSet::new();
+                self.values_of(*content, &mut values, &mut other, &mut numbers, &mut Vec::new());
+                if !values.is_empty() && !other && numbers.is_empty() {
+                    out.push((local.clone(), values, optional));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds a field from a choice branch, merging with a same-named one.
+    fn merge_into(&mut self, out: &mut Vec<Field>, f: Field) {
+        if let Some(e) = out.iter_mut().find(|e| same_slot(e, &f)) {
+            let (a, b) = (e.ty.clone(), f.ty.clone());
+            let ty = self.unify(a, b);
+            e.ty = ty;
+            e.occurs = e.occurs.join(f.occurs);
+            if e.occurs == Occurs::One {
+                e.occurs = Occurs::Optional;
+            }
+            return;
+        }
+        out.push(f);
+    }
+
+    /// One type for two that share a place.
+    fn unify(&mut self, a: Ty, b: Ty) -> Ty {
+        if a == b {
+            return a;
+        }
+        match (&a, &b) {
+            (Ty::Named(x), Ty::Named(y)) => {
+                let (x, y) = (*x, *y);
+                let kinds = (&self.ir.types[x].kind, &self.ir.types[y].kind);
+                match kinds {
+                    (Kind::Struct { .. }, Kind::Struct { .. }) => Ty::Named(self.merge_structs(x, y)),
+                    (Kind::ValueEnum { values: va, other: oa }, Kind::ValueEnum { values: vb, other: ob }) => {
+                        let mut values = va.clone();
+                        for v in vb {
+                            if !values.contains(v) {
+                                values.push(v.clone());
+                            }
+                        }
+                        let other = *oa || *ob;
+                        let hints = self.ir.types[x].hints.clone();
+                        let ctx = Ctx { path: vec![], module: self.ir.types[x].module.clone() };
+                        self.value_enum(values, other, hints, &ctx)
+                    }
+                    _ => Ty::Any,
+                }
+            }
+            (Ty::Empty, Ty::Named(x)) | (Ty::Named(x), Ty::Empty) if matches!(self.ir.types[*x].kind, Kind::Struct { .. }) => {
+                Ty::Named(self.merge_structs(*x, *x))
+            }
+            (Ty::Named(_), _) | (_, Ty::Named(_)) | (Ty::Any, _) | (_, Ty::Any) | (Ty::Empty, _) | (_, Ty::Empty) => Ty::Any,
+            _ => Ty::String,
+        }
+    }
+
+    /// A struct holding both structs' fields, all optional.
+    fn merge_structs(&mut self, x: TypeId, y: TypeId) -> TypeId {
+        if let Some(id) = self.merged.get(&(x, y)) {
+            return *id;
+        }
+        let hints = self.ir.types[x].hints.clone();
+        let module = self.ir.types[x].module.clone();
+        let doc = self.ir.types[x].doc.clone();
+        let id = self.new_type(hints, module, doc, Kind::Struct { fields: vec![], extras: true });
+        self.merged.insert((x, y), id);
+        let fa = match &self.ir.types[x].kind {
+            Kind::Struct { fields, .. } => fields.clone(),
+            _ => unreachable!(),
+        };
+        let fb = match &self.ir.types[y].kind {
+            Kind::Struct { fields, .. } => fields.clone(),
+            _ => unreachable!(),
+        };
+        let mut out: Vec<Field> = Vec::new();
+        for mut f in fa.into_iter().chain(fb) {
+            if f.occurs == Occurs::One && f.role != Role::Flatten {
+                f.occurs = Occurs::Optional;
+            }
+            f.non_empty = false;
+            if let Some(e) = out.iter_mut().find(|e| same_slot(e, &f)) {
+                if e.ty != f.ty {
+                    let (a, b) = (e.ty.clone(), f.ty.clone());
+                    e.ty = self.unify(a, b);
+                }
+                e.occurs = e.occurs.join(f.occurs);
+            } else {
+                out.push(f);
+            }
+        }
+        // A flattened tag enum cannot be optional: merged structs keep only one.
+        let mut flat = 0;
+        out.retain(|f| f.role != Role::Flatten || {
+            flat += 1;
+            flat == 1
+        });
+        name_fields(&mut out, &self.ir);
+        self.ir.types[id].kind = Kind::Struct { fields: out, extras: true };
+        id
+    }
+}
+
+fn field(role: Role, occurs: Occurs, ty: Ty) -> Field {
+    Field { name: String::new(), role, occurs, ty, boxed: false, non_empty: false }
+}
+
+/// Whether two fields are the same XML item.
+fn same_slot(a: &Field, b: &Field) -> bool {
+    match (&a.role, &b.role) {
+        (Role::Attribute { name: x }, Role::Attribute { name: y }) => x == y,
+        (Role::Child { name: x, ns: m }, Role::Child { name: y, ns: n }) => x == y && m == n,
+        (Role::Text, Role::Text) | (Role::Any, Role::Any) => true,
+        (Role::Choice, Role::Choice) | (Role::Flatten, Role::Flatten) => a.ty == b.ty,
+        _ => false,
+    }
+}
+
+/// Adds a field of one sequence: a repeated item becomes a list.
+fn add_field(out: &mut Vec<Field>, f: Field) {
+    if let Some(e) = out.iter_mut().find(|e| same_slot(e, &f)) {
+        if e.ty != f.ty {
+            // Same name, different content in one sequence: keep it whole.
+            e.ty = Ty::Any;
+        }
+        e.occurs = match (&e.role, e.occurs, f.occurs) {
+            (Role::Attribute { .. } | Role::Text, a, b) => a.join(b).min(Occurs::Optional),
+            _ => Occurs::Many,
+        };
+        e.non_empty = false;
+        return;
+    }
+    out.push(f);
+}
+
+/// Rust names for fields, unique within the struct.
+pub fn name_fields(fields: &mut [Field], ir: &Ir) {
+    let mut used: HashSet<String> = HashSet::new();
+    for f in fields.iter_mut() {
+        let base = match &f.role {
+            Role::Attribute { name } => snake(name),
+            Role::Child { name, .. } if f.occurs == Occurs::Many => plural(&snake(name)),
+            Role::Child { name, .. } => snake(name),
+            Role::Text => "value".to_owned(),
+            Role::Any => "elements".to_owned(),
+            Role::Flatten => match &f.ty {
+                Ty::Named(id) => match &ir.types[*id].kind {
+                    Kind::TagEnum { attribute, .. } => snake(attribute),
+                    _ => "group".to_owned(),
+                },
+                _ => "group".to_owned(),
+            },
+            Role::Choice => match &f.ty {
+                Ty::Named(id) => {
+                    let h = snake(&ir.types[*id].hints[0]);
+                    if f.occurs == Occurs::Many { plural(&h) } else { h }
+                }
+                _ => "choice".to_owned(),
+            },
+        };
+        let mut name = base.clone();
+        if used.contains(&name) || name == "extras" {
+            name = match &f.role {
+                Role::Attribute { .. } => format!("{base}_attribute"),
+                Role::Child { .. } => format!("{base}_element"),
+                _ => format!("{base}_content"),
+            };
+        }
+        used.insert(name.clone());
+        f.name = name;
+    }
+}
+
+fn dedupe_variant_names(vs: &mut [Variant]) {
+    let mut used = HashSet::new();
+    for v in vs.iter_mut() {
+        let mut name = v.name.clone();
+        if !used.insert(name.clone()) {
+            name = format!("{}{}", v.name, camel(&v.ns.rsplit('/').nth(1).unwrap_or("Other")));
+            used.insert(name.clone());
+        }
+        v.name = name;
+    }
+}
