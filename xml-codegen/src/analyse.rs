@@ -14,7 +14,9 @@ fn remap(kind: &mut Kind, map: &[TypeId]) {
     };
     match kind {
         Kind::Struct { fields, .. } => fields.iter_mut().for_each(|f| fix(&mut f.ty)),
-        Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => variants.iter_mut().for_each(|v| fix(&mut v.ty)),
+        Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
+            variants.iter_mut().for_each(|v| fix(&mut v.ty))
+        }
         Kind::ValueEnum { .. } => {}
     }
 }
@@ -120,10 +122,8 @@ pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
     };
     for &id in live {
         let Kind::Struct { fields, .. } = &ir.types[id].kind else { continue };
-        let boxed: Vec<bool> = fields
-            .iter()
-            .map(|f| matches!(f.ty, Ty::Named(t) if f.occurs != Occurs::Many && reaches(t, id)))
-            .collect();
+        let boxed: Vec<bool> =
+            fields.iter().map(|f| matches!(f.ty, Ty::Named(t) if f.occurs != Occurs::Many && reaches(t, id))).collect();
         if let Kind::Struct { fields, .. } = &mut ir.types[id].kind {
             for (f, b) in fields.iter_mut().zip(boxed) {
                 f.boxed = b;
@@ -141,7 +141,9 @@ pub fn name_types(ir: &mut Ir, live: &[TypeId]) {
     for id in order {
         let t = &ir.types[id];
         let taken = used.entry(t.module.clone()).or_default();
-        let mut name = t.hints.iter().find(|h| !taken.contains(*h)).cloned();
+        // Names of the prelude and the runtime stay unambiguous.
+        const RESERVED: &[&str] = &["Option", "String", "Vec", "Box", "Result", "Some", "None", "Ok", "Err", "Default"];
+        let mut name = t.hints.iter().find(|h| !taken.contains(*h) && !RESERVED.contains(&h.as_str())).cloned();
         if name.is_none() {
             let last = t.hints.last().cloned().unwrap_or_default();
             let mut n = format!("{last}{}", crate::names::camel(&t.module));

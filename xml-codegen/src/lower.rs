@@ -43,6 +43,8 @@ pub struct Lowerer<'a> {
     choice_enums: HashMap<PatId, TypeId>,
     tag_enums: HashMap<PatId, TypeId>,
     merged: HashMap<(TypeId, TypeId), TypeId>,
+    /// Merged structs whose fields are still to compute: (merged, from, from).
+    deferred: Vec<(TypeId, TypeId, TypeId)>,
     /// Groups being inlined (recursion guard).
     inlining: Vec<PatId>,
     /// Elements being decided as value-only (recursion guard).
@@ -76,6 +78,7 @@ impl<'a> Lowerer<'a> {
             choice_enums: HashMap::new(),
             tag_enums: HashMap::new(),
             merged: HashMap::new(),
+            deferred: Vec::new(),
             inlining: Vec::new(),
             probing: HashSet::new(),
         }
@@ -109,6 +112,37 @@ impl<'a> Lowerer<'a> {
     pub fn root(&mut self, kind: &str, start: PatId) {
         let mut roots = Vec::new();
         self.start_elements(start, &mut roots);
+        // Several root elements of one name (`<interface>` of each type): one type whose
+        // content is the choice of theirs.
+        let same_name = roots.len() > 1
+            && roots.iter().all(|r| match (self.pat(*r), self.pat(roots[0])) {
+                (Pattern::Element { name: a, .. }, Pattern::Element { name: b, .. }) => a == b,
+                _ => false,
+            });
+        if same_name {
+            let Pattern::Element { name: NameClass::Name { local, .. }, .. } = self.pat(roots[0]) else { return };
+            let local = local.clone();
+            let contents: Vec<PatId> = roots
+                .iter()
+                .map(|r| match self.pat(*r) {
+                    Pattern::Element { content, .. } => *content,
+                    _ => unreachable!(),
+                })
+                .collect();
+            let origin = &self.s.origins[roots[0]];
+            let doc = format!("`<{local}>` ({}:{})", origin.file, origin.line);
+            let ctx = Ctx { path: vec![camel(&local)], module: kind.to_owned() };
+            let id =
+                self.new_type(vec![camel(&local)], kind.to_owned(), doc, Kind::Struct { fields: vec![], extras: true });
+            let mut fields = Vec::new();
+            self.choice_of(roots[0], contents, false, Occurs::One, &ctx, &mut fields);
+            self.resolve_overlaps(&mut fields);
+            name_fields(&mut fields, &self.ir);
+            self.ir.types[id].kind = Kind::Struct { fields, extras: true };
+            self.ir.types[id].root = Some(local.clone());
+            self.ir.roots.push((kind.to_owned(), local, id));
+            return;
+        }
         for el in roots {
             let Pattern::Element { name: NameClass::Name { local, .. }, .. } = self.pat(el) else { continue };
             let local = local.clone();
@@ -191,11 +225,56 @@ impl<'a> Lowerer<'a> {
         let mut inner = ctx.clone();
         inner.path.push(camel(&local));
         inner.module = self.module(el);
+        // Groups inlined around this element do not guard its own content.
+        let outer = std::mem::take(&mut self.inlining);
         let mut fields = Vec::new();
         self.collect(content, Occurs::One, &inner, &mut fields);
+        self.inlining = outer;
+        self.resolve_overlaps(&mut fields);
         name_fields(&mut fields, &self.ir);
         self.ir.types[id].kind = Kind::Struct { fields, extras: true };
         Ty::Named(id)
+    }
+
+    /// A choice enum that shares an element name with another field of the struct cannot
+    /// tell them apart: its branches become optional child fields, merged with the others.
+    fn resolve_overlaps(&mut self, fields: &mut Vec<Field>) {
+        loop {
+            let names_of = |ir: &Ir, f: &Field| -> Vec<(String, String)> {
+                match (&f.role, &f.ty) {
+                    (Role::Child { name, ns }, _) => vec![(ns.clone(), name.clone())],
+                    (Role::Choice, Ty::Named(id)) => match &ir.types[*id].kind {
+                        Kind::ChoiceEnum { variants } => {
+                            variants.iter().map(|v| (v.ns.clone(), v.key.clone())).collect()
+                        }
+                        _ => vec![],
+                    },
+                    _ => vec![],
+                }
+            };
+            let mut culprit = None;
+            'outer: for (i, f) in fields.iter().enumerate() {
+                if f.role != Role::Choice {
+                    continue;
+                }
+                let mine = names_of(&self.ir, f);
+                for (j, g) in fields.iter().enumerate() {
+                    if i != j && names_of(&self.ir, g).iter().any(|n| mine.contains(n)) {
+                        culprit = Some(i);
+                        break 'outer;
+                    }
+                }
+            }
+            let Some(i) = culprit else { return };
+            let f = fields.remove(i);
+            let Ty::Named(id) = f.ty else { continue };
+            let Kind::ChoiceEnum { variants } = self.ir.types[id].kind.clone() else { continue };
+            let occurs = if f.occurs == Occurs::Many { Occurs::Many } else { Occurs::Optional };
+            for v in variants {
+                let child = field(Role::Child { name: v.key, ns: v.ns }, occurs, v.ty);
+                self.merge_into(fields, child);
+            }
+        }
     }
 
     /// The type of a value pattern (attribute content, text-only element content).
@@ -230,7 +309,14 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn values_of(&self, p: PatId, values: &mut Vec<String>, other: &mut bool, numbers: &mut HashSet<&'static str>, seen: &mut Vec<PatId>) {
+    fn values_of(
+        &self,
+        p: PatId,
+        values: &mut Vec<String>,
+        other: &mut bool,
+        numbers: &mut HashSet<&'static str>,
+        seen: &mut Vec<PatId>,
+    ) {
         if seen.contains(&p) {
             return;
         }
@@ -343,14 +429,18 @@ impl<'a> Lowerer<'a> {
             Pattern::Ref { .. } => {
                 let d = self.deref(p);
                 match self.pat(d) {
-                    Pattern::Choice(_) => self.branches(d, out, empty, depth + 1),
-                    Pattern::NotAllowed => {}
-                    Pattern::Empty => *empty = true,
+                    Pattern::Choice(_) | Pattern::Optional(_) | Pattern::NotAllowed | Pattern::Empty => {
+                        self.branches(d, out, empty, depth + 1)
+                    }
                     _ => out.push(p),
                 }
             }
             Pattern::NotAllowed => {}
             Pattern::Empty => *empty = true,
+            Pattern::Optional(q) => {
+                *empty = true;
+                self.branches(*q, out, empty, depth + 1);
+            }
             _ => out.push(p),
         }
     }
@@ -359,6 +449,11 @@ impl<'a> Lowerer<'a> {
         let mut bs = Vec::new();
         let mut empty = false;
         self.branches(p, &mut bs, &mut empty, 0);
+        self.choice_of(p, bs, empty, occ, ctx, out)
+    }
+
+    /// Lowers the branches `bs` of a choice (memoised under `p`).
+    fn choice_of(&mut self, p: PatId, bs: Vec<PatId>, empty: bool, occ: Occurs, ctx: &Ctx, out: &mut Vec<Field>) {
         let occ = if empty { occ.optional() } else { occ };
         if bs.is_empty() {
             return;
@@ -366,7 +461,7 @@ impl<'a> Lowerer<'a> {
         if bs.len() == 1 {
             return self.collect(bs[0], occ, ctx, out);
         }
-        if bs.iter().all(|b| self.value_only(*b)) {
+        if bs.iter().all(|b| self.value_only(*b)) && matches!(self.pat(p), Pattern::Choice(_)) {
             let ty = self.value_ty(p, &format!("{}Value", ctx.owner()), ctx);
             let occ = if occ == Occurs::Many { Occurs::Optional } else { occ };
             add_field(out, field(Role::Text, occ, ty));
@@ -378,10 +473,14 @@ impl<'a> Lowerer<'a> {
             let els: Vec<PatId> = els.into_iter().map(Option::unwrap).collect();
             let mut names = HashSet::new();
             let distinct = els.iter().all(|e| match self.pat(*e) {
-                Pattern::Element { name: NameClass::Name { local, ns }, .. } => names.insert((ns.clone(), local.clone())),
+                Pattern::Element { name: NameClass::Name { local, ns }, .. } => {
+                    names.insert((ns.clone(), local.clone()))
+                }
                 _ => false,
             });
-            let clash = out.iter().any(|f| matches!(&f.role, Role::Child { name, ns } if names.contains(&(ns.clone(), name.clone()))));
+            let clash = out
+                .iter()
+                .any(|f| matches!(&f.role, Role::Child { name, ns } if names.contains(&(ns.clone(), name.clone()))));
             if distinct && !clash {
                 let id = self.choice_enum(p, &els, ctx, occ);
                 add_field(out, field(Role::Choice, occ, Ty::Named(id)));
@@ -478,13 +577,19 @@ impl<'a> Lowerer<'a> {
         }
         let doc = format!("The content of `<{}>` told apart by its `{attr}` attribute", ctx.owner());
         let base = format!("{}{}", ctx.owner(), camel(&attr));
-        let id = self.new_type(ctx.hints(&base), ctx.module.clone(), doc, Kind::TagEnum { attribute: attr.clone(), variants: vec![] });
+        let id = self.new_type(
+            ctx.hints(&base),
+            ctx.module.clone(),
+            doc,
+            Kind::TagEnum { attribute: attr.clone(), variants: vec![] },
+        );
         self.tag_enums.insert(p, id);
         let mut variants = Vec::new();
         for (b, values, optional) in plan {
             let mut fields = Vec::new();
             self.collect(b, Occurs::One, ctx, &mut fields);
             fields.retain(|f| !matches!(&f.role, Role::Attribute { name } if *name == attr));
+            self.resolve_overlaps(&mut fields);
             name_fields(&mut fields, &self.ir);
             let first = values[0].clone();
             let vdoc = format!("`{}` of `<{}>` when `{attr}` is '{}'", "content", ctx.owner(), values.join("' or '"));
@@ -495,7 +600,13 @@ impl<'a> Lowerer<'a> {
                 Kind::Struct { fields, extras: false },
             );
             for (i, v) in values.iter().enumerate() {
-                variants.push(Variant { name: camel(v), key: v.clone(), ns: String::new(), ty: Ty::Named(payload), default: optional && i == 0 });
+                variants.push(Variant {
+                    name: camel(v),
+                    key: v.clone(),
+                    ns: String::new(),
+                    ty: Ty::Named(payload),
+                    default: optional && i == 0,
+                });
             }
         }
         dedupe_variant_names(&mut variants);
@@ -573,15 +684,21 @@ impl<'a> Lowerer<'a> {
                     _ => Ty::Any,
                 }
             }
-            (Ty::Empty, Ty::Named(x)) | (Ty::Named(x), Ty::Empty) if matches!(self.ir.types[*x].kind, Kind::Struct { .. }) => {
+            (Ty::Empty, Ty::Named(x)) | (Ty::Named(x), Ty::Empty)
+                if matches!(self.ir.types[*x].kind, Kind::Struct { .. }) =>
+            {
                 Ty::Named(self.merge_structs(*x, *x))
             }
-            (Ty::Named(_), _) | (_, Ty::Named(_)) | (Ty::Any, _) | (_, Ty::Any) | (Ty::Empty, _) | (_, Ty::Empty) => Ty::Any,
+            (Ty::Named(_), _) | (_, Ty::Named(_)) | (Ty::Any, _) | (_, Ty::Any) | (Ty::Empty, _) | (_, Ty::Empty) => {
+                Ty::Any
+            }
             _ => Ty::String,
         }
     }
 
-    /// A struct holding both structs' fields, all optional.
+    /// A struct holding both structs' fields, all optional. Its fields are computed in
+    /// [`Lowerer::finish`], when both structs are complete (one may be in the making: a
+    /// recursive element merged with its own empty form).
     fn merge_structs(&mut self, x: TypeId, y: TypeId) -> TypeId {
         if let Some(id) = self.merged.get(&(x, y)) {
             return *id;
@@ -591,6 +708,21 @@ impl<'a> Lowerer<'a> {
         let doc = self.ir.types[x].doc.clone();
         let id = self.new_type(hints, module, doc, Kind::Struct { fields: vec![], extras: true });
         self.merged.insert((x, y), id);
+        self.deferred.push((id, x, y));
+        id
+    }
+
+    /// Computes the merged structs, including those that merging creates.
+    pub fn finish(&mut self) {
+        let mut done = 0;
+        while done < self.deferred.len() {
+            let (id, x, y) = self.deferred[done];
+            done += 1;
+            self.compute_merge(id, x, y);
+        }
+    }
+
+    fn compute_merge(&mut self, id: TypeId, x: TypeId, y: TypeId) {
         let fa = match &self.ir.types[x].kind {
             Kind::Struct { fields, .. } => fields.clone(),
             _ => unreachable!(),
@@ -617,13 +749,15 @@ impl<'a> Lowerer<'a> {
         }
         // A flattened tag enum cannot be optional: merged structs keep only one.
         let mut flat = 0;
-        out.retain(|f| f.role != Role::Flatten || {
-            flat += 1;
-            flat == 1
+        out.retain(|f| {
+            f.role != Role::Flatten || {
+                flat += 1;
+                flat == 1
+            }
         });
+        self.resolve_overlaps(&mut out);
         name_fields(&mut out, &self.ir);
         self.ir.types[id].kind = Kind::Struct { fields: out, extras: true };
-        id
     }
 }
 
@@ -665,6 +799,14 @@ pub fn name_fields(fields: &mut [Field], ir: &Ir) {
     for f in fields.iter_mut() {
         let base = match &f.role {
             Role::Attribute { name } => snake(name),
+            Role::Child { name, ns } if !ns.is_empty() => {
+                let n = snake(&format!("{}_{name}", crate::emit::ns_prefix(ns)));
+                if f.occurs == Occurs::Many {
+                    plural(&n)
+                } else {
+                    n
+                }
+            }
             Role::Child { name, .. } if f.occurs == Occurs::Many => plural(&snake(name)),
             Role::Child { name, .. } => snake(name),
             Role::Text => "value".to_owned(),
@@ -679,18 +821,23 @@ pub fn name_fields(fields: &mut [Field], ir: &Ir) {
             Role::Choice => match &f.ty {
                 Ty::Named(id) => {
                     let h = snake(&ir.types[*id].hints[0]);
-                    if f.occurs == Occurs::Many { plural(&h) } else { h }
+                    if f.occurs == Occurs::Many {
+                        plural(&h)
+                    } else {
+                        h
+                    }
                 }
                 _ => "choice".to_owned(),
             },
         };
+        let suffix = match &f.role {
+            Role::Attribute { .. } => "_attribute",
+            Role::Child { .. } => "_element",
+            _ => "_content",
+        };
         let mut name = base.clone();
-        if used.contains(&name) || name == "extras" {
-            name = match &f.role {
-                Role::Attribute { .. } => format!("{base}_attribute"),
-                Role::Child { .. } => format!("{base}_element"),
-                _ => format!("{base}_content"),
-            };
+        while used.contains(&name) || name == "extras" {
+            name.push_str(suffix);
         }
         used.insert(name.clone());
         f.name = name;

@@ -23,8 +23,14 @@ pub enum NameClass {
 /// One node of a pattern.
 #[derive(Debug, Clone)]
 pub enum Pattern {
-    Element { name: NameClass, content: PatId },
-    Attribute { name: NameClass, content: PatId },
+    Element {
+        name: NameClass,
+        content: PatId,
+    },
+    Attribute {
+        name: NameClass,
+        content: PatId,
+    },
     Group(Vec<PatId>),
     Interleave(Vec<PatId>),
     Choice(Vec<PatId>),
@@ -32,12 +38,21 @@ pub enum Pattern {
     ZeroOrMore(PatId),
     OneOrMore(PatId),
     /// A reference to a define of a grammar scope.
-    Ref { scope: usize, name: String },
+    Ref {
+        scope: usize,
+        name: String,
+    },
     Text,
     Empty,
     NotAllowed,
-    Data { ty: String, params: Vec<(String, String)> },
-    Value { ty: String, value: String },
+    Data {
+        ty: String,
+        params: Vec<(String, String)>,
+    },
+    Value {
+        ty: String,
+        value: String,
+    },
     List(PatId),
     Mixed(PatId),
 }
@@ -107,10 +122,7 @@ impl Schema {
 
     /// The pattern a ref stands for.
     pub fn resolve(&self, scope: usize, name: &str) -> PatId {
-        *self.scopes[scope]
-            .defines
-            .get(name)
-            .unwrap_or_else(|| panic!("undefined ref '{name}' (checked when loading)"))
+        *self.scopes[scope].defines.get(name).unwrap_or_else(|| panic!("undefined ref '{name}' (checked when loading)"))
     }
 
     fn push(&mut self, p: Pattern, file: &Path, node: roxmltree::Node<'_, '_>) -> PatId {
@@ -216,8 +228,8 @@ impl Schema {
                     let href = child.attribute("href").unwrap_or_default();
                     let path = file.parent().unwrap_or(Path::new(".")).join(href);
                     let text = self.text(&path)?;
-                    let doc = roxmltree::Document::parse(&text)
-                        .map_err(|e| LoadError(format!("{}: {e}", path.display())))?;
+                    let doc =
+                        roxmltree::Document::parse(&text).map_err(|e| LoadError(format!("{}: {e}", path.display())))?;
                     let mut included = Vec::new();
                     self.components(&path, doc.root_element(), scope, &ns, &mut included)?;
                     let mut overrides = Vec::new();
@@ -260,7 +272,13 @@ impl Schema {
         })
     }
 
-    fn children_of(&mut self, file: &Path, node: roxmltree::Node<'_, '_>, scope: usize, ns: &str) -> Result<Vec<PatId>> {
+    fn children_of(
+        &mut self,
+        file: &Path,
+        node: roxmltree::Node<'_, '_>,
+        scope: usize,
+        ns: &str,
+    ) -> Result<Vec<PatId>> {
         let mut items = Vec::new();
         for child in node.children().filter(|c| c.is_element()) {
             items.push(self.pattern(file, child, scope, ns)?);
@@ -293,7 +311,9 @@ impl Schema {
                         kids.remove(0);
                         match first.tag_name().name() {
                             "anyName" | "nsName" => NameClass::AnyName,
-                            "name" => NameClass::Name { ns: ns.clone(), local: first.text().unwrap_or("").trim().to_owned() },
+                            "name" => {
+                                NameClass::Name { ns: ns.clone(), local: first.text().unwrap_or("").trim().to_owned() }
+                            }
                             other => return Err(err(&format!("unsupported name class <{other}>"))),
                         }
                     }

@@ -160,7 +160,12 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Attribute(xml) => {
                 decls.push(quote!(#id: ::std::option::Option<#stored>));
                 inits.push(quote!(#id: ::std::option::Option::None));
-                let parsed = read_one(quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr)?));
+                let parsed = read_one(
+                    quote_spanned!(span=> match ctx.recover(|ctx| ctx.parse_attribute::<#inner>(node, attr))? {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
+                    }),
+                );
                 attr_arms.push(quote! {
                     if #k::read::attribute_is(attr, #xml) {
                         p.#id = ::std::option::Option::Some(#parsed);
@@ -177,8 +182,12 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 write_attrs.push(each(&f.shape, id, |v| quote!(w.attribute(#rank, #xml, #v);)));
             }
             Role::Child(xml) => {
-                let read =
-                    read_one(quote_spanned!(span=> <#inner as #k::read::ReadElement>::read_element(child, ctx)?));
+                let read = read_one(
+                    quote_spanned!(span=> match ctx.recover(|ctx| <#inner as #k::read::ReadElement>::read_element(child, ctx))? {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
+                    }),
+                );
                 let (decl, init, store) = occurs_store(f.shape.occurs, &stored, id, read, quote!(ctx.duplicate(child)));
                 decls.push(decl);
                 inits.push(init);
@@ -209,8 +218,12 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             }
             Role::Choice => {
                 let first_ref = if f.shape.boxed { quote!(&**c) } else { quote!(c) };
-                let read =
-                    read_one(quote_spanned!(span=> <#inner as #k::read::ElementChoice>::read_choice(child, ctx)?));
+                let read = read_one(
+                    quote_spanned!(span=> match ctx.recover(|ctx| <#inner as #k::read::ElementChoice>::read_choice(child, ctx))? {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
+                    }),
+                );
                 let conflict = quote! {{
                     let first = ::std::option::Option::as_ref(&p.#id).map(|c| #k::read::ElementChoice::element_name(#first_ref)).unwrap_or("");
                     ctx.conflict(child, first)
@@ -239,7 +252,10 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Text => {
                 decls.push(quote!(#id: ::std::option::Option<#stored>));
                 inits.push(quote!(#id: ::std::option::Option::None));
-                let parsed = read_one(quote_spanned!(span=> ctx.parse_text::<#inner>(text)?));
+                let parsed = read_one(quote_spanned!(span=> match ctx.recover(|ctx| ctx.parse_text::<#inner>(text))? {
+                    ::std::option::Option::Some(v) => v,
+                    ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
+                }));
                 text_arms.push(quote! {
                     if p.#id.is_some() {
                         if ctx.options().strict {

@@ -30,6 +30,9 @@ pub struct ExtrasInner {
     /// Discriminating attributes that were absent and defaulted (`<disk>` with no `type`):
     /// they stay absent when written back.
     pub absent_tags: Vec<String>,
+    /// The namespace prefix the element was read with, when it is not the model's own
+    /// (`<ns0:commandline>` for libvirt's `qemu` namespace).
+    pub prefix: Option<String>,
 }
 
 /// One item in a recorded order.
@@ -113,5 +116,18 @@ pub struct Unrecognized {
     pub value: String,
     /// Everything else in the element (empty when the variant is a flattened group, whose
     /// element keeps it).
+    pub extras: Extras,
+}
+
+/// An element with no content of its own (`<readonly/>`, `<acpi/>`): present or not, with
+/// whatever unknown content it held kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, crate::Xml)]
+#[xml(crate = "crate")]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Empty {
+    /// Unknown content and layout.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }

@@ -25,11 +25,15 @@ pub struct ReadOptions {
     pub strict: bool,
     /// Deepest element nesting accepted; deeper input is an error, not a stack overflow.
     pub max_depth: u32,
+    /// Never fail on what the model cannot type (a bad value, a missing required item, an
+    /// unknown variant): keep the offending attribute or whole element as unknown content
+    /// instead. For tools that must keep any document whole (`fmt`, `roundtrip`, `edit`).
+    pub recover: bool,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { strict: false, max_depth: 256 }
+        ReadOptions { strict: false, max_depth: 256, recover: false }
     }
 }
 
@@ -37,6 +41,11 @@ impl ReadOptions {
     /// Strict reading: unknown content is an error.
     pub fn strict() -> Self {
         ReadOptions { strict: true, ..Self::default() }
+    }
+
+    /// Recovering reading: what does not fit the model is kept as unknown content.
+    pub fn recover() -> Self {
+        ReadOptions { recover: true, ..Self::default() }
     }
 }
 
@@ -110,6 +119,22 @@ impl<'a> ReadCtx<'a> {
                 ErrorKind::InvalidValue { value: attr.value().to_owned(), expected: expected.0 },
             )
         })
+    }
+
+    /// Runs a nested read; when recovering, a failure leaves the context as it was and
+    /// gives `None`, so the caller keeps the node as unknown content.
+    pub fn recover<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
+        let (depth, slots, tags) = (self.depth, self.slots.len(), self.absent_tags.len());
+        match f(self) {
+            Ok(v) => Ok(Some(v)),
+            Err(_) if self.options.recover && !self.options.strict => {
+                self.depth = depth;
+                self.slots.truncate(slots);
+                self.absent_tags.truncate(tags);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Parses a text node as `T`.
@@ -310,9 +335,24 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
         let taken = match child.node_type() {
             roxmltree::NodeType::Element => T::child(&mut partial, child, ctx)?,
             roxmltree::NodeType::Text => {
+                // Blank text beside child elements is indentation: the writer makes its own.
+                let blank = child.text().is_some_and(is_blank);
+                if blank && node.children().any(|c| c.is_element()) {
+                    // Blank lines are layout worth keeping (libvirt separates the sections
+                    // of capabilities documents with them): all but the last line break.
+                    let ws = child.text().unwrap_or("");
+                    if T::KEEPS_EXTRAS && ws.matches('\n').count() > 1 {
+                        let kept = &ws[..ws.rfind('\n').expect("has line breaks")];
+                        let inner = extras.get_mut();
+                        ctx.slots.push(Slot::Unknown(inner.nodes.len() as u32));
+                        inner.nodes.push(AnyNode::Text(kept.to_owned()));
+                        in_order = false;
+                    }
+                    continue;
+                }
                 let taken = T::text(&mut partial, child, ctx)?;
-                if taken.is_none() && child.text().is_some_and(is_blank) {
-                    continue; // indentation: the writer makes its own
+                if taken.is_none() && blank {
+                    continue;
                 }
                 taken
             }
@@ -361,6 +401,11 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
         };
         if style != EmptyStyle::SelfClosing && T::KEEPS_EXTRAS {
             extras.get_mut().empty = style;
+        }
+    }
+    if node.tag_name().namespace().is_some() && T::KEEPS_EXTRAS {
+        if let Some((prefix, _)) = crate::any::qualified_name(node, ctx.source()).split_once(':') {
+            extras.get_mut().prefix = Some(prefix.to_owned());
         }
     }
     if ctx.absent_tags.len() > tags_base {

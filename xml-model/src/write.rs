@@ -47,10 +47,12 @@ pub struct Writer {
     verbatim: u32,
     /// Rank offset of the flattened group being written.
     rank_base: u16,
-    /// Namespace prefixes declared on open elements: (depth, prefix).
+    /// Namespaces declared on open elements: (depth, uri).
     ns_scope: Vec<(usize, String)>,
     /// A namespace the next element must have declared.
     pending_ns: Option<(&'static str, &'static str)>,
+    /// The namespace the element being started must declare when its start tag closes.
+    undeclared: Option<(&'static str, &'static str)>,
 }
 
 impl Writer {
@@ -76,6 +78,7 @@ impl Writer {
 
     fn close_start_tag(&mut self) {
         if self.open {
+            self.declare_pending();
             self.out.push('>');
             self.open = false;
         }
@@ -103,8 +106,14 @@ impl Writer {
         self.frames.push(false);
         self.depth += 1;
         self.open = true;
-        if let Some((prefix, uri)) = self.pending_ns.take() {
-            if !self.ns_scope.iter().any(|(_, p)| p == prefix) {
+        self.undeclared = self.pending_ns.take();
+    }
+
+    /// Declares the namespace of the element whose start tag is closing, unless it is
+    /// declared already (by an ancestor, or by an attribute kept from reading).
+    fn declare_pending(&mut self) {
+        if let Some((prefix, uri)) = self.undeclared.take() {
+            if !self.ns_scope.iter().any(|(_, u)| u == uri) {
                 self.raw_attribute(&format!("xmlns:{prefix}"), uri, false);
             }
         }
@@ -124,6 +133,7 @@ impl Writer {
         }
         let had_elements = self.frames.pop().unwrap_or(false);
         if self.open {
+            self.declare_pending();
             self.open = false;
             match empty {
                 EmptyStyle::SelfClosing => self.out.push_str("/>"),
@@ -188,8 +198,8 @@ impl Writer {
 
     /// Writes an attribute kept verbatim, quoted as it was read.
     pub fn raw_attribute(&mut self, name: &str, value: &str, double_quoted: bool) {
-        if let Some(prefix) = name.strip_prefix("xmlns:") {
-            self.ns_scope.push((self.depth, prefix.to_owned()));
+        if name.starts_with("xmlns:") {
+            self.ns_scope.push((self.depth, value.to_owned()));
         }
         self.out.push(' ');
         self.out.push_str(name);
@@ -280,6 +290,14 @@ impl Writer {
 pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Writer) {
     let extras = value.extras();
     let saved_base = std::mem::take(&mut w.rank_base);
+    let renamed;
+    let name = match extras.get().and_then(|x| x.prefix.as_deref()) {
+        Some(prefix) => {
+            renamed = format!("{prefix}:{}", name.rsplit(':').next().unwrap_or(name));
+            renamed.as_str()
+        }
+        None => name,
+    };
     w.start(name);
     match extras.get() {
         Some(x) if !x.attribute_order.is_empty() => {

@@ -1,0 +1,275 @@
+//! The IR to Rust source: one file per module, formatted, headed as generated.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::*;
+
+/// Conventional prefixes of libvirt's namespaces (RNG gives none).
+pub fn ns_prefix(ns: &str) -> &'static str {
+    match ns {
+        "http://libvirt.org/schemas/domain/qemu/1.0" => "qemu",
+        "http://libvirt.org/schemas/domain/lxc/1.0" => "lxc",
+        "http://libvirt.org/schemas/domain/bhyve/1.0" => "bhyve",
+        "http://libvirt.org/schemas/domain/xen/1.0" => "xen",
+        "http://libvirt.org/schemas/domain/vmware/1.0" => "vmware",
+        "http://libvirt.org/schemas/network/dnsmasq/1.0" => "dnsmasq",
+        _ => "ns",
+    }
+}
+
+fn qualified(name: &str, ns: &str) -> String {
+    if ns.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{}:{name}", ns_prefix(ns))
+    }
+}
+
+struct Emitter<'a> {
+    ir: &'a Ir,
+}
+
+impl Emitter<'_> {
+    fn path(&self, id: TypeId, from: &str) -> TokenStream {
+        let t = &self.ir.types[id];
+        let name = format_ident!("{}", t.name);
+        if t.module == from {
+            quote!(#name)
+        } else {
+            let m = format_ident!("{}", t.module);
+            quote!(super::#m::#name)
+        }
+    }
+
+    fn ty(&self, ty: &Ty, from: &str) -> TokenStream {
+        match ty {
+            Ty::String => quote!(::std::string::String),
+            Ty::Number(n) => {
+                let n = format_ident!("{}", n);
+                quote!(crate::Number<#n>)
+            }
+            Ty::Empty => quote!(crate::Empty),
+            Ty::Any => quote!(crate::AnyElement),
+            Ty::Named(id) => self.path(*id, from),
+        }
+    }
+
+    fn field(&self, f: &Field, from: &str) -> TokenStream {
+        let name = format_ident!("{}", f.name);
+        // Values in attributes and text cannot be arbitrary XML.
+        let ty = match (&f.role, &f.ty) {
+            (Role::Attribute { .. } | Role::Text, Ty::Any | Ty::Empty) => Ty::String,
+            (Role::Attribute { .. } | Role::Text, Ty::Named(id))
+                if !matches!(self.ir.types[*id].kind, Kind::ValueEnum { .. }) =>
+            {
+                Ty::String
+            }
+            _ => f.ty.clone(),
+        };
+        let mut inner = self.ty(&ty, from);
+        if f.boxed {
+            inner = quote!(::std::boxed::Box<#inner>);
+        }
+        let full = match f.occurs {
+            Occurs::One => inner,
+            Occurs::Optional => quote!(::std::option::Option<#inner>),
+            Occurs::Many => quote!(::std::vec::Vec<#inner>),
+        };
+        let (role, doc) = match &f.role {
+            Role::Attribute { name } => (quote!(attribute = #name), format!("`@{name}`")),
+            Role::Child { name, ns } if ns.is_empty() => (quote!(child = #name), format!("`<{name}>`")),
+            Role::Child { name, ns } => {
+                let q = qualified(name, ns);
+                (quote!(child = #q, ns = #ns), format!("`<{q}>`"))
+            }
+            Role::Text => (quote!(text), "The text content".to_owned()),
+            Role::Flatten => (quote!(flatten), "The content that depends on the discriminating attribute".to_owned()),
+            Role::Choice => (quote!(choice), "Child elements told apart by their names, in document order".to_owned()),
+            Role::Any => (quote!(any), "Elements of any name (other applications' data)".to_owned()),
+        };
+        let non_empty = f.non_empty.then(|| quote!(, non_empty));
+        quote! {
+            #[doc = #doc]
+            #[xml(#role #non_empty)]
+            pub #name: #full,
+        }
+    }
+
+    fn item(&self, id: TypeId) -> TokenStream {
+        let t = &self.ir.types[id];
+        let name = format_ident!("{}", t.name);
+        let doc = &t.doc;
+        let from = t.module.as_str();
+        match &t.kind {
+            Kind::Struct { fields, extras } => {
+                let fs = fields.iter().map(|f| self.field(f, from));
+                let root = t.root.as_ref().map(|r| quote!(#[xml(root = #r)]));
+                let extras = extras.then(|| {
+                    quote! {
+                        /// Unknown content and the layout it was read in.
+                        #[xml(extras)]
+                        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "crate::Extras::is_empty"))]
+                        pub extras: crate::Extras,
+                    }
+                });
+                let default = fields.iter().all(|f| f.occurs != Occurs::One).then(|| quote!(Default,));
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq, #default crate::Xml)]
+                    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[xml(crate = "crate")]
+                    #root
+                    pub struct #name {
+                        #(#fs)*
+                        #extras
+                    }
+                }
+            }
+            Kind::TagEnum { attribute, variants } => {
+                let vs = variants.iter().map(|v| {
+                    let vn = format_ident!("{}", v.name);
+                    let key = &v.key;
+                    let ty = self.ty(&v.ty, from);
+                    let default = v.default.then(|| quote!(, default));
+                    let vdoc = format!("`{attribute}='{key}'`");
+                    quote!(#[doc = #vdoc] #[xml(value = #key #default)] #vn(#ty),)
+                });
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq, crate::Xml)]
+                    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[xml(crate = "crate", tag = #attribute)]
+                    pub enum #name { #(#vs)* }
+                }
+            }
+            Kind::ChoiceEnum { variants } => {
+                let vs = variants.iter().map(|v| {
+                    let vn = format_ident!("{}", v.name);
+                    let q = qualified(&v.key, &v.ns);
+                    let ns = (!v.ns.is_empty()).then(|| {
+                        let ns = &v.ns;
+                        quote!(, ns = #ns)
+                    });
+                    let ty = self.ty(&v.ty, from);
+                    let vdoc = format!("`<{q}>`");
+                    quote!(#[doc = #vdoc] #[xml(element = #q #ns)] #vn(#ty),)
+                });
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq, crate::Xml)]
+                    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[xml(crate = "crate", elements)]
+                    pub enum #name { #(#vs)* }
+                }
+            }
+            Kind::ValueEnum { values, other } => {
+                let mut used = std::collections::HashSet::new();
+                let vs: Vec<TokenStream> = values
+                    .iter()
+                    .map(|v| {
+                        let mut n = crate::names::camel(v);
+                        while !used.insert(n.clone()) {
+                            n.push_str("Value");
+                        }
+                        let vn = format_ident!("{}", n);
+                        let vdoc = format!("`{v}`");
+                        quote!(#[doc = #vdoc] #[xml(value = #v)] #vn,)
+                    })
+                    .collect();
+                let other = other.then(|| {
+                    let mut n = "Other".to_owned();
+                    while used.contains(&n) {
+                        n.push_str("Text");
+                    }
+                    let vn = format_ident!("{}", n);
+                    quote!(/// A value the schema allows as free text.
+                    #[xml(other)] #vn(::std::string::String),)
+                });
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+                    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[xml(crate = "crate")]
+                    pub enum #name { #(#vs)* #other }
+                }
+            }
+        }
+    }
+}
+
+/// The generated files: module name -> formatted source.
+pub fn emit(ir: &Ir, live: &[TypeId], header: &str) -> BTreeMap<String, String> {
+    let e = Emitter { ir };
+    let mut by_module: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    let mut order = live.to_vec();
+    order.sort_by(|a, b| ir.types[*a].name.cmp(&ir.types[*b].name));
+    for id in order {
+        by_module.entry(ir.types[id].module.clone()).or_default().push(e.item(id));
+    }
+    let mut files = BTreeMap::new();
+    for (module, items) in &by_module {
+        let tokens = quote!(#(#items)*);
+        let file: syn::File =
+            syn::parse2(tokens).unwrap_or_else(|err| panic!("generated {module} does not parse: {err}"));
+        let body = prettyplease::unparse(&file);
+        let doc = format!("//! Types generated from libvirt's `{module}.rng`.\n");
+        files.insert(module.clone(), format!("{header}{doc}\n{body}"));
+    }
+    let mut mods = String::new();
+    mods.push_str(header);
+    mods.push_str("//! The libvirt model generated from the RNG schemas: a module per schema file.\n\n");
+    for module in by_module.keys() {
+        mods.push_str(&format!("pub mod {module};\n"));
+    }
+    mods.push('\n');
+    mods.push_str(&roots(ir));
+    files.insert("mod".to_owned(), mods);
+    files
+}
+
+/// The document kinds: their root element names and a function that reads any of them and
+/// writes it back (what `xml-model fmt` and `roundtrip` run).
+fn roots(ir: &Ir) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut names = Vec::new();
+    let mut arms = Vec::new();
+    for (kind, root, id) in &ir.roots {
+        if !seen.insert(root.clone()) {
+            continue;
+        }
+        let t = &ir.types[*id];
+        let m = format_ident!("{}", t.module);
+        let n = format_ident!("{}", t.name);
+        let _ = kind;
+        names.push(quote!(#root));
+        arms.push(quote! {
+            #root => crate::Document::<#m::#n>::parse_with(text, options).map(|d| d.to_xml()),
+        });
+    }
+    let tokens = quote! {
+        /// The root element names of the document kinds the model reads.
+        pub const ROOTS: &[&str] = &[#(#names),*];
+
+        /// Reads a document through the typed model of its root element and writes it back.
+        /// An unknown root is an error naming the kinds there are.
+        pub fn reformat(text: &str, options: crate::ReadOptions) -> crate::Result<::std::string::String> {
+            let doc = crate::read::parse_document(text)?;
+            let root = doc.root_element();
+            match root.tag_name().name() {
+                #(#arms)*
+                other => {
+                    let ctx = crate::read::ReadCtx::new(&doc, options);
+                    ::std::result::Result::Err(ctx.error_at(root, crate::ErrorKind::WrongRoot {
+                        found: other.to_owned(),
+                        expected: ROOTS.join(">, <"),
+                    }))
+                }
+            }
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).expect("roots parse");
+    prettyplease::unparse(&file)
+}

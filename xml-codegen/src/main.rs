@@ -1,0 +1,36 @@
+//! `xml-codegen [SCHEMA_DIR] [OUT_DIR]`: regenerates the model (defaults: the shared schema
+//! set, or `$LIBVIRT_SCHEMAS`, into `xml-model/src/generated`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().map(PathBuf::from).unwrap_or_else(xml_codegen::schema_dir);
+    let out = args
+        .next()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../xml-model/src/generated"));
+    let files = match xml_codegen::generate(&dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("xml-codegen: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        eprintln!("xml-codegen: {}: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    let mut bytes = 0;
+    for (name, text) in &files {
+        let path = out.join(format!("{name}.rs"));
+        bytes += text.len();
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("xml-codegen: {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+    }
+    eprintln!("xml-codegen: wrote {} files, {} bytes, to {}", files.len(), bytes, out.display());
+    ExitCode::SUCCESS
+}
