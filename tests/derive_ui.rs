@@ -14,7 +14,6 @@ fn derive_compile_errors() {
         "variant_without_value",
         "duplicate_value",
         "bad_pattern",
-        "wrong_field_type",
     ] {
         t.compile_fail(format!("tests/ui/{case}.rs"));
     }

@@ -102,8 +102,29 @@ fn reachable(ir: &Ir) -> HashSet<TypeId> {
     seen
 }
 
-/// Boxes struct fields whose type contains the struct again without a `Vec` between.
+/// Boxes struct fields whose type contains the struct again without a `Vec` between, and,
+/// so that absent or alternative content costs a pointer rather than its whole size,
+/// optional child structs and the struct payloads of enum variants.
 pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
+    let is_struct = |ir: &Ir, t: &Ty| matches!(t, Ty::Named(id) if matches!(ir.types[*id].kind, Kind::Struct { .. }));
+    for &id in live {
+        let mut kind = ir.types[id].kind.clone();
+        match &mut kind {
+            Kind::Struct { fields, .. } => {
+                for f in fields.iter_mut() {
+                    f.boxed =
+                        f.occurs == Occurs::Optional && matches!(f.role, Role::Child { .. }) && is_struct(ir, &f.ty);
+                }
+            }
+            Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
+                for v in variants.iter_mut() {
+                    v.boxed = is_struct(ir, &v.ty);
+                }
+            }
+            Kind::ValueEnum { .. } => {}
+        }
+        ir.types[id].kind = kind;
+    }
     let direct: HashMap<TypeId, Vec<TypeId>> = live.iter().map(|&t| (t, edges(&ir.types[t].kind, true))).collect();
     let reaches = |from: TypeId, to: TypeId| -> bool {
         let mut seen = HashSet::new();
@@ -126,7 +147,7 @@ pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
             fields.iter().map(|f| matches!(f.ty, Ty::Named(t) if f.occurs != Occurs::Many && reaches(t, id))).collect();
         if let Kind::Struct { fields, .. } = &mut ir.types[id].kind {
             for (f, b) in fields.iter_mut().zip(boxed) {
-                f.boxed = b;
+                f.boxed |= b;
             }
         }
     }

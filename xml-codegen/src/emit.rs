@@ -57,6 +57,15 @@ impl Emitter<'_> {
         }
     }
 
+    fn variant_ty(&self, v: &Variant, from: &str) -> TokenStream {
+        let ty = self.ty(&v.ty, from);
+        if v.boxed {
+            quote!(::std::boxed::Box<#ty>)
+        } else {
+            ty
+        }
+    }
+
     fn field(&self, f: &Field, from: &str) -> TokenStream {
         let name = format_ident!("{}", f.name);
         // Values in attributes and text cannot be arbitrary XML.
@@ -91,6 +100,7 @@ impl Emitter<'_> {
             Role::Any => (quote!(any), "Elements of any name (other applications' data)".to_owned()),
         };
         let non_empty = f.non_empty.then(|| quote!(, non_empty));
+        let doc = format!(" {doc}");
         quote! {
             #[doc = #doc]
             #[xml(#role #non_empty)]
@@ -101,7 +111,7 @@ impl Emitter<'_> {
     fn item(&self, id: TypeId) -> TokenStream {
         let t = &self.ir.types[id];
         let name = format_ident!("{}", t.name);
-        let doc = &t.doc;
+        let doc = format!(" {}", t.doc);
         let from = t.module.as_str();
         match &t.kind {
             Kind::Struct { fields, extras } => {
@@ -132,9 +142,9 @@ impl Emitter<'_> {
                 let vs = variants.iter().map(|v| {
                     let vn = format_ident!("{}", v.name);
                     let key = &v.key;
-                    let ty = self.ty(&v.ty, from);
+                    let ty = self.variant_ty(v, from);
                     let default = v.default.then(|| quote!(, default));
-                    let vdoc = format!("`{attribute}='{key}'`");
+                    let vdoc = format!(" `{attribute}='{key}'`");
                     quote!(#[doc = #vdoc] #[xml(value = #key #default)] #vn(#ty),)
                 });
                 quote! {
@@ -153,8 +163,8 @@ impl Emitter<'_> {
                         let ns = &v.ns;
                         quote!(, ns = #ns)
                     });
-                    let ty = self.ty(&v.ty, from);
-                    let vdoc = format!("`<{q}>`");
+                    let ty = self.variant_ty(v, from);
+                    let vdoc = format!(" `<{q}>`");
                     quote!(#[doc = #vdoc] #[xml(element = #q #ns)] #vn(#ty),)
                 });
                 quote! {
@@ -175,7 +185,7 @@ impl Emitter<'_> {
                             n.push_str("Value");
                         }
                         let vn = format_ident!("{}", n);
-                        let vdoc = format!("`{v}`");
+                        let vdoc = format!(" `{v}`");
                         quote!(#[doc = #vdoc] #[xml(value = #v)] #vn,)
                     })
                     .collect();

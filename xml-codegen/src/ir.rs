@@ -73,6 +73,8 @@ pub struct Variant {
     pub ns: String,
     pub ty: Ty,
     pub default: bool,
+    /// The payload is boxed (a struct: variants stay small).
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -18,9 +18,15 @@ use crate::rng::{NameClass, PatId, Pattern, Schema};
 struct Ctx {
     path: Vec<String>,
     module: String,
+    /// The XML name of the element whose content this is.
+    element: String,
 }
 
 impl Ctx {
+    fn element(&self) -> &str {
+        &self.element
+    }
+
     fn owner(&self) -> &str {
         self.path.last().map(String::as_str).unwrap_or("")
     }
@@ -131,7 +137,7 @@ impl<'a> Lowerer<'a> {
                 .collect();
             let origin = &self.s.origins[roots[0]];
             let doc = format!("`<{local}>` ({}:{})", origin.file, origin.line);
-            let ctx = Ctx { path: vec![camel(&local)], module: kind.to_owned() };
+            let ctx = Ctx { path: vec![camel(&local)], module: kind.to_owned(), element: local.clone() };
             let id =
                 self.new_type(vec![camel(&local)], kind.to_owned(), doc, Kind::Struct { fields: vec![], extras: true });
             let mut fields = Vec::new();
@@ -146,7 +152,7 @@ impl<'a> Lowerer<'a> {
         for el in roots {
             let Pattern::Element { name: NameClass::Name { local, .. }, .. } = self.pat(el) else { continue };
             let local = local.clone();
-            let ctx = Ctx { path: vec![], module: self.module(el) };
+            let ctx = Ctx { path: vec![], module: self.module(el), element: String::new() };
             if let Ty::Named(id) = self.element_ty(el, &ctx) {
                 self.ir.types[id].root = Some(local.clone());
                 self.ir.roots.push((kind.to_owned(), local, id));
@@ -225,6 +231,7 @@ impl<'a> Lowerer<'a> {
         let mut inner = ctx.clone();
         inner.path.push(camel(&local));
         inner.module = self.module(el);
+        inner.element = local.clone();
         // Groups inlined around this element do not guard its own content.
         let outer = std::mem::take(&mut self.inlining);
         let mut fields = Vec::new();
@@ -526,7 +533,7 @@ impl<'a> Lowerer<'a> {
             (Occurs::Many, Some(s)) => camel(&s),
             _ => format!("{}Choice", ctx.owner()),
         };
-        let doc = format!("A child element of `<{}>` told apart by its name", ctx.owner());
+        let doc = format!("A child element of `<{}>` told apart by its name", ctx.element());
         let id = self.new_type(ctx.hints(&base), ctx.module.clone(), doc, Kind::ChoiceEnum { variants: vec![] });
         self.choice_enums.insert(p, id);
         let mut variants = Vec::new();
@@ -534,7 +541,7 @@ impl<'a> Lowerer<'a> {
             let Pattern::Element { name: NameClass::Name { local, ns }, .. } = self.pat(*e) else { unreachable!() };
             let (local, ns) = (local.clone(), ns.clone());
             let ty = self.element_ty(*e, ctx);
-            variants.push(Variant { name: camel(&local), key: local, ns, ty, default: false });
+            variants.push(Variant { name: camel(&local), key: local, ns, ty, default: false, boxed: false });
         }
         dedupe_variant_names(&mut variants);
         self.ir.types[id].kind = Kind::ChoiceEnum { variants };
@@ -575,7 +582,7 @@ impl<'a> Lowerer<'a> {
         if defaults > 1 {
             return None;
         }
-        let doc = format!("The content of `<{}>` told apart by its `{attr}` attribute", ctx.owner());
+        let doc = format!("The content of `<{}>` told apart by its `{attr}` attribute", ctx.element());
         let base = format!("{}{}", ctx.owner(), camel(&attr));
         let id = self.new_type(
             ctx.hints(&base),
@@ -587,12 +594,15 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::new();
         for (b, values, optional) in plan {
             let mut fields = Vec::new();
-            self.collect(b, Occurs::One, ctx, &mut fields);
+            // Types inside a variant are named after it (`HostdevUsbSource`).
+            let mut branch_ctx = ctx.clone();
+            branch_ctx.path.push(camel(&values[0]));
+            self.collect(b, Occurs::One, &branch_ctx, &mut fields);
             fields.retain(|f| !matches!(&f.role, Role::Attribute { name } if *name == attr));
             self.resolve_overlaps(&mut fields);
             name_fields(&mut fields, &self.ir);
             let first = values[0].clone();
-            let vdoc = format!("`{}` of `<{}>` when `{attr}` is '{}'", "content", ctx.owner(), values.join("' or '"));
+            let vdoc = format!("The content of `<{}>` when `{attr}` is '{}'", ctx.element(), values.join("' or '"));
             let payload = self.new_type(
                 ctx.hints(&format!("{}{}", ctx.owner(), camel(&first))),
                 ctx.module.clone(),
@@ -606,6 +616,7 @@ impl<'a> Lowerer<'a> {
                     ns: String::new(),
                     ty: Ty::Named(payload),
                     default: optional && i == 0,
+                    boxed: false,
                 });
             }
         }
@@ -678,7 +689,7 @@ impl<'a> Lowerer<'a> {
                         }
                         let other = *oa || *ob;
                         let hints = self.ir.types[x].hints.clone();
-                        let ctx = Ctx { path: vec![], module: self.ir.types[x].module.clone() };
+                        let ctx = Ctx { path: vec![], module: self.ir.types[x].module.clone(), element: String::new() };
                         self.value_enum(values, other, hints, &ctx)
                     }
                     _ => Ty::Any,
@@ -849,7 +860,7 @@ fn dedupe_variant_names(vs: &mut [Variant]) {
     for v in vs.iter_mut() {
         let mut name = v.name.clone();
         if !used.insert(name.clone()) {
-            name = format!("{}{}", v.name, camel(&v.ns.rsplit('/').nth(1).unwrap_or("Other")));
+            name = format!("{}{}", v.name, camel(v.ns.rsplit('/').nth(1).unwrap_or("Other")));
             used.insert(name.clone());
         }
         v.name = name;

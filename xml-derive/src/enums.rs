@@ -9,7 +9,10 @@ use crate::attr::{self, ContainerOpts};
 
 struct Variant {
     ident: Ident,
+    /// The payload type, `Box` removed.
     ty: Type,
+    /// The payload is boxed (large or recursive content).
+    boxed: bool,
     key: LitStr,
     ns: Option<LitStr>,
     default: bool,
@@ -19,6 +22,15 @@ impl Variant {
     /// The local part of an element variant's name.
     fn local(&self) -> String {
         self.key.value().rsplit(':').next().unwrap_or_default().to_owned()
+    }
+
+    /// The variant built from a payload expression of its unboxed type.
+    fn wrap(&self, e: TokenStream) -> TokenStream {
+        if self.boxed {
+            quote!(::std::boxed::Box::new(#e))
+        } else {
+            e
+        }
     }
 
     /// `Some("uri")` or `None`, as a pattern for a node's namespace.
@@ -83,7 +95,18 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
                 return Err(syn::Error::new_spanned(ns, msg));
             }
         }
-        out.push(Variant { ident: v.ident.clone(), ty, key, ns: opts.ns, default: opts.default });
+        let shape = crate::shape::shape(&ty);
+        if shape.occurs != crate::shape::Occurs::One {
+            return Err(syn::Error::new_spanned(&ty, "a variant holds one value: `T` or `Box<T>`"));
+        }
+        out.push(Variant {
+            ident: v.ident.clone(),
+            ty: shape.inner,
+            boxed: shape.boxed,
+            key,
+            ns: opts.ns,
+            default: opts.default,
+        });
     }
     if out.is_empty() {
         return Err(syn::Error::new_spanned(&input.ident, "an XML enum needs at least one variant"));
@@ -185,7 +208,8 @@ fn element_choice(name: &Ident, vs: &[Variant], k: &TokenStream) -> TokenStream 
     let locals: Vec<String> = vs.iter().map(Variant::local).collect();
     let read_arms = vs.iter().map(|v| {
         let (id, ty, local, ns) = (&v.ident, &v.ty, v.local(), v.ns_tokens());
-        quote!((#local, ns) if ns == #ns => ::std::result::Result::Ok(#name::#id(<#ty as #k::read::ReadElement>::read_element(node, ctx)?)),)
+        let value = v.wrap(quote!(<#ty as #k::read::ReadElement>::read_element(node, ctx)?));
+        quote!((#local, ns) if ns == #ns => ::std::result::Result::Ok(#name::#id(#value)),)
     });
     let accept_arms = vs.iter().map(|v| {
         let (local, ns) = (v.local(), v.ns_tokens());
@@ -250,9 +274,10 @@ fn from_impls(name: &Ident, vs: &[Variant]) -> TokenStream {
             continue;
         }
         let id = &v.ident;
+        let value = v.wrap(quote!(v));
         out.push(quote! {
             impl ::std::convert::From<#ty> for #name {
-                fn from(v: #ty) -> Self { #name::#id(v) }
+                fn from(v: #ty) -> Self { #name::#id(#value) }
             }
         });
     }
@@ -388,6 +413,11 @@ fn dispatching(
         slots = quote!(#k::__private::max(#slots, <#ty as #k::read::ReadContent>::SLOTS));
     }
     let froms = from_impls(name, vs);
+    let finish_arms = vs.iter().map(|v| {
+        let (id, ty) = (&v.ident, &v.ty);
+        let value = v.wrap(quote!(<#ty as #k::read::ReadContent>::finish(q, node, extras, ctx)?));
+        quote!(#partial::#id(q) => #name::#id(#value),)
+    });
     let other_decl = other.map(|o| quote!(#o(::std::string::String),));
     let other_none = other.map(|o| quote!(#partial::#o(_) => ::std::option::Option::None,));
     let other_finish =
@@ -468,7 +498,7 @@ fn dispatching(
                     ctx: &mut #k::read::ReadCtx<'_>,
                 ) -> #k::Result<Self> {
                     ::std::result::Result::Ok(match p {
-                        #(#partial::#ids(q) => #name::#ids(<#tys as #k::read::ReadContent>::finish(q, node, extras, ctx)?),)*
+                        #(#finish_arms)*
                         #other_finish
                     })
                 }

@@ -44,43 +44,92 @@ pub const ROOTS: &[&str] = &[
 ];
 /// Reads a document through the typed model of its root element and writes it back.
 /// An unknown root is an error naming the kinds there are.
-pub fn reformat(text: &str, options: crate::ReadOptions) -> crate::Result<::std::string::String> {
+pub fn reformat(
+    text: &str,
+    options: crate::ReadOptions,
+) -> crate::Result<::std::string::String> {
     let doc = crate::read::parse_document(text)?;
     let root = doc.root_element();
     match root.tag_name().name() {
-        "domain" => crate::Document::<domaincommon::Domain>::parse_with(text, options).map(|d| d.to_xml()),
-        "capabilities" => crate::Document::<capability::Capabilities>::parse_with(text, options).map(|d| d.to_xml()),
+        "domain" => {
+            crate::Document::<domaincommon::Domain>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
+        "capabilities" => {
+            crate::Document::<capability::Capabilities>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
         "domainCapabilities" => {
-            crate::Document::<domaincaps::DomainCapabilities>::parse_with(text, options).map(|d| d.to_xml())
+            crate::Document::<domaincaps::DomainCapabilities>::parse_with(text, options)
+                .map(|d| d.to_xml())
         }
-        "network" => crate::Document::<network::Network>::parse_with(text, options).map(|d| d.to_xml()),
-        "networkport" => crate::Document::<networkport::Networkport>::parse_with(text, options).map(|d| d.to_xml()),
-        "pool" => crate::Document::<storagepool::Pool>::parse_with(text, options).map(|d| d.to_xml()),
-        "volume" => crate::Document::<storagevol::Volume>::parse_with(text, options).map(|d| d.to_xml()),
+        "network" => {
+            crate::Document::<network::Network>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
+        "networkport" => {
+            crate::Document::<networkport::Networkport>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
+        "pool" => {
+            crate::Document::<storagepool::Pool>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
+        "volume" => {
+            crate::Document::<storagevol::Volume>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
         "storagepoolCapabilities" => {
-            crate::Document::<storagepoolcaps::StoragepoolCapabilities>::parse_with(text, options).map(|d| d.to_xml())
+            crate::Document::<
+                storagepoolcaps::StoragepoolCapabilities,
+            >::parse_with(text, options)
+                .map(|d| d.to_xml())
         }
-        "device" => crate::Document::<nodedev::Device>::parse_with(text, options).map(|d| d.to_xml()),
-        "secret" => crate::Document::<secret::Secret>::parse_with(text, options).map(|d| d.to_xml()),
-        "filter" => crate::Document::<nwfilter::Filter>::parse_with(text, options).map(|d| d.to_xml()),
+        "device" => {
+            crate::Document::<nodedev::Device>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
+        "secret" => {
+            crate::Document::<secret::Secret>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
+        "filter" => {
+            crate::Document::<nwfilter::Filter>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
         "filterbinding" => {
-            crate::Document::<nwfilterbinding::Filterbinding>::parse_with(text, options).map(|d| d.to_xml())
+            crate::Document::<nwfilterbinding::Filterbinding>::parse_with(text, options)
+                .map(|d| d.to_xml())
         }
-        "interface" => crate::Document::<interface::Interface>::parse_with(text, options).map(|d| d.to_xml()),
+        "interface" => {
+            crate::Document::<interface::Interface>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
         "domainsnapshot" => {
-            crate::Document::<domainsnapshot::Domainsnapshot>::parse_with(text, options).map(|d| d.to_xml())
+            crate::Document::<domainsnapshot::Domainsnapshot>::parse_with(text, options)
+                .map(|d| d.to_xml())
         }
         "domaincheckpoint" => {
-            crate::Document::<domaincheckpoint::Domaincheckpoint>::parse_with(text, options).map(|d| d.to_xml())
+            crate::Document::<
+                domaincheckpoint::Domaincheckpoint,
+            >::parse_with(text, options)
+                .map(|d| d.to_xml())
         }
-        "domainbackup" => crate::Document::<domainbackup::Domainbackup>::parse_with(text, options).map(|d| d.to_xml()),
+        "domainbackup" => {
+            crate::Document::<domainbackup::Domainbackup>::parse_with(text, options)
+                .map(|d| d.to_xml())
+        }
         other => {
             let ctx = crate::read::ReadCtx::new(&doc, options);
             ::std::result::Result::Err(
-                ctx.error_at(
-                    root,
-                    crate::ErrorKind::WrongRoot { found: other.to_owned(), expected: ROOTS.join(">, <") },
-                ),
+                ctx
+                    .error_at(
+                        root,
+                        crate::ErrorKind::WrongRoot {
+                            found: other.to_owned(),
+                            expected: ROOTS.join(">, <"),
+                        },
+                    ),
             )
         }
     }
