@@ -65,6 +65,7 @@ pub mod builder;
 pub mod compare;
 pub mod error;
 pub mod extras;
+#[cfg(feature = "model")]
 #[rustfmt::skip]
 pub mod generated;
 pub mod read;

@@ -1,4 +1,4 @@
-use libvirt_xml::{Document, Extras, Number, Xml, XmlValue};
+use xml_model::{Document, Extras, Number, Xml, XmlValue};
 
 #[derive(Debug, Clone, PartialEq, XmlValue)]
 enum Mode {

@@ -1,4 +1,4 @@
-use libvirt_xml::XmlValue;
+use xml_model::XmlValue;
 
 #[derive(XmlValue)]
 enum Mode {

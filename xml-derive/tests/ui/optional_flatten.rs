@@ -1,4 +1,4 @@
-use libvirt_xml::Xml;
+use xml_model::Xml;
 
 #[derive(Xml)]
 struct Group {

@@ -1,7 +1,8 @@
-use libvirt_xml::Xml;
+use xml_model::Xml;
 
 #[derive(Xml)]
 struct Disk {
+    #[xml(atribute = "device")]
     device: String,
 }
 

@@ -1,4 +1,4 @@
-use libvirt_xml::XmlValue;
+use xml_model::XmlValue;
 
 #[derive(XmlValue)]
 #[xml(pattern = "(0x)?[0-9a-f")]

@@ -1,8 +1,7 @@
-use libvirt_xml::Xml;
+use xml_model::Xml;
 
 #[derive(Xml)]
 struct Disk {
-    #[xml(atribute = "device")]
     device: String,
 }
 
