@@ -165,3 +165,29 @@ impl std::str::FromStr for UnitText {
         <Unit as libvirt_xml::XmlValue>::parse_xml(s).map(UnitText).map_err(|e| e.0)
     }
 }
+
+/// An application's own type for its `<metadata>` entry, read from and written to the
+/// `AnyElement` the domain keeps.
+#[derive(Debug, Clone, PartialEq, libvirt_xml::Xml)]
+struct Owner {
+    #[xml(attribute = "team")]
+    team: String,
+    #[xml(text)]
+    contact: String,
+    #[xml(extras)]
+    extras: libvirt_xml::Extras,
+}
+
+#[test]
+fn metadata_holds_users_own_types() {
+    let xml = "<domain type='kvm'>\n  <name>n</name>\n  <metadata>\n    <acme:owner xmlns:acme='urn:acme' team='ops'>ops@example.org</acme:owner>\n  </metadata>\n</domain>\n";
+    let mut d = Domain::from_xml(xml).unwrap();
+    let items = &mut d.metadata.as_mut().unwrap().items;
+    let owner: Owner = items[0].to_typed(ReadOptions::strict()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((owner.team.as_str(), owner.contact.as_str()), ("ops", "ops@example.org"));
+
+    let changed = Owner { team: "infra".into(), ..owner };
+    items[0] = libvirt_xml::AnyElement::from_typed(&changed, "acme:owner", "urn:acme").unwrap();
+    let out = d.to_xml();
+    assert!(out.contains("<acme:owner xmlns:acme='urn:acme' team='infra'>ops@example.org</acme:owner>"), "{out}");
+}

@@ -17,47 +17,52 @@ fn remap(kind: &mut Kind, map: &[TypeId]) {
         Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
             variants.iter_mut().for_each(|v| fix(&mut v.ty))
         }
-        Kind::ValueEnum { .. } => {}
+        Kind::ValueEnum { .. } | Kind::Newtype { .. } => {}
     }
 }
 
-/// Merges structurally identical types until nothing changes; returns the surviving ids.
+/// Merges structurally identical types; returns the surviving ids.
+///
+/// Types that refer to each other in cycles (a disk source holding a data store holding a
+/// disk source) are only equal if assumed so first, so this is partition refinement (as in
+/// automaton minimisation): start from classes of equal shape with references left out,
+/// then split classes whose members refer to different classes, until nothing splits.
 pub fn dedupe(ir: &mut Ir) -> Vec<TypeId> {
     let n = ir.types.len();
-    let mut map: Vec<TypeId> = (0..n).collect();
+    let shape = |t: &TypeDef| {
+        let mut kind = t.kind.clone();
+        let none: Vec<TypeId> = vec![usize::MAX; n];
+        remap(&mut kind, &none); // references erased: shape only
+        format!("{}|{}|{:?}|{:?}", t.hints[0], t.module, t.root, kind)
+    };
+    let mut class: Vec<usize> = {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        ir.types
+            .iter()
+            .map(|t| {
+                let k = shape(t);
+                let len = ids.len();
+                *ids.entry(k).or_insert(len)
+            })
+            .collect()
+    };
     loop {
-        let mut seen: HashMap<String, TypeId> = HashMap::new();
-        let mut changed = false;
-        for id in 0..n {
-            if map[id] != id {
-                continue;
-            }
-            let mut kind = ir.types[id].kind.clone();
-            remap(&mut kind, &map);
-            let t = &ir.types[id];
-            let sig = format!("{}|{}|{:?}|{:?}", t.hints[0], t.module, t.root, kind);
-            match seen.get(&sig) {
-                Some(&first) => {
-                    map[id] = first;
-                    changed = true;
-                }
-                None => {
-                    seen.insert(sig, id);
-                }
-            }
-        }
-        // Resolve chains.
-        for id in 0..n {
-            let mut t = map[id];
-            while map[t] != t {
-                t = map[t];
-            }
-            map[id] = t;
-        }
-        if !changed {
+        let mut ids: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+        let next: Vec<usize> = (0..n)
+            .map(|id| {
+                let refs: Vec<usize> = edges(&ir.types[id].kind, false).into_iter().map(|t| class[t]).collect();
+                let len = ids.len();
+                *ids.entry((class[id], refs)).or_insert(len)
+            })
+            .collect();
+        let stable = ids.len() == class.iter().collect::<HashSet<_>>().len();
+        class = next;
+        if stable {
             break;
         }
     }
+    let mut first: HashMap<usize, TypeId> = HashMap::new();
+    let map: Vec<TypeId> = (0..n).map(|id| *first.entry(class[id]).or_insert(id)).collect();
     for t in ir.types.iter_mut() {
         remap(&mut t.kind, &map);
     }
@@ -86,7 +91,7 @@ fn edges(kind: &Kind, direct_only: bool) -> Vec<TypeId> {
         Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
             out.extend(variants.iter().filter_map(|v| if let Ty::Named(t) = v.ty { Some(t) } else { None }))
         }
-        Kind::ValueEnum { .. } => {}
+        Kind::ValueEnum { .. } | Kind::Newtype { .. } => {}
     }
     out
 }
@@ -121,7 +126,7 @@ pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
                     v.boxed = is_struct(ir, &v.ty);
                 }
             }
-            Kind::ValueEnum { .. } => {}
+            Kind::ValueEnum { .. } | Kind::Newtype { .. } => {}
         }
         ir.types[id].kind = kind;
     }

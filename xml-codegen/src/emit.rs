@@ -175,6 +175,28 @@ impl Emitter<'_> {
                     pub enum #name { #(#vs)* }
                 }
             }
+            Kind::Newtype { base, pattern, min, max } => {
+                let base = self.ty(base, from);
+                let mut facets = Vec::new();
+                if let Some(p) = pattern {
+                    facets.push(quote!(, pattern = #p));
+                }
+                if let Some(m) = min {
+                    let m = proc_macro2::Literal::i128_suffixed(*m);
+                    facets.push(quote!(, min = #m));
+                }
+                if let Some(m) = max {
+                    let m = proc_macro2::Literal::i128_suffixed(*m);
+                    facets.push(quote!(, max = #m));
+                }
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+                    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[xml(crate = "crate" #(#facets)*)]
+                    pub struct #name(pub #base);
+                }
+            }
             Kind::ValueEnum { values, other } => {
                 let mut used = std::collections::HashSet::new();
                 let vs: Vec<TokenStream> = values

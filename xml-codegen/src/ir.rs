@@ -87,6 +87,9 @@ pub enum Kind {
     ChoiceEnum { variants: Vec<Variant> },
     /// String values; `other` when free text is allowed too.
     ValueEnum { values: Vec<String>, other: bool },
+    /// A value with facets the type checks in `validate()`: a pattern (already translated to
+    /// the `regex` crate's syntax and known to compile) and inclusive bounds.
+    Newtype { base: Ty, pattern: Option<String>, min: Option<i128>, max: Option<i128> },
 }
 
 #[derive(Debug, Clone)]

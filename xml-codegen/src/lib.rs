@@ -4,6 +4,7 @@
 
 pub mod analyse;
 pub mod emit;
+pub mod facets;
 pub mod ir;
 pub mod lower;
 pub mod names;

@@ -46,6 +46,7 @@ pub struct Lowerer<'a> {
     pub ir: Ir,
     elements: HashMap<PatId, Ty>,
     value_enums: HashMap<(Vec<String>, bool), TypeId>,
+    newtypes: HashMap<String, TypeId>,
     choice_enums: HashMap<PatId, TypeId>,
     tag_enums: HashMap<PatId, TypeId>,
     merged: HashMap<(TypeId, TypeId), TypeId>,
@@ -81,6 +82,7 @@ impl<'a> Lowerer<'a> {
             ir: Ir::default(),
             elements: HashMap::new(),
             value_enums: HashMap::new(),
+            newtypes: HashMap::new(),
             choice_enums: HashMap::new(),
             tag_enums: HashMap::new(),
             merged: HashMap::new(),
@@ -287,10 +289,17 @@ impl<'a> Lowerer<'a> {
     /// The type of a value pattern (attribute content, text-only element content).
     fn value_ty(&mut self, p: PatId, hint: &str, ctx: &Ctx) -> Ty {
         match self.pat(p) {
-            Pattern::Data { ty, params } => match number_type(ty) {
-                Some(n) if !params.iter().any(|(k, _)| k == "pattern") => Ty::Number(n),
-                _ => Ty::String,
-            },
+            Pattern::Data { ty, params } => {
+                let has_pattern = params.iter().any(|(k, _)| k == "pattern");
+                let base = match number_type(ty) {
+                    Some(n) if !has_pattern => Ty::Number(n),
+                    _ => Ty::String,
+                };
+                if params.is_empty() {
+                    return base;
+                }
+                self.newtype(base, params, hint, ctx)
+            }
             Pattern::Value { value, .. } => self.value_enum(vec![value.clone()], false, vec![hint.to_owned()], ctx),
             Pattern::Ref { scope, name } => {
                 let d = self.s.resolve(*scope, name);
@@ -350,6 +359,48 @@ impl<'a> Lowerer<'a> {
             }
             _ => *other = true,
         }
+    }
+
+    /// A checked newtype for data with facets; facets the `regex` crate cannot express are
+    /// left to the schema (and said in the doc comment).
+    fn newtype(&mut self, base: Ty, params: &[(String, String)], hint: &str, ctx: &Ctx) -> Ty {
+        let mut pattern = None;
+        let (mut min, mut max) = (None, None);
+        let mut unchecked = Vec::new();
+        for (k, v) in params {
+            match k.as_str() {
+                "pattern" => match crate::facets::translate(v) {
+                    Some(p) => pattern = Some(p),
+                    None => unchecked.push(format!("pattern `{v}`")),
+                },
+                "minInclusive" => min = v.trim().parse::<i128>().ok(),
+                "maxInclusive" => max = v.trim().parse::<i128>().ok(),
+                other => unchecked.push(format!("{other} {v}")),
+            }
+        }
+        let key = format!("{hint}|{base:?}|{pattern:?}|{min:?}|{max:?}");
+        if let Some(id) = self.newtypes.get(&key) {
+            return Ty::Named(*id);
+        }
+        let mut doc = String::from("A value checked by `validate()`");
+        if let Some(p) = &pattern {
+            doc.push_str(&format!(": it matches `{p}`"));
+        }
+        if min.is_some() || max.is_some() {
+            doc.push_str(&format!(
+                ", within {} to {}",
+                min.map_or("..".into(), |m| m.to_string()),
+                max.map_or("..".into(), |m| m.to_string())
+            ));
+        }
+        if !unchecked.is_empty() {
+            doc.push_str(&format!(" (not checked here: {})", unchecked.join(", ")));
+        }
+        let mut hints = vec![hint.to_owned()];
+        hints.extend(ctx.hints(hint).into_iter().skip(1));
+        let id = self.new_type(hints, ctx.module.clone(), doc, Kind::Newtype { base, pattern, min, max });
+        self.newtypes.insert(key, id);
+        Ty::Named(id)
     }
 
     fn value_enum(&mut self, values: Vec<String>, other: bool, hints: Vec<String>, ctx: &Ctx) -> Ty {
@@ -529,8 +580,11 @@ impl<'a> Lowerer<'a> {
         if let Some(id) = self.choice_enums.get(&p) {
             return *id;
         }
-        let base = match (occ, singular(&snake(ctx.owner()))) {
-            (Occurs::Many, Some(s)) => camel(&s),
+        // A choice that is a define's body is named after it wherever it is used, so the
+        // same choice reached from different documents gets the same name.
+        let base = match (self.s.define_of.get(&p), occ, singular(&snake(ctx.owner()))) {
+            (Some(d), _, _) => camel(d),
+            (None, Occurs::Many, Some(s)) => camel(&s),
             _ => format!("{}Choice", ctx.owner()),
         };
         let doc = format!("A child element of `<{}>` told apart by its name", ctx.element());
@@ -583,7 +637,10 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         let doc = format!("The content of `<{}>` told apart by its `{attr}` attribute", ctx.element());
-        let base = format!("{}{}", ctx.owner(), camel(&attr));
+        let base = match self.s.define_of.get(&p) {
+            Some(d) => camel(d),
+            None => format!("{}{}", ctx.owner(), camel(&attr)),
+        };
         let id = self.new_type(
             ctx.hints(&base),
             ctx.module.clone(),
@@ -604,7 +661,7 @@ impl<'a> Lowerer<'a> {
             let first = values[0].clone();
             let vdoc = format!("The content of `<{}>` when `{attr}` is '{}'", ctx.element(), values.join("' or '"));
             let payload = self.new_type(
-                ctx.hints(&format!("{}{}", ctx.owner(), camel(&first))),
+                ctx.hints(&format!("{base}{}", camel(&first))),
                 ctx.module.clone(),
                 vdoc,
                 Kind::Struct { fields, extras: false },

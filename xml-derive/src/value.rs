@@ -152,11 +152,12 @@ fn newtype(input: &DeriveInput, data: &syn::DataStruct, opts: &attr::ContainerOp
         let anchored = format!("^(?:{})$", p.value());
         let msg = format!("does not match the pattern {}", p.value());
         checks.push(quote! {
-            static RE: ::std::sync::OnceLock<#k::__private::Regex> = ::std::sync::OnceLock::new();
-            let re = RE.get_or_init(|| #k::__private::Regex::new(#anchored).expect("pattern checked by the derive"));
+            static RE: ::std::sync::OnceLock<::std::option::Option<#k::__private::Regex>> = ::std::sync::OnceLock::new();
             let text = #k::value::XmlValue::to_xml(&self.0);
-            if !re.is_match(&text) {
-                val.invalid(&text, #msg);
+            match RE.get_or_init(|| #k::__private::Regex::new(#anchored).ok()) {
+                ::std::option::Option::Some(re) if !re.is_match(&text) => val.invalid(&text, #msg),
+                ::std::option::Option::Some(_) => {}
+                ::std::option::Option::None => val.report(concat!("the pattern ", #p, " cannot be checked")),
             }
         });
     }

@@ -222,3 +222,28 @@ fn first_quote(node: Node<'_>, src: &str) -> Option<u8> {
     let eq = tag.iter().take_while(|&&b| b != b'>').position(|&b| b == b'=')?;
     tag[eq + 1..].iter().copied().find(|b| !b.is_ascii_whitespace())
 }
+
+impl AnyElement {
+    /// Reads this element as a type of the user's (an application's `<metadata>` entry).
+    pub fn to_typed<T: crate::read::ReadElement>(&self, options: crate::ReadOptions) -> Result<T> {
+        let text = crate::to_fragment(self, &self.name);
+        crate::from_fragment(&text, self.local_name(), options)
+            .or_else(|_| crate::from_fragment(&text, &self.name, options))
+    }
+
+    /// An element of a user's type under the qualified name `name`, declaring `namespace`
+    /// for its prefix (for `<metadata>`).
+    pub fn from_typed<T: crate::write::WriteElement + ?Sized>(value: &T, name: &str, namespace: &str) -> Result<Self> {
+        let mut text = crate::to_fragment(value, name);
+        if let Some((prefix, _)) = name.split_once(':') {
+            // A value read from XML may carry its declaration in its extras already.
+            let tag_end = text.find('>').unwrap_or(text.len());
+            if !text[..tag_end].contains(&format!("xmlns:{prefix}=")) {
+                text.insert_str(name.len() + 1, &format!(" xmlns:{prefix}='{namespace}'"));
+            }
+        }
+        let doc = crate::read::parse_document(&text)?;
+        let mut ctx = ReadCtx::new(&doc, crate::ReadOptions::default());
+        AnyElement::read(doc.root_element(), &mut ctx)
+    }
+}

@@ -178,7 +178,8 @@ pub fn from_fragment<T: read::ReadElement>(text: &str, name: &str, options: Read
     let doc = read::parse_document(text)?;
     let mut ctx = read::ReadCtx::new(&doc, options);
     let root = doc.root_element();
-    if !read::is_named(root, name) {
+    let qualified = any::qualified_name(root, text);
+    if root.tag_name().name() != name && qualified != name {
         let found = root.tag_name().name().to_owned();
         return Err(ctx.error_at(root, ErrorKind::WrongRoot { found, expected: name.to_owned() }));
     }

@@ -170,3 +170,15 @@ impl<T: Validate + ?Sized> Validate for Box<T> {
         (**self).validate_with(val)
     }
 }
+
+/// Text with a range facet (a patterned number such as `(0x)?[0-9a-f]+` with bounds):
+/// decimal or `0x` hexadecimal; other text has no number to check.
+impl Numeric for String {
+    fn numeric(&self) -> Option<i128> {
+        let t = self.trim();
+        match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            Some(hex) => i128::from_str_radix(hex, 16).ok(),
+            None => t.parse().ok(),
+        }
+    }
+}

@@ -17,11 +17,23 @@ pub struct Adapter {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<adapter>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum AdapterType {
+    /// `type='scsi_host'`
+    #[xml(value = "scsi_host", default)]
+    ScsiHost(::std::boxed::Box<AdapterTypeScsiHost>),
+    /// `type='fc_host'`
+    #[xml(value = "fc_host")]
+    FcHost(::std::boxed::Box<AdapterTypeFcHost>),
+}
 /// The content of `<adapter>` when `type` is 'fc_host'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct AdapterFcHost {
+pub struct AdapterTypeFcHost {
     /// `@parent`
     #[xml(attribute = "parent")]
     pub parent: ::std::option::Option<::std::string::String>,
@@ -48,25 +60,13 @@ pub struct AdapterFcHost {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct AdapterScsiHost {
+pub struct AdapterTypeScsiHost {
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
     /// `<parentaddr>`
     #[xml(child = "parentaddr")]
     pub parentaddr: ::std::option::Option<::std::boxed::Box<Parentaddr>>,
-}
-/// The content of `<adapter>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum AdapterType {
-    /// `type='scsi_host'`
-    #[xml(value = "scsi_host", default)]
-    ScsiHost(::std::boxed::Box<AdapterScsiHost>),
-    /// `type='fc_host'`
-    #[xml(value = "fc_host")]
-    FcHost(::std::boxed::Box<AdapterFcHost>),
 }
 /// `<address>` (basictypes.rng:509)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

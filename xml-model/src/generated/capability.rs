@@ -52,10 +52,10 @@ pub struct Arch {
     pub wordsize: Wordsize,
     /// `<emulator>`
     #[xml(child = "emulator")]
-    pub emulator: ::std::option::Option<::std::string::String>,
+    pub emulator: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// `<loader>`
     #[xml(child = "loader")]
-    pub loader: ::std::option::Option<::std::string::String>,
+    pub loader: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// `<machine>`
     #[xml(child = "machine")]
     pub machines: ::std::vec::Vec<Machine>,
@@ -335,7 +335,7 @@ pub struct Domain {
     pub kind: DomainType,
     /// `<emulator>`
     #[xml(child = "emulator")]
-    pub emulator: ::std::option::Option<::std::string::String>,
+    pub emulator: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// `<machine>`
     #[xml(child = "machine")]
     pub machines: ::std::vec::Vec<Machine>,
@@ -643,6 +643,11 @@ pub struct Monitor {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `(llc_|mbm_)[a-zA-Z0-9\-_]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "(llc_|mbm_)[a-zA-Z0-9\\-_]+")]
+pub struct MonitorFeature(pub ::std::string::String);
 /// `<node>` (capability.rng:277)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -730,6 +735,11 @@ pub struct Pages {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+")]
+pub struct PagesValue(pub ::std::string::String);
 /// `<power_management>` (capability.rng:76)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

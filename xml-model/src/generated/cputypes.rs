@@ -323,6 +323,14 @@ pub enum CpuMode {
     #[xml(value = "maximum")]
     Maximum,
 }
+/// A value checked by `validate()`: it matches `([0-9]+(-[0-9]+)?|\^[0-9]+)(,([0-9]+(-[0-9]+)?|\^[0-9]+))*`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(
+    crate = "crate",
+    pattern = "([0-9]+(-[0-9]+)?|\\^[0-9]+)(,([0-9]+(-[0-9]+)?|\\^[0-9]+))*"
+)]
+pub struct Cpuset(pub ::std::string::String);
 /// `<distances>` (cputypes.rng:157)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -358,6 +366,16 @@ pub struct Feature {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[a-zA-Z0-9\-_]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_]+")]
+pub struct FeatureFeatureName(pub ::std::string::String);
+/// A value checked by `validate()`: it matches `[a-zA-Z0-9\-_\.]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_\\.]+")]
+pub struct FeatureName(pub ::std::string::String);
 /// One of 'force', 'require', 'optional', 'disable', 'forbid'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -615,6 +633,11 @@ pub enum ModelFallback {
     #[xml(value = "forbid")]
     Forbid,
 }
+/// A value checked by `validate()`: it matches `[^,]{12}`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[^,]{12}")]
+pub struct ModelVendorId(pub ::std::string::String);
 /// `<numa>` (cputypes.rng:110)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -634,6 +657,11 @@ pub struct Numa {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`, within 10 to 255
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", min = 10i128, max = 255i128)]
+pub struct NumaDistanceValue(pub crate::Number<u32>);
 /// `<pages>` (cputypes.rng:416)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -653,6 +681,11 @@ pub struct Pages {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+")]
+pub struct PositiveInteger(pub ::std::string::String);
 /// `<sibling>` (cputypes.rng:171)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -663,7 +696,7 @@ pub struct Sibling {
     pub id: ::std::string::String,
     /// `@value`
     #[xml(attribute = "value")]
-    pub value: crate::Number<u32>,
+    pub value: ::std::string::String,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -741,6 +774,14 @@ pub struct Topology {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `([bB]([yY][tT][eE][sS]?)?)|([kKmMgGtTpPeE]([iI]?[bB])?)`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(
+    crate = "crate",
+    pattern = "([bB]([yY][tT][eE][sS]?)?)|([kKmMgGtTpPeE]([iI]?[bB])?)"
+)]
+pub struct Unit(pub ::std::string::String);
 /// One of 'on', 'off'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -171,16 +171,16 @@ pub struct Domainbackup {
 pub enum DomainbackupMode {
     /// `mode='push'`
     #[xml(value = "push", default)]
-    Push(::std::boxed::Box<DomainbackupPush>),
+    Push(::std::boxed::Box<DomainbackupModePush>),
     /// `mode='pull'`
     #[xml(value = "pull")]
-    Pull(::std::boxed::Box<DomainbackupPull>),
+    Pull(::std::boxed::Box<DomainbackupModePull>),
 }
 /// The content of `<domainbackup>` when `mode` is 'pull'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DomainbackupPull {
+pub struct DomainbackupModePull {
     /// `<server>`
     #[xml(child = "server")]
     pub server: Server,
@@ -192,7 +192,7 @@ pub struct DomainbackupPull {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DomainbackupPush {
+pub struct DomainbackupModePush {
     /// `<disks>`
     #[xml(child = "disks")]
     pub disks: ::std::option::Option<::std::boxed::Box<Disks>>,
@@ -338,11 +338,26 @@ pub struct Server {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<server>` told apart by its `transport` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "transport")]
+pub enum ServerTransport {
+    /// `transport='tcp'`
+    #[xml(value = "tcp", default)]
+    Tcp(::std::boxed::Box<ServerTransportTcp>),
+    /// `transport='unix'`
+    #[xml(value = "unix")]
+    Unix(::std::boxed::Box<ServerTransportUnix>),
+    /// `transport='fd'`
+    #[xml(value = "fd")]
+    Fd(::std::boxed::Box<ServerTransportFd>),
+}
 /// The content of `<server>` when `transport` is 'fd'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct ServerFd {
+pub struct ServerTransportFd {
     /// `@fdgroup`
     #[xml(attribute = "fdgroup")]
     pub fdgroup: ::std::string::String,
@@ -351,7 +366,7 @@ pub struct ServerFd {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct ServerTcp {
+pub struct ServerTransportTcp {
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::string::String,
@@ -359,26 +374,11 @@ pub struct ServerTcp {
     #[xml(attribute = "port")]
     pub port: ::std::option::Option<::std::string::String>,
 }
-/// The content of `<server>` told apart by its `transport` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "transport")]
-pub enum ServerTransport {
-    /// `transport='tcp'`
-    #[xml(value = "tcp", default)]
-    Tcp(::std::boxed::Box<ServerTcp>),
-    /// `transport='unix'`
-    #[xml(value = "unix")]
-    Unix(::std::boxed::Box<ServerUnix>),
-    /// `transport='fd'`
-    #[xml(value = "fd")]
-    Fd(::std::boxed::Box<ServerFd>),
-}
 /// The content of `<server>` when `transport` is 'unix'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct ServerUnix {
+pub struct ServerTransportUnix {
     /// `@socket`
     #[xml(attribute = "socket")]
     pub socket: ::std::string::String,

@@ -179,7 +179,7 @@ pub struct Disk {
 pub struct DomainCapabilities {
     /// `<path>`
     #[xml(child = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// `<domain>`
     #[xml(child = "domain")]
     pub domain: ::std::string::String,

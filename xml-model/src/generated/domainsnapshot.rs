@@ -86,11 +86,29 @@ pub struct Disk {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<disk>` told apart by its `snapshot` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "snapshot")]
+pub enum DiskSnapshot {
+    /// `snapshot='no'`
+    #[xml(value = "no")]
+    No(::std::boxed::Box<DiskSnapshotNo>),
+    /// `snapshot='internal'`
+    #[xml(value = "internal")]
+    Internal(::std::boxed::Box<DiskSnapshotInternal>),
+    /// `snapshot='external'`
+    #[xml(value = "external", default)]
+    External(::std::boxed::Box<DiskSnapshotExternal>),
+    /// `snapshot='manual'`
+    #[xml(value = "manual")]
+    Manual(::std::boxed::Box<DiskSnapshotManual>),
+}
 /// The content of `<disk>` when `snapshot` is 'external'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DiskExternal {
+pub struct DiskSnapshotExternal {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: ExternalType,
@@ -99,35 +117,17 @@ pub struct DiskExternal {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DiskInternal {}
+pub struct DiskSnapshotInternal {}
 /// The content of `<disk>` when `snapshot` is 'manual'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DiskManual {}
+pub struct DiskSnapshotManual {}
 /// The content of `<disk>` when `snapshot` is 'no'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DiskNo {}
-/// The content of `<disk>` told apart by its `snapshot` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "snapshot")]
-pub enum DiskSnapshot {
-    /// `snapshot='no'`
-    #[xml(value = "no")]
-    No(::std::boxed::Box<DiskNo>),
-    /// `snapshot='internal'`
-    #[xml(value = "internal")]
-    Internal(::std::boxed::Box<DiskInternal>),
-    /// `snapshot='external'`
-    #[xml(value = "external", default)]
-    External(::std::boxed::Box<DiskExternal>),
-    /// `snapshot='manual'`
-    #[xml(value = "manual")]
-    Manual(::std::boxed::Box<DiskManual>),
-}
+pub struct DiskSnapshotNo {}
 /// `<disks>` (domainsnapshot.rng:57)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -160,13 +160,13 @@ pub struct Domain {
     pub id: ::std::option::Option<::std::string::String>,
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::ObjectNameWithSlash>,
     /// `<genid>`
     #[xml(child = "genid")]
     pub genid: ::std::option::Option<super::domaincommon::Genid>,
     /// `<title>`
     #[xml(child = "title")]
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: ::std::option::Option<super::domaincommon::ObjectNameWithSlash>,
     /// `<description>`
     #[xml(child = "description")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -187,7 +187,7 @@ pub struct Domain {
     pub bootloader_args: ::std::option::Option<::std::string::String>,
     /// `<os>`
     #[xml(child = "os")]
-    pub os: ::std::option::Option<::std::boxed::Box<super::domaincommon::DomainOs>>,
+    pub os: ::std::option::Option<::std::boxed::Box<super::domaincommon::Os>>,
     /// `<clock>`
     #[xml(child = "clock")]
     pub clock: ::std::option::Option<::std::boxed::Box<super::domaincommon::Clock>>,
@@ -222,7 +222,7 @@ pub struct Domain {
     pub vcpus: ::std::option::Option<::std::boxed::Box<super::domaincommon::Vcpus>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
-    pub iothreads: ::std::option::Option<::std::string::String>,
+    pub iothreads: ::std::option::Option<super::domaincommon::UnsignedInt>,
     /// `<iothreadids>`
     #[xml(child = "iothreadids")]
     pub iothreadids: ::std::option::Option<
@@ -282,9 +282,7 @@ pub struct Domain {
     pub idmap: ::std::option::Option<::std::boxed::Box<super::domaincommon::Idmap>>,
     /// `<devices>`
     #[xml(child = "devices")]
-    pub devices: ::std::option::Option<
-        ::std::boxed::Box<super::domaincommon::DomainDevices>,
-    >,
+    pub devices: ::std::option::Option<::std::boxed::Box<super::domaincommon::Devices>>,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     pub seclabels: ::std::vec::Vec<super::domaincommon::DomainSeclabel>,
@@ -422,11 +420,26 @@ pub struct Driver {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<disk>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum ExternalType {
+    /// `type='file'`
+    #[xml(value = "file", default)]
+    File(::std::boxed::Box<ExternalTypeFile>),
+    /// `type='block'`
+    #[xml(value = "block")]
+    Block(::std::boxed::Box<ExternalTypeBlock>),
+    /// `type='network'`
+    #[xml(value = "network")]
+    Network(::std::boxed::Box<ExternalTypeNetwork>),
+}
 /// The content of `<disk>` when `type` is 'block'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct ExternalBlock {
+pub struct ExternalTypeBlock {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<BlockSource>>,
@@ -441,7 +454,7 @@ pub struct ExternalBlock {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct ExternalFile {
+pub struct ExternalTypeFile {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<Source>>,
@@ -456,27 +469,12 @@ pub struct ExternalFile {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct ExternalNetwork {
+pub struct ExternalTypeNetwork {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<
         ::std::boxed::Box<super::domaincommon::DataStoreNetworkSource>,
     >,
-}
-/// The content of `<disk>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum ExternalType {
-    /// `type='file'`
-    #[xml(value = "file", default)]
-    File(::std::boxed::Box<ExternalFile>),
-    /// `type='block'`
-    #[xml(value = "block")]
-    Block(::std::boxed::Box<ExternalBlock>),
-    /// `type='network'`
-    #[xml(value = "network")]
-    Network(::std::boxed::Box<ExternalNetwork>),
 }
 /// `<max_size>` (domainsnapshot.rng:243)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -513,11 +511,26 @@ pub struct Memory {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<memory>` told apart by its `snapshot` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "snapshot")]
+pub enum MemorySnapshot {
+    /// `snapshot='no'`
+    #[xml(value = "no")]
+    No(::std::boxed::Box<MemorySnapshotNo>),
+    /// `snapshot='internal'`
+    #[xml(value = "internal")]
+    Internal(::std::boxed::Box<MemorySnapshotNo>),
+    /// `snapshot='external'`
+    #[xml(value = "external", default)]
+    External(::std::boxed::Box<MemorySnapshotExternal>),
+}
 /// The content of `<memory>` when `snapshot` is 'external'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct MemoryExternal {
+pub struct MemorySnapshotExternal {
     /// `@file`
     #[xml(attribute = "file")]
     pub file: ::std::string::String,
@@ -526,22 +539,7 @@ pub struct MemoryExternal {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct MemoryNo {}
-/// The content of `<memory>` told apart by its `snapshot` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "snapshot")]
-pub enum MemorySnapshot {
-    /// `snapshot='no'`
-    #[xml(value = "no")]
-    No(::std::boxed::Box<MemoryNo>),
-    /// `snapshot='internal'`
-    #[xml(value = "internal")]
-    Internal(::std::boxed::Box<MemoryNo>),
-    /// `snapshot='external'`
-    #[xml(value = "external", default)]
-    External(::std::boxed::Box<MemoryExternal>),
-}
+pub struct MemorySnapshotNo {}
 /// `<metadata_cache>` (domainsnapshot.rng:241)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -180,28 +180,29 @@ pub struct BridgeInterface {
     )]
     pub extras: crate::Extras,
 }
-/// `<interface>` (interface.rng:60)
+/// The content of `<interface>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-#[xml(root = "interface")]
-pub struct Interface {
-    /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
-    pub kind: InterfaceType,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+#[xml(crate = "crate", tag = "type")]
+pub enum EthernetInterface {
+    /// `type='ethernet'`
+    #[xml(value = "ethernet")]
+    Ethernet(::std::boxed::Box<EthernetInterfaceEthernet>),
+    /// `type='bridge'`
+    #[xml(value = "bridge")]
+    Bridge(::std::boxed::Box<EthernetInterfaceBridge>),
+    /// `type='bond'`
+    #[xml(value = "bond")]
+    Bond(::std::boxed::Box<EthernetInterfaceBond>),
+    /// `type='vlan'`
+    #[xml(value = "vlan")]
+    Vlan(::std::boxed::Box<EthernetInterfaceVlan>),
 }
 /// The content of `<interface>` when `type` is 'bond'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct InterfaceBond {
+pub struct EthernetInterfaceBond {
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::string::String,
@@ -225,7 +226,7 @@ pub struct InterfaceBond {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct InterfaceBridge {
+pub struct EthernetInterfaceBridge {
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::string::String,
@@ -246,7 +247,7 @@ pub struct InterfaceBridge {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct InterfaceEthernet {
+pub struct EthernetInterfaceEthernet {
     /// `<start>`
     #[xml(child = "start")]
     pub start: ::std::option::Option<::std::boxed::Box<Start>>,
@@ -266,29 +267,11 @@ pub struct InterfaceEthernet {
     #[xml(child = "protocol")]
     pub protocols: ::std::vec::Vec<crate::AnyElement>,
 }
-/// The content of `<interface>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum InterfaceType {
-    /// `type='ethernet'`
-    #[xml(value = "ethernet")]
-    Ethernet(::std::boxed::Box<InterfaceEthernet>),
-    /// `type='bridge'`
-    #[xml(value = "bridge")]
-    Bridge(::std::boxed::Box<InterfaceBridge>),
-    /// `type='bond'`
-    #[xml(value = "bond")]
-    Bond(::std::boxed::Box<InterfaceBond>),
-    /// `type='vlan'`
-    #[xml(value = "vlan")]
-    Vlan(::std::boxed::Box<InterfaceVlan>),
-}
 /// The content of `<interface>` when `type` is 'vlan'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct InterfaceVlan {
+pub struct EthernetInterfaceVlan {
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -308,6 +291,23 @@ pub struct InterfaceVlan {
     #[xml(child = "vlan")]
     pub vlan: Vlan,
 }
+/// `<interface>` (interface.rng:60)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+#[xml(root = "interface")]
+pub struct Interface {
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten)]
+    pub kind: EthernetInterface,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// `<mac>` (interface.rng:41)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -324,6 +324,11 @@ pub struct Mac {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}")]
+pub struct MacAddr(pub ::std::string::String);
 /// `<miimon>` (interface.rng:201)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -408,6 +413,11 @@ pub enum StartMode {
     #[xml(value = "hotplug")]
     Hotplug,
 }
+/// A value checked by `validate()`, within 0 to ..
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", min = 0i128)]
+pub struct Timeval(pub ::std::string::String);
 /// `<vlan>` (interface.rng:85)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -415,7 +425,7 @@ pub enum StartMode {
 pub struct Vlan {
     /// `@tag`
     #[xml(attribute = "tag")]
-    pub tag: crate::Number<u32>,
+    pub tag: ::std::string::String,
     /// `<interface>`
     #[xml(child = "interface")]
     pub interface: VlanInterface,
@@ -427,6 +437,11 @@ pub struct Vlan {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`, within .. to 4095
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", max = 4095i128)]
+pub struct VlanId(pub crate::Number<u32>);
 /// `<interface>` (interface.rng:87)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

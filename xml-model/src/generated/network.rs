@@ -163,6 +163,11 @@ pub struct Dns {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[a-zA-Z0-9\.\-]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[a-zA-Z0-9\\.\\-]+")]
+pub struct DnsName(pub ::std::string::String);
 /// `<domain>` (network.rng:256)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -281,7 +286,7 @@ pub struct Host {
     pub ip: ::std::string::String,
     /// `<hostname>`
     #[xml(child = "hostname", non_empty)]
-    pub hostnames: ::std::vec::Vec<::std::string::String>,
+    pub hostnames: ::std::vec::Vec<DnsName>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -454,7 +459,7 @@ pub struct Network {
     pub name: ::std::string::String,
     /// `<title>`
     #[xml(child = "title")]
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: ::std::option::Option<super::domaincommon::ObjectNameWithSlash>,
     /// `<description>`
     #[xml(child = "description")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -579,10 +584,10 @@ pub struct Pf {
 pub struct Port {
     /// `@start`
     #[xml(attribute = "start")]
-    pub start: crate::Number<i64>,
+    pub start: ::std::string::String,
     /// `@end`
     #[xml(attribute = "end")]
-    pub end: crate::Number<i64>,
+    pub end: ::std::string::String,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -591,6 +596,11 @@ pub struct Port {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`, within 1 to 65535
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", min = 1i128, max = 65535i128)]
+pub struct PortPort(pub crate::Number<i64>);
 /// `<portgroup>` (network.rng:226)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -626,6 +636,11 @@ pub struct Portgroup {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `(tcp)|(udp)`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "(tcp)|(udp)")]
+pub struct Protocol(pub ::std::string::String);
 /// `<range>` (network.rng:381)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -667,13 +682,13 @@ pub struct Srv {
     pub target: ::std::option::Option<::std::string::String>,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<crate::Number<i64>>,
+    pub port: ::std::option::Option<::std::string::String>,
     /// `@priority`
     #[xml(attribute = "priority")]
-    pub priority: ::std::option::Option<crate::Number<i64>>,
+    pub priority: ::std::option::Option<::std::string::String>,
     /// `@weight`
     #[xml(attribute = "weight")]
-    pub weight: ::std::option::Option<crate::Number<i64>>,
+    pub weight: ::std::option::Option<::std::string::String>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -717,3 +732,8 @@ pub struct Txt {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[a-zA-Z0-9_\-]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[a-zA-Z0-9_\\-]+")]
+pub struct ZoneName(pub ::std::string::String);

@@ -23,6 +23,11 @@ pub struct Bandwidth {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`, within 1 to ..
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+", min = 1i128)]
+pub struct BurstSize(pub ::std::string::String);
 /// `<inbound>` (networkcommon.rng:144)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -48,6 +53,14 @@ pub struct Inbound {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `(((25[0-5])|(2[0-4][0-9])|(1[0-9]{2})|([1-9][0-9])|([0-9]))\.){3}((25[0-5])|(2[0-4][0-9])|(1[0-9]{2})|([1-9][0-9])|([0-9]))`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(
+    crate = "crate",
+    pattern = "(((25[0-5])|(2[0-4][0-9])|(1[0-9]{2})|([1-9][0-9])|([0-9]))\\.){3}((25[0-5])|(2[0-4][0-9])|(1[0-9]{2})|([1-9][0-9])|([0-9]))"
+)]
+pub struct Ipv4Addr(pub ::std::string::String);
 /// `<mtu>` (networkcommon.rng:278)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -55,7 +68,7 @@ pub struct Inbound {
 pub struct Mtu {
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: crate::Number<i64>,
+    pub size: ::std::string::String,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -167,6 +180,11 @@ pub struct Route {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`, within 1 to 18014398509481984
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+", min = 1i128, max = 18014398509481984i128)]
+pub struct Speed(pub ::std::string::String);
 /// `<tag>` (networkcommon.rng:221)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -174,7 +192,7 @@ pub struct Route {
 pub struct Tag {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: crate::Number<u32>,
+    pub id: ::std::string::String,
     /// `@nativeMode`
     #[xml(attribute = "nativeMode")]
     pub native_mode: ::std::option::Option<TagNativeMode>,
@@ -186,6 +204,11 @@ pub struct Tag {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`, within .. to 4095
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", max = 4095i128)]
+pub struct TagId(pub crate::Number<u32>);
 /// One of 'tagged', 'untagged'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -198,6 +221,11 @@ pub enum TagNativeMode {
     #[xml(value = "untagged")]
     Untagged,
 }
+/// A value checked by `validate()` (not checked here: maxLength 39)
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct VirtualPortProfileID(pub ::std::string::String);
 /// `<virtualport>` (networkcommon.rng:14)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

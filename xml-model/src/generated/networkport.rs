@@ -80,7 +80,7 @@ pub struct Networkport {
     pub mac: Mac,
     /// `<group>`
     #[xml(child = "group")]
-    pub group: ::std::option::Option<::std::string::String>,
+    pub group: ::std::option::Option<super::domaincommon::DeviceName>,
     /// `<rxfilters>`
     #[xml(child = "rxfilters")]
     pub rxfilters: ::std::option::Option<::std::boxed::Box<Rxfilters>>,
@@ -146,11 +146,29 @@ pub struct Plug {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<plug>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum PlugType {
+    /// `type='network'`
+    #[xml(value = "network")]
+    Network(::std::boxed::Box<PlugTypeNetwork>),
+    /// `type='bridge'`
+    #[xml(value = "bridge")]
+    Bridge(::std::boxed::Box<PlugTypeBridge>),
+    /// `type='direct'`
+    #[xml(value = "direct")]
+    Direct(::std::boxed::Box<PlugTypeDirect>),
+    /// `type='hostdev-pci'`
+    #[xml(value = "hostdev-pci")]
+    HostdevPci(::std::boxed::Box<PlugTypeHostdevPci>),
+}
 /// The content of `<plug>` when `type` is 'bridge'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PlugBridge {
+pub struct PlugTypeBridge {
     /// `@bridge`
     #[xml(attribute = "bridge")]
     pub bridge: ::std::string::String,
@@ -162,7 +180,7 @@ pub struct PlugBridge {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PlugDirect {
+pub struct PlugTypeDirect {
     /// `@dev`
     #[xml(attribute = "dev")]
     pub dev: ::std::string::String,
@@ -174,7 +192,7 @@ pub struct PlugDirect {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PlugHostdevPci {
+pub struct PlugTypeHostdevPci {
     /// `@managed`
     #[xml(attribute = "managed")]
     pub managed: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -189,31 +207,13 @@ pub struct PlugHostdevPci {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PlugNetwork {
+pub struct PlugTypeNetwork {
     /// `@bridge`
     #[xml(attribute = "bridge")]
     pub bridge: ::std::string::String,
     /// `@macTableManager`
     #[xml(attribute = "macTableManager")]
     pub mac_table_manager: ::std::option::Option<super::domaincommon::MacTableManager>,
-}
-/// The content of `<plug>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum PlugType {
-    /// `type='network'`
-    #[xml(value = "network")]
-    Network(::std::boxed::Box<PlugNetwork>),
-    /// `type='bridge'`
-    #[xml(value = "bridge")]
-    Bridge(::std::boxed::Box<PlugBridge>),
-    /// `type='direct'`
-    #[xml(value = "direct")]
-    Direct(::std::boxed::Box<PlugDirect>),
-    /// `type='hostdev-pci'`
-    #[xml(value = "hostdev-pci")]
-    HostdevPci(::std::boxed::Box<PlugHostdevPci>),
 }
 /// `<rxfilters>` (networkport.rng:74)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]

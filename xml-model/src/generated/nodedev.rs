@@ -61,11 +61,86 @@ pub struct Capability {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<capability>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum CapabilityCapabilityType {
+    /// `type='80203'`
+    #[xml(value = "80203")]
+    V80203(::std::boxed::Box<CapabilityTypeV80203>),
+    /// `type='80211'`
+    #[xml(value = "80211")]
+    V80211(::std::boxed::Box<CapabilityTypeV80211>),
+}
+/// The content of `<capability>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum CapabilityType {
+    /// `type='system'`
+    #[xml(value = "system")]
+    System(::std::boxed::Box<CapabilityTypeSystem>),
+    /// `type='pci'`
+    #[xml(value = "pci")]
+    Pci(::std::boxed::Box<CapabilityTypePci>),
+    /// `type='usb_device'`
+    #[xml(value = "usb_device")]
+    UsbDevice(::std::boxed::Box<CapabilityTypeUsbDevice>),
+    /// `type='usb'`
+    #[xml(value = "usb")]
+    Usb(::std::boxed::Box<CapabilityTypeUsb>),
+    /// `type='net'`
+    #[xml(value = "net")]
+    Net(::std::boxed::Box<CapabilityTypeNet>),
+    /// `type='scsi_generic'`
+    #[xml(value = "scsi_generic")]
+    ScsiGeneric(::std::boxed::Box<CapabilityTypeScsiGeneric>),
+    /// `type='scsi_host'`
+    #[xml(value = "scsi_host")]
+    ScsiHost(::std::boxed::Box<CapabilityTypeScsiHost>),
+    /// `type='scsi_target'`
+    #[xml(value = "scsi_target")]
+    ScsiTarget(::std::boxed::Box<CapabilityTypeScsiTarget>),
+    /// `type='scsi'`
+    #[xml(value = "scsi")]
+    Scsi(::std::boxed::Box<CapabilityTypeScsi>),
+    /// `type='storage'`
+    #[xml(value = "storage")]
+    Storage(::std::boxed::Box<CapabilityTypeStorage>),
+    /// `type='drm'`
+    #[xml(value = "drm")]
+    Drm(::std::boxed::Box<CapabilityTypeDrm>),
+    /// `type='mdev'`
+    #[xml(value = "mdev")]
+    Mdev(::std::boxed::Box<CapabilityTypeMdev>),
+    /// `type='ccw'`
+    #[xml(value = "ccw")]
+    Ccw(::std::boxed::Box<CapabilityTypeCcw>),
+    /// `type='ccwgroup'`
+    #[xml(value = "ccwgroup")]
+    Ccwgroup(::std::boxed::Box<CapabilityTypeCcwgroup>),
+    /// `type='css'`
+    #[xml(value = "css")]
+    Css(::std::boxed::Box<CapabilityTypeCss>),
+    /// `type='vdpa'`
+    #[xml(value = "vdpa")]
+    Vdpa(::std::boxed::Box<CapabilityTypeVdpa>),
+    /// `type='ap_card'`
+    #[xml(value = "ap_card")]
+    ApCard(::std::boxed::Box<CapabilityTypeApCard>),
+    /// `type='ap_queue'`
+    #[xml(value = "ap_queue")]
+    ApQueue(::std::boxed::Box<CapabilityTypeApQueue>),
+    /// `type='ap_matrix'`
+    #[xml(value = "ap_matrix")]
+    ApMatrix(::std::boxed::Box<CapabilityTypeApMatrix>),
+}
 /// The content of `<capability>` when `type` is 'ap_card'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityApCard {
+pub struct CapabilityTypeApCard {
     /// `<ap-adapter>`
     #[xml(child = "ap-adapter")]
     pub ap_adapter: ::std::string::String,
@@ -74,7 +149,7 @@ pub struct CapabilityApCard {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityApMatrix {
+pub struct CapabilityTypeApMatrix {
     /// `<capability>`
     #[xml(child = "capability")]
     pub capability: ::std::option::Option<::std::boxed::Box<MdevTypes>>,
@@ -83,7 +158,7 @@ pub struct CapabilityApMatrix {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityApQueue {
+pub struct CapabilityTypeApQueue {
     /// `<ap-adapter>`
     #[xml(child = "ap-adapter")]
     pub ap_adapter: ::std::string::String,
@@ -91,23 +166,11 @@ pub struct CapabilityApQueue {
     #[xml(child = "ap-domain")]
     pub ap_domain: ::std::string::String,
 }
-/// The content of `<capability>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum CapabilityCapabilityType {
-    /// `type='80203'`
-    #[xml(value = "80203")]
-    V80203(::std::boxed::Box<CapabilityV80203>),
-    /// `type='80211'`
-    #[xml(value = "80211")]
-    V80211(::std::boxed::Box<CapabilityV80211>),
-}
 /// The content of `<capability>` when `type` is 'ccw'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityCcw {
+pub struct CapabilityTypeCcw {
     /// `<state>`
     #[xml(child = "state")]
     pub state: ::std::option::Option<State>,
@@ -116,7 +179,7 @@ pub struct CapabilityCcw {
     pub cssid: ::std::string::String,
     /// `<ssid>`
     #[xml(child = "ssid")]
-    pub ssid: ::std::string::String,
+    pub ssid: super::domaincommon::CcwSsidRange,
     /// `<devno>`
     #[xml(child = "devno")]
     pub devno: ::std::string::String,
@@ -128,7 +191,7 @@ pub struct CapabilityCcw {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityCcwgroup {
+pub struct CapabilityTypeCcwgroup {
     /// `<state>`
     #[xml(child = "state")]
     pub state: ::std::option::Option<State>,
@@ -137,7 +200,7 @@ pub struct CapabilityCcwgroup {
     pub cssid: ::std::string::String,
     /// `<ssid>`
     #[xml(child = "ssid")]
-    pub ssid: ::std::string::String,
+    pub ssid: super::domaincommon::CcwSsidRange,
     /// `<devno>`
     #[xml(child = "devno")]
     pub devno: ::std::string::String,
@@ -152,13 +215,13 @@ pub struct CapabilityCcwgroup {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityCss {
+pub struct CapabilityTypeCss {
     /// `<cssid>`
     #[xml(child = "cssid")]
     pub cssid: ::std::string::String,
     /// `<ssid>`
     #[xml(child = "ssid")]
-    pub ssid: ::std::string::String,
+    pub ssid: super::domaincommon::CcwSsidRange,
     /// `<devno>`
     #[xml(child = "devno")]
     pub devno: ::std::string::String,
@@ -173,7 +236,7 @@ pub struct CapabilityCss {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityDrm {
+pub struct CapabilityTypeDrm {
     /// `<type>`
     #[xml(child = "type")]
     pub kind: DrmType,
@@ -182,22 +245,22 @@ pub struct CapabilityDrm {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityFcHost {
+pub struct CapabilityTypeFcHost {
     /// `<wwnn>`
     #[xml(child = "wwnn")]
-    pub wwnn: ::std::string::String,
+    pub wwnn: super::domaincommon::Wwn,
     /// `<wwpn>`
     #[xml(child = "wwpn")]
-    pub wwpn: ::std::string::String,
+    pub wwpn: super::domaincommon::Wwn,
     /// `<fabric_wwn>`
     #[xml(child = "fabric_wwn")]
-    pub fabric_wwn: ::std::option::Option<::std::string::String>,
+    pub fabric_wwn: ::std::option::Option<super::domaincommon::Wwn>,
 }
 /// The content of `<capability>` when `type` is 'mdev'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityMdev {
+pub struct CapabilityTypeMdev {
     /// `<type>`
     #[xml(child = "type")]
     pub kind: MdevType,
@@ -218,13 +281,13 @@ pub struct CapabilityMdev {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityNet {
+pub struct CapabilityTypeNet {
     /// `<interface>`
     #[xml(child = "interface")]
     pub interface: ::std::string::String,
     /// `<address>`
     #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::string::String>,
+    pub address: ::std::option::Option<Mac>,
     /// `<link>`
     #[xml(child = "link")]
     pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
@@ -234,216 +297,6 @@ pub struct CapabilityNet {
     /// `<capability>`
     #[xml(child = "capability")]
     pub capabilities: ::std::vec::Vec<Subcapnet>,
-}
-/// The content of `<capability>` when `type` is 'pci'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityPci {
-    /// `<class>`
-    #[xml(child = "class")]
-    pub class: ::std::option::Option<::std::string::String>,
-    /// `<domain>`
-    #[xml(child = "domain")]
-    pub domain: ::std::string::String,
-    /// `<bus>`
-    #[xml(child = "bus")]
-    pub bus: ::std::string::String,
-    /// `<slot>`
-    #[xml(child = "slot")]
-    pub slot: ::std::string::String,
-    /// `<function>`
-    #[xml(child = "function")]
-    pub function: ::std::string::String,
-    /// `<product>`
-    #[xml(child = "product")]
-    pub product: Product,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    pub vendor: Vendor,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capabilities: ::std::vec::Vec<crate::AnyElement>,
-    /// `<iommuGroup>`
-    #[xml(child = "iommuGroup")]
-    pub iommu_group: ::std::option::Option<::std::boxed::Box<IommuGroup>>,
-    /// `<numa>`
-    #[xml(child = "numa")]
-    pub numa: ::std::option::Option<::std::boxed::Box<Numa>>,
-    /// `<pci-express>`
-    #[xml(child = "pci-express")]
-    pub pci_express: ::std::option::Option<::std::boxed::Box<PciExpress>>,
-}
-/// The content of `<capability>` when `type` is 'scsi'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityScsi {
-    /// `<host>`
-    #[xml(child = "host")]
-    pub host: ::std::string::String,
-    /// `<bus>`
-    #[xml(child = "bus")]
-    pub bus: ::std::string::String,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::string::String,
-    /// `<lun>`
-    #[xml(child = "lun")]
-    pub lun: ::std::string::String,
-    /// `<type>`
-    #[xml(child = "type")]
-    pub kind: ::std::option::Option<::std::string::String>,
-}
-/// The content of `<capability>` when `type` is 'scsi_generic'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityScsiGeneric {
-    /// `<char>`
-    #[xml(child = "char")]
-    pub char: ::std::string::String,
-}
-/// The content of `<capability>` when `type` is 'scsi_host'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityScsiHost {
-    /// `<host>`
-    #[xml(child = "host")]
-    pub host: ::std::string::String,
-    /// `<unique_id>`
-    #[xml(child = "unique_id")]
-    pub unique_id: ::std::option::Option<::std::string::String>,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capabilities: ::std::vec::Vec<ScsiHostCapability>,
-}
-/// The content of `<capability>` when `type` is 'scsi_target'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityScsiTarget {
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::string::String,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capability: ::std::option::Option<::std::boxed::Box<ScsiTargetCapability>>,
-}
-/// The content of `<capability>` when `type` is 'storage'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityStorage {
-    /// `<block>`
-    #[xml(child = "block")]
-    pub block: ::std::string::String,
-    /// `<bus>`
-    #[xml(child = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
-    /// `<drive_type>`
-    #[xml(child = "drive_type")]
-    pub drive_type: ::std::option::Option<::std::string::String>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::string::String>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    pub vendor: ::std::option::Option<::std::string::String>,
-    /// `<serial>`
-    #[xml(child = "serial")]
-    pub serial: ::std::option::Option<::std::string::String>,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capabilities: ::std::vec::Vec<crate::AnyElement>,
-    /// `<size>`
-    #[xml(child = "size")]
-    pub size: ::std::option::Option<::std::string::String>,
-    /// `<logical_block_size>`
-    #[xml(child = "logical_block_size")]
-    pub logical_block_size: ::std::option::Option<::std::string::String>,
-    /// `<num_blocks>`
-    #[xml(child = "num_blocks")]
-    pub num_blocks: ::std::option::Option<::std::string::String>,
-}
-/// The content of `<capability>` when `type` is 'system'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilitySystem {
-    /// `<product>`
-    #[xml(child = "product")]
-    pub product: ::std::option::Option<::std::string::String>,
-    /// `<hardware>`
-    #[xml(child = "hardware")]
-    pub hardware: Hardware,
-    /// `<firmware>`
-    #[xml(child = "firmware")]
-    pub firmware: Firmware,
-}
-/// The content of `<capability>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum CapabilityType {
-    /// `type='system'`
-    #[xml(value = "system")]
-    System(::std::boxed::Box<CapabilitySystem>),
-    /// `type='pci'`
-    #[xml(value = "pci")]
-    Pci(::std::boxed::Box<CapabilityPci>),
-    /// `type='usb_device'`
-    #[xml(value = "usb_device")]
-    UsbDevice(::std::boxed::Box<CapabilityUsbDevice>),
-    /// `type='usb'`
-    #[xml(value = "usb")]
-    Usb(::std::boxed::Box<CapabilityUsb>),
-    /// `type='net'`
-    #[xml(value = "net")]
-    Net(::std::boxed::Box<CapabilityNet>),
-    /// `type='scsi_generic'`
-    #[xml(value = "scsi_generic")]
-    ScsiGeneric(::std::boxed::Box<CapabilityScsiGeneric>),
-    /// `type='scsi_host'`
-    #[xml(value = "scsi_host")]
-    ScsiHost(::std::boxed::Box<CapabilityScsiHost>),
-    /// `type='scsi_target'`
-    #[xml(value = "scsi_target")]
-    ScsiTarget(::std::boxed::Box<CapabilityScsiTarget>),
-    /// `type='scsi'`
-    #[xml(value = "scsi")]
-    Scsi(::std::boxed::Box<CapabilityScsi>),
-    /// `type='storage'`
-    #[xml(value = "storage")]
-    Storage(::std::boxed::Box<CapabilityStorage>),
-    /// `type='drm'`
-    #[xml(value = "drm")]
-    Drm(::std::boxed::Box<CapabilityDrm>),
-    /// `type='mdev'`
-    #[xml(value = "mdev")]
-    Mdev(::std::boxed::Box<CapabilityMdev>),
-    /// `type='ccw'`
-    #[xml(value = "ccw")]
-    Ccw(::std::boxed::Box<CapabilityCcw>),
-    /// `type='ccwgroup'`
-    #[xml(value = "ccwgroup")]
-    Ccwgroup(::std::boxed::Box<CapabilityCcwgroup>),
-    /// `type='css'`
-    #[xml(value = "css")]
-    Css(::std::boxed::Box<CapabilityCss>),
-    /// `type='vdpa'`
-    #[xml(value = "vdpa")]
-    Vdpa(::std::boxed::Box<CapabilityVdpa>),
-    /// `type='ap_card'`
-    #[xml(value = "ap_card")]
-    ApCard(::std::boxed::Box<CapabilityApCard>),
-    /// `type='ap_queue'`
-    #[xml(value = "ap_queue")]
-    ApQueue(::std::boxed::Box<CapabilityApQueue>),
-    /// `type='ap_matrix'`
-    #[xml(value = "ap_matrix")]
-    ApMatrix(::std::boxed::Box<CapabilityApMatrix>),
 }
 /// One of 'mdev_types'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -472,23 +325,170 @@ pub enum CapabilityTypeNodedevAltAlt {
     #[xml(value = "ccwgroup_member")]
     CcwgroupMember,
 }
+/// The content of `<capability>` when `type` is 'pci'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CapabilityTypePci {
+    /// `<class>`
+    #[xml(child = "class")]
+    pub class: ::std::option::Option<Class>,
+    /// `<domain>`
+    #[xml(child = "domain")]
+    pub domain: super::domaincommon::UnsignedLong,
+    /// `<bus>`
+    #[xml(child = "bus")]
+    pub bus: super::domaincommon::UnsignedLong,
+    /// `<slot>`
+    #[xml(child = "slot")]
+    pub slot: super::domaincommon::UnsignedLong,
+    /// `<function>`
+    #[xml(child = "function")]
+    pub function: super::domaincommon::UnsignedLong,
+    /// `<product>`
+    #[xml(child = "product")]
+    pub product: Product,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    pub vendor: Vendor,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capabilities: ::std::vec::Vec<crate::AnyElement>,
+    /// `<iommuGroup>`
+    #[xml(child = "iommuGroup")]
+    pub iommu_group: ::std::option::Option<::std::boxed::Box<IommuGroup>>,
+    /// `<numa>`
+    #[xml(child = "numa")]
+    pub numa: ::std::option::Option<::std::boxed::Box<Numa>>,
+    /// `<pci-express>`
+    #[xml(child = "pci-express")]
+    pub pci_express: ::std::option::Option<::std::boxed::Box<PciExpress>>,
+}
+/// The content of `<capability>` when `type` is 'scsi'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CapabilityTypeScsi {
+    /// `<host>`
+    #[xml(child = "host")]
+    pub host: super::domaincommon::UnsignedLong,
+    /// `<bus>`
+    #[xml(child = "bus")]
+    pub bus: super::domaincommon::UnsignedLong,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: super::domaincommon::UnsignedLong,
+    /// `<lun>`
+    #[xml(child = "lun")]
+    pub lun: super::domaincommon::UnsignedLong,
+    /// `<type>`
+    #[xml(child = "type")]
+    pub kind: ::std::option::Option<::std::string::String>,
+}
+/// The content of `<capability>` when `type` is 'scsi_generic'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CapabilityTypeScsiGeneric {
+    /// `<char>`
+    #[xml(child = "char")]
+    pub char: ::std::string::String,
+}
+/// The content of `<capability>` when `type` is 'scsi_host'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CapabilityTypeScsiHost {
+    /// `<host>`
+    #[xml(child = "host")]
+    pub host: super::domaincommon::UnsignedLong,
+    /// `<unique_id>`
+    #[xml(child = "unique_id")]
+    pub unique_id: ::std::option::Option<super::domaincommon::UnsignedInt>,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capabilities: ::std::vec::Vec<ScsiHostCapability>,
+}
+/// The content of `<capability>` when `type` is 'scsi_target'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CapabilityTypeScsiTarget {
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: ::std::string::String,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capability: ::std::option::Option<::std::boxed::Box<ScsiTargetCapability>>,
+}
+/// The content of `<capability>` when `type` is 'storage'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CapabilityTypeStorage {
+    /// `<block>`
+    #[xml(child = "block")]
+    pub block: Path,
+    /// `<bus>`
+    #[xml(child = "bus")]
+    pub bus: ::std::option::Option<::std::string::String>,
+    /// `<drive_type>`
+    #[xml(child = "drive_type")]
+    pub drive_type: ::std::option::Option<::std::string::String>,
+    /// `<model>`
+    #[xml(child = "model")]
+    pub model: ::std::option::Option<::std::string::String>,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    pub vendor: ::std::option::Option<::std::string::String>,
+    /// `<serial>`
+    #[xml(child = "serial")]
+    pub serial: ::std::option::Option<::std::string::String>,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capabilities: ::std::vec::Vec<crate::AnyElement>,
+    /// `<size>`
+    #[xml(child = "size")]
+    pub size: ::std::option::Option<super::domaincommon::UnsignedLong>,
+    /// `<logical_block_size>`
+    #[xml(child = "logical_block_size")]
+    pub logical_block_size: ::std::option::Option<super::domaincommon::UnsignedLong>,
+    /// `<num_blocks>`
+    #[xml(child = "num_blocks")]
+    pub num_blocks: ::std::option::Option<super::domaincommon::UnsignedLong>,
+}
+/// The content of `<capability>` when `type` is 'system'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CapabilityTypeSystem {
+    /// `<product>`
+    #[xml(child = "product")]
+    pub product: ::std::option::Option<::std::string::String>,
+    /// `<hardware>`
+    #[xml(child = "hardware")]
+    pub hardware: Hardware,
+    /// `<firmware>`
+    #[xml(child = "firmware")]
+    pub firmware: Firmware,
+}
 /// The content of `<capability>` when `type` is 'usb'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityUsb {
+pub struct CapabilityTypeUsb {
     /// `<number>`
     #[xml(child = "number")]
-    pub number: ::std::string::String,
+    pub number: super::domaincommon::UnsignedLong,
     /// `<class>`
     #[xml(child = "class")]
-    pub class: ::std::string::String,
+    pub class: super::domaincommon::UnsignedLong,
     /// `<subclass>`
     #[xml(child = "subclass")]
-    pub subclass: ::std::string::String,
+    pub subclass: super::domaincommon::UnsignedLong,
     /// `<protocol>`
     #[xml(child = "protocol")]
-    pub protocol: ::std::string::String,
+    pub protocol: super::domaincommon::UnsignedLong,
     /// `<description>`
     #[xml(child = "description")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -497,13 +497,13 @@ pub struct CapabilityUsb {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityUsbDevice {
+pub struct CapabilityTypeUsbDevice {
     /// `<bus>`
     #[xml(child = "bus")]
-    pub bus: ::std::string::String,
+    pub bus: super::domaincommon::UnsignedLong,
     /// `<device>`
     #[xml(child = "device")]
-    pub device: ::std::string::String,
+    pub device: super::domaincommon::UnsignedLong,
     /// `<product>`
     #[xml(child = "product")]
     pub product: Product,
@@ -515,32 +515,32 @@ pub struct CapabilityUsbDevice {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityV80203 {}
+pub struct CapabilityTypeV80203 {}
 /// The content of `<capability>` when `type` is '80211'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityV80211 {}
+pub struct CapabilityTypeV80211 {}
 /// The content of `<capability>` when `type` is 'vdpa'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityVdpa {
+pub struct CapabilityTypeVdpa {
     /// `<chardev>`
     #[xml(child = "chardev")]
-    pub chardev: ::std::string::String,
+    pub chardev: Path,
 }
 /// The content of `<capability>` when `type` is 'vport_ops'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityVportOps {
+pub struct CapabilityTypeVportOps {
     /// `<max_vports>`
     #[xml(child = "max_vports")]
-    pub max_vports: ::std::string::String,
+    pub max_vports: super::domaincommon::UnsignedInt,
     /// `<vports>`
     #[xml(child = "vports")]
-    pub vports: ::std::string::String,
+    pub vports: super::domaincommon::UnsignedInt,
 }
 /// `<capability>` (nodedev.rng:721)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -627,7 +627,7 @@ pub struct ChannelDevAddr {
     pub cssid: ::std::string::String,
     /// `<ssid>`
     #[xml(child = "ssid")]
-    pub ssid: ::std::string::String,
+    pub ssid: super::domaincommon::CcwSsidRange,
     /// `<devno>`
     #[xml(child = "devno")]
     pub devno: ::std::string::String,
@@ -639,6 +639,11 @@ pub struct ChannelDevAddr {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `0x[0-9a-fA-F]{6}`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "0x[0-9a-fA-F]{6}")]
+pub struct Class(pub ::std::string::String);
 /// `<device>` (nodedev.rng:11)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -840,6 +845,11 @@ pub struct Link {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+(.[0-9]+)?`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+(.[0-9]+)?")]
+pub struct LinkSpeed(pub ::std::string::String);
 /// One of 'cap', 'sta'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -852,6 +862,11 @@ pub enum LinkValidity {
     #[xml(value = "sta")]
     Sta,
 }
+/// A value checked by `validate()`: it matches `([a-fA-F0-9]{2}:){5}[a-fA-F0-9]{2}`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "([a-fA-F0-9]{2}:){5}[a-fA-F0-9]{2}")]
+pub struct Mac(pub ::std::string::String);
 /// `<iommuGroup>` (nodedev.rng:634)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -919,6 +934,11 @@ pub struct Members {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[a-zA-Z\-_]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[a-zA-Z\\-_]+")]
+pub struct Netfeaturename(pub ::std::string::String);
 /// `<numa>` (nodedev.rng:240)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -960,6 +980,11 @@ pub struct Parent {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `/[a-zA-Z0-9_\+\-/%]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "/[a-zA-Z0-9_\\+\\-/%]+")]
+pub struct Path(pub ::std::string::String);
 /// `<pci-express>` (nodedev.rng:250)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1018,10 +1043,10 @@ pub struct ScsiHostCapability {
 pub enum ScsiHostCapabilityCapabilityType {
     /// `type='fc_host'`
     #[xml(value = "fc_host")]
-    FcHost(::std::boxed::Box<CapabilityFcHost>),
+    FcHost(::std::boxed::Box<CapabilityTypeFcHost>),
     /// `type='vport_ops'`
     #[xml(value = "vport_ops")]
-    VportOps(::std::boxed::Box<CapabilityVportOps>),
+    VportOps(::std::boxed::Box<CapabilityTypeVportOps>),
 }
 /// `<capability>` (nodedev.rng:488)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1036,7 +1061,7 @@ pub struct ScsiTargetCapability {
     pub rport: ::std::string::String,
     /// `<wwpn>`
     #[xml(child = "wwpn")]
-    pub wwpn: ::std::string::String,
+    pub wwpn: super::domaincommon::Wwn,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1089,7 +1114,7 @@ pub struct Type {
     pub device_api: super::domaincommon::MdevModel,
     /// `<availableInstances>`
     #[xml(child = "availableInstances")]
-    pub available_instances: ::std::string::String,
+    pub available_instances: super::domaincommon::UnsignedInt,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

@@ -460,7 +460,7 @@ pub struct Filter {
     pub chain: ::std::option::Option<FilterChain>,
     /// `@priority`
     #[xml(attribute = "priority")]
-    pub priority: ::std::option::Option<crate::Number<i32>>,
+    pub priority: ::std::option::Option<::std::string::String>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -798,6 +798,14 @@ pub enum IpProtocolType {
     #[xml(other)]
     Other(::std::string::String),
 }
+/// A value checked by `validate()`: it matches `([Ss][Rr][Cc]|[Dd][Ss][Tt])(,([Ss][Rr][Cc]|[Dd][Ss][Tt])){0,5}`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(
+    crate = "crate",
+    pattern = "([Ss][Rr][Cc]|[Dd][Ss][Tt])(,([Ss][Rr][Cc]|[Dd][Ss][Tt])){0,5}"
+)]
+pub struct IpsetFlagsType(pub ::std::string::String);
 /// `<ipv6>` (nwfilter.rng:65)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -926,6 +934,11 @@ pub enum MacProtocolid {
     #[xml(other)]
     Other(::std::string::String),
 }
+/// A value checked by `validate()`, within -1000 to 1000
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", min = -1000i128, max = 1000i128)]
+pub struct PriorityType(pub crate::Number<i32>);
 /// `<rarp>` (nwfilter.rng:50)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -994,7 +1007,7 @@ pub struct Rule {
     pub direction: DirectionType,
     /// `@priority`
     #[xml(attribute = "priority")]
-    pub priority: ::std::option::Option<crate::Number<i32>>,
+    pub priority: ::std::option::Option<::std::string::String>,
     /// `@statematch`
     #[xml(attribute = "statematch")]
     pub statematch: ::std::option::Option<::std::string::String>,
@@ -1221,6 +1234,19 @@ pub struct SctpIpv6 {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `((NEW|ESTABLISHED|RELATED|INVALID)(,(NEW|ESTABLISHED|RELATED|INVALID))*|NONE)`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(
+    crate = "crate",
+    pattern = "((NEW|ESTABLISHED|RELATED|INVALID)(,(NEW|ESTABLISHED|RELATED|INVALID))*|NONE)"
+)]
+pub struct StateflagsType(pub ::std::string::String);
+/// A value checked by `validate()`: it matches `([Ff][Aa][Ll][Ss][Ee]|0)`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "([Ff][Aa][Ll][Ss][Ee]|0)")]
+pub struct StatematchType(pub ::std::string::String);
 /// `<stp>` (nwfilter.rng:38)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1452,6 +1478,14 @@ pub struct TcpIpv6 {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `((SYN|ACK|URG|PSH|FIN|RST)(,(SYN|ACK|URG|PSH|FIN|RST))*|ALL|NONE)/((SYN|ACK|URG|PSH|FIN|RST)(,(SYN|ACK|URG|PSH|FIN|RST))*|ALL|NONE)`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(
+    crate = "crate",
+    pattern = "((SYN|ACK|URG|PSH|FIN|RST)(,(SYN|ACK|URG|PSH|FIN|RST))*|ALL|NONE)/((SYN|ACK|URG|PSH|FIN|RST)(,(SYN|ACK|URG|PSH|FIN|RST))*|ALL|NONE)"
+)]
+pub struct TcpflagsType(pub ::std::string::String);
 /// `<udp>` (nwfilter.rng:83)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

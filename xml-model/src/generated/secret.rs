@@ -46,33 +46,6 @@ pub struct Usage {
     )]
     pub extras: crate::Extras,
 }
-/// The content of `<usage>` when `type` is 'ceph'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct UsageCeph {
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::string::String,
-}
-/// The content of `<usage>` when `type` is 'iscsi'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct UsageIscsi {
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::string::String,
-}
-/// The content of `<usage>` when `type` is 'tls'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct UsageTls {
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::string::String,
-}
 /// The content of `<usage>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -80,35 +53,62 @@ pub struct UsageTls {
 pub enum UsageType {
     /// `type='volume'`
     #[xml(value = "volume")]
-    Volume(::std::boxed::Box<UsageVolume>),
+    Volume(::std::boxed::Box<UsageTypeVolume>),
     /// `type='ceph'`
     #[xml(value = "ceph")]
-    Ceph(::std::boxed::Box<UsageCeph>),
+    Ceph(::std::boxed::Box<UsageTypeCeph>),
     /// `type='iscsi'`
     #[xml(value = "iscsi")]
-    Iscsi(::std::boxed::Box<UsageIscsi>),
+    Iscsi(::std::boxed::Box<UsageTypeIscsi>),
     /// `type='tls'`
     #[xml(value = "tls")]
-    Tls(::std::boxed::Box<UsageTls>),
+    Tls(::std::boxed::Box<UsageTypeTls>),
     /// `type='vtpm'`
     #[xml(value = "vtpm")]
-    Vtpm(::std::boxed::Box<UsageVtpm>),
+    Vtpm(::std::boxed::Box<UsageTypeVtpm>),
+}
+/// The content of `<usage>` when `type` is 'ceph'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct UsageTypeCeph {
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: super::domaincommon::ObjectName,
+}
+/// The content of `<usage>` when `type` is 'iscsi'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct UsageTypeIscsi {
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: super::domaincommon::ObjectName,
+}
+/// The content of `<usage>` when `type` is 'tls'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct UsageTypeTls {
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: super::domaincommon::ObjectName,
 }
 /// The content of `<usage>` when `type` is 'volume'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct UsageVolume {
+pub struct UsageTypeVolume {
     /// `<volume>`
     #[xml(child = "volume")]
-    pub volume: ::std::string::String,
+    pub volume: super::domaincommon::AbsFilePath,
 }
 /// The content of `<usage>` when `type` is 'vtpm'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct UsageVtpm {
+pub struct UsageTypeVtpm {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
 }

@@ -45,6 +45,11 @@ pub struct ClusterSize {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+")]
+pub struct ClusterSizeValue(pub ::std::string::String);
 /// `<encryption>` (storagecommon.rng:10)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -176,6 +181,11 @@ pub struct Ivgen {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-7]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-7]+")]
+pub struct OctalMode(pub ::std::string::String);
 /// One of '-1', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -195,7 +205,7 @@ pub enum Owner {
 pub struct Permissions {
     /// `<mode>`
     #[xml(child = "mode")]
-    pub mode: ::std::option::Option<::std::string::String>,
+    pub mode: ::std::option::Option<OctalMode>,
     /// `<owner>`
     #[xml(child = "owner")]
     pub owner: ::std::option::Option<Owner>,

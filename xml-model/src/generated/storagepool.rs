@@ -20,6 +20,11 @@ pub struct Allocation {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+")]
+pub struct AllocationValue(pub ::std::string::String);
 /// `<auth>` (storagepool.rng:420)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -73,6 +78,11 @@ pub struct Available {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+")]
+pub struct AvailableValue(pub ::std::string::String);
 /// `<capacity>` (storagepool.rng:277)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -92,6 +102,11 @@ pub struct Capacity {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+")]
+pub struct CapacityValue(pub ::std::string::String);
 /// `<config_opts>` (storagepool.rng:772)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -324,7 +339,7 @@ pub struct Host {
     pub name: ::std::string::String,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<crate::Number<i32>>,
+    pub port: ::std::option::Option<::std::string::String>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -333,6 +348,14 @@ pub struct Host {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `iqn\.[0-9]{4}-(0[1-9]|1[0-2])\.[a-zA-Z0-9\.\-]+(:.+)?`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(
+    crate = "crate",
+    pattern = "iqn\\.[0-9]{4}-(0[1-9]|1[0-2])\\.[a-zA-Z0-9\\.\\-]+(:.+)?"
+)]
+pub struct IscsiQualifiedName(pub ::std::string::String);
 /// `<format>` (storagepool.rng:532)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -422,14 +445,62 @@ pub struct Pool {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<pool>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum PoolType {
+    /// `type='dir'`
+    #[xml(value = "dir")]
+    Dir(::std::boxed::Box<PoolTypeDir>),
+    /// `type='fs'`
+    #[xml(value = "fs")]
+    Fs(::std::boxed::Box<PoolTypeFs>),
+    /// `type='netfs'`
+    #[xml(value = "netfs")]
+    Netfs(::std::boxed::Box<PoolTypeNetfs>),
+    /// `type='logical'`
+    #[xml(value = "logical")]
+    Logical(::std::boxed::Box<PoolTypeLogical>),
+    /// `type='disk'`
+    #[xml(value = "disk")]
+    Disk(::std::boxed::Box<PoolTypeDisk>),
+    /// `type='iscsi'`
+    #[xml(value = "iscsi")]
+    Iscsi(::std::boxed::Box<PoolTypeIscsi>),
+    /// `type='iscsi-direct'`
+    #[xml(value = "iscsi-direct")]
+    IscsiDirect(::std::boxed::Box<PoolTypeIscsiDirect>),
+    /// `type='scsi'`
+    #[xml(value = "scsi")]
+    Scsi(::std::boxed::Box<PoolTypeScsi>),
+    /// `type='mpath'`
+    #[xml(value = "mpath")]
+    Mpath(::std::boxed::Box<PoolTypeMpath>),
+    /// `type='rbd'`
+    #[xml(value = "rbd")]
+    Rbd(::std::boxed::Box<PoolTypeRbd>),
+    /// `type='sheepdog'`
+    #[xml(value = "sheepdog")]
+    Sheepdog(::std::boxed::Box<PoolTypeSheepdog>),
+    /// `type='gluster'`
+    #[xml(value = "gluster")]
+    Gluster(::std::boxed::Box<PoolTypeGluster>),
+    /// `type='zfs'`
+    #[xml(value = "zfs")]
+    Zfs(::std::boxed::Box<PoolTypeZfs>),
+    /// `type='vstorage'`
+    #[xml(value = "vstorage")]
+    Vstorage(::std::boxed::Box<PoolTypeVstorage>),
+}
 /// The content of `<pool>` when `type` is 'dir'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolDir {
+pub struct PoolTypeDir {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -456,10 +527,10 @@ pub struct PoolDir {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolDisk {
+pub struct PoolTypeDisk {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -486,10 +557,10 @@ pub struct PoolDisk {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolFs {
+pub struct PoolTypeFs {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -519,10 +590,10 @@ pub struct PoolFs {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolGluster {
+pub struct PoolTypeGluster {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::ObjectName>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -546,10 +617,10 @@ pub struct PoolGluster {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolIscsi {
+pub struct PoolTypeIscsi {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -576,10 +647,10 @@ pub struct PoolIscsi {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolIscsiDirect {
+pub struct PoolTypeIscsiDirect {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -603,10 +674,10 @@ pub struct PoolIscsiDirect {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolLogical {
+pub struct PoolTypeLogical {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::ObjectName>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -633,10 +704,10 @@ pub struct PoolLogical {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolMpath {
+pub struct PoolTypeMpath {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -663,10 +734,10 @@ pub struct PoolMpath {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolNetfs {
+pub struct PoolTypeNetfs {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -696,10 +767,10 @@ pub struct PoolNetfs {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolRbd {
+pub struct PoolTypeRbd {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::ObjectName>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -732,10 +803,10 @@ pub struct PoolRbd {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolScsi {
+pub struct PoolTypeScsi {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::ObjectName,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -762,10 +833,10 @@ pub struct PoolScsi {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolSheepdog {
+pub struct PoolTypeSheepdog {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::ObjectName>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -785,62 +856,14 @@ pub struct PoolSheepdog {
     #[xml(child = "source")]
     pub source: Sourcesheepdog,
 }
-/// The content of `<pool>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum PoolType {
-    /// `type='dir'`
-    #[xml(value = "dir")]
-    Dir(::std::boxed::Box<PoolDir>),
-    /// `type='fs'`
-    #[xml(value = "fs")]
-    Fs(::std::boxed::Box<PoolFs>),
-    /// `type='netfs'`
-    #[xml(value = "netfs")]
-    Netfs(::std::boxed::Box<PoolNetfs>),
-    /// `type='logical'`
-    #[xml(value = "logical")]
-    Logical(::std::boxed::Box<PoolLogical>),
-    /// `type='disk'`
-    #[xml(value = "disk")]
-    Disk(::std::boxed::Box<PoolDisk>),
-    /// `type='iscsi'`
-    #[xml(value = "iscsi")]
-    Iscsi(::std::boxed::Box<PoolIscsi>),
-    /// `type='iscsi-direct'`
-    #[xml(value = "iscsi-direct")]
-    IscsiDirect(::std::boxed::Box<PoolIscsiDirect>),
-    /// `type='scsi'`
-    #[xml(value = "scsi")]
-    Scsi(::std::boxed::Box<PoolScsi>),
-    /// `type='mpath'`
-    #[xml(value = "mpath")]
-    Mpath(::std::boxed::Box<PoolMpath>),
-    /// `type='rbd'`
-    #[xml(value = "rbd")]
-    Rbd(::std::boxed::Box<PoolRbd>),
-    /// `type='sheepdog'`
-    #[xml(value = "sheepdog")]
-    Sheepdog(::std::boxed::Box<PoolSheepdog>),
-    /// `type='gluster'`
-    #[xml(value = "gluster")]
-    Gluster(::std::boxed::Box<PoolGluster>),
-    /// `type='zfs'`
-    #[xml(value = "zfs")]
-    Zfs(::std::boxed::Box<PoolZfs>),
-    /// `type='vstorage'`
-    #[xml(value = "vstorage")]
-    Vstorage(::std::boxed::Box<PoolVstorage>),
-}
 /// The content of `<pool>` when `type` is 'vstorage'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolVstorage {
+pub struct PoolTypeVstorage {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::ObjectName>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -867,10 +890,10 @@ pub struct PoolVstorage {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct PoolZfs {
+pub struct PoolTypeZfs {
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::ObjectName>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -1366,7 +1389,7 @@ pub struct Sourcezfs {
 pub struct Target {
     /// `<path>`
     #[xml(child = "path")]
-    pub path: ::std::string::String,
+    pub path: super::domaincommon::AbsFilePath,
     /// `<permissions>`
     #[xml(child = "permissions")]
     pub permissions: ::std::option::Option<
@@ -1387,7 +1410,7 @@ pub struct Target {
 pub struct Targetlogical {
     /// `<path>`
     #[xml(child = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// `<permissions>`
     #[xml(child = "permissions")]
     pub permissions: ::std::option::Option<

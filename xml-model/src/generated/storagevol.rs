@@ -27,7 +27,7 @@ pub struct Allocation {
 pub struct BackingStore {
     /// `<path>`
     #[xml(child = "path")]
-    pub path: ::std::string::String,
+    pub path: super::domaincommon::AbsFilePath,
     /// `<format>`
     #[xml(child = "format")]
     pub format: ::std::option::Option<::std::boxed::Box<Format>>,
@@ -66,6 +66,11 @@ pub struct Capacity {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+\.[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+\\.[0-9]+")]
+pub struct Compat(pub ::std::string::String);
 /// `<device>` (storagevol.rng:160)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -265,6 +270,11 @@ pub struct Physical {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+")]
+pub struct PhysicalValue(pub ::std::string::String);
 /// `<source>` (storagevol.rng:152)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -307,7 +317,7 @@ pub struct Target {
     >,
     /// `<compat>`
     #[xml(child = "compat")]
-    pub compat: ::std::option::Option<::std::string::String>,
+    pub compat: ::std::option::Option<Compat>,
     /// `<nocow>`
     #[xml(child = "nocow")]
     pub nocow: ::std::option::Option<crate::Empty>,
@@ -329,6 +339,11 @@ pub struct Target {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+(\.[0-9]{0,9})?`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+(\\.[0-9]{0,9})?")]
+pub struct Timestamp(pub ::std::string::String);
 /// `<timestamps>` (storagevol.rng:69)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -336,16 +351,16 @@ pub struct Target {
 pub struct Timestamps {
     /// `<atime>`
     #[xml(child = "atime")]
-    pub atime: ::std::option::Option<::std::string::String>,
+    pub atime: ::std::option::Option<Timestamp>,
     /// `<btime>`
     #[xml(child = "btime")]
-    pub btime: ::std::option::Option<::std::string::String>,
+    pub btime: ::std::option::Option<Timestamp>,
     /// `<ctime>`
     #[xml(child = "ctime")]
-    pub ctime: ::std::option::Option<::std::string::String>,
+    pub ctime: ::std::option::Option<Timestamp>,
     /// `<mtime>`
     #[xml(child = "mtime")]
-    pub mtime: ::std::option::Option<::std::string::String>,
+    pub mtime: ::std::option::Option<Timestamp>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -365,7 +380,7 @@ pub struct Volume {
     pub kind: ::std::option::Option<VolumeType>,
     /// `<name>`
     #[xml(child = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::VolName,
     /// `<key>`
     #[xml(child = "key")]
     pub key: ::std::option::Option<::std::string::String>,
