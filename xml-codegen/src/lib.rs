@@ -3,6 +3,7 @@
 //! ([`analyse`]), and emit Rust that uses `xml-derive` ([`emit`]).
 
 pub mod analyse;
+pub mod config;
 pub mod emit;
 pub mod facets;
 pub mod ir;
@@ -74,8 +75,16 @@ pub fn model(dir: &Path, schemas: &[(&str, &str)]) -> Result<Model, rng::LoadErr
     Ok(Model { ir, live })
 }
 
-/// The generated sources (file stem -> text) for all of libvirt's top-level schemas.
-pub fn generate(dir: &Path) -> Result<BTreeMap<String, String>, rng::LoadError> {
-    let m = model(dir, TOP_LEVEL)?;
+/// `schemas/codegen.toml` of the workspace.
+pub fn config_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas/codegen.toml")
+}
+
+/// The generated sources (file stem -> text) for all of libvirt's top-level schemas, with
+/// `config` (renames, boxing) applied.
+pub fn generate(dir: &Path, config: &Path) -> Result<BTreeMap<String, String>, rng::LoadError> {
+    let mut m = model(dir, TOP_LEVEL)?;
+    let cfg = config::Config::load(config).map_err(rng::LoadError)?;
+    cfg.apply(&mut m.ir, &m.live).map_err(rng::LoadError)?;
     Ok(emit::emit(&m.ir, &m.live, HEADER))
 }

@@ -1,5 +1,6 @@
 //! `xml-codegen [SCHEMA_DIR] [OUT_DIR]`: regenerates the model (defaults: the shared schema
-//! set, or `$LIBVIRT_SCHEMAS`, into `xml-model/src/generated`).
+//! set, or `$LIBVIRT_SCHEMAS`, into `xml-model/src/generated`), applying
+//! `schemas/codegen.toml`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ fn main() -> ExitCode {
         .next()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../xml-model/src/generated"));
-    let files = match xml_codegen::generate(&dir) {
+    let files = match xml_codegen::generate(&dir, &xml_codegen::config_path()) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("xml-codegen: {e}");

@@ -3093,7 +3093,7 @@ pub struct DataStoreDiskSourceVolume {
 pub struct DataStoreNetworkSource {
     /// `@protocol`
     #[xml(attribute = "protocol")]
-    pub protocol: ::std::option::Option<SourceProtocolDomaincommonAlt>,
+    pub protocol: ::std::option::Option<NetworkProtocol>,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -4006,7 +4006,7 @@ pub struct DiskSourceNetwork {
 pub struct DiskSourceNetworkProtocolNBD {
     /// `@protocol`
     #[xml(attribute = "protocol")]
-    pub protocol: ::std::option::Option<SourceProtocolDomaincommonAlt>,
+    pub protocol: ::std::option::Option<NetworkProtocol>,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -5536,7 +5536,7 @@ pub struct Filesystem {
     pub model: ::std::option::Option<DiskModel>,
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<NvramTypeDomaincommonAlt>,
+    pub kind: ::std::option::Option<StorageSourceType>,
     /// `<driver>`
     #[xml(child = "driver")]
     pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
@@ -10749,6 +10749,51 @@ pub struct NetSource {
     )]
     pub extras: crate::Extras,
 }
+/// One of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum NetworkProtocol {
+    /// `nbd`
+    #[xml(value = "nbd")]
+    Nbd,
+    /// `gluster`
+    #[xml(value = "gluster")]
+    Gluster,
+    /// `rbd`
+    #[xml(value = "rbd")]
+    Rbd,
+    /// `iscsi`
+    #[xml(value = "iscsi")]
+    Iscsi,
+    /// `http`
+    #[xml(value = "http")]
+    Http,
+    /// `https`
+    #[xml(value = "https")]
+    Https,
+    /// `ftps`
+    #[xml(value = "ftps")]
+    Ftps,
+    /// `ftp`
+    #[xml(value = "ftp")]
+    Ftp,
+    /// `ssh`
+    #[xml(value = "ssh")]
+    Ssh,
+    /// `sheepdog`
+    #[xml(value = "sheepdog")]
+    Sheepdog,
+    /// `tftp`
+    #[xml(value = "tftp")]
+    Tftp,
+    /// `vxhs`
+    #[xml(value = "vxhs")]
+    Vxhs,
+    /// `nfs`
+    #[xml(value = "nfs")]
+    Nfs,
+}
 /// `<source>` (domaincommon.rng:3528)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10985,7 +11030,7 @@ pub struct NvramSource {
     pub dir: ::std::option::Option<::std::string::String>,
     /// `@protocol`
     #[xml(attribute = "protocol")]
-    pub protocol: ::std::option::Option<SourceProtocolDomaincommonAlt>,
+    pub protocol: ::std::option::Option<NetworkProtocol>,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -11111,30 +11156,6 @@ pub enum NvramTypeDomaincommon {
     /// `vhostvdpa`
     #[xml(value = "vhostvdpa")]
     Vhostvdpa,
-}
-/// One of 'file', 'block', 'mount', 'bind', 'template', 'ram'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum NvramTypeDomaincommonAlt {
-    /// `file`
-    #[xml(value = "file")]
-    File,
-    /// `block`
-    #[xml(value = "block")]
-    Block,
-    /// `mount`
-    #[xml(value = "mount")]
-    Mount,
-    /// `bind`
-    #[xml(value = "bind")]
-    Bind,
-    /// `template`
-    #[xml(value = "template")]
-    Template,
-    /// `ram`
-    #[xml(value = "ram")]
-    Ram,
 }
 /// A value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -13938,51 +13959,6 @@ pub enum SourceProtocolDomaincommon {
     #[xml(value = "vhost")]
     Vhost,
 }
-/// One of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum SourceProtocolDomaincommonAlt {
-    /// `nbd`
-    #[xml(value = "nbd")]
-    Nbd,
-    /// `gluster`
-    #[xml(value = "gluster")]
-    Gluster,
-    /// `rbd`
-    #[xml(value = "rbd")]
-    Rbd,
-    /// `iscsi`
-    #[xml(value = "iscsi")]
-    Iscsi,
-    /// `http`
-    #[xml(value = "http")]
-    Http,
-    /// `https`
-    #[xml(value = "https")]
-    Https,
-    /// `ftps`
-    #[xml(value = "ftps")]
-    Ftps,
-    /// `ftp`
-    #[xml(value = "ftp")]
-    Ftp,
-    /// `ssh`
-    #[xml(value = "ssh")]
-    Ssh,
-    /// `sheepdog`
-    #[xml(value = "sheepdog")]
-    Sheepdog,
-    /// `tftp`
-    #[xml(value = "tftp")]
-    Tftp,
-    /// `vxhs`
-    #[xml(value = "vxhs")]
-    Vxhs,
-    /// `nfs`
-    #[xml(value = "nfs")]
-    Nfs,
-}
 /// The content of `<source>` when `protocol` is 'iscsi'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -14337,6 +14313,30 @@ pub struct StorageSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+/// One of 'file', 'block', 'mount', 'bind', 'template', 'ram'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum StorageSourceType {
+    /// `file`
+    #[xml(value = "file")]
+    File,
+    /// `block`
+    #[xml(value = "block")]
+    Block,
+    /// `mount`
+    #[xml(value = "mount")]
+    Mount,
+    /// `bind`
+    #[xml(value = "bind")]
+    Bind,
+    /// `template`
+    #[xml(value = "template")]
+    Template,
+    /// `ram`
+    #[xml(value = "ram")]
+    Ram,
 }
 /// `<streaming>` (domaincommon.rng:4446)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]

@@ -1,0 +1,91 @@
+//! `schemas/codegen.toml`: renames and boxing the schemas cannot say, keyed by
+//! `module::GeneratedName` (and `.field`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::ir::{Ir, Kind, TypeId};
+
+/// The configuration.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// `module::GeneratedName` -> new name.
+    pub rename: BTreeMap<String, String>,
+    /// `module::Type.field` to box.
+    pub boxed: Vec<String>,
+}
+
+impl Config {
+    /// Reads the file; a missing file is an empty configuration.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        let table: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut cfg = Config::default();
+        if let Some(r) = table.get("rename").and_then(|v| v.as_table()) {
+            for (k, v) in r {
+                let v = v.as_str().ok_or_else(|| format!("{}: rename of {k} is not a string", path.display()))?;
+                cfg.rename.insert(k.clone(), v.to_owned());
+            }
+        }
+        if let Some(b) = table.get("box").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
+            cfg.boxed = b.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        }
+        Ok(cfg)
+    }
+
+    /// Applies renames and boxing to the named IR; every key must match a type.
+    pub fn apply(&self, ir: &mut Ir, live: &[TypeId]) -> Result<(), String> {
+        let key = |ir: &Ir, id: TypeId| format!("{}::{}", ir.types[id].module, ir.types[id].name);
+        for (from, to) in &self.rename {
+            let id = live
+                .iter()
+                .copied()
+                .find(|&id| key(ir, id) == *from)
+                .ok_or_else(|| format!("codegen.toml: no type {from} to rename"))?;
+            let module = ir.types[id].module.clone();
+            if live.iter().any(|&o| ir.types[o].module == module && ir.types[o].name == *to) {
+                return Err(format!("codegen.toml: {module}::{to} exists already"));
+            }
+            ir.types[id].name = to.clone();
+        }
+        for path in &self.boxed {
+            let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;
+            let id = live
+                .iter()
+                .copied()
+                .find(|&id| key(ir, id) == ty)
+                .ok_or_else(|| format!("codegen.toml: no type {ty}"))?;
+            let Kind::Struct { fields, .. } = &mut ir.types[id].kind else {
+                return Err(format!("codegen.toml: {ty} is not a struct"));
+            };
+            let f =
+                fields.iter_mut().find(|f| f.name == field).ok_or_else(|| format!("codegen.toml: no field {path}"))?;
+            f.boxed = true;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_that_names_no_type_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("codegen-toml-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("codegen.toml");
+        std::fs::write(&path, "[rename]\n\"domaincommon::Nothing\" = \"Something\"\n").unwrap();
+        let cfg = Config::load(&path).unwrap();
+        assert_eq!(cfg.rename.len(), 1);
+        let err = cfg.apply(&mut Ir::default(), &[]).unwrap_err();
+        assert_eq!(err, "codegen.toml: no type domaincommon::Nothing to rename");
+        std::fs::write(&path, "[rename\n").unwrap();
+        assert!(Config::load(&path).unwrap_err().contains("codegen.toml"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
