@@ -46,16 +46,7 @@ fn guest(name: &str, kind: DomainType) -> Domain {
             ..Default::default()
         })
         .devices(Devices {
-            items: vec![Device::Filesystem(
-                Filesystem::builder()
-                    .kind("mount")
-                    .accessmode("passthrough")
-                    .driver(FsDriver::builder().kind("virtiofs").build().unwrap())
-                    .source(FsSource::builder().dir("/var/guests/h-virtiofs").build().unwrap())
-                    .target(FsTarget::builder().dir("myfs").build().unwrap())
-                    .build()
-                    .unwrap(),
-            )],
+            items: vec![Device::Filesystem(virtiofs("/var/guests/h-virtiofs", "myfs"))],
             ..Default::default()
         })
         .build()

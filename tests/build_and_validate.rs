@@ -37,16 +37,7 @@ fn seed_guest() -> Domain {
         })
         .devices(Devices {
             items: vec![
-                Device::Filesystem(
-                    Filesystem::builder()
-                        .kind("mount")
-                        .accessmode("passthrough")
-                        .driver(FsDriver::builder().kind("virtiofs").build().unwrap())
-                        .source(FsSource::builder().dir("/var/guests/h-virtiofs").build().unwrap())
-                        .target(FsTarget::builder().dir("myfs").build().unwrap())
-                        .build()
-                        .unwrap(),
-                ),
+                Device::Filesystem(virtiofs("/var/guests/h-virtiofs", "myfs")),
                 Device::Hostdev(
                     Hostdev::builder()
                         .mode(HostdevMode::Subsystem)

@@ -109,16 +109,7 @@ fn values_set_in_code_are_written_canonically() {
 fn content_added_after_reading_goes_where_the_type_puts_it() {
     let mut doc = Document::<Domain>::parse(UNKNOWN).unwrap();
     let devices = doc.root.devices.as_mut().unwrap();
-    devices.items.push(Device::Filesystem(
-        Filesystem::builder()
-            .kind("mount")
-            .accessmode("passthrough")
-            .driver(FsDriver::builder().kind("virtiofs").build().unwrap())
-            .source(FsSource::builder().dir("/var/guests/h-virtiofs").build().unwrap())
-            .target(FsTarget::builder().dir("myfs").build().unwrap())
-            .build()
-            .unwrap(),
-    ));
+    devices.items.push(Device::Filesystem(virtiofs("/var/guests/h-virtiofs", "myfs")));
     let out = doc.to_xml();
     // Unknown content keeps its recorded place; the new device follows the last known one.
     let fs = out.find("<filesystem").expect("written");

@@ -664,3 +664,15 @@ pub struct Rom {
     #[xml(extras)]
     pub extras: Extras,
 }
+
+/// The seed guide's virtiofs share: host `dir` mounted in the guest under `tag`.
+pub fn virtiofs(dir: &str, tag: &str) -> Filesystem {
+    Filesystem::builder()
+        .kind("mount")
+        .accessmode("passthrough")
+        .driver(FsDriver::builder().kind("virtiofs").build().expect("no required fields"))
+        .source(FsSource::builder().dir(dir).build().expect("no required fields"))
+        .target(FsTarget::builder().dir(tag).build().expect("dir is set"))
+        .build()
+        .expect("target is set")
+}

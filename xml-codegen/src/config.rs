@@ -13,6 +13,8 @@ pub struct Config {
     pub rename: BTreeMap<String, String>,
     /// `module::Type.field` to box.
     pub boxed: Vec<String>,
+    /// `module::GeneratedName` -> the path of a hand-written type used in its place.
+    pub replace: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -29,6 +31,12 @@ impl Config {
             for (k, v) in r {
                 let v = v.as_str().ok_or_else(|| format!("{}: rename of {k} is not a string", path.display()))?;
                 cfg.rename.insert(k.clone(), v.to_owned());
+            }
+        }
+        if let Some(r) = table.get("replace").and_then(|v| v.as_table()) {
+            for (k, v) in r {
+                let v = v.as_str().ok_or_else(|| format!("{}: replacement of {k} is not a string", path.display()))?;
+                cfg.replace.insert(k.clone(), v.to_owned());
             }
         }
         if let Some(b) = table.get("box").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
@@ -51,6 +59,14 @@ impl Config {
                 return Err(format!("codegen.toml: {module}::{to} exists already"));
             }
             ir.types[id].name = to.clone();
+        }
+        for (from, to) in &self.replace {
+            let id = live
+                .iter()
+                .copied()
+                .find(|&id| key(ir, id) == *from)
+                .ok_or_else(|| format!("codegen.toml: no type {from} to replace"))?;
+            ir.types[id].replaced_by = Some(to.clone());
         }
         for path in &self.boxed {
             let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;

@@ -35,6 +35,9 @@ struct Emitter<'a> {
 impl Emitter<'_> {
     fn path(&self, id: TypeId, from: &str) -> TokenStream {
         let t = &self.ir.types[id];
+        if let Some(path) = &t.replaced_by {
+            return syn::parse_str::<syn::Path>(path).map_or_else(|e| e.to_compile_error(), |p| quote!(#p));
+        }
         let name = format_ident!("{}", t.name);
         if t.module == from {
             quote!(#name)
@@ -239,6 +242,9 @@ pub fn emit(ir: &Ir, live: &[TypeId], header: &str) -> BTreeMap<String, String> 
     let mut order = live.to_vec();
     order.sort_by(|a, b| ir.types[*a].name.cmp(&ir.types[*b].name));
     for id in order {
+        if ir.types[id].replaced_by.is_some() {
+            continue; // a hand-written type stands in its place
+        }
         by_module.entry(ir.types[id].module.clone()).or_default().push(e.item(id));
     }
     let mut files = BTreeMap::new();

@@ -105,6 +105,8 @@ pub struct TypeDef {
     pub kind: Kind,
     /// A document root: its element name.
     pub root: Option<String>,
+    /// A hand-written type (its path) used instead of generating this one (codegen.toml).
+    pub replaced_by: Option<String>,
 }
 
 #[derive(Debug, Default)]

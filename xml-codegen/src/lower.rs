@@ -112,7 +112,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn new_type(&mut self, hints: Vec<String>, module: String, doc: String, kind: Kind) -> TypeId {
-        self.ir.types.push(TypeDef { name: String::new(), hints, module, doc, kind, root: None });
+        self.ir.types.push(TypeDef { name: String::new(), hints, module, doc, kind, root: None, replaced_by: None });
         self.ir.types.len() - 1
     }
 

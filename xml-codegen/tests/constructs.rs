@@ -80,3 +80,20 @@ fn undefined_ref_is_an_error() {
     assert_eq!(err.to_string(), "bad.rng:2: ref to undefined 'nowhere'");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// codegen.toml's `replace`: references go to the hand-written type, which is not generated.
+#[test]
+fn replaced_types_are_not_generated() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut model = xml_codegen::model(&dir, &[("tag_choice", "tag_choice.rng")]).unwrap();
+    let cfg_dir = std::env::temp_dir().join(format!("codegen-replace-{}", std::process::id()));
+    std::fs::create_dir_all(&cfg_dir).unwrap();
+    let cfg_path = cfg_dir.join("codegen.toml");
+    std::fs::write(&cfg_path, "[replace]\n\"tag_choice::Target\" = \"crate::custom::Target\"\n").unwrap();
+    let cfg = xml_codegen::config::Config::load(&cfg_path).unwrap();
+    cfg.apply(&mut model.ir, &model.live).unwrap();
+    let text = &xml_codegen::emit::emit(&model.ir, &model.live, "")["tag_choice"];
+    assert!(text.contains("pub target: crate::custom::Target,"), "{text}");
+    assert!(!text.contains("pub struct Target"), "{text}");
+    std::fs::remove_dir_all(&cfg_dir).unwrap();
+}
