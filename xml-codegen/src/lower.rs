@@ -71,8 +71,9 @@ fn number_type(ty: &str) -> Option<&'static str> {
     })
 }
 
+/// The module of a schema file: its name before the first dot (`domaincommon.rng`).
 fn module_of(file: &str) -> String {
-    file.trim_end_matches(".rng").to_owned()
+    file.split('.').next().unwrap_or(file).to_owned()
 }
 
 impl<'a> Lowerer<'a> {

@@ -1,11 +1,12 @@
 //! One small schema per RNG construct, lowered and emitted: snapshots of the generated code
-//! (in the workspace's `snapshots/`) show what each construct becomes.
+//! (in the workspace's `snapshots/`) show what each construct becomes. The fixtures are RNG
+//! grammars of this project's own, named `.xml` so they are not mistaken for libvirt's.
 
 use std::path::Path;
 
 fn generated(file: &str) -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let kind = file.trim_end_matches(".rng");
+    let kind = file.trim_end_matches(".xml");
     let model = xml_codegen::model(&dir, &[(kind, file)]).unwrap_or_else(|e| panic!("{file}: {e}"));
     let files = xml_codegen::emit::emit(&model.ir, &model.live, "");
     files
@@ -20,50 +21,50 @@ fn check(file: &str) {
     settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
-    let name = format!("codegen_{}", file.trim_end_matches(".rng"));
+    let name = format!("codegen_{}", file.trim_end_matches(".xml"));
     settings.bind(|| insta::assert_snapshot!(name, generated(file)));
 }
 
 /// Choices of values become string enums; `data` beside values gives an `Other` variant.
 #[test]
 fn value_choice() {
-    check("value_choice.rng");
+    check("value_choice.xml");
 }
 
 /// `zeroOrMore(choice(element..))` becomes a `Vec` of an enum told apart by element name.
 #[test]
 fn element_choice() {
-    check("element_choice.rng");
+    check("element_choice.xml");
 }
 
 /// Groups told apart by an attribute value become a flattened tag enum with a default.
 #[test]
 fn tag_choice() {
-    check("tag_choice.rng");
+    check("tag_choice.xml");
 }
 
 /// Other choices merge into optional fields.
 #[test]
 fn merged_choice() {
-    check("merged_choice.rng");
+    check("merged_choice.xml");
 }
 
 /// A recursive define gets a `Box`.
 #[test]
 fn recursion() {
-    check("recursion.rng");
+    check("recursion.xml");
 }
 
 /// `include` with an overriding define, `notAllowed`, and `combine="interleave"`.
 #[test]
 fn include_override() {
-    check("include_override.rng");
+    check("include_override.xml");
 }
 
 /// `interleave`, `anyName` (metadata) and a namespaced element.
 #[test]
 fn interleave_any() {
-    check("interleave_any.rng");
+    check("interleave_any.xml");
 }
 
 /// Loading errors name the file and line.
@@ -85,7 +86,7 @@ fn undefined_ref_is_an_error() {
 #[test]
 fn replaced_types_are_not_generated() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut model = xml_codegen::model(&dir, &[("tag_choice", "tag_choice.rng")]).unwrap();
+    let mut model = xml_codegen::model(&dir, &[("tag_choice", "tag_choice.xml")]).unwrap();
     let cfg_dir = std::env::temp_dir().join(format!("codegen-replace-{}", std::process::id()));
     std::fs::create_dir_all(&cfg_dir).unwrap();
     let cfg_path = cfg_dir.join("codegen.toml");
