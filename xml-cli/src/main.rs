@@ -70,22 +70,36 @@ fn verbatim(text: &str) -> xml_model::Result<String> {
     Ok(out)
 }
 
-fn fmt(args: &[String]) -> ExitCode {
-    let mut strict = false;
-    let mut out_dir: Option<PathBuf> = None;
-    let mut files = Vec::new();
+/// The options both commands take: `--strict`, one option with a value, and files.
+struct Args {
+    strict: bool,
+    value: Option<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+/// Parses `--strict`, `value_option VALUE` and files; `Err` is a usage error.
+fn parse_args(args: &[String], value_option: &str) -> Result<Args, ExitCode> {
+    let mut parsed = Args { strict: false, value: None, files: Vec::new() };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--strict" => strict = true,
-            "--out-dir" => match it.next() {
-                Some(d) => out_dir = Some(PathBuf::from(d)),
-                None => return usage("--out-dir needs a directory"),
+            "--strict" => parsed.strict = true,
+            o if o == value_option => match it.next() {
+                Some(v) => parsed.value = Some(PathBuf::from(v)),
+                None => return Err(usage(&format!("{value_option} needs a value"))),
             },
-            s if s.starts_with("--") => return usage(&format!("unknown option {s}")),
-            f => files.push(PathBuf::from(f)),
+            s if s.starts_with("--") => return Err(usage(&format!("unknown option {s}"))),
+            f => parsed.files.push(PathBuf::from(f)),
         }
     }
+    Ok(parsed)
+}
+
+fn fmt(args: &[String]) -> ExitCode {
+    let Args { strict, value: out_dir, files } = match parse_args(args, "--out-dir") {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     if files.is_empty() {
         return usage("fmt needs at least one FILE");
     }
@@ -118,21 +132,10 @@ fn fmt(args: &[String]) -> ExitCode {
 }
 
 fn roundtrip(args: &[String]) -> ExitCode {
-    let mut strict = false;
-    let mut manifest: Option<PathBuf> = None;
-    let mut files = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--strict" => strict = true,
-            "--manifest" => match it.next() {
-                Some(m) => manifest = Some(PathBuf::from(m)),
-                None => return usage("--manifest needs a file"),
-            },
-            s if s.starts_with("--") => return usage(&format!("unknown option {s}")),
-            f => files.push(PathBuf::from(f)),
-        }
-    }
+    let Args { strict, value: manifest, mut files } = match parse_args(args, "--manifest") {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     if let Some(m) = &manifest {
         if !files.is_empty() {
             return usage("give either --manifest or files, not both");

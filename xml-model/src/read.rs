@@ -331,13 +331,15 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
     let mut in_order = true;
     let mut last = 0u16;
     let mut has_content = false;
+    // Asked at most once per element, not once per indentation node.
+    let mut has_element_children: Option<bool> = None;
     for child in node.children() {
         let taken = match child.node_type() {
             roxmltree::NodeType::Element => T::child(&mut partial, child, ctx)?,
             roxmltree::NodeType::Text => {
                 // Blank text beside child elements is indentation: the writer makes its own.
                 let blank = child.text().is_some_and(is_blank);
-                if blank && node.children().any(|c| c.is_element()) {
+                if blank && *has_element_children.get_or_insert_with(|| node.children().any(|c| c.is_element())) {
                     // Blank lines are layout worth keeping (libvirt separates the sections
                     // of capabilities documents with them): all but the last line break.
                     let ws = child.text().unwrap_or("");
