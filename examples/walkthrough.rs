@@ -1,97 +1,236 @@
-//! The seed guide's `virsh` walk-through, from Rust with types: define a guest (host-model
-//! CPU with `<maxphysaddr>`, huge pages with shared memory, a virtiofs share, USB
-//! passthrough), list, start, autostart, reboot, read the live definition back typed,
-//! destroy and undefine.
+//! The seed guide's `virsh` walk-through, from Rust with types, against any libvirt URI:
+//! check KVM (`kvm-ok`), read the host's capabilities and huge page pools, define a guest the
+//! way the guide builds it (host-model CPU with `<maxphysaddr>`, huge pages with shared
+//! memory, a virtiofs share), list, start, autostart, reboot, attach a CD-ROM, read the live
+//! definition back typed, ask the QEMU monitor for the registers, save and restore, edit,
+//! shut down (destroying after a timeout), migrate the definition offline and back, and
+//! undefine.
 //!
-//! `cargo run --example walkthrough [URI]`; the URI defaults to libvirt's embedded
-//! `test:///default` driver, which needs no daemon.
+//! `cargo run --example walkthrough [URI]`; the URI is the argument, else `$LIBVIRT_XML_URI`,
+//! else libvirt's embedded `test:///default` driver, which needs no daemon. On a real
+//! libvirtd: `cargo run --features qemu --example walkthrough -- qemu:///system`.
 
-// The domain types are the hand-written slice the tests use, until the generated model of
-// the whole schema replaces them.
-#[path = "../tests/support/domain.rs"]
-mod domain;
+use std::error::Error;
+use std::path::PathBuf;
+use std::time::Duration;
 
-use domain::*;
-use libvirt_xml::virt::{Connection, TEST_URI};
-use libvirt_xml::{Number, ScaledInteger, Unit, ValidateRoot, XmlDocument};
+use libvirt_xml::model::from_fragment;
+use libvirt_xml::model::generated::cputypes::Cpu;
+use libvirt_xml::model::generated::domaincommon::{Disk, Domain, Filesystem, MemoryBacking};
+use libvirt_xml::virt::{
+    huge_page_pools, hugetlbfs_mounts, kvm_check, Connection, DeviceFlags, DomainCapsQuery, Shutdown, XmlView, TEST_URI,
+};
+use libvirt_xml::{ReadOptions, XmlDocument};
 
-fn guest(name: &str, kind: DomainType) -> Domain {
-    Domain::builder()
-        .kind(kind)
-        .name(name)
-        .memory(ScaledInteger::new(256, Unit::mib()))
-        .vcpu(Vcpu::builder().placement(Placement::Static).count(VcpuCount(Number::new(1))).build().unwrap())
-        .os(Os::Hvm(HvmOs {
-            os_type: OsType::builder().arch("x86_64").value("hvm").build().unwrap(),
-            boot: vec![],
-            extras: Default::default(),
-        }))
-        .cpu(Cpu {
-            mode: Some(CpuMode::HostModel),
-            maxphysaddr: Some(
-                MaxPhysAddr::builder()
-                    .mode(PhysAddrMode::Passthrough)
-                    .limit(PhysBits(Number::new(41)))
-                    .build()
-                    .unwrap(),
-            ),
-            ..Default::default()
-        })
-        .memory_backing(MemoryBacking {
-            hugepages: Some(Hugepages {
-                pages: vec![Page::builder().size(2048u64).unit(Unit::kib()).build().unwrap()],
-                ..Default::default()
-            }),
-            access: Some(MemoryAccess::builder().mode(AccessMode::Shared).build().unwrap()),
-            ..Default::default()
-        })
-        .devices(Devices {
-            items: vec![Device::Filesystem(virtiofs("/var/guests/h-virtiofs", "myfs"))],
-            ..Default::default()
-        })
-        .build()
-        .expect("every required field is set")
+/// Removes what the walk-through made, even when a step fails.
+struct Cleanup<'c> {
+    conn: &'c Connection,
+    name: String,
+    files: Vec<PathBuf>,
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let uri = std::env::args().nth(1).unwrap_or_else(|| TEST_URI.to_owned());
-    let conn = Connection::open(&uri)?;
-    println!("connected to {}", conn.uri()?);
-
-    let kind = if uri.starts_with("test:") { DomainType::Test } else { DomainType::Qemu };
-    let name = format!("walkthrough-{}", std::process::id());
-    let definition = guest(&name, kind);
-    if let Err(problems) = definition.validate() {
-        for p in problems {
-            eprintln!("invalid: {p}");
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        if let Ok(Some(g)) = self.conn.find_guest(&self.name) {
+            let _ = g.destroy();
+            let _ = g.set_autostart(false);
+            let _ = g.undefine();
         }
-        return Err("the guest definition is invalid".into());
+        for f in self.files.iter().rev() {
+            let _ = std::fs::remove_file(f).or_else(|_| std::fs::remove_dir(f));
+        }
     }
-    println!("defining:\n{}", definition.to_xml());
+}
 
-    let guest = conn.define(&definition)?; // virsh define
+/// The guest as the guide builds it, from the guide's own snippets, each read into its type.
+fn guest(name: &str, kind: &str, share: &str, hugepages: bool, limit: bool) -> Result<Domain, Box<dyn Error>> {
+    let opts = ReadOptions::default();
+    let mut domain = Domain::from_xml(&format!(
+        "<domain type='{kind}'>\n  <name>{name}</name>\n  <memory unit='MiB'>128</memory>\n  <vcpu>1</vcpu>\n  \
+         <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n</domain>\n"
+    ))?;
+    // "Controlling addressing bits": the best the hardware gives, up to 41 bits (`limit` is
+    // libvirt 9.3's; older versions drop it, so it is left out there).
+    let maxphysaddr =
+        if limit { "<maxphysaddr mode='passthrough' limit='41'/>" } else { "<maxphysaddr mode='passthrough'/>" };
+    domain.cpu =
+        Some(Box::new(from_fragment::<Cpu>(&format!("<cpu mode='host-model'>{maxphysaddr}</cpu>"), "cpu", opts)?));
+    // "Sharing files between Host<->Guest": shared memory, on 2 MiB huge pages when there are some.
+    let backing = if hugepages {
+        "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages><access mode='shared'/></memoryBacking>"
+    } else {
+        "<memoryBacking><access mode='shared'/></memoryBacking>"
+    };
+    domain.memory_backing = Some(Box::new(from_fragment::<MemoryBacking>(backing, "memoryBacking", opts)?));
+    let fs = from_fragment::<Filesystem>(
+        &format!(
+            "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>\
+             <source dir='{share}'/><target dir='myfs'/></filesystem>"
+        ),
+        "filesystem",
+        opts,
+    )?;
+    let mut devices = Domain::from_xml("<domain type='test'><name>x</name><devices/></domain>")?.devices;
+    if let Some(d) = devices.as_mut() {
+        d.devices.push(libvirt_xml::model::generated::domaincommon::DevicesDevice::Filesystem(Box::new(fs)));
+    }
+    domain.devices = devices;
+    Ok(domain)
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let uri = std::env::args().nth(1).or_else(|| std::env::var("LIBVIRT_XML_URI").ok()).unwrap_or(TEST_URI.into());
+
+    // kvm-ok
+    println!("kvm-ok: {}", kvm_check().summary());
+
+    let conn = Connection::open(&uri)?;
+    let test_driver = conn.driver()?.eq_ignore_ascii_case("test");
+    let version = conn.libvirt_version()?;
+    println!(
+        "connected to {} ({} driver, libvirt {}.{}.{}, on {})",
+        conn.uri()?,
+        conn.driver()?,
+        version.0,
+        version.1,
+        version.2,
+        conn.hostname()?
+    );
+
+    // virsh capabilities: the host CPU libvirt sees, and the huge page sizes.
+    let caps = conn.capabilities()?;
+    let cpu = &caps.host.cpu;
+    let pages: Vec<String> =
+        cpu.pageses.iter().map(|p| format!("{} {}", p.size, p.unit.as_deref().unwrap_or("KiB"))).collect();
+    println!(
+        "host CPU: {} {}, {} features, maxphysaddr {:?}, page sizes: {}",
+        cpu.vendor.as_deref().unwrap_or("(no vendor)"),
+        cpu.model.as_deref().unwrap_or("(no model)"),
+        cpu.features_element.len(),
+        cpu.maxphysaddr.as_ref().map(|m| (&m.mode, &m.bits)),
+        pages.join(", ")
+    );
+    match conn.domain_capabilities(&DomainCapsQuery::new()) {
+        Ok(dc) => {
+            println!("domain capabilities: {} guests for {} on {}", dc.domain, dc.arch, dc.machine.unwrap_or_default())
+        }
+        Err(e) => println!("domain capabilities: not offered here ({e})"),
+    }
+
+    // Huge pages: the pools per size and NUMA node, and where they are mounted.
+    let pools = huge_page_pools()?;
+    for p in &pools {
+        let node = p.node.map_or("all nodes".to_owned(), |n| format!("node {n}"));
+        println!("huge pages {} KiB on {node}: {} reserved, {} free", p.size_kib, p.total, p.free);
+    }
+    for m in hugetlbfs_mounts()? {
+        println!("hugetlbfs at {} ({:?} KiB pages)", m.path.display(), m.page_size_kib);
+    }
+    let free_2m = pools.iter().find(|p| p.size_kib == 2048 && p.node.is_none()).map_or(0, |p| p.free);
+    let hugepages = test_driver || free_2m >= 64;
+    if !hugepages {
+        println!("fewer than 64 free 2 MiB pages: the guest's shared memory will not be on huge pages");
+    }
+
+    let name = format!("walkthrough-{}", std::process::id());
+    let share = std::env::temp_dir().join(format!("{name}-share"));
+    let save = std::env::temp_dir().join(format!("{name}.state"));
+    std::fs::create_dir_all(&share)?;
+    let _cleanup = Cleanup { conn: &conn, name: name.clone(), files: vec![share.clone(), save.clone()] };
+
+    // virsh define, the idempotent way: apply creates it, applying again changes nothing.
+    let kind = if test_driver { "test" } else { "qemu" };
+    let definition = guest(&name, kind, &share.display().to_string(), hugepages, version >= (9, 3, 0))?;
+    println!("defining:\n{}", definition.to_xml());
+    let report = conn.apply(&definition)?;
+    println!("apply: {:?}", report.outcome);
+    for r in &report.residual {
+        println!("  libvirt did not keep: {r}");
+    }
+    println!("apply again: {:?}", conn.apply(&definition)?.outcome);
+    let guest = report.guest;
+
     println!("virsh list --all:");
     for (n, state) in conn.list()? {
         println!("  {n:<30} {state:?}");
     }
+
+    // virsh attach-disk --config: an empty CD-ROM drive in the definition.
+    let cdrom: Disk = from_fragment(
+        "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>",
+        "disk",
+        ReadOptions::default(),
+    )?;
+    match guest.attach_device(&cdrom, DeviceFlags::CONFIG) {
+        Ok(()) => println!("CD-ROM drive hdc attached to the definition"),
+        Err(e) => println!("attach-disk: not offered here ({e})"),
+    }
+
     guest.start()?; // virsh start
     guest.set_autostart(true)?; // virsh autostart
     println!("{name}: {:?}, autostart {}", guest.state()?, guest.autostart()?);
     guest.reboot()?; // virsh reboot
 
-    let live: Domain = guest.dumpxml(false)?; // virsh dumpxml, typed
-    let cpu = live.cpu.as_ref().and_then(|c| c.maxphysaddr.as_ref());
+    let live: Domain = guest.dumpxml(XmlView::Live)?; // virsh dumpxml, typed
+    let memory = live.memory.as_ref().map(|m| format!("{} {}", m.value, m.unit.as_deref().unwrap_or("KiB")));
     println!(
-        "live definition: {} KiB of memory, maxphysaddr {:?}",
-        live.memory.as_ref().and_then(|m| m.kib()).unwrap_or(0),
-        cpu.map(|m| &m.mode)
+        "live definition: memory {}, CPU mode {:?}, maxphysaddr {:?}",
+        memory.unwrap_or_default(),
+        live.cpu.as_ref().and_then(|c| c.mode.as_ref()),
+        live.cpu.as_ref().and_then(|c| c.maxphysaddr.as_ref()).map(|m| (&m.mode, &m.bits, &m.limit))
     );
-    let kept = live.extras.nodes().len() + live.extras.attributes().len();
-    println!("elements libvirt added that the slice does not model, kept as they were: {kept}");
 
-    guest.destroy()?; // virsh destroy
+    // virsh qemu-monitor-command --hmp 'info registers'
+    #[cfg(feature = "qemu")]
+    if !test_driver {
+        let registers = guest.monitor_hmp("info registers")?;
+        println!("info registers:\n{}", registers.lines().take(3).collect::<Vec<_>>().join("\n"));
+    }
+
+    // virsh save / virsh restore. QEMU cannot save a guest with a virtiofs share (its
+    // vhost-user device is not migratable): libvirt says so, and the walk-through goes on.
+    let guest = match guest.save(&save) {
+        Ok(()) => {
+            println!("saved to {}: {:?}", save.display(), guest.state()?);
+            let guest = conn.restore(&save)?;
+            println!("restored: {:?}", guest.state()?);
+            guest
+        }
+        Err(e) => {
+            println!("save refused: {e}");
+            guest
+        }
+    };
+
+    // virsh edit: a description and another application's metadata; nothing else is lost.
+    let edit = guest.edit(|d: &mut Domain| {
+        d.description = Some("made by the libvirt-xml walk-through".into());
+    })?;
+    println!(
+        "edit: {:?}, {} change(s), takes effect at next boot: {}",
+        edit.outcome,
+        edit.changes.len(),
+        edit.pending_restart
+    );
+
+    // virsh shutdown, then destroy when the guest does not stop in time.
+    match guest.shutdown(Duration::from_secs(3))? {
+        Shutdown::Clean { after } => println!("shut down cleanly in {after:?}"),
+        Shutdown::Destroyed { waited, .. } => println!("still running after {waited:?}: destroyed"),
+        Shutdown::AlreadyOff => println!("already off"),
+    }
+
+    // Offline migration: the definition moves to another host (a private test host here) and back.
+    let node = std::env::temp_dir().join(format!("{name}-node.xml"));
+    std::fs::write(&node, "<node/>\n")?;
+    let other = Connection::open(&format!("test://{}", node.display()));
+    std::fs::remove_file(&node)?;
+    let moved = guest.migrate_offline(&other?, true)?;
+    let guest = moved.migrate_offline(&conn, true)?;
+    println!("migrated offline to another host and back: {}", guest.name()?);
+
     guest.set_autostart(false)?;
     guest.undefine()?; // virsh undefine
-    println!("{name}: destroyed and undefined");
+    println!("{name}: undefined");
     Ok(())
 }

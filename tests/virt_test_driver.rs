@@ -1,18 +1,35 @@
-//! The runtime against libvirt's embedded `test:///default` driver (in-process, no daemon).
+//! The runtime against libvirt's embedded `test:///default` driver (in-process, no daemon):
+//! everything that driver supports.
 
 #![cfg(feature = "virt")]
 
-mod support;
+use std::time::Duration;
 
-use libvirt_xml::virt::{Connection, Error, GuestState, TEST_URI};
-use libvirt_xml::XmlDocument;
-use support::domain::*;
+use libvirt_xml::model::generated::domaincommon::{DevicesDevice, Disk, Domain, ObjectNameWithSlash};
+use libvirt_xml::virt::{
+    ChangeKind, Connection, DeviceFlags, Error, GuestState, MigrateOptions, Outcome, Shutdown, XmlView, TEST_URI,
+};
+use libvirt_xml::{ReadOptions, XmlDocument};
+
+fn domain(name: &str, memory: &str, devices: &str) -> Domain {
+    Domain::from_xml(&format!(
+        "<domain type='test'>\n  <name>{name}</name>\n  {memory}\n  <os>\n    <type>hvm</type>\n  </os>\n  \
+         <devices>{devices}</devices>\n</domain>\n"
+    ))
+    .expect("the test's definition reads")
+}
 
 fn minimal(name: &str) -> Domain {
-    Domain::from_xml(&format!(
-        "<domain type='test'>\n  <name>{name}</name>\n  <memory unit='MiB'>128</memory>\n  <os>\n    <type>hvm</type>\n  </os>\n  <acme:tag xmlns:acme='urn:acme'>kept</acme:tag>\n</domain>\n"
-    ))
-    .unwrap()
+    domain(name, "<memory unit='MiB'>128</memory>", "")
+}
+
+fn disk(dev: &str) -> Disk {
+    libvirt_xml::model::from_fragment(
+        &format!("<disk type='file' device='disk'><source file='/guest/{dev}.img'/><target dev='{dev}'/></disk>"),
+        "disk",
+        ReadOptions::default(),
+    )
+    .expect("the test's disk reads")
 }
 
 #[test]
@@ -20,21 +37,250 @@ fn define_start_dump_destroy_undefine() {
     let conn = Connection::open(TEST_URI).unwrap();
     let guest = conn.define(&minimal("t-lifecycle")).unwrap();
     assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
+    assert!(guest.is_persistent().unwrap());
     assert!(conn.list().unwrap().iter().any(|(n, s)| n == "t-lifecycle" && *s == GuestState::Shutoff));
     guest.start().unwrap();
     assert_eq!(guest.state().unwrap(), GuestState::Running);
 
-    // libvirt normalises: memory comes back in KiB, and the typed value says the same amount.
-    let live: Domain = guest.dumpxml(false).unwrap();
-    assert_eq!(live.memory.as_ref().unwrap().kib(), Some(128 * 1024));
+    // libvirt normalises: memory comes back in KiB, the same amount.
+    let live: Domain = guest.dumpxml(XmlView::Live).unwrap();
+    let memory = live.memory.as_ref().unwrap();
+    assert_eq!((memory.unit.as_deref(), memory.value.as_str()), (Some("KiB"), "131072"));
     assert!(live.id.is_some(), "a running guest has an id");
-    let inactive: Domain = guest.dumpxml(true).unwrap();
+    let inactive: Domain = guest.dumpxml(XmlView::Inactive).unwrap();
     assert!(inactive.id.is_none());
+    assert_eq!(inactive.uuid.as_deref(), Some(guest.uuid().unwrap().as_str()));
 
+    guest.suspend().unwrap();
+    assert_eq!(guest.state().unwrap(), GuestState::Paused);
+    guest.resume().unwrap();
+    guest.reboot().unwrap();
+    assert_eq!(guest.state().unwrap(), GuestState::Running);
     guest.destroy().unwrap();
     assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
     guest.undefine().unwrap();
-    assert!(conn.guest("t-lifecycle").is_err());
+    assert!(conn.find_guest("t-lifecycle").unwrap().is_none());
+}
+
+#[test]
+fn autostart_on_and_off() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let guest = conn.define(&minimal("t-autostart")).unwrap();
+    assert!(!guest.autostart().unwrap());
+    guest.set_autostart(true).unwrap();
+    assert!(guest.autostart().unwrap());
+    guest.set_autostart(false).unwrap();
+    assert!(!guest.autostart().unwrap());
+}
+
+#[test]
+fn shutdown_of_a_cooperative_guest_is_clean_and_of_a_stopped_one_is_nothing() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let guest = conn.define(&minimal("t-shutdown")).unwrap();
+    assert!(matches!(guest.shutdown(Duration::from_secs(1)).unwrap(), Shutdown::AlreadyOff));
+    guest.start().unwrap();
+    // The test driver's guests obey at once.
+    let outcome = guest.shutdown(Duration::from_secs(5)).unwrap();
+    assert!(matches!(outcome, Shutdown::Clean { .. }), "{outcome:?}");
+    assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
+}
+
+#[test]
+fn save_and_restore() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let guest = conn.define(&minimal("t-save")).unwrap();
+    guest.start().unwrap();
+    let dir = std::env::temp_dir().join(format!("libvirt-xml-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("t-save.state");
+    guest.save(&file).unwrap();
+    assert_eq!(guest.state().unwrap(), GuestState::Shutoff, "a saved guest stops");
+    assert!(file.is_file(), "the state file exists");
+    let restored = conn.restore(&file).unwrap();
+    assert_eq!(restored.name().unwrap(), "t-save");
+    assert_eq!(restored.state().unwrap(), GuestState::Running);
+
+    // Saving to a folder that does not exist fails with libvirt's reason, and the guest runs on.
+    let Err(e) = restored.save(&dir.join("missing/t-save.state")) else { panic!("saved into a missing folder") };
+    assert!(matches!(e, Error::Libvirt { .. }), "{e}");
+    assert_eq!(restored.state().unwrap(), GuestState::Running);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn apply_creates_then_changes_nothing_then_redefines_on_a_real_change() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let desired = domain("t-apply", "<memory unit='MiB'>128</memory>", &disk("vda").device_xml_for_test());
+    let first = conn.apply(&desired).unwrap();
+    assert_eq!(first.outcome, Outcome::Created);
+    assert!(first.residual.is_empty(), "{:?}", first.residual);
+    let uuid = first.guest.uuid().unwrap();
+
+    let second = conn.apply(&desired).unwrap();
+    assert_eq!(second.outcome, Outcome::Unchanged, "{:?}", second.changes);
+
+    // The same amount in other units is no change.
+    let same = domain("t-apply", "<memory unit='KiB'>131072</memory>", &disk("vda").device_xml_for_test());
+    assert_eq!(conn.apply(&same).unwrap().outcome, Outcome::Unchanged);
+
+    // More memory and a second disk are; the UUID is kept.
+    let devices = format!("{}{}", disk("vda").device_xml_for_test(), disk("vdb").device_xml_for_test());
+    let bigger = domain("t-apply", "<memory unit='GiB'>1</memory>", &devices);
+    let third = conn.apply(&bigger).unwrap();
+    assert_eq!(third.outcome, Outcome::Redefined);
+    let paths: Vec<&str> = third.changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["/domain/memory", "/domain/devices/disk[vdb]"], "{:?}", third.changes);
+    assert!(third.residual.is_empty(), "{:?}", third.residual);
+    assert_eq!(third.guest.uuid().unwrap(), uuid);
+    assert_eq!(conn.apply(&bigger).unwrap().outcome, Outcome::Unchanged);
+
+    // Dropping a disk is a removal.
+    let fewer = domain("t-apply", "<memory unit='GiB'>1</memory>", &disk("vdb").device_xml_for_test());
+    let fourth = conn.apply(&fewer).unwrap();
+    assert_eq!(fourth.outcome, Outcome::Redefined);
+    assert!(
+        fourth
+            .changes
+            .iter()
+            .any(|c| c.path == "/domain/devices/disk[vda]" && matches!(c.kind, ChangeKind::Removed(_))),
+        "{:?}",
+        fourth.changes
+    );
+    let now: Domain = fourth.guest.dumpxml(XmlView::Inactive).unwrap();
+    assert_eq!(now.devices.as_ref().unwrap().devices.len(), 1);
+}
+
+#[test]
+fn apply_to_a_running_guest_says_a_restart_is_pending() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    conn.apply(&minimal("t-apply-running")).unwrap().guest.start().unwrap();
+    let report = conn.apply(&domain("t-apply-running", "<memory unit='MiB'>256</memory>", "")).unwrap();
+    assert_eq!(report.outcome, Outcome::Redefined);
+    assert!(report.pending_restart);
+    let live: Domain = report.guest.dumpxml(XmlView::Live).unwrap();
+    assert_eq!(live.memory.unwrap().value, "131072", "the running instance is untouched");
+}
+
+#[test]
+fn apply_that_libvirt_rejects_leaves_the_previous_definition() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    conn.apply(&minimal("t-apply-rejected")).unwrap();
+    // A definition without memory: libvirt refuses it.
+    let bad = Domain::from_xml("<domain type='test'><name>t-apply-rejected</name><os><type>hvm</type></os></domain>")
+        .unwrap();
+    let Err(e) = conn.apply(&bad) else { panic!("libvirt accepted a guest without memory") };
+    assert!(matches!(e, Error::Libvirt { .. }), "{e}");
+    let kept: Domain = conn.guest("t-apply-rejected").unwrap().dumpxml(XmlView::Inactive).unwrap();
+    assert_eq!(kept.memory.unwrap().value, "131072", "the previous definition stays");
+
+    // A nameless document never reaches libvirt.
+    let nameless = conn.apply_xml("<domain type='test'><memory>1</memory></domain>").unwrap_err();
+    assert!(matches!(nameless, Error::Invalid(_)), "{nameless}");
+}
+
+#[test]
+fn edit_keeps_unknown_elements_and_foreign_metadata() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let text = "<domain type='test'>\n  <name>t-edit</name>\n  <metadata>\n    \
+        <app:info xmlns:app='http://example.org/app/1'><app:owner>ops</app:owner></app:info>\n  </metadata>\n  \
+        <memory unit='MiB'>128</memory>\n  <os>\n    <type>hvm</type>\n  </os>\n</domain>\n";
+    let guest = conn.define(&Domain::from_xml(text).unwrap()).unwrap();
+
+    let report = guest
+        .edit(|d: &mut Domain| {
+            d.memory.as_mut().unwrap().value = "262144".into();
+            d.description = Some("edited".into());
+        })
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::Redefined);
+    assert!(report.residual.is_empty(), "{:?}", report.residual);
+    let xml = guest.xml(XmlView::Inactive).unwrap();
+    assert!(xml.contains("<memory unit='KiB'>262144</memory>"), "{xml}");
+    assert!(xml.contains("<description>edited</description>"), "{xml}");
+    assert!(xml.contains("<app:owner>ops</app:owner>") && xml.contains("http://example.org/app/1"), "{xml}");
+
+    // No change, no define; a rename is refused before libvirt sees it.
+    assert_eq!(guest.edit(|_: &mut Domain| {}).unwrap().outcome, Outcome::Unchanged);
+    let rename = guest.edit(|d: &mut Domain| d.name = ObjectNameWithSlash("t-other".into())).unwrap_err();
+    assert!(matches!(rename, Error::Invalid(_)), "{rename}");
+    assert!(conn.find_guest("t-other").unwrap().is_none());
+}
+
+#[test]
+fn attach_and_detach_in_the_definition_or_a_clear_refusal() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let guest = conn.define(&minimal("t-devices")).unwrap();
+    let count = |g: &libvirt_xml::virt::Guest| {
+        let d: Domain = g.dumpxml(XmlView::Inactive).unwrap();
+        d.devices.map_or(0, |d| d.devices.iter().filter(|x| matches!(x, DevicesDevice::Disk(_))).count())
+    };
+    match guest.attach_device(&disk("vdc"), DeviceFlags::CONFIG) {
+        Ok(()) => {
+            assert_eq!(count(&guest), 1);
+            guest.detach_device(&disk("vdc"), DeviceFlags::CONFIG).unwrap();
+            assert_eq!(count(&guest), 0);
+        }
+        // Older test drivers have no device hotplug: that is a clear refusal, not a crash.
+        Err(e) => assert_eq!(e.libvirt_code(), Some("NoSupport"), "{e}"),
+    }
+}
+
+#[test]
+fn typed_capabilities() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let caps = conn.capabilities().unwrap();
+    assert!(!caps.guests.is_empty(), "the test driver offers guests");
+}
+
+/// A host of its own: the test driver loaded from a node file gets private state per
+/// connection (every `test:///default` connection of a process shares one host).
+fn private_host(tag: &str) -> (Connection, std::path::PathBuf) {
+    let file = std::env::temp_dir().join(format!("libvirt-xml-node-{tag}-{}.xml", std::process::id()));
+    std::fs::write(&file, "<node/>\n").unwrap();
+    (Connection::open(&format!("test://{}", file.display())).unwrap(), file)
+}
+
+#[test]
+fn offline_migration_between_two_hosts() {
+    let (source, f1) = private_host("source");
+    let (dest, f2) = private_host("dest");
+    let guest = source.define(&minimal("t-migrate")).unwrap();
+    assert!(dest.find_guest("t-migrate").unwrap().is_none(), "two hosts");
+    let uuid = guest.uuid().unwrap();
+
+    let moved = guest.migrate_offline(&dest, true).unwrap();
+    assert_eq!(moved.uuid().unwrap(), uuid, "the same guest");
+    assert!(source.find_guest("t-migrate").unwrap().is_none(), "undefined on the source");
+
+    // A destination that refuses (a guest of that name with another UUID) keeps the source as it was.
+    let again = dest.define(&minimal("t-migrate-2")).unwrap();
+    source.define(&minimal("t-migrate-2")).unwrap();
+    let Err(e) = again.migrate_offline(&source, true) else { panic!("defined a second guest of the same name") };
+    assert!(matches!(e, Error::Libvirt { .. }), "{e}");
+    assert!(dest.find_guest("t-migrate-2").unwrap().is_some(), "the source keeps its guest");
+
+    // libvirt's own migration protocol is not in the test driver: a clear error.
+    let Err(e) = moved.migrate(&source, &MigrateOptions::offline()) else { panic!("the test driver migrated") };
+    assert!(matches!(e, Error::Libvirt { .. }), "{e}");
+    for f in [f1, f2] {
+        std::fs::remove_file(f).unwrap();
+    }
+}
+
+#[test]
+fn migrate_options_are_libvirts_flags() {
+    use libvirt_xml::virt::MigrateOptions as M;
+    let live = M::live().postcopy(true).undefine_source(true).bandwidth_mib_s(100);
+    // VIR_MIGRATE_LIVE | PERSIST_DEST | UNDEFINE_SOURCE | POSTCOPY
+    assert_eq!(live.flags(), 1 | 8 | 16 | 32768);
+    assert_eq!(live.bandwidth_mib_s, Some(100));
+    // VIR_MIGRATE_OFFLINE | PERSIST_DEST
+    assert_eq!(M::offline().flags(), 1024 | 8);
+    let conn = Connection::open(TEST_URI).unwrap();
+    let guest = conn.define(&minimal("t-migrate-options")).unwrap();
+    let both = M { offline: true, ..M::live() };
+    let e = guest.migrate(&conn, &both).unwrap_err();
+    assert!(matches!(e, Error::Invalid(_)), "{e}");
 }
 
 #[test]
@@ -42,6 +288,12 @@ fn errors_keep_libvirts_code_and_message() {
     let Err(e) = Connection::open("bogus+unknown:///nowhere") else { panic!("opened a bogus URI") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     assert!(e.to_string().starts_with("libvirt: "), "{e}");
+
+    // A daemon that does not run: nobody listens on this socket.
+    let Err(e) = Connection::open("qemu+unix:///system?socket=/nonexistent/libvirt-sock") else {
+        panic!("connected to a daemon that does not exist")
+    };
+    assert!(e.to_string().contains("/nonexistent/libvirt-sock"), "the error names the socket: {e}");
 
     let conn = Connection::open(TEST_URI).unwrap();
     let Err(e) = conn.guest("no-such-guest") else { panic!("found a missing guest") };
@@ -51,5 +303,22 @@ fn errors_keep_libvirts_code_and_message() {
     let bad = Domain::from_xml("<domain type='test'><name>t-bad</name><os><type>hvm</type></os></domain>").unwrap();
     let Err(e) = conn.define(&bad) else { panic!("libvirt accepted a guest without memory") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
-    assert!(conn.guest("t-bad").is_err(), "nothing half-defined is left");
+    assert!(conn.find_guest("t-bad").unwrap().is_none(), "nothing half-defined is left");
+
+    // A document that is not a domain never reaches libvirt.
+    let caps = conn.capabilities().unwrap();
+    let Err(e) = conn.define(&caps) else { panic!("defined capabilities as a guest") };
+    assert!(matches!(e, Error::Invalid(_)), "{e}");
+}
+
+/// The device as XML, for building the test's definitions.
+trait DeviceXmlForTest {
+    fn device_xml_for_test(&self) -> String;
+}
+
+impl DeviceXmlForTest for Disk {
+    fn device_xml_for_test(&self) -> String {
+        use libvirt_xml::virt::DeviceXml;
+        self.device_xml()
+    }
 }

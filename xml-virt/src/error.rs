@@ -1,6 +1,9 @@
-//! Errors of the runtime: libvirt's own (code, domain, message kept) or the model's.
+//! Errors of the runtime: libvirt's own (code, domain, message kept), the model's, the host's
+//! files, and input that cannot be handed to libvirt at all.
 
-/// What went wrong talking to libvirt.
+use std::path::PathBuf;
+
+/// What went wrong talking to libvirt or reading the host.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// libvirt refused: its error code, the subsystem it came from, and its message.
@@ -13,9 +16,28 @@ pub enum Error {
         /// libvirt's message.
         message: String,
     },
-    /// A document libvirt returned did not read into the typed model.
+    /// A document libvirt returned (or the caller gave) did not read into the typed model.
     #[error("libvirt returned XML the model cannot read: {0}")]
     Model(#[from] xml_model::Error),
+    /// A host file read beside libvirt (sysfs, `/proc`, `/dev/kvm`, a save file) failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// QEMU refused a QMP command: its error class and description.
+    #[error("QEMU monitor: {desc} ({class})")]
+    Monitor {
+        /// QMP's error class (`CommandNotFound`, `GenericError`, ...).
+        class: String,
+        /// QEMU's description.
+        desc: String,
+    },
+    /// The request cannot be handed to libvirt as it is; the message says why.
+    #[error("invalid request: {0}")]
+    Invalid(String),
 }
 
 /// `NoDomain` for a known value, `Unknown(42)` for one the `virt` crate does not name.
@@ -37,8 +59,17 @@ impl Error {
     pub fn libvirt_code(&self) -> Option<&str> {
         match self {
             Error::Libvirt { code, .. } => Some(code),
-            Error::Model(_) => None,
+            _ => None,
         }
+    }
+
+    /// The error libvirt left for this thread after a raw `virt::sys` call failed.
+    pub(crate) fn last_libvirt() -> Self {
+        virt::error::Error::last_error().into()
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
     }
 }
 

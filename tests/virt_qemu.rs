@@ -1,0 +1,402 @@
+//! End to end against a real libvirtd with QEMU (`qemu:///system`, or `$LIBVIRT_XML_E2E_URI`).
+//!
+//! Without a reachable daemon these tests print one "skipped" line and pass, unless
+//! `LIBVIRT_XML_E2E=1` (as `.ci/run` sets), which makes that a failure. Guests are small
+//! (64 MiB, no disk, domain type `qemu`, TCG), named `lxv-*-<pid>`, and removed even when a
+//! test fails.
+
+#![cfg(feature = "virt")]
+
+mod virt_support;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use libvirt_xml::model::generated::domaincommon::{Disk, Domain};
+use libvirt_xml::virt::{
+    huge_page_pools, kvm_check, ChangeKind, Connection, DeviceFlags, DomainCapsQuery, Error, Guest, GuestState,
+    MigrateOptions, Outcome, Shutdown, XmlView,
+};
+use libvirt_xml::{ReadOptions, XmlDocument};
+use virt_support::{daemon, name, small_guest, Cleanup};
+
+/// A folder for one test's files, readable by QEMU (which runs as another user).
+fn scratch(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("libvirt-xml-e2e-{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn define(conn: &Connection, xml: &str) -> Guest {
+    conn.define(&Domain::from_xml(xml).expect("the test's definition reads")).expect("libvirt defines the guest")
+}
+
+fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let begin = Instant::now();
+    while !done() {
+        assert!(begin.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn define_start_save_restore_reboot_shutdown_undefine() {
+    let Some(conn) = daemon() else { return };
+    let n = name("lifecycle");
+    let mut cleanup = Cleanup::new(&conn, &n);
+    let guest = define(&conn, &small_guest(&n, "", ""));
+    assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
+
+    guest.start().unwrap();
+    assert_eq!(guest.state().unwrap(), GuestState::Running);
+    assert!(conn.list().unwrap().contains(&(n.clone(), GuestState::Running)));
+    let live: Domain = guest.dumpxml(XmlView::Live).unwrap();
+    assert!(live.id.is_some(), "a running guest has an id");
+    let memory = live.memory.as_ref().unwrap();
+    assert_eq!((memory.unit.as_deref(), memory.value.as_str()), (Some("KiB"), "65536"), "64 MiB, in KiB");
+
+    // virsh save / restore.
+    let dir = scratch("lifecycle");
+    cleanup.files.push(dir.join("guest.state"));
+    cleanup.files.push(dir.clone());
+    let state = dir.join("guest.state");
+    let begin = Instant::now();
+    guest.save(&state).unwrap();
+    assert_eq!(guest.state().unwrap(), GuestState::Shutoff, "a saved guest stops");
+    assert!(std::fs::metadata(&state).unwrap().len() > 0, "the state file holds the guest");
+    let saved: Domain = conn.saved_definition(&state).unwrap();
+    assert_eq!(saved.name.0, n);
+    let restored = conn.restore(&state).unwrap();
+    assert_eq!(restored.name().unwrap(), n);
+    assert_eq!(restored.state().unwrap(), GuestState::Running);
+    eprintln!("save and restore took {:?}", begin.elapsed());
+
+    guest.set_autostart(true).unwrap();
+    assert!(guest.autostart().unwrap());
+    guest.set_autostart(false).unwrap();
+    guest.reboot().unwrap();
+    assert_eq!(guest.state().unwrap(), GuestState::Running);
+
+    // No operating system answers the ACPI request: the deadline passes and the guest is destroyed.
+    let outcome = guest.shutdown(Duration::from_secs(2)).unwrap();
+    assert!(matches!(outcome, Shutdown::Destroyed { waited, .. } if waited >= Duration::from_secs(2)), "{outcome:?}");
+    assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
+    assert!(matches!(guest.shutdown(Duration::from_secs(1)).unwrap(), Shutdown::AlreadyOff));
+
+    guest.undefine().unwrap();
+    assert!(conn.find_guest(&n).unwrap().is_none());
+}
+
+#[test]
+fn hugepage_shared_memory_and_virtiofs_guest_runs() {
+    let Some(conn) = daemon() else { return };
+    let pool = |pools: &[libvirt_xml::virt::HugePagePool]| {
+        pools.iter().find(|p| p.size_kib == 2048 && p.node.is_none()).cloned().expect("a 2 MiB huge page pool")
+    };
+    let before = pool(&huge_page_pools().unwrap());
+    assert!(before.free >= 32, "64 MiB of 2 MiB pages must be free (reserve them: see .ci/run): {before:?}");
+    // libvirt counts the same free pages as sysfs on node 0 (no guest is using them yet).
+    let node0 = huge_page_pools().unwrap().into_iter().find(|p| p.size_kib == 2048 && p.node == Some(0));
+    if let Some(node0) = node0 {
+        assert_eq!(conn.free_pages(2048, 0).unwrap(), node0.free);
+    }
+
+    let n = name("hugepages");
+    let mut cleanup = Cleanup::new(&conn, &n);
+    let share = scratch("virtiofs");
+    std::fs::write(share.join("hello.txt"), "from the host\n").unwrap();
+    cleanup.files.extend([share.join("hello.txt"), share.clone()]);
+    let binary = std::path::Path::new("/usr/lib/qemu/virtiofsd");
+    let binary = if binary.exists() { format!("<binary path='{}'/>", binary.display()) } else { String::new() };
+    let xml = small_guest(
+        &n,
+        "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages><access mode='shared'/></memoryBacking>",
+        &format!(
+            "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>{binary}\
+             <source dir='{}'/><target dir='myfs'/></filesystem>",
+            share.display()
+        ),
+    );
+    let guest = define(&conn, &xml);
+    guest.start().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(guest.state().unwrap(), GuestState::Running, "the guest keeps running");
+
+    let live: Domain = guest.dumpxml(XmlView::Live).unwrap();
+    let backing = live.memory_backing.as_ref().expect("memoryBacking");
+    assert!(backing.hugepages.is_some() && backing.access.is_some(), "{backing:?}");
+    let during = pool(&huge_page_pools().unwrap());
+    assert!(before.free - during.free >= 32, "the guest's 64 MiB come from huge pages: {before:?} -> {during:?}");
+    let source = format!("source={}", share.display());
+    assert!(processes_with(&source) > 0, "a virtiofsd serves {}", share.display());
+
+    guest.destroy().unwrap();
+    wait_for("the huge pages to come back", Duration::from_secs(10), || {
+        pool(&huge_page_pools().unwrap()).free == before.free
+    });
+}
+
+/// How many processes have `needle` in their command line.
+fn processes_with(needle: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    entries
+        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+        .filter(|cmd| String::from_utf8_lossy(cmd).replace('\0', " ").contains(needle))
+        .count()
+}
+
+fn disk(xml: &str) -> Disk {
+    libvirt_xml::model::from_fragment(xml, "disk", ReadOptions::default()).expect("the test's disk reads")
+}
+
+fn has_disk(guest: &Guest, view: XmlView, target: &str) -> bool {
+    guest.xml(view).unwrap().contains(&format!("dev='{target}'"))
+}
+
+#[test]
+fn attach_and_detach_a_disk_while_running() {
+    let Some(conn) = daemon() else { return };
+    let n = name("hotplug");
+    let mut cleanup = Cleanup::new(&conn, &n);
+    let dir = scratch("hotplug");
+    let image = dir.join("data.img");
+    std::fs::File::create(&image).unwrap().set_len(8 << 20).unwrap();
+    cleanup.files.extend([image.clone(), dir.clone()]);
+    let guest = define(&conn, &small_guest(&n, "", ""));
+    guest.start().unwrap();
+
+    // A USB disk: hot-unplugging it needs no help from a guest OS (a PCI one would).
+    let data = disk(&format!(
+        "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{}'/>\
+         <target dev='sdb' bus='usb'/></disk>",
+        image.display()
+    ));
+    guest.attach_device(&data, DeviceFlags::LIVE).unwrap();
+    assert!(has_disk(&guest, XmlView::Live, "sdb"), "attached live");
+    assert!(!has_disk(&guest, XmlView::Inactive, "sdb"), "not in the definition");
+    guest.detach_device(&data, DeviceFlags::LIVE).unwrap();
+    wait_for("the disk to go", Duration::from_secs(10), || !has_disk(&guest, XmlView::Live, "sdb"));
+
+    // A CD-ROM in the definition only (virsh attach-disk --config): the running guest does not see it.
+    let cdrom = disk(&format!(
+        "<disk type='file' device='cdrom'><source file='{}'/><target dev='hdc' bus='ide'/><readonly/></disk>",
+        image.display()
+    ));
+    guest.attach_device(&cdrom, DeviceFlags::CONFIG).unwrap();
+    assert!(has_disk(&guest, XmlView::Inactive, "hdc") && !has_disk(&guest, XmlView::Live, "hdc"));
+    guest.detach_device(&cdrom, DeviceFlags::CONFIG).unwrap();
+    assert!(!has_disk(&guest, XmlView::Inactive, "hdc"));
+
+    // A disk whose file does not exist: libvirt's error names it, and the guest runs on.
+    let missing = disk(
+        "<disk type='file' device='disk'><source file='/nonexistent/lxv.img'/><target dev='sdc' bus='usb'/></disk>",
+    );
+    let e = guest.attach_device(&missing, DeviceFlags::LIVE).unwrap_err();
+    assert!(e.to_string().contains("/nonexistent/lxv.img"), "{e}");
+    assert_eq!(guest.state().unwrap(), GuestState::Running);
+}
+
+#[cfg(feature = "qemu")]
+#[test]
+fn monitor_info_registers_and_qmp() {
+    let Some(conn) = daemon() else { return };
+    let n = name("monitor");
+    let _cleanup = Cleanup::new(&conn, &n);
+    let guest = define(&conn, &small_guest(&n, "", ""));
+    guest.start().unwrap();
+    let registers = guest.monitor_hmp("info registers").unwrap();
+    assert!(registers.contains("EAX=") || registers.contains("RAX="), "{registers}");
+    assert!(registers.contains("EIP=") || registers.contains("RIP="), "{registers}");
+    let status = guest.monitor_qmp("query-status", None).unwrap();
+    assert_eq!(status["status"], "running", "{status}");
+    let paused = guest.monitor_qmp("stop", None).unwrap();
+    assert_eq!(paused, serde_json::json!({}));
+    assert_eq!(guest.state().unwrap(), GuestState::Paused, "libvirt saw QEMU stop");
+    guest.monitor_qmp("cont", None).unwrap();
+    let cpus = guest.monitor_qmp("query-cpus-fast", None).unwrap();
+    assert_eq!(cpus.as_array().map(Vec::len), Some(1), "one vCPU: {cpus}");
+
+    // QMP refuses what it does not know: an error with QEMU's class and reason.
+    let e = guest.monitor_qmp("no-such-command", None).unwrap_err();
+    assert!(matches!(&e, Error::Monitor { class, .. } if class == "CommandNotFound"), "{e}");
+    let e = guest.monitor_qmp("query-status", Some(serde_json::json!({"bogus": 1}))).unwrap_err();
+    assert!(matches!(e, Error::Monitor { .. }), "{e}");
+    // HMP has no error channel: its text says it.
+    let answer = guest.monitor_hmp("no-such-command").unwrap();
+    assert!(answer.contains("unknown command"), "{answer}");
+}
+
+#[test]
+fn apply_twice_changes_nothing_the_second_time() {
+    let Some(conn) = daemon() else { return };
+    let n = name("apply");
+    let _cleanup = Cleanup::new(&conn, &n);
+    // Written the way people write it: MiB, a machine alias, no UUID, no controllers.
+    let desired = Domain::from_xml(&small_guest(
+        &n,
+        "<features><acpi/></features>",
+        "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>",
+    ))
+    .unwrap();
+    let first = conn.apply(&desired).unwrap();
+    assert_eq!(first.outcome, Outcome::Created);
+    assert!(first.residual.is_empty(), "libvirt took everything: {:?}", first.residual);
+    let stored = first.guest.xml(XmlView::Inactive).unwrap();
+    assert!(stored.contains("<controller") && stored.contains("<uuid>"), "libvirt added defaults:\n{stored}");
+
+    let second = conn.apply(&desired).unwrap();
+    assert_eq!(second.outcome, Outcome::Unchanged, "{:#?}", second.changes);
+    assert_eq!(first.guest.xml(XmlView::Inactive).unwrap(), stored, "nothing was written");
+
+    // A real change on a running guest: redefined, in effect at the next start.
+    first.guest.start().unwrap();
+    let bigger =
+        Domain::from_xml(&small_guest(&n, "<features><acpi/></features>", "").replace(">64<", ">96<")).unwrap();
+    let third = conn.apply(&bigger).unwrap();
+    assert_eq!(third.outcome, Outcome::Redefined);
+    assert!(third.pending_restart);
+    let kinds: Vec<_> = third.changes.iter().map(|c| (c.path.as_str(), &c.kind)).collect();
+    assert!(kinds.iter().any(|(p, _)| *p == "/domain/memory"), "{kinds:?}");
+    assert!(kinds
+        .iter()
+        .any(|(p, k)| p.starts_with("/domain/devices/disk[hdc]") && matches!(k, ChangeKind::Removed(_))));
+    assert_eq!(conn.apply(&bigger).unwrap().outcome, Outcome::Unchanged);
+}
+
+#[path = "support/domain.rs"]
+mod slice;
+
+#[test]
+fn edit_keeps_unknown_elements_and_foreign_metadata() {
+    let Some(conn) = daemon() else { return };
+    let n = name("edit");
+    let _cleanup = Cleanup::new(&conn, &n);
+    let guest = define(
+        &conn,
+        &small_guest(
+            &n,
+            "<metadata><app:owner xmlns:app='http://example.org/app/1' team='ops'>tests</app:owner></metadata>\
+             <features><acpi/><apic/></features><on_crash>preserve</on_crash>",
+            "",
+        ),
+    );
+    let before = guest.xml(XmlView::Inactive).unwrap();
+
+    // Through a type that models a small slice of <domain>: <features>, <clock>, <on_crash>,
+    // the controllers and the metadata are unknown to it, and must all survive.
+    let report = guest
+        .edit(|d: &mut slice::Domain| d.memory = Some(libvirt_xml::ScaledInteger::new(96, libvirt_xml::Unit::mib())))
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::Redefined);
+    assert!(report.residual.is_empty(), "{:?}", report.residual);
+    let after = guest.xml(XmlView::Inactive).unwrap();
+    let changes = libvirt_xml::virt::differences(&before, &after).unwrap();
+    let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["/domain/memory"], "only the memory changed (currentMemory follows it): {changes:?}");
+    let back = libvirt_xml::virt::differences(&after, &before).unwrap();
+    assert!(back.iter().all(|c| c.path == "/domain/memory" || c.path == "/domain/currentMemory"), "{back:?}");
+    assert!(
+        after.contains("<app:owner xmlns:app=\"http://example.org/app/1\" team=\"ops\">tests</app:owner>")
+            || after.contains("<app:owner xmlns:app='http://example.org/app/1' team='ops'>tests</app:owner>"),
+        "{after}"
+    );
+
+    // The generated model keeps the metadata too.
+    guest.edit(|d: &mut Domain| d.description = Some("edited".into())).unwrap();
+    let last = guest.xml(XmlView::Inactive).unwrap();
+    assert!(last.contains("<description>edited</description>") && last.contains("app:owner"), "{last}");
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let Some(conn) = daemon() else { return };
+    let Err(e) = conn.guest("lxv-no-such-guest") else { panic!("found a missing guest") };
+    assert_eq!(e.libvirt_code(), Some("NoDomain"), "{e}");
+
+    // A definition libvirt rejects: two disks on one target. The error is libvirt's and names them.
+    let n = name("rejected");
+    let _cleanup = Cleanup::new(&conn, &n);
+    let two = "<disk type='file' device='disk'><source file='/tmp/lxv-a.img'/><target dev='vda'/></disk>\
+               <disk type='file' device='disk'><source file='/tmp/lxv-b.img'/><target dev='vda'/></disk>";
+    let xml = small_guest(&n, "", two);
+    let Err(e) = conn.define(&Domain::from_xml(&xml).unwrap()) else { panic!("libvirt took two disks on vda") };
+    assert_eq!(e.libvirt_code(), Some("XmlError"), "{e}");
+    assert!(e.to_string().contains("target 'vda' duplicated"), "the error says what is wrong: {e}");
+    assert!(conn.find_guest(&n).unwrap().is_none(), "nothing half-defined");
+
+    // A machine type QEMU does not have: refused too (libvirt's message is about PCI buses).
+    let machine = small_guest(&n, "", "").replace("<type arch='x86_64'>", "<type arch='x86_64' machine='no-such'>");
+    assert!(matches!(conn.define(&Domain::from_xml(&machine).unwrap()), Err(Error::Libvirt { .. })));
+
+    // apply of a rejected change keeps the previous definition.
+    let good = Domain::from_xml(&small_guest(&n, "", "")).unwrap();
+    conn.apply(&good).unwrap();
+    let before = conn.guest(&n).unwrap().xml(XmlView::Inactive).unwrap();
+    assert!(conn.apply(&Domain::from_xml(&xml).unwrap()).is_err());
+    assert_eq!(conn.guest(&n).unwrap().xml(XmlView::Inactive).unwrap(), before);
+
+    // Starting a guest whose disk is missing: the error names the file; the guest stays off.
+    let broken = small_guest(
+        &n,
+        "",
+        "<disk type='file' device='disk'><source file='/nonexistent/lxv-root.img'/><target dev='vda'/></disk>",
+    );
+    // (define would refuse: a guest of that name exists with another UUID; apply keeps the UUID.)
+    let guest = conn.apply(&Domain::from_xml(&broken).unwrap()).unwrap().guest;
+    let e = guest.start().unwrap_err();
+    assert!(e.to_string().contains("/nonexistent/lxv-root.img"), "{e}");
+    assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
+
+    // Saving to a folder that does not exist.
+    let e = guest.save(std::path::Path::new("/nonexistent/lxv.state")).unwrap_err();
+    assert!(matches!(e, Error::Libvirt { .. }), "{e}");
+}
+
+#[test]
+fn typed_capabilities_domain_capabilities_and_kvm_check() {
+    let Some(conn) = daemon() else { return };
+    let caps = conn.capabilities().unwrap();
+    let xml = caps.to_xml();
+    assert!(xml.contains("<arch>x86_64</arch>"), "{xml}");
+    assert!(!caps.guests.is_empty(), "QEMU offers guest types");
+    // The huge page sizes libvirt reports include the 2 MiB pool sysfs has.
+    assert!(xml.contains("<pages unit='KiB' size='2048'/>"), "{xml}");
+
+    let qemu = conn.domain_capabilities(&DomainCapsQuery::new().virt_type("qemu").arch("x86_64")).unwrap();
+    assert_eq!(qemu.domain, "qemu");
+    assert_eq!(qemu.arch, "x86_64");
+
+    // kvm domain capabilities exist exactly when libvirt itself can use KVM; the check and
+    // libvirt may disagree (QEMU runs as another user), so this only reports.
+    let kvm = kvm_check();
+    let libvirt_kvm = conn.domain_capabilities(&DomainCapsQuery::new().virt_type("kvm"));
+    eprintln!("KVM: {}; libvirt's kvm domain capabilities: {}", kvm.summary(), libvirt_kvm.is_ok());
+}
+
+#[test]
+fn migration_offline_to_another_host_and_live_refused_on_the_same_host() {
+    let Some(conn) = daemon() else { return };
+    let n = name("migrate");
+    let _cleanup = Cleanup::new(&conn, &n);
+    let guest = define(&conn, &small_guest(&n, "", ""));
+    let uuid = guest.uuid().unwrap();
+
+    // Offline, by definition: to a test-driver host and back.
+    let node = std::env::temp_dir().join(format!("libvirt-xml-e2e-node-{}.xml", std::process::id()));
+    std::fs::write(&node, "<node/>\n").unwrap();
+    let other = Connection::open(&format!("test://{}", node.display())).unwrap();
+    std::fs::remove_file(&node).unwrap();
+    let there = guest.migrate_offline(&other, true).unwrap();
+    assert!(conn.find_guest(&n).unwrap().is_none(), "undefined here");
+    assert_eq!(there.uuid().unwrap(), uuid);
+    let back = there.migrate_offline(&conn, true).unwrap();
+    assert_eq!(back.uuid().unwrap(), uuid);
+    assert!(other.find_guest(&n).unwrap().is_none());
+
+    // libvirt's own migration to the same host: refused with libvirt's reason.
+    back.start().unwrap();
+    let Err(e) = back.migrate(&conn, &MigrateOptions::live()) else { panic!("migrated a guest onto its own host") };
+    assert!(matches!(e, Error::Libvirt { .. }), "{e}");
+    eprintln!("live migration onto the same host: {e}");
+    assert_eq!(back.state().unwrap(), GuestState::Running, "the guest runs on");
+}

@@ -1,0 +1,108 @@
+//! Attaching, detaching and updating typed devices, live and/or in the persistent definition.
+
+use std::ops::BitOr;
+
+use xml_model::generated::domaincommon as dc;
+use xml_model::write::{WriteChoice, Writer};
+
+use crate::{Guest, Result};
+
+/// Where a device change applies (`virDomainDeviceModifyFlags`): the running guest, the
+/// persistent definition, or both. Combine with `|`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DeviceFlags(u32);
+
+impl DeviceFlags {
+    /// The guest's current state: live when it runs, the definition when it is off.
+    pub const CURRENT: DeviceFlags = DeviceFlags(virt::sys::VIR_DOMAIN_DEVICE_MODIFY_CURRENT);
+    /// The running guest (hotplug); lost when it stops.
+    pub const LIVE: DeviceFlags = DeviceFlags(virt::sys::VIR_DOMAIN_DEVICE_MODIFY_LIVE);
+    /// The persistent definition; used from the next start.
+    pub const CONFIG: DeviceFlags = DeviceFlags(virt::sys::VIR_DOMAIN_DEVICE_MODIFY_CONFIG);
+    /// For updates: force the change (eject a locked CD-ROM tray).
+    pub const FORCE: DeviceFlags = DeviceFlags(virt::sys::VIR_DOMAIN_DEVICE_MODIFY_FORCE);
+
+    /// The raw libvirt flags.
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+}
+
+impl BitOr for DeviceFlags {
+    type Output = DeviceFlags;
+    fn bitor(self, rhs: DeviceFlags) -> DeviceFlags {
+        DeviceFlags(self.0 | rhs.0)
+    }
+}
+
+/// A typed device as the XML element libvirt's device calls take.
+pub trait DeviceXml {
+    /// The device element (`<disk>...</disk>`).
+    fn device_xml(&self) -> String;
+}
+
+impl DeviceXml for dc::DevicesDevice {
+    fn device_xml(&self) -> String {
+        let mut w = Writer::with_capacity(512);
+        self.write_choice(&mut w);
+        w.into_string()
+    }
+}
+
+macro_rules! device_elements {
+    ($($ty:ident => $name:literal),* $(,)?) => {
+        $(impl DeviceXml for dc::$ty {
+            fn device_xml(&self) -> String {
+                xml_model::to_fragment(self, $name)
+            }
+        })*
+    };
+}
+
+device_elements! {
+    Disk => "disk",
+    Filesystem => "filesystem",
+    Hostdev => "hostdev",
+    Interface => "interface",
+    Controller => "controller",
+    Input => "input",
+    Graphics => "graphics",
+    Video => "video",
+    Serial => "serial",
+    Console => "console",
+    DevicesChannel => "channel",
+    Rng => "rng",
+    Memorydev => "memory",
+    Redirdev => "redirdev",
+    Shmem => "shmem",
+    Sound => "sound",
+    Watchdog => "watchdog",
+    Vsock => "vsock",
+}
+
+impl<T: DeviceXml + ?Sized> DeviceXml for &T {
+    fn device_xml(&self) -> String {
+        (**self).device_xml()
+    }
+}
+
+impl Guest {
+    /// Attaches a device (`virsh attach-device`): hotplugs it into the running guest with
+    /// [`DeviceFlags::LIVE`], adds it to the definition with [`DeviceFlags::CONFIG`].
+    pub fn attach_device(&self, device: &impl DeviceXml, flags: DeviceFlags) -> Result<()> {
+        Ok(self.dom.attach_device_flags(&device.device_xml(), flags.bits())?)
+    }
+
+    /// Detaches a device (`virsh detach-device`), found by its identity (a disk by its
+    /// target, a host device by its source). libvirt may return before the guest has let
+    /// go of a live device (a PCI unplug needs the guest's consent): check
+    /// [`Guest::dumpxml`] when that matters.
+    pub fn detach_device(&self, device: &impl DeviceXml, flags: DeviceFlags) -> Result<()> {
+        Ok(self.dom.detach_device_flags(&device.device_xml(), flags.bits())?)
+    }
+
+    /// Changes a device in place (`virsh update-device`): a CD-ROM's medium, a NIC's link.
+    pub fn update_device(&self, device: &impl DeviceXml, flags: DeviceFlags) -> Result<()> {
+        Ok(self.dom.update_device_flags(&device.device_xml(), flags.bits())?)
+    }
+}
