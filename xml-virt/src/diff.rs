@@ -178,12 +178,28 @@ fn compare(d: Node<'_, '_>, a: Node<'_, '_>, path: &str, out: &mut Vec<Change>) 
     if let Some(defaults) = defaults {
         for (j, ac) in actual.iter().enumerate() {
             let own = ac.tag_name().namespace().is_none() && defaults.contains(&ac.tag_name().name());
-            if !used[j] && !own {
+            if !used[j] && is_root && ac.tag_name().namespace().is_none() && ac.has_tag_name("devices") {
+                // libvirt writes <devices> even when empty: only the devices in it count.
+                removed_devices(*ac, &format!("{path}/devices"), out);
+            } else if !used[j] && !own {
                 out.push(Change {
                     path: format!("{path}/{}", child_label(*ac, 1, 1)),
                     kind: ChangeKind::Removed(summary(*ac)),
                 });
             }
+        }
+    }
+}
+
+/// The devices of libvirt's `<devices>` that libvirt would not have added by itself.
+fn removed_devices(devices: Node<'_, '_>, path: &str, out: &mut Vec<Change>) {
+    for dev in devices.children().filter(|c| c.is_element()) {
+        let own = dev.tag_name().namespace().is_none() && DEVICE_DEFAULTS.contains(&dev.tag_name().name());
+        if !own {
+            out.push(Change {
+                path: format!("{path}/{}", child_label(dev, 1, 1)),
+                kind: ChangeKind::Removed(summary(dev)),
+            });
         }
     }
 }
@@ -385,6 +401,15 @@ mod tests {
                 "/domain/devices/interface: removed <interface type='network'><source network='default'/></interface>",
             ]
         );
+    }
+
+    #[test]
+    fn devices_libvirt_writes_without_being_asked_count_only_for_what_is_in_them() {
+        let desired = "<domain type='test'><name>g</name></domain>";
+        let empty = "<domain type='test'><name>g</name><devices><emulator>/bin/q</emulator></devices></domain>";
+        assert_eq!(diff(desired, empty), Vec::<String>::new());
+        let full = "<domain type='test'><name>g</name><devices><disk><target dev='vda'/></disk></devices></domain>";
+        assert_eq!(diff(desired, full), ["/domain/devices/disk[vda]: removed <disk><target dev='vda'/></disk>"]);
     }
 
     #[test]
