@@ -400,3 +400,48 @@ fn migration_offline_to_another_host_and_live_refused_on_the_same_host() {
     eprintln!("live migration onto the same host: {e}");
     assert_eq!(back.state().unwrap(), GuestState::Running, "the guest runs on");
 }
+
+#[test]
+fn interface_and_usb_hostdev_attach_and_detach() {
+    use libvirt_xml::model::generated::domaincommon::{Hostdev, Interface};
+    let Some(conn) = daemon() else { return };
+    let n = name("nic-usb");
+    let _cleanup = Cleanup::new(&conn, &n);
+    // ACPI lets the i440fx PCI bus take hotplugged cards.
+    let guest = define(&conn, &small_guest(&n, "<features><acpi/></features>", ""));
+    let opts = ReadOptions::default();
+    let nic: Interface = libvirt_xml::model::from_fragment(
+        "<interface type='user'><mac address='52:54:00:4c:58:01'/><model type='rtl8139'/></interface>",
+        "interface",
+        opts,
+    )
+    .unwrap();
+    // The seed guide's USB passthrough, by vendor and product.
+    let usb: Hostdev = libvirt_xml::model::from_fragment(
+        "<hostdev mode='subsystem' type='usb' managed='yes'><source><vendor id='0x0b6d'/><product id='0x3880'/>\
+         </source></hostdev>",
+        "hostdev",
+        opts,
+    )
+    .unwrap();
+    let has = |view: XmlView, needle: &str| guest.xml(view).unwrap().contains(needle);
+
+    // In the definition of the stopped guest: both go in and out.
+    guest.attach_device(&nic, DeviceFlags::CONFIG).unwrap();
+    guest.attach_device(&usb, DeviceFlags::CONFIG).unwrap();
+    assert!(has(XmlView::Inactive, "52:54:00:4c:58:01") && has(XmlView::Inactive, "<vendor id='0x0b6d'/>"));
+    guest.detach_device(&usb, DeviceFlags::CONFIG).unwrap();
+    guest.detach_device(&nic, DeviceFlags::CONFIG).unwrap();
+    assert!(!has(XmlView::Inactive, "<interface") && !has(XmlView::Inactive, "<hostdev"));
+
+    // Hotplugged into the running guest (unplugging a PCI card needs a guest OS to let go).
+    guest.start().unwrap();
+    guest.attach_device(&nic, DeviceFlags::LIVE).unwrap();
+    assert!(has(XmlView::Live, "52:54:00:4c:58:01") && !has(XmlView::Inactive, "52:54:00:4c:58:01"));
+    // The USB device is not on this host: libvirt says why, and the guest runs on.
+    if let Err(e) = guest.attach_device(&usb, DeviceFlags::LIVE) {
+        assert!(matches!(e, Error::Libvirt { .. }), "{e}");
+        eprintln!("USB passthrough of 0b6d:3880: {e}");
+    }
+    assert_eq!(guest.state().unwrap(), GuestState::Running);
+}
