@@ -11,28 +11,7 @@ use libvirt_xml::model::compare::first_difference;
 use libvirt_xml::model::generated::reformat;
 use libvirt_xml::ReadOptions;
 
-struct Entry {
-    kind: String,
-    path: String,
-    schema_valid: bool,
-    text: String,
-}
-
-fn corpus() -> Vec<Entry> {
-    let dir = std::env::var_os("LIBVIRT_XML_CORPUS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| support::shared_dir().join("corpus/libvirt-11.3.0"));
-    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).expect("MANIFEST.tsv of the corpus");
-    manifest
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let c: Vec<&str> = line.split('\t').collect();
-            let text = std::fs::read_to_string(dir.join(c[1])).unwrap_or_else(|e| panic!("{}: {e}", c[1]));
-            Entry { kind: c[0].to_owned(), path: c[1].to_owned(), schema_valid: c[3] == "valid", text }
-        })
-        .collect()
-}
+use support::corpus;
 
 /// Documents libvirt wrote itself: `*out*` folders and `.x86_64-latest.xml`-style names.
 fn libvirt_formatted(path: &str) -> bool {

@@ -13,6 +13,40 @@ pub fn shared_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
 }
 
+/// One document of libvirt's test corpus, as `MANIFEST.tsv` lists it.
+pub struct Entry {
+    /// The top-level schema (`domain`).
+    pub kind: String,
+    /// The path inside the corpus folder.
+    pub path: String,
+    /// What `xmllint --relaxng` says of it (the manifest's `rng` column).
+    pub schema_valid: bool,
+    pub text: String,
+}
+
+/// The corpus folder: `$LIBVIRT_XML_CORPUS`, else `corpus/libvirt-11.3.0` of the shared data.
+pub fn corpus_dir() -> PathBuf {
+    std::env::var_os("LIBVIRT_XML_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared_dir().join("corpus/libvirt-11.3.0"))
+}
+
+/// Every document the manifest lists, read.
+pub fn corpus() -> Vec<Entry> {
+    let dir = corpus_dir();
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv"))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.join("MANIFEST.tsv").display()));
+    manifest
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let c: Vec<&str> = line.split('\t').collect();
+            let text = std::fs::read_to_string(dir.join(c[1])).unwrap_or_else(|e| panic!("{}: {e}", c[1]));
+            Entry { kind: c[0].to_owned(), path: c[1].to_owned(), schema_valid: c[3] == "valid", text }
+        })
+        .collect()
+}
+
 /// The seed guide's text.
 pub fn seed_text() -> String {
     let dir = shared_dir().join("seed");

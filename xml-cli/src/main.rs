@@ -1,7 +1,10 @@
 //! `xml-model`: command-line access to the typed libvirt model.
 //!
+//! - `xml-model check [--format text|json] [--jobs N] FILE...`
 //! - `xml-model fmt [--strict] [--out-dir DIR] FILE...`
 //! - `xml-model roundtrip [--strict] [--manifest MANIFEST.tsv | FILE...]`
+
+mod check;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +17,10 @@ const USAGE: &str = "\
 usage: xml-model <command> [options] FILE...
 
 commands:
+  check [--format text|json] [--jobs N] FILE...
+      check each document against libvirt's schemas (the kind comes from the root element):
+      `FILE: valid` or `FILE:LINE:COL: invalid: MESSAGE` per problem; exit 0 when all are
+      valid, 1 when any is invalid, 2 on usage or I/O errors
   fmt [--strict] [--out-dir DIR] FILE...
       read each document through the typed model of its root element and write it back,
       to DIR/FILE or to standard output
@@ -180,6 +187,7 @@ fn roundtrip(args: &[String]) -> ExitCode {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("check") => check::run(&args[1..]),
         Some("fmt") => fmt(&args[1..]),
         Some("roundtrip") => roundtrip(&args[1..]),
         Some("--version") => {

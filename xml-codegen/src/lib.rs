@@ -6,6 +6,7 @@ pub mod analyse;
 pub mod config;
 pub mod emit;
 pub mod facets;
+pub mod grammar;
 pub mod ir;
 pub mod lower;
 pub mod names;
@@ -86,5 +87,15 @@ pub fn generate(dir: &Path, config: &Path) -> Result<BTreeMap<String, String>, r
     let mut m = model(dir, TOP_LEVEL)?;
     let cfg = config::Config::load(config).map_err(rng::LoadError)?;
     cfg.apply(&mut m.ir, &m.live).map_err(rng::LoadError)?;
-    Ok(emit::emit(&m.ir, &m.live, HEADER))
+    let mut files = emit::emit(&m.ir, &m.live, HEADER);
+    files.insert("grammar".to_owned(), grammar::generate(dir, TOP_LEVEL, HEADER)?);
+    if let Some(mods) = files.get_mut("mod") {
+        // Beside the types: the tables `xml_model::check` validates with.
+        *mods = mods.replacen(
+            "\n\n/// The root",
+            "\n\n/// libvirt's schemas simplified for checking.\npub mod grammar;\n\n/// The root",
+            1,
+        );
+    }
+    Ok(files)
 }

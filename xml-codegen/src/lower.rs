@@ -290,7 +290,7 @@ impl<'a> Lowerer<'a> {
     /// The type of a value pattern (attribute content, text-only element content).
     fn value_ty(&mut self, p: PatId, hint: &str, ctx: &Ctx) -> Ty {
         match self.pat(p) {
-            Pattern::Data { ty, params } => {
+            Pattern::Data { ty, params, .. } => {
                 let has_pattern = params.iter().any(|(k, _)| k == "pattern");
                 let base = match number_type(ty) {
                     Some(n) if !has_pattern => Ty::Number(n),
@@ -346,7 +346,7 @@ impl<'a> Lowerer<'a> {
             }
             Pattern::Choice(bs) => bs.iter().for_each(|b| self.values_of(*b, values, other, numbers, seen)),
             Pattern::Ref { scope, name } => self.values_of(self.s.resolve(*scope, name), values, other, numbers, seen),
-            Pattern::Data { ty, params } => match number_type(ty) {
+            Pattern::Data { ty, params, .. } => match number_type(ty) {
                 Some(n) if !params.iter().any(|(k, _)| k == "pattern") => {
                     numbers.insert(n);
                 }

@@ -48,6 +48,8 @@ pub enum Pattern {
     Data {
         ty: String,
         params: Vec<(String, String)>,
+        /// `<except>`: values of the type that are still not allowed.
+        except: Option<PatId>,
     },
     Value {
         ty: String,
@@ -272,6 +274,15 @@ impl Schema {
         })
     }
 
+    /// The children of `node` as one pattern (a choice when several), as `<except>` reads them.
+    fn choice_of(&mut self, file: &Path, node: roxmltree::Node<'_, '_>, scope: usize, ns: &str) -> Result<PatId> {
+        let mut items = self.children_of(file, node, scope, ns)?;
+        Ok(match items.len() {
+            1 => items.pop().expect("one"),
+            _ => self.push(Pattern::Choice(items), file, node),
+        })
+    }
+
     fn children_of(
         &mut self,
         file: &Path,
@@ -353,7 +364,11 @@ impl Schema {
                     .filter(|c| c.is_element() && c.tag_name().name() == "param")
                     .map(|c| (c.attribute("name").unwrap_or_default().to_owned(), c.text().unwrap_or("").to_owned()))
                     .collect();
-                Pattern::Data { ty: node.attribute("type").unwrap_or("string").to_owned(), params }
+                let except = match node.children().find(|c| c.is_element() && c.tag_name().name() == "except") {
+                    Some(e) => Some(self.choice_of(file, e, scope, &ns)?),
+                    None => None,
+                };
+                Pattern::Data { ty: node.attribute("type").unwrap_or("string").to_owned(), params, except }
             }
             "value" => Pattern::Value {
                 ty: node.attribute("type").unwrap_or("token").to_owned(),

@@ -62,6 +62,7 @@ extern crate self as xml_model;
 
 pub mod any;
 pub mod builder;
+pub mod check;
 pub mod compare;
 pub mod error;
 pub mod extras;

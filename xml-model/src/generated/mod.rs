@@ -23,6 +23,9 @@ pub mod storagepool;
 pub mod storagepoolcaps;
 pub mod storagevol;
 
+/// libvirt's schemas simplified for checking.
+pub mod grammar;
+
 /// The root element names of the document kinds the model reads.
 pub const ROOTS: &[&str] = &[
     "domain",

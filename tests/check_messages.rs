@@ -1,0 +1,150 @@
+//! What `check` says about particular mistakes: the path, the position and what the schema
+//! allows there; and checking values built in code.
+
+use libvirt_xml::model::check::{check_str, Checker, Problem};
+use libvirt_xml::model::generated::domaincommon::{Domain, ObjectNameWithSlash};
+use libvirt_xml::XmlDocument;
+
+const GUEST: &str = "\
+<domain type='kvm'>
+  <name>demo</name>
+  <memory unit='MiB'>512</memory>
+  <os>
+    <type arch='x86_64'>hvm</type>
+  </os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/a.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/b.qcow2'/>
+      <target dev='vdb' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+";
+
+fn problems(text: &str) -> Vec<Problem> {
+    check_str(text).problems
+}
+
+#[test]
+fn a_valid_guest_has_no_problem() {
+    assert_eq!(problems(GUEST), vec![]);
+}
+
+#[test]
+fn an_unknown_attribute_is_named_with_its_place() {
+    let text = GUEST.replace("<source file='/var/lib/libvirt/images/b.qcow2'/>", "<source file='/b' fiel='x'/>");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "/domain/devices/disk[2]/source/@fiel");
+    assert_eq!((p[0].line, p[0].column), (13, 25));
+    assert_eq!(p[0].found, "attribute 'fiel'");
+    // 'file' is given already; what else `<source>` of a file disk may have:
+    assert!(p[0].expected.contains("'startupPolicy'"), "{}", p[0].expected);
+}
+
+#[test]
+fn a_value_outside_the_enumeration_lists_the_allowed_values() {
+    let text = GUEST.replace("bus='virtio'/>\n    </disk>\n  </devices>", "bus='virtual'/>\n    </disk>\n  </devices>");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "/domain/devices/disk[2]/target/@bus");
+    assert_eq!(p[0].found, "'virtual' for attribute 'bus'");
+    for bus in ["'virtio'", "'sata'", "'usb'", "'scsi'"] {
+        assert!(p[0].expected.contains(bus), "{}", p[0].expected);
+    }
+}
+
+#[test]
+fn a_missing_required_element_is_named() {
+    let text = GUEST.replace("      <target dev='vda' bus='virtio'/>\n", "");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "/domain/devices/disk[1]");
+    assert_eq!(p[0].found, "the end of <disk>");
+    assert_eq!(p[0].expected, "<target>");
+}
+
+#[test]
+fn a_missing_required_attribute_is_named() {
+    let text = GUEST.replace("<target dev='vdb' bus='virtio'/>", "<target bus='virtio'/>");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "/domain/devices/disk[2]/target");
+    assert_eq!(p[0].expected, "attribute 'dev'");
+}
+
+#[test]
+fn a_misplaced_element_says_what_may_stand_there() {
+    let text = GUEST.replace("  <name>demo</name>\n", "  <name>demo</name>\n  <nmae>x</nmae>\n");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "/domain/nmae");
+    assert_eq!((p[0].line, p[0].column), (3, 3));
+    assert!(p[0].expected.contains("<uuid>") && p[0].expected.contains("<memory>"), "{}", p[0].expected);
+}
+
+#[test]
+fn bad_text_and_numbers_out_of_range_are_values_problems() {
+    let text = GUEST.replace("<memory unit='MiB'>512</memory>", "<memory unit='MiB'>lots</memory>");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "/domain/memory");
+    assert_eq!(p[0].found, "text 'lots'");
+    assert!(p[0].expected.contains("unsignedLong"), "{}", p[0].expected);
+}
+
+#[test]
+fn every_problem_of_a_document_is_reported() {
+    let text = GUEST
+        .replace("bus='virtio'/>\n    </disk>\n  </devices>", "bus='virtual'/>\n    </disk>\n  </devices>")
+        .replace("<source file='/var/lib/libvirt/images/a.qcow2'/>", "<source file='/a' fiel='x'/>")
+        .replace("<memory unit='MiB'>", "<memory unit='MiB' extra='1'>");
+    let paths: Vec<String> = problems(&text).into_iter().map(|p| p.path).collect();
+    assert_eq!(
+        paths,
+        ["/domain/memory/@extra", "/domain/devices/disk[1]/source/@fiel", "/domain/devices/disk[2]/target/@bus"]
+    );
+}
+
+#[test]
+fn not_well_formed_and_unknown_roots_are_problems_too() {
+    let p = problems("<domain type='kvm'>\n  <name>x</nam>\n</domain>\n");
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].line, 2, "{p:?}");
+    let p = problems("<guest/>");
+    assert_eq!(p[0].path, "/guest");
+    assert!(p[0].expected.contains("<domain>") && p[0].expected.contains("<pool>"), "{}", p[0].expected);
+}
+
+#[test]
+fn the_report_prints_one_line_per_problem() {
+    let mut checker = Checker::new();
+    let dir = std::env::temp_dir().join(format!("check-messages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("guest.xml");
+    std::fs::write(&file, GUEST.replace("<name>demo</name>", "<name>demo</name><bogus/>")).unwrap();
+    let report = checker.check_file(&file).unwrap();
+    assert_eq!(report.schema, Some("domain"));
+    let text = report.to_string();
+    assert!(text.starts_with(&format!("{}:2:20: invalid: /domain/bogus: found element <bogus>; expected ", file.display())), "{text}");
+    std::fs::write(&file, GUEST).unwrap();
+    assert_eq!(checker.check_file(&file).unwrap().to_string(), format!("{}: valid", file.display()));
+    assert!(checker.check_file(dir.join("missing.xml")).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn values_built_in_code_are_checked_by_what_they_write() {
+    let mut domain = Domain::from_xml(GUEST).unwrap();
+    let mut checker = Checker::new();
+    assert!(checker.check_value(&domain).is_valid());
+    // The type holds any string; the schema's pattern refuses a line break.
+    domain.name = ObjectNameWithSlash("two\nlines".to_owned());
+    let report = checker.check_value(&domain);
+    assert_eq!(report.problems.len(), 1, "{report}");
+    assert_eq!(report.problems[0].path, "/domain/name");
+}

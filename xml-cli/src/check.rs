@@ -1,0 +1,125 @@
+//! `xml-model check [--format text|json] [--jobs N] FILE...`: every file against libvirt's
+//! schemas, the kind chosen by the root element. Files are shared out to worker threads
+//! (one per core by default), each with its own checker; results come out in the order given.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use xml_model::check::{Checker, Report};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    let mut format = Format::Text;
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--format" => match it.next().map(String::as_str) {
+                Some("text") => format = Format::Text,
+                Some("json") => format = Format::Json,
+                Some(other) => return crate::usage(&format!("unknown format '{other}' (text or json)")),
+                None => return crate::usage("--format needs a value (text or json)"),
+            },
+            "--jobs" => match it.next().and_then(|n| n.parse::<usize>().ok()).filter(|&n| n > 0) {
+                Some(n) => jobs = n,
+                None => return crate::usage("--jobs needs a positive number"),
+            },
+            s if s.starts_with("--") => return crate::usage(&format!("unknown option {s}")),
+            f => files.push(PathBuf::from(f)),
+        }
+    }
+    if files.is_empty() {
+        return crate::usage("check needs at least one FILE");
+    }
+    let results = check_all(&files, jobs);
+    let mut out = std::io::stdout().lock();
+    let written = match format {
+        Format::Text => write_text(&mut out, &files, &results),
+        Format::Json => write_json(&mut out, &files, &results),
+    };
+    if let Err(e) = written.and_then(|_| out.flush()) {
+        eprintln!("xml-model: cannot write the results: {e}");
+        return ExitCode::from(2);
+    }
+    if results.iter().any(Result::is_err) {
+        ExitCode::from(2)
+    } else if results.iter().any(|r| r.as_ref().is_ok_and(|r| !r.is_valid())) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Checks every file on `jobs` threads; the results are in the files' order.
+fn check_all(files: &[PathBuf], jobs: usize) -> Vec<Result<Report, String>> {
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<Report, String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs.min(files.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut checker = Checker::new();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        let r = checker.check_file(f).map_err(|e| format!("{}: cannot read: {e}", f.display()));
+                        done.push((i, r));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("a checker thread panicked")).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+fn write_text(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report, String>]) -> std::io::Result<()> {
+    for (f, r) in files.iter().zip(results) {
+        match r {
+            Ok(report) => writeln!(out, "{report}")?,
+            Err(e) => {
+                eprintln!("{e}");
+                writeln!(out, "{}: error: cannot read", f.display())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One JSON object per file in an array: `file`, `valid`, `schema`, `problems` (each with
+/// `path`, `line`, `column`, `found`, `expected`, `message`), or `error` for unreadable files.
+fn write_json(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report, String>]) -> std::io::Result<()> {
+    use serde_json::json;
+    let items: Vec<serde_json::Value> = files
+        .iter()
+        .zip(results)
+        .map(|(f, r)| match r {
+            Ok(report) => json!({
+                "file": f.display().to_string(),
+                "valid": report.is_valid(),
+                "schema": report.schema,
+                "problems": report.problems.iter().map(|p| json!({
+                    "path": p.path,
+                    "line": p.line,
+                    "column": p.column,
+                    "found": p.found,
+                    "expected": p.expected,
+                    "message": p.message(),
+                })).collect::<Vec<_>>(),
+            }),
+            Err(e) => json!({ "file": f.display().to_string(), "valid": false, "error": e }),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}

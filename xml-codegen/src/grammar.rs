@@ -1,0 +1,352 @@
+//! libvirt's schemas simplified for checking (Relax NG section 4): refs inlined (elements
+//! are where recursion goes through), `optional`/`zeroOrMore`/`mixed` rewritten, n-ary
+//! patterns made binary, `notAllowed` propagated, identical patterns shared. The result is
+//! written as the static tables of `xml_model::check::grammar` into `generated/grammar.rs`.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use crate::facets;
+use crate::rng::{self, LoadError, NameClass, PatId, Pattern as Rng, Schema};
+
+/// A simplified pattern; the same shape as `xml_model::check::grammar::Pattern`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Node {
+    Empty,
+    NotAllowed,
+    Text,
+    Choice(u32, u32),
+    Interleave(u32, u32),
+    Group(u32, u32),
+    OneOrMore(u32),
+    Element(u32, u32),
+    Attribute(u32, u32),
+    Data(u32),
+    DataExcept(u32, u32),
+    Value(u32),
+}
+
+const EMPTY: u32 = 0;
+const NOT_ALLOWED: u32 = 1;
+const TEXT: u32 = 2;
+
+/// A datatype with its facets, as written out.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Datatype {
+    xsd: String,
+    patterns: Vec<String>,
+    min_inclusive: Option<String>,
+    max_inclusive: Option<String>,
+    max_length: Option<u32>,
+}
+
+/// Builds the tables while walking the loaded schemas.
+struct Simplifier<'s> {
+    schema: &'s Schema,
+    nodes: Vec<Node>,
+    shared: HashMap<Node, u32>,
+    /// Which node a loaded pattern became (elements are entered before their content).
+    done: HashMap<PatId, u32>,
+    names: Interner<NameClass>,
+    datatypes: Interner<Datatype>,
+    values: Interner<String>,
+}
+
+struct Interner<T> {
+    items: Vec<T>,
+    ids: HashMap<T, u32>,
+}
+
+impl<T: Clone + Eq + std::hash::Hash> Interner<T> {
+    fn new() -> Self {
+        Interner { items: Vec::new(), ids: HashMap::new() }
+    }
+
+    fn id(&mut self, item: T) -> u32 {
+        if let Some(&id) = self.ids.get(&item) {
+            return id;
+        }
+        let id = self.items.len() as u32;
+        self.items.push(item.clone());
+        self.ids.insert(item, id);
+        id
+    }
+}
+
+/// The simplified grammar of the given top-level schemas, as Rust source.
+pub fn generate(dir: &std::path::Path, schemas: &[(&str, &str)], header: &str) -> Result<String, LoadError> {
+    let mut schema = rng::Schema::default();
+    let mut tops = Vec::new();
+    for (kind, file) in schemas {
+        let scope = schema.load_grammar(&dir.join(file))?;
+        let start = schema.scopes[scope].start.ok_or_else(|| LoadError(format!("{file}: no <start>")))?;
+        tops.push((*kind, start));
+    }
+    let mut s = Simplifier {
+        schema: &schema,
+        nodes: Vec::new(),
+        shared: HashMap::new(),
+        done: HashMap::new(),
+        names: Interner::new(),
+        datatypes: Interner::new(),
+        values: Interner::new(),
+    };
+    for fixed in [Node::Empty, Node::NotAllowed, Node::Text] {
+        s.make(fixed);
+    }
+    let mut starts = Vec::new();
+    for (kind, start) in tops {
+        let pattern = s.pattern(start)?;
+        let mut roots = Vec::new();
+        s.root_names(pattern, &mut roots);
+        if roots.is_empty() {
+            return Err(LoadError(format!("{kind}: the start has no named root element")));
+        }
+        starts.push((kind, roots, pattern));
+    }
+    Ok(s.emit(&starts, header))
+}
+
+impl Simplifier<'_> {
+    /// The shared node for `node`, made with the spec's simplifications.
+    fn make(&mut self, node: Node) -> u32 {
+        let node = match node {
+            Node::Choice(a, NOT_ALLOWED) | Node::Choice(NOT_ALLOWED, a) => return a,
+            Node::Choice(a, b) if a == b => return a,
+            Node::Group(_, NOT_ALLOWED)
+            | Node::Group(NOT_ALLOWED, _)
+            | Node::Interleave(_, NOT_ALLOWED)
+            | Node::Interleave(NOT_ALLOWED, _)
+            | Node::OneOrMore(NOT_ALLOWED)
+            | Node::Attribute(_, NOT_ALLOWED) => return NOT_ALLOWED,
+            Node::Group(a, EMPTY) | Node::Group(EMPTY, a) | Node::Interleave(a, EMPTY) | Node::Interleave(EMPTY, a) => {
+                return a
+            }
+            Node::OneOrMore(EMPTY) => return EMPTY,
+            n => n,
+        };
+        if let Some(&id) = self.shared.get(&node) {
+            return id;
+        }
+        let id = self.nodes.len() as u32;
+        self.nodes.push(node);
+        self.shared.insert(node, id);
+        id
+    }
+
+    /// The names of the elements a start pattern allows as the root.
+    fn root_names(&self, p: u32, out: &mut Vec<String>) {
+        match self.nodes[p as usize] {
+            Node::Element(name, _) => {
+                if let NameClass::Name { local, .. } = &self.names.items[name as usize] {
+                    if !out.contains(local) {
+                        out.push(local.clone());
+                    }
+                }
+            }
+            Node::Choice(a, b) => {
+                self.root_names(a, out);
+                self.root_names(b, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn fold(&mut self, items: &[PatId], join: fn(u32, u32) -> Node, unit: u32) -> Result<u32, LoadError> {
+        let mut ids = Vec::with_capacity(items.len());
+        for &i in items {
+            ids.push(self.pattern(i)?);
+        }
+        let Some(last) = ids.pop() else { return Ok(unit) };
+        Ok(ids.into_iter().rev().fold(last, |acc, id| self.make(join(id, acc))))
+    }
+
+    fn pattern(&mut self, p: PatId) -> Result<u32, LoadError> {
+        if let Some(&id) = self.done.get(&p) {
+            return Ok(id);
+        }
+        let id = match &self.schema.patterns[p] {
+            Rng::Element { name, content } => {
+                // Entered before its content, so recursion back to it finds it.
+                let name = self.names.id(name.clone());
+                let id = self.nodes.len() as u32;
+                self.nodes.push(Node::Element(name, u32::MAX));
+                self.done.insert(p, id);
+                let content = self.pattern(*content)?;
+                self.nodes[id as usize] = Node::Element(name, content);
+                return Ok(id);
+            }
+            Rng::Attribute { name, content } => {
+                let name = self.names.id(name.clone());
+                let content = self.pattern(*content)?;
+                self.make(Node::Attribute(name, content))
+            }
+            Rng::Group(items) => self.fold(items, Node::Group, EMPTY)?,
+            Rng::Interleave(items) => self.fold(items, Node::Interleave, EMPTY)?,
+            Rng::Choice(items) => self.fold(items, Node::Choice, NOT_ALLOWED)?,
+            Rng::Optional(q) => {
+                let q = self.pattern(*q)?;
+                self.make(Node::Choice(q, EMPTY))
+            }
+            Rng::ZeroOrMore(q) => {
+                let q = self.pattern(*q)?;
+                let more = self.make(Node::OneOrMore(q));
+                self.make(Node::Choice(more, EMPTY))
+            }
+            Rng::OneOrMore(q) => {
+                let q = self.pattern(*q)?;
+                self.make(Node::OneOrMore(q))
+            }
+            Rng::Mixed(q) => {
+                let q = self.pattern(*q)?;
+                self.make(Node::Interleave(q, TEXT))
+            }
+            Rng::Ref { scope, name } => self.pattern(self.schema.resolve(*scope, name))?,
+            Rng::Text => TEXT,
+            Rng::Empty => EMPTY,
+            Rng::NotAllowed => NOT_ALLOWED,
+            Rng::Data { ty, params, except } => {
+                let dt = self.datatype(p, ty, params)?;
+                match except {
+                    Some(e) => {
+                        let e = self.pattern(*e)?;
+                        self.make(Node::DataExcept(dt, e))
+                    }
+                    None => self.make(Node::Data(dt)),
+                }
+            }
+            Rng::Value { ty, value } => {
+                if ty != "token" {
+                    return Err(self.error(p, &format!("<value type='{ty}'> is not supported; libvirt uses tokens")));
+                }
+                let v = self.values.id(value.split_whitespace().collect::<Vec<_>>().join(" "));
+                self.make(Node::Value(v))
+            }
+            Rng::List(_) => return Err(self.error(p, "<list> is not supported (libvirt does not use it)")),
+        };
+        self.done.insert(p, id);
+        Ok(id)
+    }
+
+    fn datatype(&mut self, p: PatId, ty: &str, params: &[(String, String)]) -> Result<u32, LoadError> {
+        if !XSD_TYPES.contains(&ty) {
+            return Err(self.error(p, &format!("datatype '{ty}' is not supported")));
+        }
+        let mut dt = Datatype {
+            xsd: ty.to_owned(),
+            patterns: Vec::new(),
+            min_inclusive: None,
+            max_inclusive: None,
+            max_length: None,
+        };
+        for (name, value) in params {
+            match name.as_str() {
+                "pattern" => match facets::translate(value) {
+                    Some(re) => dt.patterns.push(re),
+                    None => return Err(self.error(p, &format!("pattern '{value}' cannot be checked"))),
+                },
+                "minInclusive" => dt.min_inclusive = Some(value.trim().to_owned()),
+                "maxInclusive" => dt.max_inclusive = Some(value.trim().to_owned()),
+                "maxLength" => {
+                    dt.max_length = Some(value.trim().parse().map_err(|_| self.error(p, "maxLength is not a number"))?)
+                }
+                other => return Err(self.error(p, &format!("facet '{other}' is not supported"))),
+            }
+        }
+        Ok(self.datatypes.id(dt))
+    }
+
+    fn error(&self, p: PatId, what: &str) -> LoadError {
+        let o = &self.schema.origins[p];
+        LoadError(format!("{}:{}: {what}", o.file, o.line))
+    }
+
+    fn emit(&self, starts: &[(&str, Vec<String>, u32)], header: &str) -> String {
+        let mut out = String::new();
+        out.push_str(header);
+        out.push_str(
+            "//! libvirt's schemas simplified for checking: the tables of `crate::check::grammar`.\n\
+             //! Each pattern's index is in the comment before it.\n\n\
+             use crate::check::grammar::{Datatype, Grammar, NameClass, Pattern::*, Start, Xsd};\n\n",
+        );
+        out.push_str("/// The simplified grammar of every top-level schema.\npub static GRAMMAR: Grammar = Grammar {\n");
+        out.push_str("    patterns: &[\n");
+        for (i, n) in self.nodes.iter().enumerate() {
+            let text = match *n {
+                Node::Empty => "Empty".to_owned(),
+                Node::NotAllowed => "NotAllowed".to_owned(),
+                Node::Text => "Text".to_owned(),
+                Node::Choice(a, b) => format!("Choice({a}, {b})"),
+                Node::Interleave(a, b) => format!("Interleave({a}, {b})"),
+                Node::Group(a, b) => format!("Group({a}, {b})"),
+                Node::OneOrMore(a) => format!("OneOrMore({a})"),
+                Node::Element(n, c) => format!("Element({n}, {c})"),
+                Node::Attribute(n, c) => format!("Attribute({n}, {c})"),
+                Node::Data(d) => format!("Data({d})"),
+                Node::DataExcept(d, e) => format!("DataExcept({d}, {e})"),
+                Node::Value(v) => format!("Value({v})"),
+            };
+            let _ = writeln!(out, "        /* {i} */ {text},");
+        }
+        out.push_str("    ],\n    names: &[\n");
+        for (i, n) in self.names.items.iter().enumerate() {
+            let text = match n {
+                NameClass::Name { ns, local } => format!("NameClass::Name {{ ns: {ns:?}, local: {local:?} }}"),
+                NameClass::AnyName => "NameClass::AnyName".to_owned(),
+            };
+            let _ = writeln!(out, "        /* {i} */ {text},");
+        }
+        out.push_str("    ],\n    datatypes: &[\n");
+        for (i, d) in self.datatypes.items.iter().enumerate() {
+            let variant = xsd_variant(&d.xsd);
+            let _ = writeln!(
+                out,
+                "        /* {i} */ Datatype {{ xsd: Xsd::{variant}, patterns: &{:?}, min_inclusive: {:?}, \
+                 max_inclusive: {:?}, max_length: {:?} }},",
+                d.patterns, d.min_inclusive, d.max_inclusive, d.max_length
+            );
+        }
+        out.push_str("    ],\n    values: &[\n");
+        for (i, v) in self.values.items.iter().enumerate() {
+            let _ = writeln!(out, "        /* {i} */ {v:?},");
+        }
+        out.push_str("    ],\n    starts: &[\n");
+        for (schema, roots, pattern) in starts {
+            let _ = writeln!(out, "        Start {{ schema: {schema:?}, roots: &{roots:?}, pattern: {pattern} }},");
+        }
+        out.push_str("    ],\n};\n");
+        out
+    }
+}
+
+/// The XML Schema datatypes `xml_model::check::grammar::Xsd` has.
+const XSD_TYPES: &[&str] = &[
+    "string",
+    "token",
+    "int",
+    "integer",
+    "long",
+    "short",
+    "unsignedInt",
+    "unsignedLong",
+    "unsignedShort",
+    "positiveInteger",
+    "nonNegativeInteger",
+    "double",
+    "dateTime",
+    "anyURI",
+    "NCName",
+];
+
+/// The `Xsd` variant for an XML Schema type name (checked when the datatype is interned).
+fn xsd_variant(name: &str) -> String {
+    match name {
+        "anyURI" => "AnyUri".to_owned(),
+        "NCName" => "NcName".to_owned(),
+        "dateTime" => "DateTime".to_owned(),
+        other => {
+            let mut c = other.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        }
+    }
+}

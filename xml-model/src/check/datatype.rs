@@ -1,0 +1,202 @@
+//! XML Schema datatypes as libvirt's schemas use them: the lexical forms, value ranges and
+//! facets (`pattern`, `minInclusive`, `maxInclusive`, `maxLength`). Every type but
+//! `string` collapses whitespace before it is checked, as XML Schema says.
+
+use regex::Regex;
+
+use super::grammar::{Datatype, DatatypeId, Grammar, Xsd};
+
+/// Checks values against the grammar's datatypes; pattern facets are compiled on first use.
+pub(crate) struct Checker {
+    grammar: &'static Grammar,
+    regexes: Vec<Option<Vec<Regex>>>,
+}
+
+impl Checker {
+    pub(crate) fn new(grammar: &'static Grammar) -> Checker {
+        Checker { grammar, regexes: vec![None; grammar.datatypes.len()] }
+    }
+
+    /// Whether `value` is in datatype `id` with its facets.
+    pub(crate) fn allows(&mut self, id: DatatypeId, value: &str) -> bool {
+        let dt = &self.grammar.datatypes[id as usize];
+        let collapsed;
+        let value = if dt.xsd == Xsd::String {
+            value
+        } else {
+            collapsed = collapse(value);
+            collapsed.as_str()
+        };
+        if !lexical(dt.xsd, value) || !in_range(dt, value) {
+            return false;
+        }
+        if let Some(max) = dt.max_length {
+            if value.chars().count() > max as usize {
+                return false;
+            }
+        }
+        if dt.patterns.is_empty() {
+            return true;
+        }
+        let regexes = self.regexes[id as usize].get_or_insert_with(|| {
+            dt.patterns
+                .iter()
+                .map(|p| Regex::new(&format!("^(?:{p})$")).expect("patterns are checked when the grammar is generated"))
+                .collect()
+        });
+        regexes.iter().all(|r| r.is_match(value))
+    }
+}
+
+/// What a datatype allows, for messages: `an unsignedInt from 0 to 255`.
+pub(crate) fn describe(dt: &Datatype) -> String {
+    let name = dt.xsd.name();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u', 'N']) { "an" } else { "a" };
+    let mut out = format!("{article} {name}");
+    match (dt.min_inclusive, dt.max_inclusive) {
+        (Some(lo), Some(hi)) => out.push_str(&format!(" from {lo} to {hi}")),
+        (Some(lo), None) => out.push_str(&format!(" of at least {lo}")),
+        (None, Some(hi)) => out.push_str(&format!(" of at most {hi}")),
+        (None, None) => {}
+    }
+    if let Some(max) = dt.max_length {
+        out.push_str(&format!(" of at most {max} characters"));
+    }
+    for p in dt.patterns {
+        out.push_str(&format!(" matching '{p}'"));
+    }
+    out
+}
+
+fn collapse(s: &str) -> String {
+    s.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `v` (whitespace already collapsed) is in the type's lexical space and range.
+fn lexical(xsd: Xsd, v: &str) -> bool {
+    let int = |lo: i128, hi: i128| integer(v).is_some_and(|n| n.is_some_and(|n| (lo..=hi).contains(&n)));
+    match xsd {
+        Xsd::String | Xsd::Token | Xsd::AnyUri => true,
+        Xsd::Int => int(i32::MIN.into(), i32::MAX.into()),
+        Xsd::Long => int(i64::MIN.into(), i64::MAX.into()),
+        Xsd::Short => int(i16::MIN.into(), i16::MAX.into()),
+        Xsd::UnsignedInt => int(0, u32::MAX.into()),
+        Xsd::UnsignedLong => int(0, u64::MAX.into()),
+        Xsd::UnsignedShort => int(0, u16::MAX.into()),
+        // Unbounded above: a number too long for i128 is still a number.
+        Xsd::Integer => integer(v).is_some(),
+        Xsd::PositiveInteger => integer(v).is_some_and(|n| n.map_or(true, |n| n >= 1)),
+        Xsd::NonNegativeInteger => integer(v).is_some_and(|n| n.map_or(true, |n| n >= 0)),
+        Xsd::Double => double(v).is_some(),
+        Xsd::DateTime => date_time(v),
+        Xsd::NcName => nc_name(v),
+    }
+}
+
+/// An integer's value: `None` outside the lexical space, `Some(None)` when it is too large
+/// for `i128` (only a positive one can be, for the unbounded types).
+fn integer(v: &str) -> Option<Option<i128>> {
+    let (negative, digits) = match v.as_bytes().first()? {
+        b'-' => (true, &v[1..]),
+        b'+' => (false, &v[1..]),
+        _ => (false, v),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match digits.parse::<i128>() {
+        Ok(n) => Some(Some(if negative { -n } else { n })),
+        Err(_) if negative => None,
+        Err(_) => Some(None),
+    }
+}
+
+/// XML Schema's `double`: decimal or scientific notation, `INF`, `-INF`, `NaN`.
+fn double(v: &str) -> Option<f64> {
+    match v {
+        "INF" | "+INF" => return Some(f64::INFINITY),
+        "-INF" => return Some(f64::NEG_INFINITY),
+        "NaN" => return Some(f64::NAN),
+        _ => {}
+    }
+    let body = v.strip_prefix(['+', '-']).unwrap_or(v);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    if let Some(e) = exponent {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        if e.is_empty() || !digits(e) {
+            return None;
+        }
+    }
+    v.parse().ok()
+}
+
+/// `[-]YYYY-MM-DDThh:mm:ss[.fff][Z|(+|-)hh:mm]`.
+fn date_time(v: &str) -> bool {
+    let v = v.strip_prefix('-').unwrap_or(v);
+    let Some((date, time)) = v.split_once('T') else { return false };
+    let num = |s: &str, len: usize| (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
+    let mut d = date.split('-');
+    let (Some(y), Some(m), Some(day), None) = (d.next(), d.next(), d.next(), d.next()) else { return false };
+    let year_ok = y.len() >= 4 && y.bytes().all(|b| b.is_ascii_digit());
+    let month_ok = num(m, 2).is_some_and(|m| (1..=12).contains(&m));
+    let day_ok = num(day, 2).is_some_and(|d| (1..=31).contains(&d));
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(i) => (&time[..i], &time[i..]),
+        None => (time, ""),
+    };
+    let zone_ok = match zone {
+        "" | "Z" => true,
+        z => {
+            let z = &z[1..];
+            z.split_once(':').is_some_and(|(h, m)| {
+                num(h, 2).is_some_and(|h| h <= 14) && num(m, 2).is_some_and(|m| m <= 59)
+            })
+        }
+    };
+    let (hms, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    let mut t = hms.split(':');
+    let (Some(h), Some(mi), Some(s), None) = (t.next(), t.next(), t.next(), t.next()) else { return false };
+    let clock_ok = num(h, 2).is_some_and(|h| h <= 24)
+        && num(mi, 2).is_some_and(|m| m <= 59)
+        && num(s, 2).is_some_and(|s| s <= 59)
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    year_ok && month_ok && day_ok && zone_ok && clock_ok
+}
+
+/// An XML name without colons.
+fn nc_name(v: &str) -> bool {
+    let mut chars = v.chars();
+    let Some(first) = chars.next() else { return false };
+    (first == '_' || first.is_alphabetic())
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '\u{B7}'))
+}
+
+/// The `minInclusive` and `maxInclusive` facets.
+fn in_range(dt: &Datatype, v: &str) -> bool {
+    if dt.min_inclusive.is_none() && dt.max_inclusive.is_none() {
+        return true;
+    }
+    let cmp = |bound: &str| -> Option<std::cmp::Ordering> {
+        if dt.xsd == Xsd::Double {
+            double(v)?.partial_cmp(&double(bound)?)
+        } else {
+            match (integer(v)?, integer(bound)?) {
+                (Some(a), Some(b)) => Some(a.cmp(&b)),
+                (None, Some(_)) => Some(std::cmp::Ordering::Greater),
+                (Some(_), None) => Some(std::cmp::Ordering::Less),
+                (None, None) => None,
+            }
+        }
+    };
+    dt.min_inclusive.map_or(true, |lo| cmp(lo).is_some_and(|o| o.is_ge()))
+        && dt.max_inclusive.map_or(true, |hi| cmp(hi).is_some_and(|o| o.is_le()))
+}

@@ -1,0 +1,629 @@
+//! Relax NG validation by derivatives (James Clark, "An algorithm for RELAX NG
+//! validation"): the pattern left after each start tag, attribute, text and end tag is
+//! computed from the one before. Patterns are shared in an arena and every derivative is
+//! remembered, so a checker that has seen a few documents mostly looks answers up.
+//!
+//! Each derivative has a lenient twin used only after a problem was found: it assumes the
+//! offending value, attribute or missing content were right, so checking goes on and
+//! reports every problem of a document rather than the first.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use rustc_hash::FxHasher;
+
+use super::datatype;
+use super::grammar::{Grammar, NameClass, Pattern, PatternId, EMPTY, NOT_ALLOWED, TEXT};
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// An interned element or attribute name.
+pub(crate) type QName = u32;
+/// An interned attribute value or text.
+pub(crate) type Str = u32;
+
+/// The arena of patterns and the remembered derivatives.
+pub(crate) struct Engine {
+    grammar: &'static Grammar,
+    patterns: Vec<Pattern>,
+    nullable: Vec<bool>,
+    /// Whether a pattern holds attribute patterns outside elements: where it does not,
+    /// attribute derivatives and closing the start tag need not look inside.
+    has_attributes: Vec<bool>,
+    shared: Map<Pattern, PatternId>,
+    open: Map<(PatternId, QName), PatternId>,
+    attribute: Map<(PatternId, QName, Str), PatternId>,
+    close: Map<PatternId, PatternId>,
+    text: Map<(PatternId, Str), PatternId>,
+    end: Map<PatternId, PatternId>,
+    /// Local name, then namespace: looked up with borrowed strings, no allocation.
+    names: Map<Box<str>, Vec<(Box<str>, QName)>>,
+    name_list: Vec<(Box<str>, Box<str>)>,
+    strings: Map<Box<str>, Str>,
+    string_list: Vec<Box<str>>,
+    datatypes: datatype::Checker,
+}
+
+/// How a derivative treats what does not match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Exact,
+    /// Values always match and missing attributes or content count as present.
+    Lenient,
+}
+
+/// What to wrap the `after` part of an `After` in (the spec's `applyAfter` functions).
+#[derive(Clone, Copy)]
+enum Wrap {
+    /// `x` becomes `interleave(x, p)`.
+    InterleaveWith(PatternId),
+    /// `x` becomes `interleave(p, x)`.
+    InterleaveAfter(PatternId),
+    /// `x` becomes `group(x, p)`.
+    GroupWith(PatternId),
+    /// `x` becomes `after(x, p)`.
+    AfterWith(PatternId),
+}
+
+/// Beyond this many patterns the arena and memos are dropped between documents, so a
+/// long-running checker's memory stays bounded.
+const ARENA_LIMIT: usize = 4_000_000;
+
+impl Engine {
+    pub(crate) fn new(grammar: &'static Grammar) -> Engine {
+        let mut e = Engine {
+            grammar,
+            patterns: Vec::new(),
+            nullable: Vec::new(),
+            has_attributes: Vec::new(),
+            shared: Map::default(),
+            open: Map::default(),
+            attribute: Map::default(),
+            close: Map::default(),
+            text: Map::default(),
+            end: Map::default(),
+            names: Map::default(),
+            name_list: Vec::new(),
+            strings: Map::default(),
+            string_list: Vec::new(),
+            datatypes: datatype::Checker::new(grammar),
+        };
+        e.reset();
+        e
+    }
+
+    /// Back to the grammar's own patterns, forgetting every derivative.
+    fn reset(&mut self) {
+        self.patterns.clear();
+        self.patterns.extend_from_slice(self.grammar.patterns);
+        self.shared.clear();
+        for (i, p) in self.patterns.iter().enumerate() {
+            self.shared.entry(*p).or_insert(i as PatternId);
+        }
+        // Children come first, except element content, and elements are never nullable.
+        self.nullable.clear();
+        self.has_attributes.clear();
+        for i in 0..self.patterns.len() {
+            let (n, a) = (self.compute_nullable(self.patterns[i]), self.compute_has_attributes(self.patterns[i]));
+            self.nullable.push(n);
+            self.has_attributes.push(a);
+        }
+        self.open.clear();
+        self.attribute.clear();
+        self.close.clear();
+        self.text.clear();
+        self.end.clear();
+        self.strings.clear();
+        self.string_list.clear();
+    }
+
+    /// Called between documents.
+    pub(crate) fn trim(&mut self) {
+        if self.patterns.len() > ARENA_LIMIT || self.string_list.len() > ARENA_LIMIT {
+            self.reset();
+        }
+    }
+
+    pub(crate) fn grammar(&self) -> &'static Grammar {
+        self.grammar
+    }
+
+    pub(crate) fn pattern(&self, p: PatternId) -> Pattern {
+        self.patterns[p as usize]
+    }
+
+    pub(crate) fn nullable(&self, p: PatternId) -> bool {
+        self.nullable[p as usize]
+    }
+
+    pub(crate) fn name_class(&self, id: u32) -> &'static NameClass {
+        &self.grammar.names[id as usize]
+    }
+
+    pub(crate) fn qname(&mut self, ns: &str, local: &str) -> QName {
+        if let Some(id) = self.names.get(local).and_then(|v| v.iter().find(|(n, _)| &**n == ns)).map(|(_, id)| *id) {
+            return id;
+        }
+        let id = self.name_list.len() as QName;
+        self.name_list.push((ns.into(), local.into()));
+        self.names.entry(local.into()).or_default().push((ns.into(), id));
+        id
+    }
+
+    pub(crate) fn string(&mut self, s: &str) -> Str {
+        if let Some(&id) = self.strings.get(s) {
+            return id;
+        }
+        let id = self.string_list.len() as Str;
+        self.string_list.push(s.into());
+        self.strings.insert(s.into(), id);
+        id
+    }
+
+    /// A choice of the two (for the walk: whitespace may be a value or nothing).
+    pub(crate) fn choice_of(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        self.choice(a, b)
+    }
+
+    /// Whether name class `name` holds the interned name `q`.
+    pub(crate) fn name_matches(&self, name: u32, q: QName) -> bool {
+        self.contains(name, q)
+    }
+
+    fn contains(&self, name: u32, q: QName) -> bool {
+        let (ns, local) = &self.name_list[q as usize];
+        self.grammar.names[name as usize].contains(ns, local)
+    }
+
+    fn compute_nullable(&self, p: Pattern) -> bool {
+        let n = |id: PatternId| self.nullable[id as usize];
+        match p {
+            Pattern::Empty | Pattern::Text => true,
+            Pattern::Choice(a, b) => n(a) || n(b),
+            Pattern::Group(a, b) | Pattern::Interleave(a, b) => n(a) && n(b),
+            Pattern::OneOrMore(a) => n(a),
+            _ => false,
+        }
+    }
+
+    fn compute_has_attributes(&self, p: Pattern) -> bool {
+        let a = |id: PatternId| self.has_attributes[id as usize];
+        match p {
+            Pattern::Attribute(..) => true,
+            Pattern::Choice(x, y) | Pattern::Group(x, y) | Pattern::Interleave(x, y) | Pattern::After(x, y) => {
+                a(x) || a(y)
+            }
+            Pattern::OneOrMore(x) => a(x),
+            _ => false,
+        }
+    }
+
+    fn make(&mut self, p: Pattern) -> PatternId {
+        if let Some(&id) = self.shared.get(&p) {
+            return id;
+        }
+        let id = self.patterns.len() as PatternId;
+        let n = self.compute_nullable(p);
+        let a = self.compute_has_attributes(p);
+        self.patterns.push(p);
+        self.nullable.push(n);
+        self.has_attributes.push(a);
+        self.shared.insert(p, id);
+        id
+    }
+
+    /// A choice kept as a sorted set of alternatives, so the same choice is always the same
+    /// pattern and alternatives never pile up.
+    fn choice(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        if a == NOT_ALLOWED || a == b {
+            return b;
+        }
+        if b == NOT_ALLOWED {
+            return a;
+        }
+        let mut alts = Vec::new();
+        self.alternatives(a, &mut alts);
+        self.alternatives(b, &mut alts);
+        alts.sort_unstable();
+        alts.dedup();
+        let mut it = alts.into_iter().rev();
+        let last = it.next().expect("two alternatives");
+        it.fold(last, |acc, x| self.make(Pattern::Choice(x, acc)))
+    }
+
+    fn alternatives(&self, p: PatternId, out: &mut Vec<PatternId>) {
+        match self.pattern(p) {
+            Pattern::Choice(a, b) => {
+                self.alternatives(a, out);
+                self.alternatives(b, out);
+            }
+            _ => out.push(p),
+        }
+    }
+
+    fn group(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        match (a, b) {
+            (NOT_ALLOWED, _) | (_, NOT_ALLOWED) => NOT_ALLOWED,
+            (EMPTY, x) | (x, EMPTY) => x,
+            _ => self.make(Pattern::Group(a, b)),
+        }
+    }
+
+    fn interleave(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        match (a, b) {
+            (NOT_ALLOWED, _) | (_, NOT_ALLOWED) => NOT_ALLOWED,
+            (EMPTY, x) | (x, EMPTY) => x,
+            _ => self.make(Pattern::Interleave(a, b)),
+        }
+    }
+
+    fn after(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        match (a, b) {
+            (NOT_ALLOWED, _) | (_, NOT_ALLOWED) => NOT_ALLOWED,
+            _ => self.make(Pattern::After(a, b)),
+        }
+    }
+
+    fn one_or_more(&mut self, a: PatternId) -> PatternId {
+        match a {
+            NOT_ALLOWED => NOT_ALLOWED,
+            _ => self.make(Pattern::OneOrMore(a)),
+        }
+    }
+
+    fn wrap(&mut self, w: Wrap, x: PatternId) -> PatternId {
+        match w {
+            Wrap::InterleaveWith(p) => self.interleave(x, p),
+            Wrap::InterleaveAfter(p) => self.interleave(p, x),
+            Wrap::GroupWith(p) => self.group(x, p),
+            Wrap::AfterWith(p) => self.after(x, p),
+        }
+    }
+
+    fn apply_after(&mut self, w: Wrap, p: PatternId) -> PatternId {
+        match self.pattern(p) {
+            Pattern::After(a, b) => {
+                let b = self.wrap(w, b);
+                self.after(a, b)
+            }
+            Pattern::Choice(a, b) => {
+                let a = self.apply_after(w, a);
+                let b = self.apply_after(w, b);
+                self.choice(a, b)
+            }
+            _ => NOT_ALLOWED,
+        }
+    }
+
+    /// After the start tag of element `q` opens (before its attributes).
+    pub(crate) fn start_tag_open(&mut self, p: PatternId, q: QName) -> PatternId {
+        if let Some(&r) = self.open.get(&(p, q)) {
+            return r;
+        }
+        let r = match self.pattern(p) {
+            Pattern::Choice(a, b) => {
+                let a = self.start_tag_open(a, q);
+                let b = self.start_tag_open(b, q);
+                self.choice(a, b)
+            }
+            Pattern::Element(name, content) => {
+                if self.contains(name, q) {
+                    self.after(content, EMPTY)
+                } else {
+                    NOT_ALLOWED
+                }
+            }
+            Pattern::Interleave(a, b) => {
+                let x = self.start_tag_open(a, q);
+                let x = self.apply_after(Wrap::InterleaveWith(b), x);
+                let y = self.start_tag_open(b, q);
+                let y = self.apply_after(Wrap::InterleaveAfter(a), y);
+                self.choice(x, y)
+            }
+            Pattern::OneOrMore(a) => {
+                let more = self.choice(p, EMPTY);
+                let x = self.start_tag_open(a, q);
+                self.apply_after(Wrap::GroupWith(more), x)
+            }
+            Pattern::Group(a, b) => {
+                let x = self.start_tag_open(a, q);
+                let x = self.apply_after(Wrap::GroupWith(b), x);
+                if self.nullable(a) {
+                    let y = self.start_tag_open(b, q);
+                    self.choice(x, y)
+                } else {
+                    x
+                }
+            }
+            Pattern::After(a, b) => {
+                let x = self.start_tag_open(a, q);
+                self.apply_after(Wrap::AfterWith(b), x)
+            }
+            _ => NOT_ALLOWED,
+        };
+        self.open.insert((p, q), r);
+        r
+    }
+
+    /// After attribute `q` with value `v`.
+    pub(crate) fn attribute(&mut self, p: PatternId, q: QName, v: Str) -> PatternId {
+        if let Some(&r) = self.attribute.get(&(p, q, v)) {
+            return r;
+        }
+        let r = self.attribute_in(p, q, v, Mode::Exact);
+        self.attribute.insert((p, q, v), r);
+        r
+    }
+
+    /// After attribute `q` whatever its value: `NOT_ALLOWED` only when the name is not allowed.
+    pub(crate) fn attribute_lenient(&mut self, p: PatternId, q: QName, v: Str) -> PatternId {
+        self.attribute_in(p, q, v, Mode::Lenient)
+    }
+
+    fn attribute_in(&mut self, p: PatternId, q: QName, v: Str, mode: Mode) -> PatternId {
+        if !self.has_attributes[p as usize] {
+            return NOT_ALLOWED;
+        }
+        let again = |e: &mut Engine, x| match mode {
+            Mode::Exact => e.attribute(x, q, v),
+            Mode::Lenient => e.attribute_in(x, q, v, mode),
+        };
+        match self.pattern(p) {
+            Pattern::After(a, b) => {
+                let a = again(self, a);
+                self.after(a, b)
+            }
+            Pattern::Choice(a, b) => {
+                let a = again(self, a);
+                let b = again(self, b);
+                self.choice(a, b)
+            }
+            Pattern::Group(a, b) => {
+                let da = again(self, a);
+                let x = self.group(da, b);
+                let db = again(self, b);
+                let y = self.group(a, db);
+                self.choice(x, y)
+            }
+            Pattern::Interleave(a, b) => {
+                let da = again(self, a);
+                let x = self.interleave(da, b);
+                let db = again(self, b);
+                let y = self.interleave(a, db);
+                self.choice(x, y)
+            }
+            Pattern::OneOrMore(a) => {
+                let da = again(self, a);
+                let more = self.choice(p, EMPTY);
+                self.group(da, more)
+            }
+            Pattern::Attribute(name, content) => {
+                if self.contains(name, q) && (mode == Mode::Lenient || self.value_matches(content, v)) {
+                    EMPTY
+                } else {
+                    NOT_ALLOWED
+                }
+            }
+            _ => NOT_ALLOWED,
+        }
+    }
+
+    fn value_matches(&mut self, p: PatternId, v: Str) -> bool {
+        (self.nullable(p) && is_whitespace(&self.string_list[v as usize])) || {
+            let d = self.text(p, v);
+            self.nullable(d)
+        }
+    }
+
+    /// After the start tag closes: attributes not given are missing.
+    pub(crate) fn start_tag_close(&mut self, p: PatternId) -> PatternId {
+        if let Some(&r) = self.close.get(&p) {
+            return r;
+        }
+        let r = self.start_tag_close_in(p, Mode::Exact);
+        self.close.insert(p, r);
+        r
+    }
+
+    /// After the start tag closes, taking missing attributes as given.
+    pub(crate) fn start_tag_close_lenient(&mut self, p: PatternId) -> PatternId {
+        self.start_tag_close_in(p, Mode::Lenient)
+    }
+
+    fn start_tag_close_in(&mut self, p: PatternId, mode: Mode) -> PatternId {
+        if !self.has_attributes[p as usize] {
+            return p;
+        }
+        let again = |e: &mut Engine, x| match mode {
+            Mode::Exact => e.start_tag_close(x),
+            Mode::Lenient => e.start_tag_close_in(x, mode),
+        };
+        match self.pattern(p) {
+            Pattern::After(a, b) => {
+                let a = again(self, a);
+                self.after(a, b)
+            }
+            Pattern::Choice(a, b) => {
+                let a = again(self, a);
+                let b = again(self, b);
+                self.choice(a, b)
+            }
+            Pattern::Group(a, b) => {
+                let a = again(self, a);
+                let b = again(self, b);
+                self.group(a, b)
+            }
+            Pattern::Interleave(a, b) => {
+                let a = again(self, a);
+                let b = again(self, b);
+                self.interleave(a, b)
+            }
+            Pattern::OneOrMore(a) => {
+                let a = again(self, a);
+                self.one_or_more(a)
+            }
+            Pattern::Attribute(..) if mode == Mode::Lenient => EMPTY,
+            Pattern::Attribute(..) => NOT_ALLOWED,
+            _ => p,
+        }
+    }
+
+    /// After text `s` (an attribute value, or the text of an element).
+    pub(crate) fn text(&mut self, p: PatternId, s: Str) -> PatternId {
+        if let Some(&r) = self.text.get(&(p, s)) {
+            return r;
+        }
+        let r = self.text_in(p, s, Mode::Exact);
+        self.text.insert((p, s), r);
+        r
+    }
+
+    /// After text `s`, taking it as a right value wherever a value may stand.
+    pub(crate) fn text_lenient(&mut self, p: PatternId, s: Str) -> PatternId {
+        self.text_in(p, s, Mode::Lenient)
+    }
+
+    fn text_in(&mut self, p: PatternId, s: Str, mode: Mode) -> PatternId {
+        let again = |e: &mut Engine, x| match mode {
+            Mode::Exact => e.text(x, s),
+            Mode::Lenient => e.text_in(x, s, mode),
+        };
+        match self.pattern(p) {
+            Pattern::Choice(a, b) => {
+                let a = again(self, a);
+                let b = again(self, b);
+                self.choice(a, b)
+            }
+            Pattern::Interleave(a, b) => {
+                let da = again(self, a);
+                let x = self.interleave(da, b);
+                let db = again(self, b);
+                let y = self.interleave(a, db);
+                self.choice(x, y)
+            }
+            Pattern::Group(a, b) => {
+                let da = again(self, a);
+                let x = self.group(da, b);
+                if self.nullable(a) {
+                    let y = again(self, b);
+                    self.choice(x, y)
+                } else {
+                    x
+                }
+            }
+            Pattern::After(a, b) => {
+                let a = again(self, a);
+                self.after(a, b)
+            }
+            Pattern::OneOrMore(a) => {
+                let da = again(self, a);
+                let more = self.choice(p, EMPTY);
+                self.group(da, more)
+            }
+            Pattern::Text => TEXT,
+            Pattern::Value(_) | Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::List(_)
+                if mode == Mode::Lenient =>
+            {
+                EMPTY
+            }
+            Pattern::Value(v) => {
+                let want = self.grammar.values[v as usize];
+                if tokens_equal(want, &self.string_list[s as usize]) {
+                    EMPTY
+                } else {
+                    NOT_ALLOWED
+                }
+            }
+            Pattern::Data(dt) => {
+                if self.datatypes.allows(dt, &self.string_list[s as usize]) {
+                    EMPTY
+                } else {
+                    NOT_ALLOWED
+                }
+            }
+            Pattern::DataExcept(dt, except) => {
+                if !self.datatypes.allows(dt, &self.string_list[s as usize]) {
+                    return NOT_ALLOWED;
+                }
+                let e = self.text(except, s);
+                if self.nullable(e) {
+                    NOT_ALLOWED
+                } else {
+                    EMPTY
+                }
+            }
+            Pattern::List(item) => {
+                let words: Vec<String> =
+                    self.string_list[s as usize].split_ascii_whitespace().map(str::to_owned).collect();
+                let mut x = item;
+                for w in words {
+                    let w = self.string(&w);
+                    x = self.text(x, w);
+                }
+                if self.nullable(x) {
+                    EMPTY
+                } else {
+                    NOT_ALLOWED
+                }
+            }
+            _ => NOT_ALLOWED,
+        }
+    }
+
+    /// After the end tag of the current element.
+    pub(crate) fn end_tag(&mut self, p: PatternId) -> PatternId {
+        if let Some(&r) = self.end.get(&p) {
+            return r;
+        }
+        let r = self.end_tag_in(p, Mode::Exact);
+        self.end.insert(p, r);
+        r
+    }
+
+    /// After the end tag, taking missing content as given.
+    pub(crate) fn end_tag_lenient(&mut self, p: PatternId) -> PatternId {
+        self.end_tag_in(p, Mode::Lenient)
+    }
+
+    fn end_tag_in(&mut self, p: PatternId, mode: Mode) -> PatternId {
+        match self.pattern(p) {
+            Pattern::Choice(a, b) => {
+                let (a, b) = match mode {
+                    Mode::Exact => (self.end_tag(a), self.end_tag(b)),
+                    Mode::Lenient => (self.end_tag_in(a, mode), self.end_tag_in(b, mode)),
+                };
+                self.choice(a, b)
+            }
+            Pattern::After(a, b) if mode == Mode::Lenient || self.nullable(a) => b,
+            _ => NOT_ALLOWED,
+        }
+    }
+
+    /// The patterns a choice stands for (a pattern that is not a choice stands for itself).
+    pub(crate) fn alternatives_of(&self, p: PatternId) -> Vec<PatternId> {
+        let mut out = Vec::new();
+        self.alternatives(p, &mut out);
+        out
+    }
+}
+
+/// XML whitespace only (or nothing).
+pub(crate) fn is_whitespace(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// Equal as `token`s: whitespace runs collapsed, leading and trailing whitespace ignored.
+fn tokens_equal(want: &str, got: &str) -> bool {
+    if want == got {
+        return true;
+    }
+    let mut a = want.split_ascii_whitespace();
+    let mut b = got.split_ascii_whitespace();
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x == y => {}
+            _ => return false,
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! Checking documents against libvirt's schemas, exactly as strict as the Relax NG set
+//! (`xmllint --relaxng` is the reference) and with every problem located.
+//!
+//! The schemas are compiled into static tables when the model is generated
+//! ([`grammar`], `generated/grammar.rs`); a [`Checker`] walks a parsed document through
+//! them with Relax NG derivatives ([`derivative`]). Typed reading is deliberately more
+//! forgiving (it keeps what it does not know), so checking does not go through the types:
+//! a typed value is checked by checking what it writes.
+//!
+//! ```
+//! let mut checker = xml_model::check::Checker::new();
+//! let report = checker.check_str("<domain type='kvm'><name>demo</name><memory>x</memory></domain>");
+//! assert!(!report.is_valid());
+//! let first = &report.problems[0];
+//! assert_eq!(first.path, "/domain/memory");
+//! assert_eq!((first.line, first.column), (1, 47));
+//! ```
+
+mod datatype;
+mod derivative;
+pub mod grammar;
+mod problem;
+
+use std::path::Path;
+
+use derivative::{is_whitespace, Engine};
+use grammar::{Grammar, Pattern, PatternId, Start, NOT_ALLOWED};
+pub use problem::{Problem, Report};
+use roxmltree::Node;
+
+/// Checks documents; keep one around (one per thread) to check many, as it remembers what it
+/// worked out about the schemas.
+pub struct Checker {
+    engine: Engine,
+}
+
+#[cfg(feature = "model")]
+impl Default for Checker {
+    fn default() -> Self {
+        Checker::new()
+    }
+}
+
+impl Checker {
+    /// A checker for libvirt's schemas, as the model was generated from.
+    #[cfg(feature = "model")]
+    pub fn new() -> Checker {
+        Checker::with_grammar(&crate::generated::grammar::GRAMMAR)
+    }
+
+    /// A checker for another simplified grammar.
+    pub fn with_grammar(grammar: &'static Grammar) -> Checker {
+        Checker { engine: Engine::new(grammar) }
+    }
+
+    /// The document kinds this checker knows: (top-level schema, root element names).
+    pub fn kinds(&self) -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+        self.engine.grammar().starts.iter().map(|s| (s.schema, s.roots))
+    }
+
+    /// Checks a document given as text; the kind comes from the root element.
+    pub fn check_str(&mut self, text: &str) -> Report {
+        let report = match crate::read::parse_document(text) {
+            Ok(doc) => self.check_document(&doc),
+            Err(e) => Report {
+                file: None,
+                schema: None,
+                problems: vec![Problem {
+                    path: String::new(),
+                    line: e.line,
+                    column: e.column,
+                    found: e.kind.to_string(),
+                    expected: "well-formed XML".to_owned(),
+                }],
+            },
+        };
+        self.engine.trim();
+        report
+    }
+
+    /// Checks a file; an unreadable file is an I/O error, bytes that are not UTF-8 a problem.
+    pub fn check_file(&mut self, path: impl AsRef<Path>) -> std::io::Result<Report> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)?;
+        let mut report = match crate::read::utf8(&bytes) {
+            Ok(text) => self.check_str(text),
+            Err(e) => Report {
+                file: None,
+                schema: None,
+                problems: vec![Problem {
+                    path: String::new(),
+                    line: e.line,
+                    column: e.column,
+                    found: "bytes that are not UTF-8".to_owned(),
+                    expected: "a UTF-8 document".to_owned(),
+                }],
+            },
+        };
+        report.file = Some(path.to_owned());
+        Ok(report)
+    }
+
+    /// Checks a typed value by checking what it writes (positions are in that text).
+    pub fn check_value<T: crate::XmlDocument>(&mut self, value: &T) -> Report {
+        self.check_str(&value.to_xml())
+    }
+
+    /// Checks a parsed document.
+    pub fn check_document(&mut self, doc: &roxmltree::Document<'_>) -> Report {
+        let root = doc.root_element();
+        let mut walk = Walk { engine: &mut self.engine, problems: Vec::new() };
+        let name = root.tag_name();
+        let start =
+            walk.engine.grammar().starts.iter().find(|s| s.roots.contains(&name.name()) && name.namespace().is_none());
+        let Some(&Start { schema, pattern, .. }) = start else {
+            let roots: Vec<String> =
+                walk.engine.grammar().starts.iter().flat_map(|s| s.roots).map(|r| format!("<{r}>")).collect();
+            let problem = walk.problem(
+                root,
+                String::new(),
+                format!("root element <{}>", qualified(root)),
+                format!("one of {}", roots.join(", ")),
+            );
+            return Report { file: None, schema: None, problems: vec![problem] };
+        };
+        let rest = walk.element(pattern, root);
+        debug_assert!(walk.engine.nullable(rest) || !walk.problems.is_empty() || rest == NOT_ALLOWED);
+        Report { file: None, schema: Some(schema), problems: walk.problems }
+    }
+}
+
+/// Checks `text` with a checker kept for this thread.
+#[cfg(feature = "model")]
+pub fn check_str(text: &str) -> Report {
+    thread_local! {
+        static CHECKER: std::cell::RefCell<Checker> = std::cell::RefCell::new(Checker::new());
+    }
+    CHECKER.with(|c| c.borrow_mut().check_str(text))
+}
+
+/// One document's walk: the engine and the problems found so far.
+struct Walk<'e> {
+    engine: &'e mut Engine,
+    problems: Vec<Problem>,
+}
+
+impl Walk<'_> {
+    fn problem(&self, node: Node<'_, '_>, path: String, found: String, expected: String) -> Problem {
+        let pos = node.document().text_pos_at(node.range().start);
+        let path = if path.is_empty() && node.is_element() { crate::read::node_path(node) } else { path };
+        Problem { path, line: pos.row, column: pos.col, found, expected }
+    }
+
+    /// Checks `node` against `p`; returns what may follow it. A problem is reported and
+    /// walked past, so the rest of the document is still checked.
+    fn element(&mut self, p: PatternId, node: Node<'_, '_>) -> PatternId {
+        let e = &mut *self.engine;
+        let q = e.qname(node.tag_name().namespace().unwrap_or(""), node.tag_name().name());
+        let opened = e.start_tag_open(p, q);
+        if opened == NOT_ALLOWED {
+            let expected = self.expected_elements(p, node.parent_element());
+            let problem = self.problem(node, String::new(), format!("element <{}>", qualified(node)), expected);
+            self.problems.push(problem);
+            return p; // as if it were not there
+        }
+        let mut cur = opened;
+        for attr in node.attributes() {
+            let e = &mut *self.engine;
+            let aq = e.qname(attr.namespace().unwrap_or(""), attr.name());
+            let v = e.string(attr.value());
+            let next = e.attribute(cur, aq, v);
+            if next != NOT_ALLOWED {
+                cur = next;
+                continue;
+            }
+            let lenient = e.attribute_lenient(cur, aq, v);
+            let name = &node.document().input_text()[attr.range_qname()];
+            let path = format!("{}/@{name}", crate::read::node_path(node));
+            let pos = node.document().text_pos_at(attr.range().start);
+            let (found, expected) = if lenient == NOT_ALLOWED {
+                (format!("attribute '{name}'"), self.expected_attributes(cur))
+            } else {
+                let values = self.attribute_values(cur, aq);
+                cur = lenient;
+                (format!("'{}' for attribute '{name}'", attr.value()), values)
+            };
+            self.problems.push(Problem { path, line: pos.row, column: pos.col, found, expected });
+        }
+        let e = &mut *self.engine;
+        let closed = e.start_tag_close(cur);
+        let closed = if closed == NOT_ALLOWED {
+            let missing = self.missing_attributes(cur);
+            let found = format!("the end of the start tag of <{}>", qualified(node));
+            let problem = self.problem(node, String::new(), found, missing);
+            self.problems.push(problem);
+            self.engine.start_tag_close_lenient(cur)
+        } else {
+            closed
+        };
+        let content = self.children(closed, node);
+        let ended = self.engine.end_tag(content);
+        if ended != NOT_ALLOWED {
+            return ended;
+        }
+        let expected = self.missing_elements(content, node);
+        let problem = self.problem(node, String::new(), format!("the end of <{}>", qualified(node)), expected);
+        self.problems.push(problem);
+        self.engine.end_tag_lenient(content)
+    }
+
+    /// The content of `node`: child elements and text (comments and processing instructions
+    /// do not count, and split no text).
+    fn children(&mut self, mut p: PatternId, node: Node<'_, '_>) -> PatternId {
+        let has_elements = node.children().any(|c| c.is_element());
+        let mut text = String::new();
+        let mut text_node = None;
+        for child in node.children() {
+            if child.is_element() {
+                p = self.text(p, &mut text, text_node.take(), true);
+                p = self.element(p, child);
+            } else if child.is_text() {
+                text_node.get_or_insert(child);
+                text.push_str(child.text().unwrap_or(""));
+            }
+        }
+        if has_elements {
+            self.text(p, &mut text, text_node, true)
+        } else {
+            let at = text_node.unwrap_or(node);
+            self.text(p, &mut text, Some(at), false)
+        }
+    }
+
+    /// A run of text. Between elements, whitespace does not count; alone in an element,
+    /// whitespace may be the value or be nothing.
+    fn text(&mut self, p: PatternId, text: &mut String, at: Option<Node<'_, '_>>, mixed: bool) -> PatternId {
+        let Some(at) = at else { return p };
+        let ws = is_whitespace(text);
+        if mixed && ws {
+            text.clear();
+            return p;
+        }
+        let e = &mut *self.engine;
+        let s = e.string(text);
+        let d = e.text(p, s);
+        let next = if ws { e.choice_of(p, d) } else { d };
+        if next != NOT_ALLOWED {
+            text.clear();
+            return next;
+        }
+        let expected = self.text_values(p);
+        let owner = if at.is_element() { at } else { at.parent_element().unwrap_or(at) };
+        let found = if ws { "no text".to_owned() } else { format!("text '{}'", text.trim()) };
+        let problem = self.problem(at, crate::read::node_path(owner), found, expected);
+        self.problems.push(problem);
+        let lenient = self.engine.text_lenient(p, s);
+        text.clear();
+        if lenient == NOT_ALLOWED {
+            p
+        } else {
+            lenient
+        }
+    }
+
+    /// What may come next instead of an element: the element names, or the end.
+    fn expected_elements(&self, p: PatternId, parent: Option<Node<'_, '_>>) -> String {
+        let mut names = Vec::new();
+        let mut end = false;
+        let mut seen = std::collections::HashSet::new();
+        self.front(p, &mut seen, &mut |e, pat| match pat {
+            Pattern::Element(n, _) => names.push(format!("<{}>", e.name_class(n))),
+            Pattern::After(a, _) if e.nullable(a) => end = true,
+            _ => {}
+        });
+        names.sort();
+        names.dedup();
+        let end = match (end, parent) {
+            (true, Some(parent)) => Some(format!("the end of <{}>", qualified(parent))),
+            _ => None,
+        };
+        list(names.into_iter().chain(end).collect(), "nothing more here")
+    }
+
+    fn expected_attributes(&self, p: PatternId) -> String {
+        let mut names = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        self.front(p, &mut seen, &mut |e, pat| {
+            if let Pattern::Attribute(n, _) = pat {
+                names.push(format!("'{}'", e.name_class(n)));
+            }
+        });
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            "no attribute here".to_owned()
+        } else {
+            format!("an attribute of {}", list(names, ""))
+        }
+    }
+
+    /// The attributes that must still come before the start tag can close.
+    fn missing_attributes(&self, p: PatternId) -> String {
+        match self.required(p, Leaf::Attribute) {
+            names if names.is_empty() => "the attributes the schema requires".to_owned(),
+            names => format!("attribute {}", list(names, "")),
+        }
+    }
+
+    /// The elements that must still come before `node` can end (all it may hold, when no
+    /// one element is required).
+    fn missing_elements(&self, p: PatternId, node: Node<'_, '_>) -> String {
+        match self.required(p, Leaf::Element) {
+            names if names.is_empty() => self.expected_elements(p, Some(node)),
+            names => list(names, ""),
+        }
+    }
+
+    /// The attributes or elements without which `p` cannot be complete.
+    fn required(&self, p: PatternId, leaf: Leaf) -> Vec<String> {
+        let mut names = Vec::new();
+        for alt in self.engine.alternatives_of(p) {
+            self.required_in(alt, leaf, &mut names);
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn required_in(&self, p: PatternId, leaf: Leaf, out: &mut Vec<String>) {
+        let e = &*self.engine;
+        match e.pattern(p) {
+            Pattern::After(a, _) | Pattern::OneOrMore(a) => self.required_in(a, leaf, out),
+            Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                self.required_in(a, leaf, out);
+                self.required_in(b, leaf, out);
+            }
+            Pattern::Choice(a, b) => {
+                // Either side may be the one meant; name both unless one needs nothing.
+                let (mut x, mut y) = (Vec::new(), Vec::new());
+                self.required_in(a, leaf, &mut x);
+                self.required_in(b, leaf, &mut y);
+                if !x.is_empty() && !y.is_empty() {
+                    out.extend(x);
+                    out.extend(y);
+                }
+            }
+            Pattern::Attribute(n, _) if leaf == Leaf::Attribute => out.push(format!("'{}'", e.name_class(n))),
+            Pattern::Element(n, _) if leaf == Leaf::Element => out.push(format!("<{}>", e.name_class(n))),
+            _ => {}
+        }
+    }
+
+    /// The values attribute `q` may take where `p` stands.
+    fn attribute_values(&self, p: PatternId, q: derivative::QName) -> String {
+        let mut contents = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        self.front(p, &mut seen, &mut |e, pat| {
+            if let Pattern::Attribute(n, c) = pat {
+                if e.name_matches(n, q) {
+                    contents.push(c);
+                }
+            }
+        });
+        let mut values = Vec::new();
+        for c in contents {
+            self.values(c, &mut values);
+        }
+        describe_values(values)
+    }
+
+    /// The values text may take where `p` stands.
+    fn text_values(&self, p: PatternId) -> String {
+        let mut values = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut starts = Vec::new();
+        self.front(p, &mut seen, &mut |_, pat| {
+            if let Pattern::After(a, _) = pat {
+                starts.push(a);
+            }
+        });
+        for a in if starts.is_empty() { vec![p] } else { starts } {
+            self.values(a, &mut values);
+        }
+        if values.is_empty() {
+            return "only elements here".to_owned();
+        }
+        describe_values(values)
+    }
+
+    fn values(&self, p: PatternId, out: &mut Vec<String>) {
+        let e = &*self.engine;
+        match e.pattern(p) {
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) => {
+                self.values(a, out);
+                self.values(b, out);
+            }
+            Pattern::Group(a, b) => {
+                self.values(a, out);
+                if e.nullable(a) {
+                    self.values(b, out);
+                }
+            }
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => self.values(a, out),
+            Pattern::Value(v) => out.push(format!("'{}'", e.grammar().values[v as usize])),
+            Pattern::Data(d) | Pattern::DataExcept(d, _) => {
+                out.push(datatype::describe(&e.grammar().datatypes[d as usize]))
+            }
+            Pattern::Text => out.push("any text".to_owned()),
+            Pattern::Empty => out.push("nothing".to_owned()),
+            _ => {}
+        }
+    }
+
+    /// Visits the patterns that can match next in `p` (not inside elements).
+    fn front(
+        &self,
+        p: PatternId,
+        seen: &mut std::collections::HashSet<PatternId>,
+        visit: &mut dyn FnMut(&Engine, Pattern),
+    ) {
+        if !seen.insert(p) {
+            return;
+        }
+        let e = &*self.engine;
+        let pat = e.pattern(p);
+        visit(e, pat);
+        match pat {
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) => {
+                self.front(a, seen, visit);
+                self.front(b, seen, visit);
+            }
+            Pattern::Group(a, b) => {
+                self.front(a, seen, visit);
+                if e.nullable(a) || self.attributes_only(a) {
+                    self.front(b, seen, visit);
+                }
+            }
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => self.front(a, seen, visit),
+            _ => {}
+        }
+    }
+
+    /// Whether `p` holds attributes but nothing that would stand in an element's content,
+    /// so what follows it in a group is still at the front for content.
+    fn attributes_only(&self, p: PatternId) -> bool {
+        let e = &*self.engine;
+        match e.pattern(p) {
+            Pattern::Attribute(..) | Pattern::Empty => true,
+            Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                self.attributes_only(a) && self.attributes_only(b)
+            }
+            Pattern::OneOrMore(a) => self.attributes_only(a),
+            _ => false,
+        }
+    }
+}
+
+/// Which kind of required item [`Walk::required`] looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leaf {
+    Attribute,
+    Element,
+}
+
+/// `a`, `a or b`, `a, b or c` (long lists are cut).
+fn list(mut items: Vec<String>, none: &str) -> String {
+    const MAX: usize = 64;
+    if items.is_empty() {
+        return none.to_owned();
+    }
+    if items.len() > MAX {
+        let more = items.len() - MAX;
+        items.truncate(MAX);
+        items.push(format!("{more} more"));
+    }
+    let last = items.pop().expect("not empty");
+    if items.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", items.join(", "))
+    }
+}
+
+fn describe_values(mut values: Vec<String>) -> String {
+    values.sort();
+    values.dedup();
+    match values.len() {
+        0 => "no value".to_owned(),
+        1 => values.pop().expect("one"),
+        _ => format!("one of {}", list(values, "")),
+    }
+}
+
+/// An element's name as written (with its prefix).
+fn qualified<'a>(node: Node<'a, '_>) -> &'a str {
+    crate::any::qualified_name(node, node.document().input_text())
+}
