@@ -200,3 +200,33 @@ fn in_range(dt: &Datatype, v: &str) -> bool {
     dt.min_inclusive.map_or(true, |lo| cmp(lo).is_some_and(|o| o.is_ge()))
         && dt.max_inclusive.map_or(true, |hi| cmp(hi).is_some_and(|o| o.is_le()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_keep_to_their_ranges_after_whitespace_collapses() {
+        assert!(lexical(Xsd::UnsignedInt, "4294967295"));
+        assert!(!lexical(Xsd::UnsignedInt, "4294967296"));
+        assert!(!lexical(Xsd::UnsignedInt, "-1"));
+        assert!(lexical(Xsd::Int, "-2147483648") && !lexical(Xsd::Int, "2147483648"));
+        assert!(lexical(Xsd::Integer, "123456789012345678901234567890123456789012345"));
+        assert!(!lexical(Xsd::PositiveInteger, "0") && lexical(Xsd::NonNegativeInteger, "+0"));
+        assert!(!lexical(Xsd::Long, "0x10") && !lexical(Xsd::Short, "") && !lexical(Xsd::Short, "1 2"));
+        assert_eq!(collapse("  12 \n"), "12");
+    }
+
+    #[test]
+    fn doubles_dates_and_names() {
+        for ok in ["1", "-1.5", ".5", "1e10", "1.E-3", "INF", "-INF", "NaN"] {
+            assert!(double(ok).is_some(), "{ok}");
+        }
+        for bad in ["", ".", "e3", "1e", "inf", "1,5", "0x1"] {
+            assert!(double(bad).is_none(), "{bad}");
+        }
+        assert!(date_time("2024-02-29T13:05:00Z") && date_time("2024-02-29T13:05:00.25+01:00"));
+        assert!(!date_time("2024-13-01T00:00:00") && !date_time("2024-01-01") && !date_time("2024-01-01T1:00:00"));
+        assert!(nc_name("vda_1.x-y") && !nc_name("1abc") && !nc_name("a:b") && !nc_name(""));
+    }
+}
