@@ -23,7 +23,11 @@ fn every_verdict_agrees_with_xmllint() {
             c[2 + usize::from(e.schema_valid)] += 1;
         } else {
             let why = report.problems.first().map(|p| p.to_string()).unwrap_or_else(|| "valid".to_owned());
-            disagreements.push(format!("{} (xmllint: {}): {why}", e.path, if e.schema_valid { "valid" } else { "invalid" }));
+            disagreements.push(format!(
+                "{} (xmllint: {}): {why}",
+                e.path,
+                if e.schema_valid { "valid" } else { "invalid" }
+            ));
         }
         if let Some(schema) = report.schema {
             assert_eq!(schema, e.kind, "{}: checked as the wrong kind", e.path);

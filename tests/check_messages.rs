@@ -130,7 +130,10 @@ fn the_report_prints_one_line_per_problem() {
     let report = checker.check_file(&file).unwrap();
     assert_eq!(report.schema, Some("domain"));
     let text = report.to_string();
-    assert!(text.starts_with(&format!("{}:2:20: invalid: /domain/bogus: found element <bogus>; expected ", file.display())), "{text}");
+    assert!(
+        text.starts_with(&format!("{}:2:20: invalid: /domain/bogus: found element <bogus>; expected ", file.display())),
+        "{text}"
+    );
     std::fs::write(&file, GUEST).unwrap();
     assert_eq!(checker.check_file(&file).unwrap().to_string(), format!("{}: valid", file.display()));
     assert!(checker.check_file(dir.join("missing.xml")).is_err());

@@ -58,7 +58,8 @@ fn mutate(text: &str, edit: Edit, rng: &mut Lcg) -> Option<(String, u32, String)
     let doc = roxmltree::Document::parse(text).ok()?;
     let line_of = |pos: usize| doc.text_pos_at(pos).row;
     let elements: Vec<_> = doc.descendants().filter(|n| n.is_element() && n.parent_element().is_some()).collect();
-    let attributes: Vec<_> = doc.descendants().filter(|n| n.is_element()).flat_map(|n| n.attributes().map(move |a| (n, a))).collect();
+    let attributes: Vec<_> =
+        doc.descendants().filter(|n| n.is_element()).flat_map(|n| n.attributes().map(move |a| (n, a))).collect();
     match edit {
         Edit::DropAttribute => {
             let (node, attr) = *attributes.get(rng.pick(attributes.len()))?;
@@ -189,7 +190,12 @@ fn verdicts_on_edited_documents_agree_with_xmllint_and_point_at_the_edit() {
             s[1] += 1;
         }
         if report.is_valid() != valid {
-            failures.push(format!("{:?} of {} ({}): xmllint says {valid}, check says:\n{report}", m.edit, m.source, f.display()));
+            failures.push(format!(
+                "{:?} of {} ({}): xmllint says {valid}, check says:\n{report}",
+                m.edit,
+                m.source,
+                f.display()
+            ));
             continue;
         }
         if !valid {
@@ -204,7 +210,11 @@ fn verdicts_on_edited_documents_agree_with_xmllint_and_point_at_the_edit() {
             } else {
                 failures.push(format!(
                     "{:?} of {} ({}): no problem at line {} under {}:\n{report}",
-                    m.edit, m.source, f.display(), m.line, m.path
+                    m.edit,
+                    m.source,
+                    f.display(),
+                    m.line,
+                    m.path
                 ));
             }
         }

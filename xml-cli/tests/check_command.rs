@@ -48,8 +48,14 @@ fn an_invalid_file_exits_1_with_a_line_per_problem() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
     assert_eq!(lines[0], format!("{}: valid", ok.display()));
-    assert!(lines[1].starts_with(&format!("{}:3:11: invalid: /domain/memory: found text 'x'; expected ", badf.display())), "{out}");
-    assert!(lines[2].starts_with(&format!("{}:4:7: invalid: /domain/os/@bogus: found attribute 'bogus'", badf.display())), "{out}");
+    assert!(
+        lines[1].starts_with(&format!("{}:3:11: invalid: /domain/memory: found text 'x'; expected ", badf.display())),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("{}:4:7: invalid: /domain/os/@bogus: found attribute 'bogus'", badf.display())),
+        "{out}"
+    );
 }
 
 #[test]

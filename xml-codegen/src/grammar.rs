@@ -269,7 +269,9 @@ impl Simplifier<'_> {
              //! Each pattern's index is in the comment before it.\n\n\
              use crate::check::grammar::{Datatype, Grammar, NameClass, Pattern::*, Start, Xsd};\n\n",
         );
-        out.push_str("/// The simplified grammar of every top-level schema.\npub static GRAMMAR: Grammar = Grammar {\n");
+        out.push_str(
+            "/// The simplified grammar of every top-level schema.\npub static GRAMMAR: Grammar = Grammar {\n",
+        );
         out.push_str("    patterns: &[\n");
         for (i, n) in self.nodes.iter().enumerate() {
             let text = match *n {

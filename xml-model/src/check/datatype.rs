@@ -142,7 +142,9 @@ fn double(v: &str) -> Option<f64> {
 fn date_time(v: &str) -> bool {
     let v = v.strip_prefix('-').unwrap_or(v);
     let Some((date, time)) = v.split_once('T') else { return false };
-    let num = |s: &str, len: usize| (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
+    let num = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
+    };
     let mut d = date.split('-');
     let (Some(y), Some(m), Some(day), None) = (d.next(), d.next(), d.next(), d.next()) else { return false };
     let year_ok = y.len() >= 4 && y.bytes().all(|b| b.is_ascii_digit());
@@ -156,9 +158,8 @@ fn date_time(v: &str) -> bool {
         "" | "Z" => true,
         z => {
             let z = &z[1..];
-            z.split_once(':').is_some_and(|(h, m)| {
-                num(h, 2).is_some_and(|h| h <= 14) && num(m, 2).is_some_and(|m| m <= 59)
-            })
+            z.split_once(':')
+                .is_some_and(|(h, m)| num(h, 2).is_some_and(|h| h <= 14) && num(m, 2).is_some_and(|m| m <= 59))
         }
     };
     let (hms, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
