@@ -212,40 +212,59 @@ impl Walk<'_> {
     /// do not count, and split no text).
     fn children(&mut self, mut p: PatternId, node: Node<'_, '_>) -> PatternId {
         let has_elements = node.children().any(|c| c.is_element());
-        let mut text = String::new();
-        let mut text_node = None;
+        // The text nodes of the current run of text, and whether all of it is whitespace.
+        let mut run: Option<(Node<'_, '_>, Node<'_, '_>, bool)> = None;
         for child in node.children() {
             if child.is_element() {
-                p = self.text(p, &mut text, text_node.take(), true);
+                if let Some(r) = run.take() {
+                    p = self.text_run(p, r, true);
+                }
                 p = self.element(p, child);
             } else if child.is_text() {
-                text_node.get_or_insert(child);
-                text.push_str(child.text().unwrap_or(""));
+                let ws = is_whitespace(child.text().unwrap_or(""));
+                run = Some(match run {
+                    Some((first, _, all_ws)) => (first, child, all_ws && ws),
+                    None => (child, child, ws),
+                });
             }
         }
-        if has_elements {
-            self.text(p, &mut text, text_node, true)
-        } else {
-            let at = text_node.unwrap_or(node);
-            self.text(p, &mut text, Some(at), false)
+        match (run, has_elements) {
+            (Some(r), mixed) => self.text_run(p, r, mixed),
+            (None, true) => p,
+            (None, false) => self.text(p, "", node),
         }
     }
 
-    /// A run of text. Between elements, whitespace does not count; alone in an element,
-    /// whitespace may be the value or be nothing.
-    fn text(&mut self, p: PatternId, text: &mut String, at: Option<Node<'_, '_>>, mixed: bool) -> PatternId {
-        let Some(at) = at else { return p };
-        let ws = is_whitespace(text);
-        if mixed && ws {
-            text.clear();
+    /// A run of text nodes. Between elements, whitespace does not count.
+    fn text_run(
+        &mut self,
+        p: PatternId,
+        (first, last, all_ws): (Node<'_, '_>, Node<'_, '_>, bool),
+        mixed: bool,
+    ) -> PatternId {
+        if mixed && all_ws {
             return p;
         }
+        if first == last {
+            return self.text(p, first.text().unwrap_or(""), first);
+        }
+        let mut joined = String::new();
+        let mut cur = Some(first);
+        while let Some(n) = cur {
+            joined.push_str(n.text().unwrap_or(""));
+            cur = if n == last { None } else { n.next_sibling() };
+        }
+        self.text(p, &joined, first)
+    }
+
+    /// Text (alone in an element, whitespace may be the value or be nothing).
+    fn text(&mut self, p: PatternId, text: &str, at: Node<'_, '_>) -> PatternId {
+        let ws = is_whitespace(text);
         let e = &mut *self.engine;
         let s = e.string(text);
         let d = e.text(p, s);
         let next = if ws { e.choice_of(p, d) } else { d };
         if next != NOT_ALLOWED {
-            text.clear();
             return next;
         }
         let expected = self.text_values(p);
@@ -253,12 +272,9 @@ impl Walk<'_> {
         let found = if ws { "no text".to_owned() } else { format!("text '{}'", text.trim()) };
         let problem = self.problem(at, crate::read::node_path(owner), found, expected);
         self.problems.push(problem);
-        let lenient = self.engine.text_lenient(p, s);
-        text.clear();
-        if lenient == NOT_ALLOWED {
-            p
-        } else {
-            lenient
+        match self.engine.text_lenient(p, s) {
+            NOT_ALLOWED => p,
+            lenient => lenient,
         }
     }
 
