@@ -52,6 +52,13 @@ enum Mode {
     Lenient,
 }
 
+/// An attribute (name and value) or a piece of text, as [`Engine::consume`] takes them.
+#[derive(Clone, Copy)]
+enum Event {
+    Attribute(QName, Str),
+    Text(Str),
+}
+
 /// What to wrap the `after` part of an `After` in (the spec's `applyAfter` functions).
 #[derive(Clone, Copy)]
 enum Wrap {
@@ -350,62 +357,14 @@ impl Engine {
         if let Some(&r) = self.attribute.get(&(p, q, v)) {
             return r;
         }
-        let r = self.attribute_in(p, q, v, Mode::Exact);
+        let r = self.consume(p, Event::Attribute(q, v), Mode::Exact);
         self.attribute.insert((p, q, v), r);
         r
     }
 
     /// After attribute `q` whatever its value: `NOT_ALLOWED` only when the name is not allowed.
     pub(crate) fn attribute_lenient(&mut self, p: PatternId, q: QName, v: Str) -> PatternId {
-        self.attribute_in(p, q, v, Mode::Lenient)
-    }
-
-    fn attribute_in(&mut self, p: PatternId, q: QName, v: Str, mode: Mode) -> PatternId {
-        if !self.has_attributes[p as usize] {
-            return NOT_ALLOWED;
-        }
-        let again = |e: &mut Engine, x| match mode {
-            Mode::Exact => e.attribute(x, q, v),
-            Mode::Lenient => e.attribute_in(x, q, v, mode),
-        };
-        match self.pattern(p) {
-            Pattern::After(a, b) => {
-                let a = again(self, a);
-                self.after(a, b)
-            }
-            Pattern::Choice(a, b) => {
-                let a = again(self, a);
-                let b = again(self, b);
-                self.choice(a, b)
-            }
-            Pattern::Group(a, b) => {
-                let da = again(self, a);
-                let x = self.group(da, b);
-                let db = again(self, b);
-                let y = self.group(a, db);
-                self.choice(x, y)
-            }
-            Pattern::Interleave(a, b) => {
-                let da = again(self, a);
-                let x = self.interleave(da, b);
-                let db = again(self, b);
-                let y = self.interleave(a, db);
-                self.choice(x, y)
-            }
-            Pattern::OneOrMore(a) => {
-                let da = again(self, a);
-                let more = self.choice(p, EMPTY);
-                self.group(da, more)
-            }
-            Pattern::Attribute(name, content) => {
-                if self.contains(name, q) && (mode == Mode::Lenient || self.value_matches(content, v)) {
-                    EMPTY
-                } else {
-                    NOT_ALLOWED
-                }
-            }
-            _ => NOT_ALLOWED,
-        }
+        self.consume(p, Event::Attribute(q, v), Mode::Lenient)
     }
 
     fn value_matches(&mut self, p: PatternId, v: Str) -> bool {
@@ -473,22 +432,32 @@ impl Engine {
         if let Some(&r) = self.text.get(&(p, s)) {
             return r;
         }
-        let r = self.text_in(p, s, Mode::Exact);
+        let r = self.consume(p, Event::Text(s), Mode::Exact);
         self.text.insert((p, s), r);
         r
     }
 
     /// After text `s`, taking it as a right value wherever a value may stand.
     pub(crate) fn text_lenient(&mut self, p: PatternId, s: Str) -> PatternId {
-        self.text_in(p, s, Mode::Lenient)
+        self.consume(p, Event::Text(s), Mode::Lenient)
     }
 
-    fn text_in(&mut self, p: PatternId, s: Str, mode: Mode) -> PatternId {
-        let again = |e: &mut Engine, x| match mode {
-            Mode::Exact => e.text(x, s),
-            Mode::Lenient => e.text_in(x, s, mode),
+    /// What an attribute or a piece of text does to `p`: the spec's `attDeriv` and
+    /// `textDeriv`, which walk the combinators alike and differ in groups and at the leaves.
+    fn consume(&mut self, p: PatternId, event: Event, mode: Mode) -> PatternId {
+        if matches!(event, Event::Attribute(..)) && !self.has_attributes[p as usize] {
+            return NOT_ALLOWED;
+        }
+        let again = |e: &mut Engine, x| match (mode, event) {
+            (Mode::Exact, Event::Attribute(q, v)) => e.attribute(x, q, v),
+            (Mode::Exact, Event::Text(s)) => e.text(x, s),
+            (Mode::Lenient, _) => e.consume(x, event, mode),
         };
         match self.pattern(p) {
+            Pattern::After(a, b) => {
+                let a = again(self, a);
+                self.after(a, b)
+            }
             Pattern::Choice(a, b) => {
                 let a = again(self, a);
                 let b = again(self, b);
@@ -504,55 +473,51 @@ impl Engine {
             Pattern::Group(a, b) => {
                 let da = again(self, a);
                 let x = self.group(da, b);
-                if self.nullable(a) {
-                    let y = again(self, b);
-                    self.choice(x, y)
-                } else {
-                    x
+                match event {
+                    // Attributes are unordered: either side of a group may take one.
+                    Event::Attribute(..) => {
+                        let db = again(self, b);
+                        let y = self.group(a, db);
+                        self.choice(x, y)
+                    }
+                    Event::Text(_) if self.nullable(a) => {
+                        let y = again(self, b);
+                        self.choice(x, y)
+                    }
+                    Event::Text(_) => x,
                 }
-            }
-            Pattern::After(a, b) => {
-                let a = again(self, a);
-                self.after(a, b)
             }
             Pattern::OneOrMore(a) => {
                 let da = again(self, a);
                 let more = self.choice(p, EMPTY);
                 self.group(da, more)
             }
-            Pattern::Text => TEXT,
-            Pattern::Value(_) | Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::List(_)
+            leaf => self.leaf(leaf, event, mode),
+        }
+    }
+
+    fn leaf(&mut self, leaf: Pattern, event: Event, mode: Mode) -> PatternId {
+        let verdict = match (leaf, event) {
+            (Pattern::Attribute(name, content), Event::Attribute(q, v)) => {
+                self.contains(name, q) && (mode == Mode::Lenient || self.value_matches(content, v))
+            }
+            (Pattern::Text, Event::Text(_)) => return TEXT,
+            (Pattern::Value(_) | Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::List(_), Event::Text(_))
                 if mode == Mode::Lenient =>
             {
-                EMPTY
+                true
             }
-            Pattern::Value(v) => {
-                let want = self.grammar.values[v as usize];
-                if tokens_equal(want, &self.string_list[s as usize]) {
-                    EMPTY
-                } else {
-                    NOT_ALLOWED
+            (Pattern::Value(v), Event::Text(s)) => {
+                tokens_equal(self.grammar.values[v as usize], &self.string_list[s as usize])
+            }
+            (Pattern::Data(dt), Event::Text(s)) => self.datatypes.allows(dt, &self.string_list[s as usize]),
+            (Pattern::DataExcept(dt, except), Event::Text(s)) => {
+                self.datatypes.allows(dt, &self.string_list[s as usize]) && {
+                    let e = self.text(except, s);
+                    !self.nullable(e)
                 }
             }
-            Pattern::Data(dt) => {
-                if self.datatypes.allows(dt, &self.string_list[s as usize]) {
-                    EMPTY
-                } else {
-                    NOT_ALLOWED
-                }
-            }
-            Pattern::DataExcept(dt, except) => {
-                if !self.datatypes.allows(dt, &self.string_list[s as usize]) {
-                    return NOT_ALLOWED;
-                }
-                let e = self.text(except, s);
-                if self.nullable(e) {
-                    NOT_ALLOWED
-                } else {
-                    EMPTY
-                }
-            }
-            Pattern::List(item) => {
+            (Pattern::List(item), Event::Text(s)) => {
                 let words: Vec<String> =
                     self.string_list[s as usize].split_ascii_whitespace().map(str::to_owned).collect();
                 let mut x = item;
@@ -560,13 +525,14 @@ impl Engine {
                     let w = self.string(&w);
                     x = self.text(x, w);
                 }
-                if self.nullable(x) {
-                    EMPTY
-                } else {
-                    NOT_ALLOWED
-                }
+                self.nullable(x)
             }
-            _ => NOT_ALLOWED,
+            _ => false,
+        };
+        if verdict {
+            EMPTY
+        } else {
+            NOT_ALLOWED
         }
     }
 

@@ -48,6 +48,12 @@ pub struct Report {
 }
 
 impl Report {
+    /// A document that could not be read as XML: one problem at `line:column`, no path.
+    pub(crate) fn unreadable(line: u32, column: u32, found: String, expected: &str) -> Report {
+        let problem = Problem { path: String::new(), line, column, found, expected: expected.to_owned() };
+        Report { file: None, schema: None, problems: vec![problem] }
+    }
+
     /// Whether the document is valid.
     pub fn is_valid(&self) -> bool {
         self.problems.is_empty()
