@@ -40,7 +40,8 @@ pub fn run(args: &[String]) -> ExitCode {
         return crate::usage("check needs at least one FILE");
     }
     let results = check_all(&files, jobs);
-    let mut out = std::io::stdout().lock();
+    // Buffered: a line-buffered stdout would make a system call per file.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
         Format::Text => write_text(&mut out, &files, &results),
         Format::Json => write_json(&mut out, &files, &results),
