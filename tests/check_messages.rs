@@ -151,3 +151,16 @@ fn values_built_in_code_are_checked_by_what_they_write() {
     assert_eq!(report.problems.len(), 1, "{report}");
     assert_eq!(report.problems[0].path, "/domain/name");
 }
+
+#[test]
+fn strict_reading_is_as_strict_as_the_schemas() {
+    use libvirt_xml::{Document, ErrorKind, ReadOptions};
+    // The types read a name with a line break; the schema's pattern refuses it.
+    let text = GUEST.replace("<name>demo</name>", "<name>two\nlines</name>");
+    assert!(Document::<Domain>::parse(&text).is_ok());
+    let err = Document::<Domain>::parse_with(&text, ReadOptions::strict()).unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::Schema { .. }), "{err}");
+    assert_eq!((err.path.as_str(), err.line), ("/domain/name", 2), "{err}");
+    assert!(err.to_string().contains("found text 'two\nlines'; expected a string matching"), "{err}");
+    assert!(Document::<Domain>::parse_with(GUEST, ReadOptions::strict()).is_ok());
+}

@@ -48,6 +48,9 @@ pub enum ErrorKind {
     Conflict { found: String, with: String },
     /// Nesting deeper than the reader allows (a guard against stack exhaustion).
     TooDeep { limit: u32 },
+    /// What libvirt's schemas do not allow (strict reading checks the whole document against
+    /// them; see `crate::check`).
+    Schema { found: String, expected: String },
     /// I/O while reading a file.
     Io(String),
 }
@@ -95,6 +98,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::TooDeep { limit } => {
                 write!(f, "elements nested deeper than {limit} levels")
             }
+            ErrorKind::Schema { found, expected } => write!(f, "found {found}; expected {expected}"),
             ErrorKind::Io(m) => write!(f, "cannot read: {m}"),
         }
     }

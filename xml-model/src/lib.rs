@@ -113,10 +113,14 @@ impl<T: XmlRoot> Document<T> {
         Self::parse_with(text, ReadOptions::default())
     }
 
-    /// Reads a document; in strict mode unknown content is an error.
+    /// Reads a document; in strict mode unknown content is an error, and so is anything
+    /// libvirt's schemas do not allow (the first problem `check` finds).
     pub fn parse_with(text: &str, options: ReadOptions) -> Result<Self> {
         let doc = read::parse_document(text)?;
         let root = read::read_root::<T>(&doc, options)?;
+        if options.strict {
+            check::strict_reading(&doc)?;
+        }
         let mut ctx = read::ReadCtx::new(&doc, options);
         let mut prolog = Vec::new();
         let mut epilog = Vec::new();

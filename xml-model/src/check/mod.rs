@@ -112,10 +112,46 @@ impl Checker {
 /// Checks `text` with a checker kept for this thread.
 #[cfg(feature = "model")]
 pub fn check_str(text: &str) -> Report {
+    with_thread_checker(|c| c.check_str(text))
+}
+
+/// Runs `f` with a checker kept for this thread.
+#[cfg(feature = "model")]
+fn with_thread_checker<R>(f: impl FnOnce(&mut Checker) -> R) -> R {
     thread_local! {
         static CHECKER: std::cell::RefCell<Checker> = std::cell::RefCell::new(Checker::new());
     }
-    CHECKER.with(|c| c.borrow_mut().check_str(text))
+    CHECKER.with(|c| f(&mut c.borrow_mut()))
+}
+
+/// Strict reading's second layer: the first problem of a document whose root element
+/// libvirt's schemas know, as an error. The typed read has passed already, so what it
+/// reports here is only what the types do not carry (order, patterns, ranges, attributes
+/// that go together).
+pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()> {
+    #[cfg(feature = "model")]
+    {
+        let root = doc.root_element();
+        if root.tag_name().namespace().is_some() {
+            return Ok(());
+        }
+        let report = with_thread_checker(|c| {
+            let known = c.engine.grammar().starts.iter().any(|s| s.roots.contains(&root.tag_name().name()));
+            known.then(|| c.check_document(doc))
+        });
+        if let Some(p) = report.and_then(|r| r.problems.into_iter().next()) {
+            return Err(crate::Error {
+                file: None,
+                path: p.path,
+                line: p.line,
+                column: p.column,
+                kind: crate::ErrorKind::Schema { found: p.found, expected: p.expected },
+            });
+        }
+    }
+    #[cfg(not(feature = "model"))]
+    let _ = doc;
+    Ok(())
 }
 
 /// One document's walk: the engine and the problems found so far.
