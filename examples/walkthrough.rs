@@ -1,10 +1,10 @@
 //! The seed guide's `virsh` walk-through, from Rust with types, against any libvirt URI:
 //! check KVM (`kvm-ok`), read the host's capabilities and huge page pools, define a guest the
 //! way the guide builds it (host-model CPU with `<maxphysaddr>`, huge pages with shared
-//! memory, a virtiofs share), list, start, autostart, reboot, attach a CD-ROM, read the live
-//! definition back typed, ask the QEMU monitor for the registers, save and restore, edit,
-//! shut down (destroying after a timeout), migrate the definition offline and back, and
-//! undefine.
+//! memory, a virtiofs share) after checking it against libvirt's schemas, list, start,
+//! autostart, reboot, attach a CD-ROM, read the live definition back typed, ask the QEMU
+//! monitor for the registers, save and restore, edit, shut down (destroying after a
+//! timeout), migrate the definition offline and back, and undefine.
 //!
 //! `cargo run --example walkthrough [URI]`; the URI is the argument, else `$LIBVIRT_XML_URI`,
 //! else libvirt's embedded `test:///default` driver, which needs no daemon. On a real
@@ -14,9 +14,10 @@ use std::error::Error;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use libvirt_xml::model::check::Checker;
 use libvirt_xml::model::from_fragment;
 use libvirt_xml::model::generated::cputypes::Cpu;
-use libvirt_xml::model::generated::domaincommon::{Disk, Domain, Filesystem, MemoryBacking};
+use libvirt_xml::model::generated::domaincommon::{Devices, DevicesDevice, Disk, Domain, Filesystem, MemoryBacking};
 use libvirt_xml::virt::{
     huge_page_pools, hugetlbfs_mounts, kvm_check, Connection, DeviceFlags, DomainCapsQuery, Shutdown, XmlView, TEST_URI,
 };
@@ -70,11 +71,8 @@ fn guest(name: &str, kind: &str, share: &str, hugepages: bool, limit: bool) -> R
         "filesystem",
         opts,
     )?;
-    let mut devices = Domain::from_xml("<domain type='test'><name>x</name><devices/></domain>")?.devices;
-    if let Some(d) = devices.as_mut() {
-        d.devices.push(libvirt_xml::model::generated::domaincommon::DevicesDevice::Filesystem(Box::new(fs)));
-    }
-    domain.devices = devices;
+    domain.devices =
+        Some(Box::new(Devices { devices: vec![DevicesDevice::Filesystem(Box::new(fs))], ..Default::default() }));
     Ok(domain)
 }
 
@@ -142,6 +140,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     let kind = if test_driver { "test" } else { "qemu" };
     let definition = guest(&name, kind, &share.display().to_string(), hugepages, version >= (9, 3, 0))?;
     println!("defining:\n{}", definition.to_xml());
+    // xml-model check: valid against libvirt's schemas before libvirt sees it.
+    let report = Checker::new().check_value(&definition);
+    if !report.is_valid() {
+        return Err(format!("the definition breaks libvirt's schemas:\n{report}").into());
+    }
+    println!("check: valid against libvirt's schemas ({})", report.schema.unwrap_or("?"));
     let report = conn.apply(&definition)?;
     println!("apply: {:?}", report.outcome);
     for r in &report.residual {
