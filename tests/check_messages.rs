@@ -164,3 +164,13 @@ fn strict_reading_is_as_strict_as_the_schemas() {
     assert!(err.to_string().contains("found text 'two\nlines'; expected a string matching"), "{err}");
     assert!(Document::<Domain>::parse_with(GUEST, ReadOptions::strict()).is_ok());
 }
+
+#[test]
+fn a_missing_value_says_what_the_value_may_be() {
+    let text = GUEST.replace("<memory unit='MiB'>512</memory>", "<memory unit='MiB'></memory>");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "/domain/memory");
+    assert_eq!(p[0].found, "the end of <memory>");
+    assert!(p[0].expected.contains("unsignedLong"), "{}", p[0].expected);
+}

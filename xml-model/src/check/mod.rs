@@ -341,10 +341,16 @@ impl Walk<'_> {
     /// The elements that must still come before `node` can end (all it may hold, when no
     /// one element is required).
     fn missing_elements(&self, p: PatternId, node: Node<'_, '_>) -> String {
-        match self.required(p, Leaf::Element) {
-            names if names.is_empty() => self.expected_elements(p, Some(node)),
-            names => list(names, ""),
+        let names = self.required(p, Leaf::Element);
+        if !names.is_empty() {
+            return list(names, "");
         }
+        // An element whose value is missing (`<memory></memory>`): say what the value may be.
+        let values = self.values_at(p);
+        if values.iter().any(|v| v != "nothing") {
+            return describe_values(values);
+        }
+        self.expected_elements(p, Some(node))
     }
 
     /// The attributes or elements without which `p` cannot be complete.
@@ -402,6 +408,14 @@ impl Walk<'_> {
 
     /// The values text may take where `p` stands.
     fn text_values(&self, p: PatternId) -> String {
+        let values = self.values_at(p);
+        if values.is_empty() {
+            return "only elements here".to_owned();
+        }
+        describe_values(values)
+    }
+
+    fn values_at(&self, p: PatternId) -> Vec<String> {
         let mut values = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut starts = Vec::new();
@@ -413,10 +427,7 @@ impl Walk<'_> {
         for a in if starts.is_empty() { vec![p] } else { starts } {
             self.values(a, &mut values);
         }
-        if values.is_empty() {
-            return "only elements here".to_owned();
-        }
-        describe_values(values)
+        values
     }
 
     fn values(&self, p: PatternId, out: &mut Vec<String>) {
