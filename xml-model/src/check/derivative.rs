@@ -42,6 +42,8 @@ pub(crate) struct Engine {
     strings: Map<Box<str>, Str>,
     string_list: Vec<Box<str>>,
     datatypes: datatype::Checker,
+    /// Past this many patterns or strings, [`Engine::trim`] starts afresh.
+    limit: usize,
 }
 
 /// How a derivative treats what does not match.
@@ -94,6 +96,7 @@ impl Engine {
             strings: Map::default(),
             string_list: Vec::new(),
             datatypes: datatype::Checker::new(grammar),
+            limit: ARENA_LIMIT,
         };
         e.reset();
         e
@@ -126,9 +129,20 @@ impl Engine {
 
     /// Called between documents.
     pub(crate) fn trim(&mut self) {
-        if self.patterns.len() > ARENA_LIMIT || self.string_list.len() > ARENA_LIMIT {
+        if self.patterns.len() > self.limit || self.string_list.len() > self.limit {
             self.reset();
         }
+    }
+
+    /// How many patterns the arena holds now.
+    #[cfg(test)]
+    pub(crate) fn arena_len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
     }
 
     pub(crate) fn grammar(&self) -> &'static Grammar {

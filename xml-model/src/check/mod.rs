@@ -60,12 +60,10 @@ impl Checker {
 
     /// Checks a document given as text; the kind comes from the root element.
     pub fn check_str(&mut self, text: &str) -> Report {
-        let report = match crate::read::parse_document(text) {
+        match crate::read::parse_document(text) {
             Ok(doc) => self.check_document(&doc),
             Err(e) => Report::unreadable(e.line, e.column, e.kind.to_string(), "well-formed XML"),
-        };
-        self.engine.trim();
-        report
+        }
     }
 
     /// Checks a file; an unreadable file is an I/O error, bytes that are not UTF-8 a problem.
@@ -105,7 +103,10 @@ impl Checker {
         };
         let rest = walk.element(pattern, root);
         debug_assert!(walk.engine.nullable(rest) || !walk.problems.is_empty() || rest == NOT_ALLOWED);
-        Report { file: None, schema: Some(schema), problems: walk.problems }
+        let problems = walk.problems;
+        // Between documents: keeps a long-lived checker's memory bounded.
+        self.engine.trim();
+        Report { file: None, schema: Some(schema), problems }
     }
 }
 
@@ -537,4 +538,24 @@ fn describe_values(mut values: Vec<String>) -> String {
 /// An element's name as written (with its prefix).
 fn qualified<'a>(node: Node<'a, '_>) -> &'a str {
     crate::any::qualified_name(node, node.document().input_text())
+}
+
+#[cfg(all(test, feature = "model"))]
+mod tests {
+    use super::Checker;
+
+    const GUEST: &str = "<domain type='kvm'><name>a</name><memory>1024</memory><os><type>hvm</type></os></domain>";
+
+    #[test]
+    fn a_checker_past_its_limit_starts_afresh_and_still_checks() {
+        let mut checker = Checker::new();
+        let base = checker.engine.grammar().patterns.len();
+        assert!(checker.check_str(GUEST).is_valid());
+        assert!(checker.engine.arena_len() > base, "derivatives were made");
+        checker.engine.set_limit(base);
+        assert!(checker.check_str(GUEST).is_valid());
+        assert_eq!(checker.engine.arena_len(), base, "the arena went back to the grammar");
+        assert!(!checker.check_str(&GUEST.replace("1024", "x")).is_valid());
+        assert!(checker.check_str(GUEST).is_valid());
+    }
 }
