@@ -135,12 +135,12 @@ impl Engine {
     }
 
     /// How many patterns the arena holds now.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "model"))]
     pub(crate) fn arena_len(&self) -> usize {
         self.patterns.len()
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, feature = "model"))]
     pub(crate) fn set_limit(&mut self, limit: usize) {
         self.limit = limit;
     }
