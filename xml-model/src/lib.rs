@@ -2,7 +2,7 @@
 //!
 //! - [`read`]: reading typed values from a parsed document, with the path, line and column
 //!   of every error; strict mode rejects what the model does not know.
-//! - [`write`]: writing in libvirt's own style, and back in the layout a value was read in.
+//! - [`write`](mod@write): writing in libvirt's own style, and back in the layout a value was read in.
 //! - [`Extras`]: what an element held beyond its fields (unknown attributes, elements,
 //!   comments) and its layout, so nothing is ever dropped.
 //! - [`AnyElement`]: arbitrary XML, for `<metadata>` and for what a type does not model.

@@ -100,7 +100,8 @@ impl Validator {
     }
 }
 
-/// A value that can check itself. Implemented by the derives; call [`Validate::validate`].
+/// A value that can check itself. Implemented by the derives; call [`ValidateRoot::validate`]
+/// on a document type (and see [`crate::check`] for the whole schema).
 pub trait Validate {
     /// Walks the value, reporting problems to `val`.
     fn validate_with(&self, val: &mut Validator);

@@ -5,7 +5,7 @@
 //! Refs are gone (elements point at their content, which is where recursion goes through),
 //! `optional`, `zeroOrMore` and `mixed` are spelled with `choice`, `oneOrMore` and
 //! `interleave`, and every n-ary pattern is binary, which is what the derivative algorithm
-//! of [`super::derivative`] works on.
+//! of `check/derivative.rs` works on.
 
 /// An index into [`Grammar::patterns`] (and, while checking, into the checker's arena that
 /// starts as a copy of it).

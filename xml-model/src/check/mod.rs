@@ -3,7 +3,7 @@
 //!
 //! The schemas are compiled into static tables when the model is generated
 //! ([`grammar`], `generated/grammar.rs`); a [`Checker`] walks a parsed document through
-//! them with Relax NG derivatives ([`derivative`]). Typed reading is deliberately more
+//! them with Relax NG derivatives (`check/derivative.rs`). Typed reading is deliberately more
 //! forgiving (it keeps what it does not know), so checking does not go through the types:
 //! a typed value is checked by checking what it writes.
 //!
