@@ -174,3 +174,28 @@ fn a_missing_value_says_what_the_value_may_be() {
     assert_eq!(p[0].found, "the end of <memory>");
     assert!(p[0].expected.contains("unsignedLong"), "{}", p[0].expected);
 }
+
+/// `<metadata>` holds any elements, as deep as they go; libxml2 stops at 257 levels, and so
+/// does `check` (without running out of stack on far deeper input).
+#[test]
+fn nesting_deeper_than_xmllint_allows_is_a_problem_not_a_crash() {
+    let doc = |n: usize| {
+        format!(
+            "<domain type='kvm'><name>a</name><metadata><x:a xmlns:x='urn:x'>{}{}</x:a></metadata>\
+             <memory>1</memory><os><type>hvm</type></os></domain>",
+            "<x:a>".repeat(n),
+            "</x:a>".repeat(n)
+        )
+    };
+    // domain, metadata, the outer x:a: 3 levels before the repeated ones.
+    assert!(problems(&doc(254)).is_empty());
+    let p = problems(&doc(255));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].found, "element <x:a> nested 258 deep");
+    assert_eq!(p[0].expected, "at most 257 levels of elements");
+    // On a worker thread (2 MiB of stack, as `xml-model check` uses), far deeper input is
+    // still just invalid.
+    let deep = doc(100_000);
+    let n = std::thread::spawn(move || Checker::new().check_str(&deep).problems.len()).join().unwrap();
+    assert_eq!(n, 1);
+}

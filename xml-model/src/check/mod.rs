@@ -86,7 +86,7 @@ impl Checker {
     /// Checks a parsed document.
     pub fn check_document(&mut self, doc: &roxmltree::Document<'_>) -> Report {
         let root = doc.root_element();
-        let mut walk = Walk { engine: &mut self.engine, problems: Vec::new() };
+        let mut walk = Walk { engine: &mut self.engine, problems: Vec::new(), depth: 0 };
         let name = root.tag_name();
         let start =
             walk.engine.grammar().starts.iter().find(|s| s.roots.contains(&name.name()) && name.namespace().is_none());
@@ -155,10 +155,15 @@ pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()>
     Ok(())
 }
 
-/// One document's walk: the engine and the problems found so far.
+/// How deep elements may nest: libxml2's limit, so xmllint and `check` agree on deep
+/// documents (and the walk's recursion stays bounded).
+pub const MAX_DEPTH: u32 = 257;
+
+/// One document's walk: the engine, the problems found so far, the current element's depth.
 struct Walk<'e> {
     engine: &'e mut Engine,
     problems: Vec<Problem>,
+    depth: u32,
 }
 
 impl Walk<'_> {
@@ -171,6 +176,19 @@ impl Walk<'_> {
     /// Checks `node` against `p`; returns what may follow it. A problem is reported and
     /// walked past, so the rest of the document is still checked.
     fn element(&mut self, p: PatternId, node: Node<'_, '_>) -> PatternId {
+        if self.depth >= MAX_DEPTH {
+            let found = format!("element <{}> nested {} deep", qualified(node), self.depth + 1);
+            let problem = self.problem(node, String::new(), found, format!("at most {MAX_DEPTH} levels of elements"));
+            self.problems.push(problem);
+            return p; // skipped: nothing deeper is looked at
+        }
+        self.depth += 1;
+        let next = self.element_at_depth(p, node);
+        self.depth -= 1;
+        next
+    }
+
+    fn element_at_depth(&mut self, p: PatternId, node: Node<'_, '_>) -> PatternId {
         let e = &mut *self.engine;
         let q = e.qname(node.tag_name().namespace().unwrap_or(""), node.tag_name().name());
         let opened = e.start_tag_open(p, q);
