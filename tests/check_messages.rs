@@ -199,3 +199,14 @@ fn nesting_deeper_than_xmllint_allows_is_a_problem_not_a_crash() {
     let n = std::thread::spawn(move || Checker::new().check_str(&deep).problems.len()).join().unwrap();
     assert_eq!(n, 1);
 }
+
+/// xmllint validates documents with a DOCTYPE (expanding internal entities); so does `check`.
+#[test]
+fn a_doctype_is_allowed_as_xmllint_allows_it() {
+    let text = "<?xml version='1.0'?>\n<!DOCTYPE domain [ <!ENTITY nm 'demo'> ]>\n\
+                <domain type='kvm'><name>&nm;</name><memory>1</memory><os><type>hvm</type></os></domain>\n";
+    assert_eq!(problems(text), vec![]);
+    let p = problems(&text.replace("<memory>1</memory>", "<memory>&nm;</memory>"));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!((p[0].path.as_str(), p[0].found.as_str()), ("/domain/memory", "text 'demo'"));
+}

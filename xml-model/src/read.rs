@@ -513,7 +513,14 @@ pub fn node_path(node: Node<'_>) -> String {
 
 /// Parses text into a document tree, turning parser errors into [`Error`]s with positions.
 pub fn parse_document(text: &str) -> Result<roxmltree::Document<'_>> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
+    parse_with_dtd(text, false)
+}
+
+/// Parses XML text, with or without a DTD (internal entities are expanded, within
+/// roxmltree's limits). Checking allows one, as xmllint does; reading does not, so that
+/// what it writes back is what it read.
+pub(crate) fn parse_with_dtd(text: &str, allow_dtd: bool) -> Result<roxmltree::Document<'_>> {
+    let opts = roxmltree::ParsingOptions { allow_dtd, ..Default::default() };
     roxmltree::Document::parse_with_options(text, opts).map_err(|e| {
         let pos = e.pos();
         Error {

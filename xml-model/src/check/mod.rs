@@ -60,7 +60,7 @@ impl Checker {
 
     /// Checks a document given as text; the kind comes from the root element.
     pub fn check_str(&mut self, text: &str) -> Report {
-        match crate::read::parse_document(text) {
+        match crate::read::parse_with_dtd(text, true) {
             Ok(doc) => self.check_document(&doc),
             Err(e) => Report::unreadable(e.line, e.column, e.kind.to_string(), "well-formed XML"),
         }
