@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use rustc_hash::FxHasher;
 
@@ -39,8 +40,9 @@ pub(crate) struct Engine {
     /// Local name, then namespace: looked up with borrowed strings, no allocation.
     names: Map<Box<str>, Vec<(Box<str>, QName)>>,
     name_list: Vec<(Box<str>, Box<str>)>,
-    strings: Map<Box<str>, Str>,
-    string_list: Vec<Box<str>>,
+    /// Interned values: one allocation each, shared by the map and the list.
+    strings: Map<Arc<str>, Str>,
+    string_list: Vec<Arc<str>>,
     datatypes: datatype::Checker,
     /// Past this many patterns or strings, [`Engine::trim`] starts afresh.
     limit: usize,
@@ -176,8 +178,9 @@ impl Engine {
             return id;
         }
         let id = self.string_list.len() as Str;
-        self.string_list.push(s.into());
-        self.strings.insert(s.into(), id);
+        let shared: Arc<str> = s.into();
+        self.string_list.push(shared.clone());
+        self.strings.insert(shared, id);
         id
     }
 

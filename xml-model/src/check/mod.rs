@@ -87,10 +87,7 @@ impl Checker {
     pub fn check_document(&mut self, doc: &roxmltree::Document<'_>) -> Report {
         let root = doc.root_element();
         let mut walk = Walk { engine: &mut self.engine, problems: Vec::new(), depth: 0 };
-        let name = root.tag_name();
-        let start =
-            walk.engine.grammar().starts.iter().find(|s| s.roots.contains(&name.name()) && name.namespace().is_none());
-        let Some(&Start { schema, pattern, .. }) = start else {
+        let Some(&Start { schema, pattern, .. }) = start_for(walk.engine.grammar(), root) else {
             let roots: Vec<String> =
                 walk.engine.grammar().starts.iter().flat_map(|s| s.roots).map(|r| format!("<{r}>")).collect();
             let problem = walk.problem(
@@ -108,6 +105,12 @@ impl Checker {
         self.engine.trim();
         Report { file: None, schema: Some(schema), problems }
     }
+}
+
+/// The document kind whose root element `root` is.
+fn start_for(grammar: &'static Grammar, root: Node<'_, '_>) -> Option<&'static Start> {
+    let name = root.tag_name();
+    grammar.starts.iter().find(|s| name.namespace().is_none() && s.roots.contains(&name.name()))
 }
 
 /// Checks `text` with a checker kept for this thread.
@@ -133,11 +136,8 @@ pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()>
     #[cfg(feature = "model")]
     {
         let root = doc.root_element();
-        if root.tag_name().namespace().is_some() {
-            return Ok(());
-        }
         let report = with_thread_checker(|c| {
-            let known = c.engine.grammar().starts.iter().any(|s| s.roots.contains(&root.tag_name().name()));
+            let known = start_for(c.engine.grammar(), root).is_some();
             known.then(|| c.check_document(doc))
         });
         if let Some(p) = report.and_then(|r| r.problems.into_iter().next()) {
