@@ -63,6 +63,18 @@ pub fn dedupe(ir: &mut Ir) -> Vec<TypeId> {
     }
     let mut first: HashMap<usize, TypeId> = HashMap::new();
     let map: Vec<TypeId> = (0..n).map(|id| *first.entry(class[id]).or_insert(id)).collect();
+    // A merged type is the body of every define its members were.
+    for (id, &to) in map.iter().enumerate() {
+        if to != id {
+            let defines = std::mem::take(&mut ir.types[id].defines);
+            let into = &mut ir.types[to].defines;
+            for d in defines {
+                if !into.contains(&d) {
+                    into.push(d);
+                }
+            }
+        }
+    }
     for t in ir.types.iter_mut() {
         remap(&mut t.kind, &map);
     }
@@ -156,6 +168,22 @@ pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
             }
         }
     }
+}
+
+/// Whether `from` contains `to` (or `from` itself) through fields that are not lists: the
+/// path that makes a type infinitely large unless something on it is boxed.
+pub fn reaches(ir: &Ir, from: TypeId, to: TypeId) -> bool {
+    let mut seen = HashSet::new();
+    let mut stack = vec![from];
+    while let Some(t) = stack.pop() {
+        if t == to {
+            return true;
+        }
+        if seen.insert(t) {
+            stack.extend(edges(&ir.types[t].kind, true));
+        }
+    }
+    false
 }
 
 /// Gives each live type the first of its name hints that is free in its module.

@@ -28,6 +28,19 @@ fn qualified(name: &str, ns: &str) -> String {
     }
 }
 
+/// The type a field is written with: values in attributes and text cannot be arbitrary XML.
+pub fn value_ty(ir: &Ir, f: &Field) -> Ty {
+    match (&f.role, &f.ty) {
+        (Role::Attribute { .. } | Role::Text, Ty::Any | Ty::Empty) => Ty::String,
+        (Role::Attribute { .. } | Role::Text, Ty::Named(id))
+            if !matches!(ir.types[*id].kind, Kind::ValueEnum { .. }) =>
+        {
+            Ty::String
+        }
+        _ => f.ty.clone(),
+    }
+}
+
 struct Emitter<'a> {
     ir: &'a Ir,
 }
@@ -71,16 +84,7 @@ impl Emitter<'_> {
 
     fn field(&self, f: &Field, from: &str) -> TokenStream {
         let name = format_ident!("{}", f.name);
-        // Values in attributes and text cannot be arbitrary XML.
-        let ty = match (&f.role, &f.ty) {
-            (Role::Attribute { .. } | Role::Text, Ty::Any | Ty::Empty) => Ty::String,
-            (Role::Attribute { .. } | Role::Text, Ty::Named(id))
-                if !matches!(self.ir.types[*id].kind, Kind::ValueEnum { .. }) =>
-            {
-                Ty::String
-            }
-            _ => f.ty.clone(),
-        };
+        let ty = value_ty(self.ir, f);
         let mut inner = self.ty(&ty, from);
         if f.boxed {
             inner = quote!(::std::boxed::Box<#inner>);

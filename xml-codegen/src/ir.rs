@@ -63,6 +63,26 @@ pub struct Field {
     pub ty: Ty,
     pub boxed: bool,
     pub non_empty: bool,
+    /// Where a value's type comes from in the schema (for the audit and docs).
+    pub schema: SchemaType,
+}
+
+/// What the schema says a value is: the define it refers to (`uniMacAddr`), `xsd:<type>`
+/// for a datatype, `values` for a choice of values; `None` for free text. Informational:
+/// two fields that differ only here are the same field.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaType(pub Option<String>);
+
+impl PartialEq for SchemaType {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for SchemaType {}
+
+impl std::hash::Hash for SchemaType {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -107,6 +127,8 @@ pub struct TypeDef {
     pub root: Option<String>,
     /// A hand-written type (its path) used instead of generating this one (codegen.toml).
     pub replaced_by: Option<String>,
+    /// The RNG defines this type is the body of (several after merging).
+    pub defines: Vec<String>,
 }
 
 #[derive(Debug, Default)]

@@ -3,6 +3,7 @@
 //! ([`analyse`]), and emit Rust that uses `xml-derive` ([`emit`]).
 
 pub mod analyse;
+pub mod audit;
 pub mod config;
 pub mod emit;
 pub mod facets;
@@ -79,6 +80,14 @@ pub fn model(dir: &Path, schemas: &[(&str, &str)]) -> Result<Model, rng::LoadErr
 /// `schemas/codegen.toml` of the workspace.
 pub fn config_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas/codegen.toml")
+}
+
+/// The audit of the generated API (see [`audit`]) for the schemas of `dir`.
+pub fn audit_report(dir: &Path, config: &Path) -> Result<String, rng::LoadError> {
+    let mut m = model(dir, TOP_LEVEL)?;
+    let cfg = config::Config::load(config).map_err(rng::LoadError)?;
+    cfg.apply(&mut m.ir, &m.live).map_err(rng::LoadError)?;
+    Ok(audit::report(&m.ir, &m.live))
 }
 
 /// The generated sources (file stem -> text) for all of libvirt's top-level schemas, with

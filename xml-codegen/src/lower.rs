@@ -113,7 +113,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn new_type(&mut self, hints: Vec<String>, module: String, doc: String, kind: Kind) -> TypeId {
-        self.ir.types.push(TypeDef { name: String::new(), hints, module, doc, kind, root: None, replaced_by: None });
+        self.ir.types.push(TypeDef {
+            name: String::new(),
+            hints,
+            module,
+            doc,
+            kind,
+            root: None,
+            replaced_by: None,
+            defines: Vec::new(),
+        });
         self.ir.types.len() - 1
     }
 
@@ -230,6 +239,7 @@ impl<'a> Lowerer<'a> {
         let origin = &self.s.origins[el];
         let doc = format!("`<{local}>` ({}:{})", origin.file, origin.line);
         let id = self.new_type(hints, self.module(el), doc, Kind::Struct { fields: vec![], extras: true });
+        self.ir.types[id].defines.extend(define);
         self.elements.insert(el, Ty::Named(id));
         let mut inner = ctx.clone();
         inner.path.push(camel(&local));
@@ -304,7 +314,14 @@ impl<'a> Lowerer<'a> {
             Pattern::Value { value, .. } => self.value_enum(vec![value.clone()], false, vec![hint.to_owned()], ctx),
             Pattern::Ref { scope, name } => {
                 let d = self.s.resolve(*scope, name);
-                self.value_ty(d, &camel(name), ctx)
+                let name = name.clone();
+                let ty = self.value_ty(d, &camel(&name), ctx);
+                if let Ty::Named(id) = ty {
+                    if !self.ir.types[id].defines.contains(&name) {
+                        self.ir.types[id].defines.push(name);
+                    }
+                }
+                ty
             }
             Pattern::Choice(_) => {
                 let mut values = Vec::new();
@@ -416,6 +433,25 @@ impl<'a> Lowerer<'a> {
         Ty::Named(id)
     }
 
+    /// What the schema says a value pattern is (see [`SchemaType`]).
+    fn schema_type(&self, p: PatId) -> Option<String> {
+        match self.pat(p) {
+            Pattern::Ref { name, .. } => Some(name.clone()),
+            Pattern::Data { ty, params, .. } if ty == "string" && params.is_empty() => None,
+            Pattern::Data { ty, .. } => Some(format!("xsd:{ty}")),
+            Pattern::Value { .. } => Some("values".to_owned()),
+            Pattern::Choice(bs) => {
+                let inner: Vec<Option<String>> = bs.iter().map(|b| self.schema_type(*b)).collect();
+                if inner.iter().all(|t| t.as_deref() == Some("values")) {
+                    Some("values".to_owned())
+                } else {
+                    inner.into_iter().flatten().find(|t| t != "values")
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// Flattens a content pattern into fields.
     fn collect(&mut self, p: PatId, occ: Occurs, ctx: &Ctx, out: &mut Vec<Field>) {
         match self.pat(p) {
@@ -451,26 +487,35 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            Pattern::Element { name, .. } => {
+            Pattern::Element { name, content } => {
+                let content = *content;
                 let ty = self.element_ty(p, ctx);
                 let role = match name {
                     NameClass::Name { ns, local } => Role::Child { name: local.clone(), ns: ns.clone() },
                     NameClass::AnyName => Role::Any,
                 };
                 let occ = if role == Role::Any { Occurs::Many } else { occ };
-                add_field(out, field(role, occ, ty));
+                let mut f = field(role, occ, ty);
+                if self.value_only(content) {
+                    f.schema = SchemaType(self.schema_type(content));
+                }
+                add_field(out, f);
             }
             Pattern::Attribute { name, content } => {
                 let NameClass::Name { local, .. } = name else { return }; // any attribute: extras keep it
                 let hint = format!("{}{}", ctx.owner(), camel(local));
                 let ty = self.value_ty(*content, &hint, ctx);
                 let occ = if occ == Occurs::Many { Occurs::Optional } else { occ };
-                add_field(out, field(Role::Attribute { name: local.clone() }, occ, ty));
+                let mut f = field(Role::Attribute { name: local.clone() }, occ, ty);
+                f.schema = SchemaType(self.schema_type(*content));
+                add_field(out, f);
             }
             Pattern::Text | Pattern::Data { .. } | Pattern::Value { .. } | Pattern::List(_) => {
                 let ty = self.value_ty(p, &format!("{}Value", ctx.owner()), ctx);
                 let occ = if occ == Occurs::Many { Occurs::Optional } else { occ };
-                add_field(out, field(Role::Text, occ, ty));
+                let mut f = field(Role::Text, occ, ty);
+                f.schema = SchemaType(self.schema_type(p));
+                add_field(out, f);
             }
             Pattern::Empty | Pattern::NotAllowed => {}
             Pattern::Choice(_) => self.choice(p, occ, ctx, out),
@@ -590,6 +635,7 @@ impl<'a> Lowerer<'a> {
         };
         let doc = format!("A child element of `<{}>` told apart by its name", ctx.element());
         let id = self.new_type(ctx.hints(&base), ctx.module.clone(), doc, Kind::ChoiceEnum { variants: vec![] });
+        self.ir.types[id].defines.extend(self.s.define_of.get(&p).cloned());
         self.choice_enums.insert(p, id);
         let mut variants = Vec::new();
         for e in els {
@@ -648,6 +694,7 @@ impl<'a> Lowerer<'a> {
             doc,
             Kind::TagEnum { attribute: attr.clone(), variants: vec![] },
         );
+        self.ir.types[id].defines.extend(self.s.define_of.get(&p).cloned());
         self.tag_enums.insert(p, id);
         let mut variants = Vec::new();
         for (b, values, optional) in plan {
@@ -831,7 +878,7 @@ impl<'a> Lowerer<'a> {
 }
 
 fn field(role: Role, occurs: Occurs, ty: Ty) -> Field {
-    Field { name: String::new(), role, occurs, ty, boxed: false, non_empty: false }
+    Field { name: String::new(), role, occurs, ty, boxed: false, non_empty: false, schema: SchemaType::default() }
 }
 
 /// Whether two fields are the same XML item.

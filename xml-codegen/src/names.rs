@@ -9,7 +9,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Splits a name into words at separators and lower-to-upper case changes.
-fn words(s: &str) -> Vec<String> {
+pub fn words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;

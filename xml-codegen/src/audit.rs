@@ -1,0 +1,362 @@
+//! What a reader of the generated API meets, counted: values left as strings although the
+//! schema gives them a type, type names taken from an element that does not use the type,
+//! names that repeat a word or end in a module name, boxed fields, copies of the domain.
+//!
+//! `cargo run -p xml-codegen -- --audit` prints the report; the codegen's tests hold the
+//! figures that must stay at zero.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use crate::ir::*;
+use crate::names::words;
+
+/// Where a type is used: by which type, and as what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Use {
+    pub owner: TypeId,
+    /// The XML name it is used under: an element or attribute name, or a variant's key.
+    pub xml: String,
+    /// A variant's key (tag enums: the attribute value; choice enums: the element name).
+    pub variant: Option<String>,
+}
+
+/// Every use of every live type.
+pub fn users(ir: &Ir, live: &[TypeId]) -> HashMap<TypeId, Vec<Use>> {
+    let mut out: HashMap<TypeId, Vec<Use>> = HashMap::new();
+    for &owner in live {
+        match &ir.types[owner].kind {
+            Kind::Struct { fields, .. } => {
+                for f in fields {
+                    let Ty::Named(t) = f.ty else { continue };
+                    let xml = match (&f.role, &ir.types[t].kind) {
+                        (Role::Attribute { name } | Role::Child { name, .. }, _) => name.clone(),
+                        (Role::Flatten, Kind::TagEnum { attribute, .. }) => attribute.clone(),
+                        _ => String::new(),
+                    };
+                    out.entry(t).or_default().push(Use { owner, xml, variant: None });
+                }
+            }
+            Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
+                let choice = matches!(ir.types[owner].kind, Kind::ChoiceEnum { .. });
+                for v in variants {
+                    let Ty::Named(t) = v.ty else { continue };
+                    let xml = if choice { v.key.clone() } else { String::new() };
+                    out.entry(t).or_default().push(Use { owner, xml, variant: Some(v.key.clone()) });
+                }
+            }
+            Kind::ValueEnum { .. } | Kind::Newtype { .. } => {}
+        }
+    }
+    out
+}
+
+/// Lower-case words of a name: `AddressTypePci` -> address, type, pci.
+fn lower_words(s: &str) -> Vec<String> {
+    words(s).into_iter().map(|w| w.to_ascii_lowercase()).collect()
+}
+
+/// Words that describe a shape without naming any element.
+const NEUTRAL: &[&str] = &["value", "kind", "choice", "content", "common", "text", "item", "options", "group"];
+
+/// Every XML name of the model (elements, attributes, discriminating values), as words.
+fn vocabulary(ir: &Ir, live: &[TypeId]) -> BTreeSet<String> {
+    let mut v = BTreeSet::new();
+    for &id in live {
+        match &ir.types[id].kind {
+            Kind::Struct { fields, .. } => {
+                for f in fields {
+                    if let Role::Attribute { name } | Role::Child { name, .. } = &f.role {
+                        v.extend(lower_words(name));
+                    }
+                }
+            }
+            Kind::TagEnum { attribute, variants } => {
+                v.extend(lower_words(attribute));
+                for x in variants {
+                    v.extend(lower_words(&x.key));
+                }
+            }
+            Kind::ChoiceEnum { variants } => {
+                for x in variants {
+                    v.extend(lower_words(&x.key));
+                }
+            }
+            Kind::ValueEnum { .. } | Kind::Newtype { .. } => {}
+        }
+    }
+    for r in &ir.roots {
+        v.extend(lower_words(&r.1));
+    }
+    v.retain(|w| !NEUTRAL.contains(&w.as_str()));
+    v
+}
+
+/// The words a use allows in the name of the type it uses: the XML name it is used under,
+/// its variant, and its owner's own name and uses.
+fn context(ir: &Ir, u: &Use, all: &HashMap<TypeId, Vec<Use>>) -> BTreeSet<String> {
+    let mut c: BTreeSet<String> = lower_words(&u.xml).into_iter().collect();
+    if let Some(v) = &u.variant {
+        c.extend(lower_words(v));
+    }
+    let owner = &ir.types[u.owner];
+    c.extend(lower_words(&owner.name));
+    if let Kind::TagEnum { attribute, .. } = &owner.kind {
+        c.extend(lower_words(attribute));
+    }
+    for d in &owner.defines {
+        c.extend(lower_words(d));
+    }
+    // The owner's own element names (a struct's `<source>` inside `<hostdev>`).
+    for ou in all.get(&u.owner).into_iter().flatten() {
+        c.extend(lower_words(&ou.xml));
+    }
+    c
+}
+
+/// Whether every vocabulary word of `name` is one `allowed` gives (a run of the name's words
+/// may spell one allowed word: `MaxPhysAddr` for `maxphysaddr`). Returns the words not given.
+fn foreign_words(name: &str, allowed: &BTreeSet<String>, vocabulary: &BTreeSet<String>) -> Vec<String> {
+    let ws = lower_words(name);
+    let mut covered = vec![false; ws.len()];
+    for i in 0..ws.len() {
+        let mut joined = String::new();
+        for j in i..ws.len() {
+            joined.push_str(&ws[j]);
+            if allowed.contains(&joined) {
+                covered[i..=j].iter_mut().for_each(|c| *c = true);
+            }
+        }
+    }
+    ws.iter()
+        .zip(covered)
+        .filter(|(w, c)| !c && vocabulary.contains(*w) && !NEUTRAL.contains(&w.as_str()))
+        .map(|(w, _)| w.clone())
+        .collect()
+}
+
+/// A type whose name uses a word of an element (or attribute, or discriminating value) that
+/// is not among its uses: `FloppyAddress` for the `<address>` of every device.
+#[derive(Debug, Clone)]
+pub struct Misnamed {
+    pub module: String,
+    pub name: String,
+    pub foreign: Vec<String>,
+    pub uses: usize,
+}
+
+/// Types named after something that does not use them. A type may take words from its
+/// defines, from what all its uses have in common (the XML name, the variant, the owner),
+/// and neutral words ([`NEUTRAL`]).
+pub fn misnamed(ir: &Ir, live: &[TypeId]) -> Vec<Misnamed> {
+    let all = users(ir, live);
+    let vocab = vocabulary(ir, live);
+    let mut out = Vec::new();
+    for &id in live {
+        let t = &ir.types[id];
+        if t.replaced_by.is_some() {
+            continue;
+        }
+        let uses = all.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+        let foreign = foreign_words(&t.name, &allowed_words(ir, id, &all), &vocab);
+        if !foreign.is_empty() {
+            out.push(Misnamed { module: t.module.clone(), name: t.name.clone(), foreign, uses: uses.len() });
+        }
+    }
+    out.sort_by(|a, b| (&a.module, &a.name).cmp(&(&b.module, &b.name)));
+    out
+}
+
+/// The words a type's name may use: those of its defines and root, and what all its uses
+/// have in common.
+fn allowed_words(ir: &Ir, id: TypeId, all: &HashMap<TypeId, Vec<Use>>) -> BTreeSet<String> {
+    let t = &ir.types[id];
+    let uses = all.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+    let mut allowed: BTreeSet<String> = BTreeSet::new();
+    for d in &t.defines {
+        allowed.extend(lower_words(d));
+        allowed.insert(d.to_ascii_lowercase().replace(['-', '_'], ""));
+    }
+    if let Some(r) = &t.root {
+        allowed.extend(lower_words(r));
+    }
+    let mut common: Option<BTreeSet<String>> = None;
+    for u in uses {
+        let c = context(ir, u, all);
+        common = Some(match common {
+            None => c,
+            Some(prev) => prev.intersection(&c).cloned().collect(),
+        });
+    }
+    allowed.extend(common.unwrap_or_default());
+    allowed
+}
+
+/// Names that say a word twice (`AddressAddressType`).
+pub fn repeated_words(ir: &Ir, live: &[TypeId]) -> Vec<String> {
+    let mut out = Vec::new();
+    for &id in live {
+        let t = &ir.types[id];
+        let ws = lower_words(&t.name);
+        let mut seen = BTreeSet::new();
+        if ws.iter().any(|w| !seen.insert(w)) {
+            out.push(format!("{}::{}", t.module, t.name));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Names that end in a module's name where the type has nothing of that name
+/// (`SeclabelRelabelDomaincommon`, but not `DiskSourceNetwork`).
+pub fn module_suffixes(ir: &Ir, live: &[TypeId]) -> Vec<String> {
+    let all = users(ir, live);
+    let modules: BTreeSet<String> = live.iter().map(|&id| ir.types[id].module.clone()).collect();
+    let mut out = Vec::new();
+    for &id in live {
+        let t = &ir.types[id];
+        let allowed = allowed_words(ir, id, &all);
+        let suffixed = modules.iter().any(|m| {
+            let m_camel = crate::names::camel(m);
+            t.name.len() > m_camel.len()
+                && t.name.ends_with(m_camel.as_str())
+                && !allowed.contains(&m.to_ascii_lowercase())
+        });
+        if suffixed {
+            out.push(format!("{}::{}", t.module, t.name));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Whether a field is written as a plain `String` (what the emitter makes of its type).
+fn is_string(ir: &Ir, f: &Field) -> bool {
+    matches!(crate::emit::value_ty(ir, f), Ty::String)
+}
+
+/// The figures of the report.
+#[derive(Debug, Default)]
+pub struct Figures {
+    pub attributes: usize,
+    pub string_attributes: usize,
+    /// String attributes (and text-only child elements) by the schema type they have.
+    pub typed_as_string: BTreeMap<String, usize>,
+    pub misnamed: Vec<Misnamed>,
+    pub repeated_words: Vec<String>,
+    pub module_suffixes: Vec<String>,
+    /// Boxed public fields and variant payloads: (why, count).
+    pub boxed: BTreeMap<&'static str, usize>,
+    /// Structs with a domain's content (`<name>`, `<os>`, `<devices>`).
+    pub domain_copies: Vec<String>,
+}
+
+/// Whether a schema type is free text, a path or a name: strings by nature.
+pub fn is_textual(schema: &str) -> bool {
+    let s = schema.to_ascii_lowercase();
+    s.contains("path") || s.contains("name") || s.contains("text") || s == "xsd:string" || s == "xsd:token"
+}
+
+/// Counts everything the report shows.
+pub fn figures(ir: &Ir, live: &[TypeId]) -> Figures {
+    let mut f = Figures { misnamed: misnamed(ir, live), ..Figures::default() };
+    f.repeated_words = repeated_words(ir, live);
+    f.module_suffixes = module_suffixes(ir, live);
+    for &id in live {
+        let t = &ir.types[id];
+        if t.replaced_by.is_some() {
+            continue;
+        }
+        match &t.kind {
+            Kind::Struct { fields, .. } => {
+                for x in fields {
+                    let value_child = matches!(x.role, Role::Child { .. }) && x.schema.0.is_some();
+                    if matches!(x.role, Role::Attribute { .. }) {
+                        f.attributes += 1;
+                        if is_string(ir, x) {
+                            f.string_attributes += 1;
+                        }
+                    }
+                    if (matches!(x.role, Role::Attribute { .. } | Role::Text) || value_child) && is_string(ir, x) {
+                        if let Some(s) = &x.schema.0 {
+                            *f.typed_as_string.entry(s.clone()).or_default() += 1;
+                        }
+                    }
+                    if x.boxed {
+                        *f.boxed.entry(box_reason(ir, id, x)).or_default() += 1;
+                    }
+                }
+                let has = |n: &str| fields.iter().any(|x| matches!(&x.role, Role::Child { name, .. } if name == n));
+                if has("name") && has("os") && has("devices") {
+                    f.domain_copies.push(format!("{}::{}", t.module, t.name));
+                }
+            }
+            Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
+                for v in variants.iter().filter(|v| v.boxed) {
+                    let reason = match v.ty {
+                        Ty::Named(t) if crate::analyse::reaches(ir, t, id) => "recursion",
+                        _ => "variant payload",
+                    };
+                    *f.boxed.entry(reason).or_default() += 1;
+                }
+            }
+            Kind::ValueEnum { .. } | Kind::Newtype { .. } => {}
+        }
+    }
+    f
+}
+
+fn box_reason(ir: &Ir, owner: TypeId, f: &Field) -> &'static str {
+    match f.ty {
+        Ty::Named(t) if crate::analyse::reaches(ir, t, owner) => "recursion",
+        _ if f.occurs == Occurs::Optional => "optional child",
+        _ => "size",
+    }
+}
+
+/// The report as text.
+pub fn report(ir: &Ir, live: &[TypeId]) -> String {
+    let f = figures(ir, live);
+    let mut s = String::new();
+    let textual: usize = f.typed_as_string.iter().filter(|(k, _)| is_textual(k)).map(|(_, n)| n).sum();
+    let typed: usize = f.typed_as_string.iter().filter(|(k, _)| !is_textual(k)).map(|(_, n)| n).sum();
+    let _ = writeln!(s, "attribute fields: {}, of which String: {}", f.attributes, f.string_attributes);
+    let _ = writeln!(
+        s,
+        "String values (attributes, text, text-only elements) whose schema gives a type: {typed} \
+         (and {textual} free text, paths and names)"
+    );
+    let mut by_count: Vec<_> = f.typed_as_string.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (k, n) in &by_count {
+        let what = if is_textual(k) { "text, path or name" } else { "typed by the schema" };
+        let _ = writeln!(s, "  {n:>4}  {k}  ({what})");
+    }
+    let uses: usize = f.misnamed.iter().map(|m| m.uses).sum();
+    let _ = writeln!(
+        s,
+        "types named after something that does not use them: {} (the type of {uses} fields and variants)",
+        f.misnamed.len()
+    );
+    for m in &f.misnamed {
+        let _ = writeln!(s, "  {}::{} ({} uses): {}", m.module, m.name, m.uses, m.foreign.join(", "));
+    }
+    let _ = writeln!(s, "names that repeat a word: {}", f.repeated_words.len());
+    for n in &f.repeated_words {
+        let _ = writeln!(s, "  {n}");
+    }
+    let _ = writeln!(s, "names ending in a module name: {}", f.module_suffixes.len());
+    for n in &f.module_suffixes {
+        let _ = writeln!(s, "  {n}");
+    }
+    let total: usize = f.boxed.values().sum();
+    let _ = writeln!(s, "boxed public fields and variant payloads: {total}");
+    for (k, n) in &f.boxed {
+        let _ = writeln!(s, "  {n:>4}  {k}");
+    }
+    let _ = writeln!(s, "structs with a domain's content: {}", f.domain_copies.len());
+    for n in &f.domain_copies {
+        let _ = writeln!(s, "  {n}");
+    }
+    s
+}
