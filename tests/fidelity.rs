@@ -140,9 +140,9 @@ fn memory_units_are_read_as_amounts() {
         "<domain type='kvm'><name>n</name><memory unit='GiB'>4</memory><currentMemory>1048576</currentMemory></domain>",
     )
     .unwrap();
-    assert_eq!(d.memory.as_ref().unwrap().kib(), Some(4 * 1024 * 1024));
-    assert_eq!(d.current_memory.as_ref().unwrap().kib(), Some(1048576));
-    let mb = libvirt_xml::ScaledInteger::new(1000, "MB".parse::<UnitText>().unwrap().0);
+    assert_eq!(d.memory.as_ref().unwrap().in_kib(), Some(4 * 1024 * 1024));
+    assert_eq!(d.current_memory.as_ref().unwrap().in_kib(), Some(1048576));
+    let mb = libvirt_xml::ScaledInteger::with_unit(1000, "MB".parse::<UnitText>().unwrap().0);
     assert_eq!(mb.bytes(), Some(1_000_000_000));
     assert_eq!(Number::<u64>::new(4).to_string(), "4");
     assert!("XB".parse::<UnitText>().is_err());

@@ -284,9 +284,7 @@ fn edit_keeps_unknown_elements_and_foreign_metadata() {
 
     // Through a type that models a small slice of <domain>: <features>, <clock>, <on_crash>,
     // the controllers and the metadata are unknown to it, and must all survive.
-    let report = guest
-        .edit(|d: &mut slice::Domain| d.memory = Some(libvirt_xml::ScaledInteger::new(96, libvirt_xml::Unit::mib())))
-        .unwrap();
+    let report = guest.edit(|d: &mut slice::Domain| d.memory = Some(libvirt_xml::ScaledInteger::mib(96))).unwrap();
     assert_eq!(report.outcome, Outcome::Redefined);
     assert!(report.residual.is_empty(), "{:?}", report.residual);
     let after = guest.xml(XmlView::Inactive).unwrap();

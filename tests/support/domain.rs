@@ -667,12 +667,9 @@ pub struct Rom {
 
 /// The seed guide's virtiofs share: host `dir` mounted in the guest under `tag`.
 pub fn virtiofs(dir: &str, tag: &str) -> Filesystem {
-    Filesystem::builder()
+    Filesystem::new(FsTarget::new(tag))
         .kind("mount")
         .accessmode("passthrough")
-        .driver(FsDriver::builder().kind("virtiofs").build().expect("no required fields"))
-        .source(FsSource::builder().dir(dir).build().expect("no required fields"))
-        .target(FsTarget::builder().dir(tag).build().expect("dir is set"))
-        .build()
-        .expect("target is set")
+        .driver(FsDriver::new().kind("virtiofs"))
+        .source(FsSource::new().dir(dir))
 }

@@ -15,10 +15,38 @@ pub struct Config {
     pub boxed: Vec<String>,
     /// `module::GeneratedName` -> the path of a hand-written type used in its place.
     pub replace: BTreeMap<String, String>,
+    /// RNG define -> the runtime value type that stands for it (`UUID` -> `crate::Uuid`).
+    pub values: BTreeMap<String, String>,
+    /// RNG define of attributes and text -> the runtime type that reads them as one value,
+    /// and the name of the (flattened) field that holds it.
+    pub groups: BTreeMap<String, Group>,
+    /// `module::element@attribute` -> the branch libvirt takes when a discriminating
+    /// attribute is absent, where the schema leaves it optional on several branches.
+    pub defaults: BTreeMap<String, String>,
+}
+
+/// A group of attributes and text read as one runtime value (`scaledInteger`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The runtime type's path.
+    pub ty: String,
+    /// The field that holds it in the elements that use the group.
+    pub field: String,
+}
+
+fn strings(table: &toml::Table, key: &str, path: &Path) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    let Some(t) = table.get(key) else { return Ok(out) };
+    let t = t.as_table().ok_or_else(|| format!("{}: [{key}] is not a table", path.display()))?;
+    for (k, v) in t {
+        let v = v.as_str().ok_or_else(|| format!("{}: {key}.{k} is not a string", path.display()))?;
+        out.insert(k.clone(), v.to_owned());
+    }
+    Ok(out)
 }
 
 impl Config {
-    /// Reads the file; a missing file is an empty configuration.
+    /// Reads the file; a missing file is an empty configuration. Unknown tables are errors.
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
@@ -26,21 +54,31 @@ impl Config {
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
         let table: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut cfg = Config::default();
-        if let Some(r) = table.get("rename").and_then(|v| v.as_table()) {
-            for (k, v) in r {
-                let v = v.as_str().ok_or_else(|| format!("{}: rename of {k} is not a string", path.display()))?;
-                cfg.rename.insert(k.clone(), v.to_owned());
-            }
+        const KNOWN: &[&str] = &["rename", "box", "replace", "values", "groups", "defaults"];
+        if let Some(k) = table.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+            return Err(format!("{}: unknown table [{k}]: expected one of {}", path.display(), KNOWN.join(", ")));
         }
-        if let Some(r) = table.get("replace").and_then(|v| v.as_table()) {
-            for (k, v) in r {
-                let v = v.as_str().ok_or_else(|| format!("{}: replacement of {k} is not a string", path.display()))?;
-                cfg.replace.insert(k.clone(), v.to_owned());
-            }
-        }
+        let mut cfg = Config {
+            rename: strings(&table, "rename", path)?,
+            replace: strings(&table, "replace", path)?,
+            values: strings(&table, "values", path)?,
+            defaults: strings(&table, "defaults", path)?,
+            ..Config::default()
+        };
         if let Some(b) = table.get("box").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
             cfg.boxed = b.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        }
+        if let Some(g) = table.get("groups") {
+            let g = g.as_table().ok_or_else(|| format!("{}: [groups] is not a table", path.display()))?;
+            for (k, v) in g {
+                let field = |name: &str| {
+                    v.get(name)
+                        .and_then(|x| x.as_str())
+                        .map(str::to_owned)
+                        .ok_or_else(|| format!("{}: groups.{k} needs `{name} = \"..\"`", path.display()))
+                };
+                cfg.groups.insert(k.clone(), Group { ty: field("type")?, field: field("field")? });
+            }
         }
         Ok(cfg)
     }

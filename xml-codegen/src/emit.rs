@@ -70,6 +70,9 @@ impl Emitter<'_> {
             Ty::Empty => quote!(crate::Empty),
             Ty::Any => quote!(crate::AnyElement),
             Ty::Named(id) => self.path(*id, from),
+            Ty::Runtime(path) => {
+                syn::parse_str::<syn::Type>(path).map_or_else(|e| e.to_compile_error(), |p| quote!(#p))
+            }
         }
     }
 

@@ -42,6 +42,9 @@ pub enum Ty {
     Any,
     /// A generated type.
     Named(TypeId),
+    /// A hand-written runtime type standing for a schema define (`crate::Uuid` for `UUID`),
+    /// by its path; codegen.toml's `[values]` and `[groups]` say which.
+    Runtime(String),
 }
 
 /// What a field is in XML.

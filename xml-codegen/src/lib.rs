@@ -56,8 +56,14 @@ pub struct Model {
     pub live: Vec<ir::TypeId>,
 }
 
-/// Loads, lowers and analyses the given top-level schemas of `dir`.
+/// Loads, lowers and analyses the given top-level schemas of `dir`, with no configuration.
 pub fn model(dir: &Path, schemas: &[(&str, &str)]) -> Result<Model, rng::LoadError> {
+    model_with(dir, schemas, &config::Config::default())
+}
+
+/// Loads, lowers and analyses the given top-level schemas of `dir` with `cfg` (value types,
+/// groups and defaults are used while lowering; renames, boxes and replacements after).
+pub fn model_with(dir: &Path, schemas: &[(&str, &str)], cfg: &config::Config) -> Result<Model, rng::LoadError> {
     let mut schema = rng::Schema::default();
     let mut starts = Vec::new();
     for (kind, file) in schemas {
@@ -65,15 +71,17 @@ pub fn model(dir: &Path, schemas: &[(&str, &str)]) -> Result<Model, rng::LoadErr
         let start = schema.scopes[scope].start.ok_or_else(|| rng::LoadError(format!("{file}: no <start>")))?;
         starts.push((kind.to_string(), start));
     }
-    let mut lowerer = lower::Lowerer::new(&schema);
+    let mut lowerer = lower::Lowerer::new(&schema, cfg);
     for (kind, start) in &starts {
         lowerer.root(kind, *start);
     }
     lowerer.finish();
+    lowerer.check_config().map_err(rng::LoadError)?;
     let mut ir = lowerer.ir;
     let live = analyse::dedupe(&mut ir);
     analyse::box_recursion(&mut ir, &live);
     analyse::name_types(&mut ir, &live);
+    cfg.apply(&mut ir, &live).map_err(rng::LoadError)?;
     Ok(Model { ir, live })
 }
 
@@ -84,18 +92,16 @@ pub fn config_path() -> PathBuf {
 
 /// The audit of the generated API (see [`audit`]) for the schemas of `dir`.
 pub fn audit_report(dir: &Path, config: &Path) -> Result<String, rng::LoadError> {
-    let mut m = model(dir, TOP_LEVEL)?;
     let cfg = config::Config::load(config).map_err(rng::LoadError)?;
-    cfg.apply(&mut m.ir, &m.live).map_err(rng::LoadError)?;
+    let m = model_with(dir, TOP_LEVEL, &cfg)?;
     Ok(audit::report(&m.ir, &m.live))
 }
 
 /// The generated sources (file stem -> text) for all of libvirt's top-level schemas, with
 /// `config` (renames, boxing) applied.
 pub fn generate(dir: &Path, config: &Path) -> Result<BTreeMap<String, String>, rng::LoadError> {
-    let mut m = model(dir, TOP_LEVEL)?;
     let cfg = config::Config::load(config).map_err(rng::LoadError)?;
-    cfg.apply(&mut m.ir, &m.live).map_err(rng::LoadError)?;
+    let m = model_with(dir, TOP_LEVEL, &cfg)?;
     let mut files = emit::emit(&m.ir, &m.live, HEADER);
     files.insert("grammar".to_owned(), grammar::generate(dir, TOP_LEVEL, HEADER)?);
     if let Some(mods) = files.get_mut("mod") {

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::config::Config;
 use crate::ir::*;
 use crate::names::{camel, plural, singular, snake};
 use crate::rng::{NameClass, PatId, Pattern, Schema};
@@ -43,6 +44,11 @@ impl Ctx {
 
 pub struct Lowerer<'a> {
     s: &'a Schema,
+    cfg: &'a Config,
+    /// The codegen.toml entries used, so that a stale one is an error.
+    used_config: HashSet<String>,
+    /// What codegen.toml must say and does not (or says wrong).
+    config_errors: Vec<String>,
     pub ir: Ir,
     elements: HashMap<PatId, Ty>,
     value_enums: HashMap<(Vec<String>, bool), TypeId>,
@@ -77,9 +83,12 @@ fn module_of(file: &str) -> String {
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(s: &'a Schema) -> Self {
+    pub fn new(s: &'a Schema, cfg: &'a Config) -> Self {
         Lowerer {
             s,
+            cfg,
+            used_config: HashSet::new(),
+            config_errors: Vec::new(),
             ir: Ir::default(),
             elements: HashMap::new(),
             value_enums: HashMap::new(),
@@ -124,6 +133,26 @@ impl<'a> Lowerer<'a> {
             defines: Vec::new(),
         });
         self.ir.types.len() - 1
+    }
+
+    /// Every `[values]`, `[groups]` and `[defaults]` entry of codegen.toml must have been
+    /// used: a stale entry is an error, as for renames.
+    pub fn check_config(&self) -> Result<(), String> {
+        let entries = (self.cfg.values.keys().map(|k| format!("values.{k}")))
+            .chain(self.cfg.groups.keys().map(|k| format!("groups.{k}")))
+            .chain(self.cfg.defaults.keys().map(|k| format!("defaults.{k}")));
+        let stale: Vec<String> = entries.filter(|e| !self.used_config.contains(e)).collect();
+        let mut errors = self.config_errors.clone();
+        if !stale.is_empty() {
+            errors.push(format!("entries that match nothing in the schemas: {}", stale.join(", ")));
+        }
+        errors.sort();
+        errors.dedup();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("codegen.toml: {}", errors.join("; ")))
+        }
     }
 
     /// Lowers a schema's start: its root element(s).
@@ -250,6 +279,15 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         self.collect(content, Occurs::One, &inner, &mut fields);
         self.inlining = outer;
+        // An element that is nothing but a group the runtime reads as one value
+        // (`<currentMemory>` is a `scaledInteger`) is that value.
+        if let [Field { role: Role::Flatten, ty: Ty::Runtime(path), .. }] = fields.as_slice() {
+            let ty = Ty::Runtime(path.clone());
+            self.ir.types[id].kind = Kind::Struct { fields: vec![], extras: true };
+            self.ir.types[id].replaced_by = Some(path.clone());
+            self.elements.insert(el, ty.clone());
+            return ty;
+        }
         self.resolve_overlaps(&mut fields);
         name_fields(&mut fields, &self.ir);
         self.ir.types[id].kind = Kind::Struct { fields, extras: true };
@@ -312,6 +350,10 @@ impl<'a> Lowerer<'a> {
                 self.newtype(base, params, hint, ctx)
             }
             Pattern::Value { value, .. } => self.value_enum(vec![value.clone()], false, vec![hint.to_owned()], ctx),
+            Pattern::Ref { name, .. } if self.cfg.values.contains_key(name) => {
+                self.used_config.insert(format!("values.{name}"));
+                Ty::Runtime(self.cfg.values[name].clone())
+            }
             Pattern::Ref { scope, name } => {
                 let d = self.s.resolve(*scope, name);
                 let name = name.clone();
@@ -473,6 +515,14 @@ impl<'a> Lowerer<'a> {
                 add_field(out, field(Role::Text, Occurs::Optional, Ty::String));
                 self.collect(*q, occ, ctx, out);
             }
+            Pattern::Ref { name, .. } if self.cfg.groups.contains_key(name) => {
+                self.used_config.insert(format!("groups.{name}"));
+                let group = &self.cfg.groups[name];
+                let mut f = field(Role::Flatten, Occurs::One, Ty::Runtime(group.ty.clone()));
+                f.name = group.field.clone();
+                f.schema = SchemaType(Some(name.clone()));
+                add_field(out, f);
+            }
             Pattern::Ref { .. } => {
                 let d = self.deref(p);
                 match self.pat(d) {
@@ -558,6 +608,7 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers the branches `bs` of a choice (memoised under `p`).
     fn choice_of(&mut self, p: PatId, bs: Vec<PatId>, empty: bool, occ: Occurs, ctx: &Ctx, out: &mut Vec<Field>) {
+        let outer = occ;
         let occ = if empty { occ.optional() } else { occ };
         if bs.is_empty() {
             return;
@@ -591,9 +642,10 @@ impl<'a> Lowerer<'a> {
                 return;
             }
         }
-        // Groups told apart by an attribute value, in a place that is always there.
-        if occ == Occurs::One {
-            if let Some(id) = self.tag_enum(p, &bs, ctx) {
+        // Groups told apart by an attribute value, in a place that is always there. An empty
+        // branch beside them is the default branch with nothing in it, when that can be empty.
+        if outer == Occurs::One {
+            if let Some(id) = self.tag_enum(p, &bs, ctx, empty) {
                 add_field(out, field(Role::Flatten, Occurs::One, Ty::Named(id)));
                 return;
             }
@@ -649,8 +701,29 @@ impl<'a> Lowerer<'a> {
         id
     }
 
-    /// The attribute every branch fixes to its own values, if there is one.
-    fn tag_enum(&mut self, p: PatId, bs: &[PatId], ctx: &Ctx) -> Option<TypeId> {
+    /// Whether a pattern matches nothing at all (no attribute, element or text).
+    fn nullable(&self, p: PatId, depth: u32) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        match self.pat(p) {
+            Pattern::Empty | Pattern::Text | Pattern::Optional(_) | Pattern::ZeroOrMore(_) => true,
+            Pattern::Group(bs) | Pattern::Interleave(bs) => bs.iter().all(|b| self.nullable(*b, depth + 1)),
+            Pattern::Choice(bs) => bs.iter().any(|b| self.nullable(*b, depth + 1)),
+            Pattern::OneOrMore(q) | Pattern::Mixed(q) => self.nullable(*q, depth + 1),
+            Pattern::Ref { .. } => self.nullable(self.deref(p), depth + 1),
+            _ => false,
+        }
+    }
+
+    /// The attribute every branch fixes to its own values, if there is one. With `empty`,
+    /// the choice also allows nothing, which the branch taken when the attribute is absent
+    /// must then allow too.
+    ///
+    /// When the attribute is absent the default branch is taken: the one branch where it is
+    /// optional and has one value, or else the value codegen.toml's `[defaults]` names
+    /// (`module::element@attribute`), libvirt's own default.
+    fn tag_enum(&mut self, p: PatId, bs: &[PatId], ctx: &Ctx, empty: bool) -> Option<TypeId> {
         if let Some(id) = self.tag_enums.get(&p) {
             return Some(*id);
         }
@@ -680,8 +753,38 @@ impl<'a> Lowerer<'a> {
             defaults += usize::from(*optional);
             plan.push((*b, values.clone(), *optional));
         }
-        if defaults > 1 {
-            return None;
+        // Which value an absent attribute stands for.
+        let key = format!("{}::{}@{attr}", ctx.module, ctx.element());
+        let configured = self.cfg.defaults.get(&key).cloned();
+        let first_optional = plan.iter().find(|(_, _, o)| *o).map(|(_, values, _)| values.clone());
+        let default_value: Option<String> = match (&configured, first_optional) {
+            (Some(v), _) if plan.iter().any(|(_, values, _)| values.contains(v)) => {
+                self.used_config.insert(format!("defaults.{key}"));
+                Some(v.clone())
+            }
+            (Some(v), _) => {
+                self.config_errors.push(format!("defaults.\"{key}\" = \"{v}\" is not a value of `{attr}`"));
+                None
+            }
+            (None, None) => None,
+            (None, Some(values)) => {
+                if defaults > 1 || values.len() > 1 {
+                    self.config_errors.push(format!(
+                        "<{}> may leave out `{attr}` on several branches: say which one libvirt takes in \
+                         [defaults] \"{key}\"",
+                        ctx.element()
+                    ));
+                }
+                Some(values[0].clone())
+            }
+        };
+        if empty {
+            let default_branch =
+                plan.iter().find(|(_, values, _)| default_value.as_ref().is_some_and(|d| values.contains(d)));
+            match default_branch {
+                Some((b, _, _)) if self.nullable(*b, 0) => {}
+                _ => return None,
+            }
         }
         let doc = format!("The content of `<{}>` told apart by its `{attr}` attribute", ctx.element());
         let base = match self.s.define_of.get(&p) {
@@ -697,7 +800,7 @@ impl<'a> Lowerer<'a> {
         self.ir.types[id].defines.extend(self.s.define_of.get(&p).cloned());
         self.tag_enums.insert(p, id);
         let mut variants = Vec::new();
-        for (b, values, optional) in plan {
+        for (b, values, _) in plan {
             let mut fields = Vec::new();
             // Types inside a variant are named after it (`HostdevUsbSource`).
             let mut branch_ctx = ctx.clone();
@@ -714,13 +817,13 @@ impl<'a> Lowerer<'a> {
                 vdoc,
                 Kind::Struct { fields, extras: false },
             );
-            for (i, v) in values.iter().enumerate() {
+            for v in &values {
                 variants.push(Variant {
                     name: camel(v),
                     key: v.clone(),
                     ns: String::new(),
                     ty: Ty::Named(payload),
-                    default: optional && i == 0,
+                    default: default_value.as_ref() == Some(v),
                     boxed: false,
                 });
             }
@@ -914,6 +1017,7 @@ pub fn name_fields(fields: &mut [Field], ir: &Ir) {
     let mut used: HashSet<String> = HashSet::new();
     for f in fields.iter_mut() {
         let base = match &f.role {
+            _ if !f.name.is_empty() => f.name.clone(),
             Role::Attribute { name } => snake(name),
             Role::Child { name, ns } if !ns.is_empty() => {
                 let n = snake(&format!("{}_{name}", crate::emit::ns_prefix(ns)));

@@ -51,6 +51,7 @@ pub struct VariantOpts {
     pub element: Option<LitStr>,
     pub default: bool,
     pub other: bool,
+    pub if_attribute: Option<LitStr>,
 }
 
 fn xml_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -182,10 +183,12 @@ pub fn variant_opts(variant: &syn::Variant) -> syn::Result<VariantOpts> {
                 o.default = true;
             } else if meta.path.is_ident("other") {
                 o.other = true;
+            } else if meta.path.is_ident("if_attribute") {
+                o.if_attribute = Some(meta.value()?.parse()?);
             } else {
                 return Err(meta.error(
                     "unknown variant option: expected one of `value = \"..\"`, `element = \"..\"`, \
-                     `default`, `other`",
+                     `default`, `other`, `if_attribute = \"..\"`",
                 ));
             }
             Ok(())

@@ -16,9 +16,47 @@ struct Variant {
     key: LitStr,
     ns: Option<LitStr>,
     default: bool,
+    /// A variant with no content of its own (`Cdrom` of `<disk device='cdrom'>`): its
+    /// payload type is `()`.
+    unit: bool,
+    /// For element variants that share a name: the attribute whose presence selects this one.
+    if_attribute: Option<LitStr>,
 }
 
 impl Variant {
+    /// The match pattern of this variant of `name`, binding its payload to `binding`
+    /// (a unit variant binds `&()`, through [`Variant::arm`]).
+    fn pat(&self, name: &Ident, binding: TokenStream) -> TokenStream {
+        let id = &self.ident;
+        if self.unit {
+            quote!(#name::#id)
+        } else {
+            quote!(#name::#id(#binding))
+        }
+    }
+
+    /// A match arm for this variant whose body sees the payload as `binding`.
+    fn arm(&self, name: &Ident, binding: TokenStream, body: TokenStream) -> TokenStream {
+        let pat = self.pat(name, binding.clone());
+        if self.unit {
+            quote!(#pat => { #[allow(clippy::let_unit_value)] let #binding = &(); #body })
+        } else {
+            quote!(#pat => { #body })
+        }
+    }
+
+    /// The variant of `name` holding the payload expression `e` (evaluated, then dropped,
+    /// for a unit variant).
+    fn build(&self, name: &Ident, e: TokenStream) -> TokenStream {
+        let id = &self.ident;
+        if self.unit {
+            quote!({ #[allow(clippy::let_unit_value)] let () = #e; #name::#id })
+        } else {
+            let e = self.wrap(e);
+            quote!(#name::#id(#e))
+        }
+    }
+
     /// The local part of an element variant's name.
     fn local(&self) -> String {
         self.key.value().rsplit(':').next().unwrap_or_default().to_owned()
@@ -52,9 +90,13 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
     let mut default_seen = false;
     for v in &data.variants {
         let opts = attr::variant_opts(v)?;
-        let ty = match &v.fields {
-            syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => u.unnamed[0].ty.clone(),
-            _ => return Err(syn::Error::new_spanned(v, "each variant holds one value: `Variant(Type)`")),
+        let (ty, unit) = match &v.fields {
+            syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => (u.unnamed[0].ty.clone(), false),
+            syn::Fields::Unit if !elements && !opts.other => (syn::parse_quote!(()), true),
+            _ => {
+                let what = if elements { "`Variant(Type)`" } else { "`Variant(Type)`, or no value: `Variant`" };
+                return Err(syn::Error::new_spanned(v, format!("each variant holds one value: {what}")));
+            }
         };
         if opts.other {
             if elements {
@@ -99,6 +141,11 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
         if shape.occurs != crate::shape::Occurs::One {
             return Err(syn::Error::new_spanned(&ty, "a variant holds one value: `T` or `Box<T>`"));
         }
+        if let Some(a) = &opts.if_attribute {
+            if !elements {
+                return Err(syn::Error::new_spanned(a, "`if_attribute` tells apart `elements` variants of one name"));
+            }
+        }
         out.push(Variant {
             ident: v.ident.clone(),
             ty: shape.inner,
@@ -106,6 +153,8 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
             key,
             ns: opts.ns,
             default: opts.default,
+            unit,
+            if_attribute: opts.if_attribute,
         });
     }
     if out.is_empty() {
@@ -157,12 +206,15 @@ fn validate(
     let arms: Vec<TokenStream> = vs
         .iter()
         .map(|v| {
-            let id = &v.ident;
             let key = &v.key;
             if elements {
-                quote!(#name::#id(v) => val.element(#key, index, |val| #k::validate::Validate::validate_with(v, val)),)
+                v.arm(
+                    name,
+                    quote!(v),
+                    quote!(val.element(#key, index, |val| #k::validate::Validate::validate_with(v, val));),
+                )
             } else {
-                quote!(#name::#id(v) => #k::validate::Validate::validate_with(v, val),)
+                v.arm(name, quote!(v), quote!(#k::validate::Validate::validate_with(v, val);))
             }
         })
         .collect();
@@ -207,25 +259,27 @@ fn element_choice(name: &Ident, vs: &[Variant], k: &TokenStream) -> TokenStream 
     let keys: Vec<&LitStr> = vs.iter().map(|v| &v.key).collect();
     let locals: Vec<String> = vs.iter().map(Variant::local).collect();
     let read_arms = vs.iter().map(|v| {
-        let (id, ty, local, ns) = (&v.ident, &v.ty, v.local(), v.ns_tokens());
-        let value = v.wrap(quote!(<#ty as #k::read::ReadElement>::read_element(node, ctx)?));
-        quote!((#local, ns) if ns == #ns => ::std::result::Result::Ok(#name::#id(#value)),)
+        let (ty, local, ns) = (&v.ty, v.local(), v.ns_tokens());
+        let value = v.build(name, quote!(<#ty as #k::read::ReadElement>::read_element(node, ctx)?));
+        let when =
+            v.if_attribute.as_ref().map(|a| quote!(&& node.attributes().any(|x| #k::read::attribute_is(&x, #a))));
+        quote!((#local, ns) if ns == #ns #when => ::std::result::Result::Ok(#value),)
     });
     let accept_arms = vs.iter().map(|v| {
         let (local, ns) = (v.local(), v.ns_tokens());
         quote!((#local, ns) if ns == #ns => true,)
     });
     let name_arms = vs.iter().map(|v| {
-        let (id, key) = (&v.ident, &v.key);
-        quote!(#name::#id(_) => #key,)
+        let key = &v.key;
+        v.arm(name, quote!(_), quote!(#key))
     });
     let write_arms = vs.iter().map(|v| {
-        let (id, ty, key) = (&v.ident, &v.ty, &v.key);
+        let (ty, key) = (&v.ty, &v.key);
         let declare = v.ns.as_ref().map(|ns| {
             let prefix = v.key.value().split(':').next().unwrap_or_default().to_owned();
             quote!(w.declare_namespace(#prefix, #ns);)
         });
-        quote!(#name::#id(v) => { #declare <#ty as #k::write::WriteElement>::write_element(v, #key, w) })
+        v.arm(name, quote!(v), quote!(#declare <#ty as #k::write::WriteElement>::write_element(v, #key, w)))
     });
 
     let froms = from_impls(name, vs);
@@ -263,7 +317,7 @@ fn element_choice(name: &Ident, vs: &[Variant], k: &TokenStream) -> TokenStream 
 /// `From<Payload>` for each variant whose payload type no other variant shares.
 fn from_impls(name: &Ident, vs: &[Variant]) -> TokenStream {
     let mut out = Vec::new();
-    for v in vs {
+    for v in vs.iter().filter(|v| !v.unit) {
         let ty = &v.ty;
         let ty_str = quote!(#ty).to_string();
         let same = vs.iter().filter(|o| {
@@ -273,11 +327,10 @@ fn from_impls(name: &Ident, vs: &[Variant]) -> TokenStream {
         if same.count() > 1 {
             continue;
         }
-        let id = &v.ident;
-        let value = v.wrap(quote!(v));
+        let value = v.build(name, quote!(v));
         out.push(quote! {
             impl ::std::convert::From<#ty> for #name {
-                fn from(v: #ty) -> Self { #name::#id(#value) }
+                fn from(v: #ty) -> Self { #value }
             }
         });
     }
@@ -300,7 +353,6 @@ fn dispatching(
     let expected = format!("one of {}", values.join(", "));
     let ids: Vec<&Ident> = vs.iter().map(|v| &v.ident).collect();
     let tys: Vec<&Type> = vs.iter().map(|v| &v.ty).collect();
-    let keys: Vec<&LitStr> = vs.iter().map(|v| &v.key).collect();
 
     let begin_arms = vs.iter().map(|v| {
         let (id, ty, key) = (&v.ident, &v.ty, &v.key);
@@ -392,14 +444,18 @@ fn dispatching(
         }
     };
     let write_attr_arms = vs.iter().map(|v| {
-        let (id, ty) = (&v.ident, &v.ty);
+        let ty = &v.ty;
         let tag = write_tag(v);
-        quote!(#name::#id(v) => {
-            #tag
-            let saved = w.enter_group(#offset);
-            <#ty as #k::write::WriteContent>::write_attributes(v, w, extras);
-            w.leave_group(saved);
-        })
+        v.arm(
+            name,
+            quote!(v),
+            quote! {
+                #tag
+                let saved = w.enter_group(#offset);
+                <#ty as #k::write::WriteContent>::write_attributes(v, w, extras);
+                w.leave_group(saved);
+            },
+        )
     });
     let root = opts.root.as_ref().map(|r| {
         quote! {
@@ -415,8 +471,20 @@ fn dispatching(
     let froms = from_impls(name, vs);
     let finish_arms = vs.iter().map(|v| {
         let (id, ty) = (&v.ident, &v.ty);
-        let value = v.wrap(quote!(<#ty as #k::read::ReadContent>::finish(q, node, extras, ctx)?));
-        quote!(#partial::#id(q) => #name::#id(#value),)
+        let value = v.build(name, quote!(<#ty as #k::read::ReadContent>::finish(q, node, extras, ctx)?));
+        quote!(#partial::#id(q) => #value,)
+    });
+    let write_children_arms = vs.iter().map(|v| {
+        let ty = &v.ty;
+        v.arm(name, quote!(v), quote!(<#ty as #k::write::WriteContent>::write_children(v, w, extras)))
+    });
+    let extras_arms = vs.iter().map(|v| {
+        let ty = &v.ty;
+        v.arm(name, quote!(v), quote!(<#ty as #k::write::WriteContent>::extras(v)))
+    });
+    let key_arms = vs.iter().map(|v| {
+        let key = &v.key;
+        v.arm(name, quote!(_), quote!(#key))
     });
     let other_decl = other.map(|o| quote!(#o(::std::string::String),));
     let other_none = other.map(|o| quote!(#partial::#o(_) => ::std::option::Option::None,));
@@ -517,14 +585,14 @@ fn dispatching(
                 fn write_children(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
                     let saved = w.enter_group(#offset);
                     match self {
-                        #(#name::#ids(v) => <#tys as #k::write::WriteContent>::write_children(v, w, extras),)*
+                        #(#write_children_arms)*
                         #other_unit
                     }
                     w.leave_group(saved);
                 }
                 fn extras(&self) -> &#k::extras::Extras {
                     match self {
-                        #(#name::#ids(v) => <#tys as #k::write::WriteContent>::extras(v),)*
+                        #(#extras_arms)*
                         #other_extras
                     }
                 }
@@ -534,7 +602,7 @@ fn dispatching(
         impl #name {
             /// The value of the discriminating attribute or child text for this variant.
             pub fn variant_key(&self) -> &str {
-                match self { #(#name::#ids(_) => #keys,)* #other_key }
+                match self { #(#key_arms)* #other_key }
             }
         }
 

@@ -1,7 +1,8 @@
 //! Derives for typed libvirt XML.
 //!
 //! `#[derive(Xml)]` on a struct or enum writes the element reading (with positions), the
-//! writing in libvirt's style, the builder and the validation walk; `#[derive(XmlValue)]`
+//! writing in libvirt's style, construction (`new` and chaining setters) and the validation
+//! walk; `#[derive(XmlValue)]`
 //! on an enum of strings or a newtype writes the scalar parsing, writing and facet checks.
 //! The vocabulary is documented in the `xml-model` crate, which re-exports these derives.
 
@@ -9,7 +10,7 @@ use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
 mod attr;
-mod builder;
+mod construct;
 mod enums;
 mod shape;
 mod structs;

@@ -88,7 +88,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let fields = fields(input)?;
     let content = content_impls(name, &fields, &k);
     let validate = validate_impl(name, &fields, opts.validate.as_ref(), &k);
-    let builder = crate::builder::builder(input, &fields, &k);
+    let construct = crate::construct::construct(input, &fields);
     let root = opts.root.as_ref().map(|r| {
         quote! {
             impl #k::read::XmlRoot for #name {
@@ -99,7 +99,7 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     Ok(quote! {
         #content
         #validate
-        #builder
+        #construct
         #root
         impl #k::read::ReadElement for #name {
             fn read_element(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<Self> {

@@ -35,8 +35,8 @@
 //! assert_eq!(doc.root.bits.as_ref().unwrap().get(), 42);
 //! assert_eq!(doc.to_xml(), "<maxphysaddr mode='emulate' bits='0x2a'/>\n");
 //!
-//! let built = MaxPhysAddr::builder().mode(Mode::Passthrough).build().unwrap();
-//! assert_eq!(Document::new(built).to_xml(), "<maxphysaddr mode='passthrough'/>\n");
+//! let built = MaxPhysAddr::new(Mode::Emulate).bits(42);
+//! assert_eq!(Document::new(built).to_xml(), "<maxphysaddr mode='emulate' bits='42'/>\n");
 //! ```
 //!
 //! # The derive vocabulary
@@ -61,7 +61,6 @@
 extern crate self as xml_model;
 
 pub mod any;
-pub mod builder;
 pub mod check;
 pub mod compare;
 pub mod error;
@@ -70,6 +69,7 @@ pub mod extras;
 #[rustfmt::skip]
 pub mod generated;
 pub mod read;
+pub mod scalars;
 pub mod scaled;
 mod text;
 pub mod validate;
@@ -77,10 +77,10 @@ pub mod value;
 pub mod write;
 
 pub use any::{AnyAttribute, AnyElement, AnyNode};
-pub use builder::BuildError;
 pub use error::{Error, ErrorKind, Result};
 pub use extras::{Empty, Extras, Unrecognized};
 pub use read::{ReadOptions, XmlRoot};
+pub use scalars::{IpAddress, Ipv4Address, Ipv6Address, MacAddress, Uuid};
 pub use scaled::{ScaledInteger, Unit};
 pub use validate::{Problem, Validate, ValidateRoot};
 pub use value::{HexNumber, Number, XmlValue};

@@ -235,6 +235,36 @@ pub trait ReadContent: Sized {
     fn knows_child(name: &str) -> bool;
 }
 
+/// No content: the payload of a variant that holds nothing of its own (`<disk
+/// device='cdrom'>`, whose content is all its owner's).
+impl ReadContent for () {
+    type Partial = ();
+    const SLOTS: u16 = 0;
+    const KEEPS_EXTRAS: bool = false;
+
+    fn begin(_: Node<'_>, _: &mut ReadCtx<'_>) -> Result<()> {
+        Ok(())
+    }
+    fn attribute(_: &mut (), _: &Attribute<'_>, _: Node<'_>, _: &mut ReadCtx<'_>) -> Result<Option<u16>> {
+        Ok(None)
+    }
+    fn child(_: &mut (), _: Node<'_>, _: &mut ReadCtx<'_>) -> Result<Option<u16>> {
+        Ok(None)
+    }
+    fn text(_: &mut (), _: Node<'_>, _: &mut ReadCtx<'_>) -> Result<Option<u16>> {
+        Ok(None)
+    }
+    fn finish(_: (), _: Node<'_>, _: Extras, _: &mut ReadCtx<'_>) -> Result<()> {
+        Ok(())
+    }
+    fn knows_attribute(_: &str) -> bool {
+        false
+    }
+    fn knows_child(_: &str) -> bool {
+        false
+    }
+}
+
 /// A type that reads a whole element (its name is the caller's business).
 pub trait ReadElement: Sized {
     /// Reads the element `node`.

@@ -24,6 +24,11 @@ impl Unit {
         &self.spelling
     }
 
+    /// Bytes (`b`).
+    pub fn b() -> Self {
+        Unit { spelling: "b".into(), bytes: 1 }
+    }
+
     /// KiB, libvirt's default unit for memory.
     pub fn kib() -> Self {
         Unit { spelling: "KiB".into(), bytes: 1024 }
@@ -37,6 +42,11 @@ impl Unit {
     /// GiB.
     pub fn gib() -> Self {
         Unit { spelling: "GiB".into(), bytes: 1 << 30 }
+    }
+
+    /// TiB.
+    pub fn tib() -> Self {
+        Unit { spelling: "TiB".into(), bytes: 1 << 40 }
     }
 }
 
@@ -97,8 +107,33 @@ pub struct ScaledInteger {
 
 impl ScaledInteger {
     /// An amount in a unit.
-    pub fn new(value: u64, unit: Unit) -> Self {
+    pub fn with_unit(value: u64, unit: Unit) -> Self {
         ScaledInteger { unit: Some(unit), value: Number::new(value), extras: Extras::none() }
+    }
+
+    /// An amount in bytes (`unit='b'`).
+    pub fn b(value: u64) -> Self {
+        Self::with_unit(value, Unit::b())
+    }
+
+    /// An amount in KiB.
+    pub fn kib(value: u64) -> Self {
+        Self::with_unit(value, Unit::kib())
+    }
+
+    /// An amount in MiB.
+    pub fn mib(value: u64) -> Self {
+        Self::with_unit(value, Unit::mib())
+    }
+
+    /// An amount in GiB.
+    pub fn gib(value: u64) -> Self {
+        Self::with_unit(value, Unit::gib())
+    }
+
+    /// An amount in TiB.
+    pub fn tib(value: u64) -> Self {
+        Self::with_unit(value, Unit::tib())
     }
 
     /// The amount in bytes, taking `default_unit` when no unit is written; `None` on overflow.
@@ -113,7 +148,7 @@ impl ScaledInteger {
     }
 
     /// The amount in KiB (rounded down), KiB being the default unit.
-    pub fn kib(&self) -> Option<u64> {
+    pub fn in_kib(&self) -> Option<u64> {
         self.bytes().map(|b| b / 1024)
     }
 }

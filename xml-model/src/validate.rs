@@ -149,7 +149,7 @@ macro_rules! leaf {
         }
     )*};
 }
-leaf!(String, Box<str>, u8, u16, u32, u64, i32, i64, crate::AnyElement, crate::extras::Extras);
+leaf!(String, Box<str>, u8, u16, u32, u64, i32, i64, (), crate::AnyElement, crate::extras::Extras);
 
 macro_rules! numeric {
     ($($t:ty),*) => {$(

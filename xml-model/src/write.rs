@@ -16,6 +16,15 @@ pub trait WriteContent {
     fn extras(&self) -> &Extras;
 }
 
+/// No content (see the `ReadContent` impl of `()`).
+impl WriteContent for () {
+    fn write_attributes(&self, _: &mut Writer, _: &Extras) {}
+    fn write_children(&self, _: &mut Writer, _: &Extras) {}
+    fn extras(&self) -> &Extras {
+        &crate::extras::NO_EXTRAS
+    }
+}
+
 /// A type that writes a whole element under a name the caller gives.
 pub trait WriteElement {
     /// Writes the element named `name`.

@@ -1312,6 +1312,22 @@ pub struct BinaryCache {
     )]
     pub extras: crate::Extras,
 }
+/// `<source>` (domaincommon.rng:3237)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct BindSource {
+    /// `@dir`
+    #[xml(attribute = "dir")]
+    pub dir: ::std::string::String,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// `<bios>` (domaincommon.rng:7105)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -3057,7 +3073,7 @@ pub struct DataStoreDiskSourceDir {
 pub struct DataStoreDiskSourceFile {
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<FileSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<DataStoreFileSource>>,
 }
 /// The content of `<dataStore>` when `type` is 'network'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -3086,6 +3102,45 @@ pub struct DataStoreDiskSourceVolume {
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<DataStoreVolumeSource>>,
 }
+/// `<source>` (domaincommon.rng:1890)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DataStoreFileSource {
+    /// `@file`
+    #[xml(attribute = "file")]
+    pub file: ::std::option::Option<::std::string::String>,
+    /// `@fdgroup`
+    #[xml(attribute = "fdgroup")]
+    pub fdgroup: ::std::option::Option<::std::string::String>,
+    /// `@index`
+    #[xml(attribute = "index")]
+    pub index: ::std::option::Option<::std::string::String>,
+    /// `<slices>`
+    #[xml(child = "slices")]
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
+    /// `<dataStore>`
+    #[xml(child = "dataStore")]
+    pub data_store: ::std::option::Option<::std::boxed::Box<SourceDataStore>>,
+    /// `<privateData>`
+    #[xml(child = "privateData")]
+    pub private_data: ::std::option::Option<::std::string::String>,
+    /// `<encryption>`
+    #[xml(child = "encryption")]
+    pub encryption: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Encryption>,
+    >,
+    /// `<seclabel>`
+    #[xml(child = "seclabel")]
+    pub seclabels: ::std::vec::Vec<Seclabel>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// `<source>` (domaincommon.rng:2318)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -3093,7 +3148,7 @@ pub struct DataStoreDiskSourceVolume {
 pub struct DataStoreNetworkSource {
     /// `@protocol`
     #[xml(attribute = "protocol")]
-    pub protocol: ::std::option::Option<NetworkProtocol>,
+    pub protocol: ::std::option::Option<SourceProtocolDomaincommonAlt>,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -3117,7 +3172,7 @@ pub struct DataStoreNetworkSource {
     pub private_data: ::std::option::Option<::std::string::String>,
     /// `<host>`
     #[xml(child = "host")]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub host: ::std::vec::Vec<Host>,
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     pub reconnect: ::std::option::Option<
@@ -3723,10 +3778,10 @@ pub struct Disk {
 #[xml(crate = "crate", tag = "device")]
 pub enum DiskDevice {
     /// `device='floppy'`
-    #[xml(value = "floppy", default)]
+    #[xml(value = "floppy")]
     Floppy(::std::boxed::Box<DiskDeviceFloppy>),
     /// `device='disk'`
-    #[xml(value = "disk")]
+    #[xml(value = "disk", default)]
     Disk(::std::boxed::Box<DiskDeviceFloppy>),
     /// `device='cdrom'`
     #[xml(value = "cdrom")]
@@ -4006,7 +4061,7 @@ pub struct DiskSourceNetwork {
 pub struct DiskSourceNetworkProtocolNBD {
     /// `@protocol`
     #[xml(attribute = "protocol")]
-    pub protocol: ::std::option::Option<NetworkProtocol>,
+    pub protocol: ::std::option::Option<SourceProtocolDomaincommonAlt>,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -4030,7 +4085,7 @@ pub struct DiskSourceNetworkProtocolNBD {
     pub private_data: ::std::option::Option<::std::string::String>,
     /// `<host>`
     #[xml(child = "host")]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub host: ::std::vec::Vec<Host>,
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     pub reconnect: ::std::option::Option<
@@ -4707,32 +4762,32 @@ pub enum DriverDiscard {
     #[xml(value = "ignore")]
     Ignore,
 }
-/// One of 'path', 'handle', 'loop', 'nbd', 'ploop', 'virtiofs', 'mtp'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+/// The content of `<driver>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
+#[xml(crate = "crate", tag = "type")]
 pub enum DriverDriverType {
-    /// `path`
-    #[xml(value = "path")]
-    Path,
-    /// `handle`
+    /// `type='path'`
+    #[xml(value = "path", default)]
+    Path(::std::boxed::Box<DriverTypePath>),
+    /// `type='handle'`
     #[xml(value = "handle")]
-    Handle,
-    /// `loop`
+    Handle(::std::boxed::Box<DriverTypePath>),
+    /// `type='loop'`
     #[xml(value = "loop")]
-    Loop,
-    /// `nbd`
+    Loop(::std::boxed::Box<DriverTypePath>),
+    /// `type='nbd'`
     #[xml(value = "nbd")]
-    Nbd,
-    /// `ploop`
+    Nbd(::std::boxed::Box<DriverTypePath>),
+    /// `type='ploop'`
     #[xml(value = "ploop")]
-    Ploop,
-    /// `virtiofs`
+    Ploop(::std::boxed::Box<DriverTypePath>),
+    /// `type='virtiofs'`
     #[xml(value = "virtiofs")]
-    Virtiofs,
-    /// `mtp`
+    Virtiofs(::std::boxed::Box<DriverTypeVirtiofs>),
+    /// `type='mtp'`
     #[xml(value = "mtp")]
-    Mtp,
+    Mtp(::std::boxed::Box<DriverTypeMtp>),
 }
 /// One of 'stop', 'report', 'ignore', 'enospace'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -4928,6 +4983,56 @@ pub enum DriverType {
     #[xml(value = "aio")]
     Aio,
 }
+/// The content of `<driver>` when `type` is 'mtp'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DriverTypeMtp {}
+/// The content of `<driver>` when `type` is 'path' or 'handle' or 'loop' or 'nbd' or 'ploop'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DriverTypePath {
+    /// `@format`
+    #[xml(attribute = "format")]
+    pub format: ::std::option::Option<StorageFormat>,
+    /// `@wrpolicy`
+    #[xml(attribute = "wrpolicy")]
+    pub wrpolicy: ::std::option::Option<PathWrpolicy>,
+    /// `@iommu`
+    #[xml(attribute = "iommu")]
+    pub iommu: ::std::option::Option<super::cputypes::VirOnOff>,
+    /// `@ats`
+    #[xml(attribute = "ats")]
+    pub ats: ::std::option::Option<super::cputypes::VirOnOff>,
+    /// `@packed`
+    #[xml(attribute = "packed")]
+    pub packed: ::std::option::Option<super::cputypes::VirOnOff>,
+    /// `@page_per_vq`
+    #[xml(attribute = "page_per_vq")]
+    pub page_per_vq: ::std::option::Option<super::cputypes::VirOnOff>,
+}
+/// The content of `<driver>` when `type` is 'virtiofs'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DriverTypeVirtiofs {
+    /// `@queue`
+    #[xml(attribute = "queue")]
+    pub queue: ::std::option::Option<::std::string::String>,
+    /// `@iommu`
+    #[xml(attribute = "iommu")]
+    pub iommu: ::std::option::Option<super::cputypes::VirOnOff>,
+    /// `@ats`
+    #[xml(attribute = "ats")]
+    pub ats: ::std::option::Option<super::cputypes::VirOnOff>,
+    /// `@packed`
+    #[xml(attribute = "packed")]
+    pub packed: ::std::option::Option<super::cputypes::VirOnOff>,
+    /// `@page_per_vq`
+    #[xml(attribute = "page_per_vq")]
+    pub page_per_vq: ::std::option::Option<super::cputypes::VirOnOff>,
+}
 /// One of 'io', 'on', 'off'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4942,15 +5047,6 @@ pub enum DriverVgaconf {
     /// `off`
     #[xml(value = "off")]
     Off,
-}
-/// One of 'immediate'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum DriverWrpolicy {
-    /// `immediate`
-    #[xml(value = "immediate")]
-    Immediate,
 }
 /// `<e820_host>` (domaincommon.rng:8241)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5482,42 +5578,68 @@ pub struct Fibrechannel {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", pattern = "[ -~]{1,128}")]
 pub struct FibrechannelAppid(pub ::std::string::String);
+/// One of 'passthrough', 'mapped', 'squash'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum FileAccessmode {
+    /// `passthrough`
+    #[xml(value = "passthrough")]
+    Passthrough,
+    /// `mapped`
+    #[xml(value = "mapped")]
+    Mapped,
+    /// `squash`
+    #[xml(value = "squash")]
+    Squash,
+}
+/// One of 'default', 'remap', 'forbid', 'warn'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum FileMultidevs {
+    /// `default`
+    #[xml(value = "default")]
+    Default,
+    /// `remap`
+    #[xml(value = "remap")]
+    Remap,
+    /// `forbid`
+    #[xml(value = "forbid")]
+    Forbid,
+    /// `warn`
+    #[xml(value = "warn")]
+    Warn,
+}
 /// A value checked by `validate()`: it matches `.+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", pattern = ".+")]
 pub struct FilePath(pub ::std::string::String);
-/// `<source>` (domaincommon.rng:1890)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+/// `<source>` (domaincommon.rng:3166)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct FileSource {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::option::Option<::std::string::String>,
-    /// `@fdgroup`
-    #[xml(attribute = "fdgroup")]
-    pub fdgroup: ::std::option::Option<::std::string::String>,
-    /// `@index`
-    #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
-    /// `<slices>`
-    #[xml(child = "slices")]
-    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
-    /// `<dataStore>`
-    #[xml(child = "dataStore")]
-    pub data_store: ::std::option::Option<::std::boxed::Box<SourceDataStore>>,
-    /// `<privateData>`
-    #[xml(child = "privateData")]
-    pub private_data: ::std::option::Option<::std::string::String>,
-    /// `<encryption>`
-    #[xml(child = "encryption")]
-    pub encryption: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Encryption>,
-    >,
-    /// `<seclabel>`
-    #[xml(child = "seclabel")]
-    pub seclabels: ::std::vec::Vec<Seclabel>,
+    pub file: ::std::string::String,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+/// `<target>` (domaincommon.rng:3083)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct FileTarget {
+    /// `@dir`
+    #[xml(attribute = "dir")]
+    pub dir: ::std::string::String,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -5527,31 +5649,68 @@ pub struct FileSource {
     pub extras: crate::Extras,
 }
 /// `<filesystem>` (domaincommon.rng:3147)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct Filesystem {
     /// `@model`
     #[xml(attribute = "model")]
     pub model: ::std::option::Option<DiskModel>,
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<StorageSourceType>,
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten)]
+    pub kind: FilesystemType,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+/// The content of `<filesystem>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum FilesystemType {
+    /// `type='file'`
+    #[xml(value = "file")]
+    File(::std::boxed::Box<FilesystemTypeFile>),
+    /// `type='block'`
+    #[xml(value = "block")]
+    Block(::std::boxed::Box<FilesystemTypeBlock>),
+    /// `type='mount'`
+    #[xml(value = "mount", default)]
+    Mount(::std::boxed::Box<FilesystemTypeMount>),
+    /// `type='bind'`
+    #[xml(value = "bind")]
+    Bind(::std::boxed::Box<FilesystemTypeBind>),
+    /// `type='template'`
+    #[xml(value = "template")]
+    Template(::std::boxed::Box<FilesystemTypeTemplate>),
+    /// `type='ram'`
+    #[xml(value = "ram")]
+    Ram(::std::boxed::Box<FilesystemTypeRam>),
+}
+/// The content of `<filesystem>` when `type` is 'bind'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct FilesystemTypeBind {
     /// `<driver>`
     #[xml(child = "driver")]
     pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<FilesystemSource>>,
+    pub source: BindSource,
     /// `<target>`
     #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<FilesystemTarget>>,
+    pub target: FileTarget,
     /// `@accessmode`
     #[xml(attribute = "accessmode")]
-    pub accessmode: ::std::option::Option<FilesystemAccessmode>,
+    pub accessmode: ::std::option::Option<FileAccessmode>,
     /// `@multidevs`
     #[xml(attribute = "multidevs")]
-    pub multidevs: ::std::option::Option<FilesystemMultidevs>,
+    pub multidevs: ::std::option::Option<FileMultidevs>,
     /// `@fmode`
     #[xml(attribute = "fmode")]
     pub fmode: ::std::option::Option<::std::string::String>,
@@ -5579,102 +5738,252 @@ pub struct Filesystem {
     /// `<space_soft_limit>`
     #[xml(child = "space_soft_limit")]
     pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
-    /// `<binary>`
-    #[xml(child = "binary")]
-    pub binary: ::std::option::Option<::std::boxed::Box<Binary>>,
-    /// `<idmap>`
-    #[xml(child = "idmap")]
-    pub idmap: ::std::option::Option<::std::boxed::Box<Idmap>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
 }
-/// One of 'passthrough', 'mapped', 'squash'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum FilesystemAccessmode {
-    /// `passthrough`
-    #[xml(value = "passthrough")]
-    Passthrough,
-    /// `mapped`
-    #[xml(value = "mapped")]
-    Mapped,
-    /// `squash`
-    #[xml(value = "squash")]
-    Squash,
-}
-/// One of 'default', 'remap', 'forbid', 'warn'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum FilesystemMultidevs {
-    /// `default`
-    #[xml(value = "default")]
-    Default,
-    /// `remap`
-    #[xml(value = "remap")]
-    Remap,
-    /// `forbid`
-    #[xml(value = "forbid")]
-    Forbid,
-    /// `warn`
-    #[xml(value = "warn")]
-    Warn,
-}
-/// `<source>` (domaincommon.rng:3166)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct FilesystemSource {
-    /// `@file`
-    #[xml(attribute = "file")]
-    pub file: ::std::option::Option<::std::string::String>,
-    /// `@dev`
-    #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
-    /// `@dir`
-    #[xml(attribute = "dir")]
-    pub dir: ::std::option::Option<::std::string::String>,
-    /// `@socket`
-    #[xml(attribute = "socket")]
-    pub socket: ::std::option::Option<::std::string::String>,
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `@usage`
-    #[xml(attribute = "usage")]
-    pub usage: ::std::option::Option<::std::string::String>,
-    /// `@units`
-    #[xml(attribute = "units")]
-    pub units: ::std::option::Option<::std::string::String>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// `<target>` (domaincommon.rng:3083)
+/// The content of `<filesystem>` when `type` is 'block'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct FilesystemTarget {
-    /// `@dir`
-    #[xml(attribute = "dir")]
-    pub dir: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+pub struct FilesystemTypeBlock {
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: VhostvdpaSource,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: FileTarget,
+    /// `@accessmode`
+    #[xml(attribute = "accessmode")]
+    pub accessmode: ::std::option::Option<FileAccessmode>,
+    /// `@multidevs`
+    #[xml(attribute = "multidevs")]
+    pub multidevs: ::std::option::Option<FileMultidevs>,
+    /// `@fmode`
+    #[xml(attribute = "fmode")]
+    pub fmode: ::std::option::Option<::std::string::String>,
+    /// `@dmode`
+    #[xml(attribute = "dmode")]
+    pub dmode: ::std::option::Option<::std::string::String>,
+    /// `<readonly>`
+    #[xml(child = "readonly")]
+    pub readonly: ::std::option::Option<crate::Empty>,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
+    /// `<space_hard_limit>`
+    #[xml(child = "space_hard_limit")]
+    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    /// `<space_soft_limit>`
+    #[xml(child = "space_soft_limit")]
+    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+}
+/// The content of `<filesystem>` when `type` is 'file'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct FilesystemTypeFile {
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: FileSource,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: FileTarget,
+    /// `@accessmode`
+    #[xml(attribute = "accessmode")]
+    pub accessmode: ::std::option::Option<FileAccessmode>,
+    /// `@multidevs`
+    #[xml(attribute = "multidevs")]
+    pub multidevs: ::std::option::Option<FileMultidevs>,
+    /// `@fmode`
+    #[xml(attribute = "fmode")]
+    pub fmode: ::std::option::Option<::std::string::String>,
+    /// `@dmode`
+    #[xml(attribute = "dmode")]
+    pub dmode: ::std::option::Option<::std::string::String>,
+    /// `<readonly>`
+    #[xml(child = "readonly")]
+    pub readonly: ::std::option::Option<crate::Empty>,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
+    /// `<space_hard_limit>`
+    #[xml(child = "space_hard_limit")]
+    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    /// `<space_soft_limit>`
+    #[xml(child = "space_soft_limit")]
+    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+}
+/// The content of `<filesystem>` when `type` is 'mount'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct FilesystemTypeMount {
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
+    /// `<binary>`
+    #[xml(child = "binary")]
+    pub binary: ::std::option::Option<::std::boxed::Box<Binary>>,
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: MountSource,
+    /// `<idmap>`
+    #[xml(child = "idmap")]
+    pub idmap: ::std::option::Option<::std::boxed::Box<Idmap>>,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: FileTarget,
+    /// `@accessmode`
+    #[xml(attribute = "accessmode")]
+    pub accessmode: ::std::option::Option<FileAccessmode>,
+    /// `@multidevs`
+    #[xml(attribute = "multidevs")]
+    pub multidevs: ::std::option::Option<FileMultidevs>,
+    /// `@fmode`
+    #[xml(attribute = "fmode")]
+    pub fmode: ::std::option::Option<::std::string::String>,
+    /// `@dmode`
+    #[xml(attribute = "dmode")]
+    pub dmode: ::std::option::Option<::std::string::String>,
+    /// `<readonly>`
+    #[xml(child = "readonly")]
+    pub readonly: ::std::option::Option<crate::Empty>,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
+    /// `<space_hard_limit>`
+    #[xml(child = "space_hard_limit")]
+    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    /// `<space_soft_limit>`
+    #[xml(child = "space_soft_limit")]
+    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+}
+/// The content of `<filesystem>` when `type` is 'ram'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct FilesystemTypeRam {
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: RamSource,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: FileTarget,
+    /// `@accessmode`
+    #[xml(attribute = "accessmode")]
+    pub accessmode: ::std::option::Option<FileAccessmode>,
+    /// `@multidevs`
+    #[xml(attribute = "multidevs")]
+    pub multidevs: ::std::option::Option<FileMultidevs>,
+    /// `@fmode`
+    #[xml(attribute = "fmode")]
+    pub fmode: ::std::option::Option<::std::string::String>,
+    /// `@dmode`
+    #[xml(attribute = "dmode")]
+    pub dmode: ::std::option::Option<::std::string::String>,
+    /// `<readonly>`
+    #[xml(child = "readonly")]
+    pub readonly: ::std::option::Option<crate::Empty>,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
+    /// `<space_hard_limit>`
+    #[xml(child = "space_hard_limit")]
+    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    /// `<space_soft_limit>`
+    #[xml(child = "space_soft_limit")]
+    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+}
+/// The content of `<filesystem>` when `type` is 'template'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct FilesystemTypeTemplate {
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: TemplateSource,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: FileTarget,
+    /// `@accessmode`
+    #[xml(attribute = "accessmode")]
+    pub accessmode: ::std::option::Option<FileAccessmode>,
+    /// `@multidevs`
+    #[xml(attribute = "multidevs")]
+    pub multidevs: ::std::option::Option<FileMultidevs>,
+    /// `@fmode`
+    #[xml(attribute = "fmode")]
+    pub fmode: ::std::option::Option<::std::string::String>,
+    /// `@dmode`
+    #[xml(attribute = "dmode")]
+    pub dmode: ::std::option::Option<::std::string::String>,
+    /// `<readonly>`
+    #[xml(child = "readonly")]
+    pub readonly: ::std::option::Option<crate::Empty>,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
+    /// `<space_hard_limit>`
+    #[xml(child = "space_hard_limit")]
+    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    /// `<space_soft_limit>`
+    #[xml(child = "space_soft_limit")]
+    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
 }
 /// `<filetransfer>` (domaincommon.rng:4464)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5855,34 +6164,13 @@ pub struct Frontend {
     pub extras: crate::Extras,
 }
 /// `<driver>` (domaincommon.rng:3290)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct FsDriver {
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<DriverDriverType>,
-    /// `@format`
-    #[xml(attribute = "format")]
-    pub format: ::std::option::Option<StorageFormat>,
-    /// `@wrpolicy`
-    #[xml(attribute = "wrpolicy")]
-    pub wrpolicy: ::std::option::Option<DriverWrpolicy>,
-    /// `@iommu`
-    #[xml(attribute = "iommu")]
-    pub iommu: ::std::option::Option<super::cputypes::VirOnOff>,
-    /// `@ats`
-    #[xml(attribute = "ats")]
-    pub ats: ::std::option::Option<super::cputypes::VirOnOff>,
-    /// `@packed`
-    #[xml(attribute = "packed")]
-    pub packed: ::std::option::Option<super::cputypes::VirOnOff>,
-    /// `@page_per_vq`
-    #[xml(attribute = "page_per_vq")]
-    pub page_per_vq: ::std::option::Option<super::cputypes::VirOnOff>,
-    /// `@queue`
-    #[xml(attribute = "queue")]
-    pub queue: ::std::option::Option<::std::string::String>,
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten)]
+    pub kind: DriverDriverType,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10568,6 +10856,25 @@ pub struct Monitor {
     )]
     pub extras: crate::Extras,
 }
+/// `<source>` (domaincommon.rng:3206)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct MountSource {
+    /// `@dir`
+    #[xml(attribute = "dir")]
+    pub dir: ::std::option::Option<::std::string::String>,
+    /// `@socket`
+    #[xml(attribute = "socket")]
+    pub socket: ::std::option::Option<::std::string::String>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// `<mouse>` (domaincommon.rng:4609)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10748,51 +11055,6 @@ pub struct NetSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
-}
-/// One of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum NetworkProtocol {
-    /// `nbd`
-    #[xml(value = "nbd")]
-    Nbd,
-    /// `gluster`
-    #[xml(value = "gluster")]
-    Gluster,
-    /// `rbd`
-    #[xml(value = "rbd")]
-    Rbd,
-    /// `iscsi`
-    #[xml(value = "iscsi")]
-    Iscsi,
-    /// `http`
-    #[xml(value = "http")]
-    Http,
-    /// `https`
-    #[xml(value = "https")]
-    Https,
-    /// `ftps`
-    #[xml(value = "ftps")]
-    Ftps,
-    /// `ftp`
-    #[xml(value = "ftp")]
-    Ftp,
-    /// `ssh`
-    #[xml(value = "ssh")]
-    Ssh,
-    /// `sheepdog`
-    #[xml(value = "sheepdog")]
-    Sheepdog,
-    /// `tftp`
-    #[xml(value = "tftp")]
-    Tftp,
-    /// `vxhs`
-    #[xml(value = "vxhs")]
-    Vxhs,
-    /// `nfs`
-    #[xml(value = "nfs")]
-    Nfs,
 }
 /// `<source>` (domaincommon.rng:3528)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -11030,7 +11292,7 @@ pub struct NvramSource {
     pub dir: ::std::option::Option<::std::string::String>,
     /// `@protocol`
     #[xml(attribute = "protocol")]
-    pub protocol: ::std::option::Option<NetworkProtocol>,
+    pub protocol: ::std::option::Option<SourceProtocolDomaincommonAlt>,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -11042,7 +11304,7 @@ pub struct NvramSource {
     pub tls_hostname: ::std::option::Option<::std::string::String>,
     /// `<host>`
     #[xml(child = "host")]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub host: ::std::vec::Vec<Host>,
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     pub reconnect: ::std::option::Option<
@@ -11662,6 +11924,15 @@ pub struct PassthroughSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+/// One of 'immediate'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum PathWrpolicy {
+    /// `immediate`
+    #[xml(value = "immediate")]
+    Immediate,
 }
 /// The content of `<controller>` told apart by its `model` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -12387,6 +12658,25 @@ pub struct Queue {
     /// `@id`
     #[xml(attribute = "id")]
     pub id: ::std::string::String,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+/// `<source>` (domaincommon.rng:3271)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct RamSource {
+    /// `@usage`
+    #[xml(attribute = "usage")]
+    pub usage: ::std::string::String,
+    /// `@units`
+    #[xml(attribute = "units")]
+    pub units: ::std::option::Option<::std::string::String>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13959,6 +14249,51 @@ pub enum SourceProtocolDomaincommon {
     #[xml(value = "vhost")]
     Vhost,
 }
+/// One of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum SourceProtocolDomaincommonAlt {
+    /// `nbd`
+    #[xml(value = "nbd")]
+    Nbd,
+    /// `gluster`
+    #[xml(value = "gluster")]
+    Gluster,
+    /// `rbd`
+    #[xml(value = "rbd")]
+    Rbd,
+    /// `iscsi`
+    #[xml(value = "iscsi")]
+    Iscsi,
+    /// `http`
+    #[xml(value = "http")]
+    Http,
+    /// `https`
+    #[xml(value = "https")]
+    Https,
+    /// `ftps`
+    #[xml(value = "ftps")]
+    Ftps,
+    /// `ftp`
+    #[xml(value = "ftp")]
+    Ftp,
+    /// `ssh`
+    #[xml(value = "ssh")]
+    Ssh,
+    /// `sheepdog`
+    #[xml(value = "sheepdog")]
+    Sheepdog,
+    /// `tftp`
+    #[xml(value = "tftp")]
+    Tftp,
+    /// `vxhs`
+    #[xml(value = "vxhs")]
+    Vxhs,
+    /// `nfs`
+    #[xml(value = "nfs")]
+    Nfs,
+}
 /// The content of `<source>` when `protocol` is 'iscsi'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -14313,30 +14648,6 @@ pub struct StorageSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
-}
-/// One of 'file', 'block', 'mount', 'bind', 'template', 'ram'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum StorageSourceType {
-    /// `file`
-    #[xml(value = "file")]
-    File,
-    /// `block`
-    #[xml(value = "block")]
-    Block,
-    /// `mount`
-    #[xml(value = "mount")]
-    Mount,
-    /// `bind`
-    #[xml(value = "bind")]
-    Bind,
-    /// `template`
-    #[xml(value = "template")]
-    Template,
-    /// `ram`
-    #[xml(value = "ram")]
-    Ram,
 }
 /// `<streaming>` (domaincommon.rng:4446)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -15220,6 +15531,22 @@ pub struct TeamingTypeTransient {
     /// `@persistent`
     #[xml(attribute = "persistent")]
     pub persistent: ::std::string::String,
+}
+/// `<source>` (domaincommon.rng:3254)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct TemplateSource {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
 }
 /// `<thread_pool>` (domaincommon.rng:3392)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

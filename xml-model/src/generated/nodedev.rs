@@ -307,6 +307,24 @@ pub enum CapabilityTypeNodedev {
     #[xml(value = "mdev_types")]
     MdevTypes,
 }
+/// One of 'fc_remote_port'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum CapabilityTypeNodedevAlt {
+    /// `fc_remote_port`
+    #[xml(value = "fc_remote_port")]
+    FcRemotePort,
+}
+/// One of 'ccwgroup_member'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum CapabilityTypeNodedevAltAlt {
+    /// `ccwgroup_member`
+    #[xml(value = "ccwgroup_member")]
+    CcwgroupMember,
+}
 /// The content of `<capability>` when `type` is 'pci'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -531,7 +549,7 @@ pub struct CapabilityTypeVportOps {
 pub struct CcwCapability {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: CcwgroupMemberCapabilityType,
+    pub kind: CapabilityTypeNodedevAltAlt,
     /// `<group_device>`
     #[xml(child = "group_device")]
     pub group_device: ::std::string::String,
@@ -598,15 +616,6 @@ pub enum CcwgroupCapabilityCapabilityType {
     /// `qeth_layer3`
     #[xml(value = "qeth_layer3")]
     QethLayer3,
-}
-/// One of 'ccwgroup_member'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum CcwgroupMemberCapabilityType {
-    /// `ccwgroup_member`
-    #[xml(value = "ccwgroup_member")]
-    CcwgroupMember,
 }
 /// `<channel_dev_addr>` (nodedev.rng:753)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -728,15 +737,6 @@ pub enum DrmType {
     /// `render`
     #[xml(value = "render")]
     Render,
-}
-/// One of 'fc_remote_port'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum FcRemotePortCapabilityType {
-    /// `fc_remote_port`
-    #[xml(value = "fc_remote_port")]
-    FcRemotePort,
 }
 /// `<feature>` (nodedev.rng:356)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1055,7 +1055,7 @@ pub enum ScsiHostCapabilityCapabilityType {
 pub struct ScsiTargetCapability {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: FcRemotePortCapabilityType,
+    pub kind: CapabilityTypeNodedevAlt,
     /// `<rport>`
     #[xml(child = "rport")]
     pub rport: ::std::string::String,

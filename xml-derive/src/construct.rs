@@ -1,0 +1,140 @@
+//! Construction: `Type::new(required..)` and a chaining setter per field, on the value itself.
+//!
+//! ```ignore
+//! let cpu = Cpu::new().mode(CpuMode::HostModel).maxphysaddr(MaxPhysAddr::new(PhysAddrMode::Passthrough));
+//! ```
+//!
+//! Setters take anything that converts into the field's type (`41` for a `Number<u32>`,
+//! `true` for a yes/no enum) and box what the field boxes, so a caller never writes
+//! `Box::new`, `Some` or `.into()`. A list has a setter for all its items and one that adds
+//! an item, named after one item (`pages([..])`, `page(..)`).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{DeriveInput, Ident};
+
+use crate::attr::Role;
+use crate::shape::Occurs;
+use crate::structs::Field;
+
+/// The singular of a list field's name, for the method that adds one item
+/// (`devices` -> `device`, `entries` -> `entry`, `addresses` -> `address`).
+fn singular(name: &str) -> Option<String> {
+    if let Some(b) = name.strip_suffix("ies") {
+        Some(format!("{b}y"))
+    } else if name.ends_with("sses") || name.ends_with("xes") || name.ends_with("ches") || name.ends_with("shes") {
+        Some(name[..name.len() - 2].to_owned())
+    } else if name.ends_with('s') && !name.ends_with("ss") && name.len() > 1 {
+        Some(name[..name.len() - 1].to_owned())
+    } else {
+        None
+    }
+}
+
+pub fn construct(input: &DeriveInput, fields: &[Field]) -> TokenStream {
+    let name = &input.ident;
+    let taken: Vec<String> = fields.iter().map(|f| f.ident.to_string()).collect();
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    let mut required_docs = Vec::new();
+    for f in fields {
+        let id = &f.ident;
+        if matches!(f.opts.role, Role::Extras) {
+            inits.push(quote!(#id: ::std::default::Default::default()));
+            continue;
+        }
+        let inner = &f.shape.inner;
+        let boxed = |e: TokenStream| if f.shape.boxed { quote!(::std::boxed::Box::new(#e)) } else { e };
+        let what = match &f.opts.role {
+            Role::Attribute(x) => format!("the attribute `{}`", x.value()),
+            Role::Child(x) => format!("the element `<{}>`", x.value()),
+            Role::Text => "the text content".to_owned(),
+            _ => format!("`{id}`"),
+        };
+        match f.shape.occurs {
+            Occurs::One => {
+                let value = boxed(quote!(#id.into()));
+                params.push(quote!(#id: impl ::std::convert::Into<#inner>));
+                inits.push(quote!(#id: #value));
+                required_docs.push(format!("`{id}` ({what})"));
+                let value = boxed(quote!(value.into()));
+                let doc = format!(" Sets {what}.");
+                setters.push(quote! {
+                    #[doc = #doc]
+                    #[must_use]
+                    pub fn #id(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                        self.#id = #value;
+                        self
+                    }
+                });
+            }
+            Occurs::Optional => {
+                inits.push(quote!(#id: ::std::option::Option::None));
+                let value = boxed(quote!(value.into()));
+                let doc = format!(" Sets {what}.");
+                setters.push(quote! {
+                    #[doc = #doc]
+                    #[must_use]
+                    pub fn #id(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                        self.#id = ::std::option::Option::Some(#value);
+                        self
+                    }
+                });
+            }
+            Occurs::Many => {
+                inits.push(quote!(#id: ::std::vec::Vec::new()));
+                let item = boxed(quote!(item.into()));
+                let doc_all = format!(" Sets all of {what}.");
+                setters.push(quote! {
+                    #[doc = #doc_all]
+                    #[must_use]
+                    pub fn #id<I: ::std::convert::Into<#inner>>(mut self, items: impl ::std::iter::IntoIterator<Item = I>) -> Self {
+                        self.#id = items.into_iter().map(|item| #item).collect();
+                        self
+                    }
+                });
+                let one = singular(&id.to_string())
+                    .filter(|s| !taken.contains(s) && s != "new")
+                    .unwrap_or_else(|| format!("push_{id}"));
+                let one = format_ident!("{}", one);
+                let value = boxed(quote!(value.into()));
+                let doc_one = format!(" Adds one of {what}.");
+                setters.push(quote! {
+                    #[doc = #doc_one]
+                    #[must_use]
+                    pub fn #one(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                        self.#id.push(#value);
+                        self
+                    }
+                });
+            }
+        }
+    }
+    let new_doc = if required_docs.is_empty() {
+        format!(" An empty [`{name}`]: every field absent; set them with the methods named after them.")
+    } else {
+        format!(
+            " A [`{name}`] with what it requires: {}; set the rest with the methods named after them.",
+            required_docs.join(", ")
+        )
+    };
+    let new_fn: Option<Ident> = (!taken.iter().any(|t| t == "new")).then(|| format_ident!("new"));
+    let new_fn = new_fn.map(|new| {
+        quote! {
+            #[doc = #new_doc]
+            #[must_use]
+            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+            pub fn #new(#(#params),*) -> Self {
+                #name { #(#inits,)* }
+            }
+        }
+    });
+    quote! {
+        #[allow(clippy::should_implement_trait)]
+        impl #name {
+            #new_fn
+            #(#setters)*
+        }
+    }
+}

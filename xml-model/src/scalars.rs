@@ -1,0 +1,329 @@
+//! Values with a canonical form that keep the spelling they were read with: UUIDs, MAC
+//! addresses, IP addresses.
+//!
+//! Each compares, hashes and converts by its value (`52:54:00:AB:CD:EF` equals
+//! `52:54:00:ab:cd:ef`); reading keeps a spelling that is not the canonical one, so a
+//! document comes back as it was; a value made in code is written canonically, as libvirt
+//! writes it (lower-case hexadecimal, dashed UUIDs, RFC 5952 IPv6).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
+
+use crate::value::{Expected, XmlValue};
+
+/// How a value type reads and writes its text.
+pub trait Lexical: Sized + Copy + PartialEq + Eq + Hash + fmt::Debug {
+    /// What the text should look like, for messages.
+    const EXPECTED: &'static str;
+    /// Reads the text, if it is one of the value's spellings.
+    fn parse(text: &str) -> Option<Self>;
+    /// The canonical spelling.
+    fn canonical(&self) -> String;
+}
+
+macro_rules! spelled {
+    ($(#[$doc:meta])* $name:ident($inner:ty)) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name {
+            value: $inner,
+            /// The text read, when it was not the canonical spelling.
+            spelling: Option<Box<str>>,
+        }
+
+        impl $name {
+            /// The value, written canonically.
+            pub fn new(value: $inner) -> Self {
+                $name { value, spelling: None }
+            }
+
+            /// The value.
+            pub fn get(&self) -> $inner {
+                self.value
+            }
+
+            /// The spelling read, when it was not the canonical one.
+            pub fn spelling(&self) -> Option<&str> {
+                self.spelling.as_deref()
+            }
+        }
+
+        impl From<$inner> for $name {
+            fn from(value: $inner) -> Self {
+                $name::new(value)
+            }
+        }
+
+        impl From<$name> for $inner {
+            fn from(value: $name) -> Self {
+                value.value
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.value == other.value
+            }
+        }
+
+        impl PartialEq<$inner> for $name {
+            fn eq(&self, other: &$inner) -> bool {
+                self.value == *other
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, h: &mut H) {
+                self.value.hash(h)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.to_xml())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.to_xml())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Expected;
+            fn from_str(s: &str) -> Result<Self, Expected> {
+                Self::parse_xml(s)
+            }
+        }
+
+        impl XmlValue for $name {
+            fn parse_xml(text: &str) -> Result<Self, Expected> {
+                let value = <$inner as Lexical>::parse(text).ok_or_else(|| Expected::new(<$inner as Lexical>::EXPECTED))?;
+                let canonical = value.canonical() == text;
+                Ok($name { value, spelling: (!canonical).then(|| text.into()) })
+            }
+            fn to_xml(&self) -> Cow<'_, str> {
+                match &self.spelling {
+                    Some(s) => Cow::Borrowed(s),
+                    None => Cow::Owned(self.value.canonical()),
+                }
+            }
+        }
+
+        impl crate::validate::Validate for $name {
+            fn validate_with(&self, _: &mut crate::validate::Validator) {}
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.to_xml())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(d)?;
+                Self::parse_xml(&s).map_err(|e| serde::de::Error::custom(e.0))
+            }
+        }
+
+        #[cfg(feature = "schemars")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "description": <$inner as Lexical>::EXPECTED })
+            }
+        }
+    };
+}
+
+spelled! {
+    /// A UUID: 32 hexadecimal digits, with the usual dashes or none (`<uuid>`,
+    /// `@uuid`). libvirt writes it lower-case and dashed.
+    ///
+    /// ```
+    /// use xml_model::{Uuid, XmlValue};
+    /// let u = Uuid::from_u128(0x4dea22b3_1d52_d8f3_2516_782e98ab3fa0);
+    /// assert_eq!(u.to_string(), "4dea22b3-1d52-d8f3-2516-782e98ab3fa0");
+    /// let read = Uuid::parse_xml("4DEA22B31D52D8F32516782E98AB3FA0").unwrap();
+    /// assert_eq!(read, u);
+    /// assert_eq!(read.to_string(), "4DEA22B31D52D8F32516782E98AB3FA0");
+    /// ```
+    Uuid([u8; 16])
+}
+
+impl Uuid {
+    /// The UUID whose bytes, big-endian, are this number.
+    pub fn from_u128(n: u128) -> Self {
+        Uuid::new(n.to_be_bytes())
+    }
+
+    /// The UUID as a number.
+    pub fn as_u128(&self) -> u128 {
+        u128::from_be_bytes(self.value)
+    }
+}
+
+impl Lexical for [u8; 16] {
+    const EXPECTED: &'static str = "a UUID (32 hexadecimal digits, dashed as 8-4-4-4-12 or not at all)";
+    fn parse(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        let digits: Vec<u8> = match b.len() {
+            32 => b.to_vec(),
+            36 if [8, 13, 18, 23].iter().all(|&i| b[i] == b'-') => {
+                b.iter().enumerate().filter(|(i, _)| ![8, 13, 18, 23].contains(i)).map(|(_, c)| *c).collect()
+            }
+            _ => return None,
+        };
+        let mut out = [0u8; 16];
+        for (i, pair) in digits.chunks(2).enumerate() {
+            out[i] = (hex_digit(pair[0])? << 4) | hex_digit(pair[1])?;
+        }
+        Some(out)
+    }
+    fn canonical(&self) -> String {
+        let mut s = String::with_capacity(36);
+        for (i, byte) in self.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                s.push('-');
+            }
+            s.push_str(&format!("{byte:02x}"));
+        }
+        s
+    }
+}
+
+fn hex_digit(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+spelled! {
+    /// A MAC address: six octets of two hexadecimal digits joined by colons
+    /// (`52:54:00:12:34:56`). libvirt writes it lower-case.
+    ///
+    /// ```
+    /// use xml_model::MacAddress;
+    /// let mac = MacAddress::new([0x52, 0x54, 0x00, 0xab, 0xcd, 0xef]);
+    /// assert_eq!(mac.to_string(), "52:54:00:ab:cd:ef");
+    /// assert_eq!("52:54:00:AB:CD:EF".parse::<MacAddress>().unwrap(), mac);
+    /// ```
+    MacAddress([u8; 6])
+}
+
+impl Lexical for [u8; 6] {
+    const EXPECTED: &'static str = "a MAC address (six pairs of hexadecimal digits joined by ':')";
+    fn parse(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        if b.len() != 17 || (2..17).step_by(3).any(|i| b[i] != b':') {
+            return None;
+        }
+        let mut out = [0u8; 6];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = (hex_digit(b[i * 3])? << 4) | hex_digit(b[i * 3 + 1])?;
+        }
+        Some(out)
+    }
+    fn canonical(&self) -> String {
+        self.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
+    }
+}
+
+spelled! {
+    /// An IPv4 or IPv6 address (`192.168.122.1`, `2001:db8::1`).
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// use xml_model::IpAddress;
+    /// let a = IpAddress::from(Ipv4Addr::new(192, 168, 122, 1));
+    /// assert_eq!(a.to_string(), "192.168.122.1");
+    /// assert!("2001:DB8::1".parse::<IpAddress>().unwrap().get().is_ipv6());
+    /// ```
+    IpAddress(IpAddr)
+}
+
+impl From<Ipv4Addr> for IpAddress {
+    fn from(a: Ipv4Addr) -> Self {
+        IpAddress::new(a.into())
+    }
+}
+
+impl From<Ipv6Addr> for IpAddress {
+    fn from(a: Ipv6Addr) -> Self {
+        IpAddress::new(a.into())
+    }
+}
+
+impl Lexical for IpAddr {
+    const EXPECTED: &'static str = "an IPv4 or IPv6 address";
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+    fn canonical(&self) -> String {
+        self.to_string()
+    }
+}
+
+spelled! {
+    /// An IPv4 address (`192.168.122.1`).
+    Ipv4Address(Ipv4Addr)
+}
+
+impl Lexical for Ipv4Addr {
+    const EXPECTED: &'static str = "an IPv4 address";
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+    fn canonical(&self) -> String {
+        self.to_string()
+    }
+}
+
+spelled! {
+    /// An IPv6 address (`2001:db8::1`).
+    Ipv6Address(Ipv6Addr)
+}
+
+impl Lexical for Ipv6Addr {
+    const EXPECTED: &'static str = "an IPv6 address";
+    fn parse(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+    fn canonical(&self) -> String {
+        self.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_are_kept_and_values_compared() {
+        let u = Uuid::parse_xml("c7a5fdbd-edaf-9455-926a-d65c16db1809").unwrap();
+        assert_eq!(u.spelling(), None);
+        let v = Uuid::parse_xml("C7A5FDBDEDAF9455926AD65C16DB1809").unwrap();
+        assert_eq!(u, v);
+        assert_eq!(v.to_xml(), "C7A5FDBDEDAF9455926AD65C16DB1809");
+        assert!(Uuid::parse_xml("c7a5fdbd-edaf9455-926a-d65c16db1809").is_err());
+        assert!(Uuid::parse_xml("c7a5fdbd").is_err());
+        let m = MacAddress::parse_xml("52:54:00:0A:0b:0C").unwrap();
+        assert_eq!(m.get(), [0x52, 0x54, 0, 0x0a, 0x0b, 0x0c]);
+        assert_eq!(m.to_xml(), "52:54:00:0A:0b:0C");
+        assert!(MacAddress::parse_xml("52:54:00:0a:0b").is_err());
+        assert!(MacAddress::parse_xml("52-54-00-0a-0b-0c").is_err());
+        let ip = IpAddress::parse_xml("2001:0db8::0001").unwrap();
+        assert_eq!(ip, IpAddress::parse_xml("2001:db8::1").unwrap());
+        assert_eq!(ip.to_xml(), "2001:0db8::0001");
+        assert!(Ipv4Address::parse_xml("::1").is_err());
+    }
+}
