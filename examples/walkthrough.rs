@@ -99,7 +99,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let caps = conn.capabilities()?;
     let cpu = &caps.host.cpu;
     let pages: Vec<String> =
-        cpu.pageses.iter().map(|p| format!("{} {}", p.size, p.unit.as_deref().unwrap_or("KiB"))).collect();
+        cpu.pageses.iter().map(|p| format!("{} {}", p.size, p.unit.as_ref().map_or("KiB", |u| u.as_str()))).collect();
     println!(
         "host CPU: {} {}, {} features, maxphysaddr {:?}, page sizes: {}",
         cpu.vendor.as_deref().unwrap_or("(no vendor)"),
@@ -176,7 +176,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     guest.reboot()?; // virsh reboot
 
     let live: Domain = guest.dumpxml(XmlView::Live)?; // virsh dumpxml, typed
-    let memory = live.memory.as_ref().map(|m| format!("{} {}", m.value, m.unit.as_deref().unwrap_or("KiB")));
+    let memory = live.memory.as_ref().map(|m| m.size.to_string());
     println!(
         "live definition: memory {}, CPU mode {:?}, maxphysaddr {:?}",
         memory.unwrap_or_default(),

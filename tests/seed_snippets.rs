@@ -70,11 +70,15 @@ fn seed_values_read_as_typed_values() {
     let HostdevKind::Usb(u) = &usb.kind else { panic!("not usb: {usb:?}") };
     assert_eq!(u.source.vendor.as_ref().unwrap().id.get(), 0x0b6d);
     assert_eq!(u.source.product.as_ref().unwrap().id.get(), 0x3880);
-    // USB ids are hexadecimal: `0x3880` is their canonical spelling, `3880` reads the same.
+    // USB ids are written in hexadecimal (`0x3880` is the canonical spelling) and read as
+    // libvirt reads them, like strtoul with base 0: `3880` is decimal, 0x0f28 (libvirt
+    // writes it back as `0x0f28`; virt_test_driver.rs asks libvirt itself), `010` octal.
     assert_eq!(u.source.product.as_ref().unwrap().id.spelling(), None);
     let bare: UsbId = from_fragment("<product id='3880'/>", "product", ReadOptions::strict()).unwrap();
-    assert_eq!(bare.id.get(), 0x3880);
+    assert_eq!(bare.id.get(), 3880);
     assert_eq!(to_fragment(&bare, "product"), "<product id='3880'/>");
+    let octal: UsbId = from_fragment("<product id='010'/>", "product", ReadOptions::strict()).unwrap();
+    assert_eq!(octal.id.get(), 8);
     assert_eq!(usb.managed, Some(YesNo::Yes));
 
     let mb: MemoryBacking = from_fragment(

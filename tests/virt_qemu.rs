@@ -53,7 +53,7 @@ fn define_start_save_restore_reboot_shutdown_undefine() {
     let live: Domain = guest.dumpxml(XmlView::Live).unwrap();
     assert!(live.id.is_some(), "a running guest has an id");
     let memory = live.memory.as_ref().unwrap();
-    assert_eq!((memory.unit.as_deref(), memory.value.as_str()), (Some("KiB"), "65536"), "64 MiB, in KiB");
+    assert_eq!(memory.size.to_string(), "65536 KiB", "64 MiB, in KiB");
 
     // virsh save / restore.
     let dir = scratch("lifecycle");

@@ -45,11 +45,11 @@ fn define_start_dump_destroy_undefine() {
     // libvirt normalises: memory comes back in KiB, the same amount.
     let live: Domain = guest.dumpxml(XmlView::Live).unwrap();
     let memory = live.memory.as_ref().unwrap();
-    assert_eq!((memory.unit.as_deref(), memory.value.as_str()), (Some("KiB"), "131072"));
+    assert_eq!(memory.size.to_string(), "131072 KiB");
     assert!(live.id.is_some(), "a running guest has an id");
     let inactive: Domain = guest.dumpxml(XmlView::Inactive).unwrap();
     assert!(inactive.id.is_none());
-    assert_eq!(inactive.uuid.as_deref(), Some(guest.uuid().unwrap().as_str()));
+    assert_eq!(inactive.uuid.as_ref().map(ToString::to_string), Some(guest.uuid().unwrap()));
 
     guest.suspend().unwrap();
     assert_eq!(guest.state().unwrap(), GuestState::Paused);
@@ -158,7 +158,7 @@ fn apply_to_a_running_guest_says_a_restart_is_pending() {
     assert_eq!(report.outcome, Outcome::Redefined);
     assert!(report.pending_restart);
     let live: Domain = report.guest.dumpxml(XmlView::Live).unwrap();
-    assert_eq!(live.memory.unwrap().value, "131072", "the running instance is untouched");
+    assert_eq!(live.memory.unwrap().size.value, 131072, "the running instance is untouched");
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn apply_that_libvirt_rejects_leaves_the_previous_definition() {
     let Err(e) = conn.apply(&bad) else { panic!("libvirt accepted a guest without memory") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     let kept: Domain = conn.guest("t-apply-rejected").unwrap().dumpxml(XmlView::Inactive).unwrap();
-    assert_eq!(kept.memory.unwrap().value, "131072", "the previous definition stays");
+    assert_eq!(kept.memory.unwrap().size.value, 131072, "the previous definition stays");
 
     // A nameless document never reaches libvirt.
     let nameless = conn.apply_xml("<domain type='test'><memory>1</memory></domain>").unwrap_err();
@@ -188,7 +188,7 @@ fn edit_keeps_unknown_elements_and_foreign_metadata() {
 
     let report = guest
         .edit(|d: &mut Domain| {
-            d.memory.as_mut().unwrap().value = "262144".into();
+            d.memory.as_mut().unwrap().size.value = 262144.into();
             d.description = Some("edited".into());
         })
         .unwrap();

@@ -230,9 +230,14 @@ pub fn module_suffixes(ir: &Ir, live: &[TypeId]) -> Vec<String> {
     out
 }
 
-/// Whether a field is written as a plain `String` (what the emitter makes of its type).
+/// Whether a field holds text: a `String`, or a newtype of one that checks a pattern (what
+/// the emitter makes of its type).
 fn is_string(ir: &Ir, f: &Field) -> bool {
-    matches!(crate::emit::value_ty(ir, f), Ty::String)
+    match crate::emit::value_ty(ir, f) {
+        Ty::String => true,
+        Ty::Named(id) => matches!(ir.types[id].kind, Kind::Newtype { base: Ty::String, .. }),
+        _ => false,
+    }
 }
 
 /// The figures of the report.
@@ -320,10 +325,14 @@ pub fn report(ir: &Ir, live: &[TypeId]) -> String {
     let mut s = String::new();
     let textual: usize = f.typed_as_string.iter().filter(|(k, _)| is_textual(k)).map(|(_, n)| n).sum();
     let typed: usize = f.typed_as_string.iter().filter(|(k, _)| !is_textual(k)).map(|(_, n)| n).sum();
-    let _ = writeln!(s, "attribute fields: {}, of which String: {}", f.attributes, f.string_attributes);
     let _ = writeln!(
         s,
-        "String values (attributes, text, text-only elements) whose schema gives a type: {typed} \
+        "attribute fields: {}, of which text (String, or a newtype of one): {}",
+        f.attributes, f.string_attributes
+    );
+    let _ = writeln!(
+        s,
+        "text values (attributes, text, text-only elements) whose schema gives a type: {typed} \
          (and {textual} free text, paths and names)"
     );
     let mut by_count: Vec<_> = f.typed_as_string.iter().collect();

@@ -33,7 +33,7 @@ pub fn value_ty(ir: &Ir, f: &Field) -> Ty {
     match (&f.role, &f.ty) {
         (Role::Attribute { .. } | Role::Text, Ty::Any | Ty::Empty) => Ty::String,
         (Role::Attribute { .. } | Role::Text, Ty::Named(id))
-            if !matches!(ir.types[*id].kind, Kind::ValueEnum { .. }) =>
+            if !matches!(ir.types[*id].kind, Kind::ValueEnum { .. } | Kind::Newtype { .. }) =>
         {
             Ty::String
         }
@@ -105,7 +105,12 @@ impl Emitter<'_> {
                 (quote!(child = #q, ns = #ns), format!("`<{q}>`"))
             }
             Role::Text => (quote!(text), "The text content".to_owned()),
-            Role::Flatten => (quote!(flatten), "The content that depends on the discriminating attribute".to_owned()),
+            Role::Flatten => match (&f.ty, &f.schema.0) {
+                (Ty::Runtime(_), Some(group)) => {
+                    (quote!(flatten), format!("The attributes and text of libvirt's `{group}`, read as one value"))
+                }
+                _ => (quote!(flatten), "The content that depends on the discriminating attribute".to_owned()),
+            },
             Role::Choice => (quote!(choice), "Child elements told apart by their names, in document order".to_owned()),
             Role::Any => (quote!(any), "Elements of any name (other applications' data)".to_owned()),
         };

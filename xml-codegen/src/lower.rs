@@ -77,6 +77,130 @@ fn number_type(ty: &str) -> Option<&'static str> {
     })
 }
 
+/// The integer types, narrowest first, with their bounds.
+const INTEGERS: &[(&str, i128, i128)] = &[
+    ("u8", 0, u8::MAX as i128),
+    ("u16", 0, u16::MAX as i128),
+    ("u32", 0, u32::MAX as i128),
+    ("u64", 0, u64::MAX as i128),
+    ("i32", i32::MIN as i128, i32::MAX as i128),
+    ("i64", i64::MIN as i128, i64::MAX as i128),
+];
+
+/// The bounds of a Rust integer type.
+fn bounds(t: &str) -> (i128, i128) {
+    INTEGERS.iter().find(|i| i.0 == t).map_or((i128::MIN, i128::MAX), |i| (i.1, i.2))
+}
+
+/// The narrowest Rust integer type holding `[min, max]`.
+fn narrowest(min: i128, max: i128) -> &'static str {
+    INTEGERS.iter().find(|i| i.1 <= min && max <= i.2).map_or("i64", |i| i.0)
+}
+
+/// The widest of two integer types (by the range they hold).
+fn widest(a: &'static str, b: &'static str) -> &'static str {
+    let (amin, amax) = bounds(a);
+    let (bmin, bmax) = bounds(b);
+    narrowest(amin.min(bmin), amax.max(bmax))
+}
+
+/// A pattern that only says "decimal digits" (`[0-9]+`, `[0-9]{1,2}`): the largest number of
+/// digits it allows (`None` for no limit).
+fn digits_pattern(p: &str) -> Option<Option<u32>> {
+    let rest = p.strip_prefix("[0-9]")?;
+    quantified(rest)
+}
+
+/// A pattern that says "decimal digits with an optional sign" (`-?[0-9]+`, `(-|\+)?[0-9]+`).
+fn signed_digits_pattern(p: &str) -> bool {
+    ["-?", "(-|\\+)?", "[+-]?", "[-+]?"]
+        .iter()
+        .any(|sign| p.strip_prefix(sign).is_some_and(|r| digits_pattern(r).is_some()))
+}
+
+/// A pattern that is a choice of words (`(tcp)|(udp)`, `(vepa|bridge|private)`): the words.
+fn words_pattern(p: &str) -> Option<Vec<String>> {
+    let inner = p.strip_prefix('(').and_then(|r| r.strip_suffix(')')).filter(|r| !r.contains(['(', ')']));
+    let body = inner.unwrap_or(p);
+    let words: Vec<String> =
+        body.split('|').map(|w| w.trim_start_matches('(').trim_end_matches(')').to_owned()).collect();
+    let plain = |w: &String| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (words.len() > 1 && words.iter().all(plain)).then_some(words)
+}
+
+/// A hexadecimal-number pattern (`(0x)?[0-9a-fA-F]{1,4}`, `0x[0-9a-fA-F]{1,2}`): the largest
+/// number of digits it allows.
+fn hex_pattern(p: &str) -> Option<Option<u32>> {
+    let rest = p.strip_prefix("(0x)?").or_else(|| p.strip_prefix("0x"))?;
+    let rest = ["[0-9a-fA-F]", "[0-9A-Fa-f]", "[0-9a-f]", "[a-fA-F0-9]"].iter().find_map(|c| rest.strip_prefix(c))?;
+    quantified(rest)
+}
+
+/// The most repetitions a quantifier allows: `+`/`*` none, `{n}` or `{m,n}` n.
+fn quantified(q: &str) -> Option<Option<u32>> {
+    match q {
+        "+" | "*" => Some(None),
+        _ => {
+            let inner = q.strip_prefix('{')?.strip_suffix('}')?;
+            let max = inner.rsplit(',').next()?.trim();
+            max.parse().ok().map(Some)
+        }
+    }
+}
+
+/// The integer type that holds `digits` digits of `radix`, unsigned.
+fn type_for_digits(digits: Option<u32>, radix: u32) -> &'static str {
+    match digits {
+        Some(d) => {
+            let max = (radix as i128).checked_pow(d).map_or(i128::MAX, |m| m - 1);
+            narrowest(0, max)
+        }
+        None => "u64",
+    }
+}
+
+/// A number a `<data>` pattern stands for: its integer type, and the facets left for a
+/// newtype to check (a digits-only pattern says nothing the number does not).
+fn integer_data(ty: &str, params: &[(String, String)]) -> Option<(&'static str, Vec<(String, String)>)> {
+    let pattern = params.iter().find(|(k, _)| k == "pattern").map(|(_, v)| v.as_str());
+    let (mut t, radix_digits) = match (number_type(ty), pattern) {
+        (Some(t), None) => (t, None),
+        (Some(t), Some(p)) if signed_digits_pattern(p) => (t, None),
+        (Some(t), Some(p)) => (t, Some(digits_pattern(p)?)),
+        (None, Some(p)) if ty == "string" && signed_digits_pattern(p) => ("i64", None),
+        (None, Some(p)) if ty == "string" => ("u64", Some(digits_pattern(p)?)),
+        _ => return None,
+    };
+    if let Some(digits) = radix_digits {
+        t = widest_within(t, type_for_digits(digits, 10));
+    }
+    let min = params.iter().find(|(k, _)| k == "minInclusive").and_then(|(_, v)| v.trim().parse::<i128>().ok());
+    let max = params.iter().find(|(k, _)| k == "maxInclusive").and_then(|(_, v)| v.trim().parse::<i128>().ok());
+    let (tmin, tmax) = bounds(t);
+    let (lo, hi) = (min.unwrap_or(tmin).max(tmin), max.unwrap_or(tmax).min(tmax));
+    let t = narrowest(lo, hi);
+    let (nmin, nmax) = bounds(t);
+    // Bounds the type does not already give stay as facets.
+    let rest: Vec<(String, String)> = params
+        .iter()
+        .filter(|(k, v)| match k.as_str() {
+            "pattern" => false,
+            "minInclusive" => v.trim().parse::<i128>().map_or(true, |m| m > nmin),
+            "maxInclusive" => v.trim().parse::<i128>().map_or(true, |m| m < nmax),
+            _ => true,
+        })
+        .cloned()
+        .collect();
+    Some((t, rest))
+}
+
+/// The narrower of a datatype's own integer type and what its pattern allows.
+fn widest_within(datatype: &'static str, pattern: &'static str) -> &'static str {
+    let (amin, amax) = bounds(datatype);
+    let (bmin, bmax) = bounds(pattern);
+    narrowest(amin.max(bmin), amax.min(bmax))
+}
+
 /// The module of a schema file: its name before the first dot (`domaincommon.rng`).
 fn module_of(file: &str) -> String {
     file.split('.').next().unwrap_or(file).to_owned()
@@ -339,15 +463,22 @@ impl<'a> Lowerer<'a> {
     fn value_ty(&mut self, p: PatId, hint: &str, ctx: &Ctx) -> Ty {
         match self.pat(p) {
             Pattern::Data { ty, params, .. } => {
-                let has_pattern = params.iter().any(|(k, _)| k == "pattern");
-                let base = match number_type(ty) {
-                    Some(n) if !has_pattern => Ty::Number(n),
-                    _ => Ty::String,
-                };
-                if params.is_empty() {
-                    return base;
+                if let Some((n, rest)) = integer_data(ty, params) {
+                    if rest.is_empty() {
+                        return Ty::Number(n);
+                    }
+                    return self.newtype(Ty::Number(n), &rest, hint, ctx);
                 }
-                self.newtype(base, params, hint, ctx)
+                if params.is_empty() {
+                    return Ty::String;
+                }
+                // A pattern that only lists words is a choice of values.
+                if let [(k, pattern)] = params.as_slice() {
+                    if let Some(words) = words_pattern(pattern).filter(|_| k == "pattern") {
+                        return self.value_enum(words, false, vec![hint.to_owned()], ctx);
+                    }
+                }
+                self.newtype(Ty::String, params, hint, ctx)
             }
             Pattern::Value { value, .. } => self.value_enum(vec![value.clone()], false, vec![hint.to_owned()], ctx),
             Pattern::Ref { name, .. } if self.cfg.values.contains_key(name) => {
@@ -371,8 +502,11 @@ impl<'a> Lowerer<'a> {
                 let mut numbers = HashSet::new();
                 self.values_of(p, &mut values, &mut other, &mut numbers, &mut Vec::new());
                 if values.is_empty() {
-                    if numbers.len() == 1 && !other {
-                        return Ty::Number(numbers.into_iter().next().expect("one"));
+                    // Numbers in several spellings (`uint16`: `0x..` or decimal): one number.
+                    if !numbers.is_empty() && !other {
+                        let mut ts: Vec<&'static str> = numbers.into_iter().collect();
+                        ts.sort();
+                        return Ty::Number(ts.into_iter().reduce(widest).expect("one"));
                     }
                     return Ty::String;
                 }
@@ -405,12 +539,22 @@ impl<'a> Lowerer<'a> {
             }
             Pattern::Choice(bs) => bs.iter().for_each(|b| self.values_of(*b, values, other, numbers, seen)),
             Pattern::Ref { scope, name } => self.values_of(self.s.resolve(*scope, name), values, other, numbers, seen),
-            Pattern::Data { ty, params, .. } => match number_type(ty) {
-                Some(n) if !params.iter().any(|(k, _)| k == "pattern") => {
-                    numbers.insert(n);
+            Pattern::Data { ty, params, .. } => {
+                let hex = params
+                    .iter()
+                    .find(|(k, _)| k == "pattern")
+                    .filter(|_| ty == "string")
+                    .and_then(|(_, p)| hex_pattern(p));
+                match (integer_data(ty, params), hex) {
+                    (Some((n, _)), _) => {
+                        numbers.insert(n);
+                    }
+                    (None, Some(digits)) => {
+                        numbers.insert(type_for_digits(digits, 16));
+                    }
+                    _ => *other = true,
                 }
-                _ => *other = true,
-            },
+            }
             Pattern::NotAllowed => {}
             Pattern::Empty => {
                 if !values.contains(&String::new()) {

@@ -80,10 +80,10 @@ pub use any::{AnyAttribute, AnyElement, AnyNode};
 pub use error::{Error, ErrorKind, Result};
 pub use extras::{Empty, Extras, Unrecognized};
 pub use read::{ReadOptions, XmlRoot};
-pub use scalars::{IpAddress, Ipv4Address, Ipv6Address, MacAddress, Uuid};
+pub use scalars::{CpuSet, CpuSetItem, IpAddress, Ipv4Address, Ipv6Address, MacAddress, OrVariable, Uuid};
 pub use scaled::{ScaledInteger, Unit};
 pub use validate::{Problem, Validate, ValidateRoot};
-pub use value::{HexNumber, Number, XmlValue};
+pub use value::{AnyBase, HexNumber, Number, Octal, XmlValue};
 pub use xml_derive::{Xml, XmlValue};
 
 use std::path::Path;

@@ -222,16 +222,19 @@ spelled! {
 
 impl Lexical for [u8; 6] {
     const EXPECTED: &'static str = "a MAC address (six pairs of hexadecimal digits joined by ':')";
+    /// Octets of one digit (`0:1a:2:3:4:5`) are read too, as nwfilter rules allow them.
     fn parse(text: &str) -> Option<Self> {
-        let b = text.as_bytes();
-        if b.len() != 17 || (2..17).step_by(3).any(|i| b[i] != b':') {
-            return None;
-        }
         let mut out = [0u8; 6];
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = (hex_digit(b[i * 3])? << 4) | hex_digit(b[i * 3 + 1])?;
+        let mut parts = text.split(':');
+        for o in out.iter_mut() {
+            let p = parts.next()?.as_bytes();
+            *o = match p {
+                [a] => hex_digit(*a)?,
+                [a, b] => (hex_digit(*a)? << 4) | hex_digit(*b)?,
+                _ => return None,
+            };
         }
-        Some(out)
+        parts.next().is_none().then_some(out)
     }
     fn canonical(&self) -> String {
         self.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
@@ -280,8 +283,18 @@ spelled! {
 
 impl Lexical for Ipv4Addr {
     const EXPECTED: &'static str = "an IPv4 address";
+    /// Leading zeros (`010.0.0.1`, decimal) are read too, as nwfilter rules allow them.
     fn parse(text: &str) -> Option<Self> {
-        text.parse().ok()
+        let mut out = [0u8; 4];
+        let mut parts = text.split('.');
+        for o in out.iter_mut() {
+            let p = parts.next()?;
+            if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            *o = p.parse().ok()?;
+        }
+        parts.next().is_none().then(|| Ipv4Addr::from(out))
     }
     fn canonical(&self) -> String {
         self.to_string()
@@ -300,6 +313,244 @@ impl Lexical for Ipv6Addr {
     }
     fn canonical(&self) -> String {
         self.to_string()
+    }
+}
+
+/// One item of a [`CpuSet`]: a CPU, a range of CPUs, or a CPU taken out (`^2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CpuSetItem {
+    /// CPUs `first` to `last`, both included (`3` is `3-3`).
+    Range(u32, u32),
+    /// `^n`: CPU `n` is not in the set, even if a range includes it.
+    Exclude(u32),
+}
+
+/// A set of host CPUs as libvirt writes them: `0-3,8,^2` (`cpuset`, `nodeset`).
+///
+/// ```
+/// use xml_model::{CpuSet, XmlValue};
+/// let set = CpuSet::parse_xml("0-3,8,^2").unwrap();
+/// assert_eq!(set.cpus(), vec![0, 1, 3, 8]);
+/// assert_eq!(CpuSet::from(0..=3).to_string(), "0-3");
+/// assert_eq!(CpuSet::from_cpus([0, 1, 2, 7]).to_string(), "0-2,7");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CpuSet(Vec<CpuSetItem>);
+
+impl CpuSet {
+    /// The set of these items, in order.
+    pub fn new(items: impl IntoIterator<Item = CpuSetItem>) -> Self {
+        CpuSet(items.into_iter().collect())
+    }
+
+    /// The set of these CPUs, written as ranges.
+    pub fn from_cpus(cpus: impl IntoIterator<Item = u32>) -> Self {
+        let mut cpus: Vec<u32> = cpus.into_iter().collect();
+        cpus.sort_unstable();
+        cpus.dedup();
+        let mut items: Vec<CpuSetItem> = Vec::new();
+        for c in cpus {
+            match items.last_mut() {
+                Some(CpuSetItem::Range(_, last)) if *last + 1 == c => *last = c,
+                _ => items.push(CpuSetItem::Range(c, c)),
+            }
+        }
+        CpuSet(items)
+    }
+
+    /// The items as written.
+    pub fn items(&self) -> &[CpuSetItem] {
+        &self.0
+    }
+
+    /// The CPUs in the set, ascending.
+    pub fn cpus(&self) -> Vec<u32> {
+        let mut set = std::collections::BTreeSet::new();
+        for item in &self.0 {
+            if let CpuSetItem::Range(a, b) = *item {
+                set.extend(a..=b);
+            }
+        }
+        for item in &self.0 {
+            if let CpuSetItem::Exclude(n) = *item {
+                set.remove(&n);
+            }
+        }
+        set.into_iter().collect()
+    }
+
+    /// Whether CPU `n` is in the set.
+    pub fn contains(&self, n: u32) -> bool {
+        let included = self.0.iter().any(|i| matches!(*i, CpuSetItem::Range(a, b) if a <= n && n <= b));
+        included && !self.0.contains(&CpuSetItem::Exclude(n))
+    }
+}
+
+impl From<std::ops::RangeInclusive<u32>> for CpuSet {
+    fn from(r: std::ops::RangeInclusive<u32>) -> Self {
+        CpuSet(vec![CpuSetItem::Range(*r.start(), *r.end())])
+    }
+}
+
+impl From<u32> for CpuSet {
+    fn from(n: u32) -> Self {
+        CpuSet(vec![CpuSetItem::Range(n, n)])
+    }
+}
+
+impl fmt::Debug for CpuSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CpuSet({self})")
+    }
+}
+
+impl fmt::Display for CpuSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            match *item {
+                CpuSetItem::Range(a, b) if a == b => write!(f, "{a}")?,
+                CpuSetItem::Range(a, b) => write!(f, "{a}-{b}")?,
+                CpuSetItem::Exclude(n) => write!(f, "^{n}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for CpuSet {
+    type Err = Expected;
+    fn from_str(s: &str) -> Result<Self, Expected> {
+        Self::parse_xml(s)
+    }
+}
+
+impl XmlValue for CpuSet {
+    fn parse_xml(text: &str) -> Result<Self, Expected> {
+        let bad = || Expected::new("a CPU set such as '0-3,8,^2'");
+        // Decimal digits only, so that the set writes back as it was read.
+        let number = |t: &str| -> Result<u32, Expected> {
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) || (t.len() > 1 && t.starts_with('0')) {
+                return Err(bad());
+            }
+            t.parse().map_err(|_| bad())
+        };
+        let mut items = Vec::new();
+        for part in text.split(',') {
+            let item = if let Some(n) = part.strip_prefix('^') {
+                CpuSetItem::Exclude(number(n)?)
+            } else if let Some((a, b)) = part.split_once('-') {
+                CpuSetItem::Range(number(a)?, number(b)?)
+            } else {
+                let n = number(part)?;
+                CpuSetItem::Range(n, n)
+            };
+            items.push(item);
+        }
+        Ok(CpuSet(items))
+    }
+    fn to_xml(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+}
+
+impl crate::validate::Validate for CpuSet {
+    fn validate_with(&self, _: &mut crate::validate::Validator) {}
+}
+
+/// A value of an nwfilter rule that may instead name a variable (`$IP`, `$MAC[@1]`) whose
+/// value the filter's user gives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OrVariable<T> {
+    /// The value itself.
+    Value(T),
+    /// A variable reference, as written (starting with `$`).
+    Variable(String),
+}
+
+impl<T> From<T> for OrVariable<T> {
+    fn from(v: T) -> Self {
+        OrVariable::Value(v)
+    }
+}
+
+impl<T: XmlValue> XmlValue for OrVariable<T> {
+    fn parse_xml(text: &str) -> Result<Self, Expected> {
+        if text.starts_with('$') {
+            return Ok(OrVariable::Variable(text.to_owned()));
+        }
+        T::parse_xml(text).map(OrVariable::Value).map_err(|e| Expected::new(format!("{}, or a variable ($NAME)", e.0)))
+    }
+    fn to_xml(&self) -> Cow<'_, str> {
+        match self {
+            OrVariable::Value(v) => v.to_xml(),
+            OrVariable::Variable(s) => Cow::Borrowed(s),
+        }
+    }
+}
+
+impl<T: crate::validate::Validate> crate::validate::Validate for OrVariable<T> {
+    fn validate_with(&self, val: &mut crate::validate::Validator) {
+        if let OrVariable::Value(v) = self {
+            v.validate_with(val)
+        }
+    }
+}
+
+macro_rules! text_serde {
+    ($($t:ty),*) => {$(
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.to_xml())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(d)?;
+                Self::parse_xml(&s).map_err(|e| serde::de::Error::custom(e.0))
+            }
+        }
+    )*};
+}
+text_serde!(CpuSet);
+
+#[cfg(feature = "serde")]
+impl<T: XmlValue> serde::Serialize for OrVariable<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_xml())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de, T: XmlValue> serde::Deserialize<'de> for OrVariable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        Self::parse_xml(&s).map_err(|e| serde::de::Error::custom(e.0))
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for CpuSet {
+    fn schema_name() -> Cow<'static, str> {
+        "CpuSet".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "description": "a CPU set such as 0-3,8,^2" })
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl<T> schemars::JsonSchema for OrVariable<T> {
+    fn schema_name() -> Cow<'static, str> {
+        "OrVariable".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "description": "a value, or a variable ($NAME)" })
     }
 }
 

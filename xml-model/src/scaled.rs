@@ -50,6 +50,12 @@ impl Unit {
     }
 }
 
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.spelling)
+    }
+}
+
 impl XmlValue for Unit {
     fn parse_xml(text: &str) -> Result<Self, Expected> {
         let bad = || Expected::new("a unit such as 'b', 'KiB', 'MB', 'GiB', 'TiB'");
@@ -150,6 +156,17 @@ impl ScaledInteger {
     /// The amount in KiB (rounded down), KiB being the default unit.
     pub fn in_kib(&self) -> Option<u64> {
         self.bytes().map(|b| b / 1024)
+    }
+}
+
+/// `4 GiB`; `4 KiB` where no unit is written (the default of `<memory>`; other elements have
+/// other defaults, see [`ScaledInteger::bytes_with_default`]).
+impl std::fmt::Display for ScaledInteger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.unit {
+            Some(u) => write!(f, "{} {u}", self.value),
+            None => write!(f, "{} KiB", self.value),
+        }
     }
 }
 

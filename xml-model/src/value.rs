@@ -49,6 +49,8 @@ pub trait Integer: Copy + PartialEq + PartialOrd + fmt::Display + fmt::Debug + D
     fn from_radix(digits: &str, radix: u32) -> Option<Self>;
     /// Lower-case hexadecimal digits, zero-padded to `width`.
     fn to_hex(self, width: usize) -> String;
+    /// Octal digits, zero-padded to `width`.
+    fn to_octal(self, width: usize) -> String;
 }
 
 macro_rules! integer {
@@ -60,6 +62,9 @@ macro_rules! integer {
             }
             fn to_hex(self, width: usize) -> String {
                 format!("{:0width$x}", self)
+            }
+            fn to_octal(self, width: usize) -> String {
+                format!("{:0width$o}", self)
             }
         }
     )*};
@@ -83,7 +88,9 @@ pub trait Format: Clone + Default {
     fn expected<T: Integer>() -> String;
 }
 
-/// Decimal, with `0x` hexadecimal also read (libvirt reads both where it says "integer").
+/// Decimal, with `0x` hexadecimal also read (libvirt reads both where it says "integer"),
+/// and hexadecimal digits without `0x` where there is a letter among them (the schemas allow
+/// `(0x)?[0-9a-fA-F]{1,4}` in places).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Decimal;
 
@@ -99,24 +106,75 @@ impl Format for Decimal {
     }
 }
 
-/// Hexadecimal with or without `0x` (libvirt's USB ids and PCI addresses), written
-/// canonically as `0x` and `WIDTH` digits.
+/// Numbers libvirt writes in hexadecimal (USB ids, PCI and CCW addresses), written
+/// canonically as `0x` and `WIDTH` digits, and read as [`AnyBase`] reads them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Hex<const WIDTH: usize>;
 
 impl<const WIDTH: usize> Format for Hex<WIDTH> {
     fn parse<T: Integer>(text: &str) -> Option<T> {
-        let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        T::from_radix(digits, 16)
+        parse_base0(text)
     }
     fn write<T: Integer>(value: T) -> String {
         format!("0x{}", value.to_hex(WIDTH))
     }
     fn expected<T: Integer>() -> String {
-        format!("{} in hexadecimal (0x..)", T::WHAT)
+        format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
+    }
+}
+
+/// Numbers libvirt reads like C's `strtoul` with base 0 and writes in decimal (a USB
+/// device's bus and device numbers): `0x10` is 16, `010` is 8, `10` is 10.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnyBase;
+
+impl Format for AnyBase {
+    fn parse<T: Integer>(text: &str) -> Option<T> {
+        parse_base0(text)
+    }
+    fn write<T: Integer>(value: T) -> String {
+        value.to_string()
+    }
+    fn expected<T: Integer>() -> String {
+        format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
+    }
+}
+
+/// Octal numbers (file modes such as `0644`), written with at least four digits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Octal;
+
+impl Format for Octal {
+    fn parse<T: Integer>(text: &str) -> Option<T> {
+        (!text.is_empty() && text.bytes().all(|b| (b'0'..=b'7').contains(&b))).then(|| T::from_radix(text, 8)).flatten()
+    }
+    fn write<T: Integer>(value: T) -> String {
+        value.to_octal(4)
+    }
+    fn expected<T: Integer>() -> String {
+        "an octal number such as 0644".to_owned()
+    }
+}
+
+/// Reads as libvirt reads ids and addresses, like C's `strtoul` with base 0: `0x3880` is
+/// hexadecimal, `010` octal (8), `3880` decimal (0x0f28). Digits with a hexadecimal letter
+/// and no `0x` (`0b6d`), which the schemas allow but libvirt refuses, are read as
+/// hexadecimal.
+fn parse_base0<T: Integer>(text: &str) -> Option<T> {
+    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        return (!hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| T::from_radix(hex, 16))
+            .flatten();
+    }
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return T::from_radix(text, 16);
+    }
+    match text.strip_prefix('0') {
+        Some(octal) if !octal.is_empty() => T::from_radix(octal, 8),
+        _ => T::from_radix(text, 10),
     }
 }
 
@@ -204,6 +262,7 @@ fn parse_integer<T: Integer>(text: &str) -> Option<T> {
     let (digits, radix) = match body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
         Some(hex) if !hex.is_empty() && !neg => (hex, 16),
         Some(_) => return None,
+        None if !neg && body.bytes().any(|b| b.is_ascii_alphabetic()) => (body, 16),
         None => (body, 10),
     };
     if neg {

@@ -42,19 +42,19 @@ pub struct AdapterTypeFcHost {
     pub managed: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@parent_wwnn`
     #[xml(attribute = "parent_wwnn")]
-    pub parent_wwnn: ::std::option::Option<::std::string::String>,
+    pub parent_wwnn: ::std::option::Option<super::domaincommon::Wwn>,
     /// `@parent_wwpn`
     #[xml(attribute = "parent_wwpn")]
-    pub parent_wwpn: ::std::option::Option<::std::string::String>,
+    pub parent_wwpn: ::std::option::Option<super::domaincommon::Wwn>,
     /// `@parent_fabric_wwn`
     #[xml(attribute = "parent_fabric_wwn")]
-    pub parent_fabric_wwn: ::std::option::Option<::std::string::String>,
+    pub parent_fabric_wwn: ::std::option::Option<super::domaincommon::Wwn>,
     /// `@wwnn`
     #[xml(attribute = "wwnn")]
-    pub wwnn: ::std::string::String,
+    pub wwnn: super::domaincommon::Wwn,
     /// `@wwpn`
     #[xml(attribute = "wwpn")]
-    pub wwpn: ::std::string::String,
+    pub wwpn: super::domaincommon::Wwn,
 }
 /// The content of `<adapter>` when `type` is 'scsi_host'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -75,16 +75,16 @@ pub struct AdapterTypeScsiHost {
 pub struct Address {
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::option::Option<crate::HexNumber<u32, 4>>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<::std::string::String>,
+    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<::std::string::String>,
+    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -106,7 +106,7 @@ pub struct Driver {
     pub name: ::std::option::Option<DriverName>,
     /// `@model`
     #[xml(attribute = "model")]
-    pub model: ::std::option::Option<::std::string::String>,
+    pub model: ::std::option::Option<super::domaincommon::GenericName>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -161,16 +161,16 @@ pub struct HostdevDriver {
     pub name: ::std::option::Option<DriverDriverName>,
     /// `@model`
     #[xml(attribute = "model")]
-    pub model: ::std::option::Option<::std::string::String>,
+    pub model: ::std::option::Option<super::domaincommon::GenericName>,
     /// `@queues`
     #[xml(attribute = "queues")]
-    pub queues: ::std::option::Option<::std::string::String>,
+    pub queues: ::std::option::Option<crate::Number<u64>>,
     /// `@rx_queue_size`
     #[xml(attribute = "rx_queue_size")]
-    pub rx_queue_size: ::std::option::Option<::std::string::String>,
+    pub rx_queue_size: ::std::option::Option<crate::Number<u64>>,
     /// `@tx_queue_size`
     #[xml(attribute = "tx_queue_size")]
-    pub tx_queue_size: ::std::option::Option<::std::string::String>,
+    pub tx_queue_size: ::std::option::Option<crate::Number<u64>>,
     /// `@txmode`
     #[xml(attribute = "txmode")]
     pub txmode: ::std::option::Option<super::domaincommon::DriverTxmode>,
@@ -221,7 +221,7 @@ pub struct HostdevDriver {
 pub struct Link {
     /// `@speed`
     #[xml(attribute = "speed")]
-    pub speed: ::std::option::Option<::std::string::String>,
+    pub speed: ::std::option::Option<crate::Number<u32>>,
     /// `@state`
     #[xml(attribute = "state")]
     pub state: ::std::option::Option<LinkState>,
@@ -283,7 +283,7 @@ pub struct Metadata {
 pub struct Parentaddr {
     /// `@unique_id`
     #[xml(attribute = "unique_id")]
-    pub unique_id: ::std::option::Option<::std::string::String>,
+    pub unique_id: ::std::option::Option<crate::Number<u64>>,
     /// `<address>`
     #[xml(child = "address")]
     pub address: Address,
@@ -302,10 +302,10 @@ pub struct Parentaddr {
 pub struct Zpci {
     /// `@uid`
     #[xml(attribute = "uid")]
-    pub uid: ::std::option::Option<::std::string::String>,
+    pub uid: ::std::option::Option<crate::Number<u16>>,
     /// `@fid`
     #[xml(attribute = "fid")]
-    pub fid: ::std::option::Option<::std::string::String>,
+    pub fid: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

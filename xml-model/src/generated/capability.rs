@@ -77,22 +77,22 @@ pub struct Arch {
 pub struct Bank {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `@level`
     #[xml(attribute = "level")]
-    pub level: ::std::string::String,
+    pub level: crate::Number<u32>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: super::domaincommon::CacheType,
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u32>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::string::String,
+    pub unit: crate::Unit,
     /// `@cpus`
     #[xml(attribute = "cpus")]
-    pub cpus: ::std::string::String,
+    pub cpus: crate::CpuSet,
     /// `<control>`
     #[xml(child = "control")]
     pub controls: ::std::vec::Vec<Control>,
@@ -169,10 +169,10 @@ pub struct Capabilities {
 pub struct Cell {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `<memory>`
     #[xml(child = "memory")]
-    pub memory: ::std::option::Option<::std::boxed::Box<Memory>>,
+    pub memory: ::std::option::Option<crate::ScaledInteger>,
     /// `<pages>`
     #[xml(child = "pages")]
     pub pageses: ::std::vec::Vec<Pages>,
@@ -200,7 +200,7 @@ pub struct Cell {
 pub struct Cells {
     /// `@num`
     #[xml(attribute = "num")]
-    pub num: ::std::string::String,
+    pub num: crate::Number<u32>,
     /// `<cell>`
     #[xml(child = "cell", non_empty)]
     pub cells: ::std::vec::Vec<Cell>,
@@ -219,19 +219,19 @@ pub struct Cells {
 pub struct Control {
     /// `@granularity`
     #[xml(attribute = "granularity")]
-    pub granularity: ::std::string::String,
+    pub granularity: crate::Number<u32>,
     /// `@min`
     #[xml(attribute = "min")]
-    pub min: ::std::option::Option<::std::string::String>,
+    pub min: ::std::option::Option<crate::Number<u32>>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::string::String,
+    pub unit: crate::Unit,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: super::domaincommon::CacheType,
     /// `@maxAllocs`
     #[xml(attribute = "maxAllocs")]
-    pub max_allocs: ::std::string::String,
+    pub max_allocs: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -247,22 +247,22 @@ pub struct Control {
 pub struct Cpu {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `@socket_id`
     #[xml(attribute = "socket_id")]
-    pub socket_id: ::std::option::Option<::std::string::String>,
+    pub socket_id: ::std::option::Option<crate::Number<u32>>,
     /// `@die_id`
     #[xml(attribute = "die_id")]
-    pub die_id: ::std::option::Option<::std::string::String>,
+    pub die_id: ::std::option::Option<crate::Number<u32>>,
     /// `@cluster_id`
     #[xml(attribute = "cluster_id")]
-    pub cluster_id: ::std::option::Option<::std::string::String>,
+    pub cluster_id: ::std::option::Option<crate::Number<u32>>,
     /// `@core_id`
     #[xml(attribute = "core_id")]
-    pub core_id: ::std::option::Option<::std::string::String>,
+    pub core_id: ::std::option::Option<crate::Number<u32>>,
     /// `@siblings`
     #[xml(attribute = "siblings")]
-    pub siblings: ::std::option::Option<::std::string::String>,
+    pub siblings: ::std::option::Option<crate::CpuSet>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -278,7 +278,7 @@ pub struct Cpu {
 pub struct Cpus {
     /// `@num`
     #[xml(attribute = "num")]
-    pub num: ::std::string::String,
+    pub num: crate::Number<u32>,
     /// `<cpu>`
     #[xml(child = "cpu")]
     pub cpus: ::std::vec::Vec<Cpu>,
@@ -387,7 +387,7 @@ pub enum DomainType {
 pub struct Feature {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: MonitorFeature,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -487,7 +487,7 @@ pub struct Hap {
 pub struct Host {
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<cpu>`
     #[xml(child = "cpu")]
     pub cpu: super::cputypes::Hostcpu,
@@ -546,29 +546,10 @@ pub struct Machine {
     pub canonical: ::std::option::Option<::std::string::String>,
     /// `@maxCpus`
     #[xml(attribute = "maxCpus")]
-    pub max_cpus: ::std::option::Option<::std::string::String>,
+    pub max_cpus: ::std::option::Option<crate::Number<u32>>,
     /// `@deprecated`
     #[xml(attribute = "deprecated")]
     pub deprecated: ::std::option::Option<super::cputypes::VirYesNo>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// `<memory>` (capability.rng:187)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Memory {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
     /// The text content
     #[xml(text)]
     pub value: ::std::string::String,
@@ -625,13 +606,13 @@ pub struct MigrationFeatures {
 pub struct Monitor {
     /// `@level`
     #[xml(attribute = "level")]
-    pub level: ::std::option::Option<::std::string::String>,
+    pub level: ::std::option::Option<crate::Number<u32>>,
     /// `@reuseThreshold`
     #[xml(attribute = "reuseThreshold")]
-    pub reuse_threshold: ::std::option::Option<::std::string::String>,
+    pub reuse_threshold: ::std::option::Option<crate::Number<u32>>,
     /// `@maxMonitors`
     #[xml(attribute = "maxMonitors")]
-    pub max_monitors: ::std::string::String,
+    pub max_monitors: crate::Number<u32>,
     /// `<feature>`
     #[xml(child = "feature", non_empty)]
     pub features: ::std::vec::Vec<Feature>,
@@ -655,10 +636,10 @@ pub struct MonitorFeature(pub ::std::string::String);
 pub struct Node {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `@cpus`
     #[xml(attribute = "cpus")]
-    pub cpus: ::std::string::String,
+    pub cpus: crate::CpuSet,
     /// `<control>`
     #[xml(child = "control")]
     pub controls: ::std::vec::Vec<NodeControl>,
@@ -677,13 +658,13 @@ pub struct Node {
 pub struct NodeControl {
     /// `@granularity`
     #[xml(attribute = "granularity")]
-    pub granularity: ::std::string::String,
+    pub granularity: crate::Number<u32>,
     /// `@min`
     #[xml(attribute = "min")]
-    pub min: ::std::option::Option<::std::string::String>,
+    pub min: ::std::option::Option<crate::Number<u32>>,
     /// `@maxAllocs`
     #[xml(attribute = "maxAllocs")]
-    pub max_allocs: ::std::string::String,
+    pub max_allocs: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -720,13 +701,13 @@ pub enum OsType {
 pub struct Pages {
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
+    pub unit: ::std::option::Option<crate::Unit>,
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u32>,
     /// The text content
     #[xml(text)]
-    pub value: ::std::string::String,
+    pub value: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -735,11 +716,6 @@ pub struct Pages {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct PagesValue(pub ::std::string::String);
 /// `<power_management>` (capability.rng:76)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -8,22 +8,22 @@
 pub struct Bandwidth {
     /// `@initiator`
     #[xml(attribute = "initiator")]
-    pub initiator: ::std::string::String,
+    pub initiator: crate::Number<u32>,
     /// `@target`
     #[xml(attribute = "target")]
-    pub target: ::std::string::String,
+    pub target: crate::Number<u32>,
     /// `@cache`
     #[xml(attribute = "cache")]
-    pub cache: ::std::option::Option<::std::string::String>,
+    pub cache: ::std::option::Option<crate::Number<u32>>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: LatencyType,
     /// `@value`
     #[xml(attribute = "value")]
-    pub value: ::std::string::String,
+    pub value: crate::Number<u32>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::string::String,
+    pub unit: crate::Unit,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -39,7 +39,7 @@ pub struct Bandwidth {
 pub struct Cache {
     /// `@level`
     #[xml(attribute = "level")]
-    pub level: ::std::string::String,
+    pub level: crate::Number<u32>,
     /// `@associativity`
     #[xml(attribute = "associativity")]
     pub associativity: CacheAssociativity,
@@ -127,16 +127,16 @@ pub enum CachePolicy {
 pub struct Cell {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::Number<u32>>,
     /// `@cpus`
     #[xml(attribute = "cpus")]
-    pub cpus: ::std::option::Option<::std::string::String>,
+    pub cpus: ::std::option::Option<crate::CpuSet>,
     /// `@memory`
     #[xml(attribute = "memory")]
     pub memory: crate::Number<u64>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
+    pub unit: ::std::option::Option<crate::Unit>,
     /// `@memAccess`
     #[xml(attribute = "memAccess")]
     pub mem_access: ::std::option::Option<CellMemAccess>,
@@ -179,7 +179,7 @@ pub struct Counter {
     pub name: ::std::string::String,
     /// `@frequency`
     #[xml(attribute = "frequency")]
-    pub frequency: ::std::string::String,
+    pub frequency: crate::Number<u64>,
     /// `@scaling`
     #[xml(attribute = "scaling")]
     pub scaling: VirYesNo,
@@ -281,7 +281,7 @@ pub enum CpuCheck {
 pub struct CpuFeature {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: FeatureFeatureName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -323,14 +323,6 @@ pub enum CpuMode {
     #[xml(value = "maximum")]
     Maximum,
 }
-/// A value checked by `validate()`: it matches `([0-9]+(-[0-9]+)?|\^[0-9]+)(,([0-9]+(-[0-9]+)?|\^[0-9]+))*`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(
-    crate = "crate",
-    pattern = "([0-9]+(-[0-9]+)?|\\^[0-9]+)(,([0-9]+(-[0-9]+)?|\\^[0-9]+))*"
-)]
-pub struct Cpuset(pub ::std::string::String);
 /// `<distances>` (cputypes.rng:157)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -357,7 +349,7 @@ pub struct Feature {
     pub policy: FeaturePolicy,
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: FeatureName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -494,19 +486,19 @@ pub struct Interconnects {
 pub struct Latency {
     /// `@initiator`
     #[xml(attribute = "initiator")]
-    pub initiator: ::std::string::String,
+    pub initiator: crate::Number<u32>,
     /// `@target`
     #[xml(attribute = "target")]
-    pub target: ::std::string::String,
+    pub target: crate::Number<u32>,
     /// `@cache`
     #[xml(attribute = "cache")]
-    pub cache: ::std::option::Option<::std::string::String>,
+    pub cache: ::std::option::Option<crate::Number<u32>>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: LatencyType,
     /// `@value`
     #[xml(attribute = "value")]
-    pub value: ::std::string::String,
+    pub value: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -537,10 +529,10 @@ pub enum LatencyType {
 pub struct Line {
     /// `@value`
     #[xml(attribute = "value")]
-    pub value: ::std::string::String,
+    pub value: crate::Number<u32>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::string::String,
+    pub unit: crate::Unit,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -559,10 +551,10 @@ pub struct Maxphysaddr {
     pub mode: MaxphysaddrMode,
     /// `@bits`
     #[xml(attribute = "bits")]
-    pub bits: ::std::option::Option<::std::string::String>,
+    pub bits: ::std::option::Option<crate::Number<u32>>,
     /// `@limit`
     #[xml(attribute = "limit")]
-    pub limit: ::std::option::Option<::std::string::String>,
+    pub limit: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -590,7 +582,7 @@ pub enum MaxphysaddrMode {
 pub struct Microcode {
     /// `@version`
     #[xml(attribute = "version")]
-    pub version: ::std::string::String,
+    pub version: crate::Number<u64>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -609,7 +601,7 @@ pub struct Model {
     pub fallback: ::std::option::Option<ModelFallback>,
     /// `@vendor_id`
     #[xml(attribute = "vendor_id")]
-    pub vendor_id: ::std::option::Option<::std::string::String>,
+    pub vendor_id: ::std::option::Option<ModelVendorId>,
     /// The text content
     #[xml(text)]
     pub value: ::std::option::Option<::std::string::String>,
@@ -657,11 +649,11 @@ pub struct Numa {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`, within 10 to 255
+/// A value checked by `validate()`, within 10 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", min = 10i128, max = 255i128)]
-pub struct NumaDistanceValue(pub crate::Number<u32>);
+#[xml(crate = "crate", min = 10i128)]
+pub struct NumaDistanceValue(pub crate::Number<u8>);
 /// `<pages>` (cputypes.rng:416)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -669,10 +661,10 @@ pub struct NumaDistanceValue(pub crate::Number<u32>);
 pub struct Pages {
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
+    pub unit: ::std::option::Option<crate::Unit>,
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -681,11 +673,6 @@ pub struct Pages {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct PositiveInteger(pub ::std::string::String);
 /// `<sibling>` (cputypes.rng:171)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -693,10 +680,10 @@ pub struct PositiveInteger(pub ::std::string::String);
 pub struct Sibling {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `@value`
     #[xml(attribute = "value")]
-    pub value: ::std::string::String,
+    pub value: NumaDistanceValue,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -712,13 +699,13 @@ pub struct Sibling {
 pub struct Signature {
     /// `@family`
     #[xml(attribute = "family")]
-    pub family: ::std::string::String,
+    pub family: crate::Number<u64>,
     /// `@model`
     #[xml(attribute = "model")]
-    pub model: ::std::string::String,
+    pub model: crate::Number<u32>,
     /// `@stepping`
     #[xml(attribute = "stepping")]
-    pub stepping: ::std::string::String,
+    pub stepping: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -734,10 +721,10 @@ pub struct Signature {
 pub struct Size {
     /// `@value`
     #[xml(attribute = "value")]
-    pub value: ::std::string::String,
+    pub value: crate::Number<u32>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::string::String,
+    pub unit: crate::Unit,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -753,19 +740,19 @@ pub struct Size {
 pub struct Topology {
     /// `@sockets`
     #[xml(attribute = "sockets")]
-    pub sockets: ::std::string::String,
+    pub sockets: crate::Number<u64>,
     /// `@dies`
     #[xml(attribute = "dies")]
-    pub dies: ::std::option::Option<::std::string::String>,
+    pub dies: ::std::option::Option<crate::Number<u64>>,
     /// `@clusters`
     #[xml(attribute = "clusters")]
-    pub clusters: ::std::option::Option<::std::string::String>,
+    pub clusters: ::std::option::Option<crate::Number<u64>>,
     /// `@cores`
     #[xml(attribute = "cores")]
-    pub cores: ::std::string::String,
+    pub cores: crate::Number<u64>,
     /// `@threads`
     #[xml(attribute = "threads")]
-    pub threads: ::std::string::String,
+    pub threads: crate::Number<u64>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -774,14 +761,6 @@ pub struct Topology {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `([bB]([yY][tT][eE][sS]?)?)|([kKmMgGtTpPeE]([iI]?[bB])?)`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(
-    crate = "crate",
-    pattern = "([bB]([yY][tT][eE][sS]?)?)|([kKmMgGtTpPeE]([iI]?[bB])?)"
-)]
-pub struct Unit(pub ::std::string::String);
 /// One of 'on', 'off'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -11,7 +11,7 @@ pub struct Cipher {
     pub name: ::std::string::String,
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u32>,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<::std::string::String>,
@@ -33,7 +33,7 @@ pub struct Cipher {
 pub struct Disk {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::DiskTargetDev,
     /// `@backupmode`
     #[xml(attribute = "backupmode")]
     pub backupmode: ::std::option::Option<DiskBackupmode>,
@@ -111,7 +111,7 @@ pub struct Disks {
 pub struct DisksDisk {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::DiskTargetDev,
     /// `@backupmode`
     #[xml(attribute = "backupmode")]
     pub backupmode: ::std::option::Option<DiskBackupmode>,
@@ -301,7 +301,7 @@ pub struct PullDisks {
 pub struct Scratch {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::option::Option<::std::string::String>,
+    pub file: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     pub seclabels: ::std::vec::Vec<super::domaincommon::Seclabel>,
@@ -310,7 +310,7 @@ pub struct Scratch {
     pub encryption: ::std::option::Option<::std::boxed::Box<Encryption>>,
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -372,7 +372,7 @@ pub struct ServerTransportTcp {
     pub name: ::std::string::String,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<crate::Number<u32>>,
 }
 /// The content of `<server>` when `transport` is 'unix'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -381,7 +381,7 @@ pub struct ServerTransportTcp {
 pub struct ServerTransportUnix {
     /// `@socket`
     #[xml(attribute = "socket")]
-    pub socket: ::std::string::String,
+    pub socket: super::domaincommon::AbsFilePath,
 }
 /// `<target>` (domainbackup.rng:186)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -390,7 +390,7 @@ pub struct ServerTransportUnix {
 pub struct Target {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::option::Option<::std::string::String>,
+    pub file: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     pub seclabels: ::std::vec::Vec<super::domaincommon::Seclabel>,
@@ -399,7 +399,7 @@ pub struct Target {
     pub encryption: ::std::option::Option<::std::boxed::Box<Encryption>>,
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

@@ -757,7 +757,7 @@ pub struct Tpm {
 pub struct Vcpu {
     /// `@max`
     #[xml(attribute = "max")]
-    pub max: ::std::string::String,
+    pub max: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

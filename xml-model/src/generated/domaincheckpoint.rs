@@ -47,7 +47,7 @@ pub struct DiskCheckpointBitmap {
     pub bitmap: ::std::option::Option<::std::string::String>,
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::option::Option<::std::string::String>,
+    pub size: ::std::option::Option<crate::Number<u64>>,
 }
 /// The content of `<disk>` when `checkpoint` is 'no'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -84,7 +84,7 @@ pub struct Domaincheckpoint {
     pub description: ::std::option::Option<::std::string::String>,
     /// `<creationTime>`
     #[xml(child = "creationTime")]
-    pub creation_time: ::std::option::Option<super::domaincommon::UnsignedLong>,
+    pub creation_time: ::std::option::Option<crate::Number<u64>>,
     /// `<disks>`
     #[xml(child = "disks")]
     pub disks: ::std::option::Option<::std::boxed::Box<Disks>>,

@@ -24,7 +24,7 @@ pub struct Acceleration {
     pub accel2d: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@rendernode`
     #[xml(attribute = "rendernode")]
-    pub rendernode: ::std::option::Option<::std::string::String>,
+    pub rendernode: ::std::option::Option<AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -97,13 +97,13 @@ pub struct ActivePcrBanks {
 pub struct AdapterAddress {
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::string::String,
+    pub bus: crate::Number<u8>,
     /// `@target`
     #[xml(attribute = "target")]
-    pub target: ::std::string::String,
+    pub target: crate::Number<u64>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::string::String,
+    pub unit: crate::Number<u64>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -128,11 +128,18 @@ pub struct Add {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `(ipv4)|(ipv6)`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+/// One of 'ipv4', 'ipv6'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(ipv4)|(ipv6)")]
-pub struct AddrFamily(pub ::std::string::String);
+#[xml(crate = "crate")]
+pub enum AddrFamily {
+    /// `ipv4`
+    #[xml(value = "ipv4")]
+    Ipv4,
+    /// `ipv6`
+    #[xml(value = "ipv6")]
+    Ipv6,
+}
 /// `<address>` (domaincommon.rng:2474)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -140,16 +147,16 @@ pub struct AddrFamily(pub ::std::string::String);
 pub struct Address {
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::option::Option<crate::HexNumber<u32, 4>>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<::std::string::String>,
+    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<::std::string::String>,
+    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -180,16 +187,16 @@ pub enum AddressAddressType {
 pub struct AddressAddressTypePci {
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::option::Option<crate::HexNumber<u32, 4>>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<::std::string::String>,
+    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<::std::string::String>,
+    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -201,10 +208,10 @@ pub struct AddressAddressTypePci {
 pub struct AddressAddressTypeUsb {
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::string::String,
+    pub bus: crate::Number<u16, crate::AnyBase>,
     /// `@device`
     #[xml(attribute = "device")]
-    pub device: ::std::string::String,
+    pub device: crate::Number<u16, crate::AnyBase>,
 }
 /// The content of `<address>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -252,10 +259,10 @@ pub enum AddressType {
 pub struct AddressTypeCcid {
     /// `@controller`
     #[xml(attribute = "controller")]
-    pub controller: ::std::string::String,
+    pub controller: crate::Number<u8>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<::std::string::String>,
+    pub slot: ::std::option::Option<crate::Number<u8>>,
 }
 /// The content of `<address>` when `type` is 'ccw'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -264,13 +271,13 @@ pub struct AddressTypeCcid {
 pub struct AddressTypeCcw {
     /// `@cssid`
     #[xml(attribute = "cssid")]
-    pub cssid: ::std::option::Option<::std::string::String>,
+    pub cssid: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@ssid`
     #[xml(attribute = "ssid")]
-    pub ssid: ::std::option::Option<::std::string::String>,
+    pub ssid: ::std::option::Option<crate::HexNumber<u8, 1>>,
     /// `@devno`
     #[xml(attribute = "devno")]
-    pub devno: ::std::option::Option<::std::string::String>,
+    pub devno: ::std::option::Option<crate::HexNumber<u16, 4>>,
 }
 /// The content of `<address>` when `type` is 'dimm'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -279,10 +286,10 @@ pub struct AddressTypeCcw {
 pub struct AddressTypeDimm {
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<::std::string::String>,
+    pub slot: ::std::option::Option<crate::Number<u32>>,
     /// `@base`
     #[xml(attribute = "base")]
-    pub base: ::std::option::Option<::std::string::String>,
+    pub base: ::std::option::Option<crate::HexNumber<u64, 1>>,
 }
 /// The content of `<address>` when `type` is 'drive'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -291,16 +298,16 @@ pub struct AddressTypeDimm {
 pub struct AddressTypeDrive {
     /// `@controller`
     #[xml(attribute = "controller")]
-    pub controller: ::std::option::Option<::std::string::String>,
+    pub controller: ::std::option::Option<crate::Number<u8>>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::Number<u8>>,
     /// `@target`
     #[xml(attribute = "target")]
-    pub target: ::std::option::Option<::std::string::String>,
+    pub target: ::std::option::Option<crate::Number<u8>>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
+    pub unit: ::std::option::Option<crate::Number<u32>>,
 }
 /// The content of `<address>` when `type` is 'isa'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -309,10 +316,10 @@ pub struct AddressTypeDrive {
 pub struct AddressTypeIsa {
     /// `@iobase`
     #[xml(attribute = "iobase")]
-    pub iobase: ::std::option::Option<::std::string::String>,
+    pub iobase: ::std::option::Option<IsaIobase>,
     /// `@irq`
     #[xml(attribute = "irq")]
-    pub irq: ::std::option::Option<::std::string::String>,
+    pub irq: ::std::option::Option<IsaIrq>,
 }
 /// The content of `<address>` when `type` is 'pci'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -321,16 +328,16 @@ pub struct AddressTypeIsa {
 pub struct AddressTypePci {
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::option::Option<crate::HexNumber<u32, 4>>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<::std::string::String>,
+    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<::std::string::String>,
+    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -345,7 +352,7 @@ pub struct AddressTypePci {
 pub struct AddressTypeSpaprVio {
     /// `@reg`
     #[xml(attribute = "reg")]
-    pub reg: ::std::option::Option<::std::string::String>,
+    pub reg: ::std::option::Option<crate::HexNumber<u32, 8>>,
 }
 /// The content of `<address>` when `type` is 'unassigned'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -359,10 +366,10 @@ pub struct AddressTypeUnassigned {}
 pub struct AddressTypeUsb {
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::string::String,
+    pub bus: crate::Number<u16, crate::AnyBase>,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<UsbPort>,
 }
 /// The content of `<address>` when `type` is 'virtio-mmio'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -376,13 +383,13 @@ pub struct AddressTypeVirtioMmio {}
 pub struct AddressTypeVirtioSerial {
     /// `@controller`
     #[xml(attribute = "controller")]
-    pub controller: ::std::string::String,
+    pub controller: crate::Number<u8>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::Number<u8>>,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<crate::Number<u8>>,
 }
 /// `<aia>` (domaincommon.rng:7383)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -422,7 +429,7 @@ pub enum AiaValue {
 pub struct Alias {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: AliasName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -436,30 +443,6 @@ pub struct Alias {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", pattern = "[a-zA-Z0-9_\\-.]+")]
 pub struct AliasName(pub ::std::string::String);
-/// `<alignsize>` (domaincommon.rng:7567)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Alignsize {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct AlignsizeValue(pub ::std::string::String);
 /// `<allocation>` (domaincommon.rng:826)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -470,7 +453,7 @@ pub struct Allocation {
     pub mode: ::std::option::Option<AllocationMode>,
     /// `@threads`
     #[xml(attribute = "threads")]
-    pub threads: ::std::option::Option<::std::string::String>,
+    pub threads: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -504,13 +487,13 @@ pub struct AlsaInput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<FilePath>,
     /// `<settings>`
     #[xml(child = "settings")]
     pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
@@ -535,13 +518,13 @@ pub struct AlsaOutput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<FilePath>,
     /// `<settings>`
     #[xml(child = "settings")]
     pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
@@ -719,7 +702,7 @@ pub struct AsyncTeardown {
 pub struct Audio {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u8>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -810,7 +793,7 @@ pub struct AudioTypeDbus {
 pub struct AudioTypeFile {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<FilePath>,
     /// `<input>`
     #[xml(child = "input")]
     pub input: ::std::option::Option<::std::boxed::Box<NoneInput>>,
@@ -876,7 +859,7 @@ pub struct AudioTypePipewire {
     pub output: ::std::option::Option<::std::boxed::Box<PipewireOutput>>,
     /// `@runtimeDir`
     #[xml(attribute = "runtimeDir")]
-    pub runtime_dir: ::std::option::Option<::std::string::String>,
+    pub runtime_dir: ::std::option::Option<FilePath>,
 }
 /// The content of `<audio>` when `type` is 'pulseaudio'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -959,7 +942,7 @@ pub struct AuditWrite {
 pub struct Auth {
     /// `@username`
     #[xml(attribute = "username")]
-    pub username: ::std::string::String,
+    pub username: GenericName,
     /// `<secret>`
     #[xml(child = "secret")]
     pub secret: Secret,
@@ -997,13 +980,13 @@ pub struct Backend {
     pub kind: ::std::option::Option<BackendType>,
     /// `@tap`
     #[xml(attribute = "tap")]
-    pub tap: ::std::option::Option<::std::string::String>,
+    pub tap: ::std::option::Option<AbsFilePath>,
     /// `@vhost`
     #[xml(attribute = "vhost")]
-    pub vhost: ::std::option::Option<::std::string::String>,
+    pub vhost: ::std::option::Option<AbsFilePath>,
     /// `@logFile`
     #[xml(attribute = "logFile")]
-    pub log_file: ::std::option::Option<::std::string::String>,
+    pub log_file: ::std::option::Option<AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1031,7 +1014,7 @@ pub enum BackendBackendModel {
 pub struct BackendBackendModelBuiltin {
     /// `@queues`
     #[xml(attribute = "queues")]
-    pub queues: ::std::option::Option<::std::string::String>,
+    pub queues: ::std::option::Option<crate::Number<u64>>,
 }
 /// The content of `<backend>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1093,7 +1076,7 @@ pub struct BackendModelEgd {
 pub struct BackendModelLkcf {
     /// `@queues`
     #[xml(attribute = "queues")]
-    pub queues: ::std::option::Option<::std::string::String>,
+    pub queues: ::std::option::Option<crate::Number<u64>>,
 }
 /// The content of `<backend>` when `model` is 'random'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -1102,7 +1085,7 @@ pub struct BackendModelLkcf {
 pub struct BackendModelRandom {
     /// The text content
     #[xml(text)]
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<RandomValue>,
 }
 /// One of 'default', 'passt'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -1138,7 +1121,7 @@ pub struct BackendTypeEmulator {
     pub persistent_state: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@debug`
     #[xml(attribute = "debug")]
-    pub debug: ::std::option::Option<::std::string::String>,
+    pub debug: ::std::option::Option<crate::Number<u8>>,
 }
 /// The content of `<backend>` when `type` is 'external'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -1177,7 +1160,7 @@ pub enum BackendVersion {
 pub struct Backenddomain {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: ObjectNameWithSlash,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1193,7 +1176,7 @@ pub struct Backenddomain {
 pub struct BackingStore {
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: DiskSource,
@@ -1269,7 +1252,7 @@ pub struct Bhyvecmdline {
 pub struct Binary {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<AbsFilePath>,
     /// `@xattr`
     #[xml(attribute = "xattr")]
     pub xattr: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -1319,7 +1302,7 @@ pub struct BinaryCache {
 pub struct BindSource {
     /// `@dir`
     #[xml(attribute = "dir")]
-    pub dir: ::std::string::String,
+    pub dir: AbsDirPath,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1363,25 +1346,6 @@ pub struct Blkiotune {
     )]
     pub extras: crate::Extras,
 }
-/// `<block>` (domaincommon.rng:7599)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Block {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
 /// `<source>` (domaincommon.rng:1923)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1392,7 +1356,7 @@ pub struct BlockSource {
     pub dev: ::std::option::Option<::std::string::String>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -1442,11 +1406,6 @@ pub struct BlockSuspend {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct BlockValue(pub ::std::string::String);
 /// `<blockio>` (domaincommon.rng:2588)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1518,7 +1477,7 @@ pub struct Bootmenu {
     pub enable: super::cputypes::VirYesNo,
     /// `@timeout`
     #[xml(attribute = "timeout")]
-    pub timeout: ::std::option::Option<::std::string::String>,
+    pub timeout: ::std::option::Option<crate::Number<u16>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1527,11 +1486,24 @@ pub struct Bootmenu {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `(vepa|bridge|private|passthrough)`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+/// One of 'vepa', 'bridge', 'private', 'passthrough'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(vepa|bridge|private|passthrough)")]
-pub struct BridgeMode(pub ::std::string::String);
+#[xml(crate = "crate")]
+pub enum BridgeMode {
+    /// `vepa`
+    #[xml(value = "vepa")]
+    Vepa,
+    /// `bridge`
+    #[xml(value = "bridge")]
+    Bridge,
+    /// `private`
+    #[xml(value = "private")]
+    Private,
+    /// `passthrough`
+    #[xml(value = "passthrough")]
+    Passthrough,
+}
 /// `<model>` (domaincommon.rng:3882)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1539,7 +1511,7 @@ pub struct BridgeMode(pub ::std::string::String);
 pub struct BridgeModel {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: ::std::string::String,
+    pub kind: ModelType,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1555,7 +1527,7 @@ pub struct BridgeModel {
 pub struct BridgeSource {
     /// `@bridge`
     #[xml(attribute = "bridge")]
-    pub bridge: ::std::string::String,
+    pub bridge: SourceBridge,
     /// `@macTableManager`
     #[xml(attribute = "macTableManager")]
     pub mac_table_manager: ::std::option::Option<MacTableManager>,
@@ -1564,10 +1536,10 @@ pub struct BridgeSource {
     pub network: ::std::option::Option<::std::string::String>,
     /// `@portgroup`
     #[xml(attribute = "portgroup")]
-    pub portgroup: ::std::option::Option<::std::string::String>,
+    pub portgroup: ::std::option::Option<DeviceName>,
     /// `@portid`
     #[xml(attribute = "portid")]
-    pub portid: ::std::option::Option<::std::string::String>,
+    pub portid: ::std::option::Option<crate::Uuid>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1583,7 +1555,7 @@ pub struct BridgeSource {
 pub struct BridgeTarget {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: DeviceName,
     /// `@managed`
     #[xml(attribute = "managed")]
     pub managed: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -1602,19 +1574,19 @@ pub struct BridgeTarget {
 pub struct Cache {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `@level`
     #[xml(attribute = "level")]
-    pub level: ::std::string::String,
+    pub level: crate::Number<u32>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: CacheType,
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u64>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
+    pub unit: ::std::option::Option<crate::Unit>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1657,7 +1629,7 @@ pub enum CacheType {
 pub struct Cachetune {
     /// `@vcpus`
     #[xml(attribute = "vcpus")]
-    pub vcpus: ::std::string::String,
+    pub vcpus: crate::CpuSet,
     /// `@id`
     #[xml(attribute = "id")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1881,13 +1853,13 @@ pub struct CapabilitiesTypeStorage {
 pub struct Catchup {
     /// `@threshold`
     #[xml(attribute = "threshold")]
-    pub threshold: ::std::option::Option<::std::string::String>,
+    pub threshold: ::std::option::Option<crate::Number<u32>>,
     /// `@slew`
     #[xml(attribute = "slew")]
-    pub slew: ::std::option::Option<::std::string::String>,
+    pub slew: ::std::option::Option<crate::Number<u32>>,
     /// `@limit`
     #[xml(attribute = "limit")]
-    pub limit: ::std::option::Option<::std::string::String>,
+    pub limit: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1912,16 +1884,6 @@ pub struct CcfAssist {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]{1,2}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]{1,2}")]
-pub struct CcidSlot(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `(0x)?[0-3]`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(0x)?[0-3]")]
-pub struct CcwSsidRange(pub ::std::string::String);
 /// `<cfpc>` (domaincommon.rng:7335)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2063,7 +2025,7 @@ pub struct Cid {
     pub auto: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::option::Option<::std::string::String>,
+    pub address: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -2166,7 +2128,7 @@ pub enum ClockOffset {
 pub struct ClockOffsetAbsolute {
     /// `@start`
     #[xml(attribute = "start")]
-    pub start: ::std::string::String,
+    pub start: crate::Number<u64>,
 }
 /// The content of `<clock>` when `offset` is 'localtime' or 'utc'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2184,7 +2146,7 @@ pub struct ClockOffsetLocaltime {
 pub struct ClockOffsetTimezone {
     /// `@timezone`
     #[xml(attribute = "timezone")]
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub timezone: ::std::option::Option<TimeZone>,
 }
 /// The content of `<clock>` when `offset` is 'variable'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2193,7 +2155,7 @@ pub struct ClockOffsetTimezone {
 pub struct ClockOffsetVariable {
     /// `@adjustment`
     #[xml(attribute = "adjustment")]
-    pub adjustment: ::std::option::Option<::std::string::String>,
+    pub adjustment: ::std::option::Option<crate::Number<i64>>,
     /// `@basis`
     #[xml(attribute = "basis")]
     pub basis: ::std::option::Option<VariableBasis>,
@@ -2271,7 +2233,7 @@ pub struct Commandline {
 pub struct Config {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::string::String,
+    pub file: AbsFilePath,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -2287,7 +2249,7 @@ pub struct Config {
 pub struct Console {
     /// `@tty`
     #[xml(attribute = "tty")]
-    pub tty: ::std::option::Option<::std::string::String>,
+    pub tty: ::std::option::Option<AbsFilePath>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<QemucdevSrcTypeChoice>,
@@ -2381,7 +2343,7 @@ pub struct ConsoleSource {
 pub struct Controller {
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u32>>,
     /// `<alias>`
     #[xml(child = "alias")]
     pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
@@ -2412,19 +2374,19 @@ pub struct Controller {
 pub struct ControllerDriver {
     /// `@queues`
     #[xml(attribute = "queues")]
-    pub queues: ::std::option::Option<::std::string::String>,
+    pub queues: ::std::option::Option<crate::Number<u32>>,
     /// `@cmd_per_lun`
     #[xml(attribute = "cmd_per_lun")]
-    pub cmd_per_lun: ::std::option::Option<::std::string::String>,
+    pub cmd_per_lun: ::std::option::Option<crate::Number<u32>>,
     /// `@max_sectors`
     #[xml(attribute = "max_sectors")]
-    pub max_sectors: ::std::option::Option<::std::string::String>,
+    pub max_sectors: ::std::option::Option<crate::Number<u32>>,
     /// `@ioeventfd`
     #[xml(attribute = "ioeventfd")]
     pub ioeventfd: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `@iothread`
     #[xml(attribute = "iothread")]
-    pub iothread: ::std::option::Option<::std::string::String>,
+    pub iothread: ::std::option::Option<crate::Number<u32>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
     pub iothreads: ::std::option::Option<::std::boxed::Box<Iothreads>>,
@@ -2540,7 +2502,7 @@ pub struct ControllerTypeUsb {
     pub master: ::std::option::Option<::std::boxed::Box<Master>>,
     /// `@ports`
     #[xml(attribute = "ports")]
-    pub ports: ::std::option::Option<::std::string::String>,
+    pub ports: ::std::option::Option<crate::Number<u32>>,
 }
 /// The content of `<controller>` when `type` is 'virtio-serial'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2552,10 +2514,10 @@ pub struct ControllerTypeVirtioSerial {
     pub model: ::std::option::Option<DiskModel>,
     /// `@ports`
     #[xml(attribute = "ports")]
-    pub ports: ::std::option::Option<::std::string::String>,
+    pub ports: ::std::option::Option<crate::Number<u32>>,
     /// `@vectors`
     #[xml(attribute = "vectors")]
-    pub vectors: ::std::option::Option<::std::string::String>,
+    pub vectors: ::std::option::Option<crate::Number<u32>>,
 }
 /// The content of `<controller>` when `type` is 'xenbus'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2564,10 +2526,10 @@ pub struct ControllerTypeVirtioSerial {
 pub struct ControllerTypeXenbus {
     /// `@maxGrantFrames`
     #[xml(attribute = "maxGrantFrames")]
-    pub max_grant_frames: ::std::option::Option<::std::string::String>,
+    pub max_grant_frames: ::std::option::Option<crate::Number<u32>>,
     /// `@maxEventChannels`
     #[xml(attribute = "maxEventChannels")]
-    pub max_event_channels: ::std::option::Option<::std::string::String>,
+    pub max_event_channels: ::std::option::Option<crate::Number<u32>>,
 }
 /// `<cookie>` (domaincommon.rng:2122)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -2576,10 +2538,10 @@ pub struct ControllerTypeXenbus {
 pub struct Cookie {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: CookieName,
     /// The text content
     #[xml(text)]
-    pub value: ::std::string::String,
+    pub value: CookieValue,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -2627,13 +2589,13 @@ pub struct CoreaudioInput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferCount`
     #[xml(attribute = "bufferCount")]
-    pub buffer_count: ::std::option::Option<::std::string::String>,
+    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
     /// `<settings>`
     #[xml(child = "settings")]
     pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
@@ -2658,13 +2620,13 @@ pub struct CoreaudioOutput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferCount`
     #[xml(attribute = "bufferCount")]
-    pub buffer_count: ::std::option::Option<::std::string::String>,
+    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
     /// `<settings>`
     #[xml(child = "settings")]
     pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
@@ -2676,26 +2638,21 @@ pub struct CoreaudioOutput {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`, within 1 to ..
+/// A value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+", min = 1i128)]
-pub struct CountCPU(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]+`, within 1000 to 1000000
+#[xml(crate = "crate", min = 1i128)]
+pub struct CountCPU(pub crate::Number<u16>);
+/// A value checked by `validate()`, within 1000 to 1000000
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+", min = 1000i128, max = 1000000i128)]
-pub struct Cpuperiod(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `-?[0-9]+`, within -1 to 17592186044415
+#[xml(crate = "crate", min = 1000i128, max = 1000000i128)]
+pub struct Cpuperiod(pub crate::Number<u32>);
+/// A value checked by `validate()`, within -1 to 17592186044415
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "-?[0-9]+", min = -1i128, max = 17592186044415i128)]
-pub struct Cpuquota(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct Cpushares(pub ::std::string::String);
+#[xml(crate = "crate", min = -1i128, max = 17592186044415i128)]
+pub struct Cpuquota(pub crate::Number<i64>);
 /// `<cputune>` (domaincommon.rng:1066)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2703,7 +2660,7 @@ pub struct Cpushares(pub ::std::string::String);
 pub struct Cputune {
     /// `<shares>`
     #[xml(child = "shares")]
-    pub shares: ::std::option::Option<Cpushares>,
+    pub shares: ::std::option::Option<crate::Number<u32>>,
     /// `<global_period>`
     #[xml(child = "global_period")]
     pub global_period: ::std::option::Option<Cpuperiod>,
@@ -2784,11 +2741,6 @@ pub enum CrashOptions {
     #[xml(value = "coredump-restart")]
     CoredumpRestart,
 }
-/// A value checked by `validate()`: it matches `0[0-7]{3}|[0-7]{1,3}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "0[0-7]{3}|[0-7]{1,3}")]
-pub struct CreateMode(pub ::std::string::String);
 /// `<crypto>` (domaincommon.rng:7712)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2845,54 +2797,6 @@ pub enum CryptoType {
     #[xml(value = "qemu")]
     Qemu,
 }
-/// `<current>` (domaincommon.rng:7609)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Current {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// `<currentMemory>` (domaincommon.rng:765)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CurrentMemory {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct CurrentMemoryValue(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct CurrentValue(pub ::std::string::String);
 /// `<dac_override>` (domaincommon.rng:8287)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2954,7 +2858,7 @@ pub struct DataStoreBlockSource {
     pub dev: ::std::option::Option<::std::string::String>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -2992,10 +2896,10 @@ pub struct DataStoreBlockSource {
 pub struct DataStoreDirSource {
     /// `@dir`
     #[xml(attribute = "dir")]
-    pub dir: ::std::string::String,
+    pub dir: AbsFilePath,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -3115,7 +3019,7 @@ pub struct DataStoreFileSource {
     pub fdgroup: ::std::option::Option<::std::string::String>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -3160,7 +3064,7 @@ pub struct DataStoreNetworkSource {
     pub tls_hostname: ::std::option::Option<::std::string::String>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -3236,7 +3140,7 @@ pub struct DataStoreNvmeSource {
     pub kind: SourceType,
     /// `@namespace`
     #[xml(attribute = "namespace")]
-    pub namespace: ::std::string::String,
+    pub namespace: crate::Number<u32>,
     /// `@managed`
     #[xml(attribute = "managed")]
     pub managed: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -3245,7 +3149,7 @@ pub struct DataStoreNvmeSource {
     pub address: Address,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -3275,16 +3179,16 @@ pub struct DataStoreNvmeSource {
 pub struct DataStoreVolumeSource {
     /// `@pool`
     #[xml(attribute = "pool")]
-    pub pool: ::std::string::String,
+    pub pool: ObjectName,
     /// `@volume`
     #[xml(attribute = "volume")]
-    pub volume: ::std::string::String,
+    pub volume: VolName,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<SourceMode>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -3322,10 +3226,10 @@ pub struct DbusAddr(pub ::std::string::String);
 pub struct Defaultiothread {
     /// `@thread_pool_min`
     #[xml(attribute = "thread_pool_min")]
-    pub thread_pool_min: ::std::option::Option<::std::string::String>,
+    pub thread_pool_min: ::std::option::Option<crate::Number<u32>>,
     /// `@thread_pool_max`
     #[xml(attribute = "thread_pool_max")]
-    pub thread_pool_max: ::std::option::Option<::std::string::String>,
+    pub thread_pool_max: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -3422,10 +3326,10 @@ pub struct Device {
 pub struct DeviceBoot {
     /// `@order`
     #[xml(attribute = "order")]
-    pub order: ::std::string::String,
+    pub order: crate::Number<u64>,
     /// `@loadparm`
     #[xml(attribute = "loadparm")]
-    pub loadparm: ::std::option::Option<::std::string::String>,
+    pub loadparm: ::std::option::Option<BootLoadparm>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -3486,10 +3390,10 @@ pub struct Devices {
 pub struct DevicesAudio {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u8>,
     /// `@timerPeriod`
     #[xml(attribute = "timerPeriod")]
-    pub timer_period: ::std::option::Option<::std::string::String>,
+    pub timer_period: ::std::option::Option<crate::Number<u32>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: AudioType,
@@ -3658,10 +3562,10 @@ pub struct DevicesNvram {
 pub struct DirSource {
     /// `@dir`
     #[xml(attribute = "dir")]
-    pub dir: ::std::string::String,
+    pub dir: AbsFilePath,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -3710,19 +3614,19 @@ pub struct Direct {
 pub struct DirectSource {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: DeviceName,
     /// `@mode`
     #[xml(attribute = "mode")]
-    pub mode: ::std::option::Option<::std::string::String>,
+    pub mode: ::std::option::Option<BridgeMode>,
     /// `@network`
     #[xml(attribute = "network")]
     pub network: ::std::option::Option<::std::string::String>,
     /// `@portgroup`
     #[xml(attribute = "portgroup")]
-    pub portgroup: ::std::option::Option<::std::string::String>,
+    pub portgroup: ::std::option::Option<DeviceName>,
     /// `@portid`
     #[xml(attribute = "portid")]
-    pub portid: ::std::option::Option<::std::string::String>,
+    pub portid: ::std::option::Option<crate::Uuid>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -4073,7 +3977,7 @@ pub struct DiskSourceNetworkProtocolNBD {
     pub tls_hostname: ::std::option::Option<::std::string::String>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -4191,13 +4095,13 @@ pub struct Domain {
     pub kind: DomainType,
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::Number<u32>>,
     /// `<name>`
     #[xml(child = "name")]
     pub name: ObjectNameWithSlash,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<genid>`
     #[xml(child = "genid")]
     pub genid: ::std::option::Option<Genid>,
@@ -4239,7 +4143,7 @@ pub struct Domain {
     pub max_memory: ::std::option::Option<::std::boxed::Box<MaxMemory>>,
     /// `<currentMemory>`
     #[xml(child = "currentMemory")]
-    pub current_memory: ::std::option::Option<::std::boxed::Box<CurrentMemory>>,
+    pub current_memory: ::std::option::Option<crate::ScaledInteger>,
     /// `<memoryBacking>`
     #[xml(child = "memoryBacking")]
     pub memory_backing: ::std::option::Option<::std::boxed::Box<MemoryBacking>>,
@@ -4251,7 +4155,7 @@ pub struct Domain {
     pub vcpus: ::std::option::Option<::std::boxed::Box<Vcpus>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
-    pub iothreads: ::std::option::Option<UnsignedInt>,
+    pub iothreads: ::std::option::Option<crate::Number<u32>>,
     /// `<iothreadids>`
     #[xml(child = "iothreadids")]
     pub iothreadids: ::std::option::Option<::std::boxed::Box<Iothreadids>>,
@@ -4430,13 +4334,13 @@ pub struct DomainsnapshotDomain {
     pub kind: DomainType,
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::Number<u32>>,
     /// `<name>`
     #[xml(child = "name")]
     pub name: ObjectNameWithSlash,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<genid>`
     #[xml(child = "genid")]
     pub genid: ::std::option::Option<Genid>,
@@ -4478,7 +4382,7 @@ pub struct DomainsnapshotDomain {
     pub max_memory: ::std::option::Option<::std::boxed::Box<MaxMemory>>,
     /// `<currentMemory>`
     #[xml(child = "currentMemory")]
-    pub current_memory: ::std::option::Option<::std::boxed::Box<CurrentMemory>>,
+    pub current_memory: ::std::option::Option<crate::ScaledInteger>,
     /// `<memoryBacking>`
     #[xml(child = "memoryBacking")]
     pub memory_backing: ::std::option::Option<::std::boxed::Box<MemoryBacking>>,
@@ -4490,7 +4394,7 @@ pub struct DomainsnapshotDomain {
     pub vcpus: ::std::option::Option<::std::boxed::Box<Vcpus>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
-    pub iothreads: ::std::option::Option<UnsignedInt>,
+    pub iothreads: ::std::option::Option<crate::Number<u32>>,
     /// `<iothreadids>`
     #[xml(child = "iothreadids")]
     pub iothreadids: ::std::option::Option<::std::boxed::Box<Iothreadids>>,
@@ -4596,7 +4500,7 @@ pub struct DomainsnapshotDomain {
 pub struct Downscript {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::string::String,
+    pub path: FilePath,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -4605,36 +4509,6 @@ pub struct Downscript {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]{1,2}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]{1,2}")]
-pub struct DriveBus(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]{1,2}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]{1,2}")]
-pub struct DriveController(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]{1,10}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]{1,10}")]
-pub struct DriveSCSITarget(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]{1,20}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]{1,20}")]
-pub struct DriveSCSIUnit(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]{1,2}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]{1,2}")]
-pub struct DriveTarget(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]{1,5}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]{1,5}")]
-pub struct DriveUnit(pub ::std::string::String);
 /// `<driver>` (domaincommon.rng:2627)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4642,7 +4516,7 @@ pub struct DriveUnit(pub ::std::string::String);
 pub struct Driver {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<GenericName>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<DriverType>,
@@ -4672,7 +4546,7 @@ pub struct Driver {
     pub discard: ::std::option::Option<DriverDiscard>,
     /// `@iothread`
     #[xml(attribute = "iothread")]
-    pub iothread: ::std::option::Option<::std::string::String>,
+    pub iothread: ::std::option::Option<crate::Number<u32>>,
     /// `@detect_zeroes`
     #[xml(attribute = "detect_zeroes")]
     pub detect_zeroes: ::std::option::Option<DriverDetectZeroes>,
@@ -4681,10 +4555,10 @@ pub struct Driver {
     pub discard_no_unref: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `@queues`
     #[xml(attribute = "queues")]
-    pub queues: ::std::option::Option<::std::string::String>,
+    pub queues: ::std::option::Option<crate::Number<u64>>,
     /// `@queue_size`
     #[xml(attribute = "queue_size")]
-    pub queue_size: ::std::option::Option<::std::string::String>,
+    pub queue_size: ::std::option::Option<crate::Number<u64>>,
     /// `@iommu`
     #[xml(attribute = "iommu")]
     pub iommu: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -5019,7 +4893,7 @@ pub struct DriverTypePath {
 pub struct DriverTypeVirtiofs {
     /// `@queue`
     #[xml(attribute = "queue")]
-    pub queue: ::std::option::Option<::std::string::String>,
+    pub queue: ::std::option::Option<crate::Number<u32>>,
     /// `@iommu`
     #[xml(attribute = "iommu")]
     pub iommu: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -5071,7 +4945,7 @@ pub struct E820Host {
 pub struct EglHeadlessGl {
     /// `@rendernode`
     #[xml(attribute = "rendernode")]
-    pub rendernode: ::std::option::Option<::std::string::String>,
+    pub rendernode: ::std::option::Option<AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -5131,7 +5005,7 @@ pub enum EmulatorSourceSourceType {
 pub struct Emulatorpin {
     /// `@cpuset`
     #[xml(attribute = "cpuset")]
-    pub cpuset: ::std::string::String,
+    pub cpuset: crate::CpuSet,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -5163,7 +5037,7 @@ pub struct Emulatorsched {
 pub struct Encryption {
     /// `@secret`
     #[xml(attribute = "secret")]
-    pub secret: ::std::string::String,
+    pub secret: crate::Uuid,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -5198,7 +5072,7 @@ pub struct Entry {
 pub struct Env {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::nwfilter_params::FilterParamName,
     /// `@value`
     #[xml(attribute = "value")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -5260,7 +5134,7 @@ pub enum EthernetTypeDomaincommon {
 pub struct EvdevSource {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: AbsFilePath,
     /// `@grab`
     #[xml(attribute = "grab")]
     pub grab: ::std::option::Option<SourceGrab>,
@@ -5411,7 +5285,7 @@ pub struct ExternalSource {
     pub kind: super::storagecommon::SourceType,
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::string::String,
+    pub path: FilePath,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: SourceModeDomaincommon,
@@ -5564,7 +5438,7 @@ pub struct Features {
 pub struct Fibrechannel {
     /// `@appid`
     #[xml(attribute = "appid")]
-    pub appid: ::std::string::String,
+    pub appid: FibrechannelAppid,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -5623,7 +5497,7 @@ pub struct FilePath(pub ::std::string::String);
 pub struct FileSource {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::string::String,
+    pub file: AbsFilePath,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -5713,10 +5587,10 @@ pub struct FilesystemTypeBind {
     pub multidevs: ::std::option::Option<FileMultidevs>,
     /// `@fmode`
     #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<::std::string::String>,
+    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `@dmode`
     #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<::std::string::String>,
+    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     pub readonly: ::std::option::Option<crate::Empty>,
@@ -5734,10 +5608,10 @@ pub struct FilesystemTypeBind {
     pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
     /// `<space_hard_limit>`
     #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
     /// `<space_soft_limit>`
     #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'block'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5761,10 +5635,10 @@ pub struct FilesystemTypeBlock {
     pub multidevs: ::std::option::Option<FileMultidevs>,
     /// `@fmode`
     #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<::std::string::String>,
+    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `@dmode`
     #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<::std::string::String>,
+    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     pub readonly: ::std::option::Option<crate::Empty>,
@@ -5782,10 +5656,10 @@ pub struct FilesystemTypeBlock {
     pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
     /// `<space_hard_limit>`
     #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
     /// `<space_soft_limit>`
     #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'file'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5809,10 +5683,10 @@ pub struct FilesystemTypeFile {
     pub multidevs: ::std::option::Option<FileMultidevs>,
     /// `@fmode`
     #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<::std::string::String>,
+    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `@dmode`
     #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<::std::string::String>,
+    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     pub readonly: ::std::option::Option<crate::Empty>,
@@ -5830,10 +5704,10 @@ pub struct FilesystemTypeFile {
     pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
     /// `<space_hard_limit>`
     #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
     /// `<space_soft_limit>`
     #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'mount'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5863,10 +5737,10 @@ pub struct FilesystemTypeMount {
     pub multidevs: ::std::option::Option<FileMultidevs>,
     /// `@fmode`
     #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<::std::string::String>,
+    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `@dmode`
     #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<::std::string::String>,
+    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     pub readonly: ::std::option::Option<crate::Empty>,
@@ -5884,10 +5758,10 @@ pub struct FilesystemTypeMount {
     pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
     /// `<space_hard_limit>`
     #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
     /// `<space_soft_limit>`
     #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'ram'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5911,10 +5785,10 @@ pub struct FilesystemTypeRam {
     pub multidevs: ::std::option::Option<FileMultidevs>,
     /// `@fmode`
     #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<::std::string::String>,
+    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `@dmode`
     #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<::std::string::String>,
+    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     pub readonly: ::std::option::Option<crate::Empty>,
@@ -5932,10 +5806,10 @@ pub struct FilesystemTypeRam {
     pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
     /// `<space_hard_limit>`
     #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
     /// `<space_soft_limit>`
     #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'template'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5959,10 +5833,10 @@ pub struct FilesystemTypeTemplate {
     pub multidevs: ::std::option::Option<FileMultidevs>,
     /// `@fmode`
     #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<::std::string::String>,
+    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `@dmode`
     #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<::std::string::String>,
+    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     pub readonly: ::std::option::Option<crate::Empty>,
@@ -5980,10 +5854,10 @@ pub struct FilesystemTypeTemplate {
     pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
     /// `<space_hard_limit>`
     #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<::std::boxed::Box<SpaceHardLimit>>,
+    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
     /// `<space_soft_limit>`
     #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<::std::boxed::Box<SpaceSoftLimit>>,
+    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// `<filetransfer>` (domaincommon.rng:4464)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -6043,7 +5917,7 @@ pub struct Firmware {
 pub struct FloppyAcpi {
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -6122,7 +5996,7 @@ pub struct Fowner {
 pub struct Frames {
     /// `@max`
     #[xml(attribute = "max")]
-    pub max: ::std::option::Option<::std::string::String>,
+    pub max: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -6312,13 +6186,13 @@ pub enum GicVersion {
 pub struct Gid {
     /// `@start`
     #[xml(attribute = "start")]
-    pub start: ::std::string::String,
+    pub start: crate::Number<u32>,
     /// `@target`
     #[xml(attribute = "target")]
-    pub target: ::std::string::String,
+    pub target: crate::Number<u32>,
     /// `@count`
     #[xml(attribute = "count")]
-    pub count: ::std::string::String,
+    pub count: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -6393,7 +6267,7 @@ pub enum GraphicsType {
 pub struct GraphicsTypeDbus {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::option::Option<::std::string::String>,
+    pub address: ::std::option::Option<DbusAddr>,
     /// `@p2p`
     #[xml(attribute = "p2p")]
     pub p2p: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -6432,7 +6306,7 @@ pub struct GraphicsTypeEglHeadless {
 pub struct GraphicsTypeRdp {
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<PortNumber>,
     /// `@autoport`
     #[xml(attribute = "autoport")]
     pub autoport: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -6480,10 +6354,10 @@ pub struct GraphicsTypeSdl {
 pub struct GraphicsTypeSpice {
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<PortNumber>,
     /// `@tlsPort`
     #[xml(attribute = "tlsPort")]
-    pub tls_port: ::std::option::Option<::std::string::String>,
+    pub tls_port: ::std::option::Option<PortNumber>,
     /// `@autoport`
     #[xml(attribute = "autoport")]
     pub autoport: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -6546,13 +6420,13 @@ pub struct GraphicsTypeSpice {
 pub struct GraphicsTypeVnc {
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<PortNumber>,
     /// `@autoport`
     #[xml(attribute = "autoport")]
     pub autoport: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@websocket`
     #[xml(attribute = "websocket")]
-    pub websocket: ::std::option::Option<::std::string::String>,
+    pub websocket: ::std::option::Option<PortNumber>,
     /// `@listen`
     #[xml(attribute = "listen")]
     pub listen: ::std::option::Option<::std::string::String>,
@@ -6564,7 +6438,7 @@ pub struct GraphicsTypeVnc {
     pub power_control: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@socket`
     #[xml(attribute = "socket")]
-    pub socket: ::std::option::Option<::std::string::String>,
+    pub socket: ::std::option::Option<AbsFilePath>,
     /// `@passwd`
     #[xml(attribute = "passwd")]
     pub passwd: ::std::option::Option<::std::string::String>,
@@ -6591,10 +6465,10 @@ pub struct GraphicsTypeVnc {
 pub struct Guest {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<DeviceName>,
     /// `@actual`
     #[xml(attribute = "actual")]
-    pub actual: ::std::option::Option<::std::string::String>,
+    pub actual: ::std::option::Option<DeviceName>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -6647,35 +6521,6 @@ pub struct Hap {
     )]
     pub extras: crate::Extras,
 }
-/// `<hard_limit>` (domaincommon.rng:1038)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct HardLimit {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct HardLimitValue(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `(0x)?[0-9a-f]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(0x)?[0-9a-f]+")]
-pub struct Hexuint(pub ::std::string::String);
 /// `<hidden>` (domaincommon.rng:8203)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6749,7 +6594,7 @@ pub struct HostTransportTcp {
     pub name: ::std::string::String,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<crate::Number<u32>>,
 }
 /// The content of `<host>` when `transport` is 'unix'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -6758,7 +6603,7 @@ pub struct HostTransportTcp {
 pub struct HostTransportUnix {
     /// `@socket`
     #[xml(attribute = "socket")]
-    pub socket: ::std::string::String,
+    pub socket: AbsFilePath,
 }
 /// `<hostdev>` (domaincommon.rng:6408)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -6865,7 +6710,7 @@ pub struct Hpt {
     pub resizing: ::std::option::Option<HptResizing>,
     /// `<maxpagesize>`
     #[xml(child = "maxpagesize")]
-    pub maxpagesize: ::std::option::Option<::std::boxed::Box<Maxpagesize>>,
+    pub maxpagesize: ::std::option::Option<crate::ScaledInteger>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -7092,19 +6937,19 @@ pub enum IdeModel {
 pub struct Identity {
     /// `@username`
     #[xml(attribute = "username")]
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: ::std::option::Option<GenericName>,
     /// `@keyfile`
     #[xml(attribute = "keyfile")]
-    pub keyfile: ::std::option::Option<::std::string::String>,
+    pub keyfile: ::std::option::Option<AbsFilePath>,
     /// `@agentsock`
     #[xml(attribute = "agentsock")]
-    pub agentsock: ::std::option::Option<::std::string::String>,
+    pub agentsock: ::std::option::Option<AbsFilePath>,
     /// `@user`
     #[xml(attribute = "user")]
-    pub user: ::std::option::Option<::std::string::String>,
+    pub user: ::std::option::Option<GenericName>,
     /// `@group`
     #[xml(attribute = "group")]
-    pub group: ::std::option::Option<::std::string::String>,
+    pub group: ::std::option::Option<GenericName>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -7182,13 +7027,13 @@ pub struct InactiveDomain {
     pub kind: DomainType,
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::Number<u32>>,
     /// `<name>`
     #[xml(child = "name")]
     pub name: ObjectNameWithSlash,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<genid>`
     #[xml(child = "genid")]
     pub genid: ::std::option::Option<Genid>,
@@ -7230,7 +7075,7 @@ pub struct InactiveDomain {
     pub max_memory: ::std::option::Option<::std::boxed::Box<MaxMemory>>,
     /// `<currentMemory>`
     #[xml(child = "currentMemory")]
-    pub current_memory: ::std::option::Option<::std::boxed::Box<CurrentMemory>>,
+    pub current_memory: ::std::option::Option<crate::ScaledInteger>,
     /// `<memoryBacking>`
     #[xml(child = "memoryBacking")]
     pub memory_backing: ::std::option::Option<::std::boxed::Box<MemoryBacking>>,
@@ -7242,7 +7087,7 @@ pub struct InactiveDomain {
     pub vcpus: ::std::option::Option<::std::boxed::Box<Vcpus>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
-    pub iothreads: ::std::option::Option<UnsignedInt>,
+    pub iothreads: ::std::option::Option<crate::Number<u32>>,
     /// `<iothreadids>`
     #[xml(child = "iothreadids")]
     pub iothreadids: ::std::option::Option<::std::boxed::Box<Iothreadids>>,
@@ -7348,7 +7193,7 @@ pub struct InactiveDomain {
 pub struct Initenv {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: InitenvName,
     /// The text content
     #[xml(text)]
     pub value: ::std::string::String,
@@ -8846,13 +8691,13 @@ pub struct InterfaceVhostuserSource {
     pub kind: ::std::option::Option<super::storagecommon::SourceType>,
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<AbsFilePath>,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<super::storagecommon::SourceMode>,
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<DeviceName>,
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     pub reconnect: ::std::option::Option<
@@ -8873,7 +8718,7 @@ pub struct InterfaceVhostuserSource {
 pub struct InternalSource {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: DeviceName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -8957,7 +8802,7 @@ pub struct IommuDriver {
     pub iotlb: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `@aw_bits`
     #[xml(attribute = "aw_bits")]
-    pub aw_bits: ::std::option::Option<::std::string::String>,
+    pub aw_bits: ::std::option::Option<crate::Number<u8>>,
     /// `@dma_translation`
     #[xml(attribute = "dma_translation")]
     pub dma_translation: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -8991,13 +8836,13 @@ pub enum IommuModel {
 pub struct Iothread {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `@thread_pool_min`
     #[xml(attribute = "thread_pool_min")]
-    pub thread_pool_min: ::std::option::Option<::std::string::String>,
+    pub thread_pool_min: ::std::option::Option<crate::Number<u32>>,
     /// `@thread_pool_max`
     #[xml(attribute = "thread_pool_max")]
-    pub thread_pool_max: ::std::option::Option<::std::string::String>,
+    pub thread_pool_max: ::std::option::Option<crate::Number<u32>>,
     /// `<poll>`
     #[xml(child = "poll")]
     pub poll: ::std::option::Option<::std::boxed::Box<Poll>>,
@@ -9032,10 +8877,10 @@ pub struct Iothreadids {
 pub struct Iothreadpin {
     /// `@iothread`
     #[xml(attribute = "iothread")]
-    pub iothread: ::std::string::String,
+    pub iothread: crate::Number<u32>,
     /// `@cpuset`
     #[xml(attribute = "cpuset")]
-    pub cpuset: ::std::string::String,
+    pub cpuset: crate::CpuSet,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -9067,7 +8912,7 @@ pub struct Iothreads {
 pub struct IothreadsIothread {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `<queue>`
     #[xml(child = "queue")]
     pub queues: ::std::vec::Vec<Queue>,
@@ -9086,7 +8931,7 @@ pub struct IothreadsIothread {
 pub struct Iothreadsched {
     /// `@iothreads`
     #[xml(attribute = "iothreads")]
-    pub iothreads: ::std::option::Option<::std::string::String>,
+    pub iothreads: ::std::option::Option<crate::CpuSet>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub scheduler: Schedparam,
@@ -9178,16 +9023,16 @@ pub struct Iotune {
 pub struct Ip {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::IpAddress,
     /// `@family`
     #[xml(attribute = "family")]
-    pub family: ::std::option::Option<::std::string::String>,
+    pub family: ::std::option::Option<AddrFamily>,
     /// `@prefix`
     #[xml(attribute = "prefix")]
-    pub prefix: ::std::option::Option<crate::Number<u32>>,
+    pub prefix: ::std::option::Option<crate::Number<u8>>,
     /// `@peer`
     #[xml(attribute = "peer")]
-    pub peer: ::std::option::Option<::std::string::String>,
+    pub peer: ::std::option::Option<crate::IpAddress>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -9264,7 +9109,7 @@ pub struct IscsiHost {
     pub name: ::std::string::String,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<PortNumber>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -9286,10 +9131,10 @@ pub struct JackInput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@serverName`
     #[xml(attribute = "serverName")]
     pub server_name: ::std::option::Option<::std::string::String>,
@@ -9326,10 +9171,10 @@ pub struct JackOutput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@serverName`
     #[xml(attribute = "serverName")]
     pub server_name: ::std::option::Option<::std::string::String>,
@@ -9423,7 +9268,7 @@ pub struct Kill {
 pub struct KnownHosts {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::string::String,
+    pub path: AbsFilePath,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -9467,7 +9312,7 @@ pub struct Kvm {
 pub struct Label {
     /// `<size>`
     #[xml(child = "size")]
-    pub size: Size,
+    pub size: crate::ScaledInteger,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -9528,10 +9373,10 @@ pub struct LaunchSecurityTypeSev {
     pub reduced_phys_bits: ::std::option::Option<crate::Number<u32>>,
     /// `<policy>`
     #[xml(child = "policy")]
-    pub policy: Hexuint,
+    pub policy: crate::HexNumber<u64, 1>,
     /// `<handle>`
     #[xml(child = "handle")]
-    pub handle: ::std::option::Option<UnsignedInt>,
+    pub handle: ::std::option::Option<crate::Number<u32>>,
     /// `<dhCert>`
     #[xml(child = "dhCert")]
     pub dh_cert: ::std::option::Option<::std::string::String>,
@@ -9561,7 +9406,7 @@ pub struct LaunchSecurityTypeSevSnp {
     pub reduced_phys_bits: ::std::option::Option<crate::Number<u32>>,
     /// `<policy>`
     #[xml(child = "policy")]
-    pub policy: Hexuint,
+    pub policy: crate::HexNumber<u64, 1>,
     /// `<guestVisibleWorkarounds>`
     #[xml(child = "guestVisibleWorkarounds")]
     pub guest_visible_workarounds: ::std::option::Option<::std::string::String>,
@@ -9601,7 +9446,7 @@ pub struct LeaseTarget {
     pub path: ::std::string::String,
     /// `@offset`
     #[xml(attribute = "offset")]
-    pub offset: ::std::option::Option<::std::string::String>,
+    pub offset: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -9721,7 +9566,7 @@ pub struct ListenTypeNone {}
 pub struct ListenTypeSocket {
     /// `@socket`
     #[xml(attribute = "socket")]
-    pub socket: ::std::option::Option<::std::string::String>,
+    pub socket: ::std::option::Option<AbsFilePath>,
 }
 /// `<loader>` (domaincommon.rng:334)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -9745,7 +9590,7 @@ pub struct Loader {
     pub format: ::std::option::Option<PflashFormatTypes>,
     /// The text content
     #[xml(text)]
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<LoaderValue>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -9778,10 +9623,10 @@ pub struct LoaderValue(pub ::std::string::String);
 pub struct Local {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::Ipv4Address,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::string::String,
+    pub port: PortNumber,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -9846,7 +9691,7 @@ pub enum LockfailureOptions {
 pub struct Log {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::string::String,
+    pub file: AbsFilePath,
     /// `@append`
     #[xml(attribute = "append")]
     pub append: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -9919,7 +9764,7 @@ pub struct LunTypeVolume {
 pub struct Mac {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::MacAddress,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<MacType>,
@@ -9928,7 +9773,7 @@ pub struct Mac {
     pub check: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@currentAddress`
     #[xml(attribute = "currentAddress")]
-    pub current_address: ::std::option::Option<::std::string::String>,
+    pub current_address: ::std::option::Option<crate::MacAddress>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10000,7 +9845,7 @@ pub enum MacType {
 pub struct Master {
     /// `@startport`
     #[xml(attribute = "startport")]
-    pub startport: ::std::string::String,
+    pub startport: UsbPort,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10014,15 +9859,12 @@ pub struct Master {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct MaxMemory {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
+    /// The attributes and text of libvirt's `scaledInteger`, read as one value
+    #[xml(flatten)]
+    pub size: crate::ScaledInteger,
     /// `@slots`
     #[xml(attribute = "slots")]
-    pub slots: ::std::option::Option<::std::string::String>,
+    pub slots: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10031,59 +9873,6 @@ pub struct MaxMemory {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct MaxMemoryValue(pub ::std::string::String);
-/// `<max_size>` (domaincommon.rng:1816)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct MaxSize {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct MaxSizeValue(pub ::std::string::String);
-/// `<maxpagesize>` (domaincommon.rng:7306)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Maxpagesize {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct MaxpagesizeValue(pub ::std::string::String);
 /// `<source>` (domaincommon.rng:3604)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10091,10 +9880,10 @@ pub struct MaxpagesizeValue(pub ::std::string::String);
 pub struct McastSource {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::Ipv4Address,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::string::String,
+    pub port: PortNumber,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10141,7 +9930,7 @@ pub struct MdevSource {
 pub struct Mdevaddress {
     /// `@uuid`
     #[xml(attribute = "uuid")]
-    pub uuid: ::std::string::String,
+    pub uuid: crate::Uuid,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10215,13 +10004,13 @@ pub enum MemballoonModel {
 pub struct Memnode {
     /// `@cellid`
     #[xml(attribute = "cellid")]
-    pub cellid: ::std::string::String,
+    pub cellid: crate::Number<u32>,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: MemoryMode,
     /// `@nodeset`
     #[xml(attribute = "nodeset")]
-    pub nodeset: ::std::string::String,
+    pub nodeset: crate::CpuSet,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10235,12 +10024,9 @@ pub struct Memnode {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct Memory {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
+    /// The attributes and text of libvirt's `scaledInteger`, read as one value
+    #[xml(flatten)]
+    pub size: crate::ScaledInteger,
     /// `@dumpCore`
     #[xml(attribute = "dumpCore")]
     pub dump_core: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -10365,13 +10151,8 @@ pub struct MemoryPlacementAuto {}
 pub struct MemoryPlacementStatic {
     /// `@nodeset`
     #[xml(attribute = "nodeset")]
-    pub nodeset: ::std::option::Option<::std::string::String>,
+    pub nodeset: ::std::option::Option<crate::CpuSet>,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct MemoryValue(pub ::std::string::String);
 /// `<memory>` (domaincommon.rng:7498)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10388,7 +10169,7 @@ pub struct Memorydev {
     pub discard: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<MemorydevSource>>,
@@ -10419,16 +10200,16 @@ pub struct Memorydev {
 pub struct MemorydevSource {
     /// `<pagesize>`
     #[xml(child = "pagesize")]
-    pub pagesize: ::std::option::Option<::std::boxed::Box<Pagesize>>,
+    pub pagesize: ::std::option::Option<crate::ScaledInteger>,
     /// `<nodemask>`
     #[xml(child = "nodemask")]
-    pub nodemask: ::std::option::Option<super::cputypes::Cpuset>,
+    pub nodemask: ::std::option::Option<crate::CpuSet>,
     /// `<path>`
     #[xml(child = "path")]
     pub path: ::std::option::Option<AbsFilePath>,
     /// `<alignsize>`
     #[xml(child = "alignsize")]
-    pub alignsize: ::std::option::Option<::std::boxed::Box<Alignsize>>,
+    pub alignsize: ::std::option::Option<crate::ScaledInteger>,
     /// `<pmem>`
     #[xml(child = "pmem")]
     pub pmem: ::std::option::Option<crate::Empty>,
@@ -10450,19 +10231,19 @@ pub struct MemorydevTarget {
     pub dynamic_memslots: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `<size>`
     #[xml(child = "size")]
-    pub size: Size,
+    pub size: crate::ScaledInteger,
     /// `<node>`
     #[xml(child = "node")]
-    pub node: ::std::option::Option<UnsignedInt>,
+    pub node: ::std::option::Option<crate::Number<u32>>,
     /// `<block>`
     #[xml(child = "block")]
-    pub block: ::std::option::Option<::std::boxed::Box<Block>>,
+    pub block: ::std::option::Option<crate::ScaledInteger>,
     /// `<requested>`
     #[xml(child = "requested")]
-    pub requested: ::std::option::Option<::std::boxed::Box<Requested>>,
+    pub requested: ::std::option::Option<crate::ScaledInteger>,
     /// `<current>`
     #[xml(child = "current")]
-    pub current: ::std::option::Option<::std::boxed::Box<Current>>,
+    pub current: ::std::option::Option<crate::ScaledInteger>,
     /// `<label>`
     #[xml(child = "label")]
     pub label: ::std::option::Option<::std::boxed::Box<Label>>,
@@ -10487,7 +10268,7 @@ pub struct MemorydevTarget {
 pub struct Memorytune {
     /// `@vcpus`
     #[xml(attribute = "vcpus")]
-    pub vcpus: ::std::string::String,
+    pub vcpus: crate::CpuSet,
     /// Child elements told apart by their names, in document order
     #[xml(choice, non_empty)]
     pub memorytune_choices: ::std::vec::Vec<MemorytuneChoice>,
@@ -10518,7 +10299,7 @@ pub enum MemorytuneChoice {
 pub struct MemorytuneMonitor {
     /// `@vcpus`
     #[xml(attribute = "vcpus")]
-    pub vcpus: ::std::string::String,
+    pub vcpus: crate::CpuSet,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10534,16 +10315,16 @@ pub struct MemorytuneMonitor {
 pub struct Memtune {
     /// `<hard_limit>`
     #[xml(child = "hard_limit")]
-    pub hard_limit: ::std::option::Option<::std::boxed::Box<HardLimit>>,
+    pub hard_limit: ::std::option::Option<crate::ScaledInteger>,
     /// `<soft_limit>`
     #[xml(child = "soft_limit")]
-    pub soft_limit: ::std::option::Option<::std::boxed::Box<SoftLimit>>,
+    pub soft_limit: ::std::option::Option<crate::ScaledInteger>,
     /// `<min_guarantee>`
     #[xml(child = "min_guarantee")]
-    pub min_guarantee: ::std::option::Option<::std::boxed::Box<MinGuarantee>>,
+    pub min_guarantee: ::std::option::Option<crate::ScaledInteger>,
     /// `<swap_hard_limit>`
     #[xml(child = "swap_hard_limit")]
-    pub swap_hard_limit: ::std::option::Option<::std::boxed::Box<SwapHardLimit>>,
+    pub swap_hard_limit: ::std::option::Option<crate::ScaledInteger>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10559,7 +10340,7 @@ pub struct Memtune {
 pub struct MetadataCache {
     /// `<max_size>`
     #[xml(child = "max_size")]
-    pub max_size: ::std::option::Option<::std::boxed::Box<MaxSize>>,
+    pub max_size: ::std::option::Option<crate::ScaledInteger>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10568,30 +10349,6 @@ pub struct MetadataCache {
     )]
     pub extras: crate::Extras,
 }
-/// `<min_guarantee>` (domaincommon.rng:1050)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct MinGuarantee {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct MinGuaranteeValue(pub ::std::string::String);
 /// `<mirror>` (domaincommon.rng:7817)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10599,7 +10356,7 @@ pub struct MinGuaranteeValue(pub ::std::string::String);
 pub struct Mirror {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::option::Option<::std::string::String>,
+    pub file: ::std::option::Option<AbsFilePath>,
     /// `@format`
     #[xml(attribute = "format")]
     pub format: ::std::option::Option<StorageFormat>,
@@ -10824,13 +10581,13 @@ pub struct ModelType(pub ::std::string::String);
 pub struct ModelTypeQxl {
     /// `@ram`
     #[xml(attribute = "ram")]
-    pub ram: ::std::option::Option<::std::string::String>,
+    pub ram: ::std::option::Option<crate::Number<u32>>,
     /// `@vgamem`
     #[xml(attribute = "vgamem")]
-    pub vgamem: ::std::option::Option<::std::string::String>,
+    pub vgamem: ::std::option::Option<crate::Number<u32>>,
     /// `@vram64`
     #[xml(attribute = "vram64")]
-    pub vram64: ::std::option::Option<::std::string::String>,
+    pub vram64: ::std::option::Option<crate::Number<u32>>,
 }
 /// The content of `<model>` when `type` is 'vga' or 'cirrus' or 'vmvga' or 'xen' or 'vbox' or 'virtio' or 'gop' or 'none' or 'bochs' or 'ramfb'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -10844,10 +10601,10 @@ pub struct ModelTypeVga {}
 pub struct Monitor {
     /// `@level`
     #[xml(attribute = "level")]
-    pub level: ::std::string::String,
+    pub level: crate::Number<u32>,
     /// `@vcpus`
     #[xml(attribute = "vcpus")]
-    pub vcpus: ::std::string::String,
+    pub vcpus: crate::CpuSet,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10863,10 +10620,10 @@ pub struct Monitor {
 pub struct MountSource {
     /// `@dir`
     #[xml(attribute = "dir")]
-    pub dir: ::std::option::Option<::std::string::String>,
+    pub dir: ::std::option::Option<AbsDirPath>,
     /// `@socket`
     #[xml(attribute = "socket")]
-    pub socket: ::std::option::Option<::std::string::String>,
+    pub socket: ::std::option::Option<AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -10901,7 +10658,7 @@ pub struct Msi {
     pub ioeventfd: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `@vectors`
     #[xml(attribute = "vectors")]
-    pub vectors: ::std::option::Option<::std::string::String>,
+    pub vectors: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11066,13 +10823,13 @@ pub struct NetworkSource {
     pub network: ::std::string::String,
     /// `@portgroup`
     #[xml(attribute = "portgroup")]
-    pub portgroup: ::std::option::Option<::std::string::String>,
+    pub portgroup: ::std::option::Option<DeviceName>,
     /// `@portid`
     #[xml(attribute = "portid")]
-    pub portid: ::std::option::Option<::std::string::String>,
+    pub portid: ::std::option::Option<crate::Uuid>,
     /// `@bridge`
     #[xml(attribute = "bridge")]
-    pub bridge: ::std::option::Option<::std::string::String>,
+    pub bridge: ::std::option::Option<SourceBridge>,
     /// `@macTableManager`
     #[xml(attribute = "macTableManager")]
     pub mac_table_manager: ::std::option::Option<MacTableManager>,
@@ -11091,10 +10848,10 @@ pub struct NetworkSource {
 pub struct Node {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `@bandwidth`
     #[xml(attribute = "bandwidth")]
-    pub bandwidth: ::std::string::String,
+    pub bandwidth: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11116,10 +10873,10 @@ pub struct NoneInput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `<settings>`
     #[xml(child = "settings")]
     pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
@@ -11179,7 +10936,7 @@ pub struct NvmeSource {
     pub kind: SourceType,
     /// `@namespace`
     #[xml(attribute = "namespace")]
-    pub namespace: ::std::string::String,
+    pub namespace: crate::Number<u32>,
     /// `@managed`
     #[xml(attribute = "managed")]
     pub managed: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -11188,7 +10945,7 @@ pub struct NvmeSource {
     pub address: Address,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -11221,7 +10978,7 @@ pub struct NvmeSource {
 pub struct Nvram {
     /// `@template`
     #[xml(attribute = "template")]
-    pub template: ::std::option::Option<::std::string::String>,
+    pub template: ::std::option::Option<AbsFilePath>,
     /// `@templateFormat`
     #[xml(attribute = "templateFormat")]
     pub template_format: ::std::option::Option<PflashFormatTypes>,
@@ -11230,7 +10987,7 @@ pub struct Nvram {
     pub format: ::std::option::Option<PflashFormatTypes>,
     /// The text content
     #[xml(text)]
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<NvramValue>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<NvramTypeDomaincommon>,
@@ -11258,7 +11015,7 @@ pub struct NvramSource {
     pub fdgroup: ::std::option::Option<::std::string::String>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -11289,7 +11046,7 @@ pub struct NvramSource {
     >,
     /// `@dir`
     #[xml(attribute = "dir")]
-    pub dir: ::std::option::Option<::std::string::String>,
+    pub dir: ::std::option::Option<AbsFilePath>,
     /// `@protocol`
     #[xml(attribute = "protocol")]
     pub protocol: ::std::option::Option<SourceProtocolDomaincommonAlt>,
@@ -11347,10 +11104,10 @@ pub struct NvramSource {
     pub identity: ::std::option::Option<::std::boxed::Box<Identity>>,
     /// `@pool`
     #[xml(attribute = "pool")]
-    pub pool: ::std::option::Option<::std::string::String>,
+    pub pool: ::std::option::Option<ObjectName>,
     /// `@volume`
     #[xml(attribute = "volume")]
-    pub volume: ::std::option::Option<::std::string::String>,
+    pub volume: ::std::option::Option<VolName>,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<SourceMode>,
@@ -11359,7 +11116,7 @@ pub struct NvramSource {
     pub kind: ::std::option::Option<SourceTypeDomaincommon>,
     /// `@namespace`
     #[xml(attribute = "namespace")]
-    pub namespace: ::std::option::Option<::std::string::String>,
+    pub namespace: ::std::option::Option<crate::Number<u32>>,
     /// `@managed`
     #[xml(attribute = "managed")]
     pub managed: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -11368,7 +11125,7 @@ pub struct NvramSource {
     pub address: ::std::option::Option<::std::boxed::Box<Address>>,
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11573,7 +11330,7 @@ pub struct OsBios {
     pub useserial: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@rebootTimeout`
     #[xml(attribute = "rebootTimeout")]
-    pub reboot_timeout: ::std::option::Option<::std::string::String>,
+    pub reboot_timeout: ::std::option::Option<RebootTimeoutDelay>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11607,16 +11364,16 @@ pub struct OssInput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<DeviceName>,
     /// `@bufferCount`
     #[xml(attribute = "bufferCount")]
-    pub buffer_count: ::std::option::Option<::std::string::String>,
+    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
     /// `@tryPoll`
     #[xml(attribute = "tryPoll")]
     pub try_poll: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -11644,16 +11401,16 @@ pub struct OssOutput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<DeviceName>,
     /// `@bufferCount`
     #[xml(attribute = "bufferCount")]
-    pub buffer_count: ::std::option::Option<::std::string::String>,
+    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
     /// `@tryPoll`
     #[xml(attribute = "tryPoll")]
     pub try_poll: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -11681,10 +11438,10 @@ pub struct Output {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `<settings>`
     #[xml(child = "settings")]
     pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
@@ -11738,13 +11495,13 @@ pub struct OverrideDevice {
 pub struct Page {
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u64>,
     /// `@unit`
     #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
+    pub unit: ::std::option::Option<crate::Unit>,
     /// `@nodeset`
     #[xml(attribute = "nodeset")]
-    pub nodeset: ::std::option::Option<::std::string::String>,
+    pub nodeset: ::std::option::Option<crate::CpuSet>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11753,30 +11510,6 @@ pub struct Page {
     )]
     pub extras: crate::Extras,
 }
-/// `<pagesize>` (domaincommon.rng:7550)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Pagesize {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct PagesizeValue(pub ::std::string::String);
 /// `<panic>` (domaincommon.rng:8820)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11830,7 +11563,7 @@ pub struct Parallel {
     pub kind: QemucdevSrcTypeChoice,
     /// `@tty`
     #[xml(attribute = "tty")]
-    pub tty: ::std::option::Option<::std::string::String>,
+    pub tty: ::std::option::Option<AbsFilePath>,
     /// `<source>`
     #[xml(child = "source")]
     pub sources: ::std::vec::Vec<ConsoleSource>,
@@ -11870,7 +11603,7 @@ pub struct Passthrough {
     pub state: super::cputypes::VirOnOff,
     /// `@mode`
     #[xml(attribute = "mode")]
-    pub mode: ::std::option::Option<::std::string::String>,
+    pub mode: ::std::option::Option<PassthroughMode>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11895,7 +11628,7 @@ pub enum PassthroughBus {
 pub struct PassthroughDevice {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<FilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11904,11 +11637,18 @@ pub struct PassthroughDevice {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `(sync_pt|share_pt)`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+/// One of 'sync_pt', 'share_pt'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(sync_pt|share_pt)")]
-pub struct PassthroughMode(pub ::std::string::String);
+#[xml(crate = "crate")]
+pub enum PassthroughMode {
+    /// `sync_pt`
+    #[xml(value = "sync_pt")]
+    SyncPt,
+    /// `share_pt`
+    #[xml(value = "share_pt")]
+    SharePt,
+}
 /// `<source>` (domaincommon.rng:6278)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11916,7 +11656,7 @@ pub struct PassthroughMode(pub ::std::string::String);
 pub struct PassthroughSource {
     /// `@evdev`
     #[xml(attribute = "evdev")]
-    pub evdev: ::std::string::String,
+    pub evdev: AbsFilePath,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11982,7 +11722,7 @@ pub struct PciModelPciBridge {}
 pub struct PciModelPciRoot {
     /// `<pcihole64>`
     #[xml(child = "pcihole64")]
-    pub pcihole64: ::std::option::Option<::std::boxed::Box<Pcihole64>>,
+    pub pcihole64: ::std::option::Option<crate::ScaledInteger>,
 }
 /// `<source>` (domaincommon.rng:6496)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -12013,28 +11753,28 @@ pub struct PciSource {
 pub struct PciTarget {
     /// `@chassisNr`
     #[xml(attribute = "chassisNr")]
-    pub chassis_nr: ::std::option::Option<::std::string::String>,
+    pub chassis_nr: ::std::option::Option<crate::Number<u8>>,
     /// `@chassis`
     #[xml(attribute = "chassis")]
-    pub chassis: ::std::option::Option<::std::string::String>,
+    pub chassis: ::std::option::Option<crate::Number<u8>>,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<crate::Number<u8>>,
     /// `@busNr`
     #[xml(attribute = "busNr")]
-    pub bus_nr: ::std::option::Option<::std::string::String>,
+    pub bus_nr: ::std::option::Option<crate::Number<u8>>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u8>>,
     /// `@hotplug`
     #[xml(attribute = "hotplug")]
     pub hotplug: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `<node>`
     #[xml(child = "node")]
-    pub node: ::std::option::Option<UnsignedInt>,
+    pub node: ::std::option::Option<crate::Number<u32>>,
     /// `@memReserve`
     #[xml(attribute = "memReserve")]
-    pub mem_reserve: ::std::option::Option<::std::string::String>,
+    pub mem_reserve: ::std::option::Option<crate::Number<u64>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12043,30 +11783,6 @@ pub struct PciTarget {
     )]
     pub extras: crate::Extras,
 }
-/// `<pcihole64>` (domaincommon.rng:2984)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Pcihole64 {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct Pcihole64Value(pub ::std::string::String);
 /// `<perf>` (domaincommon.rng:655)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12108,10 +11824,10 @@ pub struct PipewireInput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -12120,7 +11836,7 @@ pub struct PipewireInput {
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// `@latency`
     #[xml(attribute = "latency")]
-    pub latency: ::std::option::Option<::std::string::String>,
+    pub latency: ::std::option::Option<crate::Number<u32>>,
     /// `<settings>`
     #[xml(child = "settings")]
     pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
@@ -12145,10 +11861,10 @@ pub struct PipewireOutput {
     pub fixed_settings: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@voices`
     #[xml(attribute = "voices")]
-    pub voices: ::std::option::Option<::std::string::String>,
+    pub voices: ::std::option::Option<crate::Number<u32>>,
     /// `@bufferLength`
     #[xml(attribute = "bufferLength")]
-    pub buffer_length: ::std::option::Option<::std::string::String>,
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -12157,7 +11873,7 @@ pub struct PipewireOutput {
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// `@latency`
     #[xml(attribute = "latency")]
-    pub latency: ::std::option::Option<::std::string::String>,
+    pub latency: ::std::option::Option<crate::Number<u32>>,
     /// `<settings>`
     #[xml(child = "settings")]
     pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
@@ -12263,13 +11979,13 @@ pub struct Pmu {
 pub struct Poll {
     /// `@max`
     #[xml(attribute = "max")]
-    pub max: ::std::option::Option<::std::string::String>,
+    pub max: ::std::option::Option<crate::Number<u64>>,
     /// `@grow`
     #[xml(attribute = "grow")]
-    pub grow: ::std::option::Option<::std::string::String>,
+    pub grow: ::std::option::Option<crate::Number<u64>>,
     /// `@shrink`
     #[xml(attribute = "shrink")]
-    pub shrink: ::std::option::Option<::std::string::String>,
+    pub shrink: ::std::option::Option<crate::Number<u64>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12304,10 +12020,10 @@ pub struct PortForward {
     pub proto: PortForwardProto,
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::option::Option<::std::string::String>,
+    pub address: ::std::option::Option<crate::IpAddress>,
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<DeviceName>,
     /// `<range>`
     #[xml(child = "range")]
     pub ranges: ::std::vec::Vec<Range>,
@@ -12348,13 +12064,13 @@ pub struct Product(pub ::std::string::String);
 pub struct Profile {
     /// `@source`
     #[xml(attribute = "source")]
-    pub source: ::std::option::Option<::std::string::String>,
+    pub source: ::std::option::Option<ProfileName>,
     /// `@removeDisabled`
     #[xml(attribute = "removeDisabled")]
     pub remove_disabled: ::std::option::Option<ProfileRemoveDisabled>,
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<ProfileName>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12486,7 +12202,7 @@ pub struct Pstore {
     pub path: ::std::option::Option<AbsFilePath>,
     /// `<size>`
     #[xml(child = "size")]
-    pub size: Size,
+    pub size: crate::ScaledInteger,
     /// `<address>`
     #[xml(child = "address")]
     pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
@@ -12657,7 +12373,7 @@ pub struct QemucdevTgtDef {
 pub struct Queue {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12673,10 +12389,10 @@ pub struct Queue {
 pub struct RamSource {
     /// `@usage`
     #[xml(attribute = "usage")]
-    pub usage: ::std::string::String,
+    pub usage: crate::Number<u64>,
     /// `@units`
     #[xml(attribute = "units")]
-    pub units: ::std::option::Option<::std::string::String>,
+    pub units: ::std::option::Option<crate::Unit>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12697,13 +12413,13 @@ pub struct RandomValue(pub ::std::string::String);
 pub struct Range {
     /// `@start`
     #[xml(attribute = "start")]
-    pub start: ::std::string::String,
+    pub start: PortNumber,
     /// `@end`
     #[xml(attribute = "end")]
-    pub end: ::std::option::Option<::std::string::String>,
+    pub end: ::std::option::Option<PortNumber>,
     /// `@to`
     #[xml(attribute = "to")]
-    pub to: ::std::option::Option<::std::string::String>,
+    pub to: ::std::option::Option<PortNumber>,
     /// `@exclude`
     #[xml(attribute = "exclude")]
     pub exclude: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -12738,10 +12454,10 @@ pub struct Ras {
 pub struct Rate {
     /// `@bytes`
     #[xml(attribute = "bytes")]
-    pub bytes: ::std::string::String,
+    pub bytes: crate::Number<u64>,
     /// `@period`
     #[xml(attribute = "period")]
-    pub period: ::std::option::Option<::std::string::String>,
+    pub period: ::std::option::Option<crate::Number<u64>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12757,7 +12473,7 @@ pub struct Rate {
 pub struct Readahead {
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u64>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12856,30 +12572,6 @@ pub struct Relaxed {
     )]
     pub extras: crate::Extras,
 }
-/// `<requested>` (domaincommon.rng:7604)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Requested {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct RequestedValue(pub ::std::string::String);
 /// `<reset>` (domaincommon.rng:8103)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12903,10 +12595,10 @@ pub struct Reset {
 pub struct Resolution {
     /// `@x`
     #[xml(attribute = "x")]
-    pub x: ::std::string::String,
+    pub x: crate::Number<u32>,
     /// `@y`
     #[xml(attribute = "y")]
-    pub y: ::std::string::String,
+    pub y: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12997,7 +12689,7 @@ pub struct Rom {
     pub bar: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::option::Option<::std::string::String>,
+    pub file: ::std::option::Option<AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13112,7 +12804,7 @@ pub struct SchedparamBatch {}
 pub struct SchedparamFifo {
     /// `@priority`
     #[xml(attribute = "priority")]
-    pub priority: ::std::string::String,
+    pub priority: crate::Number<u16>,
 }
 /// `<script>` (domaincommon.rng:3858)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -13121,7 +12813,7 @@ pub struct SchedparamFifo {
 pub struct Script {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::string::String,
+    pub path: FilePath,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13140,7 +12832,7 @@ pub struct ScsiHostSource {
     pub protocol: SourceProtocolDomaincommon,
     /// `@wwpn`
     #[xml(attribute = "wwpn")]
-    pub wwpn: ::std::string::String,
+    pub wwpn: SourceWwpn,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13350,10 +13042,10 @@ pub struct Secret {
     pub kind: SecretType,
     /// `@uuid`
     #[xml(attribute = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `@usage`
     #[xml(attribute = "usage")]
-    pub usage: ::std::option::Option<::std::string::String>,
+    pub usage: ::std::option::Option<ObjectName>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13384,7 +13076,7 @@ pub struct Serial {
     pub kind: QemucdevSrcTypeChoice,
     /// `@tty`
     #[xml(attribute = "tty")]
-    pub tty: ::std::option::Option<::std::string::String>,
+    pub tty: ::std::option::Option<AbsFilePath>,
     /// `<source>`
     #[xml(child = "source")]
     pub sources: ::std::vec::Vec<ConsoleSource>,
@@ -13421,7 +13113,7 @@ pub struct Serial {
 pub struct Server {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13437,10 +13129,10 @@ pub struct Server {
 pub struct ServerSource {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::option::Option<::std::string::String>,
+    pub address: ::std::option::Option<crate::Ipv4Address>,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::string::String,
+    pub port: PortNumber,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13504,10 +13196,10 @@ pub struct Setpcap {
 pub struct Settings {
     /// `@frequency`
     #[xml(attribute = "frequency")]
-    pub frequency: ::std::option::Option<::std::string::String>,
+    pub frequency: ::std::option::Option<crate::Number<u32>>,
     /// `@channels`
     #[xml(attribute = "channels")]
-    pub channels: ::std::option::Option<::std::string::String>,
+    pub channels: ::std::option::Option<crate::Number<u32>>,
     /// `@format`
     #[xml(attribute = "format")]
     pub format: ::std::option::Option<SettingsFormat>,
@@ -13653,7 +13345,7 @@ pub struct Shareuts {
 pub struct Shmem {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: ShmemName,
     /// `@role`
     #[xml(attribute = "role")]
     pub role: ::std::option::Option<ShmemRole>,
@@ -13662,7 +13354,7 @@ pub struct Shmem {
     pub model: ::std::option::Option<::std::boxed::Box<ShmemModel>>,
     /// `<size>`
     #[xml(child = "size")]
-    pub size: ::std::option::Option<::std::boxed::Box<Size>>,
+    pub size: ::std::option::Option<crate::ScaledInteger>,
     /// `<server>`
     #[xml(child = "server")]
     pub server: ::std::option::Option<::std::boxed::Box<Server>>,
@@ -13734,30 +13426,6 @@ pub enum ShmemRole {
     #[xml(value = "peer")]
     Peer,
 }
-/// `<size>` (domaincommon.rng:5741)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Size {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct SizeValue(pub ::std::string::String);
 /// `<slice>` (domaincommon.rng:1850)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -13768,10 +13436,10 @@ pub struct Slice {
     pub kind: SliceType,
     /// `@offset`
     #[xml(attribute = "offset")]
-    pub offset: ::std::string::String,
+    pub offset: crate::Number<u32>,
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u64>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13921,7 +13589,7 @@ pub struct Smm {
     pub state: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `<tseg>`
     #[xml(child = "tseg")]
-    pub tseg: ::std::option::Option<::std::boxed::Box<Tseg>>,
+    pub tseg: ::std::option::Option<crate::ScaledInteger>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13937,7 +13605,7 @@ pub struct Smm {
 pub struct Snapshot {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: GenericName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -13946,30 +13614,6 @@ pub struct Snapshot {
     )]
     pub extras: crate::Extras,
 }
-/// `<soft_limit>` (domaincommon.rng:1044)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SoftLimit {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct SoftLimitValue(pub ::std::string::String);
 /// `<sound>` (domaincommon.rng:5185)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -13983,7 +13627,7 @@ pub struct Sound {
     pub multichannel: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@streams`
     #[xml(attribute = "streams")]
-    pub streams: ::std::option::Option<::std::string::String>,
+    pub streams: ::std::option::Option<crate::Number<u32>>,
     /// `<alias>`
     #[xml(child = "alias")]
     pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
@@ -14056,7 +13700,7 @@ pub struct Source {
     pub fdgroup: ::std::option::Option<::std::string::String>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -14092,10 +13736,10 @@ pub struct Source {
 pub struct SourceAddress {
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::Number<u16, crate::AnyBase>>,
     /// `@device`
     #[xml(attribute = "device")]
-    pub device: ::std::option::Option<::std::string::String>,
+    pub device: ::std::option::Option<crate::Number<u16, crate::AnyBase>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: AddressAddressType,
@@ -14207,7 +13851,7 @@ pub enum SourceModeDomaincommon {
 pub struct SourceProduct {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::HexNumber<u16, 4>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -14360,7 +14004,7 @@ pub enum SourceType {
 pub struct SourceTypeDir {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::string::String,
+    pub path: AbsDirPath,
 }
 /// One of 'pci', 'unix'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -14381,7 +14025,7 @@ pub enum SourceTypeDomaincommon {
 pub struct SourceTypeFile {
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::string::String,
+    pub path: AbsFilePath,
 }
 /// `<vendor>` (domaincommon.rng:6696)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -14390,7 +14034,7 @@ pub struct SourceTypeFile {
 pub struct SourceVendor {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::HexNumber<u16, 4>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -14404,59 +14048,6 @@ pub struct SourceVendor {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", pattern = "(naa\\.)[0-9a-fA-F]{16}")]
 pub struct SourceWwpn(pub ::std::string::String);
-/// `<space_hard_limit>` (domaincommon.rng:3134)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SpaceHardLimit {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct SpaceHardLimitValue(pub ::std::string::String);
-/// `<space_soft_limit>` (domaincommon.rng:3139)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SpaceSoftLimit {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct SpaceSoftLimitValue(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `(0x)?[0-9a-fA-F]{1,8}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(0x)?[0-9a-fA-F]{1,8}")]
-pub struct SpaprvioReg(pub ::std::string::String);
 /// One of 'fail', 'disconnect', 'keep'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -14497,7 +14088,7 @@ pub struct SpiceGl {
     pub enable: super::cputypes::VirYesNo,
     /// `@rendernode`
     #[xml(attribute = "rendernode")]
-    pub rendernode: ::std::option::Option<::std::string::String>,
+    pub rendernode: ::std::option::Option<AbsFilePath>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -14548,7 +14139,7 @@ pub struct Ssl {
 pub struct Stats {
     /// `@period`
     #[xml(attribute = "period")]
-    pub period: ::std::string::String,
+    pub period: crate::Number<u64>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -14808,30 +14399,6 @@ pub struct SuspendToMem {
     )]
     pub extras: crate::Extras,
 }
-/// `<swap_hard_limit>` (domaincommon.rng:1056)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SwapHardLimit {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct SwapHardLimitValue(pub ::std::string::String);
 /// `<synic>` (domaincommon.rng:8093)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -15233,7 +14800,7 @@ pub struct Table {
     pub kind: TableType,
     /// The text content
     #[xml(text)]
-    pub value: ::std::string::String,
+    pub value: TableValue,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -15290,7 +14857,7 @@ pub enum TabletBus {
 pub struct Target {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: DiskTargetDev,
     /// `@bus`
     #[xml(attribute = "bus")]
     pub bus: ::std::option::Option<TargetBus>,
@@ -15302,7 +14869,7 @@ pub struct Target {
     pub removable: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `@rotation_rate`
     #[xml(attribute = "rotation_rate")]
-    pub rotation_rate: ::std::option::Option<::std::string::String>,
+    pub rotation_rate: ::std::option::Option<crate::Number<u64>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -15318,7 +14885,7 @@ pub struct Target {
 pub struct TargetAddress {
     /// `@base`
     #[xml(attribute = "base")]
-    pub base: ::std::string::String,
+    pub base: crate::HexNumber<u64, 1>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -15450,30 +15017,6 @@ pub enum TargetTypeDomaincommon {
     #[xml(value = "xen")]
     Xen,
 }
-/// `<tb-cache>` (domaincommon.rng:7375)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct TbCache {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct TbCacheValue(pub ::std::string::String);
 /// `<tcg>` (domaincommon.rng:7373)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -15481,7 +15024,7 @@ pub struct TbCacheValue(pub ::std::string::String);
 pub struct Tcg {
     /// `<tb-cache>`
     #[xml(child = "tb-cache")]
-    pub tb_cache: ::std::option::Option<::std::boxed::Box<TbCache>>,
+    pub tb_cache: ::std::option::Option<crate::ScaledInteger>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -15530,7 +15073,7 @@ pub struct TeamingTypePersistent {}
 pub struct TeamingTypeTransient {
     /// `@persistent`
     #[xml(attribute = "persistent")]
-    pub persistent: ::std::string::String,
+    pub persistent: AliasName,
 }
 /// `<source>` (domaincommon.rng:3254)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -15539,7 +15082,7 @@ pub struct TeamingTypeTransient {
 pub struct TemplateSource {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: GenericName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -15685,11 +15228,6 @@ pub struct Throttlegroups {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `(-|\+)?[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(-|\\+)?[0-9]+")]
-pub struct TimeDelta(pub ::std::string::String);
 /// A value checked by `validate()`: it matches `[a-zA-Z0-9_\.\+\-/]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -15702,7 +15240,7 @@ pub struct TimeZone(pub ::std::string::String);
 pub struct Timeout {
     /// `@seconds`
     #[xml(attribute = "seconds")]
-    pub seconds: ::std::string::String,
+    pub seconds: crate::Number<u64>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -15805,7 +15343,7 @@ pub struct TimerNameTsc {
     pub catchup: ::std::option::Option<::std::boxed::Box<Catchup>>,
     /// `@frequency`
     #[xml(attribute = "frequency")]
-    pub frequency: ::std::option::Option<::std::string::String>,
+    pub frequency: ::std::option::Option<crate::Number<u64>>,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<TscMode>,
@@ -15931,30 +15469,6 @@ pub enum TscMode {
     #[xml(value = "smpsafe")]
     Smpsafe,
 }
-/// `<tseg>` (domaincommon.rng:7011)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Tseg {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct TsegValue(pub ::std::string::String);
 /// `<tune>` (domaincommon.rng:4062)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -15962,7 +15476,7 @@ pub struct TsegValue(pub ::std::string::String);
 pub struct Tune {
     /// `<sndbuf>`
     #[xml(child = "sndbuf")]
-    pub sndbuf: ::std::option::Option<UnsignedInt>,
+    pub sndbuf: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16132,10 +15646,10 @@ pub enum TypeValue {
 pub struct UdpSource {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::Ipv4Address,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::string::String,
+    pub port: PortNumber,
     /// `<local>`
     #[xml(child = "local")]
     pub local: Local,
@@ -16154,13 +15668,13 @@ pub struct UdpSource {
 pub struct Uid {
     /// `@start`
     #[xml(attribute = "start")]
-    pub start: ::std::string::String,
+    pub start: crate::Number<u32>,
     /// `@target`
     #[xml(attribute = "target")]
-    pub target: ::std::string::String,
+    pub target: crate::Number<u32>,
     /// `@count`
     #[xml(attribute = "count")]
-    pub count: ::std::string::String,
+    pub count: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16169,36 +15683,6 @@ pub struct Uid {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[a-fA-F0-9][02468aAcCeE](:[a-fA-F0-9]{2}){5}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[a-fA-F0-9][02468aAcCeE](:[a-fA-F0-9]{2}){5}")]
-pub struct UniMacAddr(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct UnsignedInt(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct UnsignedLong(pub ::std::string::String);
-/// A value checked by `validate()`, within 0 to 65535
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", min = 0i128, max = 65535i128)]
-pub struct UnsignedShort(pub crate::Number<i64>);
-/// A value checked by `validate()`: it matches `(0x)?[0-9a-fA-F]{1,3}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(0x)?[0-9a-fA-F]{1,3}")]
-pub struct UsbAddr(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `(0x)?[0-9a-fA-F]{1,4}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(0x)?[0-9a-fA-F]{1,4}")]
-pub struct UsbId(pub ::std::string::String);
 /// One of 'piix3-uhci', 'piix4-uhci', 'ehci', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3', 'vt82c686b-uhci', 'pci-ohci', 'nec-xhci', 'none', 'qusb1', 'qusb2', 'qemu-xhci'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -16296,10 +15780,10 @@ pub enum UsbType {
 pub struct Usbaddress {
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::string::String,
+    pub bus: crate::Number<u16, crate::AnyBase>,
     /// `@device`
     #[xml(attribute = "device")]
-    pub device: ::std::string::String,
+    pub device: crate::Number<u16, crate::AnyBase>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16343,7 +15827,7 @@ pub struct Usbdev {
 pub struct UserSource {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: DeviceName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16390,13 +15874,13 @@ pub struct Vcpu {
     pub placement: ::std::option::Option<VcpuPlacement>,
     /// `@cpuset`
     #[xml(attribute = "cpuset")]
-    pub cpuset: ::std::option::Option<::std::string::String>,
+    pub cpuset: ::std::option::Option<crate::CpuSet>,
     /// `@current`
     #[xml(attribute = "current")]
-    pub current: ::std::option::Option<::std::string::String>,
+    pub current: ::std::option::Option<CountCPU>,
     /// The text content
     #[xml(text)]
-    pub value: ::std::string::String,
+    pub value: VcpuValue,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16417,16 +15901,11 @@ pub enum VcpuPlacement {
     #[xml(value = "auto")]
     Auto,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`, within 1 to ..
+/// A value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+", min = 1i128)]
-pub struct VcpuValue(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct Vcpuid(pub ::std::string::String);
+#[xml(crate = "crate", min = 1i128)]
+pub struct VcpuValue(pub crate::Number<u16>);
 /// `<vcpupin>` (domaincommon.rng:1114)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -16434,10 +15913,10 @@ pub struct Vcpuid(pub ::std::string::String);
 pub struct Vcpupin {
     /// `@vcpu`
     #[xml(attribute = "vcpu")]
-    pub vcpu: ::std::string::String,
+    pub vcpu: crate::Number<u16>,
     /// `@cpuset`
     #[xml(attribute = "cpuset")]
-    pub cpuset: ::std::string::String,
+    pub cpuset: crate::CpuSet,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16469,7 +15948,7 @@ pub struct Vcpus {
 pub struct VcpusVcpu {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::Number<u32>,
     /// `@enabled`
     #[xml(attribute = "enabled")]
     pub enabled: super::cputypes::VirYesNo,
@@ -16478,7 +15957,7 @@ pub struct VcpusVcpu {
     pub hotpluggable: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@order`
     #[xml(attribute = "order")]
-    pub order: ::std::option::Option<::std::string::String>,
+    pub order: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16494,7 +15973,7 @@ pub struct VcpusVcpu {
 pub struct Vcpusched {
     /// `@vcpus`
     #[xml(attribute = "vcpus")]
-    pub vcpus: ::std::option::Option<::std::string::String>,
+    pub vcpus: ::std::option::Option<crate::CpuSet>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub scheduler: Schedparam,
@@ -16513,7 +15992,7 @@ pub struct Vcpusched {
 pub struct VdsSource {
     /// `@switchid`
     #[xml(attribute = "switchid")]
-    pub switchid: ::std::string::String,
+    pub switchid: crate::Uuid,
     /// `@portid`
     #[xml(attribute = "portid")]
     pub portid: ::std::option::Option<crate::Number<i64>>,
@@ -16546,7 +16025,7 @@ pub struct VendorId {
     pub state: super::cputypes::VirOnOff,
     /// `@value`
     #[xml(attribute = "value")]
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<VendorIdValue>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16570,7 +16049,7 @@ pub struct VhostuserSource {
     pub kind: super::storagecommon::SourceType,
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::string::String,
+    pub path: AbsFilePath,
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     pub reconnect: ::std::option::Option<
@@ -16591,7 +16070,7 @@ pub struct VhostuserSource {
 pub struct VhostvdpaSource {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: AbsFilePath,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -16669,10 +16148,10 @@ pub struct VideoModel {
     pub kind: ModelModelType,
     /// `@vram`
     #[xml(attribute = "vram")]
-    pub vram: ::std::option::Option<::std::string::String>,
+    pub vram: ::std::option::Option<crate::Number<u32>>,
     /// `@heads`
     #[xml(attribute = "heads")]
-    pub heads: ::std::option::Option<::std::string::String>,
+    pub heads: ::std::option::Option<crate::Number<u32>>,
     /// `@primary`
     #[xml(attribute = "primary")]
     pub primary: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -16693,11 +16172,6 @@ pub struct VideoModel {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]{1,2}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]{1,2}")]
-pub struct VirtioserialPort(pub ::std::string::String);
 /// `<vmcoreinfo>` (domaincommon.rng:7314)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -16766,16 +16240,16 @@ pub struct VolName(pub ::std::string::String);
 pub struct VolumeSource {
     /// `@pool`
     #[xml(attribute = "pool")]
-    pub pool: ::std::string::String,
+    pub pool: ObjectName,
     /// `@volume`
     #[xml(attribute = "volume")]
-    pub volume: ::std::string::String,
+    pub volume: VolName,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<SourceMode>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
@@ -16940,11 +16414,11 @@ pub enum WatchdogModel {
     #[xml(value = "itco")]
     Itco,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`, within 100 to 1000
+/// A value checked by `validate()`, within 100 to 1000
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+", min = 100i128, max = 1000i128)]
-pub struct Weight(pub ::std::string::String);
+#[xml(crate = "crate", min = 100i128, max = 1000i128)]
+pub struct Weight(pub crate::Number<u16>);
 /// A value checked by `validate()`: it matches `(0x)?[0-9a-fA-F]{16}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

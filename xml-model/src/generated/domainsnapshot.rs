@@ -20,13 +20,13 @@ pub enum Active {
 pub struct BlockSource {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: super::domaincommon::AbsFilePath,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     pub seclabels: ::std::vec::Vec<super::domaincommon::Seclabel>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<super::domaincommon::Slices>>,
@@ -151,13 +151,13 @@ pub struct Disks {
 pub struct Domain {
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<super::domaincommon::DomainType>,
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<crate::Number<u32>>,
     /// `<name>`
     #[xml(child = "name")]
     pub name: ::std::option::Option<super::domaincommon::ObjectNameWithSlash>,
@@ -206,9 +206,7 @@ pub struct Domain {
     >,
     /// `<currentMemory>`
     #[xml(child = "currentMemory")]
-    pub current_memory: ::std::option::Option<
-        ::std::boxed::Box<super::domaincommon::CurrentMemory>,
-    >,
+    pub current_memory: ::std::option::Option<crate::ScaledInteger>,
     /// `<memoryBacking>`
     #[xml(child = "memoryBacking")]
     pub memory_backing: ::std::option::Option<
@@ -222,7 +220,7 @@ pub struct Domain {
     pub vcpus: ::std::option::Option<::std::boxed::Box<super::domaincommon::Vcpus>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
-    pub iothreads: ::std::option::Option<super::domaincommon::UnsignedInt>,
+    pub iothreads: ::std::option::Option<crate::Number<u32>>,
     /// `<iothreadids>`
     #[xml(child = "iothreadids")]
     pub iothreadids: ::std::option::Option<
@@ -476,25 +474,6 @@ pub struct ExternalTypeNetwork {
         ::std::boxed::Box<super::domaincommon::DataStoreNetworkSource>,
     >,
 }
-/// `<max_size>` (domainsnapshot.rng:243)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct MaxSize {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
 /// `<memory>` (domainsnapshot.rng:34)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -533,7 +512,7 @@ pub enum MemorySnapshot {
 pub struct MemorySnapshotExternal {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::string::String,
+    pub file: super::domaincommon::AbsFilePath,
 }
 /// The content of `<memory>` when `snapshot` is 'no' or 'internal'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -547,7 +526,7 @@ pub struct MemorySnapshotNo {}
 pub struct MetadataCache {
     /// `<max_size>`
     #[xml(child = "max_size")]
-    pub max_size: ::std::option::Option<::std::boxed::Box<MaxSize>>,
+    pub max_size: ::std::option::Option<crate::ScaledInteger>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -595,13 +574,13 @@ pub struct RevertDisks {
 pub struct Source {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::option::Option<::std::string::String>,
+    pub file: ::std::option::Option<super::domaincommon::AbsFilePath>,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     pub seclabels: ::std::vec::Vec<super::domaincommon::Seclabel>,
     /// `@index`
     #[xml(attribute = "index")]
-    pub index: ::std::option::Option<::std::string::String>,
+    pub index: ::std::option::Option<crate::Number<u64>>,
     /// `<slices>`
     #[xml(child = "slices")]
     pub slices: ::std::option::Option<::std::boxed::Box<super::domaincommon::Slices>>,

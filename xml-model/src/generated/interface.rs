@@ -8,10 +8,10 @@
 pub struct Arpmon {
     /// `@interval`
     #[xml(attribute = "interval")]
-    pub interval: ::std::string::String,
+    pub interval: crate::Number<u32>,
     /// `@target`
     #[xml(attribute = "target")]
-    pub target: ::std::string::String,
+    pub target: crate::Ipv4Address,
     /// `@validate`
     #[xml(attribute = "validate")]
     pub validate: ::std::option::Option<ArpmonValidate>,
@@ -51,7 +51,7 @@ pub struct BareEthernetInterface {
     pub kind: super::domaincommon::EthernetType,
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::DeviceName,
     /// `<mac>`
     #[xml(child = "mac")]
     pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
@@ -137,7 +137,7 @@ pub struct Bridge {
     pub stp: ::std::option::Option<super::cputypes::VirOnOff>,
     /// `@delay`
     #[xml(attribute = "delay")]
-    pub delay: ::std::option::Option<::std::string::String>,
+    pub delay: ::std::option::Option<Timeval>,
     /// `<interface>`
     #[xml(child = "interface")]
     pub interfaces: ::std::vec::Vec<BridgeInterface>,
@@ -159,7 +159,7 @@ pub struct BridgeInterface {
     pub kind: ::std::option::Option<super::domaincommon::EthernetTypeDomaincommon>,
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::DeviceName>,
     /// `<mac>`
     #[xml(child = "mac")]
     pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
@@ -205,7 +205,7 @@ pub enum EthernetInterface {
 pub struct EthernetInterfaceBond {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::DeviceName,
     /// `<link>`
     #[xml(child = "link")]
     pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
@@ -229,7 +229,7 @@ pub struct EthernetInterfaceBond {
 pub struct EthernetInterfaceBridge {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::DeviceName,
     /// `<start>`
     #[xml(child = "start")]
     pub start: ::std::option::Option<::std::boxed::Box<Start>>,
@@ -253,7 +253,7 @@ pub struct EthernetInterfaceEthernet {
     pub start: ::std::option::Option<::std::boxed::Box<Start>>,
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::DeviceName,
     /// `<mac>`
     #[xml(child = "mac")]
     pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
@@ -274,7 +274,7 @@ pub struct EthernetInterfaceEthernet {
 pub struct EthernetInterfaceVlan {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::DeviceName>,
     /// `<link>`
     #[xml(child = "link")]
     pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
@@ -315,7 +315,7 @@ pub struct Interface {
 pub struct Mac {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::MacAddress,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -324,11 +324,6 @@ pub struct Mac {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}")]
-pub struct MacAddr(pub ::std::string::String);
 /// `<miimon>` (interface.rng:201)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -336,13 +331,13 @@ pub struct MacAddr(pub ::std::string::String);
 pub struct Miimon {
     /// `@freq`
     #[xml(attribute = "freq")]
-    pub freq: ::std::string::String,
+    pub freq: crate::Number<u32>,
     /// `@downdelay`
     #[xml(attribute = "downdelay")]
-    pub downdelay: ::std::option::Option<::std::string::String>,
+    pub downdelay: ::std::option::Option<crate::Number<u32>>,
     /// `@updelay`
     #[xml(attribute = "updelay")]
-    pub updelay: ::std::option::Option<::std::string::String>,
+    pub updelay: ::std::option::Option<crate::Number<u32>>,
     /// `@carrier`
     #[xml(attribute = "carrier")]
     pub carrier: ::std::option::Option<MiimonCarrier>,
@@ -373,7 +368,7 @@ pub enum MiimonCarrier {
 pub struct Mtu {
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -425,7 +420,7 @@ pub struct Timeval(pub ::std::string::String);
 pub struct Vlan {
     /// `@tag`
     #[xml(attribute = "tag")]
-    pub tag: ::std::string::String,
+    pub tag: VlanId,
     /// `<interface>`
     #[xml(child = "interface")]
     pub interface: VlanInterface,
@@ -441,7 +436,7 @@ pub struct Vlan {
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", max = 4095i128)]
-pub struct VlanId(pub crate::Number<u32>);
+pub struct VlanId(pub crate::Number<u16>);
 /// `<interface>` (interface.rng:87)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -449,7 +444,7 @@ pub struct VlanId(pub crate::Number<u32>);
 pub struct VlanInterface {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::DeviceName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

@@ -11,16 +11,16 @@ pub struct Address {
     pub kind: super::domaincommon::SourceType,
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::option::Option<crate::HexNumber<u32, 4>>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<::std::string::String>,
+    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<::std::string::String>,
+    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -42,10 +42,10 @@ pub struct Address {
 pub struct Bootp {
     /// `@file`
     #[xml(attribute = "file")]
-    pub file: ::std::string::String,
+    pub file: super::domaincommon::FilePath,
     /// `@server`
     #[xml(attribute = "server")]
-    pub server: ::std::option::Option<::std::string::String>,
+    pub server: ::std::option::Option<DnsName>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -61,10 +61,10 @@ pub struct Bootp {
 pub struct Bridge {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<super::domaincommon::DeviceName>,
     /// `@zone`
     #[xml(attribute = "zone")]
-    pub zone: ::std::option::Option<::std::string::String>,
+    pub zone: ::std::option::Option<ZoneName>,
     /// `@stp`
     #[xml(attribute = "stp")]
     pub stp: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -111,7 +111,7 @@ pub struct Dhcp {
 pub struct DhcpHost {
     /// `@mac`
     #[xml(attribute = "mac")]
-    pub mac: ::std::option::Option<::std::string::String>,
+    pub mac: ::std::option::Option<crate::MacAddress>,
     /// `@id`
     #[xml(attribute = "id")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -120,7 +120,7 @@ pub struct DhcpHost {
     pub name: ::std::option::Option<::std::string::String>,
     /// `@ip`
     #[xml(attribute = "ip")]
-    pub ip: ::std::string::String,
+    pub ip: crate::IpAddress,
     /// `<lease>`
     #[xml(child = "lease")]
     pub lease: ::std::option::Option<::std::boxed::Box<Lease>>,
@@ -175,7 +175,7 @@ pub struct DnsName(pub ::std::string::String);
 pub struct Domain {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: DnsName,
     /// `@localOnly`
     #[xml(attribute = "localOnly")]
     pub local_only: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -197,7 +197,7 @@ pub struct Domain {
 pub struct Forward {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::option::Option<::std::string::String>,
+    pub dev: ::std::option::Option<super::domaincommon::DeviceName>,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<ForwardMode>,
@@ -264,10 +264,10 @@ pub enum ForwardMode {
 pub struct Forwarder {
     /// `@addr`
     #[xml(attribute = "addr")]
-    pub addr: ::std::option::Option<::std::string::String>,
+    pub addr: ::std::option::Option<crate::IpAddress>,
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::option::Option<DnsName>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -283,7 +283,7 @@ pub struct Forwarder {
 pub struct Host {
     /// `@ip`
     #[xml(attribute = "ip")]
-    pub ip: ::std::string::String,
+    pub ip: crate::IpAddress,
     /// `<hostname>`
     #[xml(child = "hostname", non_empty)]
     pub hostnames: ::std::vec::Vec<DnsName>,
@@ -302,7 +302,7 @@ pub struct Host {
 pub struct Interface {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: super::domaincommon::DeviceName,
     /// `@connections`
     #[xml(attribute = "connections")]
     pub connections: ::std::option::Option<crate::Number<u32>>,
@@ -321,16 +321,16 @@ pub struct Interface {
 pub struct Ip {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::option::Option<::std::string::String>,
+    pub address: ::std::option::Option<crate::IpAddress>,
     /// `@netmask`
     #[xml(attribute = "netmask")]
-    pub netmask: ::std::option::Option<::std::string::String>,
+    pub netmask: ::std::option::Option<crate::Ipv4Address>,
     /// `@prefix`
     #[xml(attribute = "prefix")]
-    pub prefix: ::std::option::Option<crate::Number<u32>>,
+    pub prefix: ::std::option::Option<crate::Number<u8>>,
     /// `@family`
     #[xml(attribute = "family")]
-    pub family: ::std::option::Option<::std::string::String>,
+    pub family: ::std::option::Option<super::domaincommon::AddrFamily>,
     /// `@localPtr`
     #[xml(attribute = "localPtr")]
     pub local_ptr: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -355,7 +355,7 @@ pub struct Ip {
 pub struct Lease {
     /// `@expiry`
     #[xml(attribute = "expiry")]
-    pub expiry: ::std::string::String,
+    pub expiry: crate::Number<u64>,
     /// `@unit`
     #[xml(attribute = "unit")]
     pub unit: ::std::option::Option<LeaseUnit>,
@@ -389,7 +389,7 @@ pub enum LeaseUnit {
 pub struct Mac {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::MacAddress,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -427,10 +427,10 @@ pub struct Nat {
 pub struct NatAddress {
     /// `@start`
     #[xml(attribute = "start")]
-    pub start: ::std::string::String,
+    pub start: crate::Ipv4Address,
     /// `@end`
     #[xml(attribute = "end")]
-    pub end: ::std::string::String,
+    pub end: crate::Ipv4Address,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -468,7 +468,7 @@ pub struct Network {
     pub metadata: ::std::option::Option<::std::boxed::Box<super::basictypes::Metadata>>,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<bridge>`
     #[xml(child = "bridge")]
     pub bridge: ::std::option::Option<::std::boxed::Box<Bridge>>,
@@ -568,7 +568,7 @@ pub struct OptionsOption {
 pub struct Pf {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: super::domaincommon::DeviceName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -584,10 +584,10 @@ pub struct Pf {
 pub struct Port {
     /// `@start`
     #[xml(attribute = "start")]
-    pub start: ::std::string::String,
+    pub start: PortPort,
     /// `@end`
     #[xml(attribute = "end")]
-    pub end: ::std::string::String,
+    pub end: PortPort,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -596,11 +596,11 @@ pub struct Port {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`, within 1 to 65535
+/// A value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", min = 1i128, max = 65535i128)]
-pub struct PortPort(pub crate::Number<i64>);
+#[xml(crate = "crate", min = 1i128)]
+pub struct PortPort(pub crate::Number<u16>);
 /// `<portgroup>` (network.rng:226)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -608,7 +608,7 @@ pub struct PortPort(pub crate::Number<i64>);
 pub struct Portgroup {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: super::domaincommon::DeviceName,
     /// `@default`
     #[xml(attribute = "default")]
     pub default: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -636,11 +636,6 @@ pub struct Portgroup {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `(tcp)|(udp)`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "(tcp)|(udp)")]
-pub struct Protocol(pub ::std::string::String);
 /// `<range>` (network.rng:381)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -648,10 +643,10 @@ pub struct Protocol(pub ::std::string::String);
 pub struct Range {
     /// `@start`
     #[xml(attribute = "start")]
-    pub start: ::std::string::String,
+    pub start: crate::IpAddress,
     /// `@end`
     #[xml(attribute = "end")]
-    pub end: ::std::string::String,
+    pub end: crate::IpAddress,
     /// `<lease>`
     #[xml(child = "lease")]
     pub lease: ::std::option::Option<::std::boxed::Box<Lease>>,
@@ -673,22 +668,22 @@ pub struct Srv {
     pub service: ::std::string::String,
     /// `@protocol`
     #[xml(attribute = "protocol")]
-    pub protocol: ::std::string::String,
+    pub protocol: super::domaincommon::PortForwardProto,
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::option::Option<DnsName>,
     /// `@target`
     #[xml(attribute = "target")]
     pub target: ::std::option::Option<::std::string::String>,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<crate::Number<u16>>,
     /// `@priority`
     #[xml(attribute = "priority")]
-    pub priority: ::std::option::Option<::std::string::String>,
+    pub priority: ::std::option::Option<crate::Number<u16>>,
     /// `@weight`
     #[xml(attribute = "weight")]
-    pub weight: ::std::option::Option<::std::string::String>,
+    pub weight: ::std::option::Option<crate::Number<u16>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -720,7 +715,7 @@ pub struct Tftp {
 pub struct Txt {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: DnsName,
     /// `@value`
     #[xml(attribute = "value")]
     pub value: ::std::string::String,

@@ -8,7 +8,7 @@
 pub struct Bandwidth {
     /// `@classID`
     #[xml(attribute = "classID")]
-    pub class_id: ::std::option::Option<::std::string::String>,
+    pub class_id: ::std::option::Option<crate::Number<u64>>,
     /// `<inbound>`
     #[xml(child = "inbound")]
     pub inbound: ::std::option::Option<::std::boxed::Box<Inbound>>,
@@ -23,11 +23,11 @@ pub struct Bandwidth {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`, within 1 to ..
+/// A value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+", min = 1i128)]
-pub struct BurstSize(pub ::std::string::String);
+#[xml(crate = "crate", min = 1i128)]
+pub struct BurstSize(pub crate::Number<u32>);
 /// `<inbound>` (networkcommon.rng:144)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -35,16 +35,16 @@ pub struct BurstSize(pub ::std::string::String);
 pub struct Inbound {
     /// `@average`
     #[xml(attribute = "average")]
-    pub average: ::std::option::Option<::std::string::String>,
+    pub average: ::std::option::Option<Speed>,
     /// `@peak`
     #[xml(attribute = "peak")]
-    pub peak: ::std::option::Option<::std::string::String>,
+    pub peak: ::std::option::Option<Speed>,
     /// `@floor`
     #[xml(attribute = "floor")]
-    pub floor: ::std::option::Option<::std::string::String>,
+    pub floor: ::std::option::Option<Speed>,
     /// `@burst`
     #[xml(attribute = "burst")]
-    pub burst: ::std::option::Option<::std::string::String>,
+    pub burst: ::std::option::Option<BurstSize>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -53,14 +53,6 @@ pub struct Inbound {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `(((25[0-5])|(2[0-4][0-9])|(1[0-9]{2})|([1-9][0-9])|([0-9]))\.){3}((25[0-5])|(2[0-4][0-9])|(1[0-9]{2})|([1-9][0-9])|([0-9]))`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(
-    crate = "crate",
-    pattern = "(((25[0-5])|(2[0-4][0-9])|(1[0-9]{2})|([1-9][0-9])|([0-9]))\\.){3}((25[0-5])|(2[0-4][0-9])|(1[0-9]{2})|([1-9][0-9])|([0-9]))"
-)]
-pub struct Ipv4Addr(pub ::std::string::String);
 /// `<mtu>` (networkcommon.rng:278)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -68,7 +60,7 @@ pub struct Ipv4Addr(pub ::std::string::String);
 pub struct Mtu {
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u16>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -84,16 +76,16 @@ pub struct Mtu {
 pub struct Outbound {
     /// `@average`
     #[xml(attribute = "average")]
-    pub average: ::std::option::Option<::std::string::String>,
+    pub average: ::std::option::Option<Speed>,
     /// `@peak`
     #[xml(attribute = "peak")]
-    pub peak: ::std::option::Option<::std::string::String>,
+    pub peak: ::std::option::Option<Speed>,
     /// `@floor`
     #[xml(attribute = "floor")]
-    pub floor: ::std::option::Option<::std::string::String>,
+    pub floor: ::std::option::Option<Speed>,
     /// `@burst`
     #[xml(attribute = "burst")]
-    pub burst: ::std::option::Option<::std::string::String>,
+    pub burst: ::std::option::Option<BurstSize>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -109,22 +101,22 @@ pub struct Outbound {
 pub struct Parameters {
     /// `@managerid`
     #[xml(attribute = "managerid")]
-    pub managerid: ::std::option::Option<::std::string::String>,
+    pub managerid: ::std::option::Option<crate::Number<u8>>,
     /// `@typeid`
     #[xml(attribute = "typeid")]
-    pub typeid: ::std::option::Option<::std::string::String>,
+    pub typeid: ::std::option::Option<crate::Number<u32>>,
     /// `@typeidversion`
     #[xml(attribute = "typeidversion")]
-    pub typeidversion: ::std::option::Option<::std::string::String>,
+    pub typeidversion: ::std::option::Option<crate::Number<u8>>,
     /// `@instanceid`
     #[xml(attribute = "instanceid")]
-    pub instanceid: ::std::option::Option<::std::string::String>,
+    pub instanceid: ::std::option::Option<crate::Uuid>,
     /// `@profileid`
     #[xml(attribute = "profileid")]
-    pub profileid: ::std::option::Option<::std::string::String>,
+    pub profileid: ::std::option::Option<VirtualPortProfileID>,
     /// `@interfaceid`
     #[xml(attribute = "interfaceid")]
-    pub interfaceid: ::std::option::Option<::std::string::String>,
+    pub interfaceid: ::std::option::Option<crate::Uuid>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -156,22 +148,22 @@ pub struct Port {
 pub struct Route {
     /// `@family`
     #[xml(attribute = "family")]
-    pub family: ::std::option::Option<::std::string::String>,
+    pub family: ::std::option::Option<super::domaincommon::AddrFamily>,
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::IpAddress,
     /// `@netmask`
     #[xml(attribute = "netmask")]
-    pub netmask: ::std::option::Option<::std::string::String>,
+    pub netmask: ::std::option::Option<crate::Ipv4Address>,
     /// `@prefix`
     #[xml(attribute = "prefix")]
-    pub prefix: ::std::option::Option<crate::Number<u32>>,
+    pub prefix: ::std::option::Option<crate::Number<u8>>,
     /// `@gateway`
     #[xml(attribute = "gateway")]
-    pub gateway: ::std::string::String,
+    pub gateway: crate::IpAddress,
     /// `@metric`
     #[xml(attribute = "metric")]
-    pub metric: ::std::option::Option<::std::string::String>,
+    pub metric: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -180,11 +172,11 @@ pub struct Route {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+`, within 1 to 18014398509481984
+/// A value checked by `validate()`, within 1 to 18014398509481984
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+", min = 1i128, max = 18014398509481984i128)]
-pub struct Speed(pub ::std::string::String);
+#[xml(crate = "crate", min = 1i128, max = 18014398509481984i128)]
+pub struct Speed(pub crate::Number<u64>);
 /// `<tag>` (networkcommon.rng:221)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -192,7 +184,7 @@ pub struct Speed(pub ::std::string::String);
 pub struct Tag {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: TagId,
     /// `@nativeMode`
     #[xml(attribute = "nativeMode")]
     pub native_mode: ::std::option::Option<TagNativeMode>,
@@ -208,7 +200,7 @@ pub struct Tag {
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", max = 4095i128)]
-pub struct TagId(pub crate::Number<u32>);
+pub struct TagId(pub crate::Number<u16>);
 /// One of 'tagged', 'untagged'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -8,16 +8,16 @@
 pub struct Address {
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<::std::string::String>,
+    pub domain: ::std::option::Option<crate::HexNumber<u32, 4>>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
+    pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<::std::string::String>,
+    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<::std::string::String>,
+    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::cputypes::VirOnOff>,
@@ -54,7 +54,7 @@ pub enum DirectMode {
 pub struct Mac {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::MacAddress,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -71,7 +71,7 @@ pub struct Mac {
 pub struct Networkport {
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::string::String,
+    pub uuid: crate::Uuid,
     /// `<owner>`
     #[xml(child = "owner")]
     pub owner: Owner,
@@ -121,7 +121,7 @@ pub struct Owner {
     pub name: ::std::string::String,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::string::String,
+    pub uuid: crate::Uuid,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -171,7 +171,7 @@ pub enum PlugType {
 pub struct PlugTypeBridge {
     /// `@bridge`
     #[xml(attribute = "bridge")]
-    pub bridge: ::std::string::String,
+    pub bridge: super::domaincommon::DeviceName,
     /// `@macTableManager`
     #[xml(attribute = "macTableManager")]
     pub mac_table_manager: ::std::option::Option<super::domaincommon::MacTableManager>,
@@ -183,7 +183,7 @@ pub struct PlugTypeBridge {
 pub struct PlugTypeDirect {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: ::std::string::String,
+    pub dev: super::domaincommon::DeviceName,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: DirectMode,
@@ -210,7 +210,7 @@ pub struct PlugTypeHostdevPci {
 pub struct PlugTypeNetwork {
     /// `@bridge`
     #[xml(attribute = "bridge")]
-    pub bridge: ::std::string::String,
+    pub bridge: super::domaincommon::DeviceName,
     /// `@macTableManager`
     #[xml(attribute = "macTableManager")]
     pub mac_table_manager: ::std::option::Option<super::domaincommon::MacTableManager>,

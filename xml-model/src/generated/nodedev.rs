@@ -8,16 +8,16 @@
 pub struct Address {
     /// `@domain`
     #[xml(attribute = "domain")]
-    pub domain: ::std::string::String,
+    pub domain: crate::HexNumber<u64, 1>,
     /// `@bus`
     #[xml(attribute = "bus")]
-    pub bus: ::std::string::String,
+    pub bus: crate::HexNumber<u64, 1>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::string::String,
+    pub slot: crate::HexNumber<u64, 1>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::string::String,
+    pub function: crate::HexNumber<u64, 1>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -143,7 +143,7 @@ pub enum CapabilityType {
 pub struct CapabilityTypeApCard {
     /// `<ap-adapter>`
     #[xml(child = "ap-adapter")]
-    pub ap_adapter: ::std::string::String,
+    pub ap_adapter: crate::Number<u8>,
 }
 /// The content of `<capability>` when `type` is 'ap_matrix'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -161,10 +161,10 @@ pub struct CapabilityTypeApMatrix {
 pub struct CapabilityTypeApQueue {
     /// `<ap-adapter>`
     #[xml(child = "ap-adapter")]
-    pub ap_adapter: ::std::string::String,
+    pub ap_adapter: crate::Number<u8>,
     /// `<ap-domain>`
     #[xml(child = "ap-domain")]
-    pub ap_domain: ::std::string::String,
+    pub ap_domain: crate::Number<u16>,
 }
 /// The content of `<capability>` when `type` is 'ccw'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -176,13 +176,13 @@ pub struct CapabilityTypeCcw {
     pub state: ::std::option::Option<State>,
     /// `<cssid>`
     #[xml(child = "cssid")]
-    pub cssid: ::std::string::String,
+    pub cssid: crate::HexNumber<u8, 2>,
     /// `<ssid>`
     #[xml(child = "ssid")]
-    pub ssid: super::domaincommon::CcwSsidRange,
+    pub ssid: crate::HexNumber<u8, 1>,
     /// `<devno>`
     #[xml(child = "devno")]
-    pub devno: ::std::string::String,
+    pub devno: crate::HexNumber<u16, 4>,
     /// `<capability>`
     #[xml(child = "capability")]
     pub capability: ::std::option::Option<::std::boxed::Box<CcwCapability>>,
@@ -197,13 +197,13 @@ pub struct CapabilityTypeCcwgroup {
     pub state: ::std::option::Option<State>,
     /// `<cssid>`
     #[xml(child = "cssid")]
-    pub cssid: ::std::string::String,
+    pub cssid: crate::HexNumber<u8, 2>,
     /// `<ssid>`
     #[xml(child = "ssid")]
-    pub ssid: super::domaincommon::CcwSsidRange,
+    pub ssid: crate::HexNumber<u8, 1>,
     /// `<devno>`
     #[xml(child = "devno")]
-    pub devno: ::std::string::String,
+    pub devno: crate::HexNumber<u16, 4>,
     /// `<members>`
     #[xml(child = "members")]
     pub members: ::std::option::Option<::std::boxed::Box<Members>>,
@@ -218,13 +218,13 @@ pub struct CapabilityTypeCcwgroup {
 pub struct CapabilityTypeCss {
     /// `<cssid>`
     #[xml(child = "cssid")]
-    pub cssid: ::std::string::String,
+    pub cssid: crate::HexNumber<u8, 2>,
     /// `<ssid>`
     #[xml(child = "ssid")]
-    pub ssid: super::domaincommon::CcwSsidRange,
+    pub ssid: crate::HexNumber<u8, 1>,
     /// `<devno>`
     #[xml(child = "devno")]
-    pub devno: ::std::string::String,
+    pub devno: crate::HexNumber<u16, 4>,
     /// `<channel_dev_addr>`
     #[xml(child = "channel_dev_addr")]
     pub channel_dev_addr: ::std::option::Option<::std::boxed::Box<ChannelDevAddr>>,
@@ -269,7 +269,7 @@ pub struct CapabilityTypeMdev {
     pub iommu_group: ::std::option::Option<::std::boxed::Box<MdevIommuGroup>>,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<parent_addr>`
     #[xml(child = "parent_addr")]
     pub parent_addr: ::std::option::Option<::std::string::String>,
@@ -335,16 +335,16 @@ pub struct CapabilityTypePci {
     pub class: ::std::option::Option<Class>,
     /// `<domain>`
     #[xml(child = "domain")]
-    pub domain: super::domaincommon::UnsignedLong,
+    pub domain: crate::Number<u64>,
     /// `<bus>`
     #[xml(child = "bus")]
-    pub bus: super::domaincommon::UnsignedLong,
+    pub bus: crate::Number<u64>,
     /// `<slot>`
     #[xml(child = "slot")]
-    pub slot: super::domaincommon::UnsignedLong,
+    pub slot: crate::Number<u64>,
     /// `<function>`
     #[xml(child = "function")]
-    pub function: super::domaincommon::UnsignedLong,
+    pub function: crate::Number<u64>,
     /// `<product>`
     #[xml(child = "product")]
     pub product: Product,
@@ -371,16 +371,16 @@ pub struct CapabilityTypePci {
 pub struct CapabilityTypeScsi {
     /// `<host>`
     #[xml(child = "host")]
-    pub host: super::domaincommon::UnsignedLong,
+    pub host: crate::Number<u64>,
     /// `<bus>`
     #[xml(child = "bus")]
-    pub bus: super::domaincommon::UnsignedLong,
+    pub bus: crate::Number<u64>,
     /// `<target>`
     #[xml(child = "target")]
-    pub target: super::domaincommon::UnsignedLong,
+    pub target: crate::Number<u64>,
     /// `<lun>`
     #[xml(child = "lun")]
-    pub lun: super::domaincommon::UnsignedLong,
+    pub lun: crate::Number<u64>,
     /// `<type>`
     #[xml(child = "type")]
     pub kind: ::std::option::Option<::std::string::String>,
@@ -401,10 +401,10 @@ pub struct CapabilityTypeScsiGeneric {
 pub struct CapabilityTypeScsiHost {
     /// `<host>`
     #[xml(child = "host")]
-    pub host: super::domaincommon::UnsignedLong,
+    pub host: crate::Number<u64>,
     /// `<unique_id>`
     #[xml(child = "unique_id")]
-    pub unique_id: ::std::option::Option<super::domaincommon::UnsignedInt>,
+    pub unique_id: ::std::option::Option<crate::Number<u32>>,
     /// `<capability>`
     #[xml(child = "capability")]
     pub capabilities: ::std::vec::Vec<ScsiHostCapability>,
@@ -449,13 +449,13 @@ pub struct CapabilityTypeStorage {
     pub capabilities: ::std::vec::Vec<crate::AnyElement>,
     /// `<size>`
     #[xml(child = "size")]
-    pub size: ::std::option::Option<super::domaincommon::UnsignedLong>,
+    pub size: ::std::option::Option<crate::Number<u64>>,
     /// `<logical_block_size>`
     #[xml(child = "logical_block_size")]
-    pub logical_block_size: ::std::option::Option<super::domaincommon::UnsignedLong>,
+    pub logical_block_size: ::std::option::Option<crate::Number<u64>>,
     /// `<num_blocks>`
     #[xml(child = "num_blocks")]
-    pub num_blocks: ::std::option::Option<super::domaincommon::UnsignedLong>,
+    pub num_blocks: ::std::option::Option<crate::Number<u64>>,
 }
 /// The content of `<capability>` when `type` is 'system'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -479,16 +479,16 @@ pub struct CapabilityTypeSystem {
 pub struct CapabilityTypeUsb {
     /// `<number>`
     #[xml(child = "number")]
-    pub number: super::domaincommon::UnsignedLong,
+    pub number: crate::Number<u64>,
     /// `<class>`
     #[xml(child = "class")]
-    pub class: super::domaincommon::UnsignedLong,
+    pub class: crate::Number<u64>,
     /// `<subclass>`
     #[xml(child = "subclass")]
-    pub subclass: super::domaincommon::UnsignedLong,
+    pub subclass: crate::Number<u64>,
     /// `<protocol>`
     #[xml(child = "protocol")]
-    pub protocol: super::domaincommon::UnsignedLong,
+    pub protocol: crate::Number<u64>,
     /// `<description>`
     #[xml(child = "description")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -500,10 +500,10 @@ pub struct CapabilityTypeUsb {
 pub struct CapabilityTypeUsbDevice {
     /// `<bus>`
     #[xml(child = "bus")]
-    pub bus: super::domaincommon::UnsignedLong,
+    pub bus: crate::Number<u64>,
     /// `<device>`
     #[xml(child = "device")]
-    pub device: super::domaincommon::UnsignedLong,
+    pub device: crate::Number<u64>,
     /// `<product>`
     #[xml(child = "product")]
     pub product: Product,
@@ -537,10 +537,10 @@ pub struct CapabilityTypeVdpa {
 pub struct CapabilityTypeVportOps {
     /// `<max_vports>`
     #[xml(child = "max_vports")]
-    pub max_vports: super::domaincommon::UnsignedInt,
+    pub max_vports: crate::Number<u32>,
     /// `<vports>`
     #[xml(child = "vports")]
-    pub vports: super::domaincommon::UnsignedInt,
+    pub vports: crate::Number<u32>,
 }
 /// `<capability>` (nodedev.rng:721)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -624,13 +624,13 @@ pub enum CcwgroupCapabilityCapabilityType {
 pub struct ChannelDevAddr {
     /// `<cssid>`
     #[xml(child = "cssid")]
-    pub cssid: ::std::string::String,
+    pub cssid: crate::HexNumber<u8, 2>,
     /// `<ssid>`
     #[xml(child = "ssid")]
-    pub ssid: super::domaincommon::CcwSsidRange,
+    pub ssid: crate::HexNumber<u8, 1>,
     /// `<devno>`
     #[xml(child = "devno")]
-    pub devno: ::std::string::String,
+    pub devno: crate::HexNumber<u16, 4>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -745,7 +745,7 @@ pub enum DrmType {
 pub struct Feature {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: Netfeaturename,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -792,7 +792,7 @@ pub struct Hardware {
     pub serial: ::std::option::Option<::std::string::String>,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::string::String,
+    pub uuid: crate::Uuid,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -808,7 +808,7 @@ pub struct Hardware {
 pub struct IommuGroup {
     /// `@number`
     #[xml(attribute = "number")]
-    pub number: ::std::string::String,
+    pub number: crate::Number<u32>,
     /// `<address>`
     #[xml(child = "address", non_empty)]
     pub addresses: ::std::vec::Vec<Address>,
@@ -830,13 +830,13 @@ pub struct Link {
     pub validity: LinkValidity,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<crate::Number<u32>>,
     /// `@speed`
     #[xml(attribute = "speed")]
-    pub speed: ::std::option::Option<::std::string::String>,
+    pub speed: ::std::option::Option<LinkSpeed>,
     /// `@width`
     #[xml(attribute = "width")]
-    pub width: ::std::string::String,
+    pub width: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -874,7 +874,7 @@ pub struct Mac(pub ::std::string::String);
 pub struct MdevIommuGroup {
     /// `@number`
     #[xml(attribute = "number")]
-    pub number: ::std::string::String,
+    pub number: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -962,13 +962,13 @@ pub struct Numa {
 pub struct Parent {
     /// `@wwnn`
     #[xml(attribute = "wwnn")]
-    pub wwnn: ::std::option::Option<::std::string::String>,
+    pub wwnn: ::std::option::Option<super::domaincommon::Wwn>,
     /// `@wwpn`
     #[xml(attribute = "wwpn")]
-    pub wwpn: ::std::option::Option<::std::string::String>,
+    pub wwpn: ::std::option::Option<super::domaincommon::Wwn>,
     /// `@fabric_wwn`
     #[xml(attribute = "fabric_wwn")]
-    pub fabric_wwn: ::std::option::Option<::std::string::String>,
+    pub fabric_wwn: ::std::option::Option<super::domaincommon::Wwn>,
     /// The text content
     #[xml(text)]
     pub value: ::std::option::Option<::std::string::String>,
@@ -1008,7 +1008,7 @@ pub struct PciExpress {
 pub struct Product {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::HexNumber<u64, 1>,
     /// The text content
     #[xml(text)]
     pub value: ::std::option::Option<::std::string::String>,
@@ -1114,7 +1114,7 @@ pub struct Type {
     pub device_api: super::domaincommon::MdevModel,
     /// `<availableInstances>`
     #[xml(child = "availableInstances")]
-    pub available_instances: super::domaincommon::UnsignedInt,
+    pub available_instances: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1130,7 +1130,7 @@ pub struct Type {
 pub struct Vendor {
     /// `@id`
     #[xml(attribute = "id")]
-    pub id: ::std::string::String,
+    pub id: crate::HexNumber<u64, 1>,
     /// The text content
     #[xml(text)]
     pub value: ::std::option::Option<::std::string::String>,

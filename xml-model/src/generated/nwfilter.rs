@@ -32,46 +32,46 @@ pub struct Ah {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -93,34 +93,34 @@ pub struct AhIpv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -142,46 +142,46 @@ pub struct All {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -203,34 +203,34 @@ pub struct AllIpv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -252,37 +252,37 @@ pub struct Arp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcmacmask`
     #[xml(attribute = "srcmacmask")]
-    pub srcmacmask: ::std::option::Option<::std::string::String>,
+    pub srcmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacaddr`
     #[xml(attribute = "dstmacaddr")]
-    pub dstmacaddr: ::std::option::Option<::std::string::String>,
+    pub dstmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacmask`
     #[xml(attribute = "dstmacmask")]
-    pub dstmacmask: ::std::option::Option<::std::string::String>,
+    pub dstmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@arpsrcmacaddr`
     #[xml(attribute = "arpsrcmacaddr")]
-    pub arpsrcmacaddr: ::std::option::Option<::std::string::String>,
+    pub arpsrcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@arpsrcipaddr`
     #[xml(attribute = "arpsrcipaddr")]
-    pub arpsrcipaddr: ::std::option::Option<::std::string::String>,
+    pub arpsrcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@arpdstmacaddr`
     #[xml(attribute = "arpdstmacaddr")]
-    pub arpdstmacaddr: ::std::option::Option<::std::string::String>,
+    pub arpdstmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@arpdstipaddr`
     #[xml(attribute = "arpdstipaddr")]
-    pub arpdstipaddr: ::std::option::Option<::std::string::String>,
+    pub arpdstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@hwtype`
     #[xml(attribute = "hwtype")]
-    pub hwtype: ::std::option::Option<::std::string::String>,
+    pub hwtype: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@opcode`
     #[xml(attribute = "opcode")]
     pub opcode: ::std::option::Option<::std::string::String>,
     /// `@protocoltype`
     #[xml(attribute = "protocoltype")]
-    pub protocoltype: ::std::option::Option<::std::string::String>,
+    pub protocoltype: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@gratuitous`
     #[xml(attribute = "gratuitous")]
     pub gratuitous: ::std::option::Option<Boolean>,
@@ -346,46 +346,46 @@ pub struct Esp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -407,34 +407,34 @@ pub struct EspIpv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -460,10 +460,10 @@ pub struct Filter {
     pub chain: ::std::option::Option<FilterChain>,
     /// `@priority`
     #[xml(attribute = "priority")]
-    pub priority: ::std::option::Option<::std::string::String>,
+    pub priority: ::std::option::Option<PriorityType>,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     pub filter_choices: ::std::vec::Vec<FilterChoice>,
@@ -528,52 +528,52 @@ pub struct Icmp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<::std::string::String>,
+    pub kind: ::std::option::Option<crate::Number<u8>>,
     /// `@code`
     #[xml(attribute = "code")]
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: ::std::option::Option<crate::Number<u8>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -595,40 +595,40 @@ pub struct Icmpv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<::std::string::String>,
+    pub kind: ::std::option::Option<crate::Number<u8>>,
     /// `@code`
     #[xml(attribute = "code")]
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: ::std::option::Option<crate::Number<u8>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -650,46 +650,46 @@ pub struct Igmp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -711,46 +711,46 @@ pub struct Ip {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcmacmask`
     #[xml(attribute = "srcmacmask")]
-    pub srcmacmask: ::std::option::Option<::std::string::String>,
+    pub srcmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacaddr`
     #[xml(attribute = "dstmacaddr")]
-    pub dstmacaddr: ::std::option::Option<::std::string::String>,
+    pub dstmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacmask`
     #[xml(attribute = "dstmacmask")]
-    pub dstmacmask: ::std::option::Option<::std::string::String>,
+    pub dstmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
-    pub srcportstart: ::std::option::Option<::std::string::String>,
+    pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcportend`
     #[xml(attribute = "srcportend")]
-    pub srcportend: ::std::option::Option<::std::string::String>,
+    pub srcportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportstart`
     #[xml(attribute = "dstportstart")]
-    pub dstportstart: ::std::option::Option<::std::string::String>,
+    pub dstportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportend`
     #[xml(attribute = "dstportend")]
-    pub dstportend: ::std::option::Option<::std::string::String>,
+    pub dstportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@protocol`
     #[xml(attribute = "protocol")]
     pub protocol: ::std::option::Option<IpProtocolType>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -816,55 +816,55 @@ pub struct Ipv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcmacmask`
     #[xml(attribute = "srcmacmask")]
-    pub srcmacmask: ::std::option::Option<::std::string::String>,
+    pub srcmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacaddr`
     #[xml(attribute = "dstmacaddr")]
-    pub dstmacaddr: ::std::option::Option<::std::string::String>,
+    pub dstmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacmask`
     #[xml(attribute = "dstmacmask")]
-    pub dstmacmask: ::std::option::Option<::std::string::String>,
+    pub dstmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
-    pub srcportstart: ::std::option::Option<::std::string::String>,
+    pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcportend`
     #[xml(attribute = "srcportend")]
-    pub srcportend: ::std::option::Option<::std::string::String>,
+    pub srcportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportstart`
     #[xml(attribute = "dstportstart")]
-    pub dstportstart: ::std::option::Option<::std::string::String>,
+    pub dstportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportend`
     #[xml(attribute = "dstportend")]
-    pub dstportend: ::std::option::Option<::std::string::String>,
+    pub dstportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@protocol`
     #[xml(attribute = "protocol")]
     pub protocol: ::std::option::Option<IpProtocolType>,
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<::std::string::String>,
+    pub kind: ::std::option::Option<crate::Number<u8>>,
     /// `@typeend`
     #[xml(attribute = "typeend")]
-    pub typeend: ::std::option::Option<::std::string::String>,
+    pub typeend: ::std::option::Option<crate::Number<u8>>,
     /// `@code`
     #[xml(attribute = "code")]
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: ::std::option::Option<crate::Number<u8>>,
     /// `@codeend`
     #[xml(attribute = "codeend")]
-    pub codeend: ::std::option::Option<::std::string::String>,
+    pub codeend: ::std::option::Option<crate::Number<u8>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -886,16 +886,16 @@ pub struct Mac {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcmacmask`
     #[xml(attribute = "srcmacmask")]
-    pub srcmacmask: ::std::option::Option<::std::string::String>,
+    pub srcmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacaddr`
     #[xml(attribute = "dstmacaddr")]
-    pub dstmacaddr: ::std::option::Option<::std::string::String>,
+    pub dstmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacmask`
     #[xml(attribute = "dstmacmask")]
-    pub dstmacmask: ::std::option::Option<::std::string::String>,
+    pub dstmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@protocolid`
     #[xml(attribute = "protocolid")]
     pub protocolid: ::std::option::Option<MacProtocolid>,
@@ -949,37 +949,37 @@ pub struct Rarp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcmacmask`
     #[xml(attribute = "srcmacmask")]
-    pub srcmacmask: ::std::option::Option<::std::string::String>,
+    pub srcmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacaddr`
     #[xml(attribute = "dstmacaddr")]
-    pub dstmacaddr: ::std::option::Option<::std::string::String>,
+    pub dstmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacmask`
     #[xml(attribute = "dstmacmask")]
-    pub dstmacmask: ::std::option::Option<::std::string::String>,
+    pub dstmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@arpsrcmacaddr`
     #[xml(attribute = "arpsrcmacaddr")]
-    pub arpsrcmacaddr: ::std::option::Option<::std::string::String>,
+    pub arpsrcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@arpsrcipaddr`
     #[xml(attribute = "arpsrcipaddr")]
-    pub arpsrcipaddr: ::std::option::Option<::std::string::String>,
+    pub arpsrcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@arpdstmacaddr`
     #[xml(attribute = "arpdstmacaddr")]
-    pub arpdstmacaddr: ::std::option::Option<::std::string::String>,
+    pub arpdstmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@arpdstipaddr`
     #[xml(attribute = "arpdstipaddr")]
-    pub arpdstipaddr: ::std::option::Option<::std::string::String>,
+    pub arpdstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@hwtype`
     #[xml(attribute = "hwtype")]
-    pub hwtype: ::std::option::Option<::std::string::String>,
+    pub hwtype: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@opcode`
     #[xml(attribute = "opcode")]
     pub opcode: ::std::option::Option<::std::string::String>,
     /// `@protocoltype`
     #[xml(attribute = "protocoltype")]
-    pub protocoltype: ::std::option::Option<::std::string::String>,
+    pub protocoltype: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@gratuitous`
     #[xml(attribute = "gratuitous")]
     pub gratuitous: ::std::option::Option<Boolean>,
@@ -1007,10 +1007,10 @@ pub struct Rule {
     pub direction: DirectionType,
     /// `@priority`
     #[xml(attribute = "priority")]
-    pub priority: ::std::option::Option<::std::string::String>,
+    pub priority: ::std::option::Option<PriorityType>,
     /// `@statematch`
     #[xml(attribute = "statematch")]
-    pub statematch: ::std::option::Option<::std::string::String>,
+    pub statematch: ::std::option::Option<StatematchType>,
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     pub rule_choice: ::std::option::Option<RuleChoice>,
@@ -1110,58 +1110,58 @@ pub struct Sctp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
-    pub srcportstart: ::std::option::Option<::std::string::String>,
+    pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcportend`
     #[xml(attribute = "srcportend")]
-    pub srcportend: ::std::option::Option<::std::string::String>,
+    pub srcportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportstart`
     #[xml(attribute = "dstportstart")]
-    pub dstportstart: ::std::option::Option<::std::string::String>,
+    pub dstportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportend`
     #[xml(attribute = "dstportend")]
-    pub dstportend: ::std::option::Option<::std::string::String>,
+    pub dstportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1183,46 +1183,46 @@ pub struct SctpIpv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
-    pub srcportstart: ::std::option::Option<::std::string::String>,
+    pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcportend`
     #[xml(attribute = "srcportend")]
-    pub srcportend: ::std::option::Option<::std::string::String>,
+    pub srcportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportstart`
     #[xml(attribute = "dstportstart")]
-    pub dstportstart: ::std::option::Option<::std::string::String>,
+    pub dstportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportend`
     #[xml(attribute = "dstportend")]
-    pub dstportend: ::std::option::Option<::std::string::String>,
+    pub dstportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1257,76 +1257,76 @@ pub struct Stp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcmacmask`
     #[xml(attribute = "srcmacmask")]
-    pub srcmacmask: ::std::option::Option<::std::string::String>,
+    pub srcmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<::std::string::String>,
+    pub kind: ::std::option::Option<crate::Number<u8>>,
     /// `@flags`
     #[xml(attribute = "flags")]
-    pub flags: ::std::option::Option<::std::string::String>,
+    pub flags: ::std::option::Option<crate::Number<u8>>,
     /// `@root-priority`
     #[xml(attribute = "root-priority")]
-    pub root_priority: ::std::option::Option<::std::string::String>,
+    pub root_priority: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@root-priority-hi`
     #[xml(attribute = "root-priority-hi")]
-    pub root_priority_hi: ::std::option::Option<::std::string::String>,
+    pub root_priority_hi: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@root-address`
     #[xml(attribute = "root-address")]
-    pub root_address: ::std::option::Option<::std::string::String>,
+    pub root_address: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@root-address-mask`
     #[xml(attribute = "root-address-mask")]
-    pub root_address_mask: ::std::option::Option<::std::string::String>,
+    pub root_address_mask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@root-cost`
     #[xml(attribute = "root-cost")]
-    pub root_cost: ::std::option::Option<::std::string::String>,
+    pub root_cost: ::std::option::Option<crate::OrVariable<crate::Number<u32>>>,
     /// `@root-cost-hi`
     #[xml(attribute = "root-cost-hi")]
-    pub root_cost_hi: ::std::option::Option<::std::string::String>,
+    pub root_cost_hi: ::std::option::Option<crate::OrVariable<crate::Number<u32>>>,
     /// `@sender-priority`
     #[xml(attribute = "sender-priority")]
-    pub sender_priority: ::std::option::Option<::std::string::String>,
+    pub sender_priority: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@sender-priority-hi`
     #[xml(attribute = "sender-priority-hi")]
-    pub sender_priority_hi: ::std::option::Option<::std::string::String>,
+    pub sender_priority_hi: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@sender-address`
     #[xml(attribute = "sender-address")]
-    pub sender_address: ::std::option::Option<::std::string::String>,
+    pub sender_address: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@sender-address-mask`
     #[xml(attribute = "sender-address-mask")]
-    pub sender_address_mask: ::std::option::Option<::std::string::String>,
+    pub sender_address_mask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@port`
     #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
+    pub port: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@port-hi`
     #[xml(attribute = "port-hi")]
-    pub port_hi: ::std::option::Option<::std::string::String>,
+    pub port_hi: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@age`
     #[xml(attribute = "age")]
-    pub age: ::std::option::Option<::std::string::String>,
+    pub age: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@age-hi`
     #[xml(attribute = "age-hi")]
-    pub age_hi: ::std::option::Option<::std::string::String>,
+    pub age_hi: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@max-age`
     #[xml(attribute = "max-age")]
-    pub max_age: ::std::option::Option<::std::string::String>,
+    pub max_age: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@max-age-hi`
     #[xml(attribute = "max-age-hi")]
-    pub max_age_hi: ::std::option::Option<::std::string::String>,
+    pub max_age_hi: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@hello-time`
     #[xml(attribute = "hello-time")]
-    pub hello_time: ::std::option::Option<::std::string::String>,
+    pub hello_time: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@hello-time-hi`
     #[xml(attribute = "hello-time-hi")]
-    pub hello_time_hi: ::std::option::Option<::std::string::String>,
+    pub hello_time_hi: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@forward-delay`
     #[xml(attribute = "forward-delay")]
-    pub forward_delay: ::std::option::Option<::std::string::String>,
+    pub forward_delay: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@forward-delay-hi`
     #[xml(attribute = "forward-delay-hi")]
-    pub forward_delay_hi: ::std::option::Option<::std::string::String>,
+    pub forward_delay_hi: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1348,61 +1348,61 @@ pub struct Tcp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
-    pub srcportstart: ::std::option::Option<::std::string::String>,
+    pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcportend`
     #[xml(attribute = "srcportend")]
-    pub srcportend: ::std::option::Option<::std::string::String>,
+    pub srcportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportstart`
     #[xml(attribute = "dstportstart")]
-    pub dstportstart: ::std::option::Option<::std::string::String>,
+    pub dstportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportend`
     #[xml(attribute = "dstportend")]
-    pub dstportend: ::std::option::Option<::std::string::String>,
+    pub dstportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@flags`
     #[xml(attribute = "flags")]
-    pub flags: ::std::option::Option<::std::string::String>,
+    pub flags: ::std::option::Option<TcpflagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1424,49 +1424,49 @@ pub struct TcpIpv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
-    pub srcportstart: ::std::option::Option<::std::string::String>,
+    pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcportend`
     #[xml(attribute = "srcportend")]
-    pub srcportend: ::std::option::Option<::std::string::String>,
+    pub srcportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportstart`
     #[xml(attribute = "dstportstart")]
-    pub dstportstart: ::std::option::Option<::std::string::String>,
+    pub dstportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportend`
     #[xml(attribute = "dstportend")]
-    pub dstportend: ::std::option::Option<::std::string::String>,
+    pub dstportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@flags`
     #[xml(attribute = "flags")]
-    pub flags: ::std::option::Option<::std::string::String>,
+    pub flags: ::std::option::Option<TcpflagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1496,58 +1496,58 @@ pub struct Udp {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
-    pub srcportstart: ::std::option::Option<::std::string::String>,
+    pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcportend`
     #[xml(attribute = "srcportend")]
-    pub srcportend: ::std::option::Option<::std::string::String>,
+    pub srcportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportstart`
     #[xml(attribute = "dstportstart")]
-    pub dstportstart: ::std::option::Option<::std::string::String>,
+    pub dstportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportend`
     #[xml(attribute = "dstportend")]
-    pub dstportend: ::std::option::Option<::std::string::String>,
+    pub dstportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1569,46 +1569,46 @@ pub struct UdpIpv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
-    pub srcportstart: ::std::option::Option<::std::string::String>,
+    pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcportend`
     #[xml(attribute = "srcportend")]
-    pub srcportend: ::std::option::Option<::std::string::String>,
+    pub srcportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportstart`
     #[xml(attribute = "dstportstart")]
-    pub dstportstart: ::std::option::Option<::std::string::String>,
+    pub dstportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@dstportend`
     #[xml(attribute = "dstportend")]
-    pub dstportend: ::std::option::Option<::std::string::String>,
+    pub dstportend: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1630,46 +1630,46 @@ pub struct Udplite {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@connlimit-above`
     #[xml(attribute = "connlimit-above")]
-    pub connlimit_above: ::std::option::Option<::std::string::String>,
+    pub connlimit_above: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
     /// `@state`
     #[xml(attribute = "state")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<StateflagsType>,
     /// `@ipset`
     #[xml(attribute = "ipset")]
     pub ipset: ::std::option::Option<::std::string::String>,
     /// `@ipsetflags`
     #[xml(attribute = "ipsetflags")]
-    pub ipsetflags: ::std::option::Option<::std::string::String>,
+    pub ipsetflags: ::std::option::Option<IpsetFlagsType>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1691,34 +1691,34 @@ pub struct UdpliteIpv6 {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcipaddr`
     #[xml(attribute = "srcipaddr")]
-    pub srcipaddr: ::std::option::Option<::std::string::String>,
+    pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
     pub srcipmask: ::std::option::Option<::std::string::String>,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
-    pub dstipaddr: ::std::option::Option<::std::string::String>,
+    pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
     pub dstipmask: ::std::option::Option<::std::string::String>,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
-    pub srcipfrom: ::std::option::Option<::std::string::String>,
+    pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipto`
     #[xml(attribute = "srcipto")]
-    pub srcipto: ::std::option::Option<::std::string::String>,
+    pub srcipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipfrom`
     #[xml(attribute = "dstipfrom")]
-    pub dstipfrom: ::std::option::Option<::std::string::String>,
+    pub dstipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipto`
     #[xml(attribute = "dstipto")]
-    pub dstipto: ::std::option::Option<::std::string::String>,
+    pub dstipto: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dscp`
     #[xml(attribute = "dscp")]
-    pub dscp: ::std::option::Option<::std::string::String>,
+    pub dscp: ::std::option::Option<crate::OrVariable<crate::Number<u8>>>,
     /// `@comment`
     #[xml(attribute = "comment")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -1740,16 +1740,16 @@ pub struct Vlan {
     pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
-    pub srcmacaddr: ::std::option::Option<::std::string::String>,
+    pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@srcmacmask`
     #[xml(attribute = "srcmacmask")]
-    pub srcmacmask: ::std::option::Option<::std::string::String>,
+    pub srcmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacaddr`
     #[xml(attribute = "dstmacaddr")]
-    pub dstmacaddr: ::std::option::Option<::std::string::String>,
+    pub dstmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@dstmacmask`
     #[xml(attribute = "dstmacmask")]
-    pub dstmacmask: ::std::option::Option<::std::string::String>,
+    pub dstmacmask: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
     /// `@vlanid`
     #[xml(attribute = "vlanid")]
     pub vlanid: ::std::option::Option<::std::string::String>,

@@ -18,10 +18,10 @@ pub struct FilterParamValue(pub ::std::string::String);
 pub struct Parameter {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::string::String,
+    pub name: FilterParamName,
     /// `@value`
     #[xml(attribute = "value")]
-    pub value: ::std::string::String,
+    pub value: FilterParamValue,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

@@ -72,7 +72,7 @@ pub struct Linkdev {
 pub struct Mac {
     /// `@address`
     #[xml(attribute = "address")]
-    pub address: ::std::string::String,
+    pub address: crate::MacAddress,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -91,7 +91,7 @@ pub struct Owner {
     pub name: ::std::string::String,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::string::String,
+    pub uuid: crate::Uuid,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

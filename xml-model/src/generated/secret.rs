@@ -15,7 +15,7 @@ pub struct Secret {
     pub private: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `<uuid>`
     #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<description>`
     #[xml(child = "description")]
     pub description: ::std::option::Option<::std::string::String>,

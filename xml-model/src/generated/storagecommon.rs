@@ -11,7 +11,7 @@ pub struct Cipher {
     pub name: ::std::string::String,
     /// `@size`
     #[xml(attribute = "size")]
-    pub size: ::std::string::String,
+    pub size: crate::Number<u32>,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<::std::string::String>,
@@ -26,30 +26,6 @@ pub struct Cipher {
     )]
     pub extras: crate::Extras,
 }
-/// `<clusterSize>` (storagecommon.rng:138)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct ClusterSize {
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+")]
-pub struct ClusterSizeValue(pub ::std::string::String);
 /// `<encryption>` (storagecommon.rng:10)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -181,11 +157,6 @@ pub struct Ivgen {
     )]
     pub extras: crate::Extras,
 }
-/// A value checked by `validate()`: it matches `[0-7]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-7]+")]
-pub struct OctalMode(pub ::std::string::String);
 /// One of '-1', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -205,7 +176,7 @@ pub enum Owner {
 pub struct Permissions {
     /// `<mode>`
     #[xml(child = "mode")]
-    pub mode: ::std::option::Option<OctalMode>,
+    pub mode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
     /// `<owner>`
     #[xml(child = "owner")]
     pub owner: ::std::option::Option<Owner>,
@@ -233,10 +204,10 @@ pub struct Reconnect {
     pub enabled: ::std::option::Option<super::cputypes::VirYesNo>,
     /// `@timeout`
     #[xml(attribute = "timeout")]
-    pub timeout: ::std::option::Option<::std::string::String>,
+    pub timeout: ::std::option::Option<crate::Number<u32>>,
     /// `@delay`
     #[xml(attribute = "delay")]
-    pub delay: ::std::option::Option<::std::string::String>,
+    pub delay: ::std::option::Option<crate::Number<u32>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -274,7 +245,7 @@ pub struct Secret {
     pub kind: SecretType,
     /// `@uuid`
     #[xml(attribute = "uuid")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `@usage`
     #[xml(attribute = "usage")]
     pub usage: ::std::option::Option<::std::string::String>,
@@ -305,7 +276,7 @@ pub struct Source {
     pub kind: SourceType,
     /// `@path`
     #[xml(attribute = "path")]
-    pub path: ::std::string::String,
+    pub path: super::domaincommon::AbsFilePath,
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: SourceMode,
