@@ -7,8 +7,10 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use libvirt_xml::model::check::Checker;
 use libvirt_xml::model::compare::first_difference;
-use libvirt_xml::model::generated::reformat;
+use libvirt_xml::model::generated::{reformat, reformat_with};
+use libvirt_xml::model::write::Layout;
 use libvirt_xml::ReadOptions;
 
 use support::corpus;
@@ -97,4 +99,33 @@ fn documents_libvirt_formatted_come_back_byte_for_byte() {
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     let total: usize = counts.values().map(|c| c.1).sum();
     assert!(total > 1000, "only {total} libvirt-formatted documents found");
+}
+
+/// A value built in code is written in the model's own order (libvirt's, the schema's). That
+/// order must be one the schemas accept: every schema-valid document, written in the model's
+/// order instead of the order it was read in, is still valid.
+#[test]
+fn the_models_own_order_is_schema_valid() {
+    let mut checker = Checker::new();
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for e in corpus().iter().filter(|e| e.schema_valid) {
+        let c = counts.entry(e.kind.clone()).or_default();
+        c.1 += 1;
+        let out = match reformat_with(&e.text, ReadOptions::default(), Layout::Model) {
+            Ok(out) => out,
+            Err(err) => {
+                failures.push(format!("{}: {err}", e.path));
+                continue;
+            }
+        };
+        let report = checker.check_str(&out);
+        if report.is_valid() {
+            c.0 += 1;
+        } else {
+            failures.push(format!("{}: {}", e.path, report.problems[0]));
+        }
+    }
+    report("valid when written in the model's own order", &counts);
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }

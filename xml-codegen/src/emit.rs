@@ -158,8 +158,16 @@ impl Emitter<'_> {
                     let vn = format_ident!("{}", v.name);
                     let key = &v.key;
                     let ty = self.variant_ty(v, from);
+                    if v.absent {
+                        let vdoc = format!(" No `{attribute}`: the hypervisor's default");
+                        return quote!(#[doc = #vdoc] #[xml(absent)] #vn(#ty),);
+                    }
                     let default = v.default.then(|| quote!(, default));
-                    let vdoc = format!(" `{attribute}='{key}'`");
+                    let vdoc = if v.default {
+                        format!(" `{attribute}='{key}'`, also when `{attribute}` is absent")
+                    } else {
+                        format!(" `{attribute}='{key}'`")
+                    };
                     quote!(#[doc = #vdoc] #[xml(value = #key #default)] #vn(#ty),)
                 });
                 quote! {
@@ -296,7 +304,7 @@ fn roots(ir: &Ir) -> String {
         let _ = kind;
         names.push(quote!(#root));
         arms.push(quote! {
-            #root => crate::Document::<#m::#n>::parse_with(text, options).map(|d| d.to_xml()),
+            #root => crate::Document::<#m::#n>::parse_with(text, options).map(|d| d.to_xml_with(layout)),
         });
     }
     let tokens = quote! {
@@ -306,6 +314,16 @@ fn roots(ir: &Ir) -> String {
         /// Reads a document through the typed model of its root element and writes it back.
         /// An unknown root is an error naming the kinds there are.
         pub fn reformat(text: &str, options: crate::ReadOptions) -> crate::Result<::std::string::String> {
+            reformat_with(text, options, crate::write::Layout::AsRead)
+        }
+
+        /// Reads a document through the typed model of its root element and writes it back
+        /// with the given layout.
+        pub fn reformat_with(
+            text: &str,
+            options: crate::ReadOptions,
+            layout: crate::write::Layout,
+        ) -> crate::Result<::std::string::String> {
             let doc = crate::read::parse_document(text)?;
             let root = doc.root_element();
             match root.tag_name().name() {

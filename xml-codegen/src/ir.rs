@@ -96,6 +96,9 @@ pub struct Variant {
     pub ns: String,
     pub ty: Ty,
     pub default: bool,
+    /// The variant of an absent attribute with no value of its own (libvirt's "the
+    /// hypervisor's default"); its key is empty.
+    pub absent: bool,
     /// The payload is boxed (a struct: variants stay small).
     pub boxed: bool,
 }

@@ -838,7 +838,15 @@ impl<'a> Lowerer<'a> {
             let Pattern::Element { name: NameClass::Name { local, ns }, .. } = self.pat(*e) else { unreachable!() };
             let (local, ns) = (local.clone(), ns.clone());
             let ty = self.element_ty(*e, ctx);
-            variants.push(Variant { name: camel(&local), key: local, ns, ty, default: false, boxed: false });
+            variants.push(Variant {
+                name: camel(&local),
+                key: local,
+                ns,
+                ty,
+                default: false,
+                absent: false,
+                boxed: false,
+            });
         }
         dedupe_variant_names(&mut variants);
         self.ir.types[id].kind = Kind::ChoiceEnum { variants };
@@ -901,7 +909,12 @@ impl<'a> Lowerer<'a> {
         let key = format!("{}::{}@{attr}", ctx.module, ctx.element());
         let configured = self.cfg.defaults.get(&key).cloned();
         let first_optional = plan.iter().find(|(_, _, o)| *o).map(|(_, values, _)| values.clone());
+        let absent_variant = configured.as_deref() == Some("") && defaults == 1;
         let default_value: Option<String> = match (&configured, first_optional) {
+            (Some(v), _) if v.is_empty() && defaults == 1 => {
+                self.used_config.insert(format!("defaults.{key}"));
+                None
+            }
             (Some(v), _) if plan.iter().any(|(_, values, _)| values.contains(v)) => {
                 self.used_config.insert(format!("defaults.{key}"));
                 Some(v.clone())
@@ -923,8 +936,9 @@ impl<'a> Lowerer<'a> {
             }
         };
         if empty {
-            let default_branch =
-                plan.iter().find(|(_, values, _)| default_value.as_ref().is_some_and(|d| values.contains(d)));
+            let default_branch = plan.iter().find(|(_, values, optional)| {
+                default_value.as_ref().is_some_and(|d| values.contains(d)) || (absent_variant && *optional)
+            });
             match default_branch {
                 Some((b, _, _)) if self.nullable(*b, 0) => {}
                 _ => return None,
@@ -944,7 +958,7 @@ impl<'a> Lowerer<'a> {
         self.ir.types[id].defines.extend(self.s.define_of.get(&p).cloned());
         self.tag_enums.insert(p, id);
         let mut variants = Vec::new();
-        for (b, values, _) in plan {
+        for (b, values, optional) in plan {
             let mut fields = Vec::new();
             // Types inside a variant are named after it (`HostdevUsbSource`).
             let mut branch_ctx = ctx.clone();
@@ -968,6 +982,20 @@ impl<'a> Lowerer<'a> {
                     ns: String::new(),
                     ty: Ty::Named(payload),
                     default: default_value.as_ref() == Some(v),
+                    absent: false,
+                    boxed: false,
+                });
+            }
+            // The attribute left out, where libvirt leaves the choice to the hypervisor.
+            if absent_variant && optional {
+                let name = if values.iter().any(|v| camel(v) == "Default") { "Unset" } else { "Default" };
+                variants.push(Variant {
+                    name: name.to_owned(),
+                    key: String::new(),
+                    ns: String::new(),
+                    ty: Ty::Named(payload),
+                    default: false,
+                    absent: true,
                     boxed: false,
                 });
             }

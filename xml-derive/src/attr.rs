@@ -52,6 +52,7 @@ pub struct VariantOpts {
     pub default: bool,
     pub other: bool,
     pub if_attribute: Option<LitStr>,
+    pub absent: bool,
 }
 
 fn xml_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -183,12 +184,14 @@ pub fn variant_opts(variant: &syn::Variant) -> syn::Result<VariantOpts> {
                 o.default = true;
             } else if meta.path.is_ident("other") {
                 o.other = true;
+            } else if meta.path.is_ident("absent") {
+                o.absent = true;
             } else if meta.path.is_ident("if_attribute") {
                 o.if_attribute = Some(meta.value()?.parse()?);
             } else {
                 return Err(meta.error(
                     "unknown variant option: expected one of `value = \"..\"`, `element = \"..\"`, \
-                     `default`, `other`, `if_attribute = \"..\"`",
+                     `default`, `absent`, `other`, `if_attribute = \"..\"`",
                 ));
             }
             Ok(())

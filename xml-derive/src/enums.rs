@@ -21,6 +21,10 @@ struct Variant {
     unit: bool,
     /// For element variants that share a name: the attribute whose presence selects this one.
     if_attribute: Option<LitStr>,
+    /// The variant of an absent discriminating attribute that has no value of its own
+    /// (libvirt's "the hypervisor's default"): read when the attribute is absent, and
+    /// written without it.
+    absent: bool,
 }
 
 impl Variant {
@@ -111,7 +115,14 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
             other = Some(v.ident.clone());
             continue;
         }
-        let key = if elements {
+        if opts.absent && (elements || opts.value.is_some() || opts.default) {
+            let msg =
+                "an `absent` variant is the one of a missing `tag` attribute: it has no `value` and is the default";
+            return Err(syn::Error::new_spanned(&v.ident, msg));
+        }
+        let key = if opts.absent {
+            LitStr::new("", v.ident.span())
+        } else if elements {
             if let Some(val) = &opts.value {
                 return Err(syn::Error::new_spanned(val, "an `elements` enum names each variant's `element = \"..\"`"));
             }
@@ -122,7 +133,7 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
             }
             opts.value.ok_or_else(|| syn::Error::new_spanned(&v.ident, "missing `#[xml(value = \"..\")]`"))?
         };
-        if opts.default {
+        if opts.default || opts.absent {
             if elements {
                 return Err(syn::Error::new_spanned(&v.ident, "an `elements` enum has no default variant"));
             }
@@ -152,7 +163,8 @@ fn variants(input: &DeriveInput, elements: bool) -> syn::Result<(Vec<Variant>, O
             boxed: shape.boxed,
             key,
             ns: opts.ns,
-            default: opts.default,
+            default: opts.default || opts.absent,
+            absent: opts.absent,
             unit,
             if_attribute: opts.if_attribute,
         });
@@ -200,7 +212,7 @@ fn validate(
     container: Option<&syn::Path>,
     k: &TokenStream,
 ) -> TokenStream {
-    let listed: Vec<String> = vs.iter().map(|v| format!("'{}'", v.key.value())).collect();
+    let listed: Vec<String> = vs.iter().filter(|v| !v.absent).map(|v| format!("'{}'", v.key.value())).collect();
     let unknown = format!("is not one the model knows: expected one of {}", listed.join(", "));
     let other_arm = other.map(|o| quote!(#name::#o(v) => val.invalid(&v.value, #unknown),));
     let arms: Vec<TokenStream> = vs
@@ -349,19 +361,19 @@ fn dispatching(
     let key_name = opts.tag.as_ref().or(opts.child_text.as_ref()).expect("checked");
     // A tag attribute takes rank 0; variant content follows.
     let offset = if by_tag { quote!(1u16) } else { quote!(0u16) };
-    let values: Vec<String> = vs.iter().map(|v| format!("'{}'", v.key.value())).collect();
+    let values: Vec<String> = vs.iter().filter(|v| !v.absent).map(|v| format!("'{}'", v.key.value())).collect();
     let expected = format!("one of {}", values.join(", "));
     let ids: Vec<&Ident> = vs.iter().map(|v| &v.ident).collect();
     let tys: Vec<&Type> = vs.iter().map(|v| &v.ty).collect();
 
-    let begin_arms = vs.iter().map(|v| {
+    let begin_arms = vs.iter().filter(|v| !v.absent).map(|v| {
         let (id, ty, key) = (&v.ident, &v.ty, &v.key);
         quote!(::std::option::Option::Some(#key) => #partial::#id(<#ty as #k::read::ReadContent>::begin(node, ctx)?),)
     });
     let absent = match vs.iter().find(|v| v.default) {
         Some(v) => {
             let (id, ty) = (&v.ident, &v.ty);
-            let note = by_tag.then(|| quote!(ctx.note_absent_tag(#key_name);));
+            let note = (by_tag && !v.absent).then(|| quote!(ctx.note_absent_tag(#key_name);));
             quote!(::std::option::Option::None => { #note #partial::#id(<#ty as #k::read::ReadContent>::begin(node, ctx)?) })
         }
         None if by_tag => {
@@ -437,7 +449,9 @@ fn dispatching(
             return quote!();
         }
         let key = &v.key;
-        if v.default {
+        if v.absent {
+            quote!()
+        } else if v.default {
             quote!(if !#k::write::tag_absent(extras, #key_name) { w.attribute_str(0, #key_name, #key); })
         } else {
             quote!(w.attribute_str(0, #key_name, #key);)

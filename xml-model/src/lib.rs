@@ -83,7 +83,7 @@ pub use read::{ReadOptions, XmlRoot};
 pub use scalars::{CpuSet, CpuSetItem, IpAddress, Ipv4Address, Ipv6Address, MacAddress, OrVariable, Uuid};
 pub use scaled::{ScaledInteger, Unit};
 pub use validate::{Problem, Validate, ValidateRoot};
-pub use value::{AnyBase, HexNumber, Number, Octal, XmlValue};
+pub use value::{AnyBase, Base16, HexNumber, Number, Octal, XmlValue};
 pub use xml_derive::{Xml, XmlValue};
 
 use std::path::Path;
@@ -158,7 +158,15 @@ impl<T: XmlRoot> Document<T> {
 
     /// Writes the document in libvirt's style, ending with a newline.
     pub fn to_xml(&self) -> String {
+        self.to_xml_with(write::Layout::AsRead)
+    }
+
+    /// Writes the document in libvirt's style with the given layout: as read, or in the
+    /// model's own order (what a value built in code gives; comments and unknown content
+    /// follow the known content of their element).
+    pub fn to_xml_with(&self, layout: write::Layout) -> String {
         let mut w = write::Writer::with_capacity(4096);
+        w.set_layout(layout);
         if let Some(d) = &self.declaration {
             w.raw(d);
             w.raw("\n");

@@ -123,6 +123,26 @@ impl<const WIDTH: usize> Format for Hex<WIDTH> {
     }
 }
 
+/// Numbers libvirt reads and writes in hexadecimal only (a spapr-vio `reg`): `10` is 16.
+/// Written as `0x` and `WIDTH` digits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Base16<const WIDTH: usize>;
+
+impl<const WIDTH: usize> Format for Base16<WIDTH> {
+    fn parse<T: Integer>(text: &str) -> Option<T> {
+        let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| T::from_radix(digits, 16))
+            .flatten()
+    }
+    fn write<T: Integer>(value: T) -> String {
+        format!("0x{}", value.to_hex(WIDTH))
+    }
+    fn expected<T: Integer>() -> String {
+        format!("{} in hexadecimal", T::WHAT)
+    }
+}
+
 /// Numbers libvirt reads like C's `strtoul` with base 0 and writes in decimal (a USB
 /// device's bus and device numbers): `0x10` is 16, `010` is 8, `10` is 10.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

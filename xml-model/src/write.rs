@@ -42,9 +42,22 @@ struct Capture {
     marks: Vec<(u16, usize)>,
 }
 
+/// Where a value's parts go when it is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// In the order they were read in (for values read from a document), so that a document
+    /// comes back as it was.
+    #[default]
+    AsRead,
+    /// In the model's own order, libvirt's (the schema's where nothing else says), whatever
+    /// order they were read in: what a value built in code gives.
+    Model,
+}
+
 /// An XML text being written.
 #[derive(Default)]
 pub struct Writer {
+    layout: Layout,
     out: String,
     depth: usize,
     /// A start tag is open (`<x a='1'` without its `>`).
@@ -73,6 +86,11 @@ impl Writer {
     /// A writer with room for `n` bytes.
     pub fn with_capacity(n: usize) -> Self {
         Writer { out: String::with_capacity(n), ..Self::default() }
+    }
+
+    /// Sets where a value's parts go (see [`Layout`]).
+    pub fn set_layout(&mut self, layout: Layout) {
+        self.layout = layout;
     }
 
     /// The text written so far.
@@ -308,8 +326,9 @@ pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Wr
         None => name,
     };
     w.start(name);
+    let as_read = w.layout == Layout::AsRead;
     match extras.get() {
-        Some(x) if !x.attribute_order.is_empty() => {
+        Some(x) if as_read && !x.attribute_order.is_empty() => {
             let base = w.begin_capture();
             value.write_attributes(w, extras);
             let segments = w.end_capture(base);
@@ -327,7 +346,7 @@ pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Wr
         None => value.write_attributes(w, extras),
     }
     let empty = match extras.get() {
-        Some(x) if !x.child_order.is_empty() => {
+        Some(x) if as_read && !x.child_order.is_empty() => {
             write_children_in_order(value, w, extras, x);
             &x.empty
         }

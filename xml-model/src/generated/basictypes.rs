@@ -22,7 +22,7 @@ pub struct Adapter {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "type")]
 pub enum AdapterType {
-    /// `type='scsi_host'`
+    /// `type='scsi_host'`, also when `type` is absent
     #[xml(value = "scsi_host", default)]
     ScsiHost(::std::boxed::Box<AdapterTypeScsiHost>),
     /// `type='fc_host'`

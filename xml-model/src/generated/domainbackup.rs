@@ -169,7 +169,7 @@ pub struct Domainbackup {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "mode")]
 pub enum DomainbackupMode {
-    /// `mode='push'`
+    /// `mode='push'`, also when `mode` is absent
     #[xml(value = "push", default)]
     Push(::std::boxed::Box<DomainbackupModePush>),
     /// `mode='pull'`
@@ -343,7 +343,7 @@ pub struct Server {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "transport")]
 pub enum ServerTransport {
-    /// `transport='tcp'`
+    /// `transport='tcp'`, also when `transport` is absent
     #[xml(value = "tcp", default)]
     Tcp(::std::boxed::Box<ServerTransportTcp>),
     /// `transport='unix'`

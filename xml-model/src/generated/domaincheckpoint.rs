@@ -33,7 +33,7 @@ pub enum DiskCheckpoint {
     /// `checkpoint='no'`
     #[xml(value = "no")]
     No(::std::boxed::Box<DiskCheckpointNo>),
-    /// `checkpoint='bitmap'`
+    /// `checkpoint='bitmap'`, also when `checkpoint` is absent
     #[xml(value = "bitmap", default)]
     Bitmap(::std::boxed::Box<DiskCheckpointBitmap>),
 }

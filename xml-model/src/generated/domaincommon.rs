@@ -271,7 +271,7 @@ pub struct AddressTypeCcid {
 pub struct AddressTypeCcw {
     /// `@cssid`
     #[xml(attribute = "cssid")]
-    pub cssid: ::std::option::Option<crate::HexNumber<u8, 2>>,
+    pub cssid: ::std::option::Option<crate::HexNumber<u8, 1>>,
     /// `@ssid`
     #[xml(attribute = "ssid")]
     pub ssid: ::std::option::Option<crate::HexNumber<u8, 1>>,
@@ -352,7 +352,7 @@ pub struct AddressTypePci {
 pub struct AddressTypeSpaprVio {
     /// `@reg`
     #[xml(attribute = "reg")]
-    pub reg: ::std::option::Option<crate::HexNumber<u32, 8>>,
+    pub reg: ::std::option::Option<crate::Number<u32, crate::Base16<8>>>,
 }
 /// The content of `<address>` when `type` is 'unassigned'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2927,7 +2927,7 @@ pub struct DataStoreDirSource {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "type")]
 pub enum DataStoreDiskSource {
-    /// `type='file'`
+    /// `type='file'`, also when `type` is absent
     #[xml(value = "file", default)]
     File(::std::boxed::Box<DataStoreDiskSourceFile>),
     /// `type='block'`
@@ -3684,7 +3684,7 @@ pub enum DiskDevice {
     /// `device='floppy'`
     #[xml(value = "floppy")]
     Floppy(::std::boxed::Box<DiskDeviceFloppy>),
-    /// `device='disk'`
+    /// `device='disk'`, also when `device` is absent
     #[xml(value = "disk", default)]
     Disk(::std::boxed::Box<DiskDeviceFloppy>),
     /// `device='cdrom'`
@@ -3897,7 +3897,7 @@ pub enum DiskSnapshot {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "type")]
 pub enum DiskSource {
-    /// `type='file'`
+    /// `type='file'`, also when `type` is absent
     #[xml(value = "file", default)]
     File(::std::boxed::Box<DiskSourceFile>),
     /// `type='block'`
@@ -4642,7 +4642,7 @@ pub enum DriverDiscard {
 #[xml(crate = "crate", tag = "type")]
 pub enum DriverDriverType {
     /// `type='path'`
-    #[xml(value = "path", default)]
+    #[xml(value = "path")]
     Path(::std::boxed::Box<DriverTypePath>),
     /// `type='handle'`
     #[xml(value = "handle")]
@@ -4656,6 +4656,9 @@ pub enum DriverDriverType {
     /// `type='ploop'`
     #[xml(value = "ploop")]
     Ploop(::std::boxed::Box<DriverTypePath>),
+    /// No `type`: the hypervisor's default
+    #[xml(absent)]
+    Default(::std::boxed::Box<DriverTypePath>),
     /// `type='virtiofs'`
     #[xml(value = "virtiofs")]
     Virtiofs(::std::boxed::Box<DriverTypeVirtiofs>),
@@ -5552,7 +5555,7 @@ pub enum FilesystemType {
     /// `type='block'`
     #[xml(value = "block")]
     Block(::std::boxed::Box<FilesystemTypeBlock>),
-    /// `type='mount'`
+    /// `type='mount'`, also when `type` is absent
     #[xml(value = "mount", default)]
     Mount(::std::boxed::Box<FilesystemTypeMount>),
     /// `type='bind'`
@@ -6574,7 +6577,7 @@ pub struct Host {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "transport")]
 pub enum HostTransport {
-    /// `transport='tcp'`
+    /// `transport='tcp'`, also when `transport` is absent
     #[xml(value = "tcp", default)]
     Tcp(::std::boxed::Box<HostTransportTcp>),
     /// `transport='rdma'`
@@ -6647,7 +6650,7 @@ pub struct Hostdev {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "mode")]
 pub enum HostdevMode {
-    /// `mode='subsystem'`
+    /// `mode='subsystem'`, also when `mode` is absent
     #[xml(value = "subsystem", default)]
     Subsystem(::std::boxed::Box<HostdevModeSubsystem>),
     /// `mode='capabilities'`
@@ -6812,7 +6815,7 @@ pub enum HypervMode {
     /// `mode='passthrough'`
     #[xml(value = "passthrough")]
     Passthrough(::std::boxed::Box<HypervModePassthrough>),
-    /// `mode='custom'`
+    /// `mode='custom'`, also when `mode` is absent
     #[xml(value = "custom", default)]
     Custom(::std::boxed::Box<HypervModeCustom>),
 }
@@ -10132,7 +10135,7 @@ pub enum MemoryModel {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "placement")]
 pub enum MemoryPlacement {
-    /// `placement='static'`
+    /// `placement='static'`, also when `placement` is absent
     #[xml(value = "static", default)]
     Static(::std::boxed::Box<MemoryPlacementStatic>),
     /// `placement='auto'`
@@ -12980,7 +12983,7 @@ pub enum SeclabelRelabelDomaincommon {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "type")]
 pub enum SeclabelType {
-    /// `type='dynamic'`
+    /// `type='dynamic'`, also when `type` is absent
     #[xml(value = "dynamic", default)]
     Dynamic(::std::boxed::Box<SeclabelTypeDynamic>),
     /// `type='static'`
@@ -13865,7 +13868,7 @@ pub struct SourceProduct {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "protocol")]
 pub enum SourceProtocol {
-    /// `protocol='adapter'`
+    /// `protocol='adapter'`, also when `protocol` is absent
     #[xml(value = "adapter", default)]
     Adapter(::std::boxed::Box<SourceProtocolAdapter>),
     /// `protocol='iscsi'`

@@ -97,7 +97,7 @@ pub enum DiskSnapshot {
     /// `snapshot='internal'`
     #[xml(value = "internal")]
     Internal(::std::boxed::Box<DiskSnapshotInternal>),
-    /// `snapshot='external'`
+    /// `snapshot='external'`, also when `snapshot` is absent
     #[xml(value = "external", default)]
     External(::std::boxed::Box<DiskSnapshotExternal>),
     /// `snapshot='manual'`
@@ -423,7 +423,7 @@ pub struct Driver {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "type")]
 pub enum ExternalType {
-    /// `type='file'`
+    /// `type='file'`, also when `type` is absent
     #[xml(value = "file", default)]
     File(::std::boxed::Box<ExternalTypeFile>),
     /// `type='block'`
@@ -501,7 +501,7 @@ pub enum MemorySnapshot {
     /// `snapshot='internal'`
     #[xml(value = "internal")]
     Internal(::std::boxed::Box<MemorySnapshotNo>),
-    /// `snapshot='external'`
+    /// `snapshot='external'`, also when `snapshot` is absent
     #[xml(value = "external", default)]
     External(::std::boxed::Box<MemorySnapshotExternal>),
 }

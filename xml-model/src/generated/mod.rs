@@ -51,76 +51,85 @@ pub fn reformat(
     text: &str,
     options: crate::ReadOptions,
 ) -> crate::Result<::std::string::String> {
+    reformat_with(text, options, crate::write::Layout::AsRead)
+}
+/// Reads a document through the typed model of its root element and writes it back
+/// with the given layout.
+pub fn reformat_with(
+    text: &str,
+    options: crate::ReadOptions,
+    layout: crate::write::Layout,
+) -> crate::Result<::std::string::String> {
     let doc = crate::read::parse_document(text)?;
     let root = doc.root_element();
     match root.tag_name().name() {
         "domain" => {
             crate::Document::<domaincommon::Domain>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "capabilities" => {
             crate::Document::<capability::Capabilities>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "domainCapabilities" => {
             crate::Document::<domaincaps::DomainCapabilities>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "network" => {
             crate::Document::<network::Network>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "networkport" => {
             crate::Document::<networkport::Networkport>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "pool" => {
             crate::Document::<storagepool::Pool>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "volume" => {
             crate::Document::<storagevol::Volume>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "storagepoolCapabilities" => {
             crate::Document::<
                 storagepoolcaps::StoragepoolCapabilities,
             >::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "device" => {
             crate::Document::<nodedev::Device>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "secret" => {
             crate::Document::<secret::Secret>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "filter" => {
             crate::Document::<nwfilter::Filter>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "filterbinding" => {
             crate::Document::<nwfilterbinding::Filterbinding>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "interface" => {
             crate::Document::<interface::Interface>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "domainsnapshot" => {
             crate::Document::<domainsnapshot::Domainsnapshot>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "domaincheckpoint" => {
             crate::Document::<
                 domaincheckpoint::Domaincheckpoint,
             >::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         "domainbackup" => {
             crate::Document::<domainbackup::Domainbackup>::parse_with(text, options)
-                .map(|d| d.to_xml())
+                .map(|d| d.to_xml_with(layout))
         }
         other => {
             let ctx = crate::read::ReadCtx::new(&doc, options);

@@ -176,7 +176,7 @@ pub struct CapabilityTypeCcw {
     pub state: ::std::option::Option<State>,
     /// `<cssid>`
     #[xml(child = "cssid")]
-    pub cssid: crate::HexNumber<u8, 2>,
+    pub cssid: crate::HexNumber<u8, 1>,
     /// `<ssid>`
     #[xml(child = "ssid")]
     pub ssid: crate::HexNumber<u8, 1>,
@@ -197,7 +197,7 @@ pub struct CapabilityTypeCcwgroup {
     pub state: ::std::option::Option<State>,
     /// `<cssid>`
     #[xml(child = "cssid")]
-    pub cssid: crate::HexNumber<u8, 2>,
+    pub cssid: crate::HexNumber<u8, 1>,
     /// `<ssid>`
     #[xml(child = "ssid")]
     pub ssid: crate::HexNumber<u8, 1>,
@@ -218,7 +218,7 @@ pub struct CapabilityTypeCcwgroup {
 pub struct CapabilityTypeCss {
     /// `<cssid>`
     #[xml(child = "cssid")]
-    pub cssid: crate::HexNumber<u8, 2>,
+    pub cssid: crate::HexNumber<u8, 1>,
     /// `<ssid>`
     #[xml(child = "ssid")]
     pub ssid: crate::HexNumber<u8, 1>,
@@ -624,7 +624,7 @@ pub enum CcwgroupCapabilityCapabilityType {
 pub struct ChannelDevAddr {
     /// `<cssid>`
     #[xml(child = "cssid")]
-    pub cssid: crate::HexNumber<u8, 2>,
+    pub cssid: crate::HexNumber<u8, 1>,
     /// `<ssid>`
     #[xml(child = "ssid")]
     pub ssid: crate::HexNumber<u8, 1>,
