@@ -157,10 +157,14 @@ impl Emitter<'_> {
                 let vs = variants.iter().map(|v| {
                     let vn = format_ident!("{}", v.name);
                     let key = &v.key;
-                    let ty = self.variant_ty(v, from);
+                    // A variant with no content of its own is a unit variant.
+                    let payload = (v.ty != Ty::Empty).then(|| {
+                        let ty = self.variant_ty(v, from);
+                        quote!((#ty))
+                    });
                     if v.absent {
                         let vdoc = format!(" No `{attribute}`: the hypervisor's default");
-                        return quote!(#[doc = #vdoc] #[xml(absent)] #vn(#ty),);
+                        return quote!(#[doc = #vdoc] #[xml(absent)] #vn #payload,);
                     }
                     let default = v.default.then(|| quote!(, default));
                     let vdoc = if v.default {
@@ -168,7 +172,7 @@ impl Emitter<'_> {
                     } else {
                         format!(" `{attribute}='{key}'`")
                     };
-                    quote!(#[doc = #vdoc] #[xml(value = #key #default)] #vn(#ty),)
+                    quote!(#[doc = #vdoc] #[xml(value = #key #default)] #vn #payload,)
                 });
                 quote! {
                     #[doc = #doc]

@@ -8,6 +8,7 @@ pub mod config;
 pub mod emit;
 pub mod facets;
 pub mod grammar;
+pub mod hoist;
 pub mod ir;
 pub mod lower;
 pub mod names;
@@ -78,6 +79,7 @@ pub fn model_with(dir: &Path, schemas: &[(&str, &str)], cfg: &config::Config) ->
     lowerer.finish();
     lowerer.check_config().map_err(rng::LoadError)?;
     let mut ir = lowerer.ir;
+    hoist::hoist(&mut ir);
     let live = analyse::dedupe(&mut ir);
     analyse::box_recursion(&mut ir, &live);
     analyse::name_types(&mut ir, &live);

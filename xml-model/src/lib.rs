@@ -80,7 +80,7 @@ pub use any::{AnyAttribute, AnyElement, AnyNode};
 pub use error::{Error, ErrorKind, Result};
 pub use extras::{Empty, Extras, Unrecognized};
 pub use read::{ReadOptions, XmlRoot};
-pub use scalars::{CpuSet, CpuSetItem, IpAddress, Ipv4Address, Ipv6Address, MacAddress, OrVariable, Uuid};
+pub use scalars::{CpuSet, CpuSetItem, IpAddress, Ipv4Address, Ipv6Address, MacAddress, Netmask, OrVariable, Uuid};
 pub use scaled::{ScaledInteger, Unit};
 pub use validate::{Problem, Validate, ValidateRoot};
 pub use value::{AnyBase, Base16, HexNumber, Number, Octal, XmlValue};

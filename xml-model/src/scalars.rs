@@ -499,6 +499,60 @@ impl<T: crate::validate::Validate> crate::validate::Validate for OrVariable<T> {
     }
 }
 
+/// A network mask as nwfilter rules write it: a prefix length (`24`) or an address
+/// (`255.255.255.0`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Netmask<A> {
+    /// The number of leading one bits.
+    Prefix(crate::Number<u8>),
+    /// The mask as an address.
+    Address(A),
+}
+
+impl<A: XmlValue> XmlValue for Netmask<A> {
+    fn parse_xml(text: &str) -> Result<Self, Expected> {
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            return crate::Number::parse_xml(text).map(Netmask::Prefix);
+        }
+        A::parse_xml(text).map(Netmask::Address).map_err(|e| Expected::new(format!("a prefix length, or {}", e.0)))
+    }
+    fn to_xml(&self) -> Cow<'_, str> {
+        match self {
+            Netmask::Prefix(n) => n.to_xml(),
+            Netmask::Address(a) => a.to_xml(),
+        }
+    }
+}
+
+impl<A> crate::validate::Validate for Netmask<A> {
+    fn validate_with(&self, _: &mut crate::validate::Validator) {}
+}
+
+#[cfg(feature = "serde")]
+impl<A: XmlValue> serde::Serialize for Netmask<A> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_xml())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de, A: XmlValue> serde::Deserialize<'de> for Netmask<A> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        Self::parse_xml(&s).map_err(|e| serde::de::Error::custom(e.0))
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl<A> schemars::JsonSchema for Netmask<A> {
+    fn schema_name() -> Cow<'static, str> {
+        "Netmask".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "description": "a prefix length or a mask address" })
+    }
+}
+
 macro_rules! text_serde {
     ($($t:ty),*) => {$(
         #[cfg(feature = "serde")]

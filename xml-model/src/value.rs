@@ -254,6 +254,12 @@ impl<T: Integer, F: Format> PartialEq<T> for Number<T, F> {
 
 impl<T: Integer + Eq, F: Format> Eq for Number<T, F> {}
 
+impl<T: Integer + std::hash::Hash, F: Format> std::hash::Hash for Number<T, F> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.value.hash(h)
+    }
+}
+
 impl<T: Integer, F: Format> fmt::Debug for Number<T, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.spelling {

@@ -1002,19 +1002,10 @@ pub struct Backend {
 pub enum BackendBackendModel {
     /// `model='builtin'`
     #[xml(value = "builtin")]
-    Builtin(::std::boxed::Box<BackendBackendModelBuiltin>),
+    Builtin,
     /// `model='lkcf'`
     #[xml(value = "lkcf")]
-    Lkcf(::std::boxed::Box<BackendModelLkcf>),
-}
-/// The content of `<backend>` when `model` is 'builtin'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct BackendBackendModelBuiltin {
-    /// `@queues`
-    #[xml(attribute = "queues")]
-    pub queues: ::std::option::Option<crate::Number<u64>>,
+    Lkcf,
 }
 /// The content of `<backend>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1068,15 +1059,6 @@ pub struct BackendModelEgd {
     /// `<log>`
     #[xml(child = "log")]
     pub log: ::std::option::Option<::std::boxed::Box<Log>>,
-}
-/// The content of `<backend>` when `model` is 'lkcf'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct BackendModelLkcf {
-    /// `@queues`
-    #[xml(attribute = "queues")]
-    pub queues: ::std::option::Option<crate::Number<u64>>,
 }
 /// The content of `<backend>` when `model` is 'random'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2777,6 +2759,9 @@ pub struct Crypto {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct CryptoBackend {
+    /// `@queues`
+    #[xml(attribute = "queues")]
+    pub queues: ::std::option::Option<crate::Number<u64>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub model: BackendBackendModel,
@@ -3662,6 +3647,74 @@ pub struct Disk {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub device: DiskDevice,
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<::std::boxed::Box<Driver>>,
+    /// `<mirror>`
+    #[xml(child = "mirror")]
+    pub mirror: ::std::option::Option<::std::boxed::Box<Mirror>>,
+    /// `<auth>`
+    #[xml(child = "auth")]
+    pub auth: ::std::option::Option<::std::boxed::Box<Auth>>,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: Target,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<backenddomain>`
+    #[xml(child = "backenddomain")]
+    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
+    /// `<readonly>`
+    #[xml(child = "readonly")]
+    pub readonly: ::std::option::Option<crate::Empty>,
+    /// `<shareable>`
+    #[xml(child = "shareable")]
+    pub shareable: ::std::option::Option<crate::Empty>,
+    /// `<transient>`
+    #[xml(child = "transient")]
+    pub transient: ::std::option::Option<::std::boxed::Box<Transient>>,
+    /// `<serial>`
+    #[xml(child = "serial")]
+    pub serial: ::std::option::Option<DiskSerial>,
+    /// `<encryption>`
+    #[xml(child = "encryption")]
+    pub encryption: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Encryption>,
+    >,
+    /// Child elements told apart by their names, in document order
+    #[xml(choice)]
+    pub floppy_choice: ::std::option::Option<FloppyChoice>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
+    /// `<geometry>`
+    #[xml(child = "geometry")]
+    pub geometry: ::std::option::Option<::std::boxed::Box<Geometry>>,
+    /// `<blockio>`
+    #[xml(child = "blockio")]
+    pub blockio: ::std::option::Option<::std::boxed::Box<Blockio>>,
+    /// `<wwn>`
+    #[xml(child = "wwn")]
+    pub wwn: ::std::option::Option<Wwn>,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    pub vendor: ::std::option::Option<Vendor>,
+    /// `<product>`
+    #[xml(child = "product")]
+    pub product: ::std::option::Option<Product>,
+    /// `<backingStore>`
+    #[xml(child = "backingStore")]
+    pub backing_store: ::std::option::Option<::std::boxed::Box<BackingStore>>,
+    /// `<privateData>`
+    #[xml(child = "privateData")]
+    pub private_data: ::std::option::Option<::std::string::String>,
     /// `@model`
     #[xml(attribute = "model")]
     pub model: ::std::option::Option<DiskModel>,
@@ -3702,74 +3755,6 @@ pub struct DiskDeviceFloppy {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: DiskSource,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<Driver>>,
-    /// `<mirror>`
-    #[xml(child = "mirror")]
-    pub mirror: ::std::option::Option<::std::boxed::Box<Mirror>>,
-    /// `<auth>`
-    #[xml(child = "auth")]
-    pub auth: ::std::option::Option<::std::boxed::Box<Auth>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: Target,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<readonly>`
-    #[xml(child = "readonly")]
-    pub readonly: ::std::option::Option<crate::Empty>,
-    /// `<shareable>`
-    #[xml(child = "shareable")]
-    pub shareable: ::std::option::Option<crate::Empty>,
-    /// `<transient>`
-    #[xml(child = "transient")]
-    pub transient: ::std::option::Option<::std::boxed::Box<Transient>>,
-    /// `<serial>`
-    #[xml(child = "serial")]
-    pub serial: ::std::option::Option<DiskSerial>,
-    /// `<encryption>`
-    #[xml(child = "encryption")]
-    pub encryption: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Encryption>,
-    >,
-    /// Child elements told apart by their names, in document order
-    #[xml(choice)]
-    pub floppy_choice: ::std::option::Option<FloppyChoice>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<geometry>`
-    #[xml(child = "geometry")]
-    pub geometry: ::std::option::Option<::std::boxed::Box<Geometry>>,
-    /// `<blockio>`
-    #[xml(child = "blockio")]
-    pub blockio: ::std::option::Option<::std::boxed::Box<Blockio>>,
-    /// `<wwn>`
-    #[xml(child = "wwn")]
-    pub wwn: ::std::option::Option<Wwn>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    pub vendor: ::std::option::Option<Vendor>,
-    /// `<product>`
-    #[xml(child = "product")]
-    pub product: ::std::option::Option<Product>,
-    /// `<backingStore>`
-    #[xml(child = "backingStore")]
-    pub backing_store: ::std::option::Option<::std::boxed::Box<BackingStore>>,
-    /// `<privateData>`
-    #[xml(child = "privateData")]
-    pub private_data: ::std::option::Option<::std::string::String>,
 }
 /// The content of `<disk>` when `device` is 'lun'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -3785,74 +3770,6 @@ pub struct DiskDeviceLun {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: LunType,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<Driver>>,
-    /// `<mirror>`
-    #[xml(child = "mirror")]
-    pub mirror: ::std::option::Option<::std::boxed::Box<Mirror>>,
-    /// `<auth>`
-    #[xml(child = "auth")]
-    pub auth: ::std::option::Option<::std::boxed::Box<Auth>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: Target,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<readonly>`
-    #[xml(child = "readonly")]
-    pub readonly: ::std::option::Option<crate::Empty>,
-    /// `<shareable>`
-    #[xml(child = "shareable")]
-    pub shareable: ::std::option::Option<crate::Empty>,
-    /// `<transient>`
-    #[xml(child = "transient")]
-    pub transient: ::std::option::Option<::std::boxed::Box<Transient>>,
-    /// `<serial>`
-    #[xml(child = "serial")]
-    pub serial: ::std::option::Option<DiskSerial>,
-    /// `<encryption>`
-    #[xml(child = "encryption")]
-    pub encryption: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Encryption>,
-    >,
-    /// Child elements told apart by their names, in document order
-    #[xml(choice)]
-    pub floppy_choice: ::std::option::Option<FloppyChoice>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<geometry>`
-    #[xml(child = "geometry")]
-    pub geometry: ::std::option::Option<::std::boxed::Box<Geometry>>,
-    /// `<blockio>`
-    #[xml(child = "blockio")]
-    pub blockio: ::std::option::Option<::std::boxed::Box<Blockio>>,
-    /// `<wwn>`
-    #[xml(child = "wwn")]
-    pub wwn: ::std::option::Option<Wwn>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    pub vendor: ::std::option::Option<Vendor>,
-    /// `<product>`
-    #[xml(child = "product")]
-    pub product: ::std::option::Option<Product>,
-    /// `<backingStore>`
-    #[xml(child = "backingStore")]
-    pub backing_store: ::std::option::Option<::std::boxed::Box<BackingStore>>,
-    /// `<privateData>`
-    #[xml(child = "privateData")]
-    pub private_data: ::std::option::Option<::std::string::String>,
 }
 /// One of 'virtio', 'virtio-transitional', 'virtio-non-transitional'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -5533,9 +5450,48 @@ pub struct Filesystem {
     /// `@model`
     #[xml(attribute = "model")]
     pub model: ::std::option::Option<DiskModel>,
+    /// `@accessmode`
+    #[xml(attribute = "accessmode")]
+    pub accessmode: ::std::option::Option<FileAccessmode>,
+    /// `@multidevs`
+    #[xml(attribute = "multidevs")]
+    pub multidevs: ::std::option::Option<FileMultidevs>,
+    /// `@fmode`
+    #[xml(attribute = "fmode")]
+    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
+    /// `@dmode`
+    #[xml(attribute = "dmode")]
+    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: FilesystemType,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: FileTarget,
+    /// `<readonly>`
+    #[xml(child = "readonly")]
+    pub readonly: ::std::option::Option<crate::Empty>,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
+    /// `<space_hard_limit>`
+    #[xml(child = "space_hard_limit")]
+    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
+    /// `<space_soft_limit>`
+    #[xml(child = "space_soft_limit")]
+    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -5573,153 +5529,33 @@ pub enum FilesystemType {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct FilesystemTypeBind {
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: BindSource,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: FileTarget,
-    /// `@accessmode`
-    #[xml(attribute = "accessmode")]
-    pub accessmode: ::std::option::Option<FileAccessmode>,
-    /// `@multidevs`
-    #[xml(attribute = "multidevs")]
-    pub multidevs: ::std::option::Option<FileMultidevs>,
-    /// `@fmode`
-    #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `@dmode`
-    #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `<readonly>`
-    #[xml(child = "readonly")]
-    pub readonly: ::std::option::Option<crate::Empty>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<space_hard_limit>`
-    #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
-    /// `<space_soft_limit>`
-    #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'block'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct FilesystemTypeBlock {
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: VhostvdpaSource,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: FileTarget,
-    /// `@accessmode`
-    #[xml(attribute = "accessmode")]
-    pub accessmode: ::std::option::Option<FileAccessmode>,
-    /// `@multidevs`
-    #[xml(attribute = "multidevs")]
-    pub multidevs: ::std::option::Option<FileMultidevs>,
-    /// `@fmode`
-    #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `@dmode`
-    #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `<readonly>`
-    #[xml(child = "readonly")]
-    pub readonly: ::std::option::Option<crate::Empty>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<space_hard_limit>`
-    #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
-    /// `<space_soft_limit>`
-    #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'file'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct FilesystemTypeFile {
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: FileSource,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: FileTarget,
-    /// `@accessmode`
-    #[xml(attribute = "accessmode")]
-    pub accessmode: ::std::option::Option<FileAccessmode>,
-    /// `@multidevs`
-    #[xml(attribute = "multidevs")]
-    pub multidevs: ::std::option::Option<FileMultidevs>,
-    /// `@fmode`
-    #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `@dmode`
-    #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `<readonly>`
-    #[xml(child = "readonly")]
-    pub readonly: ::std::option::Option<crate::Empty>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<space_hard_limit>`
-    #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
-    /// `<space_soft_limit>`
-    #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'mount'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct FilesystemTypeMount {
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// `<binary>`
     #[xml(child = "binary")]
     pub binary: ::std::option::Option<::std::boxed::Box<Binary>>,
@@ -5729,138 +5565,24 @@ pub struct FilesystemTypeMount {
     /// `<idmap>`
     #[xml(child = "idmap")]
     pub idmap: ::std::option::Option<::std::boxed::Box<Idmap>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: FileTarget,
-    /// `@accessmode`
-    #[xml(attribute = "accessmode")]
-    pub accessmode: ::std::option::Option<FileAccessmode>,
-    /// `@multidevs`
-    #[xml(attribute = "multidevs")]
-    pub multidevs: ::std::option::Option<FileMultidevs>,
-    /// `@fmode`
-    #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `@dmode`
-    #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `<readonly>`
-    #[xml(child = "readonly")]
-    pub readonly: ::std::option::Option<crate::Empty>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<space_hard_limit>`
-    #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
-    /// `<space_soft_limit>`
-    #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'ram'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct FilesystemTypeRam {
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: RamSource,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: FileTarget,
-    /// `@accessmode`
-    #[xml(attribute = "accessmode")]
-    pub accessmode: ::std::option::Option<FileAccessmode>,
-    /// `@multidevs`
-    #[xml(attribute = "multidevs")]
-    pub multidevs: ::std::option::Option<FileMultidevs>,
-    /// `@fmode`
-    #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `@dmode`
-    #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `<readonly>`
-    #[xml(child = "readonly")]
-    pub readonly: ::std::option::Option<crate::Empty>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<space_hard_limit>`
-    #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
-    /// `<space_soft_limit>`
-    #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// The content of `<filesystem>` when `type` is 'template'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct FilesystemTypeTemplate {
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: TemplateSource,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: FileTarget,
-    /// `@accessmode`
-    #[xml(attribute = "accessmode")]
-    pub accessmode: ::std::option::Option<FileAccessmode>,
-    /// `@multidevs`
-    #[xml(attribute = "multidevs")]
-    pub multidevs: ::std::option::Option<FileMultidevs>,
-    /// `@fmode`
-    #[xml(attribute = "fmode")]
-    pub fmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `@dmode`
-    #[xml(attribute = "dmode")]
-    pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `<readonly>`
-    #[xml(child = "readonly")]
-    pub readonly: ::std::option::Option<crate::Empty>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<space_hard_limit>`
-    #[xml(child = "space_hard_limit")]
-    pub space_hard_limit: ::std::option::Option<crate::ScaledInteger>,
-    /// `<space_soft_limit>`
-    #[xml(child = "space_soft_limit")]
-    pub space_soft_limit: ::std::option::Option<crate::ScaledInteger>,
 }
 /// `<filetransfer>` (domaincommon.rng:4464)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -7328,6 +7050,88 @@ pub struct Interface {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: InterfaceType,
+    /// `<link>`
+    #[xml(child = "link")]
+    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
+    /// `<mtu>`
+    #[xml(child = "mtu")]
+    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
+    /// `<coalesce>`
+    #[xml(child = "coalesce")]
+    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
+    /// `<guest>`
+    #[xml(child = "guest")]
+    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
+    /// `<mac>`
+    #[xml(child = "mac")]
+    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
+    /// `<ip>`
+    #[xml(child = "ip")]
+    pub ips: ::std::vec::Vec<Ip>,
+    /// `<route>`
+    #[xml(child = "route")]
+    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
+    /// `<portForward>`
+    #[xml(child = "portForward")]
+    pub port_forwards: ::std::vec::Vec<PortForward>,
+    /// `<script>`
+    #[xml(child = "script")]
+    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
+    /// `<downscript>`
+    #[xml(child = "downscript")]
+    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
+    /// `<backenddomain>`
+    #[xml(child = "backenddomain")]
+    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
+    /// `<model>`
+    #[xml(child = "model")]
+    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
+    /// `<backend>`
+    #[xml(child = "backend")]
+    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<
+        ::std::boxed::Box<super::basictypes::HostdevDriver>,
+    >,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
+    /// `<filterref>`
+    #[xml(child = "filterref")]
+    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
+    /// `<tune>`
+    #[xml(child = "tune")]
+    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<rom>`
+    #[xml(child = "rom")]
+    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
+    /// `<bandwidth>`
+    #[xml(child = "bandwidth")]
+    pub bandwidth: ::std::option::Option<
+        ::std::boxed::Box<super::networkcommon::Bandwidth>,
+    >,
+    /// `<vlan>`
+    #[xml(child = "vlan")]
+    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
+    /// `<port>`
+    #[xml(child = "port")]
+    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
+    /// `<teaming>`
+    #[xml(child = "teaming")]
+    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
     /// `@trustGuestRxFilters`
     #[xml(attribute = "trustGuestRxFilters")]
     pub trust_guest_rx_filters: ::std::option::Option<super::cputypes::VirYesNo>,
@@ -7385,7 +7189,7 @@ pub enum InterfaceType {
     Vdpa(::std::boxed::Box<InterfaceTypeVdpa>),
     /// `type='null'`
     #[xml(value = "null")]
-    Null(::std::boxed::Box<InterfaceTypeNull>),
+    Null,
     /// `type='vds'`
     #[xml(value = "vds")]
     Vds(::std::boxed::Box<InterfaceTypeVds>),
@@ -7403,88 +7207,6 @@ pub struct InterfaceTypeBridge {
     pub virtualport: ::std::option::Option<
         ::std::boxed::Box<super::networkcommon::Virtualport>,
     >,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'direct'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -7499,88 +7221,6 @@ pub struct InterfaceTypeDirect {
     pub virtualport: ::std::option::Option<
         ::std::boxed::Box<super::networkcommon::Virtualport>,
     >,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'ethernet'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -7590,88 +7230,6 @@ pub struct InterfaceTypeEthernet {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<EthernetSource>>,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'hostdev'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -7689,88 +7247,6 @@ pub struct InterfaceTypeHostdev {
     pub virtualport: ::std::option::Option<
         ::std::boxed::Box<super::networkcommon::Virtualport>,
     >,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'internal'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -7780,88 +7256,6 @@ pub struct InterfaceTypeInternal {
     /// `<source>`
     #[xml(child = "source")]
     pub source: InternalSource,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'mcast' or 'client'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -7871,88 +7265,6 @@ pub struct InterfaceTypeMcast {
     /// `<source>`
     #[xml(child = "source")]
     pub source: McastSource,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'network'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -7967,176 +7279,6 @@ pub struct InterfaceTypeNetwork {
     pub virtualport: ::std::option::Option<
         ::std::boxed::Box<super::networkcommon::Virtualport>,
     >,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
-}
-/// The content of `<interface>` when `type` is 'null'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct InterfaceTypeNull {
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'server'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -8146,88 +7288,6 @@ pub struct InterfaceTypeServer {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ServerSource,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'udp'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -8237,88 +7297,6 @@ pub struct InterfaceTypeUdp {
     /// `<source>`
     #[xml(child = "source")]
     pub source: UdpSource,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'user'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -8328,88 +7306,6 @@ pub struct InterfaceTypeUser {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<UserSource>>,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'vdpa'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -8419,88 +7315,6 @@ pub struct InterfaceTypeVdpa {
     /// `<source>`
     #[xml(child = "source")]
     pub source: UserSource,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'vds'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -8510,88 +7324,6 @@ pub struct InterfaceTypeVds {
     /// `<source>`
     #[xml(child = "source")]
     pub source: VdsSource,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// The content of `<interface>` when `type` is 'vhostuser'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -8601,88 +7333,6 @@ pub struct InterfaceTypeVhostuser {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<InterfaceVhostuserSource>>,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<::std::boxed::Box<BridgeTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<ip>`
-    #[xml(child = "ip")]
-    pub ips: ::std::vec::Vec<Ip>,
-    /// `<route>`
-    #[xml(child = "route")]
-    pub routes: ::std::vec::Vec<super::networkcommon::Route>,
-    /// `<portForward>`
-    #[xml(child = "portForward")]
-    pub port_forwards: ::std::vec::Vec<PortForward>,
-    /// `<script>`
-    #[xml(child = "script")]
-    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
-    /// `<downscript>`
-    #[xml(child = "downscript")]
-    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
-    /// `<backenddomain>`
-    #[xml(child = "backenddomain")]
-    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::boxed::Box<BridgeModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    pub backend: ::std::option::Option<::std::boxed::Box<Backend>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<
-        ::std::boxed::Box<super::basictypes::HostdevDriver>,
-    >,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<FloppyAcpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<FloppyAddress>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    pub filterref: ::std::option::Option<::std::boxed::Box<Filterref>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    pub port: ::std::option::Option<::std::boxed::Box<super::networkcommon::Port>>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
 }
 /// `<source>` (domaincommon.rng:3490)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

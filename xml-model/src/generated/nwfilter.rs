@@ -38,13 +38,17 @@ pub struct Ah {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -99,13 +103,17 @@ pub struct AhIpv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
@@ -148,13 +156,17 @@ pub struct All {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -209,13 +221,17 @@ pub struct AllIpv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
@@ -352,13 +368,17 @@ pub struct Esp {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -413,13 +433,17 @@ pub struct EspIpv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
@@ -534,13 +558,17 @@ pub struct Icmp {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -601,13 +629,17 @@ pub struct Icmpv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
@@ -656,13 +688,17 @@ pub struct Igmp {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -726,13 +762,17 @@ pub struct Ip {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
     pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
@@ -831,13 +871,17 @@ pub struct Ipv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcportstart`
     #[xml(attribute = "srcportstart")]
     pub srcportstart: ::std::option::Option<crate::OrVariable<crate::Number<u16>>>,
@@ -1128,13 +1172,17 @@ pub struct Sctp {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -1201,13 +1249,17 @@ pub struct SctpIpv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
@@ -1366,13 +1418,17 @@ pub struct Tcp {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -1442,13 +1498,17 @@ pub struct TcpIpv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
@@ -1514,13 +1574,17 @@ pub struct Udp {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -1587,13 +1651,17 @@ pub struct UdpIpv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
@@ -1636,13 +1704,17 @@ pub struct Udplite {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv4Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv4Address>>,
@@ -1697,13 +1769,17 @@ pub struct UdpliteIpv6 {
     pub srcipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@srcipmask`
     #[xml(attribute = "srcipmask")]
-    pub srcipmask: ::std::option::Option<::std::string::String>,
+    pub srcipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@dstipaddr`
     #[xml(attribute = "dstipaddr")]
     pub dstipaddr: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
     /// `@dstipmask`
     #[xml(attribute = "dstipmask")]
-    pub dstipmask: ::std::option::Option<::std::string::String>,
+    pub dstipmask: ::std::option::Option<
+        crate::OrVariable<crate::Netmask<crate::Ipv6Address>>,
+    >,
     /// `@srcipfrom`
     #[xml(attribute = "srcipfrom")]
     pub srcipfrom: ::std::option::Option<crate::OrVariable<crate::Ipv6Address>>,
