@@ -17,7 +17,7 @@ use std::time::Duration;
 use libvirt_xml::model::check::Checker;
 use libvirt_xml::model::from_fragment;
 use libvirt_xml::model::generated::cputypes::Cpu;
-use libvirt_xml::model::generated::domaincommon::{Devices, DevicesDevice, Disk, Domain, Filesystem, MemoryBacking};
+use libvirt_xml::model::generated::domaincommon::{Device, Devices, Disk, Domain, Filesystem, MemoryBacking};
 use libvirt_xml::virt::{
     huge_page_pools, hugetlbfs_mounts, kvm_check, Connection, DeviceFlags, DomainCapsQuery, Shutdown, XmlView, TEST_URI,
 };
@@ -71,8 +71,7 @@ fn guest(name: &str, kind: &str, share: &str, hugepages: bool, limit: bool) -> R
         "filesystem",
         opts,
     )?;
-    domain.devices =
-        Some(Box::new(Devices { devices: vec![DevicesDevice::Filesystem(Box::new(fs))], ..Default::default() }));
+    domain.devices = Some(Box::new(Devices { devices: vec![Device::Filesystem(Box::new(fs))], ..Default::default() }));
     Ok(domain)
 }
 

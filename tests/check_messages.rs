@@ -2,7 +2,8 @@
 //! allows there; and checking values built in code.
 
 use libvirt_xml::model::check::{check_str, Checker, Problem};
-use libvirt_xml::model::generated::domaincommon::{Domain, ObjectNameWithSlash};
+use libvirt_xml::model::generated::basictypes::ObjectNameWithSlash;
+use libvirt_xml::model::generated::domaincommon::Domain;
 use libvirt_xml::XmlDocument;
 
 const GUEST: &str = "\

@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use libvirt_xml::model::generated::domaincommon::{DevicesDevice, Disk, Domain, ObjectNameWithSlash};
+use libvirt_xml::model::generated::basictypes::ObjectNameWithSlash;
+use libvirt_xml::model::generated::domaincommon::{Device, Disk, Domain};
 use libvirt_xml::virt::{
     ChangeKind, Connection, DeviceFlags, Error, GuestState, MigrateOptions, Outcome, Shutdown, XmlView, TEST_URI,
 };
@@ -212,7 +213,7 @@ fn attach_and_detach_in_the_definition_or_a_clear_refusal() {
     let guest = conn.define(&minimal("t-devices")).unwrap();
     let count = |g: &libvirt_xml::virt::Guest| {
         let d: Domain = g.dumpxml(XmlView::Inactive).unwrap();
-        d.devices.map_or(0, |d| d.devices.iter().filter(|x| matches!(x, DevicesDevice::Disk(_))).count())
+        d.devices.map_or(0, |d| d.devices.iter().filter(|x| matches!(x, Device::Disk(_))).count())
     };
     match guest.attach_device(&disk("vdc"), DeviceFlags::CONFIG) {
         Ok(()) => {

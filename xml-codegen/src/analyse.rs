@@ -1,5 +1,5 @@
-//! After lowering: merge identical types (schemas that include the same files), give every
-//! type a name unique in its module, and box the fields that make a type contain itself.
+//! After lowering: merge identical types (schemas that include the same files, elements of
+//! one content define) and box what is recursive or rare and large. Naming is in `naming`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -33,7 +33,10 @@ pub fn dedupe(ir: &mut Ir) -> Vec<TypeId> {
         let mut kind = t.kind.clone();
         let none: Vec<TypeId> = vec![usize::MAX; n];
         remap(&mut kind, &none); // references erased: shape only
-        format!("{}|{}|{:?}|{:?}", t.hints[0], t.module, t.root, kind)
+                                 // One type per content: elements of one content define (`<domain>`,
+                                 // `<inactiveDomain>`) merge whatever their names and roots.
+        let key = t.content_define.as_deref().unwrap_or(&t.hints[0]);
+        format!("{key}|{}|{:?}", t.module, kind)
     };
     let mut class: Vec<usize> = {
         let mut ids: HashMap<String, usize> = HashMap::new();
@@ -63,9 +66,12 @@ pub fn dedupe(ir: &mut Ir) -> Vec<TypeId> {
     }
     let mut first: HashMap<usize, TypeId> = HashMap::new();
     let map: Vec<TypeId> = (0..n).map(|id| *first.entry(class[id]).or_insert(id)).collect();
-    // A merged type is the body of every define its members were.
+    // A merged type is the body of every define its members were, and a root if one was.
     for (id, &to) in map.iter().enumerate() {
         if to != id {
+            if ir.types[to].root.is_none() {
+                ir.types[to].root = ir.types[id].root.clone();
+            }
             let defines = std::mem::take(&mut ir.types[id].defines);
             let into = &mut ir.types[to].defines;
             for d in defines {
@@ -119,55 +125,127 @@ fn reachable(ir: &Ir) -> HashSet<TypeId> {
     seen
 }
 
-/// Boxes struct fields whose type contains the struct again without a `Vec` between, and,
-/// so that absent or alternative content costs a pointer rather than its whole size,
-/// optional child structs and the struct payloads of enum variants.
+/// Content of this many bytes or more is boxed where it is optional or one variant among
+/// others: absent or other content then costs a pointer, not its whole size.
+pub const LARGE: usize = 160;
+
+/// Boxes what must be (a field whose type contains its struct again without a `Vec`
+/// between) and what is rare and large (an optional child, or a variant's content, of
+/// [`LARGE`] bytes or more). Nothing else: a user builds and matches the rest as it is.
 pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
-    let is_struct = |ir: &Ir, t: &Ty| matches!(t, Ty::Named(id) if matches!(ir.types[*id].kind, Kind::Struct { .. }));
     for &id in live {
-        let mut kind = ir.types[id].kind.clone();
-        match &mut kind {
-            Kind::Struct { fields, .. } => {
-                for f in fields.iter_mut() {
-                    f.boxed =
-                        f.occurs == Occurs::Optional && matches!(f.role, Role::Child { .. }) && is_struct(ir, &f.ty);
-                }
-            }
+        match &mut ir.types[id].kind {
+            Kind::Struct { fields, .. } => fields.iter_mut().for_each(|f| f.boxed = false),
             Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
-                for v in variants.iter_mut() {
-                    v.boxed = is_struct(ir, &v.ty);
-                }
+                variants.iter_mut().for_each(|v| v.boxed = false)
             }
             Kind::ValueEnum { .. } | Kind::Newtype { .. } => {}
         }
-        ir.types[id].kind = kind;
     }
-    let direct: HashMap<TypeId, Vec<TypeId>> = live.iter().map(|&t| (t, edges(&ir.types[t].kind, true))).collect();
-    let reaches = |from: TypeId, to: TypeId| -> bool {
-        let mut seen = HashSet::new();
-        let mut stack = vec![from];
-        while let Some(t) = stack.pop() {
-            if t == to {
-                return true;
-            }
-            if seen.insert(t) {
-                if let Some(next) = direct.get(&t) {
-                    stack.extend(next);
-                }
-            }
-        }
-        false
-    };
     for &id in live {
         let Kind::Struct { fields, .. } = &ir.types[id].kind else { continue };
-        let boxed: Vec<bool> =
-            fields.iter().map(|f| matches!(f.ty, Ty::Named(t) if f.occurs != Occurs::Many && reaches(t, id))).collect();
+        let boxed: Vec<bool> = fields
+            .iter()
+            .map(|f| matches!(f.ty, Ty::Named(t) if f.occurs != Occurs::Many && reaches(ir, t, id)))
+            .collect();
         if let Kind::Struct { fields, .. } = &mut ir.types[id].kind {
             for (f, b) in fields.iter_mut().zip(boxed) {
-                f.boxed |= b;
+                f.boxed = b;
             }
         }
     }
+    // Sizes change as content is boxed: settle.
+    for _ in 0..4 {
+        let mut sizes = HashMap::new();
+        let mut changed = false;
+        for &id in live {
+            let size_of = |ir: &Ir, t: &Ty, sizes: &mut HashMap<TypeId, usize>| match t {
+                Ty::Named(n)
+                    if matches!(
+                        ir.types[*n].kind,
+                        Kind::Struct { .. } | Kind::TagEnum { .. } | Kind::ChoiceEnum { .. }
+                    ) =>
+                {
+                    size(ir, *n, sizes, &mut Vec::new())
+                }
+                _ => 0,
+            };
+            let mut kind = ir.types[id].kind.clone();
+            match &mut kind {
+                Kind::Struct { fields, .. } => {
+                    for f in fields.iter_mut() {
+                        let large = f.occurs == Occurs::Optional
+                            && matches!(f.role, Role::Child { .. })
+                            && size_of(ir, &f.ty, &mut sizes) >= LARGE;
+                        if large && !f.boxed {
+                            f.boxed = true;
+                            changed = true;
+                        }
+                    }
+                }
+                Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
+                    for v in variants.iter_mut() {
+                        if !v.boxed && size_of(ir, &v.ty, &mut sizes) >= LARGE {
+                            v.boxed = true;
+                            changed = true;
+                        }
+                    }
+                }
+                Kind::ValueEnum { .. } | Kind::Newtype { .. } => {}
+            }
+            ir.types[id].kind = kind;
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// The size a value of a type takes in memory, estimated: what decides boxing.
+pub fn size(ir: &Ir, id: TypeId, memo: &mut HashMap<TypeId, usize>, stack: &mut Vec<TypeId>) -> usize {
+    if let Some(s) = memo.get(&id) {
+        return *s;
+    }
+    if stack.contains(&id) {
+        return 8;
+    }
+    stack.push(id);
+    let mut ty_size = |t: &Ty, boxed: bool, stack: &mut Vec<TypeId>| -> usize {
+        if boxed {
+            return 8;
+        }
+        match t {
+            Ty::String => 24,
+            Ty::Number(_) => 24,
+            Ty::Empty => 8,
+            Ty::Any => 80,
+            Ty::Runtime(p) if p.contains("ScaledInteger") => 64,
+            Ty::Runtime(_) => 40,
+            Ty::Named(n) => size(ir, *n, memo, stack),
+        }
+    };
+    let s = match &ir.types[id].kind {
+        Kind::Struct { fields, extras } => {
+            let mut total = if *extras { 8 } else { 0 };
+            for f in fields {
+                total += match f.occurs {
+                    Occurs::Many => 24,
+                    Occurs::Optional => ty_size(&f.ty, f.boxed, stack) + 8,
+                    Occurs::One => ty_size(&f.ty, f.boxed, stack),
+                };
+            }
+            total
+        }
+        Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
+            variants.iter().map(|v| ty_size(&v.ty, v.boxed, stack)).max().unwrap_or(0) + 8
+        }
+        Kind::ValueEnum { other: true, .. } => 24,
+        Kind::ValueEnum { .. } => 1,
+        Kind::Newtype { base, .. } => ty_size(base, false, stack),
+    };
+    stack.pop();
+    memo.insert(id, s);
+    s
 }
 
 /// Whether `from` contains `to` (or `from` itself) through fields that are not lists: the
@@ -184,30 +262,4 @@ pub fn reaches(ir: &Ir, from: TypeId, to: TypeId) -> bool {
         }
     }
     false
-}
-
-/// Gives each live type the first of its name hints that is free in its module.
-pub fn name_types(ir: &mut Ir, live: &[TypeId]) {
-    let mut used: HashMap<String, HashSet<String>> = HashMap::new();
-    // Roots and types closer to them choose first: order by the hint chain's length.
-    let mut order = live.to_vec();
-    order.sort_by_key(|&t| (ir.types[t].root.is_none(), t));
-    for id in order {
-        let t = &ir.types[id];
-        let taken = used.entry(t.module.clone()).or_default();
-        // Names of the prelude and the runtime stay unambiguous.
-        const RESERVED: &[&str] = &["Option", "String", "Vec", "Box", "Result", "Some", "None", "Ok", "Err", "Default"];
-        let mut name = t.hints.iter().find(|h| !taken.contains(*h) && !RESERVED.contains(&h.as_str())).cloned();
-        if name.is_none() {
-            let last = t.hints.last().cloned().unwrap_or_default();
-            let mut n = format!("{last}{}", crate::names::camel(&t.module));
-            while taken.contains(&n) {
-                n.push_str("Alt");
-            }
-            name = Some(n);
-        }
-        let name = name.expect("chosen");
-        taken.insert(name.clone());
-        ir.types[id].name = name;
-    }
 }

@@ -57,7 +57,8 @@ fn lower_words(s: &str) -> Vec<String> {
 }
 
 /// Words that describe a shape without naming any element.
-const NEUTRAL: &[&str] = &["value", "kind", "choice", "content", "common", "text", "item", "options", "group"];
+const NEUTRAL: &[&str] =
+    &["value", "kind", "choice", "content", "common", "text", "item", "options", "group", "or", "child", "reference"];
 
 /// Every XML name of the model (elements, attributes, discriminating values), as words.
 fn vocabulary(ir: &Ir, live: &[TypeId]) -> BTreeSet<String> {
@@ -93,9 +94,14 @@ fn vocabulary(ir: &Ir, live: &[TypeId]) -> BTreeSet<String> {
 }
 
 /// The words a use allows in the name of the type it uses: the XML name it is used under,
-/// its variant, and its owner's own name and uses.
-fn context(ir: &Ir, u: &Use, all: &HashMap<TypeId, Vec<Use>>) -> BTreeSet<String> {
+/// its variant, its owner's own name and uses, and the elements around it (`place`).
+fn context(ir: &Ir, u: &Use, all: &HashMap<TypeId, Vec<Use>>, place: &[String]) -> BTreeSet<String> {
     let mut c: BTreeSet<String> = lower_words(&u.xml).into_iter().collect();
+    for p in place {
+        c.extend(lower_words(p));
+        c.insert(p.to_ascii_lowercase().replace(['-', '_'], ""));
+    }
+    c.extend(lower_words(&ir.types[u.owner].element));
     if let Some(v) = &u.variant {
         c.extend(lower_words(v));
     }
@@ -150,15 +156,17 @@ pub struct Misnamed {
 /// and neutral words ([`NEUTRAL`]).
 pub fn misnamed(ir: &Ir, live: &[TypeId]) -> Vec<Misnamed> {
     let all = users(ir, live);
+    let places = crate::naming::places(ir, live);
     let vocab = vocabulary(ir, live);
     let mut out = Vec::new();
     for &id in live {
         let t = &ir.types[id];
-        if t.replaced_by.is_some() {
+        // A hand-written type, or a name a person chose in codegen.toml.
+        if t.replaced_by.is_some() || t.renamed_from.is_some() {
             continue;
         }
         let uses = all.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-        let foreign = foreign_words(&t.name, &allowed_words(ir, id, &all), &vocab);
+        let foreign = foreign_words(&t.name, &allowed_words(ir, id, &all, &places), &vocab);
         if !foreign.is_empty() {
             out.push(Misnamed { module: t.module.clone(), name: t.name.clone(), foreign, uses: uses.len() });
         }
@@ -167,11 +175,18 @@ pub fn misnamed(ir: &Ir, live: &[TypeId]) -> Vec<Misnamed> {
     out
 }
 
-/// The words a type's name may use: those of its defines and root, and what all its uses
-/// have in common.
-fn allowed_words(ir: &Ir, id: TypeId, all: &HashMap<TypeId, Vec<Use>>) -> BTreeSet<String> {
+/// The words a type's name may use: those of its defines, root and values, and what all its
+/// uses have in common.
+fn allowed_words(
+    ir: &Ir,
+    id: TypeId,
+    all: &HashMap<TypeId, Vec<Use>>,
+    places: &HashMap<TypeId, Vec<Vec<String>>>,
+) -> BTreeSet<String> {
     let t = &ir.types[id];
     let uses = all.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+    let no_places = Vec::new();
+    let places = places.get(&id).unwrap_or(&no_places);
     let mut allowed: BTreeSet<String> = BTreeSet::new();
     for d in &t.defines {
         allowed.extend(lower_words(d));
@@ -180,15 +195,34 @@ fn allowed_words(ir: &Ir, id: TypeId, all: &HashMap<TypeId, Vec<Use>>) -> BTreeS
     if let Some(r) = &t.root {
         allowed.extend(lower_words(r));
     }
+    if let Some(d) = &t.content_define {
+        allowed.extend(lower_words(d));
+        allowed.insert(d.to_ascii_lowercase().replace(['-', '_'], ""));
+    }
+    match &t.kind {
+        Kind::ValueEnum { values, .. } => {
+            for v in values {
+                allowed.extend(lower_words(v));
+            }
+        }
+        Kind::TagEnum { attribute, .. } => allowed.extend(lower_words(attribute)),
+        _ => {}
+    }
     let mut common: Option<BTreeSet<String>> = None;
-    for u in uses {
-        let c = context(ir, u, all);
+    for (i, u) in uses.iter().enumerate() {
+        let c = context(ir, u, all, places.get(i).map(Vec::as_slice).unwrap_or(&[]));
         common = Some(match common {
             None => c,
             Some(prev) => prev.intersection(&c).cloned().collect(),
         });
     }
     allowed.extend(common.unwrap_or_default());
+    // A name that lists every variant it is the content of (`HpetOrPitOrArmvtimerTimer`).
+    let keys: BTreeSet<String> = uses.iter().filter_map(|u| u.variant.as_deref()).flat_map(lower_words).collect();
+    let name_words: BTreeSet<String> = lower_words(&t.name).into_iter().collect();
+    if !keys.is_empty() && keys.is_subset(&name_words) {
+        allowed.extend(keys);
+    }
     allowed
 }
 
@@ -197,9 +231,18 @@ pub fn repeated_words(ir: &Ir, live: &[TypeId]) -> Vec<String> {
     let mut out = Vec::new();
     for &id in live {
         let t = &ir.types[id];
+        // Within each alternative of a name that lists them (`PciRootOrPcieRoot..`).
         let ws = lower_words(&t.name);
         let mut seen = BTreeSet::new();
-        if ws.iter().any(|w| !seen.insert(w)) {
+        let mut repeated = false;
+        for w in &ws {
+            if w == "or" {
+                seen.clear();
+            } else if !seen.insert(w) {
+                repeated = true;
+            }
+        }
+        if repeated {
             out.push(format!("{}::{}", t.module, t.name));
         }
     }
@@ -211,11 +254,12 @@ pub fn repeated_words(ir: &Ir, live: &[TypeId]) -> Vec<String> {
 /// (`SeclabelRelabelDomaincommon`, but not `DiskSourceNetwork`).
 pub fn module_suffixes(ir: &Ir, live: &[TypeId]) -> Vec<String> {
     let all = users(ir, live);
+    let places = crate::naming::places(ir, live);
     let modules: BTreeSet<String> = live.iter().map(|&id| ir.types[id].module.clone()).collect();
     let mut out = Vec::new();
     for &id in live {
         let t = &ir.types[id];
-        let allowed = allowed_words(ir, id, &all);
+        let allowed = allowed_words(ir, id, &all, &places);
         let suffixed = modules.iter().any(|m| {
             let m_camel = crate::names::camel(m);
             t.name.len() > m_camel.len()
@@ -254,6 +298,8 @@ pub struct Figures {
     pub boxed: BTreeMap<&'static str, usize>,
     /// Structs with a domain's content (`<name>`, `<os>`, `<devices>`).
     pub domain_copies: Vec<String>,
+    /// Types for which no candidate name was free (numbered until codegen.toml names them).
+    pub numbered: Vec<String>,
 }
 
 /// Whether a schema type is free text, a path or a name: strings by nature.
@@ -266,6 +312,11 @@ pub fn is_textual(schema: &str) -> bool {
 pub fn figures(ir: &Ir, live: &[TypeId]) -> Figures {
     let mut f = Figures { misnamed: misnamed(ir, live), ..Figures::default() };
     f.repeated_words = repeated_words(ir, live);
+    f.numbered = live
+        .iter()
+        .filter(|&&id| ir.types[id].numbered && ir.types[id].renamed_from.is_none())
+        .map(|&id| format!("{}::{}", ir.types[id].module, ir.types[id].name))
+        .collect();
     f.module_suffixes = module_suffixes(ir, live);
     for &id in live {
         let t = &ir.types[id];
@@ -300,7 +351,7 @@ pub fn figures(ir: &Ir, live: &[TypeId]) -> Figures {
                 for v in variants.iter().filter(|v| v.boxed) {
                     let reason = match v.ty {
                         Ty::Named(t) if crate::analyse::reaches(ir, t, id) => "recursion",
-                        _ => "variant payload",
+                        _ => "size (a variant's content of at least analyse::LARGE bytes)",
                     };
                     *f.boxed.entry(reason).or_default() += 1;
                 }
@@ -314,8 +365,7 @@ pub fn figures(ir: &Ir, live: &[TypeId]) -> Figures {
 fn box_reason(ir: &Ir, owner: TypeId, f: &Field) -> &'static str {
     match f.ty {
         Ty::Named(t) if crate::analyse::reaches(ir, t, owner) => "recursion",
-        _ if f.occurs == Occurs::Optional => "optional child",
-        _ => "size",
+        _ => "size (an optional child of at least analyse::LARGE bytes)",
     }
 }
 
@@ -349,6 +399,21 @@ pub fn report(ir: &Ir, live: &[TypeId]) -> String {
     );
     for m in &f.misnamed {
         let _ = writeln!(s, "  {}::{} ({} uses): {}", m.module, m.name, m.uses, m.foreign.join(", "));
+    }
+    let renamed: Vec<String> = live
+        .iter()
+        .filter_map(|&id| {
+            let t = &ir.types[id];
+            t.renamed_from.as_ref().map(|from| format!("{}::{from} -> {}", t.module, t.name))
+        })
+        .collect();
+    let _ = writeln!(s, "types renamed by schemas/codegen.toml (not checked above): {}", renamed.len());
+    for r in &renamed {
+        let _ = writeln!(s, "  {r}");
+    }
+    let _ = writeln!(s, "numbered names (no candidate was free): {}", f.numbered.len());
+    for n in &f.numbered {
+        let _ = writeln!(s, "  {n}");
     }
     let _ = writeln!(s, "names that repeat a word: {}", f.repeated_words.len());
     for n in &f.repeated_words {

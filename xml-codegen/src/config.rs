@@ -96,6 +96,7 @@ impl Config {
             if live.iter().any(|&o| ir.types[o].module == module && ir.types[o].name == *to) {
                 return Err(format!("codegen.toml: {module}::{to} exists already"));
             }
+            ir.types[id].renamed_from = Some(ir.types[id].name.clone());
             ir.types[id].name = to.clone();
         }
         for (from, to) in &self.replace {

@@ -191,8 +191,11 @@ impl Emitter<'_> {
                         quote!(, ns = #ns)
                     });
                     let ty = self.variant_ty(v, from);
-                    let vdoc = format!(" `<{q}>`");
-                    quote!(#[doc = #vdoc] #[xml(element = #q #ns)] #vn(#ty),)
+                    let (vdoc, when) = match &v.if_attribute {
+                        Some(a) => (format!(" `<{q}>` with `@{a}`"), quote!(, if_attribute = #a)),
+                        None => (format!(" `<{q}>`"), quote!()),
+                    };
+                    quote!(#[doc = #vdoc] #[xml(element = #q #ns #when)] #vn(#ty),)
                 });
                 quote! {
                     #[doc = #doc]

@@ -126,13 +126,34 @@ pub fn hoist(ir: &mut Ir) {
                 *fields = new;
             }
         }
-        // A variant left with nothing of its own holds nothing.
-        let empty: Vec<TypeId> = payloads.iter().copied().filter(|p| fields(ir, *p).is_empty()).collect();
+    }
+    simplify_variants(ir);
+}
+
+/// A variant whose content is nothing holds nothing (`DiskDevice::Cdrom`); one whose content
+/// is only another choice told apart by an attribute holds that choice
+/// (`DiskDevice::Disk(DiskSource)`).
+fn simplify_variants(ir: &mut Ir) {
+    for e in 0..ir.types.len() {
+        let Kind::TagEnum { variants, .. } = &ir.types[e].kind else { continue };
+        let new: Vec<Ty> = variants
+            .iter()
+            .map(|v| match v.ty {
+                Ty::Named(p) => match fields(ir, p) {
+                    [] if matches!(ir.types[p].kind, Kind::Struct { .. }) => Ty::Empty,
+                    [only] if only.role == Role::Flatten
+                        && matches!(&only.ty, Ty::Named(inner) if matches!(ir.types[*inner].kind, Kind::TagEnum { .. })) =>
+                    {
+                        only.ty.clone()
+                    }
+                    _ => v.ty.clone(),
+                },
+                _ => v.ty.clone(),
+            })
+            .collect();
         if let Kind::TagEnum { variants, .. } = &mut ir.types[e].kind {
-            for v in variants.iter_mut() {
-                if matches!(v.ty, Ty::Named(p) if empty.contains(&p)) {
-                    v.ty = Ty::Empty;
-                }
+            for (v, ty) in variants.iter_mut().zip(new) {
+                v.ty = ty;
             }
         }
     }

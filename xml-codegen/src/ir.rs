@@ -99,6 +99,9 @@ pub struct Variant {
     /// The variant of an absent attribute with no value of its own (libvirt's "the
     /// hypervisor's default"); its key is empty.
     pub absent: bool,
+    /// For element variants that share a name: the attribute whose presence selects this
+    /// one (the snapshot's whole `<domain type=..>` beside its `<domain>` of only a UUID).
+    pub if_attribute: Option<String>,
     /// The payload is boxed (a struct: variants stay small).
     pub boxed: bool,
 }
@@ -133,8 +136,20 @@ pub struct TypeDef {
     pub root: Option<String>,
     /// A hand-written type (its path) used instead of generating this one (codegen.toml).
     pub replaced_by: Option<String>,
+    /// The name codegen.toml gave in place of the generated one.
+    pub renamed_from: Option<String>,
+    /// No candidate name was free: the name is the last candidate numbered, to be renamed
+    /// in codegen.toml.
+    pub numbered: bool,
     /// The RNG defines this type is the body of (several after merging).
     pub defines: Vec<String>,
+    /// The element whose content this is (for enums and variant payloads, the element
+    /// they are part of); empty for values.
+    pub element: String,
+    /// For an element whose whole content is a group define (`<domain>` and
+    /// `<inactiveDomain>` are both `domaincontents`): that define. Elements of one content
+    /// define are one type.
+    pub content_define: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -142,4 +157,6 @@ pub struct Ir {
     pub types: Vec<TypeDef>,
     /// (top-level schema kind, root element name, type).
     pub roots: Vec<(String, String, TypeId)>,
+    /// The modules (schema files) that define each RNG define name.
+    pub define_modules: std::collections::HashMap<String, Vec<String>>,
 }

@@ -12,6 +12,7 @@ pub mod hoist;
 pub mod ir;
 pub mod lower;
 pub mod names;
+pub mod naming;
 pub mod rng;
 
 use std::collections::BTreeMap;
@@ -82,7 +83,7 @@ pub fn model_with(dir: &Path, schemas: &[(&str, &str)], cfg: &config::Config) ->
     hoist::hoist(&mut ir);
     let live = analyse::dedupe(&mut ir);
     analyse::box_recursion(&mut ir, &live);
-    analyse::name_types(&mut ir, &live);
+    naming::name_types(&mut ir, &live);
     cfg.apply(&mut ir, &live).map_err(rng::LoadError)?;
     Ok(Model { ir, live })
 }

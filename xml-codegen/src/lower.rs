@@ -208,12 +208,22 @@ fn module_of(file: &str) -> String {
 
 impl<'a> Lowerer<'a> {
     pub fn new(s: &'a Schema, cfg: &'a Config) -> Self {
+        let mut ir = Ir::default();
+        for scope in &s.scopes {
+            for (name, body) in &scope.defines {
+                let m = module_of(&s.origins[*body].file);
+                let ms = ir.define_modules.entry(name.clone()).or_default();
+                if !ms.contains(&m) {
+                    ms.push(m);
+                }
+            }
+        }
         Lowerer {
             s,
             cfg,
             used_config: HashSet::new(),
             config_errors: Vec::new(),
-            ir: Ir::default(),
+            ir,
             elements: HashMap::new(),
             value_enums: HashMap::new(),
             newtypes: HashMap::new(),
@@ -254,7 +264,11 @@ impl<'a> Lowerer<'a> {
             kind,
             root: None,
             replaced_by: None,
+            renamed_from: None,
+            numbered: false,
             defines: Vec::new(),
+            element: String::new(),
+            content_define: None,
         });
         self.ir.types.len() - 1
     }
@@ -305,6 +319,7 @@ impl<'a> Lowerer<'a> {
             let ctx = Ctx { path: vec![camel(&local)], module: kind.to_owned(), element: local.clone() };
             let id =
                 self.new_type(vec![camel(&local)], kind.to_owned(), doc, Kind::Struct { fields: vec![], extras: true });
+            self.ir.types[id].element = local.clone();
             let mut fields = Vec::new();
             self.choice_of(roots[0], contents, false, Occurs::One, &ctx, &mut fields);
             self.resolve_overlaps(&mut fields);
@@ -355,6 +370,30 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The value of a content that is a value or nothing (`choice(ref UUID, empty)`).
+    fn optional_value(&self, p: PatId) -> Option<PatId> {
+        let d = self.deref(p);
+        if !matches!(self.pat(d), Pattern::Choice(_)) {
+            return None;
+        }
+        let mut bs = Vec::new();
+        let mut empty = false;
+        self.branches(d, &mut bs, &mut empty, 0);
+        match bs.as_slice() {
+            [one] if empty && self.value_only_const(*one) => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// [`Lowerer::value_only`] for a pattern that is a datatype, value or ref to one.
+    fn value_only_const(&self, p: PatId) -> bool {
+        match self.pat(self.deref(p)) {
+            Pattern::Data { .. } | Pattern::Value { .. } | Pattern::Text => true,
+            Pattern::Choice(bs) => bs.iter().all(|b| self.value_only_const(*b)),
+            _ => false,
+        }
+    }
+
     /// Whether a pattern allows nothing but emptiness.
     fn is_empty(&self, p: PatId) -> bool {
         match self.pat(self.deref(p)) {
@@ -380,6 +419,23 @@ impl<'a> Lowerer<'a> {
             self.elements.insert(el, Ty::Empty);
             return Ty::Empty;
         }
+        // A value or nothing (`<genid/>` or `<genid>UUID</genid>`): the element holds an
+        // optional value of the value's own type.
+        if let Some(inner) = self.optional_value(content) {
+            let ty = self.value_ty(inner, &camel(&local), ctx);
+            let origin = &self.s.origins[el];
+            let doc = format!("`<{local}>` ({}:{})", origin.file, origin.line);
+            let mut f = field(Role::Text, Occurs::Optional, ty);
+            f.schema = SchemaType(self.schema_type(inner));
+            let mut fields = vec![f];
+            name_fields(&mut fields, &self.ir);
+            let id =
+                self.new_type(ctx.hints(&camel(&local)), self.module(el), doc, Kind::Struct { fields, extras: true });
+            self.ir.types[id].element = local.clone();
+            self.ir.types[id].defines.extend(define);
+            self.elements.insert(el, Ty::Named(id));
+            return Ty::Named(id);
+        }
         if self.value_only(content) {
             let t = self.value_ty(content, &camel(&local), ctx);
             self.elements.insert(el, t.clone());
@@ -393,6 +449,12 @@ impl<'a> Lowerer<'a> {
         let doc = format!("`<{local}>` ({}:{})", origin.file, origin.line);
         let id = self.new_type(hints, self.module(el), doc, Kind::Struct { fields: vec![], extras: true });
         self.ir.types[id].defines.extend(define);
+        self.ir.types[id].element = local.clone();
+        if let Pattern::Ref { name, .. } = self.pat(content) {
+            if !matches!(self.pat(self.deref(content)), Pattern::Element { .. }) {
+                self.ir.types[id].content_define = Some(name.clone());
+            }
+        }
         self.elements.insert(el, Ty::Named(id));
         let mut inner = ctx.clone();
         inner.path.push(camel(&local));
@@ -603,6 +665,7 @@ impl<'a> Lowerer<'a> {
         let mut hints = vec![hint.to_owned()];
         hints.extend(ctx.hints(hint).into_iter().skip(1));
         let id = self.new_type(hints, ctx.module.clone(), doc, Kind::Newtype { base, pattern, min, max });
+        self.ir.types[id].element = ctx.element().to_owned();
         self.newtypes.insert(key, id);
         Ty::Named(id)
     }
@@ -615,6 +678,7 @@ impl<'a> Lowerer<'a> {
         let listed: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
         let doc = format!("One of {}{}", listed.join(", "), if other { ", or other text" } else { "" });
         let id = self.new_type(hints, ctx.module.clone(), doc, Kind::ValueEnum { values, other });
+        self.ir.types[id].element = ctx.element().to_owned();
         self.value_enums.insert(key, id);
         Ty::Named(id)
     }
@@ -781,9 +845,18 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .any(|f| matches!(&f.role, Role::Child { name, ns } if names.contains(&(ns.clone(), name.clone()))));
             if distinct && !clash {
-                let id = self.choice_enum(p, &els, ctx, occ);
+                let id = self.choice_enum(p, &els, ctx, occ, &[]);
                 add_field(out, field(Role::Choice, occ, Ty::Named(id)));
                 return;
+            }
+            // Elements of one name told apart by an attribute one of them requires and the
+            // others do not have.
+            if !clash {
+                if let Some(selectors) = self.attribute_selectors(&els) {
+                    let id = self.choice_enum(p, &els, ctx, occ, &selectors);
+                    add_field(out, field(Role::Choice, occ, Ty::Named(id)));
+                    return;
+                }
             }
         }
         // Groups told apart by an attribute value, in a place that is always there. An empty
@@ -818,7 +891,72 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn choice_enum(&mut self, p: PatId, els: &[PatId], ctx: &Ctx, occ: Occurs) -> TypeId {
+    /// The attributes (name, required) an element's content may have, outside its children.
+    fn attributes_of(&self, p: PatId, required: bool, out: &mut Vec<(String, bool)>, depth: u32) {
+        if depth > 32 {
+            return;
+        }
+        match self.pat(p) {
+            Pattern::Group(bs) | Pattern::Interleave(bs) => {
+                bs.iter().for_each(|b| self.attributes_of(*b, required, out, depth + 1))
+            }
+            Pattern::Choice(bs) => bs.iter().for_each(|b| self.attributes_of(*b, false, out, depth + 1)),
+            Pattern::Optional(q) | Pattern::ZeroOrMore(q) => self.attributes_of(*q, false, out, depth + 1),
+            Pattern::OneOrMore(q) | Pattern::Mixed(q) => self.attributes_of(*q, required, out, depth + 1),
+            Pattern::Ref { .. } => {
+                let d = self.deref(p);
+                if !matches!(self.pat(d), Pattern::Element { .. }) {
+                    self.attributes_of(d, required, out, depth + 1);
+                }
+            }
+            Pattern::Attribute { name: NameClass::Name { local, .. }, .. } => out.push((local.clone(), required)),
+            Pattern::Attribute { name: NameClass::AnyName, .. } => out.push(("*".to_owned(), false)),
+            _ => {}
+        }
+    }
+
+    /// For a choice of elements where some share a name: the attribute that selects each of
+    /// them (required by it, absent from the others of its name); one of each name may have
+    /// none and is read when no other matches. `None` when they cannot be told apart so.
+    fn attribute_selectors(&self, els: &[PatId]) -> Option<Vec<Option<String>>> {
+        let info: Vec<(String, Vec<(String, bool)>)> = els
+            .iter()
+            .map(|e| match self.pat(*e) {
+                Pattern::Element { name: NameClass::Name { local, .. }, content } => {
+                    let mut attrs = Vec::new();
+                    self.attributes_of(*content, true, &mut attrs, 0);
+                    Some((local.clone(), attrs))
+                }
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        let mut selectors = Vec::new();
+        for (i, (name, attrs)) in info.iter().enumerate() {
+            let others: Vec<&Vec<(String, bool)>> =
+                info.iter().enumerate().filter(|(j, o)| *j != i && o.0 == *name).map(|(_, o)| &o.1).collect();
+            if others.is_empty() {
+                selectors.push(None);
+                continue;
+            }
+            let selector = attrs
+                .iter()
+                .filter(|(_, req)| *req)
+                .map(|(a, _)| a)
+                .find(|a| others.iter().all(|o| !o.iter().any(|(b, _)| b == *a || b == "*")));
+            selectors.push(selector.cloned());
+        }
+        // At most one element of each name without a selector.
+        for (i, (name, _)) in info.iter().enumerate() {
+            let fallbacks = info.iter().zip(&selectors).filter(|((n, _), s)| n == name && s.is_none()).count();
+            if fallbacks > 1 && info.iter().filter(|(n, _)| n == name).count() > 1 {
+                let _ = i;
+                return None;
+            }
+        }
+        Some(selectors)
+    }
+
+    fn choice_enum(&mut self, p: PatId, els: &[PatId], ctx: &Ctx, occ: Occurs, selectors: &[Option<String>]) -> TypeId {
         if let Some(id) = self.choice_enums.get(&p) {
             return *id;
         }
@@ -831,13 +969,15 @@ impl<'a> Lowerer<'a> {
         };
         let doc = format!("A child element of `<{}>` told apart by its name", ctx.element());
         let id = self.new_type(ctx.hints(&base), ctx.module.clone(), doc, Kind::ChoiceEnum { variants: vec![] });
+        self.ir.types[id].element = ctx.element().to_owned();
         self.ir.types[id].defines.extend(self.s.define_of.get(&p).cloned());
         self.choice_enums.insert(p, id);
         let mut variants = Vec::new();
-        for e in els {
+        for (i, e) in els.iter().enumerate() {
             let Pattern::Element { name: NameClass::Name { local, ns }, .. } = self.pat(*e) else { unreachable!() };
             let (local, ns) = (local.clone(), ns.clone());
             let ty = self.element_ty(*e, ctx);
+            let if_attribute = selectors.get(i).cloned().flatten();
             variants.push(Variant {
                 name: camel(&local),
                 key: local,
@@ -845,9 +985,13 @@ impl<'a> Lowerer<'a> {
                 ty,
                 default: false,
                 absent: false,
+                if_attribute,
                 boxed: false,
             });
         }
+        // Those selected by an attribute are tried first; the one of a name without comes last.
+        variants.sort_by_key(|v| v.if_attribute.is_none() && selectors.iter().any(Option::is_some));
+        name_shared_variants(&mut variants);
         dedupe_variant_names(&mut variants);
         self.ir.types[id].kind = Kind::ChoiceEnum { variants };
         id
@@ -956,6 +1100,7 @@ impl<'a> Lowerer<'a> {
             Kind::TagEnum { attribute: attr.clone(), variants: vec![] },
         );
         self.ir.types[id].defines.extend(self.s.define_of.get(&p).cloned());
+        self.ir.types[id].element = ctx.element().to_owned();
         self.tag_enums.insert(p, id);
         let mut variants = Vec::new();
         for (b, values, optional) in plan {
@@ -975,6 +1120,7 @@ impl<'a> Lowerer<'a> {
                 vdoc,
                 Kind::Struct { fields, extras: false },
             );
+            self.ir.types[payload].element = ctx.element().to_owned();
             for v in &values {
                 variants.push(Variant {
                     name: camel(v),
@@ -983,6 +1129,7 @@ impl<'a> Lowerer<'a> {
                     ty: Ty::Named(payload),
                     default: default_value.as_ref() == Some(v),
                     absent: false,
+                    if_attribute: None,
                     boxed: false,
                 });
             }
@@ -996,6 +1143,7 @@ impl<'a> Lowerer<'a> {
                     ty: Ty::Named(payload),
                     default: false,
                     absent: true,
+                    if_attribute: None,
                     boxed: false,
                 });
             }
@@ -1098,6 +1246,8 @@ impl<'a> Lowerer<'a> {
         let module = self.ir.types[x].module.clone();
         let doc = self.ir.types[x].doc.clone();
         let id = self.new_type(hints, module, doc, Kind::Struct { fields: vec![], extras: true });
+        self.ir.types[id].element = self.ir.types[x].element.clone();
+        self.ir.types[id].defines = self.ir.types[x].defines.clone();
         self.merged.insert((x, y), id);
         self.deferred.push((id, x, y));
         id
@@ -1233,6 +1383,18 @@ pub fn name_fields(fields: &mut [Field], ir: &Ir) {
         }
         used.insert(name.clone());
         f.name = name;
+    }
+}
+
+/// Variants of one element name: the one selected by no attribute is the short form that
+/// refers to the whole (`DomainReference`: the snapshot's `<domain>` of only a UUID).
+fn name_shared_variants(vs: &mut [Variant]) {
+    let keys: Vec<String> = vs.iter().map(|v| v.key.clone()).collect();
+    for v in vs.iter_mut() {
+        let shared = keys.iter().filter(|k| **k == v.key).count() > 1;
+        if shared && v.if_attribute.is_none() {
+            v.name = format!("{}Reference", v.name);
+        }
     }
 }
 

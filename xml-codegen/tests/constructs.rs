@@ -90,11 +90,11 @@ fn replaced_types_are_not_generated() {
     let cfg_dir = std::env::temp_dir().join(format!("codegen-replace-{}", std::process::id()));
     std::fs::create_dir_all(&cfg_dir).unwrap();
     let cfg_path = cfg_dir.join("codegen.toml");
-    std::fs::write(&cfg_path, "[replace]\n\"tag_choice::Target\" = \"crate::custom::Target\"\n").unwrap();
+    std::fs::write(&cfg_path, "[replace]\n\"tag_choice::DiskTarget\" = \"crate::custom::Target\"\n").unwrap();
     let cfg = xml_codegen::config::Config::load(&cfg_path).unwrap();
     cfg.apply(&mut model.ir, &model.live).unwrap();
     let text = &xml_codegen::emit::emit(&model.ir, &model.live, "")["tag_choice"];
     assert!(text.contains("pub target: crate::custom::Target,"), "{text}");
-    assert!(!text.contains("pub struct Target"), "{text}");
+    assert!(!text.contains("pub struct DiskTarget"), "{text}");
     std::fs::remove_dir_all(&cfg_dir).unwrap();
 }

@@ -41,7 +41,7 @@ pub trait DeviceXml {
     fn device_xml(&self) -> String;
 }
 
-impl DeviceXml for dc::DevicesDevice {
+impl DeviceXml for dc::Device {
     fn device_xml(&self) -> String {
         let mut w = Writer::with_capacity(512);
         self.write_choice(&mut w);
@@ -70,7 +70,7 @@ device_elements! {
     Video => "video",
     Serial => "serial",
     Console => "console",
-    DevicesChannel => "channel",
+    Channel => "channel",
     Rng => "rng",
     Memorydev => "memory",
     Redirdev => "redirdev",

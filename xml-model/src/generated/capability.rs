@@ -8,10 +8,10 @@
 pub struct Acpi {
     /// `@toggle`
     #[xml(attribute = "toggle")]
-    pub toggle: super::cputypes::VirYesNo,
+    pub toggle: super::basictypes::YesNo,
     /// `@default`
     #[xml(attribute = "default")]
-    pub default: super::cputypes::VirOnOff,
+    pub default: super::basictypes::OnOff,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -27,10 +27,10 @@ pub struct Acpi {
 pub struct Apic {
     /// `@toggle`
     #[xml(attribute = "toggle")]
-    pub toggle: super::cputypes::VirYesNo,
+    pub toggle: super::basictypes::YesNo,
     /// `@default`
     #[xml(attribute = "default")]
-    pub default: super::cputypes::VirOnOff,
+    pub default: super::basictypes::OnOff,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -46,16 +46,16 @@ pub struct Apic {
 pub struct Arch {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: super::domaincommon::Archnames,
+    pub name: super::basictypes::Archnames,
     /// `<wordsize>`
     #[xml(child = "wordsize")]
-    pub wordsize: Wordsize,
+    pub wordsize: ArchWordsize,
     /// `<emulator>`
     #[xml(child = "emulator")]
-    pub emulator: ::std::option::Option<super::domaincommon::AbsFilePath>,
+    pub emulator: ::std::option::Option<super::basictypes::AbsFilePath>,
     /// `<loader>`
     #[xml(child = "loader")]
-    pub loader: ::std::option::Option<super::domaincommon::AbsFilePath>,
+    pub loader: ::std::option::Option<super::basictypes::AbsFilePath>,
     /// `<machine>`
     #[xml(child = "machine")]
     pub machines: ::std::vec::Vec<Machine>,
@@ -70,6 +70,21 @@ pub struct Arch {
     )]
     pub extras: crate::Extras,
 }
+/// One of '31', '32', '64'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum ArchWordsize {
+    /// `31`
+    #[xml(value = "31")]
+    V31,
+    /// `32`
+    #[xml(value = "32")]
+    V32,
+    /// `64`
+    #[xml(value = "64")]
+    V64,
+}
 /// `<bank>` (capability.rng:220)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -83,7 +98,7 @@ pub struct Bank {
     pub level: crate::Number<u32>,
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: super::domaincommon::CacheType,
+    pub kind: super::domaincommon::BothCodeData,
     /// `@size`
     #[xml(attribute = "size")]
     pub size: crate::Number<u32>,
@@ -95,7 +110,35 @@ pub struct Bank {
     pub cpus: crate::CpuSet,
     /// `<control>`
     #[xml(child = "control")]
-    pub controls: ::std::vec::Vec<Control>,
+    pub controls: ::std::vec::Vec<BankControl>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+/// `<control>` (capability.rng:238)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct BankControl {
+    /// `@granularity`
+    #[xml(attribute = "granularity")]
+    pub granularity: crate::Number<u32>,
+    /// `@min`
+    #[xml(attribute = "min")]
+    pub min: ::std::option::Option<crate::Number<u32>>,
+    /// `@unit`
+    #[xml(attribute = "unit")]
+    pub unit: crate::Unit,
+    /// `@type`
+    #[xml(attribute = "type")]
+    pub kind: super::domaincommon::BothCodeData,
+    /// `@maxAllocs`
+    #[xml(attribute = "maxAllocs")]
+    pub max_allocs: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -133,7 +176,7 @@ pub struct Cache {
     pub banks: ::std::vec::Vec<Bank>,
     /// `<monitor>`
     #[xml(child = "monitor")]
-    pub monitor: ::std::option::Option<::std::boxed::Box<Monitor>>,
+    pub monitor: ::std::option::Option<CpuMonitor>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -150,10 +193,10 @@ pub struct Cache {
 pub struct Capabilities {
     /// `<host>`
     #[xml(child = "host")]
-    pub host: Host,
+    pub host: Hostcaps,
     /// `<guest>`
     #[xml(child = "guest")]
-    pub guests: ::std::vec::Vec<Guest>,
+    pub guests: ::std::vec::Vec<Guestcaps>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -175,16 +218,16 @@ pub struct Cell {
     pub memory: ::std::option::Option<crate::ScaledInteger>,
     /// `<pages>`
     #[xml(child = "pages")]
-    pub pageses: ::std::vec::Vec<Pages>,
+    pub pageses: ::std::vec::Vec<PagesNuma>,
     /// `<distances>`
     #[xml(child = "distances")]
-    pub distances: ::std::option::Option<::std::boxed::Box<Distances>>,
+    pub distances: ::std::option::Option<Distances>,
     /// `<cache>`
     #[xml(child = "cache")]
-    pub caches: ::std::vec::Vec<super::cputypes::Cache>,
+    pub caches: ::std::vec::Vec<super::cputypes::NumaCache>,
     /// `<cpus>`
     #[xml(child = "cpus")]
-    pub cpus: ::std::option::Option<::std::boxed::Box<Cpus>>,
+    pub cpus: ::std::option::Option<Cpus>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -204,34 +247,6 @@ pub struct Cells {
     /// `<cell>`
     #[xml(child = "cell", non_empty)]
     pub cells: ::std::vec::Vec<Cell>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// `<control>` (capability.rng:238)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Control {
-    /// `@granularity`
-    #[xml(attribute = "granularity")]
-    pub granularity: crate::Number<u32>,
-    /// `@min`
-    #[xml(attribute = "min")]
-    pub min: ::std::option::Option<crate::Number<u32>>,
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: crate::Unit,
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: super::domaincommon::CacheType,
-    /// `@maxAllocs`
-    #[xml(attribute = "maxAllocs")]
-    pub max_allocs: crate::Number<u32>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -271,6 +286,31 @@ pub struct Cpu {
     )]
     pub extras: crate::Extras,
 }
+/// `<monitor>` (capability.rng:308)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CpuMonitor {
+    /// `@level`
+    #[xml(attribute = "level")]
+    pub level: ::std::option::Option<crate::Number<u32>>,
+    /// `@reuseThreshold`
+    #[xml(attribute = "reuseThreshold")]
+    pub reuse_threshold: ::std::option::Option<crate::Number<u32>>,
+    /// `@maxMonitors`
+    #[xml(attribute = "maxMonitors")]
+    pub max_monitors: crate::Number<u32>,
+    /// `<feature>`
+    #[xml(child = "feature", non_empty)]
+    pub features: ::std::vec::Vec<Feature>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// `<cpus>` (capability.rng:174)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -297,10 +337,10 @@ pub struct Cpus {
 pub struct Disksnapshot {
     /// `@toggle`
     #[xml(attribute = "toggle")]
-    pub toggle: super::cputypes::VirYesNo,
+    pub toggle: super::basictypes::YesNo,
     /// `@default`
     #[xml(attribute = "default")]
-    pub default: super::cputypes::VirOnOff,
+    pub default: super::basictypes::OnOff,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -316,7 +356,7 @@ pub struct Disksnapshot {
 pub struct Distances {
     /// `<sibling>`
     #[xml(child = "sibling", non_empty)]
-    pub siblings: ::std::vec::Vec<super::cputypes::Sibling>,
+    pub siblings: ::std::vec::Vec<super::cputypes::NumaDistance>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -335,7 +375,7 @@ pub struct Domain {
     pub kind: DomainType,
     /// `<emulator>`
     #[xml(child = "emulator")]
-    pub emulator: ::std::option::Option<super::domaincommon::AbsFilePath>,
+    pub emulator: ::std::option::Option<super::basictypes::AbsFilePath>,
     /// `<machine>`
     #[xml(child = "machine")]
     pub machines: ::std::vec::Vec<Machine>,
@@ -412,10 +452,10 @@ pub struct Features {
     pub ia64_be: ::std::option::Option<crate::Empty>,
     /// `<acpi>`
     #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
+    pub acpi: ::std::option::Option<Acpi>,
     /// `<apic>`
     #[xml(child = "apic")]
-    pub apic: ::std::option::Option<::std::boxed::Box<Apic>>,
+    pub apic: ::std::option::Option<Apic>,
     /// `<cpuselection>`
     #[xml(child = "cpuselection")]
     pub cpuselection: ::std::option::Option<crate::Empty>,
@@ -424,10 +464,10 @@ pub struct Features {
     pub deviceboot: ::std::option::Option<crate::Empty>,
     /// `<disksnapshot>`
     #[xml(child = "disksnapshot")]
-    pub disksnapshot: ::std::option::Option<::std::boxed::Box<Disksnapshot>>,
+    pub disksnapshot: ::std::option::Option<Disksnapshot>,
     /// `<hap>`
     #[xml(child = "hap")]
-    pub hap: ::std::option::Option<::std::boxed::Box<Hap>>,
+    pub hap: ::std::option::Option<Hap>,
     /// `<externalSnapshot>`
     #[xml(child = "externalSnapshot")]
     pub external_snapshot: ::std::option::Option<crate::Empty>,
@@ -439,14 +479,35 @@ pub struct Features {
     )]
     pub extras: crate::Extras,
 }
+/// One of 'xen', 'linux', 'hvm', 'exe', 'uml'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum GuestOsType {
+    /// `xen`
+    #[xml(value = "xen")]
+    Xen,
+    /// `linux`
+    #[xml(value = "linux")]
+    Linux,
+    /// `hvm`
+    #[xml(value = "hvm")]
+    Hvm,
+    /// `exe`
+    #[xml(value = "exe")]
+    Exe,
+    /// `uml`
+    #[xml(value = "uml")]
+    Uml,
+}
 /// `<guest>` (capability.rng:337)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Guest {
+pub struct Guestcaps {
     /// `<os_type>`
     #[xml(child = "os_type")]
-    pub os_type: OsType,
+    pub os_type: GuestOsType,
     /// `<arch>`
     #[xml(child = "arch")]
     pub arch: Arch,
@@ -468,10 +529,10 @@ pub struct Guest {
 pub struct Hap {
     /// `@toggle`
     #[xml(attribute = "toggle")]
-    pub toggle: super::cputypes::VirYesNo,
+    pub toggle: super::basictypes::YesNo,
     /// `@default`
     #[xml(attribute = "default")]
-    pub default: super::cputypes::VirOnOff,
+    pub default: super::basictypes::OnOff,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -484,25 +545,25 @@ pub struct Hap {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Host {
+pub struct Hostcaps {
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<cpu>`
     #[xml(child = "cpu")]
-    pub cpu: super::cputypes::Hostcpu,
+    pub cpu: super::cputypes::HostCpu,
     /// `<power_management>`
     #[xml(child = "power_management")]
-    pub power_management: ::std::option::Option<::std::boxed::Box<PowerManagement>>,
+    pub power_management: ::std::option::Option<PowerManagement>,
     /// `<iommu>`
     #[xml(child = "iommu")]
-    pub iommu: ::std::option::Option<::std::boxed::Box<Iommu>>,
+    pub iommu: ::std::option::Option<IommuSupport>,
     /// `<migration_features>`
     #[xml(child = "migration_features")]
-    pub migration_features: ::std::option::Option<::std::boxed::Box<MigrationFeatures>>,
+    pub migration_features: ::std::option::Option<Migration>,
     /// `<topology>`
     #[xml(child = "topology")]
-    pub topology: ::std::option::Option<::std::boxed::Box<Topology>>,
+    pub topology: ::std::option::Option<Topology>,
     /// `<cache>`
     #[xml(child = "cache")]
     pub cache: ::std::option::Option<::std::boxed::Box<Cache>>,
@@ -524,10 +585,10 @@ pub struct Host {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Iommu {
+pub struct IommuSupport {
     /// `@support`
     #[xml(attribute = "support")]
-    pub support: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub support: ::std::option::Option<super::basictypes::YesNo>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -549,7 +610,7 @@ pub struct Machine {
     pub max_cpus: ::std::option::Option<crate::Number<u32>>,
     /// `@deprecated`
     #[xml(attribute = "deprecated")]
-    pub deprecated: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub deprecated: ::std::option::Option<super::basictypes::YesNo>,
     /// The text content
     #[xml(text)]
     pub value: ::std::string::String,
@@ -571,7 +632,7 @@ pub struct MemoryBandwidth {
     pub nodes: ::std::vec::Vec<Node>,
     /// `<monitor>`
     #[xml(child = "monitor")]
-    pub monitor: ::std::option::Option<::std::boxed::Box<Monitor>>,
+    pub monitor: ::std::option::Option<CpuMonitor>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -584,38 +645,13 @@ pub struct MemoryBandwidth {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct MigrationFeatures {
+pub struct Migration {
     /// `<live>`
     #[xml(child = "live")]
     pub live: ::std::option::Option<crate::Empty>,
     /// `<uri_transports>`
     #[xml(child = "uri_transports")]
-    pub uri_transports: ::std::option::Option<::std::boxed::Box<UriTransports>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// `<monitor>` (capability.rng:308)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Monitor {
-    /// `@level`
-    #[xml(attribute = "level")]
-    pub level: ::std::option::Option<crate::Number<u32>>,
-    /// `@reuseThreshold`
-    #[xml(attribute = "reuseThreshold")]
-    pub reuse_threshold: ::std::option::Option<crate::Number<u32>>,
-    /// `@maxMonitors`
-    #[xml(attribute = "maxMonitors")]
-    pub max_monitors: crate::Number<u32>,
-    /// `<feature>`
-    #[xml(child = "feature", non_empty)]
-    pub features: ::std::vec::Vec<Feature>,
+    pub uri_transports: ::std::option::Option<UriTransports>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -673,32 +709,11 @@ pub struct NodeControl {
     )]
     pub extras: crate::Extras,
 }
-/// One of 'xen', 'linux', 'hvm', 'exe', 'uml'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum OsType {
-    /// `xen`
-    #[xml(value = "xen")]
-    Xen,
-    /// `linux`
-    #[xml(value = "linux")]
-    Linux,
-    /// `hvm`
-    #[xml(value = "hvm")]
-    Hvm,
-    /// `exe`
-    #[xml(value = "exe")]
-    Exe,
-    /// `uml`
-    #[xml(value = "uml")]
-    Uml,
-}
 /// `<pages>` (capability.rng:518)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Pages {
+pub struct PagesNuma {
     /// `@unit`
     #[xml(attribute = "unit")]
     pub unit: ::std::option::Option<crate::Unit>,
@@ -770,9 +785,23 @@ pub struct Topology {
     pub cells: Cells,
     /// `<interconnects>`
     #[xml(child = "interconnects")]
-    pub interconnects: ::std::option::Option<
-        ::std::boxed::Box<super::cputypes::Interconnects>,
-    >,
+    pub interconnects: ::std::option::Option<super::cputypes::NumaInterconnects>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+/// `<uri_transports>` (capability.rng:115)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct UriTransports {
+    /// `<uri_transport>`
+    #[xml(child = "uri_transport", non_empty)]
+    pub uri_transports: ::std::vec::Vec<UriTransportsTransport>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -785,7 +814,7 @@ pub struct Topology {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub enum UriTransport {
+pub enum UriTransportsTransport {
     /// `vpxmigr`
     #[xml(value = "vpxmigr")]
     Vpxmigr,
@@ -798,35 +827,4 @@ pub enum UriTransport {
     /// `vzmigr`
     #[xml(value = "vzmigr")]
     Vzmigr,
-}
-/// `<uri_transports>` (capability.rng:115)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct UriTransports {
-    /// `<uri_transport>`
-    #[xml(child = "uri_transport", non_empty)]
-    pub uri_transports: ::std::vec::Vec<UriTransport>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// One of '31', '32', '64'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum Wordsize {
-    /// `31`
-    #[xml(value = "31")]
-    V31,
-    /// `32`
-    #[xml(value = "32")]
-    V32,
-    /// `64`
-    #[xml(value = "64")]
-    V64,
 }

@@ -41,45 +41,32 @@ pub enum ArpmonValidate {
     #[xml(value = "all")]
     All,
 }
-/// `<interface>` (interface.rng:52)
+/// A child element of `<bond>` told apart by its name
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct BareEthernetInterface {
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: super::domaincommon::EthernetType,
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: super::domaincommon::DeviceName,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+#[xml(crate = "crate", elements)]
+pub enum BondChild {
+    /// `<miimon>`
+    #[xml(element = "miimon")]
+    Miimon(Miimon),
+    /// `<arpmon>`
+    #[xml(element = "arpmon")]
+    Arpmon(Arpmon),
 }
 /// `<bond>` (interface.rng:165)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Bond {
+pub struct BondElement {
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: ::std::option::Option<BondMode>,
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
-    pub bond_choice: ::std::option::Option<BondChoice>,
+    pub bond_choice: ::std::option::Option<BondChild>,
     /// `<interface>`
     #[xml(child = "interface", non_empty)]
-    pub interfaces: ::std::vec::Vec<BareEthernetInterface>,
+    pub interfaces: ::std::vec::Vec<BondInterface>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -88,17 +75,30 @@ pub struct Bond {
     )]
     pub extras: crate::Extras,
 }
-/// A child element of `<bond>` told apart by its name
+/// `<interface>` (interface.rng:52)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", elements)]
-pub enum BondChoice {
-    /// `<miimon>`
-    #[xml(element = "miimon")]
-    Miimon(::std::boxed::Box<Miimon>),
-    /// `<arpmon>`
-    #[xml(element = "arpmon")]
-    Arpmon(::std::boxed::Box<Arpmon>),
+#[xml(crate = "crate")]
+pub struct BondInterface {
+    /// `@type`
+    #[xml(attribute = "type")]
+    pub kind: super::domaincommon::Ethernet,
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: super::basictypes::DeviceName,
+    /// `<mac>`
+    #[xml(child = "mac")]
+    pub mac: ::std::option::Option<Mac>,
+    /// `<link>`
+    #[xml(child = "link")]
+    pub link: ::std::option::Option<super::basictypes::Link>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
 }
 /// One of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -134,7 +134,7 @@ pub enum BondMode {
 pub struct Bridge {
     /// `@stp`
     #[xml(attribute = "stp")]
-    pub stp: ::std::option::Option<super::cputypes::VirOnOff>,
+    pub stp: ::std::option::Option<super::basictypes::OnOff>,
     /// `@delay`
     #[xml(attribute = "delay")]
     pub delay: ::std::option::Option<Timeval>,
@@ -156,22 +156,22 @@ pub struct Bridge {
 pub struct BridgeInterface {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<super::domaincommon::EthernetTypeDomaincommon>,
+    pub kind: ::std::option::Option<super::domaincommon::EthernetVlanBond>,
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::option::Option<super::domaincommon::DeviceName>,
+    pub name: ::std::option::Option<super::basictypes::DeviceName>,
     /// `<mac>`
     #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
+    pub mac: ::std::option::Option<Mac>,
     /// `<link>`
     #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
+    pub link: ::std::option::Option<super::basictypes::Link>,
     /// `<vlan>`
     #[xml(child = "vlan")]
-    pub vlan: ::std::option::Option<::std::boxed::Box<Vlan>>,
+    pub vlan: ::std::option::Option<VlanDevice>,
     /// `<bond>`
     #[xml(child = "bond")]
-    pub bond: ::std::option::Option<::std::boxed::Box<Bond>>,
+    pub bond: ::std::option::Option<::std::boxed::Box<BondElement>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -187,7 +187,7 @@ pub struct BridgeInterface {
 pub enum EthernetInterface {
     /// `type='ethernet'`
     #[xml(value = "ethernet")]
-    Ethernet(::std::boxed::Box<EthernetInterfaceEthernet>),
+    Ethernet(::std::boxed::Box<InterfaceEthernet>),
     /// `type='bridge'`
     #[xml(value = "bridge")]
     Bridge(::std::boxed::Box<EthernetInterfaceBridge>),
@@ -205,22 +205,22 @@ pub enum EthernetInterface {
 pub struct EthernetInterfaceBond {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: super::domaincommon::DeviceName,
+    pub name: super::basictypes::DeviceName,
     /// `<link>`
     #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
+    pub link: ::std::option::Option<super::basictypes::Link>,
     /// `<start>`
     #[xml(child = "start")]
-    pub start: ::std::option::Option<::std::boxed::Box<Start>>,
+    pub start: ::std::option::Option<Start>,
     /// `<mtu>`
     #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<Mtu>>,
+    pub mtu: ::std::option::Option<Mtu>,
     /// `<protocol>`
     #[xml(child = "protocol")]
     pub protocols: ::std::vec::Vec<crate::AnyElement>,
     /// `<bond>`
     #[xml(child = "bond")]
-    pub bond: Bond,
+    pub bond: BondElement,
 }
 /// The content of `<interface>` when `type` is 'bridge'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -229,43 +229,19 @@ pub struct EthernetInterfaceBond {
 pub struct EthernetInterfaceBridge {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: super::domaincommon::DeviceName,
+    pub name: super::basictypes::DeviceName,
     /// `<start>`
     #[xml(child = "start")]
-    pub start: ::std::option::Option<::std::boxed::Box<Start>>,
+    pub start: ::std::option::Option<Start>,
     /// `<mtu>`
     #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<Mtu>>,
+    pub mtu: ::std::option::Option<Mtu>,
     /// `<protocol>`
     #[xml(child = "protocol")]
     pub protocols: ::std::vec::Vec<crate::AnyElement>,
     /// `<bridge>`
     #[xml(child = "bridge")]
     pub bridge: Bridge,
-}
-/// The content of `<interface>` when `type` is 'ethernet'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct EthernetInterfaceEthernet {
-    /// `<start>`
-    #[xml(child = "start")]
-    pub start: ::std::option::Option<::std::boxed::Box<Start>>,
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: super::domaincommon::DeviceName,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<Mtu>>,
-    /// `<protocol>`
-    #[xml(child = "protocol")]
-    pub protocols: ::std::vec::Vec<crate::AnyElement>,
 }
 /// The content of `<interface>` when `type` is 'vlan'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -274,22 +250,22 @@ pub struct EthernetInterfaceEthernet {
 pub struct EthernetInterfaceVlan {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: ::std::option::Option<super::domaincommon::DeviceName>,
+    pub name: ::std::option::Option<super::basictypes::DeviceName>,
     /// `<link>`
     #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
+    pub link: ::std::option::Option<super::basictypes::Link>,
     /// `<start>`
     #[xml(child = "start")]
-    pub start: ::std::option::Option<::std::boxed::Box<Start>>,
+    pub start: ::std::option::Option<Start>,
     /// `<mtu>`
     #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<::std::boxed::Box<Mtu>>,
+    pub mtu: ::std::option::Option<Mtu>,
     /// `<protocol>`
     #[xml(child = "protocol")]
     pub protocols: ::std::vec::Vec<crate::AnyElement>,
     /// `<vlan>`
     #[xml(child = "vlan")]
-    pub vlan: Vlan,
+    pub vlan: VlanDevice,
 }
 /// `<interface>` (interface.rng:60)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -307,6 +283,30 @@ pub struct Interface {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+/// The content of `<interface>` when `type` is 'ethernet'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct InterfaceEthernet {
+    /// `<start>`
+    #[xml(child = "start")]
+    pub start: ::std::option::Option<Start>,
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: super::basictypes::DeviceName,
+    /// `<mac>`
+    #[xml(child = "mac")]
+    pub mac: ::std::option::Option<Mac>,
+    /// `<link>`
+    #[xml(child = "link")]
+    pub link: ::std::option::Option<super::basictypes::Link>,
+    /// `<mtu>`
+    #[xml(child = "mtu")]
+    pub mtu: ::std::option::Option<Mtu>,
+    /// `<protocol>`
+    #[xml(child = "protocol")]
+    pub protocols: ::std::vec::Vec<crate::AnyElement>,
 }
 /// `<mac>` (interface.rng:41)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -417,7 +417,7 @@ pub struct Timeval(pub ::std::string::String);
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Vlan {
+pub struct VlanDevice {
     /// `@tag`
     #[xml(attribute = "tag")]
     pub tag: VlanId,
@@ -444,7 +444,7 @@ pub struct VlanId(pub crate::Number<u16>);
 pub struct VlanInterface {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: super::domaincommon::DeviceName,
+    pub name: super::basictypes::DeviceName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

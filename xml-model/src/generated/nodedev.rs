@@ -26,6 +26,36 @@ pub struct Address {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<capability>` when `type` is 'ap_card'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct ApCardCapability {
+    /// `<ap-adapter>`
+    #[xml(child = "ap-adapter")]
+    pub ap_adapter: crate::Number<u8>,
+}
+/// The content of `<capability>` when `type` is 'ap_matrix'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct ApMatrixCapability {
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capability: ::std::option::Option<MdevTypes>,
+}
+/// The content of `<capability>` when `type` is 'ap_queue'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct ApQueueCapability {
+    /// `<ap-adapter>`
+    #[xml(child = "ap-adapter")]
+    pub ap_adapter: crate::Number<u8>,
+    /// `<ap-domain>`
+    #[xml(child = "ap-domain")]
+    pub ap_domain: crate::Number<u16>,
+}
 /// `<attr>` (nodedev.rng:651)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -52,7 +82,7 @@ pub struct Attr {
 pub struct Capability {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
-    pub kind: CapabilityType,
+    pub kind: DeviceCapabilityType,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -61,119 +91,53 @@ pub struct Capability {
     )]
     pub extras: crate::Extras,
 }
-/// The content of `<capability>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
+/// A value checked by `validate()`: it matches `0x[0-9a-fA-F]{6}`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum CapabilityCapabilityType {
-    /// `type='80203'`
-    #[xml(value = "80203")]
-    V80203(::std::boxed::Box<CapabilityTypeV80203>),
-    /// `type='80211'`
-    #[xml(value = "80211")]
-    V80211(::std::boxed::Box<CapabilityTypeV80211>),
-}
-/// The content of `<capability>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[xml(crate = "crate", pattern = "0x[0-9a-fA-F]{6}")]
+pub struct CapabilityClass(pub ::std::string::String);
+/// One of 'online', 'offline'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", tag = "type")]
-pub enum CapabilityType {
-    /// `type='system'`
-    #[xml(value = "system")]
-    System(::std::boxed::Box<CapabilityTypeSystem>),
-    /// `type='pci'`
-    #[xml(value = "pci")]
-    Pci(::std::boxed::Box<CapabilityTypePci>),
-    /// `type='usb_device'`
-    #[xml(value = "usb_device")]
-    UsbDevice(::std::boxed::Box<CapabilityTypeUsbDevice>),
-    /// `type='usb'`
-    #[xml(value = "usb")]
-    Usb(::std::boxed::Box<CapabilityTypeUsb>),
-    /// `type='net'`
-    #[xml(value = "net")]
-    Net(::std::boxed::Box<CapabilityTypeNet>),
-    /// `type='scsi_generic'`
-    #[xml(value = "scsi_generic")]
-    ScsiGeneric(::std::boxed::Box<CapabilityTypeScsiGeneric>),
-    /// `type='scsi_host'`
-    #[xml(value = "scsi_host")]
-    ScsiHost(::std::boxed::Box<CapabilityTypeScsiHost>),
-    /// `type='scsi_target'`
-    #[xml(value = "scsi_target")]
-    ScsiTarget(::std::boxed::Box<CapabilityTypeScsiTarget>),
-    /// `type='scsi'`
-    #[xml(value = "scsi")]
-    Scsi(::std::boxed::Box<CapabilityTypeScsi>),
-    /// `type='storage'`
-    #[xml(value = "storage")]
-    Storage(::std::boxed::Box<CapabilityTypeStorage>),
-    /// `type='drm'`
-    #[xml(value = "drm")]
-    Drm(::std::boxed::Box<CapabilityTypeDrm>),
-    /// `type='mdev'`
-    #[xml(value = "mdev")]
-    Mdev(::std::boxed::Box<CapabilityTypeMdev>),
-    /// `type='ccw'`
-    #[xml(value = "ccw")]
-    Ccw(::std::boxed::Box<CapabilityTypeCcw>),
-    /// `type='ccwgroup'`
-    #[xml(value = "ccwgroup")]
-    Ccwgroup(::std::boxed::Box<CapabilityTypeCcwgroup>),
-    /// `type='css'`
-    #[xml(value = "css")]
-    Css(::std::boxed::Box<CapabilityTypeCss>),
-    /// `type='vdpa'`
-    #[xml(value = "vdpa")]
-    Vdpa(::std::boxed::Box<CapabilityTypeVdpa>),
-    /// `type='ap_card'`
-    #[xml(value = "ap_card")]
-    ApCard(::std::boxed::Box<CapabilityTypeApCard>),
-    /// `type='ap_queue'`
-    #[xml(value = "ap_queue")]
-    ApQueue(::std::boxed::Box<CapabilityTypeApQueue>),
-    /// `type='ap_matrix'`
-    #[xml(value = "ap_matrix")]
-    ApMatrix(::std::boxed::Box<CapabilityTypeApMatrix>),
+#[xml(crate = "crate")]
+pub enum CapabilityState {
+    /// `online`
+    #[xml(value = "online")]
+    Online,
+    /// `offline`
+    #[xml(value = "offline")]
+    Offline,
 }
-/// The content of `<capability>` when `type` is 'ap_card'
+/// `<type>` (nodedev.rng:829)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityTypeApCard {
-    /// `<ap-adapter>`
-    #[xml(child = "ap-adapter")]
-    pub ap_adapter: crate::Number<u8>,
+pub struct CapabilityType {
+    /// `@id`
+    #[xml(attribute = "id")]
+    pub id: ::std::string::String,
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `<deviceAPI>`
+    #[xml(child = "deviceAPI")]
+    pub device_api: super::domaincommon::VfioDeviceApi,
+    /// `<availableInstances>`
+    #[xml(child = "availableInstances")]
+    pub available_instances: crate::Number<u32>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
 }
-/// The content of `<capability>` when `type` is 'ap_matrix'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeApMatrix {
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capability: ::std::option::Option<::std::boxed::Box<MdevTypes>>,
-}
-/// The content of `<capability>` when `type` is 'ap_queue'
+/// `<channel_dev_addr>` (nodedev.rng:753)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityTypeApQueue {
-    /// `<ap-adapter>`
-    #[xml(child = "ap-adapter")]
-    pub ap_adapter: crate::Number<u8>,
-    /// `<ap-domain>`
-    #[xml(child = "ap-domain")]
-    pub ap_domain: crate::Number<u16>,
-}
-/// The content of `<capability>` when `type` is 'ccw'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeCcw {
-    /// `<state>`
-    #[xml(child = "state")]
-    pub state: ::std::option::Option<State>,
+pub struct Capccwaddress {
     /// `<cssid>`
     #[xml(child = "cssid")]
     pub cssid: crate::HexNumber<u8, 1>,
@@ -183,364 +147,35 @@ pub struct CapabilityTypeCcw {
     /// `<devno>`
     #[xml(child = "devno")]
     pub devno: crate::HexNumber<u16, 4>,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capability: ::std::option::Option<::std::boxed::Box<CcwCapability>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
 }
-/// The content of `<capability>` when `type` is 'ccwgroup'
+/// `<capability>` (nodedev.rng:488)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct CapabilityTypeCcwgroup {
-    /// `<state>`
-    #[xml(child = "state")]
-    pub state: ::std::option::Option<State>,
-    /// `<cssid>`
-    #[xml(child = "cssid")]
-    pub cssid: crate::HexNumber<u8, 1>,
-    /// `<ssid>`
-    #[xml(child = "ssid")]
-    pub ssid: crate::HexNumber<u8, 1>,
-    /// `<devno>`
-    #[xml(child = "devno")]
-    pub devno: crate::HexNumber<u16, 4>,
-    /// `<members>`
-    #[xml(child = "members")]
-    pub members: ::std::option::Option<::std::boxed::Box<Members>>,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capability: CcwgroupCapability,
-}
-/// The content of `<capability>` when `type` is 'css'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeCss {
-    /// `<cssid>`
-    #[xml(child = "cssid")]
-    pub cssid: crate::HexNumber<u8, 1>,
-    /// `<ssid>`
-    #[xml(child = "ssid")]
-    pub ssid: crate::HexNumber<u8, 1>,
-    /// `<devno>`
-    #[xml(child = "devno")]
-    pub devno: crate::HexNumber<u16, 4>,
-    /// `<channel_dev_addr>`
-    #[xml(child = "channel_dev_addr")]
-    pub channel_dev_addr: ::std::option::Option<::std::boxed::Box<ChannelDevAddr>>,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capability: ::std::option::Option<::std::boxed::Box<MdevTypes>>,
-}
-/// The content of `<capability>` when `type` is 'drm'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeDrm {
-    /// `<type>`
-    #[xml(child = "type")]
-    pub kind: DrmType,
-}
-/// The content of `<capability>` when `type` is 'fc_host'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeFcHost {
-    /// `<wwnn>`
-    #[xml(child = "wwnn")]
-    pub wwnn: super::domaincommon::Wwn,
+pub struct Capsfcrport {
+    /// `@type`
+    #[xml(attribute = "type")]
+    pub kind: ScsiTargetCapabilityType,
+    /// `<rport>`
+    #[xml(child = "rport")]
+    pub rport: ::std::string::String,
     /// `<wwpn>`
     #[xml(child = "wwpn")]
-    pub wwpn: super::domaincommon::Wwn,
-    /// `<fabric_wwn>`
-    #[xml(child = "fabric_wwn")]
-    pub fabric_wwn: ::std::option::Option<super::domaincommon::Wwn>,
-}
-/// The content of `<capability>` when `type` is 'mdev'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeMdev {
-    /// `<type>`
-    #[xml(child = "type")]
-    pub kind: MdevType,
-    /// `<iommuGroup>`
-    #[xml(child = "iommuGroup")]
-    pub iommu_group: ::std::option::Option<::std::boxed::Box<MdevIommuGroup>>,
-    /// `<uuid>`
-    #[xml(child = "uuid")]
-    pub uuid: ::std::option::Option<crate::Uuid>,
-    /// `<parent_addr>`
-    #[xml(child = "parent_addr")]
-    pub parent_addr: ::std::option::Option<::std::string::String>,
-    /// `<attr>`
-    #[xml(child = "attr")]
-    pub attrs: ::std::vec::Vec<Attr>,
-}
-/// The content of `<capability>` when `type` is 'net'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeNet {
-    /// `<interface>`
-    #[xml(child = "interface")]
-    pub interface: ::std::string::String,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<Mac>,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
-    /// `<feature>`
-    #[xml(child = "feature")]
-    pub features: ::std::vec::Vec<Feature>,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capabilities: ::std::vec::Vec<Subcapnet>,
-}
-/// One of 'mdev_types'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum CapabilityTypeNodedev {
-    /// `mdev_types`
-    #[xml(value = "mdev_types")]
-    MdevTypes,
-}
-/// One of 'fc_remote_port'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum CapabilityTypeNodedevAlt {
-    /// `fc_remote_port`
-    #[xml(value = "fc_remote_port")]
-    FcRemotePort,
-}
-/// One of 'ccwgroup_member'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum CapabilityTypeNodedevAltAlt {
-    /// `ccwgroup_member`
-    #[xml(value = "ccwgroup_member")]
-    CcwgroupMember,
-}
-/// The content of `<capability>` when `type` is 'pci'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypePci {
-    /// `<class>`
-    #[xml(child = "class")]
-    pub class: ::std::option::Option<Class>,
-    /// `<domain>`
-    #[xml(child = "domain")]
-    pub domain: crate::Number<u64>,
-    /// `<bus>`
-    #[xml(child = "bus")]
-    pub bus: crate::Number<u64>,
-    /// `<slot>`
-    #[xml(child = "slot")]
-    pub slot: crate::Number<u64>,
-    /// `<function>`
-    #[xml(child = "function")]
-    pub function: crate::Number<u64>,
-    /// `<product>`
-    #[xml(child = "product")]
-    pub product: Product,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    pub vendor: Vendor,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capabilities: ::std::vec::Vec<crate::AnyElement>,
-    /// `<iommuGroup>`
-    #[xml(child = "iommuGroup")]
-    pub iommu_group: ::std::option::Option<::std::boxed::Box<IommuGroup>>,
-    /// `<numa>`
-    #[xml(child = "numa")]
-    pub numa: ::std::option::Option<::std::boxed::Box<Numa>>,
-    /// `<pci-express>`
-    #[xml(child = "pci-express")]
-    pub pci_express: ::std::option::Option<::std::boxed::Box<PciExpress>>,
-}
-/// The content of `<capability>` when `type` is 'scsi'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeScsi {
-    /// `<host>`
-    #[xml(child = "host")]
-    pub host: crate::Number<u64>,
-    /// `<bus>`
-    #[xml(child = "bus")]
-    pub bus: crate::Number<u64>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: crate::Number<u64>,
-    /// `<lun>`
-    #[xml(child = "lun")]
-    pub lun: crate::Number<u64>,
-    /// `<type>`
-    #[xml(child = "type")]
-    pub kind: ::std::option::Option<::std::string::String>,
-}
-/// The content of `<capability>` when `type` is 'scsi_generic'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeScsiGeneric {
-    /// `<char>`
-    #[xml(child = "char")]
-    pub char: ::std::string::String,
-}
-/// The content of `<capability>` when `type` is 'scsi_host'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeScsiHost {
-    /// `<host>`
-    #[xml(child = "host")]
-    pub host: crate::Number<u64>,
-    /// `<unique_id>`
-    #[xml(child = "unique_id")]
-    pub unique_id: ::std::option::Option<crate::Number<u32>>,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capabilities: ::std::vec::Vec<ScsiHostCapability>,
-}
-/// The content of `<capability>` when `type` is 'scsi_target'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeScsiTarget {
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::string::String,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capability: ::std::option::Option<::std::boxed::Box<ScsiTargetCapability>>,
-}
-/// The content of `<capability>` when `type` is 'storage'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeStorage {
-    /// `<block>`
-    #[xml(child = "block")]
-    pub block: Path,
-    /// `<bus>`
-    #[xml(child = "bus")]
-    pub bus: ::std::option::Option<::std::string::String>,
-    /// `<drive_type>`
-    #[xml(child = "drive_type")]
-    pub drive_type: ::std::option::Option<::std::string::String>,
-    /// `<model>`
-    #[xml(child = "model")]
-    pub model: ::std::option::Option<::std::string::String>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    pub vendor: ::std::option::Option<::std::string::String>,
-    /// `<serial>`
-    #[xml(child = "serial")]
-    pub serial: ::std::option::Option<::std::string::String>,
-    /// `<capability>`
-    #[xml(child = "capability")]
-    pub capabilities: ::std::vec::Vec<crate::AnyElement>,
-    /// `<size>`
-    #[xml(child = "size")]
-    pub size: ::std::option::Option<crate::Number<u64>>,
-    /// `<logical_block_size>`
-    #[xml(child = "logical_block_size")]
-    pub logical_block_size: ::std::option::Option<crate::Number<u64>>,
-    /// `<num_blocks>`
-    #[xml(child = "num_blocks")]
-    pub num_blocks: ::std::option::Option<crate::Number<u64>>,
-}
-/// The content of `<capability>` when `type` is 'system'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeSystem {
-    /// `<product>`
-    #[xml(child = "product")]
-    pub product: ::std::option::Option<::std::string::String>,
-    /// `<hardware>`
-    #[xml(child = "hardware")]
-    pub hardware: Hardware,
-    /// `<firmware>`
-    #[xml(child = "firmware")]
-    pub firmware: Firmware,
-}
-/// The content of `<capability>` when `type` is 'usb'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeUsb {
-    /// `<number>`
-    #[xml(child = "number")]
-    pub number: crate::Number<u64>,
-    /// `<class>`
-    #[xml(child = "class")]
-    pub class: crate::Number<u64>,
-    /// `<subclass>`
-    #[xml(child = "subclass")]
-    pub subclass: crate::Number<u64>,
-    /// `<protocol>`
-    #[xml(child = "protocol")]
-    pub protocol: crate::Number<u64>,
-    /// `<description>`
-    #[xml(child = "description")]
-    pub description: ::std::option::Option<::std::string::String>,
-}
-/// The content of `<capability>` when `type` is 'usb_device'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeUsbDevice {
-    /// `<bus>`
-    #[xml(child = "bus")]
-    pub bus: crate::Number<u64>,
-    /// `<device>`
-    #[xml(child = "device")]
-    pub device: crate::Number<u64>,
-    /// `<product>`
-    #[xml(child = "product")]
-    pub product: Product,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    pub vendor: Vendor,
-}
-/// The content of `<capability>` when `type` is '80203'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeV80203 {}
-/// The content of `<capability>` when `type` is '80211'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeV80211 {}
-/// The content of `<capability>` when `type` is 'vdpa'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeVdpa {
-    /// `<chardev>`
-    #[xml(child = "chardev")]
-    pub chardev: Path,
-}
-/// The content of `<capability>` when `type` is 'vport_ops'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct CapabilityTypeVportOps {
-    /// `<max_vports>`
-    #[xml(child = "max_vports")]
-    pub max_vports: crate::Number<u32>,
-    /// `<vports>`
-    #[xml(child = "vports")]
-    pub vports: crate::Number<u32>,
+    pub wwpn: super::basictypes::Wwn,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
 }
 /// `<capability>` (nodedev.rng:721)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -549,7 +184,7 @@ pub struct CapabilityTypeVportOps {
 pub struct CcwCapability {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: CapabilityTypeNodedevAltAlt,
+    pub kind: CcwCapabilityType,
     /// `<group_device>`
     #[xml(child = "group_device")]
     pub group_device: ::std::string::String,
@@ -560,6 +195,15 @@ pub struct CcwCapability {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+/// One of 'ccwgroup_member'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum CcwCapabilityType {
+    /// `ccwgroup_member`
+    #[xml(value = "ccwgroup_member")]
+    CcwgroupMember,
 }
 /// `<ccw_device>` (nodedev.rng:703)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -587,7 +231,7 @@ pub struct CcwDevice {
 pub struct CcwgroupCapability {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: CcwgroupCapabilityCapabilityType,
+    pub kind: CcwgroupCapabilityType,
     /// `<card_type>`
     #[xml(child = "card_type")]
     pub card_type: ::std::string::String,
@@ -606,7 +250,7 @@ pub struct CcwgroupCapability {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub enum CcwgroupCapabilityCapabilityType {
+pub enum CcwgroupCapabilityType {
     /// `qeth_generic`
     #[xml(value = "qeth_generic")]
     QethGeneric,
@@ -617,11 +261,11 @@ pub enum CcwgroupCapabilityCapabilityType {
     #[xml(value = "qeth_layer3")]
     QethLayer3,
 }
-/// `<channel_dev_addr>` (nodedev.rng:753)
+/// The content of `<capability>` when `type` is 'css'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct ChannelDevAddr {
+pub struct CssCapability {
     /// `<cssid>`
     #[xml(child = "cssid")]
     pub cssid: crate::HexNumber<u8, 1>,
@@ -631,19 +275,13 @@ pub struct ChannelDevAddr {
     /// `<devno>`
     #[xml(child = "devno")]
     pub devno: crate::HexNumber<u16, 4>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+    /// `<channel_dev_addr>`
+    #[xml(child = "channel_dev_addr")]
+    pub channel_dev_addr: ::std::option::Option<Capccwaddress>,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capability: ::std::option::Option<MdevTypes>,
 }
-/// A value checked by `validate()`: it matches `0x[0-9a-fA-F]{6}`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "0x[0-9a-fA-F]{6}")]
-pub struct Class(pub ::std::string::String);
 /// `<device>` (nodedev.rng:11)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -661,10 +299,10 @@ pub struct Device {
     pub devnodes: ::std::vec::Vec<Devnode>,
     /// `<parent>`
     #[xml(child = "parent")]
-    pub parent: ::std::option::Option<::std::boxed::Box<Parent>>,
+    pub parent: ::std::option::Option<Parent>,
     /// `<driver>`
     #[xml(child = "driver")]
-    pub driver: ::std::option::Option<::std::boxed::Box<Driver>>,
+    pub driver: ::std::option::Option<DeviceDriver>,
     /// `<capability>`
     #[xml(child = "capability")]
     pub capabilities: ::std::vec::Vec<Capability>,
@@ -675,6 +313,145 @@ pub struct Device {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+/// The content of `<capability>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum DeviceCapabilityType {
+    /// `type='system'`
+    #[xml(value = "system")]
+    System(::std::boxed::Box<SystemCapability>),
+    /// `type='pci'`
+    #[xml(value = "pci")]
+    Pci(::std::boxed::Box<PciCapability>),
+    /// `type='usb_device'`
+    #[xml(value = "usb_device")]
+    UsbDevice(::std::boxed::Box<UsbDeviceCapability>),
+    /// `type='usb'`
+    #[xml(value = "usb")]
+    Usb(UsbCapability),
+    /// `type='net'`
+    #[xml(value = "net")]
+    Net(::std::boxed::Box<NetCapability>),
+    /// `type='scsi_generic'`
+    #[xml(value = "scsi_generic")]
+    ScsiGeneric(ScsiGenericCapability),
+    /// `type='scsi_host'`
+    #[xml(value = "scsi_host")]
+    ScsiHost(DeviceScsiHostCapability),
+    /// `type='scsi_target'`
+    #[xml(value = "scsi_target")]
+    ScsiTarget(ScsiTargetCapability),
+    /// `type='scsi'`
+    #[xml(value = "scsi")]
+    Scsi(ScsiCapability),
+    /// `type='storage'`
+    #[xml(value = "storage")]
+    Storage(::std::boxed::Box<StorageCapability>),
+    /// `type='drm'`
+    #[xml(value = "drm")]
+    Drm(DrmCapability),
+    /// `type='mdev'`
+    #[xml(value = "mdev")]
+    Mdev(::std::boxed::Box<MdevCapability>),
+    /// `type='ccw'`
+    #[xml(value = "ccw")]
+    Ccw(::std::boxed::Box<DeviceCcwCapability>),
+    /// `type='ccwgroup'`
+    #[xml(value = "ccwgroup")]
+    Ccwgroup(::std::boxed::Box<DeviceCcwgroupCapability>),
+    /// `type='css'`
+    #[xml(value = "css")]
+    Css(::std::boxed::Box<CssCapability>),
+    /// `type='vdpa'`
+    #[xml(value = "vdpa")]
+    Vdpa(VdpaCapability),
+    /// `type='ap_card'`
+    #[xml(value = "ap_card")]
+    ApCard(ApCardCapability),
+    /// `type='ap_queue'`
+    #[xml(value = "ap_queue")]
+    ApQueue(ApQueueCapability),
+    /// `type='ap_matrix'`
+    #[xml(value = "ap_matrix")]
+    ApMatrix(ApMatrixCapability),
+}
+/// The content of `<capability>` when `type` is 'ccw'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DeviceCcwCapability {
+    /// `<state>`
+    #[xml(child = "state")]
+    pub state: ::std::option::Option<CapabilityState>,
+    /// `<cssid>`
+    #[xml(child = "cssid")]
+    pub cssid: crate::HexNumber<u8, 1>,
+    /// `<ssid>`
+    #[xml(child = "ssid")]
+    pub ssid: crate::HexNumber<u8, 1>,
+    /// `<devno>`
+    #[xml(child = "devno")]
+    pub devno: crate::HexNumber<u16, 4>,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capability: ::std::option::Option<CcwCapability>,
+}
+/// The content of `<capability>` when `type` is 'ccwgroup'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DeviceCcwgroupCapability {
+    /// `<state>`
+    #[xml(child = "state")]
+    pub state: ::std::option::Option<CapabilityState>,
+    /// `<cssid>`
+    #[xml(child = "cssid")]
+    pub cssid: crate::HexNumber<u8, 1>,
+    /// `<ssid>`
+    #[xml(child = "ssid")]
+    pub ssid: crate::HexNumber<u8, 1>,
+    /// `<devno>`
+    #[xml(child = "devno")]
+    pub devno: crate::HexNumber<u16, 4>,
+    /// `<members>`
+    #[xml(child = "members")]
+    pub members: ::std::option::Option<Members>,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capability: CcwgroupCapability,
+}
+/// `<driver>` (nodedev.rng:35)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DeviceDriver {
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: ::std::string::String,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+/// The content of `<capability>` when `type` is 'scsi_host'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DeviceScsiHostCapability {
+    /// `<host>`
+    #[xml(child = "host")]
+    pub host: crate::Number<u64>,
+    /// `<unique_id>`
+    #[xml(child = "unique_id")]
+    pub unique_id: ::std::option::Option<crate::Number<u32>>,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capabilities: ::std::vec::Vec<ScsiHostCapability>,
 }
 /// `<devnode>` (nodedev.rng:20)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -707,36 +484,29 @@ pub enum DevnodeType {
     #[xml(value = "link")]
     Link,
 }
-/// `<driver>` (nodedev.rng:35)
+/// The content of `<capability>` when `type` is 'drm'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Driver {
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+pub struct DrmCapability {
+    /// `<type>`
+    #[xml(child = "type")]
+    pub kind: PrimaryControlRender,
 }
-/// One of 'primary', 'control', 'render'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+/// The content of `<capability>` when `type` is 'fc_host'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub enum DrmType {
-    /// `primary`
-    #[xml(value = "primary")]
-    Primary,
-    /// `control`
-    #[xml(value = "control")]
-    Control,
-    /// `render`
-    #[xml(value = "render")]
-    Render,
+pub struct FcHostCapability {
+    /// `<wwnn>`
+    #[xml(child = "wwnn")]
+    pub wwnn: super::basictypes::Wwn,
+    /// `<wwpn>`
+    #[xml(child = "wwpn")]
+    pub wwpn: super::basictypes::Wwn,
+    /// `<fabric_wwn>`
+    #[xml(child = "fabric_wwn")]
+    pub fabric_wwn: ::std::option::Option<super::basictypes::Wwn>,
 }
 /// `<feature>` (nodedev.rng:356)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -801,25 +571,6 @@ pub struct Hardware {
     )]
     pub extras: crate::Extras,
 }
-/// `<iommuGroup>` (nodedev.rng:229)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct IommuGroup {
-    /// `@number`
-    #[xml(attribute = "number")]
-    pub number: crate::Number<u32>,
-    /// `<address>`
-    #[xml(child = "address", non_empty)]
-    pub addresses: ::std::vec::Vec<Address>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
 /// `<link>` (nodedev.rng:252)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -867,11 +618,32 @@ pub enum LinkValidity {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", pattern = "([a-fA-F0-9]{2}:){5}[a-fA-F0-9]{2}")]
 pub struct Mac(pub ::std::string::String);
+/// The content of `<capability>` when `type` is 'mdev'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct MdevCapability {
+    /// `<type>`
+    #[xml(child = "type")]
+    pub kind: MdevCapabilityType,
+    /// `<iommuGroup>`
+    #[xml(child = "iommuGroup")]
+    pub iommu_group: ::std::option::Option<MdevCapabilityIommuGroup>,
+    /// `<uuid>`
+    #[xml(child = "uuid")]
+    pub uuid: ::std::option::Option<crate::Uuid>,
+    /// `<parent_addr>`
+    #[xml(child = "parent_addr")]
+    pub parent_addr: ::std::option::Option<::std::string::String>,
+    /// `<attr>`
+    #[xml(child = "attr")]
+    pub attrs: ::std::vec::Vec<Attr>,
+}
 /// `<iommuGroup>` (nodedev.rng:634)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct MdevIommuGroup {
+pub struct MdevCapabilityIommuGroup {
     /// `@number`
     #[xml(attribute = "number")]
     pub number: crate::Number<u32>,
@@ -887,7 +659,7 @@ pub struct MdevIommuGroup {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct MdevType {
+pub struct MdevCapabilityType {
     /// `@id`
     #[xml(attribute = "id")]
     pub id: ::std::string::String,
@@ -906,10 +678,10 @@ pub struct MdevType {
 pub struct MdevTypes {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: CapabilityTypeNodedev,
+    pub kind: Type,
     /// `<type>`
     #[xml(child = "type", non_empty)]
-    pub kinds: ::std::vec::Vec<Type>,
+    pub kinds: ::std::vec::Vec<CapabilityType>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -933,6 +705,39 @@ pub struct Members {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+/// The content of `<capability>` when `type` is 'net'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct NetCapability {
+    /// `<interface>`
+    #[xml(child = "interface")]
+    pub interface: ::std::string::String,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<Mac>,
+    /// `<link>`
+    #[xml(child = "link")]
+    pub link: ::std::option::Option<super::basictypes::Link>,
+    /// `<feature>`
+    #[xml(child = "feature")]
+    pub features: ::std::vec::Vec<Feature>,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capabilities: ::std::vec::Vec<Subcapnet>,
+}
+/// The content of `<capability>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", tag = "type")]
+pub enum NetCapabilityType {
+    /// `type='80203'`
+    #[xml(value = "80203")]
+    V80203,
+    /// `type='80211'`
+    #[xml(value = "80211")]
+    V80211,
 }
 /// A value checked by `validate()`: it matches `[a-zA-Z\-_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -962,13 +767,13 @@ pub struct Numa {
 pub struct Parent {
     /// `@wwnn`
     #[xml(attribute = "wwnn")]
-    pub wwnn: ::std::option::Option<super::domaincommon::Wwn>,
+    pub wwnn: ::std::option::Option<super::basictypes::Wwn>,
     /// `@wwpn`
     #[xml(attribute = "wwpn")]
-    pub wwpn: ::std::option::Option<super::domaincommon::Wwn>,
+    pub wwpn: ::std::option::Option<super::basictypes::Wwn>,
     /// `@fabric_wwn`
     #[xml(attribute = "fabric_wwn")]
-    pub fabric_wwn: ::std::option::Option<super::domaincommon::Wwn>,
+    pub fabric_wwn: ::std::option::Option<super::basictypes::Wwn>,
     /// The text content
     #[xml(text)]
     pub value: ::std::option::Option<::std::string::String>,
@@ -985,6 +790,64 @@ pub struct Parent {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", pattern = "/[a-zA-Z0-9_\\+\\-/%]+")]
 pub struct Path(pub ::std::string::String);
+/// The content of `<capability>` when `type` is 'pci'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct PciCapability {
+    /// `<class>`
+    #[xml(child = "class")]
+    pub class: ::std::option::Option<CapabilityClass>,
+    /// `<domain>`
+    #[xml(child = "domain")]
+    pub domain: crate::Number<u64>,
+    /// `<bus>`
+    #[xml(child = "bus")]
+    pub bus: crate::Number<u64>,
+    /// `<slot>`
+    #[xml(child = "slot")]
+    pub slot: crate::Number<u64>,
+    /// `<function>`
+    #[xml(child = "function")]
+    pub function: crate::Number<u64>,
+    /// `<product>`
+    #[xml(child = "product")]
+    pub product: Product,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    pub vendor: Vendor,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capabilities: ::std::vec::Vec<crate::AnyElement>,
+    /// `<iommuGroup>`
+    #[xml(child = "iommuGroup")]
+    pub iommu_group: ::std::option::Option<PciCapabilityIommuGroup>,
+    /// `<numa>`
+    #[xml(child = "numa")]
+    pub numa: ::std::option::Option<Numa>,
+    /// `<pci-express>`
+    #[xml(child = "pci-express")]
+    pub pci_express: ::std::option::Option<PciExpress>,
+}
+/// `<iommuGroup>` (nodedev.rng:229)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct PciCapabilityIommuGroup {
+    /// `@number`
+    #[xml(attribute = "number")]
+    pub number: crate::Number<u32>,
+    /// `<address>`
+    #[xml(child = "address", non_empty)]
+    pub addresses: ::std::vec::Vec<Address>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// `<pci-express>` (nodedev.rng:250)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1000,6 +863,21 @@ pub struct PciExpress {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+/// One of 'primary', 'control', 'render'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum PrimaryControlRender {
+    /// `primary`
+    #[xml(value = "primary")]
+    Primary,
+    /// `control`
+    #[xml(value = "control")]
+    Control,
+    /// `render`
+    #[xml(value = "render")]
+    Render,
 }
 /// `<product>` (nodedev.rng:160)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1020,6 +898,36 @@ pub struct Product {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<capability>` when `type` is 'scsi'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct ScsiCapability {
+    /// `<host>`
+    #[xml(child = "host")]
+    pub host: crate::Number<u64>,
+    /// `<bus>`
+    #[xml(child = "bus")]
+    pub bus: crate::Number<u64>,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: crate::Number<u64>,
+    /// `<lun>`
+    #[xml(child = "lun")]
+    pub lun: crate::Number<u64>,
+    /// `<type>`
+    #[xml(child = "type")]
+    pub kind: ::std::option::Option<::std::string::String>,
+}
+/// The content of `<capability>` when `type` is 'scsi_generic'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct ScsiGenericCapability {
+    /// `<char>`
+    #[xml(child = "char")]
+    pub char: ::std::string::String,
+}
 /// `<capability>` (nodedev.rng:454)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1027,7 +935,7 @@ pub struct Product {
 pub struct ScsiHostCapability {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
-    pub kind: ScsiHostCapabilityCapabilityType,
+    pub kind: ScsiHostCapabilityType,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1040,47 +948,70 @@ pub struct ScsiHostCapability {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", tag = "type")]
-pub enum ScsiHostCapabilityCapabilityType {
+pub enum ScsiHostCapabilityType {
     /// `type='fc_host'`
     #[xml(value = "fc_host")]
-    FcHost(::std::boxed::Box<CapabilityTypeFcHost>),
+    FcHost(FcHostCapability),
     /// `type='vport_ops'`
     #[xml(value = "vport_ops")]
-    VportOps(::std::boxed::Box<CapabilityTypeVportOps>),
+    VportOps(VportOpsCapability),
 }
-/// `<capability>` (nodedev.rng:488)
+/// The content of `<capability>` when `type` is 'scsi_target'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct ScsiTargetCapability {
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: CapabilityTypeNodedevAlt,
-    /// `<rport>`
-    #[xml(child = "rport")]
-    pub rport: ::std::string::String,
-    /// `<wwpn>`
-    #[xml(child = "wwpn")]
-    pub wwpn: super::domaincommon::Wwn,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: ::std::string::String,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capability: ::std::option::Option<Capsfcrport>,
 }
-/// One of 'online', 'offline'
+/// One of 'fc_remote_port'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub enum State {
-    /// `online`
-    #[xml(value = "online")]
-    Online,
-    /// `offline`
-    #[xml(value = "offline")]
-    Offline,
+pub enum ScsiTargetCapabilityType {
+    /// `fc_remote_port`
+    #[xml(value = "fc_remote_port")]
+    FcRemotePort,
+}
+/// The content of `<capability>` when `type` is 'storage'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct StorageCapability {
+    /// `<block>`
+    #[xml(child = "block")]
+    pub block: Path,
+    /// `<bus>`
+    #[xml(child = "bus")]
+    pub bus: ::std::option::Option<::std::string::String>,
+    /// `<drive_type>`
+    #[xml(child = "drive_type")]
+    pub drive_type: ::std::option::Option<::std::string::String>,
+    /// `<model>`
+    #[xml(child = "model")]
+    pub model: ::std::option::Option<::std::string::String>,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    pub vendor: ::std::option::Option<::std::string::String>,
+    /// `<serial>`
+    #[xml(child = "serial")]
+    pub serial: ::std::option::Option<::std::string::String>,
+    /// `<capability>`
+    #[xml(child = "capability")]
+    pub capabilities: ::std::vec::Vec<crate::AnyElement>,
+    /// `<size>`
+    #[xml(child = "size")]
+    pub size: ::std::option::Option<crate::Number<u64>>,
+    /// `<logical_block_size>`
+    #[xml(child = "logical_block_size")]
+    pub logical_block_size: ::std::option::Option<crate::Number<u64>>,
+    /// `<num_blocks>`
+    #[xml(child = "num_blocks")]
+    pub num_blocks: ::std::option::Option<crate::Number<u64>>,
 }
 /// `<capability>` (nodedev.rng:375)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1089,7 +1020,7 @@ pub enum State {
 pub struct Subcapnet {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
-    pub kind: CapabilityCapabilityType,
+    pub kind: NetCapabilityType,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1098,30 +1029,77 @@ pub struct Subcapnet {
     )]
     pub extras: crate::Extras,
 }
-/// `<type>` (nodedev.rng:829)
+/// The content of `<capability>` when `type` is 'system'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Type {
-    /// `@id`
-    #[xml(attribute = "id")]
-    pub id: ::std::string::String,
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `<deviceAPI>`
-    #[xml(child = "deviceAPI")]
-    pub device_api: super::domaincommon::MdevModel,
-    /// `<availableInstances>`
-    #[xml(child = "availableInstances")]
-    pub available_instances: crate::Number<u32>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+pub struct SystemCapability {
+    /// `<product>`
+    #[xml(child = "product")]
+    pub product: ::std::option::Option<::std::string::String>,
+    /// `<hardware>`
+    #[xml(child = "hardware")]
+    pub hardware: Hardware,
+    /// `<firmware>`
+    #[xml(child = "firmware")]
+    pub firmware: Firmware,
+}
+/// One of 'mdev_types'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum Type {
+    /// `mdev_types`
+    #[xml(value = "mdev_types")]
+    MdevTypes,
+}
+/// The content of `<capability>` when `type` is 'usb'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct UsbCapability {
+    /// `<number>`
+    #[xml(child = "number")]
+    pub number: crate::Number<u64>,
+    /// `<class>`
+    #[xml(child = "class")]
+    pub class: crate::Number<u64>,
+    /// `<subclass>`
+    #[xml(child = "subclass")]
+    pub subclass: crate::Number<u64>,
+    /// `<protocol>`
+    #[xml(child = "protocol")]
+    pub protocol: crate::Number<u64>,
+    /// `<description>`
+    #[xml(child = "description")]
+    pub description: ::std::option::Option<::std::string::String>,
+}
+/// The content of `<capability>` when `type` is 'usb_device'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct UsbDeviceCapability {
+    /// `<bus>`
+    #[xml(child = "bus")]
+    pub bus: crate::Number<u64>,
+    /// `<device>`
+    #[xml(child = "device")]
+    pub device: crate::Number<u64>,
+    /// `<product>`
+    #[xml(child = "product")]
+    pub product: Product,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    pub vendor: Vendor,
+}
+/// The content of `<capability>` when `type` is 'vdpa'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct VdpaCapability {
+    /// `<chardev>`
+    #[xml(child = "chardev")]
+    pub chardev: Path,
 }
 /// `<vendor>` (nodedev.rng:171)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1141,4 +1119,16 @@ pub struct Vendor {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+/// The content of `<capability>` when `type` is 'vport_ops'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct VportOpsCapability {
+    /// `<max_vports>`
+    #[xml(child = "max_vports")]
+    pub max_vports: crate::Number<u32>,
+    /// `<vports>`
+    #[xml(child = "vports")]
+    pub vports: crate::Number<u32>,
 }

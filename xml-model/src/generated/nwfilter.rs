@@ -29,7 +29,7 @@ pub enum ActionType {
 pub struct Ah {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -94,7 +94,7 @@ pub struct Ah {
 pub struct AhIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -147,7 +147,7 @@ pub struct AhIpv6 {
 pub struct All {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -212,7 +212,7 @@ pub struct All {
 pub struct AllIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -265,7 +265,7 @@ pub struct AllIpv6 {
 pub struct Arp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -359,7 +359,7 @@ pub enum DirectionType {
 pub struct Esp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -424,7 +424,7 @@ pub struct Esp {
 pub struct EspIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -490,7 +490,7 @@ pub struct Filter {
     pub uuid: ::std::option::Option<crate::Uuid>,
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
-    pub filter_choices: ::std::vec::Vec<FilterChoice>,
+    pub filter_choices: ::std::vec::Vec<FilterChild>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -515,10 +515,10 @@ pub enum FilterChain {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", elements)]
-pub enum FilterChoice {
+pub enum FilterChild {
     /// `<filterref>`
     #[xml(element = "filterref")]
-    Filterref(::std::boxed::Box<Filterref>),
+    Filterref(FilterrefNodeAttributes),
     /// `<rule>`
     #[xml(element = "rule")]
     Rule(::std::boxed::Box<Rule>),
@@ -527,7 +527,7 @@ pub enum FilterChoice {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Filterref {
+pub struct FilterrefNodeAttributes {
     /// `@filter`
     #[xml(attribute = "filter")]
     pub filter: ::std::string::String,
@@ -549,7 +549,7 @@ pub struct Filterref {
 pub struct Icmp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -620,7 +620,7 @@ pub struct Icmp {
 pub struct Icmpv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -679,7 +679,7 @@ pub struct Icmpv6 {
 pub struct Igmp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -744,7 +744,7 @@ pub struct Igmp {
 pub struct Ip {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -853,7 +853,7 @@ pub struct IpsetFlagsType(pub ::std::string::String);
 pub struct Ipv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -927,7 +927,7 @@ pub struct Ipv6 {
 pub struct Mac {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -990,7 +990,7 @@ pub struct PriorityType(pub crate::Number<i32>);
 pub struct Rarp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1057,7 +1057,7 @@ pub struct Rule {
     pub statematch: ::std::option::Option<StatematchType>,
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
-    pub rule_choice: ::std::option::Option<RuleChoice>,
+    pub rule_choice: ::std::option::Option<RuleChild>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -1070,7 +1070,7 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", elements)]
-pub enum RuleChoice {
+pub enum RuleChild {
     /// `<mac>`
     #[xml(element = "mac")]
     Mac(::std::boxed::Box<Mac>),
@@ -1151,7 +1151,7 @@ pub enum RuleChoice {
 pub struct Sctp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1228,7 +1228,7 @@ pub struct Sctp {
 pub struct SctpIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1306,7 +1306,7 @@ pub struct StatematchType(pub ::std::string::String);
 pub struct Stp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1397,7 +1397,7 @@ pub struct Stp {
 pub struct Tcp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1477,7 +1477,7 @@ pub struct Tcp {
 pub struct TcpIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1553,7 +1553,7 @@ pub struct TcpflagsType(pub ::std::string::String);
 pub struct Udp {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1630,7 +1630,7 @@ pub struct Udp {
 pub struct UdpIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1695,7 +1695,7 @@ pub struct UdpIpv6 {
 pub struct Udplite {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1760,7 +1760,7 @@ pub struct Udplite {
 pub struct UdpliteIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,
@@ -1813,7 +1813,7 @@ pub struct UdpliteIpv6 {
 pub struct Vlan {
     /// `@match`
     #[xml(attribute = "match")]
-    pub match_: ::std::option::Option<super::cputypes::VirYesNo>,
+    pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
     pub srcmacaddr: ::std::option::Option<crate::OrVariable<crate::MacAddress>>,

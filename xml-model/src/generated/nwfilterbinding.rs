@@ -15,13 +15,13 @@ pub struct Filterbinding {
     pub portdev: Portdev,
     /// `<linkdev>`
     #[xml(child = "linkdev")]
-    pub linkdev: ::std::option::Option<::std::boxed::Box<Linkdev>>,
+    pub linkdev: ::std::option::Option<Linkdev>,
     /// `<mac>`
     #[xml(child = "mac")]
     pub mac: Mac,
     /// `<filterref>`
     #[xml(child = "filterref")]
-    pub filterref: Filterref,
+    pub filterref: FilterrefNodeAttributes,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -34,7 +34,7 @@ pub struct Filterbinding {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct Filterref {
+pub struct FilterrefNodeAttributes {
     /// `@filter`
     #[xml(attribute = "filter")]
     pub filter: ::std::string::String,

@@ -8,42 +8,16 @@
 pub struct BackingStore {
     /// `<path>`
     #[xml(child = "path")]
-    pub path: super::domaincommon::AbsFilePath,
+    pub path: super::basictypes::AbsFilePath,
     /// `<format>`
     #[xml(child = "format")]
-    pub format: ::std::option::Option<::std::boxed::Box<Format>>,
+    pub format: ::std::option::Option<Format>,
     /// `<permissions>`
     #[xml(child = "permissions")]
-    pub permissions: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Permissions>,
-    >,
+    pub permissions: ::std::option::Option<super::storagecommon::Permissions>,
     /// `<timestamps>`
     #[xml(child = "timestamps")]
-    pub timestamps: ::std::option::Option<::std::boxed::Box<Timestamps>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// A value checked by `validate()`: it matches `[0-9]+\.[0-9]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate", pattern = "[0-9]+\\.[0-9]+")]
-pub struct Compat(pub ::std::string::String);
-/// `<device>` (storagevol.rng:160)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Device {
-    /// `@path`
-    #[xml(attribute = "path")]
-    pub path: super::domaincommon::AbsFilePath,
-    /// `<extent>`
-    #[xml(child = "extent")]
-    pub extents: ::std::vec::Vec<Extent>,
+    pub timestamps: ::std::option::Option<Timestamps>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -220,7 +194,26 @@ pub enum FormatType {
 pub struct Source {
     /// `<device>`
     #[xml(child = "device")]
-    pub devices: ::std::vec::Vec<Device>,
+    pub devices: ::std::vec::Vec<Sourcedev>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+/// `<device>` (storagevol.rng:160)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct Sourcedev {
+    /// `@path`
+    #[xml(attribute = "path")]
+    pub path: super::basictypes::AbsFilePath,
+    /// `<extent>`
+    #[xml(child = "extent")]
+    pub extents: ::std::vec::Vec<Extent>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -239,15 +232,13 @@ pub struct Target {
     pub path: ::std::option::Option<::std::string::String>,
     /// `<format>`
     #[xml(child = "format")]
-    pub format: ::std::option::Option<::std::boxed::Box<Format>>,
+    pub format: ::std::option::Option<Format>,
     /// `<permissions>`
     #[xml(child = "permissions")]
-    pub permissions: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Permissions>,
-    >,
+    pub permissions: ::std::option::Option<super::storagecommon::Permissions>,
     /// `<timestamps>`
     #[xml(child = "timestamps")]
-    pub timestamps: ::std::option::Option<::std::boxed::Box<Timestamps>>,
+    pub timestamps: ::std::option::Option<Timestamps>,
     /// `<encryption>`
     #[xml(child = "encryption")]
     pub encryption: ::std::option::Option<
@@ -255,7 +246,7 @@ pub struct Target {
     >,
     /// `<compat>`
     #[xml(child = "compat")]
-    pub compat: ::std::option::Option<Compat>,
+    pub compat: ::std::option::Option<TargetCompat>,
     /// `<nocow>`
     #[xml(child = "nocow")]
     pub nocow: ::std::option::Option<crate::Empty>,
@@ -264,9 +255,7 @@ pub struct Target {
     pub cluster_size: ::std::option::Option<crate::ScaledInteger>,
     /// `<features>`
     #[xml(child = "features")]
-    pub features: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Features>,
-    >,
+    pub features: ::std::option::Option<super::storagecommon::FileFormatFeatures>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -275,6 +264,11 @@ pub struct Target {
     )]
     pub extras: crate::Extras,
 }
+/// A value checked by `validate()`: it matches `[0-9]+\.[0-9]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate", pattern = "[0-9]+\\.[0-9]+")]
+pub struct TargetCompat(pub ::std::string::String);
 /// A value checked by `validate()`: it matches `[0-9]+(\.[0-9]{0,9})?`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -310,19 +304,19 @@ pub struct Timestamps {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 #[xml(root = "volume")]
-pub struct Volume {
+pub struct Vol {
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<VolumeType>,
     /// `<name>`
     #[xml(child = "name")]
-    pub name: super::domaincommon::VolName,
+    pub name: super::basictypes::VolName,
     /// `<key>`
     #[xml(child = "key")]
     pub key: ::std::option::Option<::std::string::String>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<Source>>,
+    pub source: ::std::option::Option<Source>,
     /// `<capacity>`
     #[xml(child = "capacity")]
     pub capacity: ::std::option::Option<crate::ScaledInteger>,

@@ -1,0 +1,41 @@
+//! The generated names, checked on libvirt's whole schema set (`xml-codegen --audit` prints
+//! the same figures): no type is named after an element (or attribute, or discriminating
+//! value) that is not among its uses, no name says a word twice or ends in a module's name,
+//! and every type got one of its candidate names (or one codegen.toml gives).
+
+use xml_codegen::audit;
+
+fn model() -> xml_codegen::Model {
+    let cfg = xml_codegen::config::Config::load(&xml_codegen::config_path()).expect("codegen.toml");
+    xml_codegen::model_with(&xml_codegen::schema_dir(), xml_codegen::TOP_LEVEL, &cfg).expect("the schemas load")
+}
+
+#[test]
+fn no_type_is_named_after_something_that_does_not_use_it() {
+    let m = model();
+    let f = audit::figures(&m.ir, &m.live);
+    let misnamed: Vec<String> =
+        f.misnamed.iter().map(|x| format!("{}::{} ({})", x.module, x.name, x.foreign.join(", "))).collect();
+    assert!(misnamed.is_empty(), "named after something that does not use them:\n{}", misnamed.join("\n"));
+    assert!(f.repeated_words.is_empty(), "names that repeat a word: {:?}", f.repeated_words);
+    assert!(f.module_suffixes.is_empty(), "names ending in a module name: {:?}", f.module_suffixes);
+    assert!(f.numbered.is_empty(), "no free candidate name (name them in codegen.toml): {:?}", f.numbered);
+    assert_eq!(f.domain_copies, ["domaincommon::Domain"], "one domain type");
+}
+
+/// The check itself: a name taken from one use of a shared type is caught.
+#[test]
+fn a_type_named_after_one_of_its_users_is_caught() {
+    let mut m = model();
+    let id = *m
+        .live
+        .iter()
+        .find(|&&id| m.ir.types[id].name == "Address" && m.ir.types[id].module == "domaincommon")
+        .expect("the device address");
+    // The device address is used by every device; calling it after the floppy is wrong.
+    m.ir.types[id].name = "FloppyAddress".into();
+    let f = audit::figures(&m.ir, &m.live);
+    let caught = f.misnamed.iter().find(|x| x.name == "FloppyAddress").expect("caught");
+    assert_eq!(caught.foreign, ["floppy"]);
+    assert!(caught.uses > 20, "{} uses", caught.uses);
+}
