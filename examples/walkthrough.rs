@@ -14,14 +14,12 @@ use std::error::Error;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use libvirt_xml::generated::domaincommon::{OsType, TargetBus, TypeArch, TypeValue};
 use libvirt_xml::model::check::Checker;
-use libvirt_xml::model::from_fragment;
-use libvirt_xml::model::generated::cputypes::Cpu;
-use libvirt_xml::model::generated::domaincommon::{Device, Devices, Disk, Domain, Filesystem, MemoryBacking};
+use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{
     huge_page_pools, hugetlbfs_mounts, kvm_check, Connection, DeviceFlags, DomainCapsQuery, Shutdown, XmlView, TEST_URI,
 };
-use libvirt_xml::{ReadOptions, XmlDocument};
 
 /// Removes what the walk-through made, even when a step fails.
 struct Cleanup<'c> {
@@ -43,36 +41,22 @@ impl Drop for Cleanup<'_> {
     }
 }
 
-/// The guest as the guide builds it, from the guide's own snippets, each read into its type.
-fn guest(name: &str, kind: &str, share: &str, hugepages: bool, limit: bool) -> Result<Domain, Box<dyn Error>> {
-    let opts = ReadOptions::default();
-    let mut domain = Domain::from_xml(&format!(
-        "<domain type='{kind}'>\n  <name>{name}</name>\n  <memory unit='MiB'>128</memory>\n  <vcpu>1</vcpu>\n  \
-         <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n</domain>\n"
-    ))?;
+/// The guest as the guide builds it, in types: a host-model CPU with `<maxphysaddr>`, shared
+/// memory (on 2 MiB huge pages when the host has some) and a virtiofs share.
+fn guest(name: &str, kind: DomainType, share: &str, hugepages: bool, limit: bool) -> Domain {
     // "Controlling addressing bits": the best the hardware gives, up to 41 bits (`limit` is
     // libvirt 9.3's; older versions drop it, so it is left out there).
-    let maxphysaddr =
-        if limit { "<maxphysaddr mode='passthrough' limit='41'/>" } else { "<maxphysaddr mode='passthrough'/>" };
-    domain.cpu =
-        Some(Box::new(from_fragment::<Cpu>(&format!("<cpu mode='host-model'>{maxphysaddr}</cpu>"), "cpu", opts)?));
-    // "Sharing files between Host<->Guest": shared memory, on 2 MiB huge pages when there are some.
-    let backing = if hugepages {
-        "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages><access mode='shared'/></memoryBacking>"
-    } else {
-        "<memoryBacking><access mode='shared'/></memoryBacking>"
-    };
-    domain.memory_backing = Some(Box::new(from_fragment::<MemoryBacking>(backing, "memoryBacking", opts)?));
-    let fs = from_fragment::<Filesystem>(
-        &format!(
-            "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>\
-             <source dir='{share}'/><target dir='myfs'/></filesystem>"
-        ),
-        "filesystem",
-        opts,
-    )?;
-    domain.devices = Some(Box::new(Devices { devices: vec![Device::Filesystem(Box::new(fs))], ..Default::default() }));
-    Ok(domain)
+    let maxphysaddr = CpuMaxPhysAddr::passthrough();
+    let maxphysaddr = if limit { maxphysaddr.limit(41) } else { maxphysaddr };
+    // "Sharing files between Host<->Guest": shared memory, on huge pages when there are some.
+    let backing = if hugepages { MemoryBacking::shared().hugepages(Page::mib(2)) } else { MemoryBacking::shared() };
+    Domain::new(kind, name)
+        .memory(ScaledInteger::mib(128))
+        .vcpu(1)
+        .os(Os::hvm().kind(OsType::new().arch(TypeArch::X8664).value(TypeValue::Hvm)))
+        .cpu(Cpu::host_model().maxphysaddr(maxphysaddr))
+        .memory_backing(backing)
+        .device(Filesystem::virtiofs(share, "myfs"))
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -136,8 +120,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let _cleanup = Cleanup { conn: &conn, name: name.clone(), files: vec![share.clone(), save.clone()] };
 
     // virsh define, the idempotent way: apply creates it, applying again changes nothing.
-    let kind = if test_driver { "test" } else { "qemu" };
-    let definition = guest(&name, kind, &share.display().to_string(), hugepages, version >= (9, 3, 0))?;
+    let kind = if test_driver { DomainType::Test } else { DomainType::Qemu };
+    let definition = guest(&name, kind, &share.display().to_string(), hugepages, version >= (9, 3, 0));
     println!("defining:\n{}", definition.to_xml());
     // xml-model check: valid against libvirt's schemas before libvirt sees it.
     let report = Checker::new().check_value(&definition);
@@ -159,11 +143,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
 
     // virsh attach-disk --config: an empty CD-ROM drive in the definition.
-    let cdrom: Disk = from_fragment(
-        "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>",
-        "disk",
-        ReadOptions::default(),
-    )?;
+    let cdrom = Disk::cdrom("hdc", TargetBus::Ide);
     match guest.attach_device(&cdrom, DeviceFlags::CONFIG) {
         Ok(()) => println!("CD-ROM drive hdc attached to the definition"),
         Err(e) => println!("attach-disk: not offered here ({e})"),

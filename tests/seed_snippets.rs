@@ -1,12 +1,14 @@
-//! The XML snippets of the seed guide read into the domain slice and come back byte for byte;
+//! The XML snippets of the seed guide read into the generated types and come back byte for byte;
 //! the two that are not well-formed (a truncated listing and a missing quote) give errors
 //! with line and column.
 
 mod support;
 
+use libvirt_xml::generated::cputypes::MemoryAccessMode;
+use libvirt_xml::generated::domaincommon::{HostdevMode, Product, SubsystemHostdevType};
 use libvirt_xml::model::{from_fragment, to_fragment};
-use libvirt_xml::{ErrorKind, ReadOptions};
-use support::domain::*;
+use libvirt_xml::prelude::*;
+use libvirt_xml::ErrorKind;
 
 fn root_name(snippet: &str) -> &str {
     let rest = &snippet[1..];
@@ -22,7 +24,7 @@ fn round_trip(snippet: &str) -> libvirt_xml::model::Result<String> {
         "memoryBacking" => {
             to_fragment(&from_fragment::<MemoryBacking>(snippet, "memoryBacking", strict)?, "memoryBacking")
         }
-        "maxphysaddr" => to_fragment(&from_fragment::<MaxPhysAddr>(snippet, "maxphysaddr", strict)?, "maxphysaddr"),
+        "maxphysaddr" => to_fragment(&from_fragment::<CpuMaxPhysAddr>(snippet, "maxphysaddr", strict)?, "maxphysaddr"),
         "filesystem" => to_fragment(&from_fragment::<Filesystem>(snippet, "filesystem", strict)?, "filesystem"),
         "capabilities" => {
             // The guide shows only the start of a capabilities document.
@@ -67,19 +69,23 @@ fn seed_values_read_as_typed_values() {
         ReadOptions::strict(),
     )
     .unwrap();
-    let HostdevKind::Usb(u) = &usb.kind else { panic!("not usb: {usb:?}") };
+    let HostdevMode::Subsystem(sub) = &usb.mode else { panic!("not a subsystem device: {usb:?}") };
+    let SubsystemHostdevType::Usb(u) = &sub.kind else { panic!("not usb: {usb:?}") };
     assert_eq!(u.source.vendor.as_ref().unwrap().id.get(), 0x0b6d);
     assert_eq!(u.source.product.as_ref().unwrap().id.get(), 0x3880);
     // USB ids are written in hexadecimal (`0x3880` is the canonical spelling) and read as
     // libvirt reads them, like strtoul with base 0: `3880` is decimal, 0x0f28 (libvirt
     // writes it back as `0x0f28`; virt_test_driver.rs asks libvirt itself), `010` octal.
     assert_eq!(u.source.product.as_ref().unwrap().id.spelling(), None);
-    let bare: UsbId = from_fragment("<product id='3880'/>", "product", ReadOptions::strict()).unwrap();
+    let bare: Product = from_fragment("<product id='3880'/>", "product", ReadOptions::strict()).unwrap();
     assert_eq!(bare.id.get(), 3880);
     assert_eq!(to_fragment(&bare, "product"), "<product id='3880'/>");
-    let octal: UsbId = from_fragment("<product id='010'/>", "product", ReadOptions::strict()).unwrap();
+    let octal: Product = from_fragment("<product id='010'/>", "product", ReadOptions::strict()).unwrap();
     assert_eq!(octal.id.get(), 8);
-    assert_eq!(usb.managed, Some(YesNo::Yes));
+    assert_eq!(sub.managed, Some(YesNo::Yes));
+    // The same device built in code (the element itself differs only in the layout it was
+    // read in: `managed` before `type`).
+    assert_eq!(usb.mode, Hostdev::usb(0x0b6d, 0x3880).managed(true).mode);
 
     let mb: MemoryBacking = from_fragment(
         "<memoryBacking>\n  <hugepages>\n    <page size='2048' unit='KiB'/>\n  </hugepages>\n  <access mode='shared'/>\n</memoryBacking>",
@@ -89,5 +95,5 @@ fn seed_values_read_as_typed_values() {
     .unwrap();
     let page = &mb.hugepages.as_ref().unwrap().pages[0];
     assert_eq!(page.size.get() * page.unit.as_ref().unwrap().bytes(), 2 << 20);
-    assert_eq!(mb.access.unwrap().mode, AccessMode::Shared);
+    assert_eq!(mb.access.unwrap().mode, MemoryAccessMode::Shared);
 }

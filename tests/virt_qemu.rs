@@ -12,12 +12,17 @@ mod virt_support;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use libvirt_xml::model::generated::domaincommon::{Disk, Domain};
+use libvirt_xml::generated::domaincommon::{
+    CrashOptions, DiskDriver, DiskDriverType, Features, FsBinary, InterfaceModel, InterfaceType, Mac, TargetBus,
+    UserInterface,
+};
+use libvirt_xml::model::Empty;
+use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{
     huge_page_pools, kvm_check, ChangeKind, Connection, DeviceFlags, DomainCapsQuery, Error, Guest, GuestState,
     MigrateOptions, Outcome, Shutdown, XmlView,
 };
-use libvirt_xml::{ReadOptions, XmlDocument};
+use libvirt_xml::AnyElement;
 use virt_support::{daemon, name, small_guest, Cleanup};
 
 /// A folder for one test's files, readable by QEMU (which runs as another user).
@@ -27,8 +32,13 @@ fn scratch(what: &str) -> PathBuf {
     dir
 }
 
-fn define(conn: &Connection, xml: &str) -> Guest {
-    conn.define(&Domain::from_xml(xml).expect("the test's definition reads")).expect("libvirt defines the guest")
+fn define(conn: &Connection, guest: &Domain) -> Guest {
+    conn.define(guest).expect("libvirt defines the guest")
+}
+
+/// `<features><acpi/></features>`: ACPI lets the i440fx PCI bus take hotplugged cards.
+fn acpi() -> Features {
+    Features::new().acpi(Empty::default())
 }
 
 fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
@@ -44,7 +54,7 @@ fn define_start_save_restore_reboot_shutdown_undefine() {
     let Some(conn) = daemon() else { return };
     let n = name("lifecycle");
     let mut cleanup = Cleanup::new(&conn, &n);
-    let guest = define(&conn, &small_guest(&n, "", ""));
+    let guest = define(&conn, &small_guest(&n));
     assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
 
     guest.start().unwrap();
@@ -106,18 +116,15 @@ fn hugepage_shared_memory_and_virtiofs_guest_runs() {
     let share = scratch("virtiofs");
     std::fs::write(share.join("hello.txt"), "from the host\n").unwrap();
     cleanup.files.extend([share.join("hello.txt"), share.clone()]);
+    let mut fs = Filesystem::virtiofs(&share.display().to_string(), "myfs");
     let binary = std::path::Path::new("/usr/lib/qemu/virtiofsd");
-    let binary = if binary.exists() { format!("<binary path='{}'/>", binary.display()) } else { String::new() };
-    let xml = small_guest(
-        &n,
-        "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages><access mode='shared'/></memoryBacking>",
-        &format!(
-            "<filesystem type='mount' accessmode='passthrough'><driver type='virtiofs'/>{binary}\
-             <source dir='{}'/><target dir='myfs'/></filesystem>",
-            share.display()
-        ),
-    );
-    let guest = define(&conn, &xml);
+    if binary.exists() {
+        if let libvirt_xml::generated::domaincommon::FilesystemType::Mount(mount) = &mut fs.kind {
+            mount.binary = Some(Box::new(FsBinary::new().path(binary.display().to_string().as_str())));
+        }
+    }
+    let guest = small_guest(&n).memory_backing(MemoryBacking::shared().hugepages(Page::mib(2))).device(fs);
+    let guest = define(&conn, &guest);
     guest.start().unwrap();
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(guest.state().unwrap(), GuestState::Running, "the guest keeps running");
@@ -145,10 +152,6 @@ fn processes_with(needle: &str) -> usize {
         .count()
 }
 
-fn disk(xml: &str) -> Disk {
-    libvirt_xml::model::from_fragment(xml, "disk", ReadOptions::default()).expect("the test's disk reads")
-}
-
 fn has_disk(guest: &Guest, view: XmlView, target: &str) -> bool {
     guest.xml(view).unwrap().contains(&format!("dev='{target}'"))
 }
@@ -162,15 +165,12 @@ fn attach_and_detach_a_disk_while_running() {
     let image = dir.join("data.img");
     std::fs::File::create(&image).unwrap().set_len(8 << 20).unwrap();
     cleanup.files.extend([image.clone(), dir.clone()]);
-    let guest = define(&conn, &small_guest(&n, "", ""));
+    let guest = define(&conn, &small_guest(&n));
     guest.start().unwrap();
 
     // A USB disk: hot-unplugging it needs no help from a guest OS (a PCI one would).
-    let data = disk(&format!(
-        "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{}'/>\
-         <target dev='sdb' bus='usb'/></disk>",
-        image.display()
-    ));
+    let data = Disk::file(&image.display().to_string(), "sdb", TargetBus::Usb)
+        .driver(DiskDriver::new().name("qemu").kind(DiskDriverType::Raw));
     guest.attach_device(&data, DeviceFlags::LIVE).unwrap();
     assert!(has_disk(&guest, XmlView::Live, "sdb"), "attached live");
     assert!(!has_disk(&guest, XmlView::Inactive, "sdb"), "not in the definition");
@@ -178,19 +178,14 @@ fn attach_and_detach_a_disk_while_running() {
     wait_for("the disk to go", Duration::from_secs(10), || !has_disk(&guest, XmlView::Live, "sdb"));
 
     // A CD-ROM in the definition only (virsh attach-disk --config): the running guest does not see it.
-    let cdrom = disk(&format!(
-        "<disk type='file' device='cdrom'><source file='{}'/><target dev='hdc' bus='ide'/><readonly/></disk>",
-        image.display()
-    ));
+    let cdrom = Disk::cdrom("hdc", TargetBus::Ide).medium(&image.display().to_string());
     guest.attach_device(&cdrom, DeviceFlags::CONFIG).unwrap();
     assert!(has_disk(&guest, XmlView::Inactive, "hdc") && !has_disk(&guest, XmlView::Live, "hdc"));
     guest.detach_device(&cdrom, DeviceFlags::CONFIG).unwrap();
     assert!(!has_disk(&guest, XmlView::Inactive, "hdc"));
 
     // A disk whose file does not exist: libvirt's error names it, and the guest runs on.
-    let missing = disk(
-        "<disk type='file' device='disk'><source file='/nonexistent/lxv.img'/><target dev='sdc' bus='usb'/></disk>",
-    );
+    let missing = Disk::file("/nonexistent/lxv.img", "sdc", TargetBus::Usb);
     let e = guest.attach_device(&missing, DeviceFlags::LIVE).unwrap_err();
     assert!(e.to_string().contains("/nonexistent/lxv.img"), "{e}");
     assert_eq!(guest.state().unwrap(), GuestState::Running);
@@ -202,7 +197,7 @@ fn monitor_info_registers_and_qmp() {
     let Some(conn) = daemon() else { return };
     let n = name("monitor");
     let _cleanup = Cleanup::new(&conn, &n);
-    let guest = define(&conn, &small_guest(&n, "", ""));
+    let guest = define(&conn, &small_guest(&n));
     guest.start().unwrap();
     let registers = guest.monitor_hmp("info registers").unwrap();
     assert!(registers.contains("EAX=") || registers.contains("RAX="), "{registers}");
@@ -232,12 +227,7 @@ fn apply_twice_changes_nothing_the_second_time() {
     let n = name("apply");
     let _cleanup = Cleanup::new(&conn, &n);
     // Written the way people write it: MiB, a machine alias, no UUID, no controllers.
-    let desired = Domain::from_xml(&small_guest(
-        &n,
-        "<features><acpi/></features>",
-        "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>",
-    ))
-    .unwrap();
+    let desired = small_guest(&n).features(acpi()).device(Disk::cdrom("hdc", TargetBus::Ide));
     let first = conn.apply(&desired).unwrap();
     assert_eq!(first.outcome, Outcome::Created);
     assert!(first.residual.is_empty(), "libvirt took everything: {:?}", first.residual);
@@ -250,8 +240,7 @@ fn apply_twice_changes_nothing_the_second_time() {
 
     // A real change on a running guest: redefined, in effect at the next start.
     first.guest.start().unwrap();
-    let bigger =
-        Domain::from_xml(&small_guest(&n, "<features><acpi/></features>", "").replace(">64<", ">96<")).unwrap();
+    let bigger = small_guest(&n).features(acpi()).memory(ScaledInteger::mib(96));
     let third = conn.apply(&bigger).unwrap();
     assert_eq!(third.outcome, Outcome::Redefined);
     assert!(third.pending_restart);
@@ -271,15 +260,15 @@ fn edit_keeps_unknown_elements_and_foreign_metadata() {
     let Some(conn) = daemon() else { return };
     let n = name("edit");
     let _cleanup = Cleanup::new(&conn, &n);
-    let guest = define(
-        &conn,
-        &small_guest(
-            &n,
-            "<metadata><app:owner xmlns:app='http://example.org/app/1' team='ops'>tests</app:owner></metadata>\
-             <features><acpi/><apic/></features><on_crash>preserve</on_crash>",
-            "",
-        ),
-    );
+    let owner = AnyElement::new("app:owner")
+        .with_attribute("xmlns:app", "http://example.org/app/1")
+        .with_attribute("team", "ops")
+        .with_child("tests");
+    let guest = small_guest(&n)
+        .metadata(libvirt_xml::generated::basictypes::Metadata::new().element(owner))
+        .features(acpi().apic(libvirt_xml::generated::domaincommon::Apic::new()))
+        .on_crash(CrashOptions::Preserve);
+    let guest = define(&conn, &guest);
     let before = guest.xml(XmlView::Inactive).unwrap();
 
     // Through a type that models a small slice of <domain>: <features>, <clock>, <on_crash>,
@@ -314,33 +303,32 @@ fn bad_input_is_a_clear_error() {
     // A definition libvirt rejects: two disks on one target. The error is libvirt's and names them.
     let n = name("rejected");
     let _cleanup = Cleanup::new(&conn, &n);
-    let two = "<disk type='file' device='disk'><source file='/tmp/lxv-a.img'/><target dev='vda'/></disk>\
-               <disk type='file' device='disk'><source file='/tmp/lxv-b.img'/><target dev='vda'/></disk>";
-    let xml = small_guest(&n, "", two);
-    let Err(e) = conn.define(&Domain::from_xml(&xml).unwrap()) else { panic!("libvirt took two disks on vda") };
+    let two = small_guest(&n).device(Disk::file("/tmp/lxv-a.img", "vda", TargetBus::Virtio)).device(Disk::file(
+        "/tmp/lxv-b.img",
+        "vda",
+        TargetBus::Virtio,
+    ));
+    let Err(e) = conn.define(&two) else { panic!("libvirt took two disks on vda") };
     assert_eq!(e.libvirt_code(), Some("XmlError"), "{e}");
     assert!(e.to_string().contains("target 'vda' duplicated"), "the error says what is wrong: {e}");
     assert!(conn.find_guest(&n).unwrap().is_none(), "nothing half-defined");
 
     // A machine type QEMU does not have: refused too (libvirt's message is about PCI buses).
-    let machine = small_guest(&n, "", "").replace("<type arch='x86_64'>", "<type arch='x86_64' machine='no-such'>");
-    assert!(matches!(conn.define(&Domain::from_xml(&machine).unwrap()), Err(Error::Libvirt { .. })));
+    let mut machine = small_guest(&n);
+    machine.os.as_mut().unwrap().kind.as_mut().unwrap().machine = Some("no-such".into());
+    assert!(matches!(conn.define(&machine), Err(Error::Libvirt { .. })));
 
     // apply of a rejected change keeps the previous definition.
-    let good = Domain::from_xml(&small_guest(&n, "", "")).unwrap();
+    let good = small_guest(&n);
     conn.apply(&good).unwrap();
     let before = conn.guest(&n).unwrap().xml(XmlView::Inactive).unwrap();
-    assert!(conn.apply(&Domain::from_xml(&xml).unwrap()).is_err());
+    assert!(conn.apply(&two).is_err());
     assert_eq!(conn.guest(&n).unwrap().xml(XmlView::Inactive).unwrap(), before);
 
     // Starting a guest whose disk is missing: the error names the file; the guest stays off.
-    let broken = small_guest(
-        &n,
-        "",
-        "<disk type='file' device='disk'><source file='/nonexistent/lxv-root.img'/><target dev='vda'/></disk>",
-    );
+    let broken = small_guest(&n).device(Disk::file("/nonexistent/lxv-root.img", "vda", TargetBus::Virtio));
     // (define would refuse: a guest of that name exists with another UUID; apply keeps the UUID.)
-    let guest = conn.apply(&Domain::from_xml(&broken).unwrap()).unwrap().guest;
+    let guest = conn.apply(&broken).unwrap().guest;
     let e = guest.start().unwrap_err();
     assert!(e.to_string().contains("/nonexistent/lxv-root.img"), "{e}");
     assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
@@ -376,7 +364,7 @@ fn migration_offline_to_another_host_and_live_refused_on_the_same_host() {
     let Some(conn) = daemon() else { return };
     let n = name("migrate");
     let _cleanup = Cleanup::new(&conn, &n);
-    let guest = define(&conn, &small_guest(&n, "", ""));
+    let guest = define(&conn, &small_guest(&n));
     let uuid = guest.uuid().unwrap();
 
     // Offline, by definition: to a test-driver host and back.
@@ -401,27 +389,16 @@ fn migration_offline_to_another_host_and_live_refused_on_the_same_host() {
 
 #[test]
 fn interface_and_usb_hostdev_attach_and_detach() {
-    use libvirt_xml::model::generated::domaincommon::{Hostdev, Interface};
     let Some(conn) = daemon() else { return };
     let n = name("nic-usb");
     let _cleanup = Cleanup::new(&conn, &n);
     // ACPI lets the i440fx PCI bus take hotplugged cards.
-    let guest = define(&conn, &small_guest(&n, "<features><acpi/></features>", ""));
-    let opts = ReadOptions::default();
-    let nic: Interface = libvirt_xml::model::from_fragment(
-        "<interface type='user'><mac address='52:54:00:4c:58:01'/><model type='rtl8139'/></interface>",
-        "interface",
-        opts,
-    )
-    .unwrap();
+    let guest = define(&conn, &small_guest(&n).features(acpi()));
+    let nic = Interface::new(InterfaceType::User(UserInterface::new()))
+        .mac(Mac::new(MacAddress::new([0x52, 0x54, 0x00, 0x4c, 0x58, 0x01])))
+        .model(InterfaceModel::new("rtl8139"));
     // The seed guide's USB passthrough, by vendor and product.
-    let usb: Hostdev = libvirt_xml::model::from_fragment(
-        "<hostdev mode='subsystem' type='usb' managed='yes'><source><vendor id='0x0b6d'/><product id='0x3880'/>\
-         </source></hostdev>",
-        "hostdev",
-        opts,
-    )
-    .unwrap();
+    let usb = Hostdev::usb(0x0b6d, 0x3880).managed(true);
     let has = |view: XmlView, needle: &str| guest.xml(view).unwrap().contains(needle);
 
     // In the definition of the stopped guest: both go in and out.

@@ -5,32 +5,25 @@
 
 use std::time::Duration;
 
-use libvirt_xml::model::generated::basictypes::ObjectNameWithSlash;
-use libvirt_xml::model::generated::domaincommon::{Device, Disk, Domain};
+use libvirt_xml::generated::domaincommon::TargetBus;
+use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{
     ChangeKind, Connection, DeviceFlags, Error, GuestState, MigrateOptions, Outcome, Shutdown, XmlView, TEST_URI,
 };
-use libvirt_xml::{ReadOptions, XmlDocument};
+use libvirt_xml::{AnyElement, ReadOptions};
 
-fn domain(name: &str, memory: &str, devices: &str) -> Domain {
-    Domain::from_xml(&format!(
-        "<domain type='test'>\n  <name>{name}</name>\n  {memory}\n  <os>\n    <type>hvm</type>\n  </os>\n  \
-         <devices>{devices}</devices>\n</domain>\n"
-    ))
-    .expect("the test's definition reads")
+/// A test-driver guest of this much memory and these disks.
+fn domain(name: &str, memory: ScaledInteger, disks: &[&str]) -> Domain {
+    let guest = Domain::new(DomainType::Test, name).memory(memory).os(Os::hvm()).devices(Devices::new());
+    disks.iter().fold(guest, |g, dev| g.device(disk(dev)))
 }
 
 fn minimal(name: &str) -> Domain {
-    domain(name, "<memory unit='MiB'>128</memory>", "")
+    domain(name, ScaledInteger::mib(128), &[])
 }
 
 fn disk(dev: &str) -> Disk {
-    libvirt_xml::model::from_fragment(
-        &format!("<disk type='file' device='disk'><source file='/guest/{dev}.img'/><target dev='{dev}'/></disk>"),
-        "disk",
-        ReadOptions::default(),
-    )
-    .expect("the test's disk reads")
+    Disk::file(&format!("/guest/{dev}.img"), dev, TargetBus::Virtio)
 }
 
 #[test]
@@ -111,7 +104,7 @@ fn save_and_restore() {
 #[test]
 fn apply_creates_then_changes_nothing_then_redefines_on_a_real_change() {
     let conn = Connection::open(TEST_URI).unwrap();
-    let desired = domain("t-apply", "<memory unit='MiB'>128</memory>", &disk("vda").device_xml_for_test());
+    let desired = domain("t-apply", ScaledInteger::mib(128), &["vda"]);
     let first = conn.apply(&desired).unwrap();
     assert_eq!(first.outcome, Outcome::Created);
     assert!(first.residual.is_empty(), "{:?}", first.residual);
@@ -121,12 +114,11 @@ fn apply_creates_then_changes_nothing_then_redefines_on_a_real_change() {
     assert_eq!(second.outcome, Outcome::Unchanged, "{:?}", second.changes);
 
     // The same amount in other units is no change.
-    let same = domain("t-apply", "<memory unit='KiB'>131072</memory>", &disk("vda").device_xml_for_test());
+    let same = domain("t-apply", ScaledInteger::kib(131072), &["vda"]);
     assert_eq!(conn.apply(&same).unwrap().outcome, Outcome::Unchanged);
 
     // More memory and a second disk are; the UUID is kept.
-    let devices = format!("{}{}", disk("vda").device_xml_for_test(), disk("vdb").device_xml_for_test());
-    let bigger = domain("t-apply", "<memory unit='GiB'>1</memory>", &devices);
+    let bigger = domain("t-apply", ScaledInteger::gib(1), &["vda", "vdb"]);
     let third = conn.apply(&bigger).unwrap();
     assert_eq!(third.outcome, Outcome::Redefined);
     let paths: Vec<&str> = third.changes.iter().map(|c| c.path.as_str()).collect();
@@ -136,7 +128,7 @@ fn apply_creates_then_changes_nothing_then_redefines_on_a_real_change() {
     assert_eq!(conn.apply(&bigger).unwrap().outcome, Outcome::Unchanged);
 
     // Dropping a disk is a removal.
-    let fewer = domain("t-apply", "<memory unit='GiB'>1</memory>", &disk("vdb").device_xml_for_test());
+    let fewer = domain("t-apply", ScaledInteger::gib(1), &["vdb"]);
     let fourth = conn.apply(&fewer).unwrap();
     assert_eq!(fourth.outcome, Outcome::Redefined);
     assert!(
@@ -155,7 +147,7 @@ fn apply_creates_then_changes_nothing_then_redefines_on_a_real_change() {
 fn apply_to_a_running_guest_says_a_restart_is_pending() {
     let conn = Connection::open(TEST_URI).unwrap();
     conn.apply(&minimal("t-apply-running")).unwrap().guest.start().unwrap();
-    let report = conn.apply(&domain("t-apply-running", "<memory unit='MiB'>256</memory>", "")).unwrap();
+    let report = conn.apply(&domain("t-apply-running", ScaledInteger::mib(256), &[])).unwrap();
     assert_eq!(report.outcome, Outcome::Redefined);
     assert!(report.pending_restart);
     let live: Domain = report.guest.dumpxml(XmlView::Live).unwrap();
@@ -167,8 +159,7 @@ fn apply_that_libvirt_rejects_leaves_the_previous_definition() {
     let conn = Connection::open(TEST_URI).unwrap();
     conn.apply(&minimal("t-apply-rejected")).unwrap();
     // A definition without memory: libvirt refuses it.
-    let bad = Domain::from_xml("<domain type='test'><name>t-apply-rejected</name><os><type>hvm</type></os></domain>")
-        .unwrap();
+    let bad = Domain::new(DomainType::Test, "t-apply-rejected").os(Os::hvm());
     let Err(e) = conn.apply(&bad) else { panic!("libvirt accepted a guest without memory") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     let kept: Domain = conn.guest("t-apply-rejected").unwrap().dumpxml(XmlView::Inactive).unwrap();
@@ -182,10 +173,12 @@ fn apply_that_libvirt_rejects_leaves_the_previous_definition() {
 #[test]
 fn edit_keeps_unknown_elements_and_foreign_metadata() {
     let conn = Connection::open(TEST_URI).unwrap();
-    let text = "<domain type='test'>\n  <name>t-edit</name>\n  <metadata>\n    \
-        <app:info xmlns:app='http://example.org/app/1'><app:owner>ops</app:owner></app:info>\n  </metadata>\n  \
-        <memory unit='MiB'>128</memory>\n  <os>\n    <type>hvm</type>\n  </os>\n</domain>\n";
-    let guest = conn.define(&Domain::from_xml(text).unwrap()).unwrap();
+    // Another application's metadata, in its own namespace.
+    let info = AnyElement::new("app:info")
+        .with_attribute("xmlns:app", "http://example.org/app/1")
+        .with_child(AnyElement::new("app:owner").with_child("ops"));
+    let metadata = libvirt_xml::generated::basictypes::Metadata::new().element(info);
+    let guest = conn.define(&minimal("t-edit").metadata(metadata)).unwrap();
 
     let report = guest
         .edit(|d: &mut Domain| {
@@ -202,7 +195,7 @@ fn edit_keeps_unknown_elements_and_foreign_metadata() {
 
     // No change, no define; a rename is refused before libvirt sees it.
     assert_eq!(guest.edit(|_: &mut Domain| {}).unwrap().outcome, Outcome::Unchanged);
-    let rename = guest.edit(|d: &mut Domain| d.name = ObjectNameWithSlash("t-other".into())).unwrap_err();
+    let rename = guest.edit(|d: &mut Domain| d.name = "t-other".into()).unwrap_err();
     assert!(matches!(rename, Error::Invalid(_)), "{rename}");
     assert!(conn.find_guest("t-other").unwrap().is_none());
 }
@@ -301,7 +294,7 @@ fn errors_keep_libvirts_code_and_message() {
     assert_eq!(e.libvirt_code(), Some("NoDomain"), "{e}");
 
     // A definition libvirt rejects: no memory.
-    let bad = Domain::from_xml("<domain type='test'><name>t-bad</name><os><type>hvm</type></os></domain>").unwrap();
+    let bad = Domain::new(DomainType::Test, "t-bad").os(Os::hvm());
     let Err(e) = conn.define(&bad) else { panic!("libvirt accepted a guest without memory") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     assert!(conn.find_guest("t-bad").unwrap().is_none(), "nothing half-defined is left");
@@ -312,14 +305,38 @@ fn errors_keep_libvirts_code_and_message() {
     assert!(matches!(e, Error::Invalid(_)), "{e}");
 }
 
-/// The device as XML, for building the test's definitions.
-trait DeviceXmlForTest {
-    fn device_xml_for_test(&self) -> String;
-}
-
-impl DeviceXmlForTest for Disk {
-    fn device_xml_for_test(&self) -> String {
-        use libvirt_xml::virt::DeviceXml;
-        self.device_xml()
-    }
+/// USB ids and PCI addresses are read as libvirt reads them (strtoul with base 0): a user's
+/// file with `<product id='3880'/>` means 3880 (0x0f28), not 0x3880. libvirt itself says so.
+#[test]
+fn ids_are_read_as_libvirt_reads_them() {
+    use libvirt_xml::generated::domaincommon::{HostdevMode, SubsystemHostdevType};
+    let conn = Connection::open(TEST_URI).unwrap();
+    // As a user's file would have it: decimal, octal and hexadecimal spellings.
+    let file = "<hostdev mode='subsystem' type='usb'><source><vendor id='3880'/><product id='010'/></source></hostdev>";
+    let usb: Hostdev = libvirt_xml::model::from_fragment(file, "hostdev", ReadOptions::default()).unwrap();
+    let pci = Hostdev::pci(HostPciAddress::at(0, 10, 0o10, 7));
+    let guest = conn.define(&minimal("t-ids").device(usb.clone()).device(pci.clone())).unwrap();
+    let stored: Domain = guest.dumpxml(XmlView::Inactive).unwrap();
+    let ids: Vec<(u16, u16)> = stored
+        .device_list()
+        .iter()
+        .filter_map(|d| match d {
+            Device::Hostdev(h) => match &h.mode {
+                HostdevMode::Subsystem(s) => match &s.kind {
+                    SubsystemHostdevType::Usb(u) => {
+                        Some((u.source.vendor.as_ref()?.id.get(), u.source.product.as_ref()?.id.get()))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    // libvirt wrote them back as 0x0f28 and 0x0008: the values we read from '3880' and '010'.
+    assert_eq!(ids, [(3880, 8)]);
+    let xml = guest.xml(XmlView::Inactive).unwrap();
+    assert!(xml.contains("<vendor id='0x0f28'/>") && xml.contains("<product id='0x0008'/>"), "{xml}");
+    assert!(xml.contains("bus='0x0a' slot='0x08' function='0x7'"), "{xml}");
+    guest.undefine().unwrap();
 }

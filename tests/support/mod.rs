@@ -87,3 +87,37 @@ pub fn snapshot_settings() -> insta::Settings {
     s.set_prepend_module_to_snapshot(false);
     s
 }
+
+/// libvirt's schema folder: `$LIBVIRT_SCHEMAS`, else `libvirt-schemas/11.3.0` of the shared data.
+pub fn schema_dir() -> PathBuf {
+    std::env::var_os("LIBVIRT_SCHEMAS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared_dir().join("libvirt-schemas/11.3.0"))
+}
+
+/// What `xmllint --noout --relaxng` says of a document against one of libvirt's top-level
+/// schemas (`domain.rng`): `Ok` when it validates, else its messages.
+pub fn xmllint(xml: &str, schema: &str) -> Result<(), String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "libvirt-xml-xmllint-{}-{}.xml",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, xml).expect("temporary file");
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--relaxng")
+        .arg(schema_dir().join(schema))
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run xmllint (Debian package libxml2-utils): {e}"));
+    let _ = std::fs::remove_file(&path);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(stderr)
+    }
+}

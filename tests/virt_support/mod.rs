@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::sync::Once;
 
+use libvirt_xml::generated::domaincommon::{OsType, TypeArch, TypeValue};
+use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{Connection, Guest};
 
 /// The daemon the end-to-end tests use: `$LIBVIRT_XML_E2E_URI`, else `qemu:///system`.
@@ -48,18 +50,20 @@ pub fn name(what: &str) -> String {
 
 /// The domain type for test guests: `qemu` (TCG, works everywhere), or
 /// `$LIBVIRT_XML_E2E_DOMAIN_TYPE` (`kvm` on a host where QEMU may use /dev/kvm).
-pub fn domain_type() -> String {
-    std::env::var("LIBVIRT_XML_E2E_DOMAIN_TYPE").unwrap_or_else(|_| "qemu".to_owned())
+pub fn domain_type() -> DomainType {
+    let name = std::env::var("LIBVIRT_XML_E2E_DOMAIN_TYPE").unwrap_or_else(|_| "qemu".to_owned());
+    name.parse().unwrap_or_else(|e| panic!("LIBVIRT_XML_E2E_DOMAIN_TYPE={name}: {e:?}"))
 }
 
-/// A small guest with no disk: it boots into the firmware and stays there, which is all
-/// the lifecycle needs. `extra` goes inside `<domain>`, `devices` inside `<devices>`.
-pub fn small_guest(name: &str, extra: &str, devices: &str) -> String {
-    format!(
-        "<domain type='{}'>\n  <name>{name}</name>\n  <memory unit='MiB'>64</memory>\n  <vcpu>1</vcpu>\n  {extra}\n  \
-         <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>{devices}</devices>\n</domain>\n",
-        domain_type()
-    )
+/// A small x86_64 guest with no disk: it boots into the firmware and stays there, which is
+/// all the lifecycle needs. Tests add what they need with the setters.
+pub fn small_guest(name: &str) -> Domain {
+    let os_type = OsType::new().arch(TypeArch::X8664).value(TypeValue::Hvm);
+    Domain::new(domain_type(), name)
+        .memory(ScaledInteger::mib(64))
+        .vcpu(1)
+        .os(Os::new().kind(os_type))
+        .devices(Devices::new())
 }
 
 /// Destroys and undefines the guest when dropped, so a failing test leaves nothing behind;

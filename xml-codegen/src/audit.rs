@@ -101,7 +101,11 @@ fn context(ir: &Ir, u: &Use, all: &HashMap<TypeId, Vec<Use>>, place: &[String]) 
         c.extend(lower_words(p));
         c.insert(p.to_ascii_lowercase().replace(['-', '_'], ""));
     }
-    c.extend(lower_words(&ir.types[u.owner].element));
+    // The owner's element, when the owner is an element's struct (an enum's `element` is
+    // where it was first met, not where all its uses are).
+    if matches!(ir.types[u.owner].kind, Kind::Struct { extras: true, .. }) {
+        c.extend(lower_words(&ir.types[u.owner].element));
+    }
     if let Some(v) = &u.variant {
         c.extend(lower_words(v));
     }

@@ -123,6 +123,48 @@ impl Emitter<'_> {
         }
     }
 
+    /// A struct that requires one thing is made from it: `From` that thing, and from its
+    /// natural value (`vcpu(2)` for a `<vcpu>` whose text is a checked number).
+    fn conversions(&self, name: &proc_macro2::Ident, fields: &[Field], from: &str) -> TokenStream {
+        let required: Vec<&Field> = fields.iter().filter(|f| f.occurs == Occurs::One).collect();
+        let [f] = required.as_slice() else { return quote!() };
+        let ty = value_ty(self.ir, f);
+        let inner = self.ty(&ty, from);
+        let mut out = vec![quote! {
+            impl ::std::convert::From<#inner> for #name {
+                fn from(v: #inner) -> Self {
+                    #name::new(v)
+                }
+            }
+        }];
+        let natural: Vec<TokenStream> = match &ty {
+            Ty::String => vec![quote!(&str)],
+            Ty::Named(id) => match &self.ir.types[*id].kind {
+                Kind::Newtype { base: Ty::Number(n), .. } => {
+                    let n = format_ident!("{}", n);
+                    vec![quote!(#n)]
+                }
+                Kind::Newtype { base: Ty::String, .. } => vec![quote!(&str), quote!(::std::string::String)],
+                _ => vec![],
+            },
+            Ty::Number(n) => {
+                let n = format_ident!("{}", n);
+                vec![quote!(#n)]
+            }
+            _ => vec![],
+        };
+        for n in natural {
+            out.push(quote! {
+                impl ::std::convert::From<#n> for #name {
+                    fn from(v: #n) -> Self {
+                        #name::new(v)
+                    }
+                }
+            });
+        }
+        quote!(#(#out)*)
+    }
+
     fn item(&self, id: TypeId) -> TokenStream {
         let t = &self.ir.types[id];
         let name = format_ident!("{}", t.name);
@@ -141,6 +183,7 @@ impl Emitter<'_> {
                     }
                 });
                 let default = fields.iter().all(|f| f.occurs != Occurs::One).then(|| quote!(Default,));
+                let froms = self.conversions(&name, fields, from);
                 quote! {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq, #default crate::Xml)]
@@ -151,6 +194,7 @@ impl Emitter<'_> {
                         #(#fs)*
                         #extras
                     }
+                    #froms
                 }
             }
             Kind::TagEnum { attribute, variants } => {

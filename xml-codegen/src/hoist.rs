@@ -3,9 +3,10 @@
 //! `Interface` itself, and reading a NIC's MAC needs no match. A variant left with nothing
 //! of its own becomes a unit variant (`DiskDevice::Cdrom`).
 //!
-//! Attributes move whatever their place. Child elements move only from the start or the
-//! end of every variant's content, so that the order they are written in (the owner's
-//! fields before the variant's, then after) stays the one the schema's sequences ask for.
+//! Attributes move whatever their place, to after the discriminating one. Child elements
+//! move only from the start or the end of every variant's content, so that the order they
+//! are written in (the owner's fields before the variant's, then after) stays the one the
+//! schema's sequences ask for.
 
 use std::collections::HashMap;
 
@@ -59,10 +60,12 @@ fn common(ir: &Ir, payloads: &[TypeId]) -> (Vec<Field>, Vec<Field>) {
     after.sort_by_key(pos);
     let mut before = before;
     before.sort_by_key(pos);
+    // Attributes go after the discriminating one, as libvirt writes them
+    // (`<filesystem type='mount' accessmode='passthrough'>`).
     let attributes: Vec<Field> = shared.iter().filter(|f| !is_child(f)).map(|f| (*f).clone()).collect();
-    let mut lead = attributes;
-    lead.extend(before);
-    (lead, after)
+    let mut trail = attributes;
+    trail.extend(after);
+    (before, trail)
 }
 
 /// Moves what all variants of each flattened tag enum share into the enum's owners.

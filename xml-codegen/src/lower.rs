@@ -1247,7 +1247,13 @@ impl<'a> Lowerer<'a> {
         let doc = self.ir.types[x].doc.clone();
         let id = self.new_type(hints, module, doc, Kind::Struct { fields: vec![], extras: true });
         self.ir.types[id].element = self.ir.types[x].element.clone();
-        self.ir.types[id].defines = self.ir.types[x].defines.clone();
+        let mut defines = self.ir.types[x].defines.clone();
+        for d in self.ir.types[y].defines.clone() {
+            if !defines.contains(&d) {
+                defines.push(d);
+            }
+        }
+        self.ir.types[id].defines = defines;
         self.merged.insert((x, y), id);
         self.deferred.push((id, x, y));
         id

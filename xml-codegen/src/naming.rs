@@ -243,9 +243,15 @@ impl Namer<'_> {
     fn candidates(&self, id: TypeId) -> Vec<Candidate> {
         let t = &self.ir.types[id];
         let mut out: Vec<Candidate> = Vec::new();
+        // A document's root is named after its element (`Domain`, whatever defines it).
+        if let Some(root) = &t.root {
+            out.push(Candidate { name: camel(root), strong: true });
+        }
         let mut defines: Vec<&String> = t.defines.iter().collect();
         defines.sort_by_key(|d| (d.len(), d.as_str()));
-        for d in defines {
+        // One define names the type; of several (a merge of alternatives: `<type>` of a xen,
+        // hvm or exe `<os>`), none does, and they come last.
+        if let [d] = defines.as_slice() {
             out.push(Candidate { name: define_name(d), strong: true });
         }
         if let Some(d) = &t.content_define {
@@ -260,14 +266,23 @@ impl Namer<'_> {
                     Kind::TagEnum { attribute, .. } => Some(attribute.clone()),
                     _ => None,
                 });
-                let element = &t.element;
-                let element = self.element_word_of_enum(uses).unwrap_or_else(|| element.clone());
+                // What the variant is a kind of: the element the choice is in, or, where the
+                // choice is in several (`diskSource` is in `<disk>`, `<backingStore>` and
+                // `<dataStore>`), the choice's define (`FileDiskSource`).
+                let enum_define = uses.iter().find_map(|u| match self.ir.types[u.owner].defines.as_slice() {
+                    [d] => Some(d.clone()),
+                    _ => None,
+                });
+                let element = self.element_word_of_enum(uses).or(enum_define).unwrap_or_else(|| t.element.clone());
                 if keys.len() == 1 {
                     out.push(Candidate { name: join(&[keys[0].to_owned(), element.clone()]), strong: false });
                 } else if keys.len() <= 3 {
                     // The content several variants share, named after all of them.
                     let joined = keys.iter().map(|k| join(&[k.to_string()])).collect::<Vec<_>>().join("Or");
-                    out.push(Candidate { name: format!("{joined}{}", join(std::slice::from_ref(&element))), strong: false });
+                    out.push(Candidate {
+                        name: format!("{joined}{}", join(std::slice::from_ref(&element))),
+                        strong: false,
+                    });
                 }
                 // Then qualified by where the variant is (`SourcePciAddress`).
                 let place = self.common_place(id, 0).unwrap_or_default();
@@ -281,9 +296,6 @@ impl Namer<'_> {
             }
             Kind::Struct { .. } => {
                 let element = self.used_as(id).unwrap_or_else(|| t.element.clone());
-                if let Some(root) = &t.root {
-                    out.push(Candidate { name: camel(root), strong: true });
-                }
                 self.qualified(id, &element, &mut out);
             }
             Kind::TagEnum { attribute, .. } => {
@@ -348,6 +360,11 @@ impl Namer<'_> {
                     }
                     self.qualified(id, &name, &mut out);
                 }
+            }
+        }
+        if defines.len() > 1 {
+            for d in &defines {
+                out.push(Candidate { name: define_name(d), strong: false });
             }
         }
         // The old context hints, as a last resort (the audit names what comes of them).

@@ -174,7 +174,9 @@ fn newtype(input: &DeriveInput, data: &syn::DataStruct, opts: &attr::ContainerOp
             val.range(&self.0, #min, #max);
         });
     }
+    let natural = natural_from(name, inner);
     Ok(quote! {
+        #natural
         impl #k::value::XmlValue for #name {
             fn parse_xml(text: &str) -> ::std::result::Result<Self, #k::value::Expected> {
                 <#inner as #k::value::XmlValue>::parse_xml(text).map(#name)
@@ -197,4 +199,30 @@ fn newtype(input: &DeriveInput, data: &syn::DataStruct, opts: &attr::ContainerOp
             }
         }
     })
+}
+
+/// `From` the natural value of a newtype's inner type: `&str` for text, the integer for a
+/// `Number<T>`, so that `"demo"` or `41` can be given wherever the newtype is asked for.
+fn natural_from(name: &syn::Ident, inner: &syn::Type) -> TokenStream {
+    let syn::Type::Path(p) = inner else { return quote!() };
+    let Some(last) = p.path.segments.last() else { return quote!() };
+    if last.ident == "String" {
+        return quote! {
+            impl ::std::convert::From<&str> for #name {
+                fn from(v: &str) -> Self { #name(::std::convert::From::from(v)) }
+            }
+        };
+    }
+    if last.ident == "Number" {
+        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+            if let Some(syn::GenericArgument::Type(t)) = args.args.first() {
+                return quote! {
+                    impl ::std::convert::From<#t> for #name {
+                        fn from(v: #t) -> Self { #name(::std::convert::From::from(v)) }
+                    }
+                };
+            }
+        }
+    }
+    quote!()
 }

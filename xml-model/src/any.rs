@@ -194,6 +194,13 @@ impl From<AnyElement> for AnyNode {
     }
 }
 
+/// Text content.
+impl From<&str> for AnyNode {
+    fn from(t: &str) -> Self {
+        AnyNode::Text(t.to_owned())
+    }
+}
+
 /// The element's name as written in the source, prefix included.
 pub(crate) fn qualified_name<'a>(node: Node<'_>, src: &'a str) -> &'a str {
     let start = node.range().start + 1;

@@ -63,11 +63,15 @@ extern crate self as xml_model;
 pub mod any;
 pub mod check;
 pub mod compare;
+#[cfg(feature = "model")]
+pub mod constructors;
 pub mod error;
 pub mod extras;
 #[cfg(feature = "model")]
 #[rustfmt::skip]
 pub mod generated;
+#[cfg(feature = "model")]
+pub mod prelude;
 pub mod read;
 pub mod scalars;
 pub mod scaled;

@@ -68,7 +68,6 @@ device_elements! {
     Input => "input",
     Graphics => "graphics",
     Video => "video",
-    Serial => "serial",
     Console => "console",
     Channel => "channel",
     Rng => "rng",

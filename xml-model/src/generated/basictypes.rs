@@ -425,6 +425,11 @@ pub struct Parentaddr {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Pciaddress> for Parentaddr {
+    fn from(v: Pciaddress) -> Self {
+        Parentaddr::new(v)
+    }
+}
 /// `<address>` (basictypes.rng:509)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -485,6 +490,11 @@ pub struct Sourceinfoadapter {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<AdapterType> for Sourceinfoadapter {
+    fn from(v: AdapterType) -> Self {
+        Sourceinfoadapter::new(v)
+    }
 }
 /// A value checked by `validate()`: it matches `[^/]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]

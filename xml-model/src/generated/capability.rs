@@ -205,6 +205,11 @@ pub struct Capabilities {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Hostcaps> for Capabilities {
+    fn from(v: Hostcaps) -> Self {
+        Capabilities::new(v)
+    }
+}
 /// `<cell>` (capability.rng:148)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -236,6 +241,16 @@ pub struct Cell {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for Cell {
+    fn from(v: crate::Number<u32>) -> Self {
+        Cell::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Cell {
+    fn from(v: u32) -> Self {
+        Cell::new(v)
+    }
+}
 /// `<cells>` (capability.rng:133)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -254,6 +269,16 @@ pub struct Cells {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u32>> for Cells {
+    fn from(v: crate::Number<u32>) -> Self {
+        Cells::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Cells {
+    fn from(v: u32) -> Self {
+        Cells::new(v)
+    }
 }
 /// `<cpu>` (capability.rng:193)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -286,6 +311,16 @@ pub struct Cpu {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for Cpu {
+    fn from(v: crate::Number<u32>) -> Self {
+        Cpu::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Cpu {
+    fn from(v: u32) -> Self {
+        Cpu::new(v)
+    }
+}
 /// `<monitor>` (capability.rng:308)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -311,6 +346,16 @@ pub struct CpuMonitor {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for CpuMonitor {
+    fn from(v: crate::Number<u32>) -> Self {
+        CpuMonitor::new(v)
+    }
+}
+impl ::std::convert::From<u32> for CpuMonitor {
+    fn from(v: u32) -> Self {
+        CpuMonitor::new(v)
+    }
+}
 /// `<cpus>` (capability.rng:174)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -329,6 +374,16 @@ pub struct Cpus {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u32>> for Cpus {
+    fn from(v: crate::Number<u32>) -> Self {
+        Cpus::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Cpus {
+    fn from(v: u32) -> Self {
+        Cpus::new(v)
+    }
 }
 /// `<disksnapshot>` (capability.rng:488)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -387,6 +442,11 @@ pub struct Domain {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<DomainType> for Domain {
+    fn from(v: DomainType) -> Self {
+        Domain::new(v)
+    }
+}
 /// One of 'qemu', 'kqemu', 'kvm', 'xen', 'uml', 'lxc', 'openvz', 'test', 'hvf'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -435,6 +495,21 @@ pub struct Feature {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<MonitorFeature> for Feature {
+    fn from(v: MonitorFeature) -> Self {
+        Feature::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Feature {
+    fn from(v: &str) -> Self {
+        Feature::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Feature {
+    fn from(v: ::std::string::String) -> Self {
+        Feature::new(v)
+    }
 }
 /// `<features>` (capability.rng:448)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -581,6 +656,11 @@ pub struct Hostcaps {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::cputypes::HostCpu> for Hostcaps {
+    fn from(v: super::cputypes::HostCpu) -> Self {
+        Hostcaps::new(v)
+    }
+}
 /// `<iommu>` (capability.rng:98)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -621,6 +701,16 @@ pub struct Machine {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Machine {
+    fn from(v: ::std::string::String) -> Self {
+        Machine::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Machine {
+    fn from(v: &str) -> Self {
+        Machine::new(v)
+    }
 }
 /// `<memory_bandwidth>` (capability.rng:275)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -793,6 +883,11 @@ pub struct Topology {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<Cells> for Topology {
+    fn from(v: Cells) -> Self {
+        Topology::new(v)
+    }
 }
 /// `<uri_transports>` (capability.rng:115)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

@@ -216,6 +216,11 @@ pub struct CpuCache {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<CacheMode> for CpuCache {
+    fn from(v: CacheMode) -> Self {
+        CpuCache::new(v)
+    }
+}
 /// One of 'none', 'partial', 'full'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -291,6 +296,11 @@ pub struct CpuMaxPhysAddr {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<MaxphysaddrMode> for CpuMaxPhysAddr {
+    fn from(v: MaxphysaddrMode) -> Self {
+        CpuMaxPhysAddr::new(v)
+    }
 }
 /// One of 'custom', 'host-model', 'host-passthrough', 'maximum'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -411,6 +421,21 @@ pub struct Feature {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<CpuFeatureName> for Feature {
+    fn from(v: CpuFeatureName) -> Self {
+        Feature::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Feature {
+    fn from(v: &str) -> Self {
+        Feature::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Feature {
+    fn from(v: ::std::string::String) -> Self {
+        Feature::new(v)
+    }
+}
 /// A value checked by `validate()`: it matches `[a-zA-Z0-9\-_\.]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -508,6 +533,11 @@ pub struct HostCpu {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::Archnames> for HostCpu {
+    fn from(v: super::basictypes::Archnames) -> Self {
+        HostCpu::new(v)
+    }
+}
 /// `<latency>` (cputypes.rng:225)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -567,6 +597,18 @@ pub enum MaxphysaddrMode {
     #[xml(value = "passthrough")]
     Passthrough,
 }
+/// One of 'shared', 'private'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum MemoryAccessMode {
+    /// `shared`
+    #[xml(value = "shared")]
+    Shared,
+    /// `private`
+    #[xml(value = "private")]
+    Private,
+}
 /// `<microcode>` (cputypes.rng:367)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -582,6 +624,16 @@ pub struct Microcode {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u64>> for Microcode {
+    fn from(v: crate::Number<u64>) -> Self {
+        Microcode::new(v)
+    }
+}
+impl ::std::convert::From<u64> for Microcode {
+    fn from(v: u64) -> Self {
+        Microcode::new(v)
+    }
 }
 /// One of 'allow', 'forbid'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -647,7 +699,7 @@ pub struct NumaCell {
     pub unit: ::std::option::Option<crate::Unit>,
     /// `@memAccess`
     #[xml(attribute = "memAccess")]
-    pub mem_access: ::std::option::Option<SharedPrivate>,
+    pub mem_access: ::std::option::Option<MemoryAccessMode>,
     /// `@discard`
     #[xml(attribute = "discard")]
     pub discard: ::std::option::Option<super::basictypes::YesNo>,
@@ -664,6 +716,16 @@ pub struct NumaCell {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u64>> for NumaCell {
+    fn from(v: crate::Number<u64>) -> Self {
+        NumaCell::new(v)
+    }
+}
+impl ::std::convert::From<u64> for NumaCell {
+    fn from(v: u64) -> Self {
+        NumaCell::new(v)
+    }
 }
 /// `<sibling>` (cputypes.rng:171)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -722,17 +784,15 @@ pub struct Pages {
     )]
     pub extras: crate::Extras,
 }
-/// One of 'shared', 'private'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum SharedPrivate {
-    /// `shared`
-    #[xml(value = "shared")]
-    Shared,
-    /// `private`
-    #[xml(value = "private")]
-    Private,
+impl ::std::convert::From<crate::Number<u32>> for Pages {
+    fn from(v: crate::Number<u32>) -> Self {
+        Pages::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Pages {
+    fn from(v: u32) -> Self {
+        Pages::new(v)
+    }
 }
 /// `<signature>` (cputypes.rng:374)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]

@@ -86,6 +86,11 @@ pub struct Domainbackup {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<DomainbackupMode> for Domainbackup {
+    fn from(v: DomainbackupMode) -> Self {
+        Domainbackup::new(v)
+    }
+}
 /// The content of `<domainbackup>` told apart by its `mode` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -124,6 +129,16 @@ pub struct FdServer {
     /// `@fdgroup`
     #[xml(attribute = "fdgroup")]
     pub fdgroup: ::std::string::String,
+}
+impl ::std::convert::From<::std::string::String> for FdServer {
+    fn from(v: ::std::string::String) -> Self {
+        FdServer::new(v)
+    }
+}
+impl ::std::convert::From<&str> for FdServer {
+    fn from(v: &str) -> Self {
+        FdServer::new(v)
+    }
 }
 /// `<cipher>` (domainbackup.rng:27)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -169,6 +184,16 @@ pub struct Keyivgen {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Keyivgen {
+    fn from(v: ::std::string::String) -> Self {
+        Keyivgen::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Keyivgen {
+    fn from(v: &str) -> Self {
+        Keyivgen::new(v)
+    }
+}
 /// The content of `<domainbackup>` when `mode` is 'pull'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -180,6 +205,11 @@ pub struct PullDomainbackup {
     /// `<disks>`
     #[xml(child = "disks")]
     pub disks: ::std::option::Option<PullDomainbackupDisks>,
+}
+impl ::std::convert::From<Server> for PullDomainbackup {
+    fn from(v: Server) -> Self {
+        PullDomainbackup::new(v)
+    }
 }
 /// `<disks>` (domainbackup.rng:236)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -237,6 +267,22 @@ pub struct PullDomainbackupDisksDisk {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::domaincommon::DiskTargetDev>
+for PullDomainbackupDisksDisk {
+    fn from(v: super::domaincommon::DiskTargetDev) -> Self {
+        PullDomainbackupDisksDisk::new(v)
+    }
+}
+impl ::std::convert::From<&str> for PullDomainbackupDisksDisk {
+    fn from(v: &str) -> Self {
+        PullDomainbackupDisksDisk::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for PullDomainbackupDisksDisk {
+    fn from(v: ::std::string::String) -> Self {
+        PullDomainbackupDisksDisk::new(v)
+    }
+}
 /// `<driver>` (domainbackup.rng:142)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -252,6 +298,11 @@ pub struct PullDomainbackupDisksDiskDriver {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<DriverType> for PullDomainbackupDisksDiskDriver {
+    fn from(v: DriverType) -> Self {
+        PullDomainbackupDisksDiskDriver::new(v)
+    }
 }
 /// The content of `<domainbackup>` when `mode` is 'push'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -312,6 +363,22 @@ pub struct PushDomainbackupDisksDisk {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::domaincommon::DiskTargetDev>
+for PushDomainbackupDisksDisk {
+    fn from(v: super::domaincommon::DiskTargetDev) -> Self {
+        PushDomainbackupDisksDisk::new(v)
+    }
+}
+impl ::std::convert::From<&str> for PushDomainbackupDisksDisk {
+    fn from(v: &str) -> Self {
+        PushDomainbackupDisksDisk::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for PushDomainbackupDisksDisk {
+    fn from(v: ::std::string::String) -> Self {
+        PushDomainbackupDisksDisk::new(v)
+    }
+}
 /// `<driver>` (domainbackup.rng:132)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -327,6 +394,12 @@ pub struct PushDomainbackupDisksDiskDriver {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::storagecommon::StorageFormat>
+for PushDomainbackupDisksDiskDriver {
+    fn from(v: super::storagecommon::StorageFormat) -> Self {
+        PushDomainbackupDisksDiskDriver::new(v)
+    }
 }
 /// `<scratch>` (domainbackup.rng:268)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -372,6 +445,11 @@ pub struct Server {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<ServerTransport> for Server {
+    fn from(v: ServerTransport) -> Self {
+        Server::new(v)
+    }
+}
 /// The content of `<server>` told apart by its `transport` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -399,6 +477,16 @@ pub struct TcpServer {
     #[xml(attribute = "port")]
     pub port: ::std::option::Option<crate::Number<u32>>,
 }
+impl ::std::convert::From<::std::string::String> for TcpServer {
+    fn from(v: ::std::string::String) -> Self {
+        TcpServer::new(v)
+    }
+}
+impl ::std::convert::From<&str> for TcpServer {
+    fn from(v: &str) -> Self {
+        TcpServer::new(v)
+    }
+}
 /// The content of `<server>` when `transport` is 'unix'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -407,4 +495,19 @@ pub struct UnixServer {
     /// `@socket`
     #[xml(attribute = "socket")]
     pub socket: super::basictypes::AbsFilePath,
+}
+impl ::std::convert::From<super::basictypes::AbsFilePath> for UnixServer {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        UnixServer::new(v)
+    }
+}
+impl ::std::convert::From<&str> for UnixServer {
+    fn from(v: &str) -> Self {
+        UnixServer::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for UnixServer {
+    fn from(v: ::std::string::String) -> Self {
+        UnixServer::new(v)
+    }
 }

@@ -20,6 +20,11 @@ pub struct Channel {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Channel {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Channel::new(v)
+    }
+}
 /// `<cpu>` (domaincaps.rng:94)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -54,6 +59,11 @@ pub struct Crypto {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Crypto {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Crypto::new(v)
+    }
 }
 /// `<devices>` (domaincaps.rng:203)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -123,6 +133,11 @@ pub struct Disk {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Disk {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Disk::new(v)
+    }
+}
 /// `<domainCapabilities>` (domaincaps.rng:12)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -189,6 +204,16 @@ pub struct Enum {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Enum {
+    fn from(v: ::std::string::String) -> Self {
+        Enum::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Enum {
+    fn from(v: &str) -> Self {
+        Enum::new(v)
+    }
+}
 /// `<features>` (domaincaps.rng:335)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -199,25 +224,25 @@ pub struct Features {
     pub gic: ::std::option::Option<Gic>,
     /// `<vmcoreinfo>`
     #[xml(child = "vmcoreinfo")]
-    pub vmcoreinfo: ::std::option::Option<Ps2>,
+    pub vmcoreinfo: ::std::option::Option<Supported>,
     /// `<genid>`
     #[xml(child = "genid")]
-    pub genid: ::std::option::Option<Ps2>,
+    pub genid: ::std::option::Option<Supported>,
     /// `<backingStoreInput>`
     #[xml(child = "backingStoreInput")]
-    pub backing_store_input: ::std::option::Option<Ps2>,
+    pub backing_store_input: ::std::option::Option<Supported>,
     /// `<backup>`
     #[xml(child = "backup")]
-    pub backup: ::std::option::Option<Ps2>,
+    pub backup: ::std::option::Option<Supported>,
     /// `<async-teardown>`
     #[xml(child = "async-teardown")]
-    pub async_teardown: ::std::option::Option<Ps2>,
+    pub async_teardown: ::std::option::Option<Supported>,
     /// `<s390-pv>`
     #[xml(child = "s390-pv")]
-    pub s390_pv: ::std::option::Option<Ps2>,
+    pub s390_pv: ::std::option::Option<Supported>,
     /// `<ps2>`
     #[xml(child = "ps2")]
-    pub ps2: ::std::option::Option<Ps2>,
+    pub ps2: ::std::option::Option<Supported>,
     /// `<sev>`
     #[xml(child = "sev")]
     pub sev: ::std::option::Option<::std::boxed::Box<Sev>>,
@@ -257,6 +282,11 @@ pub struct Filesystem {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Filesystem {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Filesystem::new(v)
+    }
+}
 /// `<gic>` (domaincaps.rng:382)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -275,6 +305,11 @@ pub struct Gic {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Gic {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Gic::new(v)
+    }
 }
 /// `<graphics>` (domaincaps.rng:251)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -295,6 +330,11 @@ pub struct Graphics {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Graphics {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Graphics::new(v)
+    }
+}
 /// `<hostdev>` (domaincaps.rng:265)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -313,6 +353,11 @@ pub struct Hostdev {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Hostdev {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Hostdev::new(v)
+    }
 }
 /// `<hyperv>` (domaincaps.rng:490)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -333,6 +378,11 @@ pub struct Hyperv {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Hyperv {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Hyperv::new(v)
+    }
+}
 /// `<interface>` (domaincaps.rng:321)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -352,6 +402,11 @@ pub struct Interface {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Interface {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Interface::new(v)
+    }
+}
 /// `<iothreads>` (domaincaps.rng:65)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -367,6 +422,11 @@ pub struct Iothreads {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Iothreads {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Iothreads::new(v)
+    }
 }
 /// `<launchSecurity>` (domaincaps.rng:328)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -386,6 +446,11 @@ pub struct LaunchSecurity {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for LaunchSecurity {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        LaunchSecurity::new(v)
+    }
 }
 /// `<loader>` (domaincaps.rng:72)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -409,6 +474,11 @@ pub struct Loader {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Loader {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Loader::new(v)
+    }
+}
 /// `<memoryBacking>` (domaincaps.rng:196)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -427,6 +497,11 @@ pub struct MemoryBacking {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for MemoryBacking {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        MemoryBacking::new(v)
+    }
 }
 /// `<os>` (domaincaps.rng:82)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -450,6 +525,11 @@ pub struct Os {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Os {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Os::new(v)
+    }
+}
 /// `<panic>` (domaincaps.rng:314)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -469,21 +549,10 @@ pub struct Panic {
     )]
     pub extras: crate::Extras,
 }
-/// `<vmcoreinfo>` (domaincaps.rng:389)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Ps2 {
-    /// `@supported`
-    #[xml(attribute = "supported")]
-    pub supported: super::basictypes::YesNo,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+impl ::std::convert::From<super::basictypes::YesNo> for Panic {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Panic::new(v)
+    }
 }
 /// `<redirdev>` (domaincaps.rng:293)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -504,6 +573,11 @@ pub struct Redirdev {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Redirdev {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Redirdev::new(v)
+    }
+}
 /// `<rng>` (domaincaps.rng:272)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -522,6 +596,11 @@ pub struct Rng {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Rng {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Rng::new(v)
+    }
 }
 /// `<section>` (domaincaps.rng:471)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -611,6 +690,11 @@ pub struct Sev {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Sev {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Sev::new(v)
+    }
+}
 /// `<sgx>` (domaincaps.rng:450)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -642,6 +726,32 @@ pub struct Sgx {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Sgx {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Sgx::new(v)
+    }
+}
+/// `<vmcoreinfo>` (domaincaps.rng:389)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct Supported {
+    /// `@supported`
+    #[xml(attribute = "supported")]
+    pub supported: super::basictypes::YesNo,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Supported {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Supported::new(v)
+    }
+}
 /// `<tpm>` (domaincaps.rng:286)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -660,6 +770,11 @@ pub struct Tpm {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Tpm {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Tpm::new(v)
+    }
 }
 /// One of 'KiB'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -686,6 +801,16 @@ pub struct Vcpu {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for Vcpu {
+    fn from(v: crate::Number<u32>) -> Self {
+        Vcpu::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Vcpu {
+    fn from(v: u32) -> Self {
+        Vcpu::new(v)
+    }
+}
 /// `<video>` (domaincaps.rng:258)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -704,4 +829,9 @@ pub struct Video {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Video {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Video::new(v)
+    }
 }

@@ -113,3 +113,18 @@ pub struct Parent {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<CheckpointName> for Parent {
+    fn from(v: CheckpointName) -> Self {
+        Parent::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Parent {
+    fn from(v: &str) -> Self {
+        Parent::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Parent {
+    fn from(v: ::std::string::String) -> Self {
+        Parent::new(v)
+    }
+}

@@ -10,6 +10,16 @@ pub struct AbsoluteClock {
     #[xml(attribute = "start")]
     pub start: crate::Number<u64>,
 }
+impl ::std::convert::From<crate::Number<u64>> for AbsoluteClock {
+    fn from(v: crate::Number<u64>) -> Self {
+        AbsoluteClock::new(v)
+    }
+}
+impl ::std::convert::From<u64> for AbsoluteClock {
+    fn from(v: u64) -> Self {
+        AbsoluteClock::new(v)
+    }
+}
 /// `<acceleration>` (domaincommon.rng:4756)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -39,7 +49,7 @@ pub struct Acceleration {
 pub struct Access {
     /// `@mode`
     #[xml(attribute = "mode")]
-    pub mode: super::cputypes::SharedPrivate,
+    pub mode: super::cputypes::MemoryAccessMode,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -47,6 +57,11 @@ pub struct Access {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::cputypes::MemoryAccessMode> for Access {
+    fn from(v: super::cputypes::MemoryAccessMode) -> Self {
+        Access::new(v)
+    }
 }
 /// `<acpi>` (domaincommon.rng:7488)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -133,6 +148,16 @@ pub struct Add {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Add {
+    fn from(v: ::std::string::String) -> Self {
+        Add::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Add {
+    fn from(v: &str) -> Self {
+        Add::new(v)
+    }
+}
 /// `<address>` (domaincommon.rng:7395)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -148,6 +173,11 @@ pub struct Address {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<AddressType> for Address {
+    fn from(v: AddressType) -> Self {
+        Address::new(v)
+    }
 }
 /// A value checked by `validate()`: it matches `0x[a-fA-F0-9]{1,4}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -223,6 +253,11 @@ pub struct Aia {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<AiaValue> for Aia {
+    fn from(v: AiaValue) -> Self {
+        Aia::new(v)
+    }
+}
 /// One of 'none', 'aplic', 'aplic-imsic'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -253,6 +288,21 @@ pub struct Alias {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<AliasName> for Alias {
+    fn from(v: AliasName) -> Self {
+        Alias::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Alias {
+    fn from(v: &str) -> Self {
+        Alias::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Alias {
+    fn from(v: ::std::string::String) -> Self {
+        Alias::new(v)
+    }
 }
 /// A value checked by `validate()`: it matches `[a-zA-Z0-9_\-.]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -349,6 +399,16 @@ pub struct Arg {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Arg {
+    fn from(v: ::std::string::String) -> Self {
+        Arg::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::new(v)
+    }
+}
 /// `<async-teardown>` (domaincommon.rng:7058)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -420,6 +480,16 @@ pub struct AudioId {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u8>> for AudioId {
+    fn from(v: crate::Number<u8>) -> Self {
+        AudioId::new(v)
+    }
+}
+impl ::std::convert::From<u8> for AudioId {
+    fn from(v: u8) -> Self {
+        AudioId::new(v)
+    }
 }
 /// The content of `<audio>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -874,6 +944,21 @@ pub struct Backenddomain {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::ObjectNameWithSlash> for Backenddomain {
+    fn from(v: super::basictypes::ObjectNameWithSlash) -> Self {
+        Backenddomain::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Backenddomain {
+    fn from(v: &str) -> Self {
+        Backenddomain::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Backenddomain {
+    fn from(v: ::std::string::String) -> Self {
+        Backenddomain::new(v)
+    }
+}
 /// `<baseBoard>` (domaincommon.rng:7129)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -950,6 +1035,11 @@ pub struct BindFilesystem {
     #[xml(child = "source")]
     pub source: BindFilesystemSource,
 }
+impl ::std::convert::From<BindFilesystemSource> for BindFilesystem {
+    fn from(v: BindFilesystemSource) -> Self {
+        BindFilesystem::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:3237)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -965,6 +1055,21 @@ pub struct BindFilesystemSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsDirPath> for BindFilesystemSource {
+    fn from(v: super::basictypes::AbsDirPath) -> Self {
+        BindFilesystemSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for BindFilesystemSource {
+    fn from(v: &str) -> Self {
+        BindFilesystemSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for BindFilesystemSource {
+    fn from(v: ::std::string::String) -> Self {
+        BindFilesystemSource::new(v)
+    }
 }
 /// `<bios>` (domaincommon.rng:7268)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -1054,6 +1159,21 @@ pub struct BlkiotuneDevice {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for BlkiotuneDevice {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        BlkiotuneDevice::new(v)
+    }
+}
+impl ::std::convert::From<&str> for BlkiotuneDevice {
+    fn from(v: &str) -> Self {
+        BlkiotuneDevice::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for BlkiotuneDevice {
+    fn from(v: ::std::string::String) -> Self {
+        BlkiotuneDevice::new(v)
+    }
+}
 /// The content of `<dataStore>` when `type` is 'block'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1061,7 +1181,7 @@ pub struct BlkiotuneDevice {
 pub struct BlockDataStore {
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<BlockSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<BlockDataStoreSource>>,
 }
 /// `<source>` (domaincommon.rng:1923)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -1111,6 +1231,15 @@ pub struct BlockDisk {
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<BlockSource>>,
 }
+/// The content of `<dataStore>` when `type` is 'block'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct BlockDiskSource {
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: ::std::option::Option<::std::boxed::Box<BlockSource>>,
+}
 /// The content of `<filesystem>` when `type` is 'block'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1119,6 +1248,11 @@ pub struct BlockFilesystem {
     /// `<source>`
     #[xml(child = "source")]
     pub source: DeviceSource,
+}
+impl ::std::convert::From<DeviceSource> for BlockFilesystem {
+    fn from(v: DeviceSource) -> Self {
+        BlockFilesystem::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:1923)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -1220,6 +1354,11 @@ pub struct Bootmenu {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Bootmenu {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Bootmenu::new(v)
+    }
+}
 /// One of 'both', 'code', 'data'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1276,6 +1415,21 @@ pub struct BridgeInterfaceSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<SourceBridge> for BridgeInterfaceSource {
+    fn from(v: SourceBridge) -> Self {
+        BridgeInterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for BridgeInterfaceSource {
+    fn from(v: &str) -> Self {
+        BridgeInterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for BridgeInterfaceSource {
+    fn from(v: ::std::string::String) -> Self {
+        BridgeInterfaceSource::new(v)
+    }
 }
 /// One of 'vepa', 'bridge', 'private', 'passthrough'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -1343,6 +1497,11 @@ pub struct Cachetune {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::CpuSet> for Cachetune {
+    fn from(v: crate::CpuSet) -> Self {
+        Cachetune::new(v)
+    }
 }
 /// `<cache>` (domaincommon.rng:1177)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1530,6 +1689,11 @@ pub struct Capabilities {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<CapabilitiesPolicy> for Capabilities {
+    fn from(v: CapabilitiesPolicy) -> Self {
+        Capabilities::new(v)
+    }
+}
 /// The content of `<hostdev>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1594,6 +1758,16 @@ pub struct CcidAddress {
     #[xml(attribute = "slot")]
     pub slot: ::std::option::Option<crate::Number<u8>>,
 }
+impl ::std::convert::From<crate::Number<u8>> for CcidAddress {
+    fn from(v: crate::Number<u8>) -> Self {
+        CcidAddress::new(v)
+    }
+}
+impl ::std::convert::From<u8> for CcidAddress {
+    fn from(v: u8) -> Self {
+        CcidAddress::new(v)
+    }
+}
 /// The content of `<address>` when `type` is 'ccw'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1625,6 +1799,11 @@ pub struct Cfpc {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<BrokenWorkaroundFixed> for Cfpc {
+    fn from(v: BrokenWorkaroundFixed) -> Self {
+        Cfpc::new(v)
+    }
+}
 /// `<channel>` (domaincommon.rng:5873)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1644,7 +1823,7 @@ pub struct Channel {
     pub log: ::std::option::Option<Log>,
     /// `<target>`
     #[xml(child = "target")]
-    pub target: ::std::option::Option<GuestfwdTarget>,
+    pub target: ::std::option::Option<ChannelTarget>,
     /// `<alias>`
     #[xml(child = "alias")]
     pub alias: ::std::option::Option<Alias>,
@@ -1658,6 +1837,11 @@ pub struct Channel {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<QemucdevSrcTypeChoice> for Channel {
+    fn from(v: QemucdevSrcTypeChoice) -> Self {
+        Channel::new(v)
+    }
 }
 /// One of 'main', 'display', 'inputs', 'cursor', 'playback', 'record', 'smartcard', 'usbredir'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -1688,6 +1872,79 @@ pub enum ChannelName {
     /// `usbredir`
     #[xml(value = "usbredir")]
     Usbredir,
+}
+/// `<target>` (domaincommon.rng:5836)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct ChannelTarget {
+    /// `@type`
+    #[xml(attribute = "type")]
+    pub kind: ::std::option::Option<GuestfwdVirtioXen>,
+    /// `@address`
+    #[xml(attribute = "address")]
+    pub address: ::std::option::Option<::std::string::String>,
+    /// `@port`
+    #[xml(attribute = "port")]
+    pub port: ::std::option::Option<::std::string::String>,
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `@state`
+    #[xml(attribute = "state")]
+    pub state: ::std::option::Option<TargetState>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+/// `<parallel>` (domaincommon.rng:5826)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct CharDevice {
+    /// `@type`
+    #[xml(attribute = "type")]
+    pub kind: QemucdevSrcTypeChoice,
+    /// `@tty`
+    #[xml(attribute = "tty")]
+    pub tty: ::std::option::Option<super::basictypes::AbsFilePath>,
+    /// `<source>`
+    #[xml(child = "source")]
+    pub sources: ::std::vec::Vec<CharSource>,
+    /// `<protocol>`
+    #[xml(child = "protocol")]
+    pub protocol: ::std::option::Option<Protocol>,
+    /// `<log>`
+    #[xml(child = "log")]
+    pub log: ::std::option::Option<Log>,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: ::std::option::Option<QemucdevTgtDef>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    pub alias: ::std::option::Option<Alias>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    pub acpi: ::std::option::Option<Acpi>,
+    /// `<address>`
+    #[xml(child = "address")]
+    pub address: ::std::option::Option<::std::boxed::Box<Address>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+impl ::std::convert::From<QemucdevSrcTypeChoice> for CharDevice {
+    fn from(v: QemucdevSrcTypeChoice) -> Self {
+        CharDevice::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:5078)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -1842,6 +2099,11 @@ pub struct Clipboard {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Clipboard {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Clipboard::new(v)
+    }
+}
 /// `<clock>` (domaincommon.rng:1336)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1860,6 +2122,11 @@ pub struct Clock {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<ClockOffset> for Clock {
+    fn from(v: ClockOffset) -> Self {
+        Clock::new(v)
+    }
 }
 /// One of 'reset', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -1937,6 +2204,11 @@ pub struct Codec {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<CodecType> for Codec {
+    fn from(v: CodecType) -> Self {
+        Codec::new(v)
+    }
 }
 /// One of 'duplex', 'micro', 'output'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -2032,6 +2304,11 @@ pub struct Controller {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<ControllerType> for Controller {
+    fn from(v: ControllerType) -> Self {
+        Controller::new(v)
+    }
 }
 /// `<driver>` (domaincommon.rng:3049)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2328,12 +2605,12 @@ pub struct Crypto {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct CryptoBackend {
-    /// `@queues`
-    #[xml(attribute = "queues")]
-    pub queues: ::std::option::Option<crate::Number<u64>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub model: CryptoBackendModel,
+    /// `@queues`
+    #[xml(attribute = "queues")]
+    pub queues: ::std::option::Option<crate::Number<u64>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -2341,6 +2618,11 @@ pub struct CryptoBackend {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<CryptoBackendModel> for CryptoBackend {
+    fn from(v: CryptoBackendModel) -> Self {
+        CryptoBackend::new(v)
+    }
 }
 /// The content of `<backend>` told apart by its `model` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -2437,28 +2719,28 @@ pub struct DataStore {
 pub enum DataStoreType {
     /// `type='file'`, also when `type` is absent
     #[xml(value = "file", default)]
-    File(SourceFileDataStore),
+    File(FileDataStore),
     /// `type='block'`
     #[xml(value = "block")]
-    Block(SourceBlockDataStore),
+    Block(BlockDataStore),
     /// `type='dir'`
     #[xml(value = "dir")]
-    Dir(SourceDirDataStore),
+    Dir(DirDataStore),
     /// `type='network'`
     #[xml(value = "network")]
-    Network(SourceNetworkDataStore),
+    Network(NetworkDataStore),
     /// `type='volume'`
     #[xml(value = "volume")]
-    Volume(SourceVolumeDataStore),
+    Volume(VolumeDataStore),
     /// `type='nvme'`
     #[xml(value = "nvme")]
-    Nvme(SourceNvmeDataStore),
+    Nvme(NvmeDataStore),
     /// `type='vhostuser'`
     #[xml(value = "vhostuser")]
-    Vhostuser(VhostuserDataStore),
+    Vhostuser(VhostuserDiskSource),
     /// `type='vhostvdpa'`
     #[xml(value = "vhostvdpa")]
-    Vhostvdpa(VhostvdpaDataStore),
+    Vhostvdpa(VhostvdpaDiskSource),
 }
 /// The content of `<audio>` when `type` is 'dbus'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2536,6 +2818,16 @@ pub struct Del {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Del {
+    fn from(v: ::std::string::String) -> Self {
+        Del::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Del {
+    fn from(v: &str) -> Self {
+        Del::new(v)
+    }
 }
 /// One of 'none', 'omit', 'reject', 'crash'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -2635,10 +2927,10 @@ pub enum Device {
     Console(::std::boxed::Box<Console>),
     /// `<parallel>`
     #[xml(element = "parallel")]
-    Parallel(::std::boxed::Box<Serial>),
+    Parallel(::std::boxed::Box<CharDevice>),
     /// `<serial>`
     #[xml(element = "serial")]
-    Serial(::std::boxed::Box<Serial>),
+    Serial(::std::boxed::Box<CharDevice>),
     /// `<channel>`
     #[xml(element = "channel")]
     Channel(::std::boxed::Box<Channel>),
@@ -2689,6 +2981,16 @@ pub struct DeviceBoot {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u64>> for DeviceBoot {
+    fn from(v: crate::Number<u64>) -> Self {
+        DeviceBoot::new(v)
+    }
+}
+impl ::std::convert::From<u64> for DeviceBoot {
+    fn from(v: u64) -> Self {
+        DeviceBoot::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:2511)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2704,6 +3006,21 @@ pub struct DeviceSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsFilePath> for DeviceSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        DeviceSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for DeviceSource {
+    fn from(v: &str) -> Self {
+        DeviceSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for DeviceSource {
+    fn from(v: ::std::string::String) -> Self {
+        DeviceSource::new(v)
+    }
 }
 /// `<devices>` (domaincommon.rng:6825)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2764,7 +3081,7 @@ pub struct DimmAddress {
 pub struct DirDataStore {
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<DirSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<DirDataStoreSource>>,
 }
 /// `<source>` (domaincommon.rng:1956)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -2798,6 +3115,30 @@ pub struct DirDataStoreSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsFilePath> for DirDataStoreSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        DirDataStoreSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for DirDataStoreSource {
+    fn from(v: &str) -> Self {
+        DirDataStoreSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for DirDataStoreSource {
+    fn from(v: ::std::string::String) -> Self {
+        DirDataStoreSource::new(v)
+    }
+}
+/// The content of `<dataStore>` when `type` is 'dir'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct DirDiskSource {
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: ::std::option::Option<::std::boxed::Box<DirSource>>,
 }
 /// `<source>` (domaincommon.rng:1956)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -2835,6 +3176,21 @@ pub struct DirSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for DirSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        DirSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for DirSource {
+    fn from(v: &str) -> Self {
+        DirSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for DirSource {
+    fn from(v: ::std::string::String) -> Self {
+        DirSource::new(v)
+    }
+}
 /// The content of `<interface>` when `type` is 'direct'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2848,6 +3204,11 @@ pub struct DirectInterface {
     pub virtualport: ::std::option::Option<
         ::std::boxed::Box<super::networkcommon::Virtualport>,
     >,
+}
+impl ::std::convert::From<DirectInterfaceSource> for DirectInterface {
+    fn from(v: DirectInterfaceSource) -> Self {
+        DirectInterface::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:3546)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -2877,6 +3238,21 @@ pub struct DirectInterfaceSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::DeviceName> for DirectInterfaceSource {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        DirectInterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for DirectInterfaceSource {
+    fn from(v: &str) -> Self {
+        DirectInterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for DirectInterfaceSource {
+    fn from(v: ::std::string::String) -> Self {
+        DirectInterfaceSource::new(v)
+    }
+}
 /// `<dirty-ring>` (domaincommon.rng:8223)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2895,6 +3271,11 @@ pub struct DirtyRing {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::OnOff> for DirtyRing {
+    fn from(v: super::basictypes::OnOff) -> Self {
+        DirtyRing::new(v)
+    }
 }
 /// `<disk>` (domaincommon.rng:1726)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -3027,6 +3408,11 @@ pub struct DiskAuthSecret {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<SecretType> for DiskAuthSecret {
+    fn from(v: SecretType) -> Self {
+        DiskAuthSecret::new(v)
+    }
+}
 /// `<backingStore>` (domaincommon.rng:1794)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -3051,6 +3437,11 @@ pub struct DiskBackingStore {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<DiskSource> for DiskBackingStore {
+    fn from(v: DiskSource) -> Self {
+        DiskBackingStore::new(v)
+    }
 }
 /// `<blockio>` (domaincommon.rng:2588)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -3084,7 +3475,7 @@ pub enum DiskChild {
     Throttlefilters(Throttlefilters),
     /// `<iotune>`
     #[xml(element = "iotune")]
-    Iotune(::std::boxed::Box<DiskIoTune>),
+    Iotune(::std::boxed::Box<Iotune>),
 }
 /// The content of `<disk>` told apart by its `device` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -3259,78 +3650,10 @@ pub struct DiskFormat {
     )]
     pub extras: crate::Extras,
 }
-/// `<throttlegroup>` (domaincommon.rng:6883)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct DiskIoTune {
-    /// `<total_bytes_sec>`
-    #[xml(child = "total_bytes_sec")]
-    pub total_bytes_sec: ::std::option::Option<crate::Number<u64>>,
-    /// `<read_bytes_sec>`
-    #[xml(child = "read_bytes_sec")]
-    pub read_bytes_sec: ::std::option::Option<crate::Number<u64>>,
-    /// `<write_bytes_sec>`
-    #[xml(child = "write_bytes_sec")]
-    pub write_bytes_sec: ::std::option::Option<crate::Number<u64>>,
-    /// `<total_iops_sec>`
-    #[xml(child = "total_iops_sec")]
-    pub total_iops_sec: ::std::option::Option<crate::Number<u64>>,
-    /// `<read_iops_sec>`
-    #[xml(child = "read_iops_sec")]
-    pub read_iops_sec: ::std::option::Option<crate::Number<u64>>,
-    /// `<write_iops_sec>`
-    #[xml(child = "write_iops_sec")]
-    pub write_iops_sec: ::std::option::Option<crate::Number<u64>>,
-    /// `<total_bytes_sec_max>`
-    #[xml(child = "total_bytes_sec_max")]
-    pub total_bytes_sec_max: ::std::option::Option<crate::Number<u64>>,
-    /// `<read_bytes_sec_max>`
-    #[xml(child = "read_bytes_sec_max")]
-    pub read_bytes_sec_max: ::std::option::Option<crate::Number<u64>>,
-    /// `<write_bytes_sec_max>`
-    #[xml(child = "write_bytes_sec_max")]
-    pub write_bytes_sec_max: ::std::option::Option<crate::Number<u64>>,
-    /// `<total_iops_sec_max>`
-    #[xml(child = "total_iops_sec_max")]
-    pub total_iops_sec_max: ::std::option::Option<crate::Number<u64>>,
-    /// `<read_iops_sec_max>`
-    #[xml(child = "read_iops_sec_max")]
-    pub read_iops_sec_max: ::std::option::Option<crate::Number<u64>>,
-    /// `<write_iops_sec_max>`
-    #[xml(child = "write_iops_sec_max")]
-    pub write_iops_sec_max: ::std::option::Option<crate::Number<u64>>,
-    /// `<size_iops_sec>`
-    #[xml(child = "size_iops_sec")]
-    pub size_iops_sec: ::std::option::Option<crate::Number<u64>>,
-    /// `<group_name>`
-    #[xml(child = "group_name")]
-    pub group_name: ::std::option::Option<::std::string::String>,
-    /// `<total_bytes_sec_max_length>`
-    #[xml(child = "total_bytes_sec_max_length")]
-    pub total_bytes_sec_max_length: ::std::option::Option<crate::Number<u64>>,
-    /// `<read_bytes_sec_max_length>`
-    #[xml(child = "read_bytes_sec_max_length")]
-    pub read_bytes_sec_max_length: ::std::option::Option<crate::Number<u64>>,
-    /// `<write_bytes_sec_max_length>`
-    #[xml(child = "write_bytes_sec_max_length")]
-    pub write_bytes_sec_max_length: ::std::option::Option<crate::Number<u64>>,
-    /// `<total_iops_sec_max_length>`
-    #[xml(child = "total_iops_sec_max_length")]
-    pub total_iops_sec_max_length: ::std::option::Option<crate::Number<u64>>,
-    /// `<read_iops_sec_max_length>`
-    #[xml(child = "read_iops_sec_max_length")]
-    pub read_iops_sec_max_length: ::std::option::Option<crate::Number<u64>>,
-    /// `<write_iops_sec_max_length>`
-    #[xml(child = "write_iops_sec_max_length")]
-    pub write_iops_sec_max_length: ::std::option::Option<crate::Number<u64>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+impl ::std::convert::From<super::storagecommon::StorageFormat> for DiskFormat {
+    fn from(v: super::storagecommon::StorageFormat) -> Self {
+        DiskFormat::new(v)
+    }
 }
 /// `<mirror>` (domaincommon.rng:7817)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -3404,28 +3727,28 @@ pub enum DiskSnapshot {
 pub enum DiskSource {
     /// `type='file'`, also when `type` is absent
     #[xml(value = "file", default)]
-    File(FileDataStore),
+    File(FileDiskSource),
     /// `type='block'`
     #[xml(value = "block")]
-    Block(BlockDataStore),
+    Block(BlockDiskSource),
     /// `type='dir'`
     #[xml(value = "dir")]
-    Dir(DirDataStore),
+    Dir(DirDiskSource),
     /// `type='network'`
     #[xml(value = "network")]
-    Network(NetworkDataStore),
+    Network(NetworkDiskSource),
     /// `type='volume'`
     #[xml(value = "volume")]
-    Volume(VolumeDataStore),
+    Volume(VolumeDiskSource),
     /// `type='nvme'`
     #[xml(value = "nvme")]
-    Nvme(NvmeDataStore),
+    Nvme(NvmeDiskSource),
     /// `type='vhostuser'`
     #[xml(value = "vhostuser")]
-    Vhostuser(VhostuserDataStore),
+    Vhostuser(VhostuserDiskSource),
     /// `type='vhostvdpa'`
     #[xml(value = "vhostvdpa")]
-    Vhostvdpa(VhostvdpaDataStore),
+    Vhostvdpa(VhostvdpaDiskSource),
 }
 /// `<host>` (domaincommon.rng:1975)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -3442,6 +3765,11 @@ pub struct DiskSourceNetworkHost {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<HostTransport> for DiskSourceNetworkHost {
+    fn from(v: HostTransport) -> Self {
+        DiskSourceNetworkHost::new(v)
+    }
 }
 /// `<cookies>` (domaincommon.rng:2120)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -3474,6 +3802,23 @@ pub struct DiskSourceNetworkProtocolSSHHostVerify {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsFilePath>
+for DiskSourceNetworkProtocolSSHHostVerify {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        DiskSourceNetworkProtocolSSHHostVerify::new(v)
+    }
+}
+impl ::std::convert::From<&str> for DiskSourceNetworkProtocolSSHHostVerify {
+    fn from(v: &str) -> Self {
+        DiskSourceNetworkProtocolSSHHostVerify::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DiskSourceNetworkProtocolSSHHostVerify {
+    fn from(v: ::std::string::String) -> Self {
+        DiskSourceNetworkProtocolSSHHostVerify::new(v)
+    }
 }
 /// `<identity>` (domaincommon.rng:2252)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -3519,6 +3864,12 @@ pub struct DiskSourceNetworkProtocolSSLVerify {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo>
+for DiskSourceNetworkProtocolSSLVerify {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        DiskSourceNetworkProtocolSSLVerify::new(v)
+    }
+}
 /// `<target>` (domaincommon.rng:2526)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -3546,6 +3897,21 @@ pub struct DiskTarget {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<DiskTargetDev> for DiskTarget {
+    fn from(v: DiskTargetDev) -> Self {
+        DiskTarget::new(v)
+    }
+}
+impl ::std::convert::From<&str> for DiskTarget {
+    fn from(v: &str) -> Self {
+        DiskTarget::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for DiskTarget {
+    fn from(v: ::std::string::String) -> Self {
+        DiskTarget::new(v)
+    }
 }
 /// A value checked by `validate()`: it matches `(ioemu:)?(fd|hd|sd|vd|xvd|ubd)[a-zA-Z0-9_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -3820,6 +4186,21 @@ pub struct Downscript {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::FilePath> for Downscript {
+    fn from(v: super::basictypes::FilePath) -> Self {
+        Downscript::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Downscript {
+    fn from(v: &str) -> Self {
+        Downscript::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Downscript {
+    fn from(v: ::std::string::String) -> Self {
+        Downscript::new(v)
+    }
 }
 /// The content of `<address>` when `type` is 'drive'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -4138,6 +4519,11 @@ pub struct EgdBackend {
     #[xml(child = "log")]
     pub log: ::std::option::Option<Log>,
 }
+impl ::std::convert::From<QemucdevSrcTypeChoice> for EgdBackend {
+    fn from(v: QemucdevSrcTypeChoice) -> Self {
+        EgdBackend::new(v)
+    }
+}
 /// The content of `<graphics>` when `type` is 'egl-headless'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4196,6 +4582,21 @@ pub struct EmulatorBackendDirSource {
     #[xml(attribute = "path")]
     pub path: super::basictypes::AbsDirPath,
 }
+impl ::std::convert::From<super::basictypes::AbsDirPath> for EmulatorBackendDirSource {
+    fn from(v: super::basictypes::AbsDirPath) -> Self {
+        EmulatorBackendDirSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for EmulatorBackendDirSource {
+    fn from(v: &str) -> Self {
+        EmulatorBackendDirSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for EmulatorBackendDirSource {
+    fn from(v: ::std::string::String) -> Self {
+        EmulatorBackendDirSource::new(v)
+    }
+}
 /// The content of `<source>` when `type` is 'file'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4204,6 +4605,21 @@ pub struct EmulatorBackendFileSource {
     /// `@path`
     #[xml(attribute = "path")]
     pub path: super::basictypes::AbsFilePath,
+}
+impl ::std::convert::From<super::basictypes::AbsFilePath> for EmulatorBackendFileSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        EmulatorBackendFileSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for EmulatorBackendFileSource {
+    fn from(v: &str) -> Self {
+        EmulatorBackendFileSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for EmulatorBackendFileSource {
+    fn from(v: ::std::string::String) -> Self {
+        EmulatorBackendFileSource::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:6050)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -4221,6 +4637,11 @@ pub struct EmulatorBackendSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<SourceType> for EmulatorBackendSource {
+    fn from(v: SourceType) -> Self {
+        EmulatorBackendSource::new(v)
+    }
+}
 /// `<emulatorpin>` (domaincommon.rng:1124)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4236,6 +4657,11 @@ pub struct Emulatorpin {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::CpuSet> for Emulatorpin {
+    fn from(v: crate::CpuSet) -> Self {
+        Emulatorpin::new(v)
+    }
 }
 /// `<emulatorsched>` (domaincommon.rng:1161)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -4253,6 +4679,11 @@ pub struct Emulatorsched {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Schedparam> for Emulatorsched {
+    fn from(v: Schedparam) -> Self {
+        Emulatorsched::new(v)
+    }
+}
 /// `<encryption>` (domaincommon.rng:6075)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4268,6 +4699,11 @@ pub struct Encryption {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Uuid> for Encryption {
+    fn from(v: crate::Uuid) -> Self {
+        Encryption::new(v)
+    }
 }
 /// `<env>` (domaincommon.rng:8492)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -4287,6 +4723,21 @@ pub struct Env {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::nwfilter_params::FilterParamName> for Env {
+    fn from(v: super::nwfilter_params::FilterParamName) -> Self {
+        Env::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Env {
+    fn from(v: &str) -> Self {
+        Env::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Env {
+    fn from(v: ::std::string::String) -> Self {
+        Env::new(v)
+    }
 }
 /// One of 'ethernet'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -4330,6 +4781,11 @@ pub struct EvdevInput {
     #[xml(child = "source")]
     pub source: EvdevInputSource,
 }
+impl ::std::convert::From<EvdevInputSource> for EvdevInput {
+    fn from(v: EvdevInputSource) -> Self {
+        EvdevInput::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:6288)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4354,6 +4810,21 @@ pub struct EvdevInputSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsFilePath> for EvdevInputSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        EvdevInputSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for EvdevInputSource {
+    fn from(v: &str) -> Self {
+        EvdevInputSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for EvdevInputSource {
+    fn from(v: ::std::string::String) -> Self {
+        EvdevInputSource::new(v)
+    }
 }
 /// `<event>` (domaincommon.rng:657)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -4539,6 +5010,11 @@ pub struct FeatureState {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::OnOff> for FeatureState {
+    fn from(v: super::basictypes::OnOff) -> Self {
+        FeatureState::new(v)
+    }
+}
 /// `<features>` (domaincommon.rng:6919)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4658,6 +5134,21 @@ pub struct Fibrechannel {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<FibrechannelAppid> for Fibrechannel {
+    fn from(v: FibrechannelAppid) -> Self {
+        Fibrechannel::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Fibrechannel {
+    fn from(v: &str) -> Self {
+        Fibrechannel::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Fibrechannel {
+    fn from(v: ::std::string::String) -> Self {
+        Fibrechannel::new(v)
+    }
+}
 /// A value checked by `validate()`: it matches `[ -~]{1,128}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4667,10 +5158,20 @@ pub struct FibrechannelAppid(pub ::std::string::String);
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct FifoOrRrVcpusched {
+pub struct FifoOrRrSchedparam {
     /// `@priority`
     #[xml(attribute = "priority")]
     pub priority: crate::Number<u16>,
+}
+impl ::std::convert::From<crate::Number<u16>> for FifoOrRrSchedparam {
+    fn from(v: crate::Number<u16>) -> Self {
+        FifoOrRrSchedparam::new(v)
+    }
+}
+impl ::std::convert::From<u16> for FifoOrRrSchedparam {
+    fn from(v: u16) -> Self {
+        FifoOrRrSchedparam::new(v)
+    }
 }
 /// One of 'file', 'anonymous', 'memfd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -4721,7 +5222,7 @@ pub enum FileBlock {
 pub struct FileDataStore {
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<FileSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<FileDataStoreSource>>,
 }
 /// `<source>` (domaincommon.rng:1890)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -4762,6 +5263,15 @@ pub struct FileDataStoreSource {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<dataStore>` when `type` is 'file'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct FileDiskSource {
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: ::std::option::Option<::std::boxed::Box<FileSource>>,
+}
 /// The content of `<filesystem>` when `type` is 'file'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4770,6 +5280,11 @@ pub struct FileFilesystem {
     /// `<source>`
     #[xml(child = "source")]
     pub source: FileFilesystemSource,
+}
+impl ::std::convert::From<FileFilesystemSource> for FileFilesystem {
+    fn from(v: FileFilesystemSource) -> Self {
+        FileFilesystem::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:3166)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -4786,6 +5301,21 @@ pub struct FileFilesystemSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsFilePath> for FileFilesystemSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        FileFilesystemSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for FileFilesystemSource {
+    fn from(v: &str) -> Self {
+        FileFilesystemSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for FileFilesystemSource {
+    fn from(v: ::std::string::String) -> Self {
+        FileFilesystemSource::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:1890)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -4837,6 +5367,12 @@ pub struct Filesystem {
     /// `@model`
     #[xml(attribute = "model")]
     pub model: ::std::option::Option<Model>,
+    /// `<driver>`
+    #[xml(child = "driver")]
+    pub driver: ::std::option::Option<FsDriver>,
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten)]
+    pub kind: FilesystemType,
     /// `@accessmode`
     #[xml(attribute = "accessmode")]
     pub accessmode: ::std::option::Option<FilesystemAccessmode>,
@@ -4849,12 +5385,6 @@ pub struct Filesystem {
     /// `@dmode`
     #[xml(attribute = "dmode")]
     pub dmode: ::std::option::Option<crate::Number<u32, crate::Octal>>,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    pub driver: ::std::option::Option<FsDriver>,
-    /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
-    pub kind: FilesystemType,
     /// `<target>`
     #[xml(child = "target")]
     pub target: FilesystemTarget,
@@ -4936,6 +5466,16 @@ pub struct FilesystemTarget {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for FilesystemTarget {
+    fn from(v: ::std::string::String) -> Self {
+        FilesystemTarget::new(v)
+    }
+}
+impl ::std::convert::From<&str> for FilesystemTarget {
+    fn from(v: &str) -> Self {
+        FilesystemTarget::new(v)
+    }
+}
 /// The content of `<filesystem>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -4976,6 +5516,11 @@ pub struct Filetransfer {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Filetransfer {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Filetransfer::new(v)
+    }
+}
 /// One of 'filtered', 'unfiltered'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5006,6 +5551,16 @@ pub struct FilterrefNodeAttributes {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for FilterrefNodeAttributes {
+    fn from(v: ::std::string::String) -> Self {
+        FilterrefNodeAttributes::new(v)
+    }
+}
+impl ::std::convert::From<&str> for FilterrefNodeAttributes {
+    fn from(v: &str) -> Self {
+        FilterrefNodeAttributes::new(v)
+    }
 }
 /// `<firmware>` (domaincommon.rng:317)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -5105,6 +5660,11 @@ pub struct FsDriver {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<DriverType> for FsDriver {
+    fn from(v: DriverType) -> Self {
+        FsDriver::new(v)
+    }
+}
 /// The content of `<sysinfo>` when `type` is 'fwcfg'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5135,6 +5695,16 @@ pub struct FwcfgSysinfoEntry {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for FwcfgSysinfoEntry {
+    fn from(v: ::std::string::String) -> Self {
+        FwcfgSysinfoEntry::new(v)
+    }
+}
+impl ::std::convert::From<&str> for FwcfgSysinfoEntry {
+    fn from(v: &str) -> Self {
+        FwcfgSysinfoEntry::new(v)
+    }
 }
 /// `<geometry>` (domaincommon.rng:2566)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5248,6 +5818,11 @@ pub struct Gl {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Gl {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Gl::new(v)
+    }
+}
 /// `<graphics>` (domaincommon.rng:4205)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5263,6 +5838,11 @@ pub struct Graphics {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<GraphicsType> for Graphics {
+    fn from(v: GraphicsType) -> Self {
+        Graphics::new(v)
+    }
 }
 /// One of 'allow-exclusive', 'force-shared', 'ignore'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -5325,34 +5905,6 @@ pub struct Guest {
     )]
     pub extras: crate::Extras,
 }
-/// `<target>` (domaincommon.rng:5836)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct GuestfwdTarget {
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: ::std::option::Option<GuestfwdVirtioXen>,
-    /// `@address`
-    #[xml(attribute = "address")]
-    pub address: ::std::option::Option<::std::string::String>,
-    /// `@port`
-    #[xml(attribute = "port")]
-    pub port: ::std::option::Option<::std::string::String>,
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `@state`
-    #[xml(attribute = "state")]
-    pub state: ::std::option::Option<TargetState>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
 /// One of 'guestfwd', 'virtio', 'xen'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5403,6 +5955,16 @@ pub struct Host {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Host {
+    fn from(v: ::std::string::String) -> Self {
+        Host::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Host {
+    fn from(v: &str) -> Self {
+        Host::new(v)
+    }
+}
 /// The content of `<smartcard>` when `mode` is 'host-certificates'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5414,6 +5976,34 @@ pub struct HostCertificatesSmartcard {
     /// `<database>`
     #[xml(child = "database")]
     pub database: ::std::option::Option<super::basictypes::AbsDirPath>,
+}
+/// `<address>` (domaincommon.rng:2474)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct HostPciAddress {
+    /// `@domain`
+    #[xml(attribute = "domain")]
+    pub domain: ::std::option::Option<crate::HexNumber<u32, 4>>,
+    /// `@bus`
+    #[xml(attribute = "bus")]
+    pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
+    /// `@slot`
+    #[xml(attribute = "slot")]
+    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
+    /// `@function`
+    #[xml(attribute = "function")]
+    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
+    /// `@multifunction`
+    #[xml(attribute = "multifunction")]
+    pub multifunction: ::std::option::Option<super::basictypes::OnOff>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
 }
 /// The content of `<host>` told apart by its `transport` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5429,6 +6019,25 @@ pub enum HostTransport {
     /// `transport='unix'`
     #[xml(value = "unix")]
     Unix(UnixHost),
+}
+/// `<address>` (domaincommon.rng:6708)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct HostUsbAddress {
+    /// `@bus`
+    #[xml(attribute = "bus")]
+    pub bus: crate::Number<u16, crate::AnyBase>,
+    /// `@device`
+    #[xml(attribute = "device")]
+    pub device: crate::Number<u16, crate::AnyBase>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
 }
 /// `<hostdev>` (domaincommon.rng:6408)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5467,6 +6076,11 @@ pub struct Hostdev {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<HostdevMode> for Hostdev {
+    fn from(v: HostdevMode) -> Self {
+        Hostdev::new(v)
+    }
+}
 /// The content of `<interface>` when `type` is 'hostdev'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5483,6 +6097,11 @@ pub struct HostdevInterface {
     pub virtualport: ::std::option::Option<
         ::std::boxed::Box<super::networkcommon::Virtualport>,
     >,
+}
+impl ::std::convert::From<HostdevInterfaceSource> for HostdevInterface {
+    fn from(v: HostdevInterfaceSource) -> Self {
+        HostdevInterface::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:3670)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -5589,6 +6208,11 @@ pub struct Hub {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Usb> for Hub {
+    fn from(v: Usb) -> Self {
+        Hub::new(v)
+    }
+}
 /// `<hugepages>` (domaincommon.rng:773)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5621,6 +6245,11 @@ pub struct Hyperv {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<HypervMode> for Hyperv {
+    fn from(v: HypervMode) -> Self {
+        Hyperv::new(v)
+    }
+}
 /// The content of `<hyperv>` told apart by its `mode` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5648,6 +6277,11 @@ pub struct Ibs {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<IbsValue> for Ibs {
+    fn from(v: IbsValue) -> Self {
+        Ibs::new(v)
+    }
 }
 /// One of 'broken', 'workaround', 'fixed-ibs', 'fixed-ccd', 'fixed-na'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -5713,6 +6347,11 @@ pub struct Image {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<ImageCompression> for Image {
+    fn from(v: ImageCompression) -> Self {
+        Image::new(v)
+    }
 }
 /// One of 'auto_glz', 'auto_lz', 'quic', 'glz', 'lz', 'off'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -5792,6 +6431,11 @@ pub struct Input {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<InputType> for Input {
+    fn from(v: InputType) -> Self {
+        Input::new(v)
+    }
 }
 /// One of 'ps2', 'usb', 'xen', 'virtio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -5933,6 +6577,11 @@ pub struct Interface {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<InterfaceType> for Interface {
+    fn from(v: InterfaceType) -> Self {
+        Interface::new(v)
+    }
+}
 /// `<backend>` (domaincommon.rng:3892)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5993,6 +6642,21 @@ pub struct InterfaceModel {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<InterfaceModelType> for InterfaceModel {
+    fn from(v: InterfaceModelType) -> Self {
+        InterfaceModel::new(v)
+    }
+}
+impl ::std::convert::From<&str> for InterfaceModel {
+    fn from(v: &str) -> Self {
+        InterfaceModel::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for InterfaceModel {
+    fn from(v: ::std::string::String) -> Self {
+        InterfaceModel::new(v)
+    }
+}
 /// A value checked by `validate()`: it matches `[a-zA-Z0-9\-_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6014,6 +6678,21 @@ pub struct InterfaceSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::DeviceName> for InterfaceSource {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        InterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for InterfaceSource {
+    fn from(v: &str) -> Self {
+        InterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for InterfaceSource {
+    fn from(v: ::std::string::String) -> Self {
+        InterfaceSource::new(v)
+    }
+}
 /// `<target>` (domaincommon.rng:3800)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6032,6 +6711,21 @@ pub struct InterfaceTarget {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::DeviceName> for InterfaceTarget {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        InterfaceTarget::new(v)
+    }
+}
+impl ::std::convert::From<&str> for InterfaceTarget {
+    fn from(v: &str) -> Self {
+        InterfaceTarget::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for InterfaceTarget {
+    fn from(v: ::std::string::String) -> Self {
+        InterfaceTarget::new(v)
+    }
 }
 /// The content of `<interface>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -6093,6 +6787,11 @@ pub struct InternalInterface {
     #[xml(child = "source")]
     pub source: InternalInterfaceSource,
 }
+impl ::std::convert::From<InternalInterfaceSource> for InternalInterface {
+    fn from(v: InternalInterfaceSource) -> Self {
+        InternalInterface::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:3587)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6109,6 +6808,21 @@ pub struct InternalInterfaceSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::DeviceName> for InternalInterfaceSource {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        InternalInterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for InternalInterfaceSource {
+    fn from(v: &str) -> Self {
+        InternalInterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for InternalInterfaceSource {
+    fn from(v: ::std::string::String) -> Self {
+        InternalInterfaceSource::new(v)
+    }
+}
 /// `<ioapic>` (domaincommon.rng:7283)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6124,6 +6838,11 @@ pub struct Ioapic {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<IoapicDriver> for Ioapic {
+    fn from(v: IoapicDriver) -> Self {
+        Ioapic::new(v)
+    }
 }
 /// One of 'qemu', 'kvm'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -6164,6 +6883,11 @@ pub struct Iommu {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<IommuModel> for Iommu {
+    fn from(v: IommuModel) -> Self {
+        Iommu::new(v)
+    }
 }
 /// `<driver>` (domaincommon.rng:6197)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -6268,6 +6992,16 @@ pub struct IothreadidsIothread {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for IothreadidsIothread {
+    fn from(v: crate::Number<u32>) -> Self {
+        IothreadidsIothread::new(v)
+    }
+}
+impl ::std::convert::From<u32> for IothreadidsIothread {
+    fn from(v: u32) -> Self {
+        IothreadidsIothread::new(v)
+    }
+}
 /// `<iothreadpin>` (domaincommon.rng:1131)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6306,6 +7040,16 @@ pub struct IothreadsIothread {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for IothreadsIothread {
+    fn from(v: crate::Number<u32>) -> Self {
+        IothreadsIothread::new(v)
+    }
+}
+impl ::std::convert::From<u32> for IothreadsIothread {
+    fn from(v: u32) -> Self {
+        IothreadsIothread::new(v)
+    }
+}
 /// `<iothreadsched>` (domaincommon.rng:1151)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6317,6 +7061,84 @@ pub struct Iothreadsched {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub scheduler: Schedparam,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+impl ::std::convert::From<Schedparam> for Iothreadsched {
+    fn from(v: Schedparam) -> Self {
+        Iothreadsched::new(v)
+    }
+}
+/// `<throttlegroup>` (domaincommon.rng:6883)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct Iotune {
+    /// `<total_bytes_sec>`
+    #[xml(child = "total_bytes_sec")]
+    pub total_bytes_sec: ::std::option::Option<crate::Number<u64>>,
+    /// `<read_bytes_sec>`
+    #[xml(child = "read_bytes_sec")]
+    pub read_bytes_sec: ::std::option::Option<crate::Number<u64>>,
+    /// `<write_bytes_sec>`
+    #[xml(child = "write_bytes_sec")]
+    pub write_bytes_sec: ::std::option::Option<crate::Number<u64>>,
+    /// `<total_iops_sec>`
+    #[xml(child = "total_iops_sec")]
+    pub total_iops_sec: ::std::option::Option<crate::Number<u64>>,
+    /// `<read_iops_sec>`
+    #[xml(child = "read_iops_sec")]
+    pub read_iops_sec: ::std::option::Option<crate::Number<u64>>,
+    /// `<write_iops_sec>`
+    #[xml(child = "write_iops_sec")]
+    pub write_iops_sec: ::std::option::Option<crate::Number<u64>>,
+    /// `<total_bytes_sec_max>`
+    #[xml(child = "total_bytes_sec_max")]
+    pub total_bytes_sec_max: ::std::option::Option<crate::Number<u64>>,
+    /// `<read_bytes_sec_max>`
+    #[xml(child = "read_bytes_sec_max")]
+    pub read_bytes_sec_max: ::std::option::Option<crate::Number<u64>>,
+    /// `<write_bytes_sec_max>`
+    #[xml(child = "write_bytes_sec_max")]
+    pub write_bytes_sec_max: ::std::option::Option<crate::Number<u64>>,
+    /// `<total_iops_sec_max>`
+    #[xml(child = "total_iops_sec_max")]
+    pub total_iops_sec_max: ::std::option::Option<crate::Number<u64>>,
+    /// `<read_iops_sec_max>`
+    #[xml(child = "read_iops_sec_max")]
+    pub read_iops_sec_max: ::std::option::Option<crate::Number<u64>>,
+    /// `<write_iops_sec_max>`
+    #[xml(child = "write_iops_sec_max")]
+    pub write_iops_sec_max: ::std::option::Option<crate::Number<u64>>,
+    /// `<size_iops_sec>`
+    #[xml(child = "size_iops_sec")]
+    pub size_iops_sec: ::std::option::Option<crate::Number<u64>>,
+    /// `<group_name>`
+    #[xml(child = "group_name")]
+    pub group_name: ::std::option::Option<::std::string::String>,
+    /// `<total_bytes_sec_max_length>`
+    #[xml(child = "total_bytes_sec_max_length")]
+    pub total_bytes_sec_max_length: ::std::option::Option<crate::Number<u64>>,
+    /// `<read_bytes_sec_max_length>`
+    #[xml(child = "read_bytes_sec_max_length")]
+    pub read_bytes_sec_max_length: ::std::option::Option<crate::Number<u64>>,
+    /// `<write_bytes_sec_max_length>`
+    #[xml(child = "write_bytes_sec_max_length")]
+    pub write_bytes_sec_max_length: ::std::option::Option<crate::Number<u64>>,
+    /// `<total_iops_sec_max_length>`
+    #[xml(child = "total_iops_sec_max_length")]
+    pub total_iops_sec_max_length: ::std::option::Option<crate::Number<u64>>,
+    /// `<read_iops_sec_max_length>`
+    #[xml(child = "read_iops_sec_max_length")]
+    pub read_iops_sec_max_length: ::std::option::Option<crate::Number<u64>>,
+    /// `<write_iops_sec_max_length>`
+    #[xml(child = "write_iops_sec_max_length")]
+    pub write_iops_sec_max_length: ::std::option::Option<crate::Number<u64>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -6350,6 +7172,11 @@ pub struct Ip {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::IpAddress> for Ip {
+    fn from(v: crate::IpAddress) -> Self {
+        Ip::new(v)
+    }
+}
 /// The content of `<address>` when `type` is 'isa'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6380,6 +7207,16 @@ pub struct IscsiSource {
     #[xml(child = "initiator")]
     pub initiator: ::std::option::Option<super::storagecommon::Initiatorinfo>,
 }
+impl ::std::convert::From<::std::string::String> for IscsiSource {
+    fn from(v: ::std::string::String) -> Self {
+        IscsiSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for IscsiSource {
+    fn from(v: &str) -> Self {
+        IscsiSource::new(v)
+    }
+}
 /// The content of `<audio>` when `type` is 'jack'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6407,6 +7244,11 @@ pub struct Jpeg {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<AutoNeverAlways> for Jpeg {
+    fn from(v: AutoNeverAlways) -> Self {
+        Jpeg::new(v)
+    }
 }
 /// One of 'keep'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -6477,6 +7319,11 @@ pub struct Label {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::ScaledInteger> for Label {
+    fn from(v: crate::ScaledInteger) -> Self {
+        Label::new(v)
+    }
+}
 /// `<launchSecurity>` (domaincommon.rng:539)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6492,6 +7339,11 @@ pub struct LaunchSecurity {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<LaunchSecurityType> for LaunchSecurity {
+    fn from(v: LaunchSecurityType) -> Self {
+        LaunchSecurity::new(v)
+    }
 }
 /// The content of `<launchSecurity>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -6549,6 +7401,16 @@ pub struct LeaseTarget {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for LeaseTarget {
+    fn from(v: ::std::string::String) -> Self {
+        LeaseTarget::new(v)
+    }
+}
+impl ::std::convert::From<&str> for LeaseTarget {
+    fn from(v: &str) -> Self {
+        LeaseTarget::new(v)
+    }
+}
 /// `<link>` (domaincommon.rng:3783)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6564,6 +7426,11 @@ pub struct Link {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<LinkState> for Link {
+    fn from(v: LinkState) -> Self {
+        Link::new(v)
+    }
 }
 /// One of 'up', 'down'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -6592,6 +7459,11 @@ pub struct Listen {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<ListenType> for Listen {
+    fn from(v: ListenType) -> Self {
+        Listen::new(v)
+    }
 }
 /// The content of `<listen>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -6743,6 +7615,21 @@ pub struct Log {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for Log {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        Log::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Log {
+    fn from(v: &str) -> Self {
+        Log::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Log {
+    fn from(v: ::std::string::String) -> Self {
+        Log::new(v)
+    }
+}
 /// The content of `<disk>` when `device` is 'lun'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6757,6 +7644,11 @@ pub struct LunDisk {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: DiskType,
+}
+impl ::std::convert::From<DiskType> for LunDisk {
+    fn from(v: DiskType) -> Self {
+        LunDisk::new(v)
+    }
 }
 /// `<namespace>` (domaincommon.rng:8581)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -6805,6 +7697,11 @@ pub struct Mac {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::MacAddress> for Mac {
+    fn from(v: crate::MacAddress) -> Self {
+        Mac::new(v)
+    }
+}
 /// One of 'generated', 'static'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6836,6 +7733,11 @@ pub struct MaxMemory {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::ScaledInteger> for MaxMemory {
+    fn from(v: crate::ScaledInteger) -> Self {
+        MaxMemory::new(v)
+    }
+}
 /// The content of `<interface>` when `type` is 'mcast' or 'client'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6844,6 +7746,11 @@ pub struct McastOrClientInterface {
     /// `<source>`
     #[xml(child = "source")]
     pub source: McastSource,
+}
+impl ::std::convert::From<McastSource> for McastOrClientInterface {
+    fn from(v: McastSource) -> Self {
+        McastOrClientInterface::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:3604)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -6898,6 +7805,11 @@ pub struct MdevSubsystemHostdevSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Mdevaddress> for MdevSubsystemHostdevSource {
+    fn from(v: Mdevaddress) -> Self {
+        MdevSubsystemHostdevSource::new(v)
+    }
+}
 /// `<address>` (domaincommon.rng:6818)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6913,6 +7825,11 @@ pub struct Mdevaddress {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Uuid> for Mdevaddress {
+    fn from(v: crate::Uuid) -> Self {
+        Mdevaddress::new(v)
+    }
 }
 /// `<memballoon>` (domaincommon.rng:5780)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -6950,6 +7867,11 @@ pub struct Memballoon {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<MemballoonModel> for Memballoon {
+    fn from(v: MemballoonModel) -> Self {
+        Memballoon::new(v)
+    }
 }
 /// One of 'virtio', 'virtio-transitional', 'virtio-non-transitional', 'xen', 'none'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -7013,6 +7935,11 @@ pub struct Memory {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::ScaledInteger> for Memory {
+    fn from(v: crate::ScaledInteger) -> Self {
+        Memory::new(v)
+    }
+}
 /// `<memoryBacking>` (domaincommon.rng:770)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7063,6 +7990,11 @@ pub struct MemoryBackingSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<FileAnonymousMemfd> for MemoryBackingSource {
+    fn from(v: FileAnonymousMemfd) -> Self {
+        MemoryBackingSource::new(v)
+    }
+}
 /// One of 'dimm', 'nvdimm', 'virtio-pmem', 'virtio-mem', 'sgx-epc'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7106,7 +8038,7 @@ pub struct Memorydev {
     pub model: MemoryModel,
     /// `@access`
     #[xml(attribute = "access")]
-    pub access: ::std::option::Option<super::cputypes::SharedPrivate>,
+    pub access: ::std::option::Option<super::cputypes::MemoryAccessMode>,
     /// `@discard`
     #[xml(attribute = "discard")]
     pub discard: ::std::option::Option<super::basictypes::YesNo>,
@@ -7204,6 +8136,11 @@ pub struct MemorydevTarget {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::ScaledInteger> for MemorydevTarget {
+    fn from(v: crate::ScaledInteger) -> Self {
+        MemorydevTarget::new(v)
+    }
+}
 /// `<memorytune>` (domaincommon.rng:1213)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7222,6 +8159,11 @@ pub struct Memorytune {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::CpuSet> for Memorytune {
+    fn from(v: crate::CpuSet) -> Self {
+        Memorytune::new(v)
+    }
 }
 /// A child element of `<memorytune>` told apart by its name
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -7250,6 +8192,11 @@ pub struct MemorytuneMonitor {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::CpuSet> for MemorytuneMonitor {
+    fn from(v: crate::CpuSet) -> Self {
+        MemorytuneMonitor::new(v)
+    }
 }
 /// `<memtune>` (domaincommon.rng:1034)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -7335,6 +8282,22 @@ pub struct MiscCapabilitiesHostdevSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath>
+for MiscCapabilitiesHostdevSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        MiscCapabilitiesHostdevSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for MiscCapabilitiesHostdevSource {
+    fn from(v: &str) -> Self {
+        MiscCapabilitiesHostdevSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for MiscCapabilitiesHostdevSource {
+    fn from(v: ::std::string::String) -> Self {
+        MiscCapabilitiesHostdevSource::new(v)
+    }
+}
 /// The content of `<hostdev>` when `type` is 'misc'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7343,6 +8306,11 @@ pub struct MiscHostdev {
     /// `<source>`
     #[xml(child = "source")]
     pub source: MiscCapabilitiesHostdevSource,
+}
+impl ::std::convert::From<MiscCapabilitiesHostdevSource> for MiscHostdev {
+    fn from(v: MiscCapabilitiesHostdevSource) -> Self {
+        MiscHostdev::new(v)
+    }
 }
 /// One of 'strict', 'preferred', 'interleave', 'restrictive'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -7464,6 +8432,11 @@ pub struct MountFilesystem {
     #[xml(child = "idmap")]
     pub idmap: ::std::option::Option<Idmap>,
 }
+impl ::std::convert::From<MountFilesystemSource> for MountFilesystem {
+    fn from(v: MountFilesystemSource) -> Self {
+        MountFilesystem::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:3206)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7499,6 +8472,11 @@ pub struct Mousemode {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::storagecommon::ServerClient> for Mousemode {
+    fn from(v: super::storagecommon::ServerClient) -> Self {
+        Mousemode::new(v)
+    }
+}
 /// `<msi>` (domaincommon.rng:5755)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7533,6 +8511,11 @@ pub struct Msrs {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<MsrsUnknown> for Msrs {
+    fn from(v: MsrsUnknown) -> Self {
+        Msrs::new(v)
+    }
 }
 /// One of 'ignore', 'fault'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -7574,6 +8557,22 @@ pub struct NetCapabilitiesHostdevSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::DeviceName>
+for NetCapabilitiesHostdevSource {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        NetCapabilitiesHostdevSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for NetCapabilitiesHostdevSource {
+    fn from(v: &str) -> Self {
+        NetCapabilitiesHostdevSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for NetCapabilitiesHostdevSource {
+    fn from(v: ::std::string::String) -> Self {
+        NetCapabilitiesHostdevSource::new(v)
+    }
+}
 /// The content of `<hostdev>` when `type` is 'net'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7589,6 +8588,11 @@ pub struct NetHostdev {
     #[xml(child = "route")]
     pub routes: ::std::vec::Vec<super::networkcommon::Route>,
 }
+impl ::std::convert::From<NetCapabilitiesHostdevSource> for NetHostdev {
+    fn from(v: NetCapabilitiesHostdevSource) -> Self {
+        NetHostdev::new(v)
+    }
+}
 /// The content of `<dataStore>` when `type` is 'network'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7596,7 +8600,7 @@ pub struct NetHostdev {
 pub struct NetworkDataStore {
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<NetworkDiskSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<SnapshotNetworkStorageSource>>,
 }
 /// The content of `<disk>` when `type` is 'network'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -7605,13 +8609,146 @@ pub struct NetworkDataStore {
 pub struct NetworkDisk {
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<NetworkDiskSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<NetworkStorageSource>>,
+}
+/// The content of `<dataStore>` when `type` is 'network'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct NetworkDiskSource {
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: ::std::option::Option<::std::boxed::Box<NetworkStorageSource>>,
+}
+/// The content of `<interface>` when `type` is 'network'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct NetworkInterface {
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: NetworkInterfaceSource,
+    /// `<virtualport>`
+    #[xml(child = "virtualport")]
+    pub virtualport: ::std::option::Option<
+        ::std::boxed::Box<super::networkcommon::Virtualport>,
+    >,
+}
+impl ::std::convert::From<NetworkInterfaceSource> for NetworkInterface {
+    fn from(v: NetworkInterfaceSource) -> Self {
+        NetworkInterface::new(v)
+    }
+}
+/// `<source>` (domaincommon.rng:3528)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct NetworkInterfaceSource {
+    /// `@network`
+    #[xml(attribute = "network")]
+    pub network: ::std::string::String,
+    /// `@portgroup`
+    #[xml(attribute = "portgroup")]
+    pub portgroup: ::std::option::Option<super::basictypes::DeviceName>,
+    /// `@portid`
+    #[xml(attribute = "portid")]
+    pub portid: ::std::option::Option<crate::Uuid>,
+    /// `@bridge`
+    #[xml(attribute = "bridge")]
+    pub bridge: ::std::option::Option<SourceBridge>,
+    /// `@macTableManager`
+    #[xml(attribute = "macTableManager")]
+    pub mac_table_manager: ::std::option::Option<super::networkcommon::MacTableManager>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for NetworkInterfaceSource {
+    fn from(v: ::std::string::String) -> Self {
+        NetworkInterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for NetworkInterfaceSource {
+    fn from(v: &str) -> Self {
+        NetworkInterfaceSource::new(v)
+    }
+}
+/// The content of `<listen>` when `type` is 'network'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct NetworkListen {
+    /// `@network`
+    #[xml(attribute = "network")]
+    pub network: ::std::string::String,
+    /// `@address`
+    #[xml(attribute = "address")]
+    pub address: ::std::option::Option<::std::string::String>,
+}
+impl ::std::convert::From<::std::string::String> for NetworkListen {
+    fn from(v: ::std::string::String) -> Self {
+        NetworkListen::new(v)
+    }
+}
+impl ::std::convert::From<&str> for NetworkListen {
+    fn from(v: &str) -> Self {
+        NetworkListen::new(v)
+    }
+}
+/// One of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub enum NetworkProtocol {
+    /// `nbd`
+    #[xml(value = "nbd")]
+    Nbd,
+    /// `gluster`
+    #[xml(value = "gluster")]
+    Gluster,
+    /// `rbd`
+    #[xml(value = "rbd")]
+    Rbd,
+    /// `iscsi`
+    #[xml(value = "iscsi")]
+    Iscsi,
+    /// `http`
+    #[xml(value = "http")]
+    Http,
+    /// `https`
+    #[xml(value = "https")]
+    Https,
+    /// `ftps`
+    #[xml(value = "ftps")]
+    Ftps,
+    /// `ftp`
+    #[xml(value = "ftp")]
+    Ftp,
+    /// `ssh`
+    #[xml(value = "ssh")]
+    Ssh,
+    /// `sheepdog`
+    #[xml(value = "sheepdog")]
+    Sheepdog,
+    /// `tftp`
+    #[xml(value = "tftp")]
+    Tftp,
+    /// `vxhs`
+    #[xml(value = "vxhs")]
+    Vxhs,
+    /// `nfs`
+    #[xml(value = "nfs")]
+    Nfs,
 }
 /// `<source>` (domaincommon.rng:2318)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct NetworkDiskSource {
+pub struct NetworkStorageSource {
     /// `@protocol`
     #[xml(attribute = "protocol")]
     pub protocol: ::std::option::Option<NetworkProtocol>,
@@ -7689,105 +8826,6 @@ pub struct NetworkDiskSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
-}
-/// The content of `<interface>` when `type` is 'network'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct NetworkInterface {
-    /// `<source>`
-    #[xml(child = "source")]
-    pub source: NetworkInterfaceSource,
-    /// `<virtualport>`
-    #[xml(child = "virtualport")]
-    pub virtualport: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Virtualport>,
-    >,
-}
-/// `<source>` (domaincommon.rng:3528)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct NetworkInterfaceSource {
-    /// `@network`
-    #[xml(attribute = "network")]
-    pub network: ::std::string::String,
-    /// `@portgroup`
-    #[xml(attribute = "portgroup")]
-    pub portgroup: ::std::option::Option<super::basictypes::DeviceName>,
-    /// `@portid`
-    #[xml(attribute = "portid")]
-    pub portid: ::std::option::Option<crate::Uuid>,
-    /// `@bridge`
-    #[xml(attribute = "bridge")]
-    pub bridge: ::std::option::Option<SourceBridge>,
-    /// `@macTableManager`
-    #[xml(attribute = "macTableManager")]
-    pub mac_table_manager: ::std::option::Option<super::networkcommon::MacTableManager>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// The content of `<listen>` when `type` is 'network'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct NetworkListen {
-    /// `@network`
-    #[xml(attribute = "network")]
-    pub network: ::std::string::String,
-    /// `@address`
-    #[xml(attribute = "address")]
-    pub address: ::std::option::Option<::std::string::String>,
-}
-/// One of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum NetworkProtocol {
-    /// `nbd`
-    #[xml(value = "nbd")]
-    Nbd,
-    /// `gluster`
-    #[xml(value = "gluster")]
-    Gluster,
-    /// `rbd`
-    #[xml(value = "rbd")]
-    Rbd,
-    /// `iscsi`
-    #[xml(value = "iscsi")]
-    Iscsi,
-    /// `http`
-    #[xml(value = "http")]
-    Http,
-    /// `https`
-    #[xml(value = "https")]
-    Https,
-    /// `ftps`
-    #[xml(value = "ftps")]
-    Ftps,
-    /// `ftp`
-    #[xml(value = "ftp")]
-    Ftp,
-    /// `ssh`
-    #[xml(value = "ssh")]
-    Ssh,
-    /// `sheepdog`
-    #[xml(value = "sheepdog")]
-    Sheepdog,
-    /// `tftp`
-    #[xml(value = "tftp")]
-    Tftp,
-    /// `vxhs`
-    #[xml(value = "vxhs")]
-    Vxhs,
-    /// `nfs`
-    #[xml(value = "nfs")]
-    Nfs,
 }
 /// One of 'no', 'yes'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -7879,6 +8917,11 @@ pub struct NumatuneMemory {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<MemoryPlacement> for NumatuneMemory {
+    fn from(v: MemoryPlacement) -> Self {
+        NumatuneMemory::new(v)
+    }
+}
 /// The content of `<dataStore>` when `type` is 'nvme'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7886,7 +8929,7 @@ pub struct NumatuneMemory {
 pub struct NvmeDataStore {
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<NvmeSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<NvmeDataStoreSource>>,
 }
 /// `<source>` (domaincommon.rng:2461)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -7904,7 +8947,7 @@ pub struct NvmeDataStoreSource {
     pub managed: ::std::option::Option<super::basictypes::YesNo>,
     /// `<address>`
     #[xml(child = "address")]
-    pub address: Pciaddress,
+    pub address: HostPciAddress,
     /// `@index`
     #[xml(attribute = "index")]
     pub index: ::std::option::Option<crate::Number<u64>>,
@@ -7930,6 +8973,15 @@ pub struct NvmeDataStoreSource {
     )]
     pub extras: crate::Extras,
 }
+/// The content of `<dataStore>` when `type` is 'nvme'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct NvmeDiskSource {
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: ::std::option::Option<::std::boxed::Box<NvmeSource>>,
+}
 /// `<source>` (domaincommon.rng:2461)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7946,7 +8998,7 @@ pub struct NvmeSource {
     pub managed: ::std::option::Option<super::basictypes::YesNo>,
     /// `<address>`
     #[xml(child = "address")]
-    pub address: Pciaddress,
+    pub address: HostPciAddress,
     /// `@index`
     #[xml(attribute = "index")]
     pub index: ::std::option::Option<crate::Number<u64>>,
@@ -8053,7 +9105,7 @@ pub struct Openfiles {
 pub struct Os {
     /// `<type>`
     #[xml(child = "type")]
-    pub kind: ::std::option::Option<Ostypexen>,
+    pub kind: ::std::option::Option<OsType>,
     /// `<kernel>`
     #[xml(child = "kernel")]
     pub kernel: ::std::option::Option<super::basictypes::AbsFilePath>,
@@ -8168,6 +9220,28 @@ pub struct OsNvram {
     )]
     pub extras: crate::Extras,
 }
+/// `<type>` (domaincommon.rng:426)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct OsType {
+    /// `@arch`
+    #[xml(attribute = "arch")]
+    pub arch: ::std::option::Option<TypeArch>,
+    /// `@machine`
+    #[xml(attribute = "machine")]
+    pub machine: ::std::option::Option<::std::string::String>,
+    /// The text content
+    #[xml(text)]
+    pub value: ::std::option::Option<TypeValue>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// `<boot>` (domaincommon.rng:1569)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8183,6 +9257,11 @@ pub struct Osbootdev {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<BootDev> for Osbootdev {
+    fn from(v: BootDev) -> Self {
+        Osbootdev::new(v)
+    }
 }
 /// The content of `<audio>` when `type` is 'oss'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -8205,28 +9284,6 @@ pub struct OssAudio {
     #[xml(child = "output")]
     pub output: ::std::option::Option<::std::boxed::Box<Audiooss>>,
 }
-/// `<type>` (domaincommon.rng:426)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Ostypexen {
-    /// `@arch`
-    #[xml(attribute = "arch")]
-    pub arch: ::std::option::Option<TypeArch>,
-    /// `@machine`
-    #[xml(attribute = "machine")]
-    pub machine: ::std::option::Option<::std::string::String>,
-    /// The text content
-    #[xml(text)]
-    pub value: ::std::option::Option<TypeValue>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
 /// `<device>` (domaincommon.rng:8558)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8245,6 +9302,16 @@ pub struct OverrideDevice {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for OverrideDevice {
+    fn from(v: ::std::string::String) -> Self {
+        OverrideDevice::new(v)
+    }
+}
+impl ::std::convert::From<&str> for OverrideDevice {
+    fn from(v: &str) -> Self {
+        OverrideDevice::new(v)
+    }
 }
 /// `<page>` (domaincommon.rng:775)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -8267,6 +9334,16 @@ pub struct Page {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u64>> for Page {
+    fn from(v: crate::Number<u64>) -> Self {
+        Page::new(v)
+    }
+}
+impl ::std::convert::From<u64> for Page {
+    fn from(v: u64) -> Self {
+        Page::new(v)
+    }
 }
 /// `<panic>` (domaincommon.rng:8820)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -8330,6 +9407,11 @@ pub struct Passthrough {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::OnOff> for Passthrough {
+    fn from(v: super::basictypes::OnOff) -> Self {
+        Passthrough::new(v)
+    }
+}
 /// The content of `<backend>` when `type` is 'passthrough'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8383,6 +9465,21 @@ pub struct PassthroughInputSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for PassthroughInputSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        PassthroughInputSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for PassthroughInputSource {
+    fn from(v: &str) -> Self {
+        PassthroughInputSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for PassthroughInputSource {
+    fn from(v: ::std::string::String) -> Self {
+        PassthroughInputSource::new(v)
+    }
+}
 /// One of 'sync_pt', 'share_pt'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8415,6 +9512,11 @@ pub struct PassthroughSmartcard {
     /// `<target>`
     #[xml(child = "target")]
     pub target: ::std::option::Option<QemucdevTgtDef>,
+}
+impl ::std::convert::From<QemucdevSrcTypeChoice> for PassthroughSmartcard {
+    fn from(v: QemucdevSrcTypeChoice) -> Self {
+        PassthroughSmartcard::new(v)
+    }
 }
 /// One of 'pci'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -8464,6 +9566,11 @@ pub struct PciController {
     #[xml(flatten)]
     pub model_content: ControllerModel,
 }
+impl ::std::convert::From<ControllerModel> for PciController {
+    fn from(v: ControllerModel) -> Self {
+        PciController::new(v)
+    }
+}
 /// `<model>` (domaincommon.rng:2903)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8479,6 +9586,11 @@ pub struct PciControllerModel {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<PciControllerModelName> for PciControllerModel {
+    fn from(v: PciControllerModelName) -> Self {
+        PciControllerModel::new(v)
+    }
 }
 /// One of 'spapr-pci-host-bridge', 'pci-bridge', 'i82801b11-bridge', 'pcie-pci-bridge', 'ioh3420', 'pcie-root-port', 'x3130-upstream', 'xio3130-downstream', 'pxb', 'pxb-pcie'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -8574,6 +9686,11 @@ pub struct PciHostdev {
     #[xml(attribute = "display")]
     pub display: ::std::option::Option<super::basictypes::OnOff>,
 }
+impl ::std::convert::From<PciSubsystemHostdevSource> for PciHostdev {
+    fn from(v: PciSubsystemHostdevSource) -> Self {
+        PciHostdev::new(v)
+    }
+}
 /// The content of `<controller>` when `model` is 'pci-root' or 'pcie-root'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8596,7 +9713,7 @@ pub struct PciSubsystemHostdevSource {
     pub write_filtering: ::std::option::Option<super::basictypes::YesNo>,
     /// `<address>`
     #[xml(child = "address")]
-    pub address: Pciaddress,
+    pub address: HostPciAddress,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -8604,6 +9721,11 @@ pub struct PciSubsystemHostdevSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<HostPciAddress> for PciSubsystemHostdevSource {
+    fn from(v: HostPciAddress) -> Self {
+        PciSubsystemHostdevSource::new(v)
+    }
 }
 /// One of 'pci', 'unix'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -8616,34 +9738,6 @@ pub enum PciUnix {
     /// `unix`
     #[xml(value = "unix")]
     Unix,
-}
-/// `<address>` (domaincommon.rng:2474)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Pciaddress {
-    /// `@domain`
-    #[xml(attribute = "domain")]
-    pub domain: ::std::option::Option<crate::HexNumber<u32, 4>>,
-    /// `@bus`
-    #[xml(attribute = "bus")]
-    pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
-    /// `@slot`
-    #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
-    /// `@function`
-    #[xml(attribute = "function")]
-    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
-    /// `@multifunction`
-    #[xml(attribute = "multifunction")]
-    pub multifunction: ::std::option::Option<super::basictypes::OnOff>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
 }
 /// `<perf>` (domaincommon.rng:655)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -8734,6 +9828,11 @@ pub struct Playback {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::OnOff> for Playback {
+    fn from(v: super::basictypes::OnOff) -> Self {
+        Playback::new(v)
+    }
+}
 /// `<pm>` (domaincommon.rng:4890)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8816,6 +9915,11 @@ pub struct PortForward {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::networkcommon::Protocol> for PortForward {
+    fn from(v: super::networkcommon::Protocol) -> Self {
+        PortForward::new(v)
+    }
+}
 /// `<product>` (domaincommon.rng:6701)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8831,6 +9935,11 @@ pub struct Product {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::HexNumber<u16, 4>> for Product {
+    fn from(v: crate::HexNumber<u16, 4>) -> Self {
+        Product::new(v)
+    }
 }
 /// `<profile>` (domaincommon.rng:6120)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -9038,6 +10147,11 @@ pub struct QemucdevSerialTgtModel {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<ModelName> for QemucdevSerialTgtModel {
+    fn from(v: ModelName) -> Self {
+        QemucdevSerialTgtModel::new(v)
+    }
+}
 /// One of 'dev', 'file', 'pipe', 'unix', 'tcp', 'udp', 'null', 'stdio', 'vc', 'pty', 'spicevmc', 'spiceport', 'nmdm', 'qemu-vdagent', 'dbus'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9146,6 +10260,11 @@ pub struct Qemudeprecation {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<DeprecationBehavior> for Qemudeprecation {
+    fn from(v: DeprecationBehavior) -> Self {
+        Qemudeprecation::new(v)
+    }
+}
 /// `<override>` (domaincommon.rng:8555)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9200,6 +10319,16 @@ pub struct Queue {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for Queue {
+    fn from(v: crate::Number<u32>) -> Self {
+        Queue::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Queue {
+    fn from(v: u32) -> Self {
+        Queue::new(v)
+    }
+}
 /// The content of `<model>` when `type` is 'qxl'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9224,6 +10353,11 @@ pub struct RamFilesystem {
     #[xml(child = "source")]
     pub source: RamFilesystemSource,
 }
+impl ::std::convert::From<RamFilesystemSource> for RamFilesystem {
+    fn from(v: RamFilesystemSource) -> Self {
+        RamFilesystem::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:3271)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9242,6 +10376,16 @@ pub struct RamFilesystemSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u64>> for RamFilesystemSource {
+    fn from(v: crate::Number<u64>) -> Self {
+        RamFilesystemSource::new(v)
+    }
+}
+impl ::std::convert::From<u64> for RamFilesystemSource {
+    fn from(v: u64) -> Self {
+        RamFilesystemSource::new(v)
+    }
 }
 /// The content of `<backend>` when `model` is 'random'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -9281,6 +10425,16 @@ pub struct Range {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::PortNumber> for Range {
+    fn from(v: super::basictypes::PortNumber) -> Self {
+        Range::new(v)
+    }
+}
+impl ::std::convert::From<i32> for Range {
+    fn from(v: i32) -> Self {
+        Range::new(v)
+    }
 }
 /// The content of `<graphics>` when `type` is 'rdp'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -9327,6 +10481,16 @@ pub struct Readahead {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u64>> for Readahead {
+    fn from(v: crate::Number<u64>) -> Self {
+        Readahead::new(v)
+    }
+}
+impl ::std::convert::From<u64> for Readahead {
+    fn from(v: u64) -> Self {
+        Readahead::new(v)
+    }
 }
 /// A value checked by `validate()`, within -1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -9474,6 +10638,11 @@ pub struct RngBackend {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<RngBackendModel> for RngBackend {
+    fn from(v: RngBackendModel) -> Self {
+        RngBackend::new(v)
+    }
+}
 /// The content of `<backend>` told apart by its `model` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9507,6 +10676,16 @@ pub struct RngRate {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u64>> for RngRate {
+    fn from(v: crate::Number<u64>) -> Self {
+        RngRate::new(v)
+    }
+}
+impl ::std::convert::From<u64> for RngRate {
+    fn from(v: u64) -> Self {
+        RngRate::new(v)
+    }
 }
 /// `<rom>` (domaincommon.rng:7467)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -9590,6 +10769,11 @@ pub struct Sbbc {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<BrokenWorkaroundFixed> for Sbbc {
+    fn from(v: BrokenWorkaroundFixed) -> Self {
+        Sbbc::new(v)
+    }
+}
 /// The content of `<vcpusched>` told apart by its `scheduler` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9603,10 +10787,10 @@ pub enum Schedparam {
     Idle,
     /// `scheduler='fifo'`
     #[xml(value = "fifo")]
-    Fifo(FifoOrRrVcpusched),
+    Fifo(FifoOrRrSchedparam),
     /// `scheduler='rr'`
     #[xml(value = "rr")]
-    Rr(FifoOrRrVcpusched),
+    Rr(FifoOrRrSchedparam),
 }
 /// `<script>` (domaincommon.rng:3858)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -9623,6 +10807,21 @@ pub struct Script {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::FilePath> for Script {
+    fn from(v: super::basictypes::FilePath) -> Self {
+        Script::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Script {
+    fn from(v: &str) -> Self {
+        Script::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Script {
+    fn from(v: ::std::string::String) -> Self {
+        Script::new(v)
+    }
 }
 /// The content of `<controller>` when `type` is 'scsi'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -9690,6 +10889,11 @@ pub struct ScsiHostHostdev {
     #[xml(child = "source")]
     pub source: ScsiHostSubsystemHostdevSource,
 }
+impl ::std::convert::From<ScsiHostSubsystemHostdevSource> for ScsiHostHostdev {
+    fn from(v: ScsiHostSubsystemHostdevSource) -> Self {
+        ScsiHostHostdev::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:6613)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9724,6 +10928,11 @@ pub struct ScsiHostdev {
     #[xml(child = "source")]
     pub source: ScsiSubsystemHostdevSource,
 }
+impl ::std::convert::From<ScsiSubsystemHostdevSource> for ScsiHostdev {
+    fn from(v: ScsiSubsystemHostdevSource) -> Self {
+        ScsiHostdev::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:6552)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9739,6 +10948,11 @@ pub struct ScsiSubsystemHostdevSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<SourceProtocol> for ScsiSubsystemHostdevSource {
+    fn from(v: SourceProtocol) -> Self {
+        ScsiSubsystemHostdevSource::new(v)
+    }
 }
 /// `<address>` (domaincommon.rng:6562)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -9811,6 +11025,11 @@ pub struct SdlGraphicsGl {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for SdlGraphicsGl {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        SdlGraphicsGl::new(v)
+    }
+}
 /// `<seclabel>` (domaincommon.rng:127)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9829,6 +11048,11 @@ pub struct Seclabel {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<SeclabelType> for Seclabel {
+    fn from(v: SeclabelType) -> Self {
+        Seclabel::new(v)
+    }
 }
 /// One of 'no'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -9866,46 +11090,6 @@ pub enum SecretType {
     #[xml(value = "iscsi")]
     Iscsi,
 }
-/// `<parallel>` (domaincommon.rng:5826)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Serial {
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: QemucdevSrcTypeChoice,
-    /// `@tty`
-    #[xml(attribute = "tty")]
-    pub tty: ::std::option::Option<super::basictypes::AbsFilePath>,
-    /// `<source>`
-    #[xml(child = "source")]
-    pub sources: ::std::vec::Vec<CharSource>,
-    /// `<protocol>`
-    #[xml(child = "protocol")]
-    pub protocol: ::std::option::Option<Protocol>,
-    /// `<log>`
-    #[xml(child = "log")]
-    pub log: ::std::option::Option<Log>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: ::std::option::Option<QemucdevTgtDef>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    pub alias: ::std::option::Option<Alias>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    pub acpi: ::std::option::Option<Acpi>,
-    /// `<address>`
-    #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<Address>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
 /// `<server>` (domaincommon.rng:5746)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9931,6 +11115,11 @@ pub struct ServerInterface {
     #[xml(child = "source")]
     pub source: ServerInterfaceSource,
 }
+impl ::std::convert::From<ServerInterfaceSource> for ServerInterface {
+    fn from(v: ServerInterfaceSource) -> Self {
+        ServerInterface::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:3646)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9949,6 +11138,16 @@ pub struct ServerInterfaceSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::PortNumber> for ServerInterfaceSource {
+    fn from(v: super::basictypes::PortNumber) -> Self {
+        ServerInterfaceSource::new(v)
+    }
+}
+impl ::std::convert::From<i32> for ServerInterfaceSource {
+    fn from(v: i32) -> Self {
+        ServerInterfaceSource::new(v)
+    }
 }
 /// `<settings>` (domaincommon.rng:5263)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -10026,6 +11225,11 @@ pub struct SevLaunchSecurity {
     #[xml(child = "session")]
     pub session: ::std::option::Option<::std::string::String>,
 }
+impl ::std::convert::From<crate::HexNumber<u64, 1>> for SevLaunchSecurity {
+    fn from(v: crate::HexNumber<u64, 1>) -> Self {
+        SevLaunchSecurity::new(v)
+    }
+}
 /// The content of `<launchSecurity>` when `type` is 'sev-snp'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10061,6 +11265,11 @@ pub struct SevSnpLaunchSecurity {
     /// `<hostData>`
     #[xml(child = "hostData")]
     pub host_data: ::std::option::Option<::std::string::String>,
+}
+impl ::std::convert::From<crate::HexNumber<u64, 1>> for SevSnpLaunchSecurity {
+    fn from(v: crate::HexNumber<u64, 1>) -> Self {
+        SevSnpLaunchSecurity::new(v)
+    }
 }
 /// `<shareipc>` (domaincommon.rng:8596)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -10174,6 +11383,21 @@ pub struct Shmem {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<ShmemName> for Shmem {
+    fn from(v: ShmemName) -> Self {
+        Shmem::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Shmem {
+    fn from(v: &str) -> Self {
+        Shmem::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Shmem {
+    fn from(v: ::std::string::String) -> Self {
+        Shmem::new(v)
+    }
+}
 /// `<model>` (domaincommon.rng:5730)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10189,6 +11413,11 @@ pub struct ShmemModel {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<ShmemModelType> for ShmemModel {
+    fn from(v: ShmemModelType) -> Self {
+        ShmemModel::new(v)
+    }
 }
 /// One of 'ivshmem', 'ivshmem-plain', 'ivshmem-doorbell'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -10269,6 +11498,11 @@ pub struct Slices {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Slice> for Slices {
+    fn from(v: Slice) -> Self {
+        Slices::new(v)
+    }
+}
 /// `<smartcard>` (domaincommon.rng:5893)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10290,6 +11524,11 @@ pub struct Smartcard {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<SmartcardMode> for Smartcard {
+    fn from(v: SmartcardMode) -> Self {
+        Smartcard::new(v)
+    }
 }
 /// The content of `<smartcard>` told apart by its `mode` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -10321,6 +11560,11 @@ pub struct Smbios {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<SmbiosMode> for Smbios {
+    fn from(v: SmbiosMode) -> Self {
+        Smbios::new(v)
+    }
 }
 /// One of 'emulate', 'host', 'sysinfo'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -10409,11 +11653,26 @@ pub struct Snapshot {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::GenericName> for Snapshot {
+    fn from(v: super::basictypes::GenericName) -> Self {
+        Snapshot::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Snapshot {
+    fn from(v: &str) -> Self {
+        Snapshot::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Snapshot {
+    fn from(v: ::std::string::String) -> Self {
+        Snapshot::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:2318)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct SnapshotNetworkSource {
+pub struct SnapshotNetworkStorageSource {
     /// `@protocol`
     #[xml(attribute = "protocol")]
     pub protocol: ::std::option::Option<NetworkProtocol>,
@@ -10541,6 +11800,11 @@ pub struct Sound {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<SoundModel> for Sound {
+    fn from(v: SoundModel) -> Self {
+        Sound::new(v)
+    }
+}
 /// One of 'sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich7', 'ich9', 'usb', 'virtio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10596,6 +11860,11 @@ pub struct SourceAddress {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<SourceAddressType> for SourceAddress {
+    fn from(v: SourceAddressType) -> Self {
+        SourceAddress::new(v)
+    }
+}
 /// The content of `<address>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10607,15 +11876,6 @@ pub enum SourceAddressType {
     /// `type='usb'`
     #[xml(value = "usb")]
     Usb(SourceUsbAddress),
-}
-/// The content of `<dataStore>` when `type` is 'block'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SourceBlockDataStore {
-    /// `<source>`
-    #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<BlockDataStoreSource>>,
 }
 /// A value checked by `validate()`: it matches `[a-zA-Z0-9_\.\-\\:/ ]*`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -10638,6 +11898,21 @@ pub struct SourceConfig {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for SourceConfig {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        SourceConfig::new(v)
+    }
+}
+impl ::std::convert::From<&str> for SourceConfig {
+    fn from(v: &str) -> Self {
+        SourceConfig::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for SourceConfig {
+    fn from(v: ::std::string::String) -> Self {
+        SourceConfig::new(v)
+    }
+}
 /// `<dataStore>` (domaincommon.rng:1859)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10656,24 +11931,6 @@ pub struct SourceDataStore {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
-}
-/// The content of `<dataStore>` when `type` is 'dir'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SourceDirDataStore {
-    /// `<source>`
-    #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<DirDataStoreSource>>,
-}
-/// The content of `<dataStore>` when `type` is 'file'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SourceFileDataStore {
-    /// `<source>`
-    #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<FileDataStoreSource>>,
 }
 /// One of 'all'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -10734,24 +11991,6 @@ pub enum SourceMode {
     /// `direct`
     #[xml(value = "direct")]
     Direct,
-}
-/// The content of `<dataStore>` when `type` is 'network'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SourceNetworkDataStore {
-    /// `<source>`
-    #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<SnapshotNetworkSource>>,
-}
-/// The content of `<dataStore>` when `type` is 'nvme'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SourceNvmeDataStore {
-    /// `<source>`
-    #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<NvmeDataStoreSource>>,
 }
 /// The content of `<address>` when `type` is 'pci'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -10824,15 +12063,6 @@ pub struct SourceUsbAddress {
     /// `@device`
     #[xml(attribute = "device")]
     pub device: crate::Number<u16, crate::AnyBase>,
-}
-/// The content of `<dataStore>` when `type` is 'volume'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct SourceVolumeDataStore {
-    /// `<source>`
-    #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<VolumeDataStoreSource>>,
 }
 /// A value checked by `validate()`: it matches `(naa\.)[0-9a-fA-F]{16}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -10964,6 +12194,11 @@ pub struct Spinlocks {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::OnOff> for Spinlocks {
+    fn from(v: super::basictypes::OnOff) -> Self {
+        Spinlocks::new(v)
+    }
+}
 /// The content of `<memory>` when `placement` is 'static'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10988,6 +12223,16 @@ pub struct StaticSeclabel {
     #[xml(child = "imagelabel")]
     pub imagelabel: ::std::option::Option<::std::string::String>,
 }
+impl ::std::convert::From<::std::string::String> for StaticSeclabel {
+    fn from(v: ::std::string::String) -> Self {
+        StaticSeclabel::new(v)
+    }
+}
+impl ::std::convert::From<&str> for StaticSeclabel {
+    fn from(v: &str) -> Self {
+        StaticSeclabel::new(v)
+    }
+}
 /// `<stats>` (domaincommon.rng:5811)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11003,6 +12248,16 @@ pub struct Stats {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u64>> for Stats {
+    fn from(v: crate::Number<u64>) -> Self {
+        Stats::new(v)
+    }
+}
+impl ::std::convert::From<u64> for Stats {
+    fn from(v: u64) -> Self {
+        Stats::new(v)
+    }
 }
 /// `<stimer>` (domaincommon.rng:8098)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -11039,6 +12294,22 @@ pub struct StorageCapabilitiesHostdevSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath>
+for StorageCapabilitiesHostdevSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        StorageCapabilitiesHostdevSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for StorageCapabilitiesHostdevSource {
+    fn from(v: &str) -> Self {
+        StorageCapabilitiesHostdevSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for StorageCapabilitiesHostdevSource {
+    fn from(v: ::std::string::String) -> Self {
+        StorageCapabilitiesHostdevSource::new(v)
+    }
+}
 /// The content of `<hostdev>` when `type` is 'storage'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11047,6 +12318,11 @@ pub struct StorageHostdev {
     /// `<source>`
     #[xml(child = "source")]
     pub source: StorageCapabilitiesHostdevSource,
+}
+impl ::std::convert::From<StorageCapabilitiesHostdevSource> for StorageHostdev {
+    fn from(v: StorageCapabilitiesHostdevSource) -> Self {
+        StorageHostdev::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:1890)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -11164,7 +12440,7 @@ pub struct StorageSource {
     pub managed: ::std::option::Option<super::basictypes::YesNo>,
     /// `<address>`
     #[xml(child = "address")]
-    pub address: ::std::option::Option<::std::boxed::Box<Pciaddress>>,
+    pub address: ::std::option::Option<::std::boxed::Box<HostPciAddress>>,
     /// `@path`
     #[xml(attribute = "path")]
     pub path: ::std::option::Option<super::basictypes::AbsFilePath>,
@@ -11222,6 +12498,11 @@ pub struct Streaming {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<StreamingMode> for Streaming {
+    fn from(v: StreamingMode) -> Self {
+        Streaming::new(v)
+    }
+}
 /// One of 'filter', 'all', 'off'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11248,6 +12529,11 @@ pub struct SubsystemHostdev {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: SubsystemHostdevType,
+}
+impl ::std::convert::From<SubsystemHostdevType> for SubsystemHostdev {
+    fn from(v: SubsystemHostdevType) -> Self {
+        SubsystemHostdev::new(v)
+    }
 }
 /// The content of `<hostdev>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -11301,6 +12587,11 @@ pub struct Sysinfo {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<SysinfoType> for Sysinfo {
+    fn from(v: SysinfoType) -> Self {
+        Sysinfo::new(v)
+    }
 }
 /// One of 'manufacturer', 'product', 'version', 'serial', 'asset', 'location'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -11506,6 +12797,11 @@ pub struct TargetAddress {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::HexNumber<u64, 1>> for TargetAddress {
+    fn from(v: crate::HexNumber<u64, 1>) -> Self {
+        TargetAddress::new(v)
+    }
+}
 /// One of 'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11642,6 +12938,16 @@ pub struct TcpOrRdmaHost {
     #[xml(attribute = "port")]
     pub port: ::std::option::Option<crate::Number<u32>>,
 }
+impl ::std::convert::From<::std::string::String> for TcpOrRdmaHost {
+    fn from(v: ::std::string::String) -> Self {
+        TcpOrRdmaHost::new(v)
+    }
+}
+impl ::std::convert::From<&str> for TcpOrRdmaHost {
+    fn from(v: &str) -> Self {
+        TcpOrRdmaHost::new(v)
+    }
+}
 /// `<teaming>` (domaincommon.rng:4174)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11657,6 +12963,11 @@ pub struct Teaming {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<TeamingType> for Teaming {
+    fn from(v: TeamingType) -> Self {
+        Teaming::new(v)
+    }
 }
 /// The content of `<teaming>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -11679,6 +12990,11 @@ pub struct TemplateFilesystem {
     #[xml(child = "source")]
     pub source: TemplateFilesystemSource,
 }
+impl ::std::convert::From<TemplateFilesystemSource> for TemplateFilesystem {
+    fn from(v: TemplateFilesystemSource) -> Self {
+        TemplateFilesystem::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:3254)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11694,6 +13010,21 @@ pub struct TemplateFilesystemSource {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::GenericName> for TemplateFilesystemSource {
+    fn from(v: super::basictypes::GenericName) -> Self {
+        TemplateFilesystemSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for TemplateFilesystemSource {
+    fn from(v: &str) -> Self {
+        TemplateFilesystemSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for TemplateFilesystemSource {
+    fn from(v: ::std::string::String) -> Self {
+        TemplateFilesystemSource::new(v)
+    }
 }
 /// `<thread_pool>` (domaincommon.rng:3392)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -11727,6 +13058,16 @@ pub struct Throttlefilter {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Throttlefilter {
+    fn from(v: ::std::string::String) -> Self {
+        Throttlefilter::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Throttlefilter {
+    fn from(v: &str) -> Self {
+        Throttlefilter::new(v)
+    }
+}
 /// `<throttlefilters>` (domaincommon.rng:6903)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11750,7 +13091,7 @@ pub struct Throttlefilters {
 pub struct Throttlegroups {
     /// `<throttlegroup>`
     #[xml(child = "throttlegroup")]
-    pub throttlegroups: ::std::vec::Vec<DiskIoTune>,
+    pub throttlegroups: ::std::vec::Vec<Iotune>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -11780,6 +13121,16 @@ pub struct Timeout {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u64>> for Timeout {
+    fn from(v: crate::Number<u64>) -> Self {
+        Timeout::new(v)
+    }
+}
+impl ::std::convert::From<u64> for Timeout {
+    fn from(v: u64) -> Self {
+        Timeout::new(v)
+    }
+}
 /// `<timer>` (domaincommon.rng:1398)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11798,6 +13149,11 @@ pub struct Timer {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<TimerName> for Timer {
+    fn from(v: TimerName) -> Self {
+        Timer::new(v)
+    }
 }
 /// One of 'auto', 'native', 'emulate', 'paravirt', 'smpsafe'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -11942,6 +13298,11 @@ pub struct Tpm {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<TpmBackend> for Tpm {
+    fn from(v: TpmBackend) -> Self {
+        Tpm::new(v)
+    }
+}
 /// `<backend>` (domaincommon.rng:5973)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11960,6 +13321,11 @@ pub struct TpmBackend {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<BackendType> for TpmBackend {
+    fn from(v: BackendType) -> Self {
+        TpmBackend::new(v)
+    }
 }
 /// One of 'tpm-tis', 'tpm-crb', 'tpm-spapr', 'spapr-tpm-proxy'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -12003,6 +13369,21 @@ pub struct TransientTeaming {
     /// `@persistent`
     #[xml(attribute = "persistent")]
     pub persistent: AliasName,
+}
+impl ::std::convert::From<AliasName> for TransientTeaming {
+    fn from(v: AliasName) -> Self {
+        TransientTeaming::new(v)
+    }
+}
+impl ::std::convert::From<&str> for TransientTeaming {
+    fn from(v: &str) -> Self {
+        TransientTeaming::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for TransientTeaming {
+    fn from(v: ::std::string::String) -> Self {
+        TransientTeaming::new(v)
+    }
 }
 /// The content of `<timer>` when `name` is 'tsc'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -12179,6 +13560,11 @@ pub struct UdpInterface {
     #[xml(child = "source")]
     pub source: UdpInterfaceSource,
 }
+impl ::std::convert::From<UdpInterfaceSource> for UdpInterface {
+    fn from(v: UdpInterfaceSource) -> Self {
+        UdpInterface::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:3621)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12232,6 +13618,21 @@ pub struct UnixHost {
     #[xml(attribute = "socket")]
     pub socket: super::basictypes::AbsFilePath,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for UnixHost {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        UnixHost::new(v)
+    }
+}
+impl ::std::convert::From<&str> for UnixHost {
+    fn from(v: &str) -> Self {
+        UnixHost::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for UnixHost {
+    fn from(v: ::std::string::String) -> Self {
+        UnixHost::new(v)
+    }
+}
 /// One of 'usb'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12252,6 +13653,11 @@ pub struct UsbAddress {
     /// `@port`
     #[xml(attribute = "port")]
     pub port: ::std::option::Option<UsbPort>,
+}
+impl ::std::convert::From<crate::Number<u16, crate::AnyBase>> for UsbAddress {
+    fn from(v: crate::Number<u16, crate::AnyBase>) -> Self {
+        UsbAddress::new(v)
+    }
 }
 /// The content of `<controller>` when `type` is 'usb'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -12325,6 +13731,11 @@ pub struct UsbHostdev {
     #[xml(child = "source")]
     pub source: UsbSubsystemHostdevSource,
 }
+impl ::std::convert::From<UsbSubsystemHostdevSource> for UsbHostdev {
+    fn from(v: UsbSubsystemHostdevSource) -> Self {
+        UsbHostdev::new(v)
+    }
+}
 /// A value checked by `validate()`: it matches `((0x)?[0-9a-fA-F]{1,3}\.){0,3}(0x)?[0-9a-fA-F]{1,3}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12349,26 +13760,7 @@ pub struct UsbSubsystemHostdevSource {
     pub product: ::std::option::Option<Product>,
     /// `<address>`
     #[xml(child = "address")]
-    pub address: ::std::option::Option<Usbaddress>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
-/// `<address>` (domaincommon.rng:6708)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct Usbaddress {
-    /// `@bus`
-    #[xml(attribute = "bus")]
-    pub bus: crate::Number<u16, crate::AnyBase>,
-    /// `@device`
-    #[xml(attribute = "device")]
-    pub device: crate::Number<u16, crate::AnyBase>,
+    pub address: ::std::option::Option<HostUsbAddress>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -12405,6 +13797,11 @@ pub struct Usbdevfilter {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Usbdevfilter {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Usbdevfilter::new(v)
+    }
+}
 /// `<master>` (domaincommon.rng:7792)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12420,6 +13817,21 @@ pub struct Usbmaster {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<UsbPort> for Usbmaster {
+    fn from(v: UsbPort) -> Self {
+        Usbmaster::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Usbmaster {
+    fn from(v: &str) -> Self {
+        Usbmaster::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Usbmaster {
+    fn from(v: ::std::string::String) -> Self {
+        Usbmaster::new(v)
+    }
 }
 /// The content of `<interface>` when `type` is 'user'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -12466,6 +13878,16 @@ pub struct Vcpu {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<VcpuValue> for Vcpu {
+    fn from(v: VcpuValue) -> Self {
+        Vcpu::new(v)
+    }
+}
+impl ::std::convert::From<u16> for Vcpu {
+    fn from(v: u16) -> Self {
+        Vcpu::new(v)
+    }
 }
 /// One of 'static', 'auto'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -12563,6 +13985,11 @@ pub struct Vcpusched {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Schedparam> for Vcpusched {
+    fn from(v: Schedparam) -> Self {
+        Vcpusched::new(v)
+    }
+}
 /// The content of `<interface>` when `type` is 'vdpa'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12572,6 +13999,11 @@ pub struct VdpaInterface {
     #[xml(child = "source")]
     pub source: InterfaceSource,
 }
+impl ::std::convert::From<InterfaceSource> for VdpaInterface {
+    fn from(v: InterfaceSource) -> Self {
+        VdpaInterface::new(v)
+    }
+}
 /// The content of `<interface>` when `type` is 'vds'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12580,6 +14012,11 @@ pub struct VdsInterface {
     /// `<source>`
     #[xml(child = "source")]
     pub source: VdsInterfaceSource,
+}
+impl ::std::convert::From<VdsInterfaceSource> for VdsInterface {
+    fn from(v: VdsInterfaceSource) -> Self {
+        VdsInterface::new(v)
+    }
 }
 /// `<source>` (domaincommon.rng:3739)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -12606,6 +14043,11 @@ pub struct VdsInterfaceSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Uuid> for VdsInterfaceSource {
+    fn from(v: crate::Uuid) -> Self {
+        VdsInterfaceSource::new(v)
+    }
+}
 /// `<vendor>` (domaincommon.rng:6696)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12621,6 +14063,11 @@ pub struct Vendor {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::HexNumber<u16, 4>> for Vendor {
+    fn from(v: crate::HexNumber<u16, 4>) -> Self {
+        Vendor::new(v)
+    }
 }
 /// `<vendor_id>` (domaincommon.rng:8108)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -12640,6 +14087,11 @@ pub struct VendorId {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::OnOff> for VendorId {
+    fn from(v: super::basictypes::OnOff) -> Self {
+        VendorId::new(v)
+    }
 }
 /// A value checked by `validate()`: it matches `[^,]{0,12}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -12674,10 +14126,15 @@ pub enum Vhost {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct VhostuserDataStore {
+pub struct VhostuserDiskSource {
     /// `<source>`
     #[xml(child = "source")]
     pub source: VhostuserSource,
+}
+impl ::std::convert::From<VhostuserSource> for VhostuserDiskSource {
+    fn from(v: VhostuserSource) -> Self {
+        VhostuserDiskSource::new(v)
+    }
 }
 /// The content of `<interface>` when `type` is 'vhostuser'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -12742,10 +14199,15 @@ pub struct VhostuserSource {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct VhostvdpaDataStore {
+pub struct VhostvdpaDiskSource {
     /// `<source>`
     #[xml(child = "source")]
     pub source: DeviceSource,
+}
+impl ::std::convert::From<DeviceSource> for VhostvdpaDiskSource {
+    fn from(v: DeviceSource) -> Self {
+        VhostvdpaDiskSource::new(v)
+    }
 }
 /// `<video>` (domaincommon.rng:4671)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -12840,6 +14302,11 @@ pub struct VideoModel {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<ModelType> for VideoModel {
+    fn from(v: ModelType) -> Self {
+        VideoModel::new(v)
+    }
+}
 /// One of 'virtio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12888,6 +14355,16 @@ pub struct VirtioSerialAddress {
     /// `@port`
     #[xml(attribute = "port")]
     pub port: ::std::option::Option<crate::Number<u8>>,
+}
+impl ::std::convert::From<crate::Number<u8>> for VirtioSerialAddress {
+    fn from(v: crate::Number<u8>) -> Self {
+        VirtioSerialAddress::new(v)
+    }
+}
+impl ::std::convert::From<u8> for VirtioSerialAddress {
+    fn from(v: u8) -> Self {
+        VirtioSerialAddress::new(v)
+    }
 }
 /// The content of `<controller>` when `type` is 'virtio-serial'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -13009,7 +14486,7 @@ pub struct VncGraphics {
 pub struct VolumeDataStore {
     /// `<source>`
     #[xml(child = "source")]
-    pub source: ::std::option::Option<::std::boxed::Box<VolumeSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<VolumeDataStoreSource>>,
 }
 /// `<source>` (domaincommon.rng:2425)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -13058,6 +14535,15 @@ pub struct VolumeDataStoreSource {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct VolumeDisk {
+    /// `<source>`
+    #[xml(child = "source")]
+    pub source: ::std::option::Option<::std::boxed::Box<VolumeSource>>,
+}
+/// The content of `<dataStore>` when `type` is 'volume'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct VolumeDiskSource {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<::std::boxed::Box<VolumeSource>>,
@@ -13165,6 +14651,11 @@ pub struct Watchdog {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<WatchdogModel> for Watchdog {
+    fn from(v: WatchdogModel) -> Self {
+        Watchdog::new(v)
+    }
 }
 /// One of 'reset', 'shutdown', 'poweroff', 'pause', 'none', 'dump', 'inject-nmi'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -13287,4 +14778,9 @@ pub struct Zlib {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<AutoNeverAlways> for Zlib {
+    fn from(v: AutoNeverAlways) -> Self {
+        Zlib::new(v)
+    }
 }

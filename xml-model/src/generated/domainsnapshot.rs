@@ -52,6 +52,21 @@ pub struct BlockExternalDiskSource {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for BlockExternalDiskSource {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        BlockExternalDiskSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for BlockExternalDiskSource {
+    fn from(v: &str) -> Self {
+        BlockExternalDiskSource::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for BlockExternalDiskSource {
+    fn from(v: ::std::string::String) -> Self {
+        BlockExternalDiskSource::new(v)
+    }
+}
 /// `<cookie>` (domainsnapshot.rng:106)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -171,6 +186,11 @@ pub struct Domain {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Uuid> for Domain {
+    fn from(v: crate::Uuid) -> Self {
+        Domain::new(v)
+    }
+}
 /// `<domainsnapshot>` (domainsnapshot.rng:11)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -256,6 +276,21 @@ pub struct ExternalMemory {
     #[xml(attribute = "file")]
     pub file: super::basictypes::AbsFilePath,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for ExternalMemory {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        ExternalMemory::new(v)
+    }
+}
+impl ::std::convert::From<&str> for ExternalMemory {
+    fn from(v: &str) -> Self {
+        ExternalMemory::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for ExternalMemory {
+    fn from(v: ::std::string::String) -> Self {
+        ExternalMemory::new(v)
+    }
+}
 /// The content of `<disk>` when `type` is 'file'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -323,6 +358,11 @@ pub struct Memory {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<MemorySnapshot> for Memory {
+    fn from(v: MemorySnapshot) -> Self {
+        Memory::new(v)
+    }
+}
 /// The content of `<memory>` told apart by its `snapshot` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -362,7 +402,7 @@ pub struct NetworkDisk {
     /// `<source>`
     #[xml(child = "source")]
     pub source: ::std::option::Option<
-        ::std::boxed::Box<super::domaincommon::SnapshotNetworkSource>,
+        ::std::boxed::Box<super::domaincommon::SnapshotNetworkStorageSource>,
     >,
 }
 /// `<parent>` (domainsnapshot.rng:99)
@@ -380,6 +420,16 @@ pub struct Parent {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Parent {
+    fn from(v: ::std::string::String) -> Self {
+        Parent::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Parent {
+    fn from(v: &str) -> Self {
+        Parent::new(v)
+    }
 }
 /// `<revertDisks>` (domainsnapshot.rng:64)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

@@ -41,6 +41,31 @@ pub enum ArpmonValidate {
     #[xml(value = "all")]
     All,
 }
+/// `<interface>` (interface.rng:52)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct BareEthernetInterface {
+    /// `@type`
+    #[xml(attribute = "type")]
+    pub kind: super::domaincommon::Ethernet,
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: super::basictypes::DeviceName,
+    /// `<mac>`
+    #[xml(child = "mac")]
+    pub mac: ::std::option::Option<Mac>,
+    /// `<link>`
+    #[xml(child = "link")]
+    pub link: ::std::option::Option<super::basictypes::Link>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// A child element of `<bond>` told apart by its name
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -66,7 +91,7 @@ pub struct BondElement {
     pub bond_choice: ::std::option::Option<BondChild>,
     /// `<interface>`
     #[xml(child = "interface", non_empty)]
-    pub interfaces: ::std::vec::Vec<BondInterface>,
+    pub interfaces: ::std::vec::Vec<BareEthernetInterface>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -75,30 +100,29 @@ pub struct BondElement {
     )]
     pub extras: crate::Extras,
 }
-/// `<interface>` (interface.rng:52)
+/// The content of `<interface>` when `type` is 'bond'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct BondInterface {
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: super::domaincommon::Ethernet,
     /// `@name`
     #[xml(attribute = "name")]
     pub name: super::basictypes::DeviceName,
-    /// `<mac>`
-    #[xml(child = "mac")]
-    pub mac: ::std::option::Option<Mac>,
     /// `<link>`
     #[xml(child = "link")]
     pub link: ::std::option::Option<super::basictypes::Link>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+    /// `<start>`
+    #[xml(child = "start")]
+    pub start: ::std::option::Option<Start>,
+    /// `<mtu>`
+    #[xml(child = "mtu")]
+    pub mtu: ::std::option::Option<Mtu>,
+    /// `<protocol>`
+    #[xml(child = "protocol")]
+    pub protocols: ::std::vec::Vec<crate::AnyElement>,
+    /// `<bond>`
+    #[xml(child = "bond")]
+    pub bond: BondElement,
 }
 /// One of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -193,34 +217,10 @@ pub enum EthernetInterface {
     Bridge(::std::boxed::Box<EthernetInterfaceBridge>),
     /// `type='bond'`
     #[xml(value = "bond")]
-    Bond(::std::boxed::Box<EthernetInterfaceBond>),
+    Bond(::std::boxed::Box<BondInterface>),
     /// `type='vlan'`
     #[xml(value = "vlan")]
     Vlan(::std::boxed::Box<EthernetInterfaceVlan>),
-}
-/// The content of `<interface>` when `type` is 'bond'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct EthernetInterfaceBond {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: super::basictypes::DeviceName,
-    /// `<link>`
-    #[xml(child = "link")]
-    pub link: ::std::option::Option<super::basictypes::Link>,
-    /// `<start>`
-    #[xml(child = "start")]
-    pub start: ::std::option::Option<Start>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    pub mtu: ::std::option::Option<Mtu>,
-    /// `<protocol>`
-    #[xml(child = "protocol")]
-    pub protocols: ::std::vec::Vec<crate::AnyElement>,
-    /// `<bond>`
-    #[xml(child = "bond")]
-    pub bond: BondElement,
 }
 /// The content of `<interface>` when `type` is 'bridge'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -267,6 +267,11 @@ pub struct EthernetInterfaceVlan {
     #[xml(child = "vlan")]
     pub vlan: VlanDevice,
 }
+impl ::std::convert::From<VlanDevice> for EthernetInterfaceVlan {
+    fn from(v: VlanDevice) -> Self {
+        EthernetInterfaceVlan::new(v)
+    }
+}
 /// `<interface>` (interface.rng:60)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -283,6 +288,11 @@ pub struct Interface {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<EthernetInterface> for Interface {
+    fn from(v: EthernetInterface) -> Self {
+        Interface::new(v)
+    }
 }
 /// The content of `<interface>` when `type` is 'ethernet'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -308,6 +318,21 @@ pub struct InterfaceEthernet {
     #[xml(child = "protocol")]
     pub protocols: ::std::vec::Vec<crate::AnyElement>,
 }
+impl ::std::convert::From<super::basictypes::DeviceName> for InterfaceEthernet {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        InterfaceEthernet::new(v)
+    }
+}
+impl ::std::convert::From<&str> for InterfaceEthernet {
+    fn from(v: &str) -> Self {
+        InterfaceEthernet::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for InterfaceEthernet {
+    fn from(v: ::std::string::String) -> Self {
+        InterfaceEthernet::new(v)
+    }
+}
 /// `<mac>` (interface.rng:41)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -323,6 +348,11 @@ pub struct Mac {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::MacAddress> for Mac {
+    fn from(v: crate::MacAddress) -> Self {
+        Mac::new(v)
+    }
 }
 /// `<miimon>` (interface.rng:201)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -348,6 +378,16 @@ pub struct Miimon {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Number<u32>> for Miimon {
+    fn from(v: crate::Number<u32>) -> Self {
+        Miimon::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Miimon {
+    fn from(v: u32) -> Self {
+        Miimon::new(v)
+    }
 }
 /// One of 'ioctl', 'netif'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -377,6 +417,16 @@ pub struct Mtu {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for Mtu {
+    fn from(v: crate::Number<u32>) -> Self {
+        Mtu::new(v)
+    }
+}
+impl ::std::convert::From<u32> for Mtu {
+    fn from(v: u32) -> Self {
+        Mtu::new(v)
+    }
+}
 /// `<start>` (interface.rng:284)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -392,6 +442,11 @@ pub struct Start {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<StartMode> for Start {
+    fn from(v: StartMode) -> Self {
+        Start::new(v)
+    }
 }
 /// One of 'onboot', 'none', 'hotplug'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -452,4 +507,19 @@ pub struct VlanInterface {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::DeviceName> for VlanInterface {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        VlanInterface::new(v)
+    }
+}
+impl ::std::convert::From<&str> for VlanInterface {
+    fn from(v: &str) -> Self {
+        VlanInterface::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for VlanInterface {
+    fn from(v: ::std::string::String) -> Self {
+        VlanInterface::new(v)
+    }
 }

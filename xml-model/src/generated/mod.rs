@@ -88,7 +88,7 @@ pub fn reformat_with(
                 .map(|d| d.to_xml_with(layout))
         }
         "volume" => {
-            crate::Document::<storagevol::Vol>::parse_with(text, options)
+            crate::Document::<storagevol::Volume>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         "storagepoolCapabilities" => {

@@ -20,6 +20,21 @@ pub struct Bootp {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::FilePath> for Bootp {
+    fn from(v: super::basictypes::FilePath) -> Self {
+        Bootp::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Bootp {
+    fn from(v: &str) -> Self {
+        Bootp::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Bootp {
+    fn from(v: ::std::string::String) -> Self {
+        Bootp::new(v)
+    }
+}
 /// `<bridge>` (network.rng:64)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -98,6 +113,11 @@ pub struct DhcpHost {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::IpAddress> for DhcpHost {
+    fn from(v: crate::IpAddress) -> Self {
+        DhcpHost::new(v)
+    }
+}
 /// `<dns>` (network.rng:270)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -150,6 +170,21 @@ pub struct Domain {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::DnsName> for Domain {
+    fn from(v: super::basictypes::DnsName) -> Self {
+        Domain::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Domain {
+    fn from(v: &str) -> Self {
+        Domain::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Domain {
+    fn from(v: ::std::string::String) -> Self {
+        Domain::new(v)
+    }
 }
 /// `<forward>` (network.rng:115)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -222,6 +257,11 @@ pub struct ForwardAddress {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::domaincommon::Pci> for ForwardAddress {
+    fn from(v: super::domaincommon::Pci) -> Self {
+        ForwardAddress::new(v)
+    }
+}
 /// One of 'nat', 'route', 'open', 'bridge', 'passthrough', 'private', 'vepa', 'hostdev'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -290,6 +330,11 @@ pub struct Host {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::IpAddress> for Host {
+    fn from(v: crate::IpAddress) -> Self {
+        Host::new(v)
+    }
+}
 /// `<interface>` (network.rng:146)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -308,6 +353,21 @@ pub struct Interface {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::DeviceName> for Interface {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        Interface::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Interface {
+    fn from(v: &str) -> Self {
+        Interface::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Interface {
+    fn from(v: ::std::string::String) -> Self {
+        Interface::new(v)
+    }
 }
 /// `<ip>` (network.rng:353)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -362,6 +422,16 @@ pub struct Lease {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u64>> for Lease {
+    fn from(v: crate::Number<u64>) -> Self {
+        Lease::new(v)
+    }
+}
+impl ::std::convert::From<u64> for Lease {
+    fn from(v: u64) -> Self {
+        Lease::new(v)
+    }
+}
 /// `<mac>` (network.rng:105)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -377,6 +447,11 @@ pub struct Mac {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::MacAddress> for Mac {
+    fn from(v: crate::MacAddress) -> Self {
+        Mac::new(v)
+    }
 }
 /// `<nat>` (network.rng:185)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -506,6 +581,16 @@ pub struct Network {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Network {
+    fn from(v: ::std::string::String) -> Self {
+        Network::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Network {
+    fn from(v: &str) -> Self {
+        Network::new(v)
+    }
+}
 /// `<options>` (network.rng:444)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -541,6 +626,16 @@ pub struct OptionsOption {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for OptionsOption {
+    fn from(v: ::std::string::String) -> Self {
+        OptionsOption::new(v)
+    }
+}
+impl ::std::convert::From<&str> for OptionsOption {
+    fn from(v: &str) -> Self {
+        OptionsOption::new(v)
+    }
+}
 /// `<pf>` (network.rng:175)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -556,6 +651,21 @@ pub struct Pf {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::DeviceName> for Pf {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        Pf::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Pf {
+    fn from(v: &str) -> Self {
+        Pf::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Pf {
+    fn from(v: ::std::string::String) -> Self {
+        Pf::new(v)
+    }
 }
 /// `<port>` (network.rng:203)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -610,6 +720,21 @@ pub struct Portgroup {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::DeviceName> for Portgroup {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        Portgroup::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Portgroup {
+    fn from(v: &str) -> Self {
+        Portgroup::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Portgroup {
+    fn from(v: ::std::string::String) -> Self {
+        Portgroup::new(v)
+    }
 }
 /// `<range>` (network.rng:381)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -682,6 +807,16 @@ pub struct Tftp {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Tftp {
+    fn from(v: ::std::string::String) -> Self {
+        Tftp::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Tftp {
+    fn from(v: &str) -> Self {
+        Tftp::new(v)
+    }
 }
 /// `<txt>` (network.rng:294)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]

@@ -93,6 +93,16 @@ pub struct Mtu {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u16>> for Mtu {
+    fn from(v: crate::Number<u16>) -> Self {
+        Mtu::new(v)
+    }
+}
+impl ::std::convert::From<u16> for Mtu {
+    fn from(v: u16) -> Self {
+        Mtu::new(v)
+    }
+}
 /// `<outbound>` (networkcommon.rng:150)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -236,6 +246,16 @@ pub struct Tag {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<TagId> for Tag {
+    fn from(v: TagId) -> Self {
+        Tag::new(v)
+    }
+}
+impl ::std::convert::From<u16> for Tag {
+    fn from(v: u16) -> Self {
+        Tag::new(v)
+    }
 }
 /// A value checked by `validate()`, within .. to 4095
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]

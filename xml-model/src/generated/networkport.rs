@@ -13,6 +13,21 @@ pub struct BridgePlug {
     #[xml(attribute = "macTableManager")]
     pub mac_table_manager: ::std::option::Option<super::networkcommon::MacTableManager>,
 }
+impl ::std::convert::From<super::basictypes::DeviceName> for BridgePlug {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        BridgePlug::new(v)
+    }
+}
+impl ::std::convert::From<&str> for BridgePlug {
+    fn from(v: &str) -> Self {
+        BridgePlug::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for BridgePlug {
+    fn from(v: ::std::string::String) -> Self {
+        BridgePlug::new(v)
+    }
+}
 /// The content of `<plug>` when `type` is 'direct'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -40,6 +55,11 @@ pub struct HostdevPciPlug {
     #[xml(child = "address")]
     pub address: Pciaddress,
 }
+impl ::std::convert::From<Pciaddress> for HostdevPciPlug {
+    fn from(v: Pciaddress) -> Self {
+        HostdevPciPlug::new(v)
+    }
+}
 /// `<mac>` (networkport.rng:59)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -56,6 +76,11 @@ pub struct Mac {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::MacAddress> for Mac {
+    fn from(v: crate::MacAddress) -> Self {
+        Mac::new(v)
+    }
+}
 /// The content of `<plug>` when `type` is 'network'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -67,6 +92,21 @@ pub struct NetworkPlug {
     /// `@macTableManager`
     #[xml(attribute = "macTableManager")]
     pub mac_table_manager: ::std::option::Option<super::networkcommon::MacTableManager>,
+}
+impl ::std::convert::From<super::basictypes::DeviceName> for NetworkPlug {
+    fn from(v: super::basictypes::DeviceName) -> Self {
+        NetworkPlug::new(v)
+    }
+}
+impl ::std::convert::From<&str> for NetworkPlug {
+    fn from(v: &str) -> Self {
+        NetworkPlug::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for NetworkPlug {
+    fn from(v: ::std::string::String) -> Self {
+        NetworkPlug::new(v)
+    }
 }
 /// `<networkport>` (networkport.rng:13)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -179,6 +219,11 @@ pub struct Plug {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<PlugType> for Plug {
+    fn from(v: PlugType) -> Self {
+        Plug::new(v)
+    }
+}
 /// One of 'bridge', 'passthrough', 'private', 'vepa'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -230,4 +275,9 @@ pub struct Rxfilters {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for Rxfilters {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Rxfilters::new(v)
+    }
 }

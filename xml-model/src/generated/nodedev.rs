@@ -35,6 +35,16 @@ pub struct ApCardCapability {
     #[xml(child = "ap-adapter")]
     pub ap_adapter: crate::Number<u8>,
 }
+impl ::std::convert::From<crate::Number<u8>> for ApCardCapability {
+    fn from(v: crate::Number<u8>) -> Self {
+        ApCardCapability::new(v)
+    }
+}
+impl ::std::convert::From<u8> for ApCardCapability {
+    fn from(v: u8) -> Self {
+        ApCardCapability::new(v)
+    }
+}
 /// The content of `<capability>` when `type` is 'ap_matrix'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -90,6 +100,11 @@ pub struct Capability {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<DeviceCapabilityType> for Capability {
+    fn from(v: DeviceCapabilityType) -> Self {
+        Capability::new(v)
+    }
 }
 /// A value checked by `validate()`: it matches `0x[0-9a-fA-F]{6}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -314,6 +329,16 @@ pub struct Device {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Device {
+    fn from(v: ::std::string::String) -> Self {
+        Device::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Device {
+    fn from(v: &str) -> Self {
+        Device::new(v)
+    }
+}
 /// The content of `<capability>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -438,6 +463,16 @@ pub struct DeviceDriver {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for DeviceDriver {
+    fn from(v: ::std::string::String) -> Self {
+        DeviceDriver::new(v)
+    }
+}
+impl ::std::convert::From<&str> for DeviceDriver {
+    fn from(v: &str) -> Self {
+        DeviceDriver::new(v)
+    }
+}
 /// The content of `<capability>` when `type` is 'scsi_host'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -452,6 +487,16 @@ pub struct DeviceScsiHostCapability {
     /// `<capability>`
     #[xml(child = "capability")]
     pub capabilities: ::std::vec::Vec<ScsiHostCapability>,
+}
+impl ::std::convert::From<crate::Number<u64>> for DeviceScsiHostCapability {
+    fn from(v: crate::Number<u64>) -> Self {
+        DeviceScsiHostCapability::new(v)
+    }
+}
+impl ::std::convert::From<u64> for DeviceScsiHostCapability {
+    fn from(v: u64) -> Self {
+        DeviceScsiHostCapability::new(v)
+    }
 }
 /// `<devnode>` (nodedev.rng:20)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -493,6 +538,11 @@ pub struct DrmCapability {
     #[xml(child = "type")]
     pub kind: PrimaryControlRender,
 }
+impl ::std::convert::From<PrimaryControlRender> for DrmCapability {
+    fn from(v: PrimaryControlRender) -> Self {
+        DrmCapability::new(v)
+    }
+}
 /// The content of `<capability>` when `type` is 'fc_host'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -523,6 +573,21 @@ pub struct Feature {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<Netfeaturename> for Feature {
+    fn from(v: Netfeaturename) -> Self {
+        Feature::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Feature {
+    fn from(v: &str) -> Self {
+        Feature::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Feature {
+    fn from(v: ::std::string::String) -> Self {
+        Feature::new(v)
+    }
 }
 /// `<firmware>` (nodedev.rng:122)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -570,6 +635,11 @@ pub struct Hardware {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::Uuid> for Hardware {
+    fn from(v: crate::Uuid) -> Self {
+        Hardware::new(v)
+    }
 }
 /// `<link>` (nodedev.rng:252)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -639,6 +709,11 @@ pub struct MdevCapability {
     #[xml(child = "attr")]
     pub attrs: ::std::vec::Vec<Attr>,
 }
+impl ::std::convert::From<MdevCapabilityType> for MdevCapability {
+    fn from(v: MdevCapabilityType) -> Self {
+        MdevCapability::new(v)
+    }
+}
 /// `<iommuGroup>` (nodedev.rng:634)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -655,6 +730,16 @@ pub struct MdevCapabilityIommuGroup {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for MdevCapabilityIommuGroup {
+    fn from(v: crate::Number<u32>) -> Self {
+        MdevCapabilityIommuGroup::new(v)
+    }
+}
+impl ::std::convert::From<u32> for MdevCapabilityIommuGroup {
+    fn from(v: u32) -> Self {
+        MdevCapabilityIommuGroup::new(v)
+    }
+}
 /// `<type>` (nodedev.rng:628)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -670,6 +755,16 @@ pub struct MdevCapabilityType {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for MdevCapabilityType {
+    fn from(v: ::std::string::String) -> Self {
+        MdevCapabilityType::new(v)
+    }
+}
+impl ::std::convert::From<&str> for MdevCapabilityType {
+    fn from(v: &str) -> Self {
+        MdevCapabilityType::new(v)
+    }
 }
 /// `<capability>` (nodedev.rng:824)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -689,6 +784,11 @@ pub struct MdevTypes {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<Type> for MdevTypes {
+    fn from(v: Type) -> Self {
+        MdevTypes::new(v)
+    }
 }
 /// `<members>` (nodedev.rng:701)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -726,6 +826,16 @@ pub struct NetCapability {
     /// `<capability>`
     #[xml(child = "capability")]
     pub capabilities: ::std::vec::Vec<Subcapnet>,
+}
+impl ::std::convert::From<::std::string::String> for NetCapability {
+    fn from(v: ::std::string::String) -> Self {
+        NetCapability::new(v)
+    }
+}
+impl ::std::convert::From<&str> for NetCapability {
+    fn from(v: &str) -> Self {
+        NetCapability::new(v)
+    }
 }
 /// The content of `<capability>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -848,6 +958,16 @@ pub struct PciCapabilityIommuGroup {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::Number<u32>> for PciCapabilityIommuGroup {
+    fn from(v: crate::Number<u32>) -> Self {
+        PciCapabilityIommuGroup::new(v)
+    }
+}
+impl ::std::convert::From<u32> for PciCapabilityIommuGroup {
+    fn from(v: u32) -> Self {
+        PciCapabilityIommuGroup::new(v)
+    }
+}
 /// `<pci-express>` (nodedev.rng:250)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -898,6 +1018,11 @@ pub struct Product {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<crate::HexNumber<u64, 1>> for Product {
+    fn from(v: crate::HexNumber<u64, 1>) -> Self {
+        Product::new(v)
+    }
+}
 /// The content of `<capability>` when `type` is 'scsi'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -928,6 +1053,16 @@ pub struct ScsiGenericCapability {
     #[xml(child = "char")]
     pub char: ::std::string::String,
 }
+impl ::std::convert::From<::std::string::String> for ScsiGenericCapability {
+    fn from(v: ::std::string::String) -> Self {
+        ScsiGenericCapability::new(v)
+    }
+}
+impl ::std::convert::From<&str> for ScsiGenericCapability {
+    fn from(v: &str) -> Self {
+        ScsiGenericCapability::new(v)
+    }
+}
 /// `<capability>` (nodedev.rng:454)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -943,6 +1078,11 @@ pub struct ScsiHostCapability {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<ScsiHostCapabilityType> for ScsiHostCapability {
+    fn from(v: ScsiHostCapabilityType) -> Self {
+        ScsiHostCapability::new(v)
+    }
 }
 /// The content of `<capability>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -967,6 +1107,16 @@ pub struct ScsiTargetCapability {
     /// `<capability>`
     #[xml(child = "capability")]
     pub capability: ::std::option::Option<Capsfcrport>,
+}
+impl ::std::convert::From<::std::string::String> for ScsiTargetCapability {
+    fn from(v: ::std::string::String) -> Self {
+        ScsiTargetCapability::new(v)
+    }
+}
+impl ::std::convert::From<&str> for ScsiTargetCapability {
+    fn from(v: &str) -> Self {
+        ScsiTargetCapability::new(v)
+    }
 }
 /// One of 'fc_remote_port'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -1013,6 +1163,21 @@ pub struct StorageCapability {
     #[xml(child = "num_blocks")]
     pub num_blocks: ::std::option::Option<crate::Number<u64>>,
 }
+impl ::std::convert::From<Path> for StorageCapability {
+    fn from(v: Path) -> Self {
+        StorageCapability::new(v)
+    }
+}
+impl ::std::convert::From<&str> for StorageCapability {
+    fn from(v: &str) -> Self {
+        StorageCapability::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for StorageCapability {
+    fn from(v: ::std::string::String) -> Self {
+        StorageCapability::new(v)
+    }
+}
 /// `<capability>` (nodedev.rng:375)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1028,6 +1193,11 @@ pub struct Subcapnet {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<NetCapabilityType> for Subcapnet {
+    fn from(v: NetCapabilityType) -> Self {
+        Subcapnet::new(v)
+    }
 }
 /// The content of `<capability>` when `type` is 'system'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1101,6 +1271,21 @@ pub struct VdpaCapability {
     #[xml(child = "chardev")]
     pub chardev: Path,
 }
+impl ::std::convert::From<Path> for VdpaCapability {
+    fn from(v: Path) -> Self {
+        VdpaCapability::new(v)
+    }
+}
+impl ::std::convert::From<&str> for VdpaCapability {
+    fn from(v: &str) -> Self {
+        VdpaCapability::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for VdpaCapability {
+    fn from(v: ::std::string::String) -> Self {
+        VdpaCapability::new(v)
+    }
+}
 /// `<vendor>` (nodedev.rng:171)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1119,6 +1304,11 @@ pub struct Vendor {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::HexNumber<u64, 1>> for Vendor {
+    fn from(v: crate::HexNumber<u64, 1>) -> Self {
+        Vendor::new(v)
+    }
 }
 /// The content of `<capability>` when `type` is 'vport_ops'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]

@@ -499,6 +499,16 @@ pub struct Filter {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Filter {
+    fn from(v: ::std::string::String) -> Self {
+        Filter::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Filter {
+    fn from(v: &str) -> Self {
+        Filter::new(v)
+    }
+}
 /// One of 'root', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -541,6 +551,16 @@ pub struct FilterrefNodeAttributes {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for FilterrefNodeAttributes {
+    fn from(v: ::std::string::String) -> Self {
+        FilterrefNodeAttributes::new(v)
+    }
+}
+impl ::std::convert::From<&str> for FilterrefNodeAttributes {
+    fn from(v: &str) -> Self {
+        FilterrefNodeAttributes::new(v)
+    }
 }
 /// `<icmp>` (nwfilter.rng:99)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

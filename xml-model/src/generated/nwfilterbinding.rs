@@ -49,6 +49,16 @@ pub struct FilterrefNodeAttributes {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for FilterrefNodeAttributes {
+    fn from(v: ::std::string::String) -> Self {
+        FilterrefNodeAttributes::new(v)
+    }
+}
+impl ::std::convert::From<&str> for FilterrefNodeAttributes {
+    fn from(v: &str) -> Self {
+        FilterrefNodeAttributes::new(v)
+    }
+}
 /// `<linkdev>` (nwfilterbinding.rng:31)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -65,6 +75,16 @@ pub struct Linkdev {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Linkdev {
+    fn from(v: ::std::string::String) -> Self {
+        Linkdev::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Linkdev {
+    fn from(v: &str) -> Self {
+        Linkdev::new(v)
+    }
+}
 /// `<mac>` (nwfilterbinding.rng:37)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -80,6 +100,11 @@ pub struct Mac {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<crate::MacAddress> for Mac {
+    fn from(v: crate::MacAddress) -> Self {
+        Mac::new(v)
+    }
 }
 /// `<owner>` (nwfilterbinding.rng:14)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -115,4 +140,14 @@ pub struct Portdev {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Portdev {
+    fn from(v: ::std::string::String) -> Self {
+        Portdev::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Portdev {
+    fn from(v: &str) -> Self {
+        Portdev::new(v)
+    }
 }

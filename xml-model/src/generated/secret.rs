@@ -10,6 +10,21 @@ pub struct CephUsage {
     #[xml(child = "name")]
     pub name: super::basictypes::ObjectName,
 }
+impl ::std::convert::From<super::basictypes::ObjectName> for CephUsage {
+    fn from(v: super::basictypes::ObjectName) -> Self {
+        CephUsage::new(v)
+    }
+}
+impl ::std::convert::From<&str> for CephUsage {
+    fn from(v: &str) -> Self {
+        CephUsage::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for CephUsage {
+    fn from(v: ::std::string::String) -> Self {
+        CephUsage::new(v)
+    }
+}
 /// The content of `<usage>` when `type` is 'iscsi'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -18,6 +33,21 @@ pub struct IscsiUsage {
     /// `<target>`
     #[xml(child = "target")]
     pub target: super::basictypes::ObjectName,
+}
+impl ::std::convert::From<super::basictypes::ObjectName> for IscsiUsage {
+    fn from(v: super::basictypes::ObjectName) -> Self {
+        IscsiUsage::new(v)
+    }
+}
+impl ::std::convert::From<&str> for IscsiUsage {
+    fn from(v: &str) -> Self {
+        IscsiUsage::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for IscsiUsage {
+    fn from(v: ::std::string::String) -> Self {
+        IscsiUsage::new(v)
+    }
 }
 /// `<secret>` (secret.rng:11)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -57,6 +87,21 @@ pub struct TlsUsage {
     #[xml(child = "name")]
     pub name: super::basictypes::ObjectName,
 }
+impl ::std::convert::From<super::basictypes::ObjectName> for TlsUsage {
+    fn from(v: super::basictypes::ObjectName) -> Self {
+        TlsUsage::new(v)
+    }
+}
+impl ::std::convert::From<&str> for TlsUsage {
+    fn from(v: &str) -> Self {
+        TlsUsage::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for TlsUsage {
+    fn from(v: ::std::string::String) -> Self {
+        TlsUsage::new(v)
+    }
+}
 /// `<usage>` (secret.rng:34)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -72,6 +117,11 @@ pub struct Usage {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<UsageType> for Usage {
+    fn from(v: UsageType) -> Self {
+        Usage::new(v)
+    }
 }
 /// The content of `<usage>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -103,6 +153,21 @@ pub struct VolumeUsage {
     #[xml(child = "volume")]
     pub volume: super::basictypes::AbsFilePath,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for VolumeUsage {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        VolumeUsage::new(v)
+    }
+}
+impl ::std::convert::From<&str> for VolumeUsage {
+    fn from(v: &str) -> Self {
+        VolumeUsage::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for VolumeUsage {
+    fn from(v: ::std::string::String) -> Self {
+        VolumeUsage::new(v)
+    }
+}
 /// The content of `<usage>` when `type` is 'vtpm'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -111,4 +176,19 @@ pub struct VtpmUsage {
     /// `<name>`
     #[xml(child = "name")]
     pub name: super::basictypes::ObjectName,
+}
+impl ::std::convert::From<super::basictypes::ObjectName> for VtpmUsage {
+    fn from(v: super::basictypes::ObjectName) -> Self {
+        VtpmUsage::new(v)
+    }
+}
+impl ::std::convert::From<&str> for VtpmUsage {
+    fn from(v: &str) -> Self {
+        VtpmUsage::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for VtpmUsage {
+    fn from(v: ::std::string::String) -> Self {
+        VtpmUsage::new(v)
+    }
 }

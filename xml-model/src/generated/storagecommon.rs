@@ -29,6 +29,11 @@ pub struct Encryption {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<EncryptionFormat> for Encryption {
+    fn from(v: EncryptionFormat) -> Self {
+        Encryption::new(v)
+    }
+}
 /// One of 'qemu', 'librbd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -97,6 +102,11 @@ pub struct Initiatorinfo {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Iqn> for Initiatorinfo {
+    fn from(v: Iqn) -> Self {
+        Initiatorinfo::new(v)
+    }
+}
 /// `<iqn>` (storagecommon.rng:50)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -112,6 +122,16 @@ pub struct Iqn {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Iqn {
+    fn from(v: ::std::string::String) -> Self {
+        Iqn::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Iqn {
+    fn from(v: &str) -> Self {
+        Iqn::new(v)
+    }
 }
 /// `<cipher>` (storagecommon.rng:35)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -156,6 +176,16 @@ pub struct Keyivgen {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Keyivgen {
+    fn from(v: ::std::string::String) -> Self {
+        Keyivgen::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Keyivgen {
+    fn from(v: &str) -> Self {
+        Keyivgen::new(v)
+    }
 }
 /// `<permissions>` (storagecommon.rng:205)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -268,6 +298,11 @@ pub struct Secret {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<SecretType> for Secret {
+    fn from(v: SecretType) -> Self {
+        Secret::new(v)
+    }
 }
 /// One of 'passphrase'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]

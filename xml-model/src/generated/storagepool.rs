@@ -48,6 +48,27 @@ pub struct Cow {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::YesNo> for Cow {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        Cow::new(v)
+    }
+}
+/// `<dir>` (storagepool.rng:396)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct Dir {
+    /// `@path`
+    #[xml(attribute = "path")]
+    pub path: ::std::option::Option<::std::string::String>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
 /// The content of `<pool>` when `type` is 'dir'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -148,6 +169,11 @@ pub struct DiskPoolSourceFormat {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<DiskPoolSourceFormatType> for DiskPoolSourceFormat {
+    fn from(v: DiskPoolSourceFormatType) -> Self {
+        DiskPoolSourceFormat::new(v)
+    }
 }
 /// One of 'unknown', 'dos', 'dvh', 'gpt', 'mac', 'bsd', 'pc98', 'sun', 'lvm2'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -282,6 +308,11 @@ pub struct FsPoolSourceFormat {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<FsPoolSourceFormatType> for FsPoolSourceFormat {
+    fn from(v: FsPoolSourceFormatType) -> Self {
+        FsPoolSourceFormat::new(v)
+    }
+}
 /// One of 'auto', 'ext2', 'ext3', 'ext4', 'ufs', 'iso9660', 'udf', 'gfs', 'gfs2', 'vfat', 'hfs+', 'xfs', 'ocfs2', 'vmfs'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -357,21 +388,10 @@ pub struct GlusterPool {
     #[xml(child = "source")]
     pub source: Sourcegluster,
 }
-/// `<dir>` (storagepool.rng:396)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct GlusterPoolSourceDir {
-    /// `@path`
-    #[xml(attribute = "path")]
-    pub path: super::basictypes::AbsDirPath,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
+impl ::std::convert::From<Sourcegluster> for GlusterPool {
+    fn from(v: Sourcegluster) -> Self {
+        GlusterPool::new(v)
+    }
 }
 /// `<host>` (storagepool.rng:336)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -391,6 +411,16 @@ pub struct Host {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Host {
+    fn from(v: ::std::string::String) -> Self {
+        Host::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Host {
+    fn from(v: &str) -> Self {
+        Host::new(v)
+    }
 }
 /// The content of `<pool>` when `type` is 'iscsi-direct'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -521,6 +551,11 @@ pub struct LogicalPoolSourceFormat {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<LogicalPoolFormat> for LogicalPoolSourceFormat {
+    fn from(v: LogicalPoolFormat) -> Self {
+        LogicalPoolSourceFormat::new(v)
+    }
+}
 /// `<option>` (storagepool.rng:757)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -536,6 +571,16 @@ pub struct MountOptsOption {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for MountOptsOption {
+    fn from(v: ::std::string::String) -> Self {
+        MountOptsOption::new(v)
+    }
+}
+impl ::std::convert::From<&str> for MountOptsOption {
+    fn from(v: &str) -> Self {
+        MountOptsOption::new(v)
+    }
 }
 /// The content of `<pool>` when `type` is 'mpath'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -600,22 +645,6 @@ pub struct NetfsPool {
     #[xml(child = "ns:mount_opts", ns = "http://libvirt.org/schemas/storagepool/fs/1.0")]
     pub ns_mount_opts: ::std::option::Option<FsMountOpts>,
 }
-/// `<dir>` (storagepool.rng:396)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub struct NetfsPoolSourceDir {
-    /// `@path`
-    #[xml(attribute = "path")]
-    pub path: ::std::option::Option<::std::string::String>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "crate::Extras::is_empty")
-    )]
-    pub extras: crate::Extras,
-}
 /// `<format>` (storagepool.rng:494)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -666,6 +695,11 @@ pub struct Pool {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<PoolType> for Pool {
+    fn from(v: PoolType) -> Self {
+        Pool::new(v)
+    }
 }
 /// The content of `<pool>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -731,6 +765,16 @@ pub struct Product {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Product {
+    fn from(v: ::std::string::String) -> Self {
+        Product::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Product {
+    fn from(v: &str) -> Self {
+        Product::new(v)
+    }
+}
 /// `<config_opts>` (storagepool.rng:772)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -782,6 +826,11 @@ pub struct RbdPool {
         ns = "http://libvirt.org/schemas/storagepool/rbd/1.0"
     )]
     pub ns_config_opts: ::std::option::Option<RbdConfigOpts>,
+}
+impl ::std::convert::From<Sourcerbd> for RbdPool {
+    fn from(v: Sourcerbd) -> Self {
+        RbdPool::new(v)
+    }
 }
 /// `<refresh>` (storagepool.rng:729)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -856,6 +905,11 @@ pub struct SheepdogPool {
     #[xml(child = "source")]
     pub source: Sourcesheepdog,
 }
+impl ::std::convert::From<Sourcesheepdog> for SheepdogPool {
+    fn from(v: Sourcesheepdog) -> Self {
+        SheepdogPool::new(v)
+    }
+}
 /// `<protocol>` (storagepool.rng:579)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -871,6 +925,16 @@ pub struct SourceProtocol {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for SourceProtocol {
+    fn from(v: ::std::string::String) -> Self {
+        SourceProtocol::new(v)
+    }
+}
+impl ::std::convert::From<&str> for SourceProtocol {
+    fn from(v: &str) -> Self {
+        SourceProtocol::new(v)
+    }
 }
 /// `<source>` (storagepool.rng:629)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -897,6 +961,11 @@ pub struct Sourcedisk {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Sourceinfodev> for Sourcedisk {
+    fn from(v: Sourceinfodev) -> Self {
+        Sourcedisk::new(v)
+    }
+}
 /// `<source>` (storagepool.rng:559)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -922,6 +991,11 @@ pub struct Sourcefs {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<Sourceinfodev> for Sourcefs {
+    fn from(v: Sourceinfodev) -> Self {
+        Sourcefs::new(v)
+    }
+}
 /// `<source>` (storagepool.rng:710)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -935,7 +1009,7 @@ pub struct Sourcegluster {
     pub name: ::std::string::String,
     /// `<dir>`
     #[xml(child = "dir")]
-    pub dir: ::std::option::Option<GlusterPoolSourceDir>,
+    pub dir: ::std::option::Option<Sourceinfodir>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(
@@ -943,6 +1017,16 @@ pub struct Sourcegluster {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Sourcegluster {
+    fn from(v: ::std::string::String) -> Self {
+        Sourcegluster::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourcegluster {
+    fn from(v: &str) -> Self {
+        Sourcegluster::new(v)
+    }
 }
 /// `<auth>` (storagepool.rng:420)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1007,6 +1091,16 @@ pub struct Sourceinfodev {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Sourceinfodev {
+    fn from(v: ::std::string::String) -> Self {
+        Sourceinfodev::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourceinfodev {
+    fn from(v: &str) -> Self {
+        Sourceinfodev::new(v)
+    }
+}
 /// `<device>` (storagepool.rng:375)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1022,6 +1116,52 @@ pub struct Sourceinfodeviscsidirect {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<IscsiQualifiedName> for Sourceinfodeviscsidirect {
+    fn from(v: IscsiQualifiedName) -> Self {
+        Sourceinfodeviscsidirect::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourceinfodeviscsidirect {
+    fn from(v: &str) -> Self {
+        Sourceinfodeviscsidirect::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Sourceinfodeviscsidirect {
+    fn from(v: ::std::string::String) -> Self {
+        Sourceinfodeviscsidirect::new(v)
+    }
+}
+/// `<dir>` (storagepool.rng:396)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[xml(crate = "crate")]
+pub struct Sourceinfodir {
+    /// `@path`
+    #[xml(attribute = "path")]
+    pub path: super::basictypes::AbsDirPath,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "crate::Extras::is_empty")
+    )]
+    pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsDirPath> for Sourceinfodir {
+    fn from(v: super::basictypes::AbsDirPath) -> Self {
+        Sourceinfodir::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourceinfodir {
+    fn from(v: &str) -> Self {
+        Sourceinfodir::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Sourceinfodir {
+    fn from(v: ::std::string::String) -> Self {
+        Sourceinfodir::new(v)
+    }
 }
 /// `<source>` (storagepool.rng:641)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1053,6 +1193,11 @@ pub struct Sourceiscsi {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<Sourceinfodev> for Sourceiscsi {
+    fn from(v: Sourceinfodev) -> Self {
+        Sourceiscsi::new(v)
+    }
 }
 /// `<source>` (storagepool.rng:659)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1117,7 +1262,7 @@ pub struct Sourcenetfs {
     pub hosts: ::std::vec::Vec<Host>,
     /// `<dir>`
     #[xml(child = "dir")]
-    pub dir: ::std::option::Option<NetfsPoolSourceDir>,
+    pub dir: ::std::option::Option<Dir>,
     /// `<format>`
     #[xml(child = "format")]
     pub format: ::std::option::Option<NetfsPoolSourceFormat>,
@@ -1160,6 +1305,16 @@ pub struct Sourcerbd {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Sourcerbd {
+    fn from(v: ::std::string::String) -> Self {
+        Sourcerbd::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourcerbd {
+    fn from(v: &str) -> Self {
+        Sourcerbd::new(v)
+    }
+}
 /// `<source>` (storagepool.rng:672)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1182,6 +1337,11 @@ pub struct Sourcescsi {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::Sourceinfoadapter> for Sourcescsi {
+    fn from(v: super::basictypes::Sourceinfoadapter) -> Self {
+        Sourcescsi::new(v)
+    }
+}
 /// `<source>` (storagepool.rng:701)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1201,6 +1361,16 @@ pub struct Sourcesheepdog {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Sourcesheepdog {
+    fn from(v: ::std::string::String) -> Self {
+        Sourcesheepdog::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourcesheepdog {
+    fn from(v: &str) -> Self {
+        Sourcesheepdog::new(v)
+    }
+}
 /// `<source>` (storagepool.rng:459)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1216,6 +1386,16 @@ pub struct Sourcevstorage {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Sourcevstorage {
+    fn from(v: ::std::string::String) -> Self {
+        Sourcevstorage::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourcevstorage {
+    fn from(v: &str) -> Self {
+        Sourcevstorage::new(v)
+    }
 }
 /// `<source>` (storagepool.rng:448)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1236,6 +1416,16 @@ pub struct Sourcezfs {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Sourcezfs {
+    fn from(v: ::std::string::String) -> Self {
+        Sourcezfs::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourcezfs {
+    fn from(v: &str) -> Self {
+        Sourcezfs::new(v)
+    }
+}
 /// `<target>` (storagepool.rng:311)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1254,6 +1444,21 @@ pub struct Target {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsFilePath> for Target {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        Target::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Target {
+    fn from(v: &str) -> Self {
+        Target::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Target {
+    fn from(v: ::std::string::String) -> Self {
+        Target::new(v)
+    }
 }
 /// `<target>` (storagepool.rng:322)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -1289,6 +1494,16 @@ pub struct Vendor {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for Vendor {
+    fn from(v: ::std::string::String) -> Self {
+        Vendor::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Vendor {
+    fn from(v: &str) -> Self {
+        Vendor::new(v)
+    }
 }
 /// `<volume>` (storagepool.rng:739)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -1365,4 +1580,9 @@ pub struct ZfsPool {
     /// `<target>`
     #[xml(child = "target")]
     pub target: ::std::option::Option<::std::boxed::Box<Target>>,
+}
+impl ::std::convert::From<Sourcezfs> for ZfsPool {
+    fn from(v: Sourcezfs) -> Self {
+        ZfsPool::new(v)
+    }
 }

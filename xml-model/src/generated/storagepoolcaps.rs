@@ -20,6 +20,16 @@ pub struct Enum {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<::std::string::String> for Enum {
+    fn from(v: ::std::string::String) -> Self {
+        Enum::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Enum {
+    fn from(v: &str) -> Self {
+        Enum::new(v)
+    }
+}
 /// `<pool>` (storagepoolcaps.rng:19)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -64,6 +74,11 @@ pub struct PoolCapsVolOptions {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<PoolDefaultFormat> for PoolCapsVolOptions {
+    fn from(v: PoolDefaultFormat) -> Self {
+        PoolCapsVolOptions::new(v)
+    }
+}
 /// `<defaultFormat>` (storagepoolcaps.rng:62)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -79,6 +94,16 @@ pub struct PoolDefaultFormat {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<::std::string::String> for PoolDefaultFormat {
+    fn from(v: ::std::string::String) -> Self {
+        PoolDefaultFormat::new(v)
+    }
+}
+impl ::std::convert::From<&str> for PoolDefaultFormat {
+    fn from(v: &str) -> Self {
+        PoolDefaultFormat::new(v)
+    }
 }
 /// `<poolOptions>` (storagepoolcaps.rng:44)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

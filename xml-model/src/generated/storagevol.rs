@@ -26,6 +26,21 @@ pub struct BackingStore {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for BackingStore {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        BackingStore::new(v)
+    }
+}
+impl ::std::convert::From<&str> for BackingStore {
+    fn from(v: &str) -> Self {
+        BackingStore::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for BackingStore {
+    fn from(v: ::std::string::String) -> Self {
+        BackingStore::new(v)
+    }
+}
 /// `<extent>` (storagevol.rng:173)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -60,6 +75,11 @@ pub struct Format {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
+}
+impl ::std::convert::From<FormatType> for Format {
+    fn from(v: FormatType) -> Self {
+        Format::new(v)
+    }
 }
 /// One of 'unknown', 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'luks', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk', 'none', 'auto', 'ext2', 'ext3', 'ext4', 'ufs', 'iso9660', 'udf', 'gfs', 'gfs2', 'vfat', 'hfs+', 'xfs', 'ocfs2', 'vmfs', 'linux', 'fat16', 'fat32', 'linux-swap', 'linux-lvm', 'linux-raid', 'extended'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -222,6 +242,21 @@ pub struct Sourcedev {
     )]
     pub extras: crate::Extras,
 }
+impl ::std::convert::From<super::basictypes::AbsFilePath> for Sourcedev {
+    fn from(v: super::basictypes::AbsFilePath) -> Self {
+        Sourcedev::new(v)
+    }
+}
+impl ::std::convert::From<&str> for Sourcedev {
+    fn from(v: &str) -> Self {
+        Sourcedev::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for Sourcedev {
+    fn from(v: ::std::string::String) -> Self {
+        Sourcedev::new(v)
+    }
+}
 /// `<target>` (storagevol.rng:103)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -304,7 +339,7 @@ pub struct Timestamps {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 #[xml(root = "volume")]
-pub struct Vol {
+pub struct Volume {
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<VolumeType>,

@@ -1,0 +1,235 @@
+//! Constructors for what people build most, on the generated types: a guest, its CPU, its
+//! memory backing, a virtiofs share, host devices passed through.
+//!
+//! They are thin: each fills the generated fields and returns the generated type, so
+//! everything else about the value is reached as usual (`Cpu::host_model().check(..)`).
+//!
+//! ```
+//! use xml_model::prelude::*;
+//!
+//! let guest = Domain::new(DomainType::Kvm, "h-virtiofs")
+//!     .memory(ScaledInteger::gib(4))
+//!     .vcpu(2)
+//!     .os(Os::hvm())
+//!     .cpu(Cpu::host_model().maxphysaddr(CpuMaxPhysAddr::passthrough().limit(41)))
+//!     .memory_backing(MemoryBacking::shared().hugepages(Page::mib(2)))
+//!     .device(Filesystem::virtiofs("/srv/share", "myfs"))
+//!     .device(Hostdev::usb(0x0b6d, 0x3880))
+//!     .device(Hostdev::pci(HostPciAddress::at(0x0000, 0x06, 0x10, 0x0)).managed(true));
+//! assert_eq!(guest.devices.as_ref().map(|d| d.devices.len()), Some(3));
+//! ```
+
+use crate::generated::basictypes::{OnOff, YesNo};
+use crate::generated::cputypes::{Cpu, CpuMaxPhysAddr, CpuMode, MaxphysaddrMode, MemoryAccessMode};
+use crate::generated::domaincommon::{
+    Access, Device, Devices, Disk, DiskDevice, DiskSource, DiskTarget, Domain, DriverType, FileDiskSource, FileSource,
+    Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType, FsDriver, HostPciAddress, Hostdev, HostdevMode,
+    Hugepages, MemoryBacking, MountFilesystem, MountFilesystemSource, Os, OsType, Page, PciHostdev,
+    PciSubsystemHostdevSource, Product, SubsystemHostdev, SubsystemHostdevType, TargetBus, TypeValue, UsbHostdev,
+    UsbSubsystemHostdevSource, Vendor, VirtiofsDriver,
+};
+use crate::{HexNumber, Unit};
+
+impl From<bool> for YesNo {
+    fn from(b: bool) -> Self {
+        if b {
+            YesNo::Yes
+        } else {
+            YesNo::No
+        }
+    }
+}
+
+impl From<bool> for OnOff {
+    fn from(b: bool) -> Self {
+        if b {
+            OnOff::On
+        } else {
+            OnOff::Off
+        }
+    }
+}
+
+impl Domain {
+    /// Adds a device to `<devices>` (made when there is none yet).
+    #[must_use]
+    pub fn device(mut self, device: impl Into<Device>) -> Self {
+        self.devices.get_or_insert_with(Default::default).devices.push(device.into());
+        self
+    }
+
+    /// The devices of `<devices>`, in document order (none when there is no `<devices>`).
+    pub fn device_list(&self) -> &[Device] {
+        self.devices.as_deref().map_or(&[], |d: &Devices| &d.devices)
+    }
+}
+
+impl Os {
+    /// `<os><type>hvm</type></os>`: a fully virtualized machine (what QEMU/KVM runs; libvirt
+    /// asks for an OS type though the schema does not).
+    pub fn hvm() -> Self {
+        Os::new().kind(OsType::new().value(TypeValue::Hvm))
+    }
+}
+
+impl Cpu {
+    /// `<cpu mode='host-model'>`: the host's CPU model and features, as far as the
+    /// hypervisor can give them and migration allows.
+    pub fn host_model() -> Self {
+        Cpu::new().mode(CpuMode::HostModel)
+    }
+
+    /// `<cpu mode='host-passthrough'>`: the host CPU itself, all features included.
+    pub fn host_passthrough() -> Self {
+        Cpu::new().mode(CpuMode::HostPassthrough)
+    }
+
+    /// `<cpu mode='maximum'>`: the most capable CPU the hypervisor can emulate.
+    pub fn maximum() -> Self {
+        Cpu::new().mode(CpuMode::Maximum)
+    }
+}
+
+impl CpuMaxPhysAddr {
+    /// `<maxphysaddr mode='passthrough'/>`: the host's number of physical address bits
+    /// (add a `limit` to cap it).
+    pub fn passthrough() -> Self {
+        CpuMaxPhysAddr::new(MaxphysaddrMode::Passthrough)
+    }
+
+    /// `<maxphysaddr mode='emulate' bits='..'/>`: a fixed number of physical address bits.
+    pub fn emulate(bits: u32) -> Self {
+        CpuMaxPhysAddr::new(MaxphysaddrMode::Emulate).bits(bits)
+    }
+}
+
+impl MemoryBacking {
+    /// `<memoryBacking><access mode='shared'/>`: guest memory the host can share (what
+    /// virtiofs needs).
+    pub fn shared() -> Self {
+        MemoryBacking::new().access(Access::new(MemoryAccessMode::Shared))
+    }
+
+    /// `<memoryBacking><hugepages/>`: huge pages of the host's default size.
+    pub fn huge_pages() -> Self {
+        MemoryBacking::new().hugepages(Hugepages::new())
+    }
+}
+
+impl Page {
+    /// A huge page size in KiB (`<page size='2048' unit='KiB'/>`).
+    pub fn kib(size: u64) -> Self {
+        Page::new(size).unit(Unit::kib())
+    }
+
+    /// A huge page size in MiB, written in KiB as libvirt writes it.
+    pub fn mib(size: u64) -> Self {
+        Page::kib(size * 1024)
+    }
+
+    /// A huge page size in GiB, written in KiB as libvirt writes it.
+    pub fn gib(size: u64) -> Self {
+        Page::kib(size * 1024 * 1024)
+    }
+}
+
+/// `<hugepages>` of one page size.
+impl From<Page> for Hugepages {
+    fn from(page: Page) -> Self {
+        Hugepages::new().page(page)
+    }
+}
+
+/// `<hugepages>` of these page sizes.
+impl<const N: usize> From<[Page; N]> for Hugepages {
+    fn from(pages: [Page; N]) -> Self {
+        Hugepages::new().pages(pages)
+    }
+}
+
+impl Disk {
+    /// A disk backed by an image file, seen by the guest as `dev` on `bus`
+    /// (`Disk::file("/var/lib/libvirt/images/web.qcow2", "vda", TargetBus::Virtio)`).
+    pub fn file(path: &str, dev: &str, bus: TargetBus) -> Self {
+        let source = FileDiskSource::new().source(FileSource::new().file(path));
+        Disk::new(DiskDevice::Disk(DiskSource::File(source)), DiskTarget::new(dev).bus(bus))
+    }
+
+    /// A read-only CD-ROM drive, `dev` on `bus`, with no medium in it
+    /// (`virsh attach-disk --type cdrom`); [`Disk::medium`] puts an image in.
+    pub fn cdrom(dev: &str, bus: TargetBus) -> Self {
+        Disk::new(DiskDevice::Cdrom(DiskSource::File(FileDiskSource::new())), DiskTarget::new(dev).bus(bus))
+            .readonly(crate::Empty::default())
+    }
+
+    /// The image file a file-backed disk or CD-ROM reads (`virsh change-media --insert`);
+    /// a disk of another source is returned as it was.
+    #[must_use]
+    pub fn medium(mut self, path: &str) -> Self {
+        let source = match &mut self.device {
+            DiskDevice::Disk(s) | DiskDevice::Cdrom(s) | DiskDevice::Floppy(s) => s,
+            DiskDevice::Lun(_) => return self,
+        };
+        if let DiskSource::File(f) = source {
+            f.source = Some(Box::new(FileSource::new().file(path)));
+        }
+        self
+    }
+}
+
+impl Filesystem {
+    /// A host directory shared with the guest by virtiofs, mounted there by `tag`:
+    /// `<filesystem type='mount' accessmode='passthrough'>` with `<driver type='virtiofs'/>`.
+    /// The guest needs shared memory ([`MemoryBacking::shared`]).
+    pub fn virtiofs(dir: &str, tag: &str) -> Self {
+        Filesystem::new(
+            FilesystemType::Mount(Box::new(MountFilesystem::new(MountFilesystemSource::new().dir(dir)))),
+            FilesystemTarget::new(tag),
+        )
+        .accessmode(FilesystemAccessmode::Passthrough)
+        .driver(FsDriver::new(DriverType::Virtiofs(VirtiofsDriver::new())))
+    }
+}
+
+impl HostPciAddress {
+    /// The host PCI address `domain:bus:slot.function` (`0000:06:10.0` is
+    /// `at(0x0000, 0x06, 0x10, 0x0)`), written in hexadecimal as libvirt writes it.
+    pub fn at(domain: u32, bus: u8, slot: u8, function: u8) -> Self {
+        HostPciAddress::new()
+            .domain(HexNumber::new(domain))
+            .bus(HexNumber::new(bus))
+            .slot(HexNumber::new(slot))
+            .function(HexNumber::new(function))
+    }
+}
+
+impl Hostdev {
+    /// A host USB device passed through, found by its vendor and product ids
+    /// (`lsusb` shows them as `0b6d:3880`).
+    pub fn usb(vendor: u16, product: u16) -> Self {
+        let source = UsbSubsystemHostdevSource::new().vendor(Vendor::new(vendor)).product(Product::new(product));
+        Hostdev::subsystem(SubsystemHostdevType::Usb(Box::new(UsbHostdev::new(source))))
+    }
+
+    /// A host PCI device passed through (an SR-IOV virtual function, a GPU), by its address.
+    pub fn pci(address: HostPciAddress) -> Self {
+        let source = PciSubsystemHostdevSource::new(address);
+        Hostdev::subsystem(SubsystemHostdevType::Pci(Box::new(PciHostdev::new(source))))
+    }
+
+    /// `<hostdev mode='subsystem'>` of this kind.
+    pub fn subsystem(kind: SubsystemHostdevType) -> Self {
+        Hostdev::new(HostdevMode::Subsystem(Box::new(SubsystemHostdev::new(kind))))
+    }
+
+    /// `managed='yes'`: libvirt detaches the device from its host driver when the guest
+    /// starts and gives it back when it stops. Only subsystem devices have it; others are
+    /// returned as they were.
+    #[must_use]
+    pub fn managed(mut self, managed: bool) -> Self {
+        if let HostdevMode::Subsystem(s) = &mut self.mode {
+            s.managed = Some(managed.into());
+        }
+        self
+    }
+}

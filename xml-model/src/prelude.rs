@@ -1,0 +1,17 @@
+//! What composing a guest needs, in one import: `use libvirt_xml::prelude::*;`.
+//!
+//! The document types people write most (a domain and its devices, CPU and memory), the
+//! values they hold, and the traits that read, write and check them. Everything else is in
+//! `generated::<schema>`.
+
+pub use crate::generated::basictypes::{HostdevDriver, OnOff, YesNo};
+pub use crate::generated::cputypes::{
+    Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, CpuTopology, MaxphysaddrMode,
+};
+pub use crate::generated::domaincommon::{
+    Controller, Device, Devices, Disk, Domain, DomainType, Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages,
+    Interface, Memory, MemoryBacking, Os, Page, Vcpu,
+};
+pub use crate::generated::network::Network;
+pub use crate::{CpuSet, Document, IpAddress, MacAddress, Number, ReadOptions, ScaledInteger, Unit, Uuid, XmlDocument};
+pub use crate::{Validate, ValidateRoot};
