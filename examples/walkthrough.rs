@@ -82,7 +82,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let caps = conn.capabilities()?;
     let cpu = &caps.host.cpu;
     let pages: Vec<String> =
-        cpu.pageses.iter().map(|p| format!("{} {}", p.size, p.unit.as_ref().map_or("KiB", |u| u.as_str()))).collect();
+        cpu.pages.iter().map(|p| format!("{} {}", p.size, p.unit.as_ref().map_or("KiB", |u| u.as_str()))).collect();
     println!(
         "host CPU: {} {}, {} features, maxphysaddr {:?}, page sizes: {}",
         cpu.vendor.as_deref().unwrap_or("(no vendor)"),

@@ -157,7 +157,7 @@ pub struct Misnamed {
 
 /// Types named after something that does not use them. A type may take words from its
 /// defines, from what all its uses have in common (the XML name, the variant, the owner),
-/// and neutral words ([`NEUTRAL`]).
+/// and neutral words (`NEUTRAL`).
 pub fn misnamed(ir: &Ir, live: &[TypeId]) -> Vec<Misnamed> {
     let all = users(ir, live);
     let places = crate::naming::places(ir, live);

@@ -8,12 +8,14 @@ const KEYWORDS: &[&str] = &[
     "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-/// Splits a name into words at separators and lower-to-upper case changes.
+/// Splits a name into words at separators, lower-to-upper case changes and the end of an
+/// acronym (`HTTPCookies` -> `HTTP`, `Cookies`).
 pub fn words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;
-    for c in s.chars() {
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
             if !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
@@ -21,7 +23,11 @@ pub fn words(s: &str) -> Vec<String> {
             prev_lower = false;
             continue;
         }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+        let acronym_ends = c.is_ascii_uppercase()
+            && cur.len() > 1
+            && cur.chars().all(|p| p.is_ascii_uppercase())
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+        if c.is_ascii_uppercase() && (prev_lower || acronym_ends) && !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
         }
         prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
@@ -40,7 +46,12 @@ pub fn camel(s: &str) -> String {
         let mut cs = w.chars();
         if let Some(f) = cs.next() {
             out.push(f.to_ascii_uppercase());
-            out.push_str(cs.as_str());
+            // Acronyms are one word in Rust's names (`Cpu`, `Http`), as the API guidelines ask.
+            if cs.as_str().chars().all(|c| !c.is_ascii_lowercase()) {
+                out.push_str(&cs.as_str().to_ascii_lowercase());
+            } else {
+                out.push_str(cs.as_str());
+            }
         }
     }
     if out.is_empty() {
@@ -76,8 +87,12 @@ pub fn snake(s: &str) -> String {
 
 /// A plural for a list field: `disk` -> `disks`, `address` -> `addresses`.
 pub fn plural(s: &str) -> String {
-    if s.ends_with('s') || s.ends_with('x') || s.ends_with("ch") || s.ends_with("sh") {
+    let sibilant = ["ss", "us", "is", "as", "x", "ch", "sh"];
+    if sibilant.iter().any(|end| s.ends_with(end)) {
         format!("{s}es")
+    } else if s.ends_with('s') {
+        // Already a plural (`<pages>`, `<ports>`): `pageses` would read as a typo.
+        s.to_owned()
     } else if s.ends_with('y') && !s.ends_with("ey") && !s.ends_with("ay") && !s.ends_with("oy") {
         format!("{}ies", &s[..s.len() - 1])
     } else {
@@ -106,6 +121,10 @@ mod tests {
     fn names() {
         assert_eq!(camel("host-model"), "HostModel");
         assert_eq!(camel("currentMemory"), "CurrentMemory");
+        assert_eq!(camel("countCPU"), "CountCpu");
+        assert_eq!(camel("diskSourceNetworkProtocolHTTPCookies"), "DiskSourceNetworkProtocolHttpCookies");
+        assert_eq!(camel("virtualPortProfileID"), "VirtualPortProfileId");
+        assert_eq!(snake("HTTPCookies"), "http_cookies");
         assert_eq!(camel("0"), "V0");
         assert_eq!(camel("self"), "SelfValue");
         assert_eq!(snake("currentMemory"), "current_memory");
@@ -113,6 +132,9 @@ mod tests {
         assert_eq!(snake("match"), "match_");
         assert_eq!(plural("address"), "addresses");
         assert_eq!(plural("entry"), "entries");
+        assert_eq!(plural("bus"), "buses");
+        assert_eq!(plural("alias"), "aliases");
+        assert_eq!(plural("pages"), "pages");
         assert_eq!(singular("devices").as_deref(), Some("device"));
     }
 }

@@ -211,6 +211,19 @@ fn natural_from(name: &syn::Ident, inner: &syn::Type) -> TokenStream {
             impl ::std::convert::From<&str> for #name {
                 fn from(v: &str) -> Self { #name(::std::convert::From::from(v)) }
             }
+            impl #name {
+                /// The text.
+                pub fn as_str(&self) -> &str { &self.0 }
+            }
+            impl ::std::convert::AsRef<str> for #name {
+                fn as_ref(&self) -> &str { &self.0 }
+            }
+            impl ::std::cmp::PartialEq<str> for #name {
+                fn eq(&self, other: &str) -> bool { self.0 == other }
+            }
+            impl ::std::cmp::PartialEq<&str> for #name {
+                fn eq(&self, other: &&str) -> bool { self.0 == *other }
+            }
         };
     }
     if last.ident == "Number" {
@@ -219,6 +232,10 @@ fn natural_from(name: &syn::Ident, inner: &syn::Type) -> TokenStream {
                 return quote! {
                     impl ::std::convert::From<#t> for #name {
                         fn from(v: #t) -> Self { #name(::std::convert::From::from(v)) }
+                    }
+                    impl #name {
+                        /// The number's value.
+                        pub fn get(&self) -> #t { self.0.get() }
                     }
                 };
             }

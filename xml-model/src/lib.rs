@@ -57,6 +57,40 @@
 //! `#[derive(XmlValue)]` enums are string values (`#[xml(other)] Other(String)` for free
 //! text); `#[derive(XmlValue)]` newtypes take `pattern`, `min` and `max` facets.
 //! Containers take `root = ".."` (a document type), `crate = ".."` and `validate = ".."`.
+//!
+//! # Generated names
+//!
+//! The types of [`generated`] are named by `xml-codegen` from what each type
+//! is and where it is used, never from where the codegen met it first:
+//!
+//! 1. **The RNG define** it is the body of, camel-cased, libvirt's C prefix `vir` dropped,
+//!    acronyms as one word: `<define name="address">` is `Address`, `virYesNo` is `YesNo`,
+//!    `countCPU` is `CountCpu`. A define names one thing, so its name wins over any other.
+//! 2. Else **the element**, qualified by the elements around it that *all* its uses share,
+//!    nearest first: the `<target>` of every `<disk>` is `DiskTarget`, the `<target>` of
+//!    `<channel>` is `ChannelTarget`.
+//! 3. Else **its variant**: the content of `<address type='pci'>` is `PciAddress`, the choice
+//!    told apart by `<disk device=..>` is `DiskDevice`; values are named after their
+//!    attribute and element (`DiskSnapshot`), or after themselves when few (`YesNo`).
+//!
+//! Names are unique in a module; when several types want one name, a define's name wins,
+//! then the type used most, and the rest take their next candidate. No name repeats a word
+//! (`AddressType`, not `AddressAddressType`) or carries a module name; a type shared by
+//! several schemas lives in the module of the schema that defines it (`basictypes::YesNo`).
+//! Fields are the snake-cased attribute or element (`type` is `kind`), lists the plural
+//! (`disks`, `addresses`).
+//!
+//! To see or change a name:
+//!
+//! - `cargo run -p xml-codegen -- --explain NAME` lists each type called `NAME`, its uses
+//!   and the candidates it was given.
+//! - `[rename]` in `schemas/codegen.toml` overrides one, keyed like prost's paths
+//!   (`"domaincommon::Qemucdev" = "CharDevice"`); a key that names no type is an error, so a
+//!   stale entry is noticed. Every rename there says why the schema's context was not enough.
+//! - `cargo run -p xml-codegen -- --audit` counts what a reader meets (types named after an
+//!   element that does not use them, repeated words, string values the schema types, boxed
+//!   fields); the codegen's tests fail when a type is named after an element that does not
+//!   use it, when a name repeats a word, ends in a module name or needs a number.
 
 extern crate self as xml_model;
 

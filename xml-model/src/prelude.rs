@@ -9,8 +9,8 @@ pub use crate::generated::cputypes::{
     Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, CpuTopology, MaxphysaddrMode,
 };
 pub use crate::generated::domaincommon::{
-    Controller, Device, Devices, Disk, Domain, DomainType, Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages,
-    Interface, Memory, MemoryBacking, Os, Page, Vcpu,
+    Controller, Device, Devices, Disk, DiskDevice, Domain, DomainType, Filesystem, Graphics, HostPciAddress, Hostdev,
+    Hugepages, Interface, Memory, MemoryBacking, Os, Page, Vcpu,
 };
 pub use crate::generated::network::Network;
 pub use crate::{CpuSet, Document, IpAddress, MacAddress, Number, ReadOptions, ScaledInteger, Unit, Uuid, XmlDocument};

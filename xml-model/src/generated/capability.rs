@@ -223,7 +223,7 @@ pub struct Cell {
     pub memory: ::std::option::Option<crate::ScaledInteger>,
     /// `<pages>`
     #[xml(child = "pages")]
-    pub pageses: ::std::vec::Vec<PagesNuma>,
+    pub pages: ::std::vec::Vec<PagesNuma>,
     /// `<distances>`
     #[xml(child = "distances")]
     pub distances: ::std::option::Option<Distances>,

@@ -524,7 +524,7 @@ pub struct HostCpu {
     pub features_element: ::std::vec::Vec<Feature>,
     /// `<pages>`
     #[xml(child = "pages")]
-    pub pageses: ::std::vec::Vec<Pages>,
+    pub pages: ::std::vec::Vec<Pages>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

@@ -678,7 +678,7 @@ pub struct Sev {
     pub max_guests: ::std::option::Option<crate::Number<u32>>,
     /// `<maxESGuests>`
     #[xml(child = "maxESGuests")]
-    pub max_esguests: ::std::option::Option<crate::Number<u32>>,
+    pub max_es_guests: ::std::option::Option<crate::Number<u32>>,
     /// `<cpu0Id>`
     #[xml(child = "cpu0Id")]
     pub cpu0_id: ::std::option::Option<::std::string::String>,

@@ -2470,7 +2470,7 @@ pub struct CoreaudioAudio {
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate", min = 1i128)]
-pub struct CountCPU(pub crate::Number<u16>);
+pub struct CountCpu(pub crate::Number<u16>);
 /// A value checked by `validate()`, within 1000 to 1000000
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -3775,7 +3775,7 @@ impl ::std::convert::From<HostTransport> for DiskSourceNetworkHost {
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DiskSourceNetworkProtocolHTTPCookies {
+pub struct DiskSourceNetworkProtocolHttpCookies {
     /// `<cookie>`
     #[xml(child = "cookie", non_empty)]
     pub cookies: ::std::vec::Vec<Cookie>,
@@ -3791,7 +3791,7 @@ pub struct DiskSourceNetworkProtocolHTTPCookies {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DiskSourceNetworkProtocolSSHHostVerify {
+pub struct DiskSourceNetworkProtocolSshHostVerify {
     /// `@path`
     #[xml(attribute = "path")]
     pub path: super::basictypes::AbsFilePath,
@@ -3804,27 +3804,27 @@ pub struct DiskSourceNetworkProtocolSSHHostVerify {
     pub extras: crate::Extras,
 }
 impl ::std::convert::From<super::basictypes::AbsFilePath>
-for DiskSourceNetworkProtocolSSHHostVerify {
+for DiskSourceNetworkProtocolSshHostVerify {
     fn from(v: super::basictypes::AbsFilePath) -> Self {
-        DiskSourceNetworkProtocolSSHHostVerify::new(v)
+        DiskSourceNetworkProtocolSshHostVerify::new(v)
     }
 }
-impl ::std::convert::From<&str> for DiskSourceNetworkProtocolSSHHostVerify {
+impl ::std::convert::From<&str> for DiskSourceNetworkProtocolSshHostVerify {
     fn from(v: &str) -> Self {
-        DiskSourceNetworkProtocolSSHHostVerify::new(v)
+        DiskSourceNetworkProtocolSshHostVerify::new(v)
     }
 }
 impl ::std::convert::From<::std::string::String>
-for DiskSourceNetworkProtocolSSHHostVerify {
+for DiskSourceNetworkProtocolSshHostVerify {
     fn from(v: ::std::string::String) -> Self {
-        DiskSourceNetworkProtocolSSHHostVerify::new(v)
+        DiskSourceNetworkProtocolSshHostVerify::new(v)
     }
 }
 /// `<identity>` (domaincommon.rng:2252)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DiskSourceNetworkProtocolSSHKeyDef {
+pub struct DiskSourceNetworkProtocolSshKeyDef {
     /// `@username`
     #[xml(attribute = "username")]
     pub username: ::std::option::Option<super::basictypes::GenericName>,
@@ -3852,7 +3852,7 @@ pub struct DiskSourceNetworkProtocolSSHKeyDef {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct DiskSourceNetworkProtocolSSLVerify {
+pub struct DiskSourceNetworkProtocolSslVerify {
     /// `@verify`
     #[xml(attribute = "verify")]
     pub verify: super::basictypes::YesNo,
@@ -3865,9 +3865,9 @@ pub struct DiskSourceNetworkProtocolSSLVerify {
     pub extras: crate::Extras,
 }
 impl ::std::convert::From<super::basictypes::YesNo>
-for DiskSourceNetworkProtocolSSLVerify {
+for DiskSourceNetworkProtocolSslVerify {
     fn from(v: super::basictypes::YesNo) -> Self {
-        DiskSourceNetworkProtocolSSLVerify::new(v)
+        DiskSourceNetworkProtocolSslVerify::new(v)
     }
 }
 /// `<target>` (domaincommon.rng:2526)
@@ -8801,7 +8801,7 @@ pub struct NetworkStorageSource {
     pub query: ::std::option::Option<::std::string::String>,
     /// `<cookies>`
     #[xml(child = "cookies")]
-    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHTTPCookies>,
+    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHttpCookies>,
     /// `<readahead>`
     #[xml(child = "readahead")]
     pub readahead: ::std::option::Option<Readahead>,
@@ -8810,14 +8810,14 @@ pub struct NetworkStorageSource {
     pub timeout: ::std::option::Option<Timeout>,
     /// `<ssl>`
     #[xml(child = "ssl")]
-    pub ssl: ::std::option::Option<DiskSourceNetworkProtocolSSLVerify>,
+    pub ssl: ::std::option::Option<DiskSourceNetworkProtocolSslVerify>,
     /// `<knownHosts>`
     #[xml(child = "knownHosts")]
-    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSSHHostVerify>,
+    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSshHostVerify>,
     /// `<identity>`
     #[xml(child = "identity")]
     pub identity: ::std::option::Option<
-        ::std::boxed::Box<DiskSourceNetworkProtocolSSHKeyDef>,
+        ::std::boxed::Box<DiskSourceNetworkProtocolSshKeyDef>,
     >,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
@@ -11725,7 +11725,7 @@ pub struct SnapshotNetworkStorageSource {
     pub query: ::std::option::Option<::std::string::String>,
     /// `<cookies>`
     #[xml(child = "cookies")]
-    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHTTPCookies>,
+    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHttpCookies>,
     /// `<readahead>`
     #[xml(child = "readahead")]
     pub readahead: ::std::option::Option<Readahead>,
@@ -11734,14 +11734,14 @@ pub struct SnapshotNetworkStorageSource {
     pub timeout: ::std::option::Option<Timeout>,
     /// `<ssl>`
     #[xml(child = "ssl")]
-    pub ssl: ::std::option::Option<DiskSourceNetworkProtocolSSLVerify>,
+    pub ssl: ::std::option::Option<DiskSourceNetworkProtocolSslVerify>,
     /// `<knownHosts>`
     #[xml(child = "knownHosts")]
-    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSSHHostVerify>,
+    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSshHostVerify>,
     /// `<identity>`
     #[xml(child = "identity")]
     pub identity: ::std::option::Option<
-        ::std::boxed::Box<DiskSourceNetworkProtocolSSHKeyDef>,
+        ::std::boxed::Box<DiskSourceNetworkProtocolSshKeyDef>,
     >,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
@@ -12402,7 +12402,7 @@ pub struct StorageSource {
     pub query: ::std::option::Option<::std::string::String>,
     /// `<cookies>`
     #[xml(child = "cookies")]
-    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHTTPCookies>,
+    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHttpCookies>,
     /// `<readahead>`
     #[xml(child = "readahead")]
     pub readahead: ::std::option::Option<Readahead>,
@@ -12411,14 +12411,14 @@ pub struct StorageSource {
     pub timeout: ::std::option::Option<Timeout>,
     /// `<ssl>`
     #[xml(child = "ssl")]
-    pub ssl: ::std::option::Option<DiskSourceNetworkProtocolSSLVerify>,
+    pub ssl: ::std::option::Option<DiskSourceNetworkProtocolSslVerify>,
     /// `<knownHosts>`
     #[xml(child = "knownHosts")]
-    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSSHHostVerify>,
+    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSshHostVerify>,
     /// `<identity>`
     #[xml(child = "identity")]
     pub identity: ::std::option::Option<
-        ::std::boxed::Box<DiskSourceNetworkProtocolSSHKeyDef>,
+        ::std::boxed::Box<DiskSourceNetworkProtocolSshKeyDef>,
     >,
     /// `@pool`
     #[xml(attribute = "pool")]
@@ -13867,7 +13867,7 @@ pub struct Vcpu {
     pub cpuset: ::std::option::Option<crate::CpuSet>,
     /// `@current`
     #[xml(attribute = "current")]
-    pub current: ::std::option::Option<CountCPU>,
+    pub current: ::std::option::Option<CountCpu>,
     /// The text content
     #[xml(text)]
     pub value: VcpuValue,

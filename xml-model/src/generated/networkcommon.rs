@@ -147,7 +147,7 @@ pub struct Parameters {
     pub instanceid: ::std::option::Option<crate::Uuid>,
     /// `@profileid`
     #[xml(attribute = "profileid")]
-    pub profileid: ::std::option::Option<VirtualPortProfileID>,
+    pub profileid: ::std::option::Option<VirtualPortProfileId>,
     /// `@interfaceid`
     #[xml(attribute = "interfaceid")]
     pub interfaceid: ::std::option::Option<crate::Uuid>,
@@ -278,7 +278,7 @@ pub enum TagNativeMode {
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub struct VirtualPortProfileID(pub ::std::string::String);
+pub struct VirtualPortProfileId(pub ::std::string::String);
 /// `<virtualport>` (networkcommon.rng:14)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
