@@ -20,15 +20,18 @@
 //! ```
 
 use crate::generated::basictypes::{OnOff, YesNo};
-use crate::generated::cputypes::{Cpu, CpuMaxPhysAddr, CpuMode, MaxphysaddrMode, MemoryAccessMode};
-use crate::generated::domaincommon::{
-    Access, Device, Devices, Disk, DiskDevice, DiskSource, DiskTarget, Domain, DriverType, FileDiskSource, FileSource,
-    Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType, FsDriver, HostPciAddress, Hostdev, HostdevMode,
-    Hugepages, MemoryBacking, MountFilesystem, MountFilesystemSource, Os, OsType, Page, PciHostdev,
-    PciSubsystemHostdevSource, Product, SubsystemHostdev, SubsystemHostdevType, TargetBus, TypeValue, UsbHostdev,
-    UsbSubsystemHostdevSource, Vendor, VirtiofsDriver,
+use crate::generated::cputypes::{
+    Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, FeaturePolicy, MaxphysaddrMode, MemoryAccessMode, NumaCell,
 };
-use crate::{HexNumber, Unit};
+use crate::generated::domaincommon::{
+    Access, BridgeInterface, BridgeInterfaceSource, Device, Devices, Disk, DiskDevice, DiskSource, DiskTarget, Domain,
+    DriverType, FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType,
+    FsBinary, FsDriver, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType, MemoryBacking,
+    MountFilesystem, MountFilesystemSource, NetworkInterface, Os, OsType, Page, PciHostdev, PciSubsystemHostdevSource,
+    Product, SubsystemHostdev, SubsystemHostdevType, TargetBus, TypeValue, UsbHostdev, UsbSubsystemHostdevSource,
+    Vendor, VirtiofsDriver,
+};
+use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
 impl From<bool> for YesNo {
     fn from(b: bool) -> Self {
@@ -70,6 +73,13 @@ impl Os {
     pub fn hvm() -> Self {
         Os::new().kind(OsType::new().value(TypeValue::Hvm))
     }
+
+    /// The machine type (`<type machine='pc-q35-jammy-hpb'>`): which board QEMU emulates.
+    #[must_use]
+    pub fn machine(mut self, machine: &str) -> Self {
+        self.kind.get_or_insert_with(OsType::new).machine = Some(machine.to_owned());
+        self
+    }
 }
 
 impl Cpu {
@@ -87,6 +97,33 @@ impl Cpu {
     /// `<cpu mode='maximum'>`: the most capable CPU the hypervisor can emulate.
     pub fn maximum() -> Self {
         Cpu::new().mode(CpuMode::Maximum)
+    }
+
+    /// `<cpu mode='custom'><model>..</model>`: a named CPU model (`Haswell-noTSX-IBRS`);
+    /// add features with [`Cpu::feature`].
+    pub fn custom(model: &str) -> Self {
+        Cpu::new().mode(CpuMode::Custom).model(CpuModel::new().value(model))
+    }
+}
+
+impl NumaCell {
+    /// A guest NUMA node: its id, its vCPUs and its memory
+    /// (`<cell id='0' cpus='0-1' memory='2' unit='GiB'/>`).
+    pub fn of(id: u32, cpus: impl Into<CpuSet>, memory: ScaledInteger) -> Self {
+        NumaCell::new(memory.value).unit(memory.unit.unwrap_or_else(Unit::kib)).id(id).cpus(cpus)
+    }
+}
+
+impl CpuFeature {
+    /// `<feature policy='require' name='..'/>`: the guest gets the feature; starting fails on
+    /// a host without it.
+    pub fn require(name: &str) -> Self {
+        CpuFeature::new(FeaturePolicy::Require, name)
+    }
+
+    /// `<feature policy='disable' name='..'/>`: the guest does not get the feature.
+    pub fn disable(name: &str) -> Self {
+        CpuFeature::new(FeaturePolicy::Disable, name)
     }
 }
 
@@ -188,6 +225,33 @@ impl Filesystem {
         )
         .accessmode(FilesystemAccessmode::Passthrough)
         .driver(FsDriver::new(DriverType::Virtiofs(VirtiofsDriver::new())))
+    }
+
+    /// The virtiofsd program that serves a virtiofs share (`<binary path='..'/>`), for hosts
+    /// where libvirt does not find it by itself (Debian 12: `/usr/lib/qemu/virtiofsd`). Only
+    /// mount filesystems have one; others are returned as they were.
+    #[must_use]
+    pub fn virtiofsd(mut self, path: &str) -> Self {
+        if let FilesystemType::Mount(mount) = &mut self.kind {
+            mount.binary = Some(Box::new(FsBinary::new().path(path)));
+        }
+        self
+    }
+}
+
+impl Interface {
+    /// A NIC on a libvirt virtual network (`<interface type='network'><source
+    /// network='default'/>`): the default NAT network of the guide, or any other.
+    pub fn network(network: &str) -> Self {
+        Interface::new(InterfaceType::Network(Box::new(NetworkInterface::new(network))))
+    }
+
+    /// A NIC on a bridge of the host (`<interface type='bridge'><source bridge='br0'/>`):
+    /// the guest is a host of the bridge's network.
+    pub fn bridge(bridge: &str) -> Self {
+        Interface::new(InterfaceType::Bridge(Box::new(
+            BridgeInterface::new().source(BridgeInterfaceSource::from(bridge)),
+        )))
     }
 }
 

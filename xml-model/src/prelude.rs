@@ -6,11 +6,12 @@
 
 pub use crate::generated::basictypes::{HostdevDriver, OnOff, YesNo};
 pub use crate::generated::cputypes::{
-    Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, CpuTopology, MaxphysaddrMode,
+    Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, CpuNuma, CpuTopology, MaxphysaddrMode, MemoryAccessMode,
+    NumaCell,
 };
 pub use crate::generated::domaincommon::{
     Controller, Device, Devices, Disk, DiskDevice, Domain, DomainType, Filesystem, Graphics, HostPciAddress, Hostdev,
-    Hugepages, Interface, Memory, MemoryBacking, Os, Page, Vcpu,
+    Hugepages, Interface, Memory, MemoryBacking, Os, Page, TargetBus, Vcpu,
 };
 pub use crate::generated::network::Network;
 pub use crate::{CpuSet, Document, IpAddress, MacAddress, Number, ReadOptions, ScaledInteger, Unit, Uuid, XmlDocument};

@@ -9,7 +9,7 @@
 //! One concern per module: [`connection`](Connection) (opening, listing, defining),
 //! [`guest`](Guest) (lifecycle, save and restore, dumpxml, edit), `apply` with the comparison
 //! that understands libvirt's normalisation ([`differences`]), `device` (attach and detach),
-//! `host` (capabilities, the KVM check, huge page pools), `migrate`, and, with the `qemu`
+//! `host` (capabilities, the KVM check, huge page pools), `network` (virtual networks), `migrate`, and, with the `qemu`
 //! feature, `monitor` (QEMU monitor commands).
 
 mod apply;
@@ -22,6 +22,7 @@ mod host;
 mod migrate;
 #[cfg(feature = "qemu")]
 mod monitor;
+mod network;
 
 pub use apply::{ApplyReport, Outcome};
 pub use connection::Connection;
@@ -31,6 +32,7 @@ pub use error::{Error, Result};
 pub use guest::{Guest, GuestState, Shutdown, XmlView};
 pub use host::{huge_page_pools, hugetlbfs_mounts, kvm_check, DomainCapsQuery, HugePagePool, HugetlbfsMount, KvmCheck};
 pub use migrate::MigrateOptions;
+pub use network::VirtualNetwork;
 
 /// libvirt's in-process test driver: no daemon; the connections of one process share its
 /// host while one is open (`test:///path/to/node.xml` gives each connection its own).
