@@ -19,3 +19,9 @@ pub use xml_model::{
 
 #[cfg(feature = "virt")]
 pub use xml_virt as virt;
+
+#[cfg(feature = "snapshot")]
+pub mod snapshot;
+#[cfg(feature = "snapshot")]
+#[doc(hidden)]
+pub use insta as __insta;

@@ -83,9 +83,13 @@ fn seed_values_read_as_typed_values() {
     let octal: Product = from_fragment("<product id='010'/>", "product", ReadOptions::strict()).unwrap();
     assert_eq!(octal.id.get(), 8);
     assert_eq!(sub.managed, Some(YesNo::Yes));
-    // The same device built in code (the element itself differs only in the layout it was
-    // read in: `managed` before `type`).
-    assert_eq!(usb.mode, Hostdev::usb(0x0b6d, 0x3880).managed(true).mode);
+    // The same device built in code, written as the guide writes it.
+    let built = Hostdev::usb(0x0b6d, 0x3880).managed(true);
+    assert_eq!(usb.mode, built.mode);
+    assert_eq!(
+        to_fragment(&built, "hostdev"),
+        "<hostdev mode='subsystem' type='usb' managed='yes'>\n  <source>\n    <vendor id='0x0b6d'/>\n    <product id='0x3880'/>\n  </source>\n</hostdev>"
+    );
 
     let mb: MemoryBacking = from_fragment(
         "<memoryBacking>\n  <hugepages>\n    <page size='2048' unit='KiB'/>\n  </hugepages>\n  <access mode='shared'/>\n</memoryBacking>",

@@ -23,6 +23,13 @@ pub struct Config {
     /// `module::element@attribute` -> the branch libvirt takes when a discriminating
     /// attribute is absent, where the schema leaves it optional on several branches.
     pub defaults: BTreeMap<String, String>,
+    /// `module::GeneratedName` -> a hand-written function that checks rules across its
+    /// fields, called by its `validate()` (libvirt's rules the schema does not say).
+    pub validate: BTreeMap<String, String>,
+    /// `module::GeneratedName` -> its fields in the order libvirt writes them, for values
+    /// built in code: `name` a child element, `@name` an attribute, `=field` any other field
+    /// by its Rust name. Every field must be named.
+    pub order: BTreeMap<String, Vec<String>>,
 }
 
 /// A group of attributes and text read as one runtime value (`scaledInteger`).
@@ -54,7 +61,7 @@ impl Config {
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
         let table: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
-        const KNOWN: &[&str] = &["rename", "box", "replace", "values", "groups", "defaults"];
+        const KNOWN: &[&str] = &["rename", "box", "replace", "values", "groups", "defaults", "validate", "order"];
         if let Some(k) = table.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(format!("{}: unknown table [{k}]: expected one of {}", path.display(), KNOWN.join(", ")));
         }
@@ -63,10 +70,21 @@ impl Config {
             replace: strings(&table, "replace", path)?,
             values: strings(&table, "values", path)?,
             defaults: strings(&table, "defaults", path)?,
+            validate: strings(&table, "validate", path)?,
             ..Config::default()
         };
         if let Some(b) = table.get("box").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
             cfg.boxed = b.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        }
+        if let Some(o) = table.get("order") {
+            let o = o.as_table().ok_or_else(|| format!("{}: [order] is not a table", path.display()))?;
+            for (k, v) in o {
+                let names = v
+                    .as_array()
+                    .and_then(|a| a.iter().map(|x| x.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                    .ok_or_else(|| format!("{}: order.{k} is not a list of names", path.display()))?;
+                cfg.order.insert(k.clone(), names);
+            }
         }
         if let Some(g) = table.get("groups") {
             let g = g.as_table().ok_or_else(|| format!("{}: [groups] is not a table", path.display()))?;
@@ -106,6 +124,51 @@ impl Config {
                 .find(|&id| key(ir, id) == *from)
                 .ok_or_else(|| format!("codegen.toml: no type {from} to replace"))?;
             ir.types[id].replaced_by = Some(to.clone());
+        }
+        for (ty, function) in &self.validate {
+            let id = live
+                .iter()
+                .copied()
+                .find(|&id| key(ir, id) == *ty)
+                .ok_or_else(|| format!("codegen.toml: no type {ty} to validate"))?;
+            ir.types[id].validate = Some(function.clone());
+        }
+        for (ty, names) in &self.order {
+            let id = live
+                .iter()
+                .copied()
+                .find(|&id| key(ir, id) == *ty)
+                .ok_or_else(|| format!("codegen.toml: no type {ty} to order"))?;
+            let Kind::Struct { fields, .. } = &mut ir.types[id].kind else {
+                return Err(format!("codegen.toml: {ty} is not a struct to order"));
+            };
+            // A child of another namespace is named with the prefix its URI holds
+            // (`qemu:commandline` for http://libvirt.org/schemas/domain/qemu/1.0).
+            let place = |f: &crate::ir::Field| {
+                let (name, ns) = match &f.role {
+                    crate::ir::Role::Child { name, ns } => (name.clone(), ns.as_str()),
+                    crate::ir::Role::Attribute { name } => (format!("@{name}"), ""),
+                    _ => (format!("={}", f.name), ""),
+                };
+                names
+                    .iter()
+                    .position(|n| match n.split_once(':') {
+                        Some((prefix, local)) => local == name && ns.contains(&format!("/{prefix}/")),
+                        None => *n == name && ns.is_empty(),
+                    })
+                    .ok_or(name)
+            };
+            if let Some(Err(missing)) = fields.iter().map(place).find(Result::is_err) {
+                return Err(format!("codegen.toml: order.\"{ty}\" does not place {missing}"));
+            }
+            if names.len() != fields.len() {
+                return Err(format!(
+                    "codegen.toml: order.\"{ty}\" names {} fields, the type has {}",
+                    names.len(),
+                    fields.len()
+                ));
+            }
+            fields.sort_by_key(|f| place(f).unwrap_or(usize::MAX));
         }
         for path in &self.boxed {
             let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;

@@ -174,6 +174,7 @@ impl Emitter<'_> {
             Kind::Struct { fields, extras } => {
                 let fs = fields.iter().map(|f| self.field(f, from));
                 let root = t.root.as_ref().map(|r| quote!(#[xml(root = #r)]));
+                let validate = t.validate.as_ref().map(|v| quote!(#[xml(validate = #v)]));
                 let extras = extras.then(|| {
                     quote! {
                         /// Unknown content and the layout it was read in.
@@ -190,6 +191,7 @@ impl Emitter<'_> {
                     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
                     #[xml(crate = "crate")]
                     #root
+                    #validate
                     pub struct #name {
                         #(#fs)*
                         #extras

@@ -138,6 +138,9 @@ pub struct TypeDef {
     pub replaced_by: Option<String>,
     /// The name codegen.toml gave in place of the generated one.
     pub renamed_from: Option<String>,
+    /// A hand-written function (its path) that checks rules across the type's fields
+    /// (codegen.toml `[validate]`).
+    pub validate: Option<String>,
     /// No candidate name was free: the name is the last candidate numbered, to be renamed
     /// in codegen.toml.
     pub numbered: bool,

@@ -265,6 +265,7 @@ impl<'a> Lowerer<'a> {
             root: None,
             replaced_by: None,
             renamed_from: None,
+            validate: None,
             numbered: false,
             defines: Vec::new(),
             element: String::new(),

@@ -259,11 +259,7 @@ impl HostPciAddress {
     /// The host PCI address `domain:bus:slot.function` (`0000:06:10.0` is
     /// `at(0x0000, 0x06, 0x10, 0x0)`), written in hexadecimal as libvirt writes it.
     pub fn at(domain: u32, bus: u8, slot: u8, function: u8) -> Self {
-        HostPciAddress::new()
-            .domain(HexNumber::new(domain))
-            .bus(HexNumber::new(bus))
-            .slot(HexNumber::new(slot))
-            .function(HexNumber::new(function))
+        HostPciAddress::new().domain(HexNumber::new(domain)).bus(HexNumber::new(bus)).slot(slot).function(function)
     }
 }
 

@@ -107,6 +107,8 @@ pub mod generated;
 #[cfg(feature = "model")]
 pub mod prelude;
 pub mod read;
+#[cfg(feature = "model")]
+pub mod rules;
 pub mod scalars;
 pub mod scaled;
 mod text;
@@ -120,8 +122,8 @@ pub use extras::{Empty, Extras, Unrecognized};
 pub use read::{ReadOptions, XmlRoot};
 pub use scalars::{CpuSet, CpuSetItem, IpAddress, Ipv4Address, Ipv6Address, MacAddress, Netmask, OrVariable, Uuid};
 pub use scaled::{ScaledInteger, Unit};
-pub use validate::{Problem, Validate, ValidateRoot};
-pub use value::{AnyBase, Base16, HexNumber, Number, Octal, XmlValue};
+pub use validate::{Problem, Rule, Validate, ValidateRoot};
+pub use value::{AnyBase, Base16, HexNumber, HexUpTo, Number, Octal, PciFunction, PciSlot, XmlValue};
 pub use xml_derive::{Xml, XmlValue};
 
 use std::path::Path;

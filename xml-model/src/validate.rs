@@ -11,11 +11,27 @@ pub struct Problem {
     pub path: String,
     /// What is wrong, and what was expected.
     pub message: String,
+    /// Whose rule it breaks: the schema's, or libvirt's own.
+    pub rule: Rule,
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// libvirt's RNG schemas say it (`xmllint --relaxng` and [`crate::check`] agree).
+    Schema,
+    /// libvirt's code refuses it (or silently changes it) though the schema allows it; the
+    /// text names the file of libvirt's sources that holds the rule.
+    Libvirt(&'static str),
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        write!(f, "{}: {}", self.path, self.message)?;
+        match self.rule {
+            Rule::Schema => Ok(()),
+            Rule::Libvirt(source) => write!(f, " (a rule of libvirt's {source}, not of the schema)"),
+        }
     }
 }
 
@@ -43,7 +59,13 @@ impl Validator {
     /// Reports a problem at the current place.
     pub fn report(&mut self, message: impl Into<String>) {
         let path = self.here();
-        self.problems.push(Problem { path, message: message.into() });
+        self.problems.push(Problem { path, message: message.into(), rule: Rule::Schema });
+    }
+
+    /// Reports a problem with a rule of libvirt's code (`source`: the file that holds it).
+    pub fn report_libvirt(&mut self, message: impl Into<String>, source: &'static str) {
+        let path = self.here();
+        self.problems.push(Problem { path, message: message.into(), rule: Rule::Libvirt(source) });
     }
 
     /// Reports a value that breaks a rule.
@@ -162,8 +184,12 @@ macro_rules! numeric {
 }
 numeric!(u8, u16, u32, u64, i32, i64);
 
-impl<T: crate::value::Integer, F: crate::value::Format> Validate for crate::value::Number<T, F> {
-    fn validate_with(&self, _: &mut Validator) {}
+impl<T: crate::value::Integer + Into<i128>, F: crate::value::Format> Validate for crate::value::Number<T, F> {
+    fn validate_with(&self, val: &mut Validator) {
+        if let Some(max) = F::MAX {
+            val.range(self, None, Some(i128::from(max)));
+        }
+    }
 }
 
 impl<T: Validate + ?Sized> Validate for Box<T> {

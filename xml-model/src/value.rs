@@ -86,6 +86,9 @@ pub trait Format: Clone + Default {
     fn write<T: Integer>(value: T) -> String;
     /// What the text should look like, for messages.
     fn expected<T: Integer>() -> String;
+    /// The largest value the schema allows, when a digit pattern bounds it more tightly than
+    /// the integer type (a PCI slot is at most `0x1f`); `validate` reports larger ones.
+    const MAX: Option<u64> = None;
 }
 
 /// Decimal, with `0x` hexadecimal also read (libvirt reads both where it says "integer"),
@@ -122,6 +125,29 @@ impl<const WIDTH: usize> Format for Hex<WIDTH> {
         format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
     }
 }
+
+/// Hexadecimal like [`Hex`], with a largest value: a PCI slot's pattern
+/// `(0x)?[0-1]?[0-9a-fA-F]` allows at most `0x1f`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HexUpTo<const WIDTH: usize, const MAX: u64>;
+
+impl<const WIDTH: usize, const MAX: u64> Format for HexUpTo<WIDTH, MAX> {
+    fn parse<T: Integer>(text: &str) -> Option<T> {
+        Hex::<WIDTH>::parse(text)
+    }
+    fn write<T: Integer>(value: T) -> String {
+        Hex::<WIDTH>::write(value)
+    }
+    fn expected<T: Integer>() -> String {
+        Hex::<WIDTH>::expected::<T>()
+    }
+    const MAX: Option<u64> = Some(MAX);
+}
+
+/// A PCI slot (`0x00` to `0x1f`), read with base 0 and written in hexadecimal as libvirt does.
+pub type PciSlot = Number<u8, HexUpTo<2, 0x1f>>;
+/// A PCI function (`0x0` to `0x7`), read with base 0 and written in hexadecimal.
+pub type PciFunction = Number<u8, HexUpTo<1, 7>>;
 
 /// Numbers libvirt reads and writes in hexadecimal only (a spapr-vio `reg`): `10` is 16.
 /// Written as `0x` and `WIDTH` digits.

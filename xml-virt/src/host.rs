@@ -4,8 +4,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use xml_model::generated::domaincommon::Domain;
 use xml_model::generated::{capability::Capabilities, domaincaps::DomainCapabilities};
-use xml_model::XmlDocument;
+use xml_model::validate::Validator;
+use xml_model::{Problem, XmlDocument};
 
 use crate::{Connection, Error, Result};
 
@@ -67,6 +69,45 @@ impl Connection {
             0,
         )?;
         Ok(DomainCapabilities::from_xml(&xml)?)
+    }
+
+    /// What this host cannot give the guest, found before libvirt sees it: huge page sizes
+    /// the host does not offer (libvirt finds that only when the guest starts: "Unable to find
+    /// any usable hugetlbfs mount"). Each problem names the `<page>` and the sizes there are.
+    /// The guest's own rules are [`ValidateRoot::validate`](xml_model::ValidateRoot::validate).
+    pub fn check_host(&self, guest: &Domain) -> Result<Vec<Problem>> {
+        let Some(hugepages) = guest.memory_backing.as_ref().and_then(|b| b.hugepages.as_ref()) else {
+            return Ok(Vec::new());
+        };
+        let caps = self.capabilities()?;
+        let offered: Vec<u64> = caps
+            .host
+            .cpu
+            .pages
+            .iter()
+            .map(|p| p.size.get() as u64 * p.unit.as_ref().map_or(1024, |u| u.bytes()) / 1024)
+            .filter(|&kib| kib > 4)
+            .collect();
+        let mut val = Validator::new("domain");
+        let pages = &hugepages.pages;
+        val.element("memoryBacking", None, |val| {
+            val.element("hugepages", None, |val| {
+                for (i, page) in pages.iter().enumerate() {
+                    let kib = page.size.get().saturating_mul(page.unit.as_ref().map_or(1024, |u| u.bytes())) / 1024;
+                    if offered.contains(&kib) {
+                        continue;
+                    }
+                    let sizes: Vec<String> = offered.iter().map(u64::to_string).collect();
+                    val.element("page", (pages.len() > 1).then_some(i + 1), |val| {
+                        val.report_libvirt(
+                            format!("the host offers no huge pages of {kib} KiB (it offers {} KiB)", sizes.join(", ")),
+                            "src/qemu/qemu_conf.c",
+                        )
+                    });
+                }
+            })
+        });
+        Ok(val.finish())
     }
 
     /// How many huge pages of `size_kib` are free on NUMA `node`, as libvirt counts them

@@ -443,10 +443,10 @@ pub struct Pciaddress {
     pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
+    pub slot: ::std::option::Option<crate::PciSlot>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
+    pub function: ::std::option::Option<crate::PciFunction>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<OnOff>,

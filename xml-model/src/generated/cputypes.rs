@@ -162,12 +162,12 @@ pub struct Cpu {
     /// `@check`
     #[xml(attribute = "check")]
     pub check: ::std::option::Option<CpuCheck>,
-    /// `@deprecated_features`
-    #[xml(attribute = "deprecated_features")]
-    pub deprecated_features: ::std::option::Option<super::basictypes::OnOff>,
     /// `@migratable`
     #[xml(attribute = "migratable")]
     pub migratable: ::std::option::Option<super::basictypes::OnOff>,
+    /// `@deprecated_features`
+    #[xml(attribute = "deprecated_features")]
+    pub deprecated_features: ::std::option::Option<super::basictypes::OnOff>,
     /// `<model>`
     #[xml(child = "model")]
     pub model: ::std::option::Option<CpuModel>,
@@ -177,18 +177,18 @@ pub struct Cpu {
     /// `<topology>`
     #[xml(child = "topology")]
     pub topology: ::std::option::Option<CpuTopology>,
-    /// `<feature>`
-    #[xml(child = "feature")]
-    pub features: ::std::vec::Vec<CpuFeature>,
-    /// `<numa>`
-    #[xml(child = "numa")]
-    pub numa: ::std::option::Option<CpuNuma>,
     /// `<cache>`
     #[xml(child = "cache")]
     pub cache: ::std::option::Option<CpuCache>,
     /// `<maxphysaddr>`
     #[xml(child = "maxphysaddr")]
     pub maxphysaddr: ::std::option::Option<CpuMaxPhysAddr>,
+    /// `<feature>`
+    #[xml(child = "feature")]
+    pub features: ::std::vec::Vec<CpuFeature>,
+    /// `<numa>`
+    #[xml(child = "numa")]
+    pub numa: ::std::option::Option<CpuNuma>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(

@@ -3943,6 +3943,7 @@ pub struct DiskVendor(pub ::std::string::String);
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 #[xml(root = "domain")]
+#[xml(validate = "crate::rules::domain")]
 pub struct Domain {
     /// `@type`
     #[xml(attribute = "type")]
@@ -3968,36 +3969,21 @@ pub struct Domain {
     /// `<metadata>`
     #[xml(child = "metadata")]
     pub metadata: ::std::option::Option<super::basictypes::Metadata>,
-    /// `<cpu>`
-    #[xml(child = "cpu")]
-    pub cpu: ::std::option::Option<::std::boxed::Box<super::cputypes::Cpu>>,
-    /// `<sysinfo>`
-    #[xml(child = "sysinfo")]
-    pub sysinfos: ::std::vec::Vec<Sysinfo>,
-    /// `<bootloader>`
-    #[xml(child = "bootloader")]
-    pub bootloader: ::std::option::Option<Bootloader>,
-    /// `<bootloader_args>`
-    #[xml(child = "bootloader_args")]
-    pub bootloader_args: ::std::option::Option<::std::string::String>,
-    /// `<os>`
-    #[xml(child = "os")]
-    pub os: ::std::option::Option<::std::boxed::Box<Os>>,
-    /// `<clock>`
-    #[xml(child = "clock")]
-    pub clock: ::std::option::Option<Clock>,
-    /// `<throttlegroups>`
-    #[xml(child = "throttlegroups")]
-    pub throttlegroups: ::std::option::Option<Throttlegroups>,
-    /// `<memory>`
-    #[xml(child = "memory")]
-    pub memory: ::std::option::Option<Memory>,
     /// `<maxMemory>`
     #[xml(child = "maxMemory")]
     pub max_memory: ::std::option::Option<MaxMemory>,
+    /// `<memory>`
+    #[xml(child = "memory")]
+    pub memory: ::std::option::Option<Memory>,
     /// `<currentMemory>`
     #[xml(child = "currentMemory")]
     pub current_memory: ::std::option::Option<crate::ScaledInteger>,
+    /// `<blkiotune>`
+    #[xml(child = "blkiotune")]
+    pub blkiotune: ::std::option::Option<Blkiotune>,
+    /// `<memtune>`
+    #[xml(child = "memtune")]
+    pub memtune: ::std::option::Option<::std::boxed::Box<Memtune>>,
     /// `<memoryBacking>`
     #[xml(child = "memoryBacking")]
     pub memory_backing: ::std::option::Option<::std::boxed::Box<MemoryBacking>>,
@@ -4016,12 +4002,9 @@ pub struct Domain {
     /// `<defaultiothread>`
     #[xml(child = "defaultiothread")]
     pub defaultiothread: ::std::option::Option<Defaultiothread>,
-    /// `<blkiotune>`
-    #[xml(child = "blkiotune")]
-    pub blkiotune: ::std::option::Option<Blkiotune>,
-    /// `<memtune>`
-    #[xml(child = "memtune")]
-    pub memtune: ::std::option::Option<::std::boxed::Box<Memtune>>,
+    /// `<throttlegroups>`
+    #[xml(child = "throttlegroups")]
+    pub throttlegroups: ::std::option::Option<Throttlegroups>,
     /// `<cputune>`
     #[xml(child = "cputune")]
     pub cputune: ::std::option::Option<::std::boxed::Box<Cputune>>,
@@ -4031,15 +4014,36 @@ pub struct Domain {
     /// `<resource>`
     #[xml(child = "resource")]
     pub resource: ::std::option::Option<Respartition>,
+    /// `<sysinfo>`
+    #[xml(child = "sysinfo")]
+    pub sysinfos: ::std::vec::Vec<Sysinfo>,
+    /// `<bootloader>`
+    #[xml(child = "bootloader")]
+    pub bootloader: ::std::option::Option<Bootloader>,
+    /// `<bootloader_args>`
+    #[xml(child = "bootloader_args")]
+    pub bootloader_args: ::std::option::Option<::std::string::String>,
+    /// `<os>`
+    #[xml(child = "os")]
+    pub os: ::std::option::Option<::std::boxed::Box<Os>>,
+    /// `<idmap>`
+    #[xml(child = "idmap")]
+    pub idmap: ::std::option::Option<Idmap>,
     /// `<features>`
     #[xml(child = "features")]
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
-    /// `<on_reboot>`
-    #[xml(child = "on_reboot")]
-    pub on_reboot: ::std::option::Option<OffOptions>,
+    /// `<cpu>`
+    #[xml(child = "cpu")]
+    pub cpu: ::std::option::Option<::std::boxed::Box<super::cputypes::Cpu>>,
+    /// `<clock>`
+    #[xml(child = "clock")]
+    pub clock: ::std::option::Option<Clock>,
     /// `<on_poweroff>`
     #[xml(child = "on_poweroff")]
     pub on_poweroff: ::std::option::Option<OffOptions>,
+    /// `<on_reboot>`
+    #[xml(child = "on_reboot")]
+    pub on_reboot: ::std::option::Option<OffOptions>,
     /// `<on_crash>`
     #[xml(child = "on_crash")]
     pub on_crash: ::std::option::Option<CrashOptions>,
@@ -4052,15 +4056,18 @@ pub struct Domain {
     /// `<perf>`
     #[xml(child = "perf")]
     pub perf: ::std::option::Option<Perf>,
-    /// `<idmap>`
-    #[xml(child = "idmap")]
-    pub idmap: ::std::option::Option<Idmap>,
     /// `<devices>`
     #[xml(child = "devices")]
     pub devices: ::std::option::Option<::std::boxed::Box<Devices>>,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     pub seclabels: ::std::vec::Vec<Seclabel>,
+    /// `<keywrap>`
+    #[xml(child = "keywrap")]
+    pub keywrap: ::std::option::Option<Keywrap>,
+    /// `<launchSecurity>`
+    #[xml(child = "launchSecurity")]
+    pub launch_security: ::std::option::Option<::std::boxed::Box<LaunchSecurity>>,
     /// `<qemu:commandline>`
     #[xml(child = "qemu:commandline", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     pub qemu_commandline: ::std::option::Option<Qemucmdline>,
@@ -4070,21 +4077,15 @@ pub struct Domain {
         ns = "http://libvirt.org/schemas/domain/qemu/1.0"
     )]
     pub qemu_capabilities: ::std::option::Option<Qemucapabilities>,
-    /// `<qemu:deprecation>`
-    #[xml(child = "qemu:deprecation", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
-    pub qemu_deprecation: ::std::option::Option<Qemudeprecation>,
     /// `<qemu:override>`
     #[xml(child = "qemu:override", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     pub qemu_override: ::std::option::Option<Qemuoverride>,
+    /// `<qemu:deprecation>`
+    #[xml(child = "qemu:deprecation", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
+    pub qemu_deprecation: ::std::option::Option<Qemudeprecation>,
     /// `<lxc:namespace>`
     #[xml(child = "lxc:namespace", ns = "http://libvirt.org/schemas/domain/lxc/1.0")]
     pub lxc_namespace: ::std::option::Option<Lxcsharens>,
-    /// `<keywrap>`
-    #[xml(child = "keywrap")]
-    pub keywrap: ::std::option::Option<Keywrap>,
-    /// `<launchSecurity>`
-    #[xml(child = "launchSecurity")]
-    pub launch_security: ::std::option::Option<::std::boxed::Box<LaunchSecurity>>,
     /// `<bhyve:commandline>`
     #[xml(
         child = "bhyve:commandline",
@@ -5990,10 +5991,10 @@ pub struct HostPciAddress {
     pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
+    pub slot: ::std::option::Option<crate::PciSlot>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
+    pub function: ::std::option::Option<crate::PciFunction>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::basictypes::OnOff>,
@@ -9540,10 +9541,10 @@ pub struct PciAddress {
     pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
+    pub slot: ::std::option::Option<crate::PciSlot>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
+    pub function: ::std::option::Option<crate::PciFunction>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::basictypes::OnOff>,
@@ -12005,10 +12006,10 @@ pub struct SourcePciAddress {
     pub bus: ::std::option::Option<crate::HexNumber<u8, 2>>,
     /// `@slot`
     #[xml(attribute = "slot")]
-    pub slot: ::std::option::Option<crate::HexNumber<u8, 2>>,
+    pub slot: ::std::option::Option<crate::PciSlot>,
     /// `@function`
     #[xml(attribute = "function")]
-    pub function: ::std::option::Option<crate::HexNumber<u8, 1>>,
+    pub function: ::std::option::Option<crate::PciFunction>,
     /// `@multifunction`
     #[xml(attribute = "multifunction")]
     pub multifunction: ::std::option::Option<super::basictypes::OnOff>,
@@ -12523,12 +12524,12 @@ pub enum StreamingMode {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
 pub struct SubsystemHostdev {
-    /// `@managed`
-    #[xml(attribute = "managed")]
-    pub managed: ::std::option::Option<super::basictypes::YesNo>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: SubsystemHostdevType,
+    /// `@managed`
+    #[xml(attribute = "managed")]
+    pub managed: ::std::option::Option<super::basictypes::YesNo>,
 }
 impl ::std::convert::From<SubsystemHostdevType> for SubsystemHostdev {
     fn from(v: SubsystemHostdevType) -> Self {

@@ -1,0 +1,155 @@
+//! libvirt's rules for a `<domain>` that its schema does not say: what `virsh define`
+//! refuses, or silently changes, though `xmllint --relaxng` accepts it.
+//!
+//! [`Domain::validate`](crate::ValidateRoot::validate) reports them beside the schema's own
+//! rules, each as a [`Problem`](crate::Problem) with [`Rule::Libvirt`](crate::validate::Rule)
+//! naming the file of libvirt's sources that holds it, so a mistake is found before libvirt
+//! sees the guest:
+//!
+//! | rule | libvirt |
+//! |---|---|
+//! | a virtiofs share needs shared memory: `<access mode='shared'/>`, or every NUMA cell `memAccess='shared'` | refuses (qemu_validate.c) |
+//! | `<maxphysaddr limit>` only with `mode='passthrough'`, `bits` not with it | refuses (cpu_conf.c, qemu_validate.c) |
+//! | CPU `<feature>`s need a `<model>` in `mode='custom'` | refuses (cpu_conf.c) |
+//! | the `<model>` of a `host-passthrough` or `maximum` CPU | drops it silently (cpu_conf.c) |
+//! | a huge page's `nodeset` names guest NUMA cells; nodesets do not overlap; one page size at most has no nodeset | refuses (domain_validate.c) |
+//!
+//! Rules that depend on the host (is a huge page size mounted, is a PCI device there) are
+//! checked against a connection by `xml-virt`'s `Connection::check_host`.
+
+use crate::generated::cputypes::{Cpu, CpuMode, MaxphysaddrMode, MemoryAccessMode};
+use crate::generated::domaincommon::{Device, DomainType, DriverType, Filesystem};
+use crate::generated::domaincommon::{Domain, MemoryBacking};
+use crate::validate::Validator;
+
+/// Every rule of this module, on a whole domain (called by the domain's `validate`).
+pub fn domain(d: &Domain, val: &mut Validator) {
+    if matches!(d.kind, DomainType::Kvm | DomainType::Qemu) {
+        virtiofs_needs_shared_memory(d, val);
+    }
+    if let Some(cpu) = &d.cpu {
+        val.element("cpu", None, |val| cpu_rules(cpu, val));
+    }
+    if let Some(backing) = &d.memory_backing {
+        let cells = d.cpu.as_ref().and_then(|c| c.numa.as_ref()).map_or(0, |n| n.cells.len());
+        val.element("memoryBacking", None, |val| hugepage_nodesets(backing, cells, val));
+    }
+}
+
+fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
+    let global = d.memory_backing.as_ref().and_then(|b| b.access.as_ref()).map(|a| &a.mode);
+    let global_shared = global == Some(&MemoryAccessMode::Shared);
+    let cells = d.cpu.as_ref().and_then(|c| c.numa.as_ref()).map_or(&[][..], |n| &n.cells[..]);
+    let shared = if cells.is_empty() {
+        global_shared
+    } else {
+        cells.iter().all(|c| match &c.mem_access {
+            Some(mode) => *mode == MemoryAccessMode::Shared,
+            None => global_shared,
+        })
+    };
+    if shared {
+        return;
+    }
+    let devices = d.device_list();
+    let is_virtiofs = |fs: &Filesystem| fs.driver.as_ref().is_some_and(|dr| matches!(dr.kind, DriverType::Virtiofs(_)));
+    for (i, device) in devices.iter().enumerate() {
+        let Device::Filesystem(fs) = device else { continue };
+        if !is_virtiofs(fs) {
+            continue;
+        }
+        let index = sibling_index(devices, i);
+        val.element("devices", None, |val| {
+            val.element("filesystem", index, |val| {
+                val.report_libvirt(
+                    "a virtiofs share needs shared guest memory: add <memoryBacking><access mode='shared'/> \
+                     (MemoryBacking::shared()), or memAccess='shared' on every NUMA cell",
+                    "src/qemu/qemu_validate.c",
+                )
+            })
+        });
+    }
+}
+
+fn cpu_rules(cpu: &Cpu, val: &mut Validator) {
+    if let Some(addr) = &cpu.maxphysaddr {
+        val.element("maxphysaddr", None, |val| {
+            if addr.limit.is_some() && addr.mode != MaxphysaddrMode::Passthrough {
+                val.attribute("limit", |val| {
+                    val.report_libvirt("a limit is only for mode='passthrough'", "src/conf/cpu_conf.c")
+                });
+            }
+            if addr.bits.is_some() && addr.mode == MaxphysaddrMode::Passthrough {
+                val.attribute("bits", |val| {
+                    val.report_libvirt(
+                        "bits are for mode='emulate'; mode='passthrough' takes the host's (cap them with limit)",
+                        "src/qemu/qemu_validate.c",
+                    )
+                });
+            }
+        });
+    }
+    let custom = matches!(cpu.mode, None | Some(CpuMode::Custom));
+    if custom && cpu.model.is_none() && !cpu.features.is_empty() {
+        val.report_libvirt("CPU features need a <model> (Cpu::custom(\"..\"))", "src/conf/cpu_conf.c");
+    }
+    if matches!(cpu.mode, Some(CpuMode::HostPassthrough | CpuMode::Maximum)) && cpu.model.is_some() {
+        val.element("model", None, |val| {
+            val.report_libvirt(
+                "libvirt ignores the model of a host-passthrough or maximum CPU and drops it from the definition",
+                "src/conf/cpu_conf.c",
+            )
+        });
+    }
+}
+
+fn hugepage_nodesets(backing: &MemoryBacking, cells: usize, val: &mut Validator) {
+    let Some(hugepages) = &backing.hugepages else { return };
+    let pages = &hugepages.pages;
+    val.element("hugepages", None, |val| {
+        for (i, page) in pages.iter().enumerate() {
+            let index = (pages.len() > 1).then_some(i + 1);
+            val.element("page", index, |val| {
+                let Some(nodes) = &page.nodeset else {
+                    if pages[..i].iter().any(|p| p.nodeset.is_none()) {
+                        val.report_libvirt(
+                            "a second page size without nodeset: only one size can be the default",
+                            "src/conf/domain_validate.c",
+                        );
+                    }
+                    return;
+                };
+                // Without NUMA cells, libvirt takes `nodeset='0'` as the whole guest.
+                let missing = nodes.cpus().into_iter().find(|&n| n as usize >= cells && !(cells == 0 && n == 0));
+                if let Some(node) = missing {
+                    val.attribute("nodeset", |val| {
+                        val.report_libvirt(
+                            format!("guest NUMA node {node} does not exist (the guest has {cells} NUMA cells)"),
+                            "src/conf/domain_validate.c",
+                        )
+                    });
+                }
+                let overlap = pages[..i].iter().enumerate().find(|(_, p)| {
+                    p.nodeset.as_ref().is_some_and(|other| other.cpus().iter().any(|&n| nodes.contains(n)))
+                });
+                if let Some((j, _)) = overlap {
+                    val.attribute("nodeset", |val| {
+                        val.report_libvirt(
+                            format!("it shares guest NUMA nodes with page[{}]", j + 1),
+                            "src/conf/domain_validate.c",
+                        )
+                    });
+                }
+            });
+        }
+    });
+}
+
+/// The 1-based place of `devices[i]` among the devices of its element name, when there are
+/// several (as paths index same-named siblings).
+fn sibling_index(devices: &[Device], i: usize) -> Option<usize> {
+    use crate::read::ElementChoice;
+    let name = devices[i].element_name();
+    let same = devices.iter().filter(|d| d.element_name() == name).count();
+    (same > 1).then(|| devices[..i].iter().filter(|d| d.element_name() == name).count() + 1)
+}
