@@ -6,7 +6,9 @@
 //! [`virt`] (defining and running guests on a libvirt connection).
 //!
 //! Examples live in `examples/`: `cargo run --example walkthrough` runs the seed guide's
-//! `virsh` walk-through on libvirt's embedded `test:///default` driver.
+//! `virsh` walk-through on libvirt's embedded `test:///default` driver, and one example per
+//! configuration of the guide prints its guest (`cargo run --example virtiofs`). With the
+//! `snapshot` feature, [`assert_xml_snapshot!`] checks and snapshots your own documents.
 
 pub use xml_model as model;
 pub use xml_model::generated;

@@ -44,6 +44,13 @@ fn the_readme_builds_the_guide_guest_with_this_code() {
 }
 
 #[test]
+fn the_readme_shows_the_guide_guests_xml() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme.split("```xml\n").nth(1).and_then(|rest| rest.split("```").next()).expect("an xml block");
+    assert_eq!(block, guide_guest().to_xml(), "README.md's XML is not what the guide guest writes");
+}
+
+#[test]
 fn the_guide_guest_is_valid_and_written_in_order() {
     let guest = guide_guest();
     assert_eq!(guest.validate(), Ok(()));
