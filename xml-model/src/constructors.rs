@@ -75,6 +75,12 @@ impl Os {
     }
 
     /// The machine type (`<type machine='pc-q35-jammy-hpb'>`): which board QEMU emulates.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let os = Os::hvm().machine("pc-q35-jammy-hpb");
+    /// assert_eq!(xml_model::to_fragment(&os, "os"), "<os>\n  <type machine='pc-q35-jammy-hpb'>hvm</type>\n</os>");
+    /// ```
     #[must_use]
     pub fn machine(mut self, machine: &str) -> Self {
         self.kind.get_or_insert_with(OsType::new).machine = Some(machine.to_owned());
@@ -101,6 +107,15 @@ impl Cpu {
 
     /// `<cpu mode='custom'><model>..</model>`: a named CPU model (`Haswell-noTSX-IBRS`);
     /// add features with [`Cpu::feature`].
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let cpu = Cpu::custom("Haswell-noTSX-IBRS").feature(CpuFeature::require("vmx"));
+    /// assert_eq!(
+    ///     xml_model::to_fragment(&cpu, "cpu"),
+    ///     "<cpu mode='custom'>\n  <model>Haswell-noTSX-IBRS</model>\n  <feature policy='require' name='vmx'/>\n</cpu>"
+    /// );
+    /// ```
     pub fn custom(model: &str) -> Self {
         Cpu::new().mode(CpuMode::Custom).model(CpuModel::new().value(model))
     }
@@ -109,6 +124,12 @@ impl Cpu {
 impl NumaCell {
     /// A guest NUMA node: its id, its vCPUs and its memory
     /// (`<cell id='0' cpus='0-1' memory='2' unit='GiB'/>`).
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let cell = NumaCell::of(0, 0..=1, ScaledInteger::gib(2));
+    /// assert_eq!(xml_model::to_fragment(&cell, "cell"), "<cell id='0' cpus='0-1' memory='2' unit='GiB'/>");
+    /// ```
     pub fn of(id: u32, cpus: impl Into<CpuSet>, memory: ScaledInteger) -> Self {
         NumaCell::new(memory.value).unit(memory.unit.unwrap_or_else(Unit::kib)).id(id).cpus(cpus)
     }
@@ -230,6 +251,12 @@ impl Filesystem {
     /// The virtiofsd program that serves a virtiofs share (`<binary path='..'/>`), for hosts
     /// where libvirt does not find it by itself (Debian 12: `/usr/lib/qemu/virtiofsd`). Only
     /// mount filesystems have one; others are returned as they were.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let fs = Filesystem::virtiofs("/srv/share", "myfs").virtiofsd("/usr/lib/qemu/virtiofsd");
+    /// assert!(xml_model::to_fragment(&fs, "filesystem").contains("<binary path='/usr/lib/qemu/virtiofsd'/>"));
+    /// ```
     #[must_use]
     pub fn virtiofsd(mut self, path: &str) -> Self {
         if let FilesystemType::Mount(mount) = &mut self.kind {
@@ -242,12 +269,27 @@ impl Filesystem {
 impl Interface {
     /// A NIC on a libvirt virtual network (`<interface type='network'><source
     /// network='default'/>`): the default NAT network of the guide, or any other.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let nic = Interface::network("default").model("virtio");
+    /// assert_eq!(
+    ///     xml_model::to_fragment(&nic, "interface"),
+    ///     "<interface type='network'>\n  <source network='default'/>\n  <model type='virtio'/>\n</interface>"
+    /// );
+    /// ```
     pub fn network(network: &str) -> Self {
         Interface::new(InterfaceType::Network(Box::new(NetworkInterface::new(network))))
     }
 
     /// A NIC on a bridge of the host (`<interface type='bridge'><source bridge='br0'/>`):
     /// the guest is a host of the bridge's network.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let nic = Interface::bridge("br0");
+    /// assert_eq!(xml_model::to_fragment(&nic, "interface"), "<interface type='bridge'>\n  <source bridge='br0'/>\n</interface>");
+    /// ```
     pub fn bridge(bridge: &str) -> Self {
         Interface::new(InterfaceType::Bridge(Box::new(
             BridgeInterface::new().source(BridgeInterfaceSource::from(bridge)),

@@ -75,6 +75,18 @@ impl Connection {
     /// the host does not offer (libvirt finds that only when the guest starts: "Unable to find
     /// any usable hugetlbfs mount"). Each problem names the `<page>` and the sizes there are.
     /// The guest's own rules are [`ValidateRoot::validate`](xml_model::ValidateRoot::validate).
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// use xml_virt::{Connection, TEST_URI};
+    ///
+    /// let conn = Connection::open(TEST_URI)?;
+    /// let guest = Domain::new(DomainType::Kvm, "pages").memory_backing(MemoryBacking::new().hugepages(Page::mib(16)));
+    /// let problems = conn.check_host(&guest)?;
+    /// assert_eq!(problems[0].path, "/domain/memoryBacking/hugepages/page");
+    /// assert!(problems[0].message.starts_with("the host offers no huge pages of 16384 KiB"));
+    /// # Ok::<(), xml_virt::Error>(())
+    /// ```
     pub fn check_host(&self, guest: &Domain) -> Result<Vec<Problem>> {
         let Some(hugepages) = guest.memory_backing.as_ref().and_then(|b| b.hugepages.as_ref()) else {
             return Ok(Vec::new());
