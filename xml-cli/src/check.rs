@@ -9,36 +9,32 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xml_model::check::{Checker, Report};
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+/// How `check` prints its results.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One line per valid file, one per problem.
     Text,
+    /// A JSON array, one object per file.
     Json,
 }
 
-pub fn run(args: &[String]) -> ExitCode {
-    let mut format = Format::Text;
-    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut files = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--format" => match it.next().map(String::as_str) {
-                Some("text") => format = Format::Text,
-                Some("json") => format = Format::Json,
-                Some(other) => return crate::usage(&format!("unknown format '{other}' (text or json)")),
-                None => return crate::usage("--format needs a value (text or json)"),
-            },
-            "--jobs" => match it.next().and_then(|n| n.parse::<usize>().ok()).filter(|&n| n > 0) {
-                Some(n) => jobs = n,
-                None => return crate::usage("--jobs needs a positive number"),
-            },
-            s if s.starts_with("--") => return crate::usage(&format!("unknown option {s}")),
-            f => files.push(PathBuf::from(f)),
-        }
-    }
-    if files.is_empty() {
-        return crate::usage("check needs at least one FILE");
-    }
+/// `check`'s arguments.
+#[derive(clap::Args)]
+pub struct Args {
+    /// How to print the results.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// The documents.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let Args { format, jobs, files } = args;
+    let jobs = jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     let results = check_all(&files, jobs);
     // Buffered: a line-buffered stdout would make a system call per file.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -1,39 +1,52 @@
-//! `xml-model`: command-line access to the typed libvirt model.
-//!
-//! - `xml-model check [--format text|json] [--jobs N] FILE...`
-//! - `xml-model fmt [--strict] [--out-dir DIR] FILE...`
-//! - `xml-model roundtrip [--strict] [--manifest MANIFEST.tsv | FILE...]`
+//! `xml-model`: command-line access to the typed libvirt model: `check`, `fmt`, `roundtrip`.
 
 mod check;
+mod fmt;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use xml_model::compare::first_difference;
 use xml_model::generated::reformat;
 use xml_model::ReadOptions;
 
-const USAGE: &str = "\
-usage: xml-model <command> [options] FILE...
+/// Check, format and compare libvirt XML documents with the typed model of libvirt's schemas.
+#[derive(Parser)]
+#[command(name = "xml-model", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  check [--format text|json] [--jobs N] FILE...
-      check each document against libvirt's schemas (the kind comes from the root element):
-      `FILE: valid` or `FILE:LINE:COL: invalid: MESSAGE` per problem; exit 0 when all are
-      valid, 1 when any is invalid, 2 on usage or I/O errors
-  fmt [--strict] [--out-dir DIR] FILE...
-      read each document through the typed model of its root element and write it back,
-      to DIR/FILE or to standard output
-  roundtrip [--strict] [--manifest MANIFEST.tsv | FILE...]
-      read and write each document and compare the result with the original
+#[derive(Subcommand)]
+enum Command {
+    /// Check each document against libvirt's schemas, the kind chosen by its root element.
+    ///
+    /// Prints `FILE: valid`, or `FILE:LINE:COL: invalid: MESSAGE` per problem. Exit 0 when all
+    /// are valid, 1 when any is invalid, 2 on usage or I/O errors.
+    Check(check::Args),
+    /// Write each document in libvirt's style, through the typed model of its root element.
+    ///
+    /// To standard output, to DIR with --out-dir (never outside it), back into the files with
+    /// --in-place, or only say which files are not in that style with --check (exit 1).
+    Fmt(fmt::Args),
+    /// Read and write each document and compare the result with the original, byte for byte.
+    Roundtrip(RoundtripArgs),
+}
 
---strict: content the model does not know is an error (otherwise it is kept as it was)
-";
-
-/// A usage error: message and exit code 2.
-fn usage(msg: &str) -> ExitCode {
-    eprintln!("xml-model: {msg}\n\n{USAGE}");
-    ExitCode::from(2)
+/// `roundtrip`'s arguments.
+#[derive(clap::Args)]
+struct RoundtripArgs {
+    /// Content the model does not know is an error (otherwise it is kept as it was).
+    #[arg(long)]
+    strict: bool,
+    /// The documents listed in this MANIFEST.tsv (second column, relative to its folder).
+    #[arg(long, value_name = "MANIFEST.tsv", conflicts_with = "files")]
+    manifest: Option<PathBuf>,
+    /// The documents.
+    #[arg(value_name = "FILE", required_unless_present = "manifest")]
+    files: Vec<PathBuf>,
 }
 
 fn options(strict: bool) -> ReadOptions {
@@ -77,76 +90,9 @@ fn verbatim(text: &str) -> xml_model::Result<String> {
     Ok(out)
 }
 
-/// The options both commands take: `--strict`, one option with a value, and files.
-struct Args {
-    strict: bool,
-    value: Option<PathBuf>,
-    files: Vec<PathBuf>,
-}
-
-/// Parses `--strict`, `value_option VALUE` and files; `Err` is a usage error.
-fn parse_args(args: &[String], value_option: &str) -> Result<Args, ExitCode> {
-    let mut parsed = Args { strict: false, value: None, files: Vec::new() };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--strict" => parsed.strict = true,
-            o if o == value_option => match it.next() {
-                Some(v) => parsed.value = Some(PathBuf::from(v)),
-                None => return Err(usage(&format!("{value_option} needs a value"))),
-            },
-            s if s.starts_with("--") => return Err(usage(&format!("unknown option {s}"))),
-            f => parsed.files.push(PathBuf::from(f)),
-        }
-    }
-    Ok(parsed)
-}
-
-fn fmt(args: &[String]) -> ExitCode {
-    let Args { strict, value: out_dir, files } = match parse_args(args, "--out-dir") {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    if files.is_empty() {
-        return usage("fmt needs at least one FILE");
-    }
-    let mut failed = false;
-    for f in &files {
-        match reformat_file(f, strict) {
-            Ok((_, out)) => match &out_dir {
-                Some(dir) => {
-                    let dest = dir.join(f.strip_prefix("/").unwrap_or(f));
-                    let written =
-                        dest.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::write(&dest, out));
-                    if let Err(e) = written {
-                        eprintln!("{}: cannot write: {e}", dest.display());
-                        failed = true;
-                    }
-                }
-                None => print!("{out}"),
-            },
-            Err(e) => {
-                eprintln!("{e}");
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn roundtrip(args: &[String]) -> ExitCode {
-    let Args { strict, value: manifest, mut files } = match parse_args(args, "--manifest") {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    if let Some(m) = &manifest {
-        if !files.is_empty() {
-            return usage("give either --manifest or files, not both");
-        }
+fn roundtrip(args: RoundtripArgs) -> ExitCode {
+    let mut files = args.files;
+    if let Some(m) = &args.manifest {
         let text = match std::fs::read_to_string(m) {
             Ok(t) => t,
             Err(e) => {
@@ -157,12 +103,9 @@ fn roundtrip(args: &[String]) -> ExitCode {
         let base = m.parent().unwrap_or(Path::new("."));
         files = text.lines().skip(1).filter_map(|l| l.split('\t').nth(1)).map(|p| base.join(p)).collect();
     }
-    if files.is_empty() {
-        return usage("roundtrip needs --manifest or at least one FILE");
-    }
     let (mut passed, mut failed) = (0, 0);
     for f in &files {
-        match reformat_file(f, strict) {
+        match reformat_file(f, args.strict) {
             Ok((original, out)) => match first_difference(&original, &out) {
                 None => passed += 1,
                 Some(d) => {
@@ -185,20 +128,9 @@ fn roundtrip(args: &[String]) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("check") => check::run(&args[1..]),
-        Some("fmt") => fmt(&args[1..]),
-        Some("roundtrip") => roundtrip(&args[1..]),
-        Some("--version") => {
-            println!("xml-model {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
-        }
-        Some("--help") | Some("-h") => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Some(other) => usage(&format!("unknown command {other}")),
-        None => usage("no command"),
+    match Cli::parse().command {
+        Command::Check(args) => check::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Roundtrip(args) => roundtrip(args),
     }
 }
