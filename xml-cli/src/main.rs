@@ -1,6 +1,8 @@
-//! `xml-model`: command-line access to the typed libvirt model: `check`, `fmt`, `roundtrip`.
+//! `xml-model`: command-line access to the typed libvirt model: `check`, `fmt`, `roundtrip`,
+//! `diff`.
 
 mod check;
+mod diff;
 mod fmt;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +35,13 @@ enum Command {
     Fmt(fmt::Args),
     /// Read and write each document and compare the result with the original, byte for byte.
     Roundtrip(RoundtripArgs),
+    /// Show how document B differs from document A, by meaning rather than by text.
+    ///
+    /// `- PATH: VALUE` is only in A, `+ PATH: VALUE` only in B, `~ PATH: A -> B` changed.
+    /// Attribute order, quoting and whitespace do not count; devices are matched by what they
+    /// are (disk target, NIC MAC, filesystem tag, host device source), not by place. Exit 0
+    /// when they say the same, 1 when they differ, 2 on errors.
+    Diff(diff::Args),
 }
 
 /// `roundtrip`'s arguments.
@@ -132,5 +141,6 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Roundtrip(args) => roundtrip(args),
+        Command::Diff(args) => diff::run(args),
     }
 }

@@ -99,6 +99,7 @@ pub mod check;
 pub mod compare;
 #[cfg(feature = "model")]
 pub mod constructors;
+pub mod diff;
 pub mod error;
 pub mod extras;
 #[cfg(feature = "model")]

@@ -19,9 +19,9 @@
 use xml_model::{Document, ReadOptions, XmlDocument, XmlRoot};
 
 use crate::connection::check_root;
-use crate::diff::{differences, Change};
 use crate::guest::XmlView;
 use crate::{Connection, Error, Guest, Result};
+use xml_model::diff::{differences, domain_name, Change};
 
 /// What [`Connection::apply`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl Connection {
 
     /// [`Connection::apply`] for a document as text.
     pub fn apply_xml(&self, desired: &str) -> Result<ApplyReport> {
-        let name = crate::diff::domain_name(desired)
+        let name = domain_name(desired)
             .filter(|n| !n.is_empty())
             .ok_or_else(|| Error::Invalid("the desired definition has no <name>".into()))?;
         let Some(existing) = self.find_guest(&name)? else {
@@ -133,7 +133,7 @@ impl Guest {
                 pending_restart: false,
             });
         }
-        let (old, new) = (crate::diff::domain_name(&before), crate::diff::domain_name(&after));
+        let (old, new) = (domain_name(&before), domain_name(&after));
         if old != new {
             return Err(Error::Invalid(format!(
                 "edit cannot rename guest {:?} to {:?}: libvirt would define a second guest",

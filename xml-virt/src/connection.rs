@@ -109,7 +109,7 @@ impl Connection {
 
     fn saved_guest_name(&self, file: &str) -> Result<Option<String>> {
         match self.conn.save_image_xml_desc(file, virt::sys::VIR_DOMAIN_XML_SECURE) {
-            Ok(xml) => Ok(crate::diff::domain_name(&xml)),
+            Ok(xml) => Ok(xml_model::diff::domain_name(&xml)),
             Err(e) => {
                 let e = Error::from(e);
                 if e.libvirt_code() == Some("NoSupport") {

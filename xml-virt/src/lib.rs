@@ -15,7 +15,6 @@
 mod apply;
 mod connection;
 mod device;
-mod diff;
 mod error;
 mod guest;
 mod host;
@@ -27,12 +26,12 @@ mod network;
 pub use apply::{ApplyReport, Outcome};
 pub use connection::Connection;
 pub use device::{DeviceFlags, DeviceXml};
-pub use diff::{differences, Change, ChangeKind};
 pub use error::{Error, Result};
 pub use guest::{Guest, GuestState, Shutdown, XmlView};
 pub use host::{huge_page_pools, hugetlbfs_mounts, kvm_check, DomainCapsQuery, HugePagePool, HugetlbfsMount, KvmCheck};
 pub use migrate::MigrateOptions;
 pub use network::VirtualNetwork;
+pub use xml_model::diff::{differences, Change, ChangeKind};
 
 /// libvirt's in-process test driver: no daemon; the connections of one process share its
 /// host while one is open (`test:///path/to/node.xml` gives each connection its own).

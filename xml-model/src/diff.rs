@@ -1,5 +1,13 @@
-//! Whether a desired domain definition says something libvirt's definition does not,
-//! understanding how libvirt normalises what it is given.
+//! Semantic differences between two documents.
+//!
+//! [`diff`] compares any two documents as XML, not as text: attribute order, quoting and
+//! whitespace between elements do not count, and repeated elements are matched by what they
+//! are (a disk by its target, a NIC by its MAC, a filesystem by its tag, a host device by its
+//! source, a CPU feature by its name) rather than by position, so a moved device is the same
+//! device.
+//!
+//! [`differences`] asks whether a desired domain definition says something libvirt's
+//! definition does not, understanding how libvirt normalises what it is given.
 //!
 //! libvirt never stores a definition as written: sizes come back in KiB (`<memory
 //! unit='GiB'>1</memory>` is `<memory unit='KiB'>1048576</memory>`), numbers may change base
@@ -17,9 +25,8 @@
 //! leaving it out.
 
 use roxmltree::Node;
-use xml_model::XmlValue;
 
-use crate::Result;
+use crate::{Result, XmlValue};
 
 /// One difference between the desired definition and libvirt's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +89,8 @@ const SCALED_ATTRIBUTES: &[&str] = &["size", "memory"];
 /// The differences between `desired` and `actual` (libvirt's definition), both `<domain>`
 /// documents; empty when libvirt's definition already says everything the desired one does.
 pub fn differences(desired: &str, actual: &str) -> Result<Vec<Change>> {
-    let d = xml_model::read::parse_document(desired)?;
-    let a = xml_model::read::parse_document(actual)?;
+    let d = crate::read::parse_document(desired)?;
+    let a = crate::read::parse_document(actual)?;
     let mut out = Vec::new();
     let (dr, ar) = (d.root_element(), a.root_element());
     if dr.tag_name() != ar.tag_name() {
@@ -94,8 +101,101 @@ pub fn differences(desired: &str, actual: &str) -> Result<Vec<Change>> {
     Ok(out)
 }
 
-/// The `<name>` of a domain document, if it has one.
-pub(crate) fn domain_name(xml: &str) -> Option<String> {
+/// The differences from document `a` to document `b`: [`ChangeKind::Added`] for what only
+/// `b` has, [`ChangeKind::Removed`] for what only `a` has, [`ChangeKind::Changed`] from `a`'s
+/// value to `b`'s. Empty when they say the same.
+///
+/// ```
+/// use xml_model::diff::{diff, ChangeKind};
+///
+/// let a = "<domain type='kvm'><name>g</name><devices><disk type='file'><target dev='vda'/></disk>\
+///          <disk type='file'><target dev='vdb'/></disk></devices></domain>";
+/// let b = "<domain type=\"kvm\"><name>g</name><devices><disk type='block'><target dev='vdb'/></disk>\
+///          <disk type='file'><target dev='vda'/></disk></devices></domain>";
+/// let changes = diff(a, b).unwrap();
+/// assert_eq!(changes.len(), 1);
+/// assert_eq!(changes[0].path, "/domain/devices/disk[vdb]/@type");
+/// assert_eq!(changes[0].kind, ChangeKind::Changed { from: "file".into(), to: "block".into() });
+/// ```
+pub fn diff(a: &str, b: &str) -> Result<Vec<Change>> {
+    let da = crate::read::parse_document(a)?;
+    let db = crate::read::parse_document(b)?;
+    let (ra, rb) = (da.root_element(), db.root_element());
+    let mut out = Vec::new();
+    if ra.tag_name() != rb.tag_name() {
+        out.push(Change { path: "/".into(), kind: ChangeKind::Changed { from: label(ra), to: label(rb) } });
+        return Ok(out);
+    }
+    compare_both(ra, rb, &format!("/{}", label(ra)), &mut out);
+    Ok(out)
+}
+
+fn attribute_label(a: &roxmltree::Attribute<'_, '_>) -> String {
+    match a.namespace() {
+        Some(ns) => format!("@{{{ns}}}{}", a.name()),
+        None => format!("@{}", a.name()),
+    }
+}
+
+fn compare_both(a: Node<'_, '_>, b: Node<'_, '_>, path: &str, out: &mut Vec<Change>) {
+    for attr in a.attributes() {
+        let at = format!("{path}/{}", attribute_label(&attr));
+        match b.attributes().find(|o| o.name() == attr.name() && o.namespace() == attr.namespace()) {
+            None => out.push(Change { path: at, kind: ChangeKind::Removed(attr.value().to_owned()) }),
+            Some(o) if o.value() != attr.value() => {
+                out.push(Change { path: at, kind: changed(attr.value().to_owned(), o.value().to_owned()) })
+            }
+            Some(_) => {}
+        }
+    }
+    for attr in b.attributes() {
+        if !a.attributes().any(|o| o.name() == attr.name() && o.namespace() == attr.namespace()) {
+            let at = format!("{path}/{}", attribute_label(&attr));
+            out.push(Change { path: at, kind: ChangeKind::Added(attr.value().to_owned()) });
+        }
+    }
+    let (ta, tb) = (own_text(a).unwrap_or_default(), own_text(b).unwrap_or_default());
+    if ta != tb {
+        out.push(Change { path: path.to_owned(), kind: changed(ta, tb) });
+    }
+    let ca: Vec<Node<'_, '_>> = a.children().filter(|c| c.is_element()).collect();
+    let cb: Vec<Node<'_, '_>> = b.children().filter(|c| c.is_element()).collect();
+    let mut used = vec![false; cb.len()];
+    let same = |list: &[Node<'_, '_>], n: Node<'_, '_>| list.iter().filter(|o| o.tag_name() == n.tag_name()).count();
+    let nth =
+        |list: &[Node<'_, '_>], i: usize| list[..i].iter().filter(|o| o.tag_name() == list[i].tag_name()).count() + 1;
+    for (i, &x) in ca.iter().enumerate() {
+        // Same identity where the element has one, else the same place among its namesakes.
+        let key = identity(x);
+        let found = match &key {
+            Some(k) => (0..cb.len())
+                .find(|&j| !used[j] && cb[j].tag_name() == x.tag_name() && identity(cb[j]).as_ref() == Some(k)),
+            None => {
+                let place = nth(&ca, i);
+                (0..cb.len()).find(|&j| {
+                    !used[j] && cb[j].tag_name() == x.tag_name() && identity(cb[j]).is_none() && nth(&cb, j) == place
+                })
+            }
+        };
+        let here = format!("{path}/{}", child_label(x, same(&ca, x), nth(&ca, i)));
+        match found {
+            Some(j) => {
+                used[j] = true;
+                compare_both(x, cb[j], &here, out);
+            }
+            None => out.push(Change { path: here, kind: ChangeKind::Removed(summary(x)) }),
+        }
+    }
+    for (j, &y) in cb.iter().enumerate() {
+        if !used[j] {
+            let here = format!("{path}/{}", child_label(y, same(&cb, y), nth(&cb, j)));
+            out.push(Change { path: here, kind: ChangeKind::Added(summary(y)) });
+        }
+    }
+}
+
+/// The `<name>` of a domain document, if it has one (or of any document with a `<name>`).
+pub fn domain_name(xml: &str) -> Option<String> {
     let doc = roxmltree::Document::parse(xml).ok()?;
     let name = doc.root_element().children().find(|c| c.is_element() && c.has_tag_name("name"))?;
     Some(name.text().unwrap_or("").trim().to_owned())
@@ -301,7 +401,7 @@ fn scaled_attribute(n: Node<'_, '_>, attr: &str) -> Option<u128> {
 fn bytes(value: &str, unit: Option<&str>) -> Option<u128> {
     let n = int(value)?;
     let per = match unit {
-        Some(u) => xml_model::Unit::parse_xml(u).ok()?.bytes(),
+        Some(u) => crate::Unit::parse_xml(u).ok()?.bytes(),
         None => 1024,
     };
     u128::try_from(n).ok()?.checked_mul(u128::from(per))
