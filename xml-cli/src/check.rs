@@ -24,6 +24,11 @@ pub struct Args {
     /// How to print the results.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Check every file as this kind, whatever its root: `device` for a file of
+    /// `virsh attach-device` (`<interface>` is otherwise a host interface when valid as one),
+    /// or a top-level schema (`domain`, `network`, ...).
+    #[arg(long, value_name = "KIND")]
+    kind: Option<String>,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -33,9 +38,16 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Args { format, jobs, files } = args;
+    let Args { format, kind, jobs, files } = args;
+    if let Some(k) = &kind {
+        let kinds: Vec<&str> = Checker::new().kinds().map(|(schema, _)| schema).collect();
+        if !kinds.contains(&k.as_str()) {
+            eprintln!("xml-model: unknown kind '{k}': expected one of {}", kinds.join(", "));
+            return ExitCode::from(2);
+        }
+    }
     let jobs = jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
-    let results = check_all(&files, jobs);
+    let results = check_all(&files, jobs, kind.as_deref());
     // Buffered: a line-buffered stdout would make a system call per file.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
@@ -56,13 +68,13 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// Checks every file on `jobs` threads; the results are in the files' order.
-fn check_all(files: &[PathBuf], jobs: usize) -> Vec<Result<Report, String>> {
+fn check_all(files: &[PathBuf], jobs: usize, kind: Option<&str>) -> Vec<Result<Report, String>> {
     let next = AtomicUsize::new(0);
     let mut results: Vec<(usize, Result<Report, String>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs.min(files.len()))
             .map(|_| {
                 scope.spawn(|| {
-                    let mut checker = Checker::new();
+                    let mut checker = Checker::new().as_kind(kind);
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -83,6 +95,10 @@ fn check_all(files: &[PathBuf], jobs: usize) -> Vec<Result<Report, String>> {
 fn write_text(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report, String>]) -> std::io::Result<()> {
     for (f, r) in files.iter().zip(results) {
         match r {
+            // Which reading was used, where a root is more than one kind (`<interface>`).
+            Ok(report) if report.is_valid() && report.schema == Some("device") => {
+                writeln!(out, "{report} (as a device)")?
+            }
             Ok(report) => writeln!(out, "{report}")?,
             Err(e) => {
                 eprintln!("{e}");

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xml_model::compare::first_difference;
+use xml_model::generated::domaincommon::Device;
 use xml_model::generated::reformat;
+use xml_model::read::ElementChoice;
 use xml_model::ReadOptions;
 
 /// Check, format and compare libvirt XML documents with the typed model of libvirt's schemas.
@@ -72,6 +74,16 @@ fn reformat_file(path: &Path, strict: bool) -> Result<(String, String), String> 
     let text = xml_model::read::utf8(&bytes).map_err(|e| e.in_file(path).to_string())?;
     let out = match reformat(text, options(strict)) {
         Ok(out) => out,
+        // A device document (`virsh attach-device`'s file): `<interface>` is first read as a
+        // host interface document, and as a guest's NIC when that fails.
+        Err(e) if is_device(text) => match Device::from_xml_with(text, options(strict)) {
+            Ok(device) => device.to_xml(),
+            Err(_) if !strict => {
+                eprintln!("{} (kept verbatim)", e.clone().in_file(path));
+                verbatim(text).map_err(|e| e.in_file(path).to_string())?
+            }
+            Err(e) => return Err(e.in_file(path).to_string()),
+        },
         // A document whose root does not fit the model (a required item missing) is kept
         // verbatim rather than refused: nothing is lost, and the reason is said.
         Err(e)
@@ -87,6 +99,11 @@ fn reformat_file(path: &Path, strict: bool) -> Result<(String, String), String> 
         Err(e) => return Err(e.in_file(path).to_string()),
     };
     Ok((text.to_owned(), out))
+}
+
+/// Whether the root element is one of the devices `Device` holds.
+fn is_device(text: &str) -> bool {
+    xml_model::read::parse_document(text).is_ok_and(|doc| Device::accepts_node(doc.root_element()))
 }
 
 /// The document written back as arbitrary XML.

@@ -77,11 +77,25 @@ impl<T: Clone + Eq + std::hash::Hash> Interner<T> {
 pub fn generate(dir: &std::path::Path, schemas: &[(&str, &str)], header: &str) -> Result<String, LoadError> {
     let mut schema = rng::Schema::default();
     let mut tops = Vec::new();
+    let mut device_defines = None;
     for (kind, file) in schemas {
         let scope = schema.load_grammar(&dir.join(file))?;
         let start = schema.scopes[scope].start.ok_or_else(|| LoadError(format!("{file}: no <start>")))?;
         tops.push((*kind, start));
+        if *kind == "domain" {
+            device_defines = Some(scope);
+        }
     }
+    // Device documents (what `virsh attach-device` takes): each element `<devices>` may hold,
+    // checked by its own definition in the domain grammar, as it is inside a domain.
+    let devices = match device_defines {
+        Some(scope) => {
+            let mut found = Vec::new();
+            device_elements(&schema, schema.resolve(scope, "devices"), true, &mut Vec::new(), &mut found);
+            found
+        }
+        None => Vec::new(),
+    };
     let mut s = Simplifier {
         schema: &schema,
         nodes: Vec::new(),
@@ -104,7 +118,46 @@ pub fn generate(dir: &std::path::Path, schemas: &[(&str, &str)], header: &str) -
         }
         starts.push((kind, roots, pattern));
     }
+    if !devices.is_empty() {
+        let mut pattern = NOT_ALLOWED;
+        for &element in &devices {
+            let p = s.pattern(element)?;
+            pattern = s.make(Node::Choice(pattern, p));
+        }
+        let mut roots = Vec::new();
+        s.root_names(pattern, &mut roots);
+        starts.push(("device", roots, pattern));
+    }
     Ok(s.emit(&starts, header))
+}
+
+/// The elements a pattern holds directly (through groups, choices and references, not inside
+/// other elements); `outer` is the pattern of `<devices>` itself, whose content is searched.
+fn device_elements(
+    schema: &rng::Schema,
+    p: rng::PatId,
+    outer: bool,
+    seen: &mut Vec<rng::PatId>,
+    out: &mut Vec<rng::PatId>,
+) {
+    if seen.contains(&p) {
+        return;
+    }
+    seen.push(p);
+    match &schema.patterns[p] {
+        rng::Pattern::Element { content, .. } if outer => device_elements(schema, *content, false, seen, out),
+        rng::Pattern::Element { .. } => out.push(p),
+        rng::Pattern::Group(items) | rng::Pattern::Interleave(items) | rng::Pattern::Choice(items) => {
+            for &i in items {
+                device_elements(schema, i, outer, seen, out);
+            }
+        }
+        rng::Pattern::Optional(i) | rng::Pattern::ZeroOrMore(i) | rng::Pattern::OneOrMore(i) => {
+            device_elements(schema, *i, outer, seen, out)
+        }
+        rng::Pattern::Ref { scope, name } => device_elements(schema, schema.resolve(*scope, name), outer, seen, out),
+        _ => {}
+    }
 }
 
 impl Simplifier<'_> {

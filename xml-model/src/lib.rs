@@ -99,6 +99,8 @@ pub mod check;
 pub mod compare;
 #[cfg(feature = "model")]
 pub mod constructors;
+#[cfg(feature = "model")]
+pub mod device;
 pub mod diff;
 pub mod error;
 pub mod extras;

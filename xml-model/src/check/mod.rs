@@ -32,6 +32,8 @@ use roxmltree::Node;
 /// worked out about the schemas.
 pub struct Checker {
     engine: Engine,
+    /// The only document kind to check against (`device`, `interface`...), when set.
+    kind: Option<String>,
 }
 
 #[cfg(feature = "model")]
@@ -50,7 +52,18 @@ impl Checker {
 
     /// A checker for another simplified grammar.
     pub fn with_grammar(grammar: &'static Grammar) -> Checker {
-        Checker { engine: Engine::new(grammar) }
+        Checker { engine: Engine::new(grammar), kind: None }
+    }
+
+    /// Checks every document as this kind (a top-level schema of [`Checker::kinds`]:
+    /// `device` for the device files `virsh attach-device` takes, `interface` for a host
+    /// interface...), whatever its root; by default the kind comes from the root element, and
+    /// a root two kinds share (`<interface>`: a host interface or a guest's NIC) is checked as
+    /// each in turn, the first it is valid as winning.
+    #[must_use]
+    pub fn as_kind(mut self, kind: Option<&str>) -> Checker {
+        self.kind = kind.map(str::to_owned);
+        self
     }
 
     /// The document kinds this checker knows: (top-level schema, root element names).
@@ -86,10 +99,13 @@ impl Checker {
     /// Checks a parsed document.
     pub fn check_document(&mut self, doc: &roxmltree::Document<'_>) -> Report {
         let root = doc.root_element();
-        let mut walk = Walk { engine: &mut self.engine, problems: Vec::new(), depth: 0 };
-        let Some(&Start { schema, pattern, .. }) = start_for(walk.engine.grammar(), root) else {
-            let roots: Vec<String> =
-                walk.engine.grammar().starts.iter().flat_map(|s| s.roots).map(|r| format!("<{r}>")).collect();
+        let grammar = self.engine.grammar();
+        let candidates: Vec<&'static Start> =
+            starts_for(grammar, root).filter(|s| self.kind.as_deref().map_or(true, |k| k == s.schema)).collect();
+        if candidates.is_empty() {
+            let walk = Walk { engine: &mut self.engine, problems: Vec::new(), depth: 0 };
+            let known = grammar.starts.iter().filter(|s| self.kind.as_deref().map_or(true, |k| k == s.schema));
+            let roots: Vec<String> = known.flat_map(|s| s.roots).map(|r| format!("<{r}>")).collect();
             let problem = walk.problem(
                 root,
                 String::new(),
@@ -97,20 +113,29 @@ impl Checker {
                 format!("one of {}", roots.join(", ")),
             );
             return Report { file: None, schema: None, problems: vec![problem] };
-        };
-        let rest = walk.element(pattern, root);
-        debug_assert!(walk.engine.nullable(rest) || !walk.problems.is_empty() || rest == NOT_ALLOWED);
-        let problems = walk.problems;
-        // Between documents: keeps a long-lived checker's memory bounded.
-        self.engine.trim();
-        Report { file: None, schema: Some(schema), problems }
+        }
+        let mut first: Option<Report> = None;
+        for start in candidates {
+            let mut walk = Walk { engine: &mut self.engine, problems: Vec::new(), depth: 0 };
+            let rest = walk.element(start.pattern, root);
+            debug_assert!(walk.engine.nullable(rest) || !walk.problems.is_empty() || rest == NOT_ALLOWED);
+            let report = Report { file: None, schema: Some(start.schema), problems: walk.problems };
+            // Between documents: keeps a long-lived checker's memory bounded.
+            self.engine.trim();
+            if report.is_valid() {
+                return report;
+            }
+            first.get_or_insert(report);
+        }
+        first.expect("a candidate was checked")
     }
 }
 
-/// The document kind whose root element `root` is.
-fn start_for(grammar: &'static Grammar, root: Node<'_, '_>) -> Option<&'static Start> {
+/// The document kinds whose root element `root` may be, in the grammar's order (a document
+/// kind before the device of the same name).
+fn starts_for<'a>(grammar: &'static Grammar, root: Node<'a, '_>) -> impl Iterator<Item = &'static Start> + 'a {
     let name = root.tag_name();
-    grammar.starts.iter().find(|s| name.namespace().is_none() && s.roots.contains(&name.name()))
+    grammar.starts.iter().filter(move |s| name.namespace().is_none() && s.roots.contains(&name.name()))
 }
 
 /// Checks `text` with a checker kept for this thread.
@@ -137,7 +162,7 @@ pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()>
     {
         let root = doc.root_element();
         let report = with_thread_checker(|c| {
-            let known = start_for(c.engine.grammar(), root).is_some();
+            let known = starts_for(c.engine.grammar(), root).next().is_some();
             known.then(|| c.check_document(doc))
         });
         if let Some(p) = report.and_then(|r| r.problems.into_iter().next()) {

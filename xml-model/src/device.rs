@@ -1,0 +1,67 @@
+//! Device documents: the files `virsh attach-device`, `detach-device` and `update-device`
+//! take, one device element (`<disk>`, `<hostdev>`, `<interface>`...) as the root, read and
+//! written as the [`Device`] it is and checked as it would be inside `<devices>`.
+//!
+//! `Device` holds the devices `<devices>` may repeat in any order; the ones a domain has at
+//! most one of, or keeps apart (`<emulator>`, `<watchdog>`, `<memballoon>`, `<nvram>`,
+//! `<panic>`, `<iommu>`, `<vsock>`, `<pstore>`), are fields of `Devices` with their own
+//! types: read those with [`crate::from_fragment`]. [`crate::check::Checker`] checks all of
+//! them as device documents.
+
+use crate::generated::domaincommon::Device;
+use crate::read::{self, ElementChoice, ReadCtx};
+use crate::write::{WriteChoice, Writer};
+use crate::{ErrorKind, ReadOptions, Result};
+
+impl Device {
+    /// Reads a device document, keeping unknown content.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    ///
+    /// let text = "<hostdev mode='subsystem' type='usb' managed='yes'>\n  <source>\n    <vendor id='0x0b6d'/>\n    <product id='0x3880'/>\n  </source>\n</hostdev>\n";
+    /// let device = Device::from_xml(text)?;
+    /// assert!(matches!(device, Device::Hostdev(_)));
+    /// assert_eq!(device.to_xml(), text);
+    /// # Ok::<(), xml_model::Error>(())
+    /// ```
+    pub fn from_xml(text: &str) -> Result<Device> {
+        Device::from_xml_with(text, ReadOptions::default())
+    }
+
+    /// Reads a device document; in strict mode unknown content is an error, and so is what
+    /// libvirt's domain schema does not allow for that device.
+    pub fn from_xml_with(text: &str, options: ReadOptions) -> Result<Device> {
+        let doc = read::parse_document(text)?;
+        let root = doc.root_element();
+        let mut ctx = ReadCtx::new(&doc, options);
+        if !Device::accepts_node(root) {
+            let found = root.tag_name().name().to_owned();
+            let expected = Device::NAMES.join(">, <");
+            return Err(ctx.error_at(root, ErrorKind::WrongRoot { found, expected }));
+        }
+        let device = Device::read_choice(root, &mut ctx)?;
+        if options.strict {
+            let report = crate::check::Checker::new().as_kind(Some("device")).check_document(&doc);
+            if let Some(p) = report.problems.into_iter().next() {
+                return Err(crate::Error {
+                    file: None,
+                    path: p.path,
+                    line: p.line,
+                    column: p.column,
+                    kind: ErrorKind::Schema { found: p.found, expected: p.expected },
+                });
+            }
+        }
+        Ok(device)
+    }
+
+    /// The device document in libvirt's style, ending with a newline.
+    pub fn to_xml(&self) -> String {
+        let mut w = Writer::with_capacity(512);
+        self.write_choice(&mut w);
+        let mut out = w.into_string();
+        out.push('\n');
+        out
+    }
+}
