@@ -37,7 +37,7 @@ pub fn run(args: Args) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut written: Vec<(PathBuf, &Path)> = Vec::new();
     for f in &args.files {
-        let (original, out) = match crate::reformat_file(f, args.strict) {
+        let (original, out) = match crate::reformat_file(f, args.strict, xml_model::write::Layout::Restyled) {
             Ok(pair) => pair,
             Err(e) => {
                 eprintln!("{e}");

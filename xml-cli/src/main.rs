@@ -11,8 +11,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use xml_model::compare::first_difference;
 use xml_model::generated::domaincommon::Device;
-use xml_model::generated::reformat;
+use xml_model::generated::reformat_with;
 use xml_model::read::ElementChoice;
+use xml_model::write::Layout;
 use xml_model::ReadOptions;
 
 /// Check, format and compare libvirt XML documents with the typed model of libvirt's schemas.
@@ -68,19 +69,20 @@ fn options(strict: bool) -> ReadOptions {
     }
 }
 
-/// Reads a file and writes it back through the model; errors name the file.
-fn reformat_file(path: &Path, strict: bool) -> Result<(String, String), String> {
+/// Reads a file and writes it back through the model with `layout` (`Restyled` for `fmt`,
+/// `AsRead` for `roundtrip`); errors name the file.
+fn reformat_file(path: &Path, strict: bool, layout: Layout) -> Result<(String, String), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let text = xml_model::read::utf8(&bytes).map_err(|e| e.in_file(path).to_string())?;
-    let out = match reformat(text, options(strict)) {
+    let out = match reformat_with(text, options(strict), layout) {
         Ok(out) => out,
         // A device document (`virsh attach-device`'s file): `<interface>` is first read as a
         // host interface document, and as a guest's NIC when that fails.
         Err(e) if is_device(text) => match Device::from_xml_with(text, options(strict)) {
-            Ok(device) => device.to_xml(),
+            Ok(device) => device.to_xml_with(layout),
             Err(_) if !strict => {
                 eprintln!("{} (kept verbatim)", e.clone().in_file(path));
-                verbatim(text).map_err(|e| e.in_file(path).to_string())?
+                verbatim(text, layout).map_err(|e| e.in_file(path).to_string())?
             }
             Err(e) => return Err(e.in_file(path).to_string()),
         },
@@ -94,7 +96,7 @@ fn reformat_file(path: &Path, strict: bool) -> Result<(String, String), String> 
                 ) =>
         {
             eprintln!("{} (kept verbatim)", e.clone().in_file(path));
-            verbatim(text).map_err(|e| e.in_file(path).to_string())?
+            verbatim(text, layout).map_err(|e| e.in_file(path).to_string())?
         }
         Err(e) => return Err(e.in_file(path).to_string()),
     };
@@ -107,11 +109,14 @@ fn is_device(text: &str) -> bool {
 }
 
 /// The document written back as arbitrary XML.
-fn verbatim(text: &str) -> xml_model::Result<String> {
+fn verbatim(text: &str, layout: Layout) -> xml_model::Result<String> {
     let doc = xml_model::read::parse_document(text)?;
     let mut ctx = xml_model::read::ReadCtx::new(&doc, ReadOptions::recover());
     let root = xml_model::AnyElement::read(doc.root_element(), &mut ctx)?;
-    let mut out = xml_model::to_fragment(&root, &root.name);
+    let mut w = xml_model::write::Writer::with_capacity(text.len());
+    w.set_layout(layout);
+    root.write(&mut w);
+    let mut out = w.into_string();
     out.push('\n');
     Ok(out)
 }
@@ -131,7 +136,7 @@ fn roundtrip(args: RoundtripArgs) -> ExitCode {
     }
     let (mut passed, mut failed) = (0, 0);
     for f in &files {
-        match reformat_file(f, args.strict) {
+        match reformat_file(f, args.strict, Layout::AsRead) {
             Ok((original, out)) => match first_difference(&original, &out) {
                 None => passed += 1,
                 Some(d) => {

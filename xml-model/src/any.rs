@@ -130,6 +130,9 @@ impl AnyElement {
 
     /// Writes the element verbatim at the writer's position.
     pub fn write(&self, w: &mut Writer) {
+        if w.layout() == crate::write::Layout::Restyled {
+            return self.write_restyled(w, false);
+        }
         w.start_verbatim(&self.name);
         for a in &self.attributes {
             w.raw_attribute(&a.name, &a.value, self.double_quoted);
@@ -157,6 +160,37 @@ impl AnyElement {
         w.raw(&self.name);
         w.raw(">");
         w.end_verbatim();
+    }
+}
+
+impl AnyElement {
+    /// Writes the element in libvirt's style: indented like typed content, blank text
+    /// dropped, libvirt's quotes, or libxml2's for an element of another namespace and what
+    /// it holds (libvirt writes `<metadata>` entries with libxml2).
+    fn write_restyled(&self, w: &mut Writer, libxml2: bool) {
+        let libxml2 = libxml2
+            || self.name.contains(':')
+            || self.attributes.iter().any(|a| a.name == "xmlns" || a.name.starts_with("xmlns:"));
+        w.start(&self.name);
+        for a in &self.attributes {
+            w.raw_attribute(&a.name, &a.value, libxml2);
+        }
+        let blank = |n: &AnyNode| matches!(n, AnyNode::Text(t) if t.trim().is_empty());
+        let only_text = self.children.iter().all(|c| matches!(c, AnyNode::Text(_)));
+        for child in &self.children {
+            match child {
+                AnyNode::Element(e) => e.write_restyled(w, libxml2),
+                AnyNode::Text(_) if blank(child) && !only_text => {}
+                AnyNode::Text(t) => w.raw_text(t, libxml2),
+                other => other.write_verbatim(w),
+            }
+        }
+        let empty = if self.children.iter().all(blank) && !self.children.is_empty() {
+            crate::extras::EmptyStyle::OpenClose("\n".to_owned())
+        } else {
+            crate::extras::EmptyStyle::SelfClosing
+        };
+        w.end(&self.name, &empty);
     }
 }
 

@@ -10,7 +10,7 @@
 
 use crate::generated::domaincommon::Device;
 use crate::read::{self, ElementChoice, ReadCtx};
-use crate::write::{WriteChoice, Writer};
+use crate::write::{Layout, WriteChoice, Writer};
 use crate::{ErrorKind, ReadOptions, Result};
 
 impl Device {
@@ -58,7 +58,13 @@ impl Device {
 
     /// The device document in libvirt's style, ending with a newline.
     pub fn to_xml(&self) -> String {
+        self.to_xml_with(Layout::AsRead)
+    }
+
+    /// The device document with the given layout, ending with a newline.
+    pub fn to_xml_with(&self, layout: Layout) -> String {
         let mut w = Writer::with_capacity(512);
+        w.set_layout(layout);
         self.write_choice(&mut w);
         let mut out = w.into_string();
         out.push('\n');

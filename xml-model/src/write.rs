@@ -52,6 +52,12 @@ pub enum Layout {
     /// In the model's own order, libvirt's (the schema's where nothing else says), whatever
     /// order they were read in: what a value built in code gives.
     Model,
+    /// In the order they were read in, but in libvirt's style whatever the input's: each
+    /// element on its own line indented by two spaces per level, unknown elements included;
+    /// libvirt's quotes (`'`), libxml2's (`"`) for other namespaces' elements, as libvirt
+    /// writes `<metadata>`; an element with only blank text written `<a/>`, or over two lines
+    /// when it was. What `xml-model fmt` gives.
+    Restyled,
 }
 
 /// An XML text being written.
@@ -86,6 +92,11 @@ impl Writer {
     /// A writer with room for `n` bytes.
     pub fn with_capacity(n: usize) -> Self {
         Writer { out: String::with_capacity(n), ..Self::default() }
+    }
+
+    /// Where a value's parts go (see [`Layout`]).
+    pub fn layout(&self) -> Layout {
+        self.layout
     }
 
     /// Sets where a value's parts go (see [`Layout`]).
@@ -164,7 +175,23 @@ impl Writer {
             self.open = false;
             match empty {
                 EmptyStyle::SelfClosing => self.out.push_str("/>"),
+                EmptyStyle::SpacedSelfClosing if self.layout == Layout::Restyled => self.out.push_str("/>"),
                 EmptyStyle::SpacedSelfClosing => self.out.push_str(" />"),
+                EmptyStyle::OpenClose(ws) if self.layout == Layout::Restyled => {
+                    // libvirt writes an element it opened for children it then did not have
+                    // over two lines (`<source>` of a pool); never `<a></a>`.
+                    if ws.contains('\n') {
+                        self.out.push_str(">\n");
+                        for _ in 0..self.depth {
+                            self.out.push_str("  ");
+                        }
+                        self.out.push_str("</");
+                        self.out.push_str(name);
+                        self.out.push('>');
+                    } else {
+                        self.out.push_str("/>");
+                    }
+                }
                 EmptyStyle::OpenClose(ws) => {
                     self.out.push('>');
                     self.out.push_str(ws);
@@ -326,7 +353,7 @@ pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Wr
         None => name,
     };
     w.start(name);
-    let as_read = w.layout == Layout::AsRead;
+    let as_read = w.layout != Layout::Model;
     match extras.get() {
         Some(x) if as_read && !x.attribute_order.is_empty() => {
             let base = w.begin_capture();
