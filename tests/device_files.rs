@@ -139,3 +139,12 @@ fn a_device_document_refuses_what_is_not_a_device() {
     assert_eq!((e.line, e.path.as_str()), (3, "/hostdev/source/address/@slot"), "{e}");
     assert!(!Checker::new().check_str(bad).is_valid());
 }
+
+#[test]
+fn a_guest_nic_is_not_a_host_interface_document() {
+    use libvirt_xml::generated::interface::Interface as HostInterface;
+    let nic = "<interface type='network'>\n  <source network='default'/>\n</interface>\n";
+    // The same root, two kinds: each reading takes its own.
+    assert!(Document::<HostInterface>::parse_with(nic, ReadOptions::strict()).is_err());
+    assert!(Device::from_xml_with(nic, ReadOptions::strict()).is_ok());
+}

@@ -98,13 +98,18 @@ impl Checker {
 
     /// Checks a parsed document.
     pub fn check_document(&mut self, doc: &roxmltree::Document<'_>) -> Report {
+        let kind = self.kind.clone();
+        self.check_kinds(doc, |s| kind.as_deref().map_or(true, |k| k == s.schema))
+    }
+
+    /// Checks a parsed document against the kinds its root may be that `wanted` keeps.
+    fn check_kinds(&mut self, doc: &roxmltree::Document<'_>, wanted: impl Fn(&Start) -> bool) -> Report {
         let root = doc.root_element();
         let grammar = self.engine.grammar();
-        let candidates: Vec<&'static Start> =
-            starts_for(grammar, root).filter(|s| self.kind.as_deref().map_or(true, |k| k == s.schema)).collect();
+        let candidates: Vec<&'static Start> = starts_for(grammar, root).filter(|s| wanted(s)).collect();
         if candidates.is_empty() {
             let walk = Walk { engine: &mut self.engine, problems: Vec::new(), depth: 0 };
-            let known = grammar.starts.iter().filter(|s| self.kind.as_deref().map_or(true, |k| k == s.schema));
+            let known = grammar.starts.iter().filter(|s| wanted(s));
             let roots: Vec<String> = known.flat_map(|s| s.roots).map(|r| format!("<{r}>")).collect();
             let problem = walk.problem(
                 root,
@@ -161,9 +166,11 @@ pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()>
     #[cfg(feature = "model")]
     {
         let root = doc.root_element();
+        // A document type reads as a document kind, never as a device (`<interface>`).
+        let document = |s: &Start| s.schema != "device";
         let report = with_thread_checker(|c| {
-            let known = starts_for(c.engine.grammar(), root).next().is_some();
-            known.then(|| c.check_document(doc))
+            let known = starts_for(c.engine.grammar(), root).any(document);
+            known.then(|| c.check_kinds(doc, document))
         });
         if let Some(p) = report.and_then(|r| r.problems.into_iter().next()) {
             return Err(crate::Error {
