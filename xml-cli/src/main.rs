@@ -86,6 +86,11 @@ fn reformat_file(path: &Path, strict: bool, layout: Layout) -> Result<(String, S
             }
             Err(e) => return Err(e.in_file(path).to_string()),
         },
+        // A device `Device` does not hold (`<watchdog>`, `<memballoon>`...: fields of
+        // `<devices>`) is kept as it is, in the layout asked for.
+        Err(_) if !strict && is_other_device(text) => {
+            verbatim(text, layout).map_err(|e| e.in_file(path).to_string())?
+        }
         // A document whose root does not fit the model (a required item missing) is kept
         // verbatim rather than refused: nothing is lost, and the reason is said.
         Err(e)
@@ -106,6 +111,13 @@ fn reformat_file(path: &Path, strict: bool, layout: Layout) -> Result<(String, S
 /// Whether the root element is one of the devices `Device` holds.
 fn is_device(text: &str) -> bool {
     xml_model::read::parse_document(text).is_ok_and(|doc| Device::accepts_node(doc.root_element()))
+}
+
+/// Whether the root element is a device of the domain grammar that `Device` does not hold.
+fn is_other_device(text: &str) -> bool {
+    let Ok(doc) = xml_model::read::parse_document(text) else { return false };
+    let name = doc.root_element().tag_name().name();
+    xml_model::check::Checker::new().kinds().any(|(kind, roots)| kind == "device" && roots.contains(&name))
 }
 
 /// The document written back as arbitrary XML.

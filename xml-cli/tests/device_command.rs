@@ -43,6 +43,10 @@ fn device_files_check_format_and_diff() {
     assert_eq!(run(&dir, &["fmt", "nic.xml"]), (Some(0), NIC.into()));
     assert_eq!(run(&dir, &["fmt", "--check", "usb.xml", "nic.xml", "host-nic.xml"]).0, Some(0));
     assert_eq!(run(&dir, &["roundtrip", "usb.xml", "nic.xml"]).1, "roundtrip: 2 passed, 0 failed\n");
+    // A device `Device` does not hold is still formatted, kept as it is.
+    std::fs::write(dir.join("watchdog.xml"), "<watchdog model=\"i6300esb\"   action='reset'/>\n").unwrap();
+    assert_eq!(run(&dir, &["fmt", "watchdog.xml"]), (Some(0), "<watchdog model='i6300esb' action='reset'/>\n".into()));
+    assert_eq!(run(&dir, &["check", "watchdog.xml"]), (Some(0), "watchdog.xml: valid (as a device)\n".into()));
     // diff between device files.
     std::fs::write(dir.join("usb2.xml"), HOSTDEV.replace("0x3880", "0x3881")).unwrap();
     let (code, out) = run(&dir, &["diff", "usb.xml", "usb2.xml"]);
