@@ -29,12 +29,36 @@ fn remap(kind: &mut Kind, map: &[TypeId]) {
 /// then split classes whose members refer to different classes, until nothing splits.
 pub fn dedupe(ir: &mut Ir) -> Vec<TypeId> {
     let n = ir.types.len();
+    let sorted = |values: &[String]| {
+        let mut v = values.to_vec();
+        v.sort();
+        v
+    };
+    let defined_choices: HashSet<String> = ir
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            Kind::ValueEnum { values, other } if !t.defines.is_empty() => {
+                Some(format!("values|{other}|{:?}", sorted(values)))
+            }
+            _ => None,
+        })
+        .collect();
     let shape = |t: &TypeDef| {
         let mut kind = t.kind.clone();
         let none: Vec<TypeId> = vec![usize::MAX; n];
         remap(&mut kind, &none); // references erased: shape only
                                  // One type per content: elements of one content define (`<domain>`,
                                  // `<inactiveDomain>`) merge whatever their names and roots.
+                                 // A choice of values that is the very choice of a define is that define's type
+                                 // wherever it stands (`<os><type arch>` of xen and hvm guests, merged, is the
+                                 // `archnames` of basictypes; a `no|yes` is `virYesNo`).
+        if let Kind::ValueEnum { values, other } = &t.kind {
+            let key = format!("values|{other}|{:?}", sorted(values));
+            if defined_choices.contains(&key) {
+                return key;
+            }
+        }
         let key = t.content_define.as_deref().unwrap_or(&t.hints[0]);
         format!("{key}|{}|{:?}", t.module, kind)
     };

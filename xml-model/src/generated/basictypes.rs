@@ -27,7 +27,7 @@ pub enum AdapterType {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[xml(crate = "crate")]
-pub enum Archnames {
+pub enum Arch {
     /// `aarch64`
     #[xml(value = "aarch64")]
     Aarch64,

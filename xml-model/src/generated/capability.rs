@@ -46,7 +46,7 @@ pub struct Apic {
 pub struct Arch {
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: super::basictypes::Archnames,
+    pub name: super::basictypes::Arch,
     /// `<wordsize>`
     #[xml(child = "wordsize")]
     pub wordsize: ArchWordsize,

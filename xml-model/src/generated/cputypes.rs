@@ -494,7 +494,7 @@ pub struct Features {
 pub struct HostCpu {
     /// `<arch>`
     #[xml(child = "arch")]
-    pub arch: super::basictypes::Archnames,
+    pub arch: super::basictypes::Arch,
     /// `<features>`
     #[xml(child = "features")]
     pub features: ::std::option::Option<Features>,
@@ -533,8 +533,8 @@ pub struct HostCpu {
     )]
     pub extras: crate::Extras,
 }
-impl ::std::convert::From<super::basictypes::Archnames> for HostCpu {
-    fn from(v: super::basictypes::Archnames) -> Self {
+impl ::std::convert::From<super::basictypes::Arch> for HostCpu {
+    fn from(v: super::basictypes::Arch) -> Self {
         HostCpu::new(v)
     }
 }

@@ -249,7 +249,7 @@ pub struct PullDomainbackupDisksDisk {
     pub exportbitmap: ::std::option::Option<::std::string::String>,
     /// `@backup`
     #[xml(attribute = "backup")]
-    pub backup: ::std::option::Option<super::domaincommon::NoYes>,
+    pub backup: ::std::option::Option<super::basictypes::YesNo>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<super::domaincommon::FileBlock>,
@@ -345,7 +345,7 @@ pub struct PushDomainbackupDisksDisk {
     pub incremental: ::std::option::Option<::std::string::String>,
     /// `@backup`
     #[xml(attribute = "backup")]
-    pub backup: ::std::option::Option<super::domaincommon::NoYes>,
+    pub backup: ::std::option::Option<super::basictypes::YesNo>,
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: ::std::option::Option<super::domaincommon::FileBlock>,

@@ -2869,7 +2869,7 @@ pub struct DevSeclabel {
     pub model: ::std::option::Option<::std::string::String>,
     /// `@relabel`
     #[xml(attribute = "relabel")]
-    pub relabel: ::std::option::Option<NoYes>,
+    pub relabel: ::std::option::Option<super::basictypes::YesNo>,
     /// `@labelskip`
     #[xml(attribute = "labelskip")]
     pub labelskip: ::std::option::Option<Yes>,
@@ -8828,18 +8828,6 @@ pub struct NetworkStorageSource {
     )]
     pub extras: crate::Extras,
 }
-/// One of 'no', 'yes'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum NoYes {
-    /// `no`
-    #[xml(value = "no")]
-    No,
-    /// `yes`
-    #[xml(value = "yes")]
-    Yes,
-}
 /// `<node>` (domaincommon.rng:1219)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -9228,7 +9216,7 @@ pub struct OsNvram {
 pub struct OsType {
     /// `@arch`
     #[xml(attribute = "arch")]
-    pub arch: ::std::option::Option<TypeArch>,
+    pub arch: ::std::option::Option<super::basictypes::Arch>,
     /// `@machine`
     #[xml(attribute = "machine")]
     pub machine: ::std::option::Option<::std::string::String>,
@@ -13419,117 +13407,6 @@ pub struct Tune {
         serde(default, skip_serializing_if = "crate::Extras::is_empty")
     )]
     pub extras: crate::Extras,
-}
-/// One of 'i686', 'x86_64', 'ia64', 'aarch64', 'alpha', 'armv6l', 'armv7l', 'cris', 'lm32', 'loongarch64', 'm68k', 'microblaze', 'microblazeel', 'mips', 'mipsel', 'mips64', 'mips64el', 'openrisc', 'parisc', 'parisc64', 'ppc', 'ppc64', 'ppc64le', 'ppcemb', 'riscv32', 'riscv64', 's390', 's390x', 'sh4', 'sh4eb', 'sparc', 'sparc64', 'unicore32', 'xtensa', 'xtensaeb'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum TypeArch {
-    /// `i686`
-    #[xml(value = "i686")]
-    I686,
-    /// `x86_64`
-    #[xml(value = "x86_64")]
-    X8664,
-    /// `ia64`
-    #[xml(value = "ia64")]
-    Ia64,
-    /// `aarch64`
-    #[xml(value = "aarch64")]
-    Aarch64,
-    /// `alpha`
-    #[xml(value = "alpha")]
-    Alpha,
-    /// `armv6l`
-    #[xml(value = "armv6l")]
-    Armv6l,
-    /// `armv7l`
-    #[xml(value = "armv7l")]
-    Armv7l,
-    /// `cris`
-    #[xml(value = "cris")]
-    Cris,
-    /// `lm32`
-    #[xml(value = "lm32")]
-    Lm32,
-    /// `loongarch64`
-    #[xml(value = "loongarch64")]
-    Loongarch64,
-    /// `m68k`
-    #[xml(value = "m68k")]
-    M68k,
-    /// `microblaze`
-    #[xml(value = "microblaze")]
-    Microblaze,
-    /// `microblazeel`
-    #[xml(value = "microblazeel")]
-    Microblazeel,
-    /// `mips`
-    #[xml(value = "mips")]
-    Mips,
-    /// `mipsel`
-    #[xml(value = "mipsel")]
-    Mipsel,
-    /// `mips64`
-    #[xml(value = "mips64")]
-    Mips64,
-    /// `mips64el`
-    #[xml(value = "mips64el")]
-    Mips64el,
-    /// `openrisc`
-    #[xml(value = "openrisc")]
-    Openrisc,
-    /// `parisc`
-    #[xml(value = "parisc")]
-    Parisc,
-    /// `parisc64`
-    #[xml(value = "parisc64")]
-    Parisc64,
-    /// `ppc`
-    #[xml(value = "ppc")]
-    Ppc,
-    /// `ppc64`
-    #[xml(value = "ppc64")]
-    Ppc64,
-    /// `ppc64le`
-    #[xml(value = "ppc64le")]
-    Ppc64le,
-    /// `ppcemb`
-    #[xml(value = "ppcemb")]
-    Ppcemb,
-    /// `riscv32`
-    #[xml(value = "riscv32")]
-    Riscv32,
-    /// `riscv64`
-    #[xml(value = "riscv64")]
-    Riscv64,
-    /// `s390`
-    #[xml(value = "s390")]
-    S390,
-    /// `s390x`
-    #[xml(value = "s390x")]
-    S390x,
-    /// `sh4`
-    #[xml(value = "sh4")]
-    Sh4,
-    /// `sh4eb`
-    #[xml(value = "sh4eb")]
-    Sh4eb,
-    /// `sparc`
-    #[xml(value = "sparc")]
-    Sparc,
-    /// `sparc64`
-    #[xml(value = "sparc64")]
-    Sparc64,
-    /// `unicore32`
-    #[xml(value = "unicore32")]
-    Unicore32,
-    /// `xtensa`
-    #[xml(value = "xtensa")]
-    Xtensa,
-    /// `xtensaeb`
-    #[xml(value = "xtensaeb")]
-    Xtensaeb,
 }
 /// One of 'xen', 'linux', 'xenpvh', 'hvm', 'exe'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]

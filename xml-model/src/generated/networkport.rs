@@ -38,7 +38,7 @@ pub struct DirectPlug {
     pub dev: super::basictypes::DeviceName,
     /// `@mode`
     #[xml(attribute = "mode")]
-    pub mode: PlugMode,
+    pub mode: super::domaincommon::BridgeMode,
 }
 /// The content of `<plug>` when `type` is 'hostdev-pci'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -223,24 +223,6 @@ impl ::std::convert::From<PlugType> for Plug {
     fn from(v: PlugType) -> Self {
         Plug::new(v)
     }
-}
-/// One of 'bridge', 'passthrough', 'private', 'vepa'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[xml(crate = "crate")]
-pub enum PlugMode {
-    /// `bridge`
-    #[xml(value = "bridge")]
-    Bridge,
-    /// `passthrough`
-    #[xml(value = "passthrough")]
-    Passthrough,
-    /// `private`
-    #[xml(value = "private")]
-    Private,
-    /// `vepa`
-    #[xml(value = "vepa")]
-    Vepa,
 }
 /// The content of `<plug>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
