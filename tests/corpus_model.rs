@@ -15,12 +15,6 @@ use libvirt_xml::ReadOptions;
 
 use support::corpus;
 
-/// Documents libvirt wrote itself: `*out*` folders and `.x86_64-latest.xml`-style names.
-fn libvirt_formatted(path: &str) -> bool {
-    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
-    dirs.split('/').any(|d| d.contains("out")) || file.contains("-latest.") || file.contains(".x86_64-")
-}
-
 fn report(title: &str, counts: &BTreeMap<String, (usize, usize)>) {
     eprintln!("{title}:");
     for (kind, (ok, all)) in counts {
@@ -83,7 +77,7 @@ fn every_schema_valid_document_reads_completely_in_strict_mode() {
 fn documents_libvirt_formatted_come_back_byte_for_byte() {
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
-    for e in corpus().iter().filter(|e| libvirt_formatted(&e.path)) {
+    for e in corpus().iter().filter(|e| support::libvirt_formatted(&e.path)) {
         let c = counts.entry(e.kind.clone()).or_default();
         c.1 += 1;
         match reformat(&e.text, ReadOptions::default()) {

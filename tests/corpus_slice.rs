@@ -14,11 +14,6 @@ fn corpus_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| support::shared_dir().join("corpus/libvirt-11.3.0"))
 }
 
-/// Documents libvirt itself wrote: its `*out*` folders and `.x86_64-latest.xml`-style outputs.
-fn libvirt_formatted(path: &str) -> bool {
-    path.split('/').rev().skip(1).any(|dir| dir.contains("out")) || path.contains("-latest.")
-}
-
 #[test]
 fn every_domain_document_round_trips_through_the_slice() {
     let dir = corpus_dir();
@@ -52,7 +47,7 @@ fn every_domain_document_round_trips_through_the_slice() {
             Some(d) => failures.push(format!("{path}: {d}")),
             None => equivalent += 1,
         }
-        if libvirt_formatted(path) {
+        if support::libvirt_formatted(path) {
             formatted += 1;
             if out == text {
                 exact += 1;

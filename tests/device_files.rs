@@ -27,7 +27,7 @@ fn device_files() -> Vec<(String, String, bool)> {
         )
         .unwrap();
         let Some(devices) = doc.root_element().children().find(|c| c.has_tag_name("devices")) else { continue };
-        let formatted = cols[1].split('/').rev().skip(1).any(|d| d.contains("out")) || cols[1].contains("-latest.");
+        let formatted = support::libvirt_formatted(cols[1]);
         for (i, device) in devices.children().filter(|c| c.is_element()).enumerate() {
             let margin = " ".repeat(doc.text_pos_at(device.range().start).col as usize - 1);
             let lines: Vec<&str> = text[device.range()].split('\n').collect();

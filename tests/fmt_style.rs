@@ -8,11 +8,6 @@ use libvirt_xml::generated::reformat_with;
 use libvirt_xml::model::write::Layout;
 use libvirt_xml::ReadOptions;
 
-/// Documents libvirt itself wrote: its `*out*` folders and `.x86_64-latest.xml`-style outputs.
-fn libvirt_formatted(path: &str) -> bool {
-    path.split('/').rev().skip(1).any(|dir| dir.contains("out")) || path.contains("-latest.")
-}
-
 /// Another tool's style: four spaces per level, attributes in double quotes.
 fn restyle(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
@@ -59,7 +54,7 @@ fn libvirts_own_documents_restyled_come_back_as_libvirt_wrote_them() {
     let mut failures = Vec::new();
     for line in manifest.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
-        if cols[3] != "valid" || !libvirt_formatted(cols[1]) {
+        if cols[3] != "valid" || !support::libvirt_formatted(cols[1]) {
             continue;
         }
         let text = std::fs::read_to_string(dir.join(cols[1])).unwrap();

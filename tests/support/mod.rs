@@ -6,6 +6,13 @@ pub mod domain;
 
 use std::path::PathBuf;
 
+/// Documents libvirt wrote itself (the corpus path of one): `*out*` folders and
+/// `.x86_64-latest.xml`-style names.
+pub fn libvirt_formatted(path: &str) -> bool {
+    let (dirs, file) = path.rsplit_once('/').unwrap_or(("", path));
+    dirs.split('/').any(|d| d.contains("out")) || file.contains("-latest.") || file.contains(".x86_64-")
+}
+
 /// `../shared` beside the workspace, or `$LIBVIRT_XML_SHARED`.
 pub fn shared_dir() -> PathBuf {
     std::env::var_os("LIBVIRT_XML_SHARED")

@@ -42,16 +42,7 @@ impl Device {
         }
         let device = Device::read_choice(root, &mut ctx)?;
         if options.strict {
-            let report = crate::check::Checker::new().as_kind(Some("device")).check_document(&doc);
-            if let Some(p) = report.problems.into_iter().next() {
-                return Err(crate::Error {
-                    file: None,
-                    path: p.path,
-                    line: p.line,
-                    column: p.column,
-                    kind: ErrorKind::Schema { found: p.found, expected: p.expected },
-                });
-            }
+            crate::check::strict_device_reading(&doc)?;
         }
         Ok(device)
     }

@@ -172,19 +172,35 @@ pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()>
             let known = starts_for(c.engine.grammar(), root).any(document);
             known.then(|| c.check_kinds(doc, document))
         });
-        if let Some(p) = report.and_then(|r| r.problems.into_iter().next()) {
-            return Err(crate::Error {
-                file: None,
-                path: p.path,
-                line: p.line,
-                column: p.column,
-                kind: crate::ErrorKind::Schema { found: p.found, expected: p.expected },
-            });
+        if let Some(report) = report {
+            first_problem(report)?;
         }
     }
     #[cfg(not(feature = "model"))]
     let _ = doc;
     Ok(())
+}
+
+/// Strict reading of a device document: its first problem as a device, with the checker kept
+/// for this thread.
+#[cfg(feature = "model")]
+pub(crate) fn strict_device_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()> {
+    first_problem(with_thread_checker(|c| c.check_kinds(doc, |s| s.schema == "device")))
+}
+
+/// A report's first problem as a reading error.
+#[cfg(feature = "model")]
+fn first_problem(report: Report) -> crate::Result<()> {
+    match report.problems.into_iter().next() {
+        Some(p) => Err(crate::Error {
+            file: None,
+            path: p.path,
+            line: p.line,
+            column: p.column,
+            kind: crate::ErrorKind::Schema { found: p.found, expected: p.expected },
+        }),
+        None => Ok(()),
+    }
 }
 
 /// How deep elements may nest: libxml2's limit, so xmllint and `check` agree on deep
