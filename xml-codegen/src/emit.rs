@@ -116,9 +116,18 @@ impl Emitter<'_> {
         };
         let non_empty = f.non_empty.then(|| quote!(, non_empty));
         let doc = format!(" {doc}");
+        // Absent in XML, absent in JSON: what is not there need not be written by hand.
+        let serde = match f.occurs {
+            Occurs::One => quote!(),
+            Occurs::Optional => quote!(#[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]),
+            Occurs::Many => {
+                quote!(#[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))])
+            }
+        };
         quote! {
             #[doc = #doc]
             #[xml(#role #non_empty)]
+            #serde
             pub #name: #full,
         }
     }
@@ -179,8 +188,8 @@ impl Emitter<'_> {
                     quote! {
                         /// Unknown content and the layout it was read in.
                         #[xml(extras)]
-                        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "crate::Extras::is_empty"))]
-                        pub extras: crate::Extras,
+                        #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+                        pub extras: Extras,
                     }
                 });
                 let default = fields.iter().all(|f| f.occurs != Occurs::One).then(|| quote!(Default,));
@@ -189,6 +198,8 @@ impl Emitter<'_> {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq, #default crate::Xml)]
                     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+                    #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
                     #[xml(crate = "crate")]
                     #root
                     #validate
@@ -224,6 +235,7 @@ impl Emitter<'_> {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq, crate::Xml)]
                     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
                     #[xml(crate = "crate", tag = #attribute)]
                     pub enum #name { #(#vs)* }
                 }
@@ -247,6 +259,7 @@ impl Emitter<'_> {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq, crate::Xml)]
                     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
                     #[xml(crate = "crate", elements)]
                     pub enum #name { #(#vs)* }
                 }
@@ -269,6 +282,7 @@ impl Emitter<'_> {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
                     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
                     #[xml(crate = "crate" #(#facets)*)]
                     pub struct #name(pub #base);
                 }
@@ -299,7 +313,8 @@ impl Emitter<'_> {
                 quote! {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-                    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+                    #[cfg_attr(feature = "serde", xml(serde))]
+                    #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
                     #[xml(crate = "crate")]
                     pub enum #name { #(#vs)* #other }
                 }
@@ -327,7 +342,8 @@ pub fn emit(ir: &Ir, live: &[TypeId], header: &str) -> BTreeMap<String, String> 
             syn::parse2(tokens).unwrap_or_else(|err| panic!("generated {module} does not parse: {err}"));
         let body = prettyplease::unparse(&file);
         let doc = format!("//! Types generated from libvirt's `{module}.rng`.\n");
-        files.insert(module.clone(), format!("{header}{doc}\n{body}"));
+        let uses = if body.contains("pub extras: Extras,") { "\nuse crate::Extras;\n" } else { "" };
+        files.insert(module.clone(), format!("{header}{doc}{uses}\n{body}"));
     }
     let mut mods = String::new();
     mods.push_str(header);
@@ -392,5 +408,39 @@ fn roots(ir: &Ir) -> String {
         }
     };
     let file: syn::File = syn::parse2(tokens).expect("roots parse");
-    prettyplease::unparse(&file)
+    let mut out = prettyplease::unparse(&file);
+    out.push_str(&kinds_macro(ir));
+    out
+}
+
+/// `KINDS` and `with_document_kind!`: code that is generic over the typed root (converting
+/// to JSON, printing a JSON Schema) picks the type by the document kind's name. A macro, so
+/// that the caller's bounds (`Serialize`, `JsonSchema`) need not be known here.
+fn kinds_macro(ir: &Ir) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut kinds = Vec::new();
+    let mut arms = String::new();
+    for (kind, _, id) in &ir.roots {
+        if !seen.insert(kind.clone()) {
+            continue;
+        }
+        let t = &ir.types[*id];
+        kinds.push(format!("{kind:?}"));
+        arms.push_str(&format!(
+            "            {kind:?} => $run::<$crate::generated::{}::{}>($($arg),*),\n",
+            t.module, t.name
+        ));
+    }
+    format!(
+        "\n/// The document kinds by their schema's name (`xml-model check`'s kinds, the first column\n\
+         /// of the corpus manifest).\n\
+         pub const KINDS: &[&str] = &[{}];\n\n\
+         /// Runs `$run::<T>($arg, ..)` with `T` the typed root of the document kind `$kind` (one of\n\
+         /// [`KINDS`]), or evaluates `$unknown` for a name that is not one.\n\
+         #[macro_export]\n\
+         macro_rules! with_document_kind {{\n    \
+         ($kind:expr, $run:ident($($arg:expr),*), $unknown:expr) => {{\n        \
+         match $kind {{\n{arms}            _ => $unknown,\n        }}\n    }};\n}}\n",
+        kinds.join(", ")
+    )
 }

@@ -42,6 +42,8 @@ pub struct ContainerOpts {
     pub pattern: Option<LitStr>,
     pub min: Option<Expr>,
     pub max: Option<Expr>,
+    /// `#[xml(serde)]` on a value type: serde reads and writes its XML text.
+    pub serde: bool,
 }
 
 #[derive(Default)]
@@ -157,11 +159,13 @@ pub fn container_opts(attrs: &[Attribute]) -> syn::Result<ContainerOpts> {
                 o.min = Some(meta.value()?.parse()?);
             } else if meta.path.is_ident("max") {
                 o.max = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("serde") {
+                o.serde = true;
             } else {
                 return Err(meta.error(
                     "unknown type option: expected one of `root = \"..\"`, `crate = \"..\"`, \
                      `validate = \"path\"`, `tag = \"..\"`, `child_text = \"..\"`, `elements`, \
-                     `pattern = \"..\"`, `min = ..`, `max = ..`",
+                     `pattern = \"..\"`, `min = ..`, `max = ..`, `serde`",
                 ));
             }
             Ok(())

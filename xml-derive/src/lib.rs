@@ -12,6 +12,7 @@ use syn::{parse_macro_input, DeriveInput};
 mod attr;
 mod construct;
 mod enums;
+mod json_schema;
 mod shape;
 mod structs;
 mod value;
@@ -43,6 +44,15 @@ pub(crate) fn krate(opts: &attr::ContainerOpts) -> proc_macro2::TokenStream {
         Some(p) => quote::quote!(#p),
         None => quote::quote!(::xml_model),
     }
+}
+
+/// The JSON Schema of a model type's serde form (`xml_model::serde_form`), from a table of
+/// its fields or variants and their doc comments; the schema is built by shared runtime code.
+/// Needs `schemars` beside the deriving crate.
+#[proc_macro_derive(JsonSchema, attributes(xml))]
+pub fn derive_json_schema(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    json_schema::derive(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// Generics are not supported: the generated reader state would need them too.

@@ -83,6 +83,12 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     if opts.pattern.is_some() || opts.min.is_some() || opts.max.is_some() {
         return Err(syn::Error::new_spanned(&input.ident, "facets belong on `#[derive(XmlValue)]` newtypes"));
     }
+    if opts.serde {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "`serde` is for #[derive(XmlValue)] types; derive serde's traits on elements",
+        ));
+    }
     let k = crate::krate(&opts);
     let name = &input.ident;
     let fields = fields(input)?;

@@ -15,13 +15,40 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             "a value type is text: `tag`, `child_text` and `root` are for #[derive(Xml)]",
         ));
     }
-    match &input.data {
-        syn::Data::Enum(e) => string_enum(input, e, &opts),
-        syn::Data::Struct(s) => newtype(input, s, &opts),
+    let mut out = match &input.data {
+        syn::Data::Enum(e) => string_enum(input, e, &opts)?,
+        syn::Data::Struct(s) => newtype(input, s, &opts)?,
         syn::Data::Union(_) => {
-            Err(syn::Error::new_spanned(&input.ident, "#[derive(XmlValue)] does not support unions"))
+            return Err(syn::Error::new_spanned(&input.ident, "#[derive(XmlValue)] does not support unions"))
+        }
+    };
+    if opts.serde {
+        out.extend(serde_as_text(&input.ident, &opts));
+    }
+    Ok(out)
+}
+
+/// `#[xml(serde)]`: serde reads and writes the value's XML text (`"host-model"`, not the
+/// variant's Rust name).
+fn serde_as_text(name: &syn::Ident, opts: &attr::ContainerOpts) -> TokenStream {
+    let k = crate::krate(opts);
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #k::serde_form::serialize_text(self, s)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                #k::serde_form::deserialize_text(d)
+            }
         }
     }
+}
+
+/// The XML text of a value variant: its `#[xml(value = "..")]`, else its name in kebab case.
+pub(crate) fn variant_value(v: &syn::Variant, opts: &attr::VariantOpts) -> LitStr {
+    opts.value.clone().unwrap_or_else(|| LitStr::new(&kebab(&v.ident.to_string()), v.ident.span()))
 }
 
 /// `HostModel` -> `host-model`: the default spelling of a variant.
@@ -73,8 +100,7 @@ fn string_enum(input: &DeriveInput, data: &syn::DataEnum, opts: &attr::Container
                 "value variants have no fields (mark a catch-all with #[xml(other)])",
             ));
         }
-        let value = vo.value.unwrap_or_else(|| LitStr::new(&kebab(&v.ident.to_string()), v.ident.span()));
-        units.push((v.ident.clone(), value));
+        units.push((v.ident.clone(), variant_value(v, &vo)));
     }
     if let Some(dup) = units
         .iter()

@@ -8,9 +8,18 @@ use crate::any::{AnyAttribute, AnyNode};
 /// type writes by itself. Empty, it is one null pointer: nothing is allocated for an
 /// element read in canonical order with nothing unknown in it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Extras(pub Option<Box<ExtrasInner>>);
+
+/// Read as an option, so that a struct's `extras` may be left out of a JSON or YAML
+/// definition (serde reads a missing field as `None` only through `deserialize_option`).
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Extras {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Option::<Box<ExtrasInner>>::deserialize(d).map(Extras)
+    }
+}
 
 /// The content of non-empty [`Extras`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -124,10 +133,11 @@ pub struct Unrecognized {
 #[derive(Debug, Clone, Default, PartialEq, Eq, crate::Xml)]
 #[xml(crate = "crate")]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 pub struct Empty {
     /// Unknown content and layout.
     #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Extras::is_empty"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }

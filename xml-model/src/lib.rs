@@ -114,6 +114,8 @@ pub mod read;
 pub mod rules;
 pub mod scalars;
 pub mod scaled;
+#[cfg(feature = "serde")]
+pub mod serde_form;
 mod text;
 pub mod validate;
 pub mod value;
@@ -127,6 +129,8 @@ pub use scalars::{CpuSet, CpuSetItem, IpAddress, Ipv4Address, Ipv6Address, MacAd
 pub use scaled::{ScaledInteger, Unit};
 pub use validate::{Problem, Rule, Validate, ValidateRoot};
 pub use value::{AnyBase, Base16, HexNumber, HexUpTo, Number, Octal, PciFunction, PciSlot, XmlValue};
+#[cfg(feature = "schemars")]
+pub use xml_derive::JsonSchema;
 pub use xml_derive::{Xml, XmlValue};
 
 use std::path::Path;

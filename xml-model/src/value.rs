@@ -373,19 +373,37 @@ impl<T: Integer + serde::Serialize, F: Format> serde::Serialize for Number<T, F>
     }
 }
 
+/// A number, or a string for a spelling a JSON number cannot keep (`"0x8"`); an integer out of
+/// the type's range is refused with the value and the range in the message.
 #[cfg(feature = "serde")]
-impl<'de, T: Integer + serde::Deserialize<'de>, F: Format> serde::Deserialize<'de> for Number<T, F> {
+impl<'de, T, F> serde::Deserialize<'de> for Number<T, F>
+where
+    T: Integer + TryFrom<u64> + TryFrom<i64>,
+    F: Format,
+{
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(untagged)]
-        enum Repr<T> {
-            Value(T),
-            Text(String),
+        use serde::de::{Error, Unexpected};
+        struct Visit<T, F>(std::marker::PhantomData<(T, F)>);
+        impl<T, F> serde::de::Visitor<'_> for Visit<T, F>
+        where
+            T: Integer + TryFrom<u64> + TryFrom<i64>,
+            F: Format,
+        {
+            type Value = Number<T, F>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}, as a number or as text", T::WHAT)
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::try_from(v).map(Number::new).map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::try_from(v).map(Number::new).map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))
+            }
+            fn visit_str<E: Error>(self, text: &str) -> Result<Self::Value, E> {
+                Number::parse_xml(text).map_err(|e| E::custom(format_args!("{text:?}: expected {}", e.0)))
+            }
         }
-        match Repr::<T>::deserialize(d)? {
-            Repr::Value(v) => Ok(Number::new(v)),
-            Repr::Text(t) => Number::parse_xml(&t).map_err(|e| serde::de::Error::custom(e.0)),
-        }
+        d.deserialize_any(Visit(std::marker::PhantomData))
     }
 }
 

@@ -146,3 +146,34 @@ pub fn reformat_with(
         }
     }
 }
+
+/// The document kinds by their schema's name (`xml-model check`'s kinds, the first column
+/// of the corpus manifest).
+pub const KINDS: &[&str] = &["domain", "capability", "domaincaps", "network", "networkport", "storagepool", "storagevol", "storagepoolcaps", "nodedev", "secret", "nwfilter", "nwfilterbinding", "interface", "domainsnapshot", "domaincheckpoint", "domainbackup"];
+
+/// Runs `$run::<T>($arg, ..)` with `T` the typed root of the document kind `$kind` (one of
+/// [`KINDS`]), or evaluates `$unknown` for a name that is not one.
+#[macro_export]
+macro_rules! with_document_kind {
+    ($kind:expr, $run:ident($($arg:expr),*), $unknown:expr) => {
+        match $kind {
+            "domain" => $run::<$crate::generated::domaincommon::Domain>($($arg),*),
+            "capability" => $run::<$crate::generated::capability::Capabilities>($($arg),*),
+            "domaincaps" => $run::<$crate::generated::domaincaps::DomainCapabilities>($($arg),*),
+            "network" => $run::<$crate::generated::network::Network>($($arg),*),
+            "networkport" => $run::<$crate::generated::networkport::Networkport>($($arg),*),
+            "storagepool" => $run::<$crate::generated::storagepool::Pool>($($arg),*),
+            "storagevol" => $run::<$crate::generated::storagevol::Volume>($($arg),*),
+            "storagepoolcaps" => $run::<$crate::generated::storagepoolcaps::StoragepoolCapabilities>($($arg),*),
+            "nodedev" => $run::<$crate::generated::nodedev::Device>($($arg),*),
+            "secret" => $run::<$crate::generated::secret::Secret>($($arg),*),
+            "nwfilter" => $run::<$crate::generated::nwfilter::Filter>($($arg),*),
+            "nwfilterbinding" => $run::<$crate::generated::nwfilterbinding::Filterbinding>($($arg),*),
+            "interface" => $run::<$crate::generated::interface::Interface>($($arg),*),
+            "domainsnapshot" => $run::<$crate::generated::domainsnapshot::Domainsnapshot>($($arg),*),
+            "domaincheckpoint" => $run::<$crate::generated::domaincheckpoint::Domaincheckpoint>($($arg),*),
+            "domainbackup" => $run::<$crate::generated::domainbackup::Domainbackup>($($arg),*),
+            _ => $unknown,
+        }
+    };
+}
