@@ -86,27 +86,18 @@ fn every_schema_valid_document_validates_against_the_json_schema_of_its_kind() {
     assert!(failures.is_empty(), "{} of {total}:\n{}", failures.len(), failures[..failures.len().min(30)].join("\n"));
 }
 
-/// A guest as a person writes it in YAML: only what they mean, values as libvirt spells them.
-const GUEST_YAML: &str = "\
-kind: kvm
-name: demo
-memory:
-  size: { value: 4, unit: GiB }
-vcpu: { value: 2 }
-os:
-  kind: { value: hvm }
-devices:
-  devices:
-    - Filesystem:
-        driver: { kind: { Virtiofs: {} } }
-        kind: { Mount: { source: { dir: /srv/share } } }
-        accessmode: passthrough
-        target: { dir: myfs }
-";
+/// The README's guest as a person writes it in YAML: only what they mean, values as libvirt
+/// spells them.
+fn readme_yaml() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("```yaml\n").expect("a YAML guest in README.md") + 8;
+    let len = readme[start..].find("```").unwrap();
+    readme[start..start + len].to_owned()
+}
 
 #[test]
-fn a_hand_written_yaml_guest_reads_validates_and_writes_libvirt_xml() {
-    let value: Value = serde_yaml_ng::from_str(GUEST_YAML).unwrap();
+fn the_readme_yaml_guest_reads_validates_and_writes_libvirt_xml() {
+    let value: Value = serde_yaml_ng::from_str(&readme_yaml()).unwrap();
     let v = validator::<Domain>();
     assert_eq!(errors(&v, &value), Vec::<String>::new());
     // Through the JSON data model, as `xml-model convert` reads YAML: element choices are

@@ -43,9 +43,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(changes) => {
             for c in &changes {
                 match &c.kind {
-                    ChangeKind::Removed(v) => println!("- {}: {v}", c.path),
-                    ChangeKind::Added(v) => println!("+ {}: {v}", c.path),
-                    ChangeKind::Changed { from, to } => println!("~ {}: {from} -> {to}", c.path),
+                    ChangeKind::Removed(v) => outln!("- {}: {v}", c.path),
+                    ChangeKind::Added(v) => outln!("+ {}: {v}", c.path),
+                    ChangeKind::Changed { from, to } => outln!("~ {}: {from} -> {to}", c.path),
                 }
             }
             ExitCode::from(1)

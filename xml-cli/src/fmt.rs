@@ -47,7 +47,7 @@ pub fn run(args: Args) -> ExitCode {
         };
         let result = if args.check {
             if original != out {
-                println!("{}", f.display());
+                outln!("{}", f.display());
                 unformatted = true;
             }
             Ok(())
@@ -69,7 +69,7 @@ pub fn run(args: Args) -> ExitCode {
                 r
             }
         } else {
-            print!("{out}");
+            out!("{out}");
             Ok(())
         };
         if let Err(e) = result {

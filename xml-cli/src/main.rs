@@ -1,7 +1,19 @@
 //! `xml-model`: command-line access to the typed libvirt model: `check`, `fmt`, `roundtrip`,
-//! `diff`.
+//! `diff`, `convert`, `json-schema`.
+
+/// `print!` that ends the run quietly when the reader has gone (`xml-model ... | head`), as
+/// other tools do, instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!`, with `out!`'s handling of a closed standard output.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 mod check;
+mod convert;
 mod diff;
 mod fmt;
 
@@ -45,6 +57,14 @@ enum Command {
     /// are (disk target, NIC MAC, filesystem tag, host device source), not by place. Exit 0
     /// when they say the same, 1 when they differ, 2 on errors.
     Diff(diff::Args),
+    /// Turn a definition from one form into another: XML, JSON or YAML.
+    ///
+    /// JSON and YAML hold the typed model's serde form: field names as in the Rust types,
+    /// values as libvirt spells them, what is absent left out, element choices as one-key
+    /// maps (`{"Filesystem": {..}}`). XML -> JSON -> XML gives back the document.
+    Convert(convert::Args),
+    /// Print the JSON Schema of a document kind's JSON and YAML form, for editors.
+    JsonSchema(convert::SchemaArgs),
 }
 
 /// `roundtrip`'s arguments.
@@ -152,21 +172,32 @@ fn roundtrip(args: RoundtripArgs) -> ExitCode {
             Ok((original, out)) => match first_difference(&original, &out) {
                 None => passed += 1,
                 Some(d) => {
-                    println!("{}: {d}", f.display());
+                    outln!("{}: {d}", f.display());
                     failed += 1;
                 }
             },
             Err(e) => {
-                println!("{e}");
+                outln!("{e}");
                 failed += 1;
             }
         }
     }
-    println!("roundtrip: {passed} passed, {failed} failed");
+    outln!("roundtrip: {passed} passed, {failed} failed");
     if failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("xml-model: cannot write to standard output: {e}");
+        std::process::exit(2);
     }
 }
 
@@ -176,5 +207,7 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Roundtrip(args) => roundtrip(args),
         Command::Diff(args) => diff::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::JsonSchema(args) => convert::json_schema(args),
     }
 }

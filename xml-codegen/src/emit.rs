@@ -117,13 +117,17 @@ impl Emitter<'_> {
         let non_empty = f.non_empty.then(|| quote!(, non_empty));
         let doc = format!(" {doc}");
         // Absent in XML, absent in JSON: what is not there need not be written by hand.
-        let serde = match f.occurs {
+        let mut serde = match f.occurs {
             Occurs::One => quote!(),
             Occurs::Optional => quote!(#[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]),
             Occurs::Many => {
                 quote!(#[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))])
             }
         };
+        // `match_` (a keyword in Rust) is `match` in JSON, as in XML.
+        if let Some(keyword) = f.name.strip_suffix('_') {
+            serde.extend(quote!(#[cfg_attr(feature = "serde", serde(rename = #keyword))]));
+        }
         quote! {
             #[doc = #doc]
             #[xml(#role #non_empty)]
@@ -427,7 +431,7 @@ fn kinds_macro(ir: &Ir) -> String {
         let t = &ir.types[*id];
         kinds.push(format!("{kind:?}"));
         arms.push_str(&format!(
-            "            {kind:?} => $run::<$crate::generated::{}::{}>($($arg),*),\n",
+            "            {kind:?} => $($run)::+::<$crate::generated::{}::{}>($($arg),*),\n",
             t.module, t.name
         ));
     }
@@ -435,11 +439,13 @@ fn kinds_macro(ir: &Ir) -> String {
         "\n/// The document kinds by their schema's name (`xml-model check`'s kinds, the first column\n\
          /// of the corpus manifest).\n\
          pub const KINDS: &[&str] = &[{}];\n\n\
-         /// Runs `$run::<T>($arg, ..)` with `T` the typed root of the document kind `$kind` (one of\n\
-         /// [`KINDS`]), or evaluates `$unknown` for a name that is not one.\n\
+         /// Calls `run::<T>(arg, ..)` (a function's path: `check::<T>(..)`, `Job::run::<T>(&job)`)\n\
+         /// with `T` the typed root of the document kind `kind` (one of [`KINDS`]), or evaluates\n\
+         /// `unknown` for a name that is not one:\n\
+         /// `with_document_kind!(kind, print_schema(), panic!(\"no kind {{kind}}\"))`.\n\
          #[macro_export]\n\
          macro_rules! with_document_kind {{\n    \
-         ($kind:expr, $run:ident($($arg:expr),*), $unknown:expr) => {{\n        \
+         ($kind:expr, $($run:ident)::+($($arg:expr),*), $unknown:expr) => {{\n        \
          match $kind {{\n{arms}            _ => $unknown,\n        }}\n    }};\n}}\n",
         kinds.join(", ")
     )

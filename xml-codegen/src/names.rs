@@ -8,9 +8,31 @@ const KEYWORDS: &[&str] = &[
     "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
+/// Words libvirt runs together in its document roots' names (`<domainsnapshot>`): split, so
+/// that the types are `DomainSnapshot`, `NetworkPort`, as libvirt's documentation writes them.
+const RUN_TOGETHER: &[(&str, [&str; 2])] = &[
+    ("domainsnapshot", ["domain", "snapshot"]),
+    ("domaincheckpoint", ["domain", "checkpoint"]),
+    ("domainbackup", ["domain", "backup"]),
+    ("networkport", ["network", "port"]),
+    ("filterbinding", ["filter", "binding"]),
+    ("storagepool", ["storage", "pool"]),
+];
+
 /// Splits a name into words at separators, lower-to-upper case changes and the end of an
-/// acronym (`HTTPCookies` -> `HTTP`, `Cookies`).
+/// acronym (`HTTPCookies` -> `HTTP`, `Cookies`), and libvirt's run-together words.
 pub fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in split_words(s) {
+        match RUN_TOGETHER.iter().find(|(joined, _)| w == *joined) {
+            Some((_, parts)) => out.extend(parts.iter().map(|p| (*p).to_owned())),
+            None => out.push(w),
+        }
+    }
+    out
+}
+
+fn split_words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;
@@ -87,6 +109,10 @@ pub fn snake(s: &str) -> String {
 
 /// A plural for a list field: `disk` -> `disks`, `address` -> `addresses`.
 pub fn plural(s: &str) -> String {
+    // A keyword kept apart by `_` (`enum_`) is no keyword once plural: `enums`.
+    if let Some(word) = s.strip_suffix('_') {
+        return plural(word);
+    }
     let sibilant = ["ss", "us", "is", "as", "x", "ch", "sh"];
     if sibilant.iter().any(|end| s.ends_with(end)) {
         format!("{s}es")

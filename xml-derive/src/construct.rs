@@ -94,7 +94,9 @@ pub fn construct(input: &DeriveInput, fields: &[Field]) -> TokenStream {
                         self
                     }
                 });
+                // A singular that is a keyword (`enums` -> `enum`) takes `_`, as fields do.
                 let one = singular(&id.to_string())
+                    .map(|s| if syn::parse_str::<Ident>(&s).is_ok() { s } else { format!("{s}_") })
                     .filter(|s| !taken.contains(s) && s != "new")
                     .unwrap_or_else(|| format!("push_{id}"));
                 let one = format_ident!("{}", one);

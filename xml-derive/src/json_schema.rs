@@ -28,6 +28,22 @@ fn doc(attrs: &[Attribute]) -> String {
     lines.join(" ")
 }
 
+/// The name a field has in serde: `#[serde(rename = "..")]`, when given.
+fn serde_rename(attrs: &[Attribute]) -> syn::Result<Option<String>> {
+    let mut name = None;
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        a.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                name = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(name)
+}
+
 pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     crate::no_generics(input)?;
     let opts = attr::container_opts(&input.attrs)?;
@@ -39,16 +55,18 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     let body = match &input.data {
         syn::Data::Struct(data) => match &data.fields {
             syn::Fields::Named(named) => {
-                let fields = named.named.iter().map(|f| {
-                    let field_name = f.ident.as_ref().map(|i| i.unraw().to_string()).unwrap_or_default();
+                let fields = named.named.iter().map(|f| -> syn::Result<TokenStream> {
+                    let field_name = serde_rename(&f.attrs)?
+                        .unwrap_or_else(|| f.ident.as_ref().map(|i| i.unraw().to_string()).unwrap_or_default());
                     let field_doc = doc(&f.attrs);
                     // Serde skips an absent optional field, a list's emptiness and empty
                     // extras when writing, and defaults them when reading.
                     let extras = attr::field_opts(f).is_ok_and(|o| matches!(o.role, attr::Role::Extras));
                     let required = !extras && shape(&f.ty).occurs == Occurs::One;
                     let schema = sub(&f.ty);
-                    quote!(#s::Field { name: #field_name, doc: #field_doc, required: #required, schema: #schema })
+                    Ok(quote!(#s::Field { name: #field_name, doc: #field_doc, required: #required, schema: #schema }))
                 });
+                let fields = fields.collect::<syn::Result<Vec<_>>>()?;
                 quote!(#s::object(g, #description, &[#(#fields),*]))
             }
             syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => {

@@ -167,6 +167,7 @@ pub struct Cpu {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<CpuMatch>,
     /// `@check`
     #[xml(attribute = "check")]

@@ -81,22 +81,22 @@ pub struct DiskTarget {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 #[xml(root = "domainbackup")]
-pub struct Domainbackup {
+pub struct DomainBackup {
     /// `<incremental>`
     #[xml(child = "incremental")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub incremental: ::std::option::Option<::std::string::String>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
-    pub mode: DomainbackupMode,
+    pub mode: DomainBackupMode,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<DomainbackupMode> for Domainbackup {
-    fn from(v: DomainbackupMode) -> Self {
-        Domainbackup::new(v)
+impl ::std::convert::From<DomainBackupMode> for DomainBackup {
+    fn from(v: DomainBackupMode) -> Self {
+        DomainBackup::new(v)
     }
 }
 /// The content of `<domainbackup>` told apart by its `mode` attribute
@@ -104,13 +104,13 @@ impl ::std::convert::From<DomainbackupMode> for Domainbackup {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", tag = "mode")]
-pub enum DomainbackupMode {
+pub enum DomainBackupMode {
     /// `mode='push'`, also when `mode` is absent
     #[xml(value = "push", default)]
-    Push(PushDomainbackup),
+    Push(PushBackup),
     /// `mode='pull'`
     #[xml(value = "pull")]
-    Pull(PullDomainbackup),
+    Pull(PullBackup),
 }
 /// One of 'qcow2'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -214,18 +214,18 @@ impl ::std::convert::From<&str> for Keyivgen {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PullDomainbackup {
+pub struct PullBackup {
     /// `<server>`
     #[xml(child = "server")]
     pub server: Server,
     /// `<disks>`
     #[xml(child = "disks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub disks: ::std::option::Option<PullDomainbackupDisks>,
+    pub disks: ::std::option::Option<PullDomainBackupDisks>,
 }
-impl ::std::convert::From<Server> for PullDomainbackup {
+impl ::std::convert::From<Server> for PullBackup {
     fn from(v: Server) -> Self {
-        PullDomainbackup::new(v)
+        PullBackup::new(v)
     }
 }
 /// `<disks>` (domainbackup.rng:236)
@@ -234,11 +234,11 @@ impl ::std::convert::From<Server> for PullDomainbackup {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PullDomainbackupDisks {
+pub struct PullDomainBackupDisks {
     /// `<disk>`
     #[xml(child = "disk", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub disks: ::std::vec::Vec<PullDomainbackupDisksDisk>,
+    pub disks: ::std::vec::Vec<PullDomainBackupDisksDisk>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -250,7 +250,7 @@ pub struct PullDomainbackupDisks {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PullDomainbackupDisksDisk {
+pub struct PullDomainBackupDisksDisk {
     /// `@name`
     #[xml(attribute = "name")]
     pub name: super::domaincommon::DiskTargetDev,
@@ -285,26 +285,26 @@ pub struct PullDomainbackupDisksDisk {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<PullDomainbackupDisksDiskDriver>,
+    pub driver: ::std::option::Option<PullDomainBackupDisksDiskDriver>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
 impl ::std::convert::From<super::domaincommon::DiskTargetDev>
-for PullDomainbackupDisksDisk {
+for PullDomainBackupDisksDisk {
     fn from(v: super::domaincommon::DiskTargetDev) -> Self {
-        PullDomainbackupDisksDisk::new(v)
+        PullDomainBackupDisksDisk::new(v)
     }
 }
-impl ::std::convert::From<&str> for PullDomainbackupDisksDisk {
+impl ::std::convert::From<&str> for PullDomainBackupDisksDisk {
     fn from(v: &str) -> Self {
-        PullDomainbackupDisksDisk::new(v)
+        PullDomainBackupDisksDisk::new(v)
     }
 }
-impl ::std::convert::From<::std::string::String> for PullDomainbackupDisksDisk {
+impl ::std::convert::From<::std::string::String> for PullDomainBackupDisksDisk {
     fn from(v: ::std::string::String) -> Self {
-        PullDomainbackupDisksDisk::new(v)
+        PullDomainBackupDisksDisk::new(v)
     }
 }
 /// `<driver>` (domainbackup.rng:142)
@@ -313,7 +313,7 @@ impl ::std::convert::From<::std::string::String> for PullDomainbackupDisksDisk {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PullDomainbackupDisksDiskDriver {
+pub struct PullDomainBackupDisksDiskDriver {
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: DriverType,
@@ -322,9 +322,9 @@ pub struct PullDomainbackupDisksDiskDriver {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<DriverType> for PullDomainbackupDisksDiskDriver {
+impl ::std::convert::From<DriverType> for PullDomainBackupDisksDiskDriver {
     fn from(v: DriverType) -> Self {
-        PullDomainbackupDisksDiskDriver::new(v)
+        PullDomainBackupDisksDiskDriver::new(v)
     }
 }
 /// The content of `<domainbackup>` when `mode` is 'push'
@@ -333,11 +333,11 @@ impl ::std::convert::From<DriverType> for PullDomainbackupDisksDiskDriver {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PushDomainbackup {
+pub struct PushBackup {
     /// `<disks>`
     #[xml(child = "disks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub disks: ::std::option::Option<PushDomainbackupDisks>,
+    pub disks: ::std::option::Option<PushDomainBackupDisks>,
 }
 /// `<disks>` (domainbackup.rng:162)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -345,11 +345,11 @@ pub struct PushDomainbackup {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PushDomainbackupDisks {
+pub struct PushDomainBackupDisks {
     /// `<disk>`
     #[xml(child = "disk", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub disks: ::std::vec::Vec<PushDomainbackupDisksDisk>,
+    pub disks: ::std::vec::Vec<PushDomainBackupDisksDisk>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -361,7 +361,7 @@ pub struct PushDomainbackupDisks {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PushDomainbackupDisksDisk {
+pub struct PushDomainBackupDisksDisk {
     /// `@name`
     #[xml(attribute = "name")]
     pub name: super::domaincommon::DiskTargetDev,
@@ -388,26 +388,26 @@ pub struct PushDomainbackupDisksDisk {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<PushDomainbackupDisksDiskDriver>,
+    pub driver: ::std::option::Option<PushDomainBackupDisksDiskDriver>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
 impl ::std::convert::From<super::domaincommon::DiskTargetDev>
-for PushDomainbackupDisksDisk {
+for PushDomainBackupDisksDisk {
     fn from(v: super::domaincommon::DiskTargetDev) -> Self {
-        PushDomainbackupDisksDisk::new(v)
+        PushDomainBackupDisksDisk::new(v)
     }
 }
-impl ::std::convert::From<&str> for PushDomainbackupDisksDisk {
+impl ::std::convert::From<&str> for PushDomainBackupDisksDisk {
     fn from(v: &str) -> Self {
-        PushDomainbackupDisksDisk::new(v)
+        PushDomainBackupDisksDisk::new(v)
     }
 }
-impl ::std::convert::From<::std::string::String> for PushDomainbackupDisksDisk {
+impl ::std::convert::From<::std::string::String> for PushDomainBackupDisksDisk {
     fn from(v: ::std::string::String) -> Self {
-        PushDomainbackupDisksDisk::new(v)
+        PushDomainBackupDisksDisk::new(v)
     }
 }
 /// `<driver>` (domainbackup.rng:132)
@@ -416,7 +416,7 @@ impl ::std::convert::From<::std::string::String> for PushDomainbackupDisksDisk {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PushDomainbackupDisksDiskDriver {
+pub struct PushDomainBackupDisksDiskDriver {
     /// `@type`
     #[xml(attribute = "type")]
     pub kind: super::storagecommon::StorageFormat,
@@ -426,9 +426,9 @@ pub struct PushDomainbackupDisksDiskDriver {
     pub extras: Extras,
 }
 impl ::std::convert::From<super::storagecommon::StorageFormat>
-for PushDomainbackupDisksDiskDriver {
+for PushDomainBackupDisksDiskDriver {
     fn from(v: super::storagecommon::StorageFormat) -> Self {
-        PushDomainbackupDisksDiskDriver::new(v)
+        PushDomainBackupDisksDiskDriver::new(v)
     }
 }
 /// `<scratch>` (domainbackup.rng:268)

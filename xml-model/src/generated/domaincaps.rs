@@ -16,7 +16,7 @@ pub struct Channel {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -56,7 +56,7 @@ pub struct Crypto {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -140,7 +140,7 @@ pub struct Disk {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -308,7 +308,7 @@ pub struct Filesystem {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -332,7 +332,7 @@ pub struct Gic {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -356,7 +356,7 @@ pub struct Graphics {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -380,7 +380,7 @@ pub struct Hostdev {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -404,7 +404,7 @@ pub struct Hyperv {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -428,7 +428,7 @@ pub struct Interface {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -472,7 +472,7 @@ pub struct LaunchSecurity {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -500,7 +500,7 @@ pub struct Loader {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -524,7 +524,7 @@ pub struct MemoryBacking {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -548,7 +548,7 @@ pub struct Os {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// `<loader>`
     #[xml(child = "loader")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -576,7 +576,7 @@ pub struct Panic {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -600,7 +600,7 @@ pub struct Redirdev {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -624,7 +624,7 @@ pub struct Rng {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -803,7 +803,7 @@ pub struct Tpm {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -862,7 +862,7 @@ pub struct Video {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

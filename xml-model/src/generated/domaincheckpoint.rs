@@ -79,7 +79,7 @@ pub struct Disks {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 #[xml(root = "domaincheckpoint")]
-pub struct Domaincheckpoint {
+pub struct DomainCheckpoint {
     /// `<name>`
     #[xml(child = "name")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

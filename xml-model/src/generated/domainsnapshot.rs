@@ -211,7 +211,7 @@ impl ::std::convert::From<crate::Uuid> for Domain {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 #[xml(root = "domainsnapshot")]
-pub struct Domainsnapshot {
+pub struct DomainSnapshot {
     /// `<name>`
     #[xml(child = "name")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -243,11 +243,11 @@ pub struct Domainsnapshot {
     /// `<active>`
     #[xml(child = "active")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: ::std::option::Option<DomainsnapshotActive>,
+    pub active: ::std::option::Option<DomainSnapshotActive>,
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub domainsnapshot_choice: ::std::option::Option<DomainsnapshotChild>,
+    pub domain_snapshot_choice: ::std::option::Option<DomainSnapshotChild>,
     /// `<inactiveDomain>`
     #[xml(child = "inactiveDomain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -272,7 +272,7 @@ pub struct Domainsnapshot {
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub enum DomainsnapshotActive {
+pub enum DomainSnapshotActive {
     /// `0`
     #[xml(value = "0")]
     V0,
@@ -285,7 +285,7 @@ pub enum DomainsnapshotActive {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", elements)]
-pub enum DomainsnapshotChild {
+pub enum DomainSnapshotChild {
     /// `<domain>` with `@type`
     #[xml(element = "domain", if_attribute = "type")]
     Domain(::std::boxed::Box<super::domaincommon::Domain>),

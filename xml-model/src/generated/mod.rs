@@ -80,7 +80,7 @@ pub fn reformat_with(
                 .map(|d| d.to_xml_with(layout))
         }
         "networkport" => {
-            crate::Document::<networkport::Networkport>::parse_with(text, options)
+            crate::Document::<networkport::NetworkPort>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         "pool" => {
@@ -93,7 +93,7 @@ pub fn reformat_with(
         }
         "storagepoolCapabilities" => {
             crate::Document::<
-                storagepoolcaps::StoragepoolCapabilities,
+                storagepoolcaps::StoragePoolCapabilities,
             >::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
@@ -110,7 +110,7 @@ pub fn reformat_with(
                 .map(|d| d.to_xml_with(layout))
         }
         "filterbinding" => {
-            crate::Document::<nwfilterbinding::Filterbinding>::parse_with(text, options)
+            crate::Document::<nwfilterbinding::FilterBinding>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         "interface" => {
@@ -118,17 +118,17 @@ pub fn reformat_with(
                 .map(|d| d.to_xml_with(layout))
         }
         "domainsnapshot" => {
-            crate::Document::<domainsnapshot::Domainsnapshot>::parse_with(text, options)
+            crate::Document::<domainsnapshot::DomainSnapshot>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         "domaincheckpoint" => {
             crate::Document::<
-                domaincheckpoint::Domaincheckpoint,
+                domaincheckpoint::DomainCheckpoint,
             >::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         "domainbackup" => {
-            crate::Document::<domainbackup::Domainbackup>::parse_with(text, options)
+            crate::Document::<domainbackup::DomainBackup>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         other => {
@@ -151,28 +151,30 @@ pub fn reformat_with(
 /// of the corpus manifest).
 pub const KINDS: &[&str] = &["domain", "capability", "domaincaps", "network", "networkport", "storagepool", "storagevol", "storagepoolcaps", "nodedev", "secret", "nwfilter", "nwfilterbinding", "interface", "domainsnapshot", "domaincheckpoint", "domainbackup"];
 
-/// Runs `$run::<T>($arg, ..)` with `T` the typed root of the document kind `$kind` (one of
-/// [`KINDS`]), or evaluates `$unknown` for a name that is not one.
+/// Calls `run::<T>(arg, ..)` (a function's path: `check::<T>(..)`, `Job::run::<T>(&job)`)
+/// with `T` the typed root of the document kind `kind` (one of [`KINDS`]), or evaluates
+/// `unknown` for a name that is not one:
+/// `with_document_kind!(kind, print_schema(), panic!("no kind {kind}"))`.
 #[macro_export]
 macro_rules! with_document_kind {
-    ($kind:expr, $run:ident($($arg:expr),*), $unknown:expr) => {
+    ($kind:expr, $($run:ident)::+($($arg:expr),*), $unknown:expr) => {
         match $kind {
-            "domain" => $run::<$crate::generated::domaincommon::Domain>($($arg),*),
-            "capability" => $run::<$crate::generated::capability::Capabilities>($($arg),*),
-            "domaincaps" => $run::<$crate::generated::domaincaps::DomainCapabilities>($($arg),*),
-            "network" => $run::<$crate::generated::network::Network>($($arg),*),
-            "networkport" => $run::<$crate::generated::networkport::Networkport>($($arg),*),
-            "storagepool" => $run::<$crate::generated::storagepool::Pool>($($arg),*),
-            "storagevol" => $run::<$crate::generated::storagevol::Volume>($($arg),*),
-            "storagepoolcaps" => $run::<$crate::generated::storagepoolcaps::StoragepoolCapabilities>($($arg),*),
-            "nodedev" => $run::<$crate::generated::nodedev::Device>($($arg),*),
-            "secret" => $run::<$crate::generated::secret::Secret>($($arg),*),
-            "nwfilter" => $run::<$crate::generated::nwfilter::Filter>($($arg),*),
-            "nwfilterbinding" => $run::<$crate::generated::nwfilterbinding::Filterbinding>($($arg),*),
-            "interface" => $run::<$crate::generated::interface::Interface>($($arg),*),
-            "domainsnapshot" => $run::<$crate::generated::domainsnapshot::Domainsnapshot>($($arg),*),
-            "domaincheckpoint" => $run::<$crate::generated::domaincheckpoint::Domaincheckpoint>($($arg),*),
-            "domainbackup" => $run::<$crate::generated::domainbackup::Domainbackup>($($arg),*),
+            "domain" => $($run)::+::<$crate::generated::domaincommon::Domain>($($arg),*),
+            "capability" => $($run)::+::<$crate::generated::capability::Capabilities>($($arg),*),
+            "domaincaps" => $($run)::+::<$crate::generated::domaincaps::DomainCapabilities>($($arg),*),
+            "network" => $($run)::+::<$crate::generated::network::Network>($($arg),*),
+            "networkport" => $($run)::+::<$crate::generated::networkport::NetworkPort>($($arg),*),
+            "storagepool" => $($run)::+::<$crate::generated::storagepool::Pool>($($arg),*),
+            "storagevol" => $($run)::+::<$crate::generated::storagevol::Volume>($($arg),*),
+            "storagepoolcaps" => $($run)::+::<$crate::generated::storagepoolcaps::StoragePoolCapabilities>($($arg),*),
+            "nodedev" => $($run)::+::<$crate::generated::nodedev::Device>($($arg),*),
+            "secret" => $($run)::+::<$crate::generated::secret::Secret>($($arg),*),
+            "nwfilter" => $($run)::+::<$crate::generated::nwfilter::Filter>($($arg),*),
+            "nwfilterbinding" => $($run)::+::<$crate::generated::nwfilterbinding::FilterBinding>($($arg),*),
+            "interface" => $($run)::+::<$crate::generated::interface::Interface>($($arg),*),
+            "domainsnapshot" => $($run)::+::<$crate::generated::domainsnapshot::DomainSnapshot>($($arg),*),
+            "domaincheckpoint" => $($run)::+::<$crate::generated::domaincheckpoint::DomainCheckpoint>($($arg),*),
+            "domainbackup" => $($run)::+::<$crate::generated::domainbackup::DomainBackup>($($arg),*),
             _ => $unknown,
         }
     };

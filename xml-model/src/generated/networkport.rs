@@ -128,7 +128,7 @@ impl ::std::convert::From<::std::string::String> for NetworkPlug {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 #[xml(root = "networkport")]
-pub struct Networkport {
+pub struct NetworkPort {
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: crate::Uuid,

@@ -235,6 +235,7 @@ pub enum CcwCapabilityType {
 pub struct CcwDevice {
     /// `@ref`
     #[xml(attribute = "ref")]
+    #[cfg_attr(feature = "serde", serde(rename = "ref"))]
     pub ref_: ::std::string::String,
     /// The text content
     #[xml(text)]

@@ -35,6 +35,7 @@ pub struct Ah {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -115,6 +116,7 @@ pub struct AhIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -179,6 +181,7 @@ pub struct All {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -259,6 +262,7 @@ pub struct AllIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -323,6 +327,7 @@ pub struct Arp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -432,6 +437,7 @@ pub struct Esp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -512,6 +518,7 @@ pub struct EspIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -673,6 +680,7 @@ pub struct Icmp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -761,6 +769,7 @@ pub struct Icmpv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -833,6 +842,7 @@ pub struct Igmp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -913,6 +923,7 @@ pub struct Ip {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1039,6 +1050,7 @@ pub struct Ipv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1131,6 +1143,7 @@ pub struct Mac {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1202,6 +1215,7 @@ pub struct Rarp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1379,6 +1393,7 @@ pub struct Sctp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1475,6 +1490,7 @@ pub struct SctpIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1570,6 +1586,7 @@ pub struct Stp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1686,6 +1703,7 @@ pub struct Tcp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1786,6 +1804,7 @@ pub struct TcpIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1879,6 +1898,7 @@ pub struct Udp {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -1975,6 +1995,7 @@ pub struct UdpIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -2055,6 +2076,7 @@ pub struct Udplite {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -2135,6 +2157,7 @@ pub struct UdpliteIpv6 {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]
@@ -2199,6 +2222,7 @@ pub struct Vlan {
     /// `@match`
     #[xml(attribute = "match")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub match_: ::std::option::Option<super::basictypes::YesNo>,
     /// `@srcmacaddr`
     #[xml(attribute = "srcmacaddr")]

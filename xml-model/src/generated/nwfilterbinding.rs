@@ -10,7 +10,7 @@ use crate::Extras;
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 #[xml(root = "filterbinding")]
-pub struct Filterbinding {
+pub struct FilterBinding {
     /// `<owner>`
     #[xml(child = "owner")]
     pub owner: Owner,

@@ -71,7 +71,7 @@ pub struct PoolCapsVolOptions {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -121,7 +121,7 @@ pub struct PoolOptions {
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub enum_s: ::std::vec::Vec<Enum>,
+    pub enums: ::std::vec::Vec<Enum>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -134,7 +134,7 @@ pub struct PoolOptions {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 #[xml(root = "storagepoolCapabilities")]
-pub struct StoragepoolCapabilities {
+pub struct StoragePoolCapabilities {
     /// `<pool>`
     #[xml(child = "pool")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
