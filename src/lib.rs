@@ -15,9 +15,9 @@ pub use xml_model::generated;
 pub use xml_model::prelude;
 pub use xml_model::with_document_kind;
 pub use xml_model::{
-    AnyElement, CpuSet, Document, Error, ErrorKind, Extras, HexNumber, IpAddress, Ipv4Address, Ipv6Address, MacAddress,
-    Number, ReadOptions, ScaledInteger, Unit, Unrecognized, Uuid, Validate, ValidateRoot, Xml, XmlDocument, XmlRoot,
-    XmlValue,
+    AnyElement, CpuSet, Document, Error, ErrorKind, Extras, HexNumber, IpAddress, Ipv4Address, Ipv6Address, Limits,
+    MacAddress, Number, ReadOptions, ScaledInteger, Unit, Unrecognized, Uuid, Validate, ValidateRoot, Xml, XmlDocument,
+    XmlRoot, XmlValue,
 };
 
 #[cfg(feature = "virt")]

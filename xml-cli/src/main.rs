@@ -117,7 +117,10 @@ fn reformat_file(path: &Path, strict: bool, layout: Layout) -> Result<(String, S
             if !strict
                 && !matches!(
                     e.kind,
-                    xml_model::ErrorKind::NotWellFormed(_) | xml_model::ErrorKind::WrongRoot { .. }
+                    xml_model::ErrorKind::NotWellFormed(_)
+                        | xml_model::ErrorKind::WrongRoot { .. }
+                        | xml_model::ErrorKind::OverLimit { .. }
+                        | xml_model::ErrorKind::TooDeep { .. }
                 ) =>
         {
             eprintln!("{} (kept verbatim)", e.clone().in_file(path));

@@ -397,7 +397,7 @@ fn roots(ir: &Ir) -> String {
             options: crate::ReadOptions,
             layout: crate::write::Layout,
         ) -> crate::Result<::std::string::String> {
-            let doc = crate::read::parse_document(text)?;
+            let doc = crate::read::parse_document_with(text, &options.limits)?;
             let root = doc.root_element();
             match root.tag_name().name() {
                 #(#arms)*

@@ -32,7 +32,7 @@ impl Device {
     /// Reads a device document; in strict mode unknown content is an error, and so is what
     /// libvirt's domain schema does not allow for that device.
     pub fn from_xml_with(text: &str, options: ReadOptions) -> Result<Device> {
-        let doc = read::parse_document(text)?;
+        let doc = read::parse_document_with(text, &options.limits)?;
         let root = doc.root_element();
         let mut ctx = ReadCtx::new(&doc, options);
         if !Device::accepts_node(root) {

@@ -48,6 +48,9 @@ pub enum ErrorKind {
     Conflict { found: String, with: String },
     /// Nesting deeper than the reader allows (a guard against stack exhaustion).
     TooDeep { limit: u32 },
+    /// More than a [`Limits`](crate::limits::Limits) field allows: `what` is what was too
+    /// much, `limit` the field's name, `value` its value.
+    OverLimit { what: String, limit: &'static str, value: usize },
     /// What libvirt's schemas do not allow (strict reading checks the whole document against
     /// them; see `crate::check`).
     Schema { found: String, expected: String },
@@ -97,6 +100,9 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::TooDeep { limit } => {
                 write!(f, "elements nested deeper than {limit} levels")
+            }
+            ErrorKind::OverLimit { what, limit, value } => {
+                write!(f, "{what}: more than `Limits::{limit}` = {value} allows")
             }
             ErrorKind::Schema { found, expected } => write!(f, "found {found}; expected {expected}"),
             ErrorKind::Io(m) => write!(f, "cannot read: {m}"),

@@ -104,6 +104,7 @@ pub mod device;
 pub mod diff;
 pub mod error;
 pub mod extras;
+pub mod limits;
 #[cfg(feature = "model")]
 #[rustfmt::skip]
 pub mod generated;
@@ -124,6 +125,7 @@ pub mod write;
 pub use any::{AnyAttribute, AnyElement, AnyNode};
 pub use error::{Error, ErrorKind, Result};
 pub use extras::{Empty, Extras, Unrecognized};
+pub use limits::Limits;
 pub use read::{ReadOptions, XmlRoot};
 pub use scalars::{CpuSet, CpuSetItem, IpAddress, Ipv4Address, Ipv6Address, MacAddress, Netmask, OrVariable, Uuid};
 pub use scaled::{ScaledInteger, Unit};
@@ -163,7 +165,7 @@ impl<T: XmlRoot> Document<T> {
     /// Reads a document; in strict mode unknown content is an error, and so is anything
     /// libvirt's schemas do not allow (the first problem `check` finds).
     pub fn parse_with(text: &str, options: ReadOptions) -> Result<Self> {
-        let doc = read::parse_document(text)?;
+        let doc = read::parse_document_with(text, &options.limits)?;
         let root = read::read_root::<T>(&doc, options)?;
         if options.strict {
             check::strict_reading(&doc)?;
@@ -235,7 +237,7 @@ impl<T: XmlRoot> Document<T> {
 /// Reads an element of type `T` that is the root of `text` and named `name`: a fragment
 /// such as one device (`<hostdev>...</hostdev>`) for attaching.
 pub fn from_fragment<T: read::ReadElement>(text: &str, name: &str, options: ReadOptions) -> Result<T> {
-    let doc = read::parse_document(text)?;
+    let doc = read::parse_document_with(text, &options.limits)?;
     let mut ctx = read::ReadCtx::new(&doc, options);
     let root = doc.root_element();
     let qualified = any::qualified_name(root, text);

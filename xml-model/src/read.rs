@@ -23,8 +23,9 @@ pub struct ReadOptions {
     /// Reject content the model does not declare (comments and namespace declarations
     /// excepted) instead of keeping it.
     pub strict: bool,
-    /// Deepest element nesting accepted; deeper input is an error, not a stack overflow.
-    pub max_depth: u32,
+    /// Limits on the document (size, depth, attributes per element, text), checked before
+    /// it is parsed; deeper input is an error, not a stack overflow.
+    pub limits: crate::limits::Limits,
     /// Never fail on what the model cannot type (a bad value, a missing required item, an
     /// unknown variant): keep the offending attribute or whole element as unknown content
     /// instead. For tools that must keep any document whole (`fmt`, `roundtrip`, `edit`).
@@ -33,7 +34,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { strict: false, max_depth: 256, recover: false }
+        ReadOptions { strict: false, limits: crate::limits::Limits::default(), recover: false }
     }
 }
 
@@ -79,8 +80,8 @@ impl<'a> ReadCtx<'a> {
     /// Enters an element, refusing nesting deeper than the limit.
     pub fn enter(&mut self, node: Node<'_>) -> Result<()> {
         self.depth += 1;
-        if self.depth > self.options.max_depth {
-            return Err(self.error_at(node, ErrorKind::TooDeep { limit: self.options.max_depth }));
+        if self.depth > self.options.limits.max_depth {
+            return Err(self.error_at(node, ErrorKind::TooDeep { limit: self.options.limits.max_depth }));
         }
         Ok(())
     }
@@ -543,13 +544,23 @@ pub fn node_path(node: Node<'_>) -> String {
 
 /// Parses text into a document tree, turning parser errors into [`Error`]s with positions.
 pub fn parse_document(text: &str) -> Result<roxmltree::Document<'_>> {
-    parse_with_dtd(text, false)
+    parse_with_dtd(text, false, &crate::limits::Limits::default())
+}
+
+/// Parses XML text within the given limits.
+pub fn parse_document_with<'a>(text: &'a str, limits: &crate::limits::Limits) -> Result<roxmltree::Document<'a>> {
+    parse_with_dtd(text, false, limits)
 }
 
 /// Parses XML text, with or without a DTD (internal entities are expanded, within
 /// roxmltree's limits). Checking allows one, as xmllint does; reading does not, so that
 /// what it writes back is what it read.
-pub(crate) fn parse_with_dtd(text: &str, allow_dtd: bool) -> Result<roxmltree::Document<'_>> {
+pub(crate) fn parse_with_dtd<'a>(
+    text: &'a str,
+    allow_dtd: bool,
+    limits: &crate::limits::Limits,
+) -> Result<roxmltree::Document<'a>> {
+    limits.check(text)?;
     let opts = roxmltree::ParsingOptions { allow_dtd, ..Default::default() };
     roxmltree::Document::parse_with_options(text, opts).map_err(|e| {
         let pos = e.pos();

@@ -34,6 +34,8 @@ pub struct Checker {
     engine: Engine,
     /// The only document kind to check against (`device`, `interface`...), when set.
     kind: Option<String>,
+    /// What a document may hold before it is parsed.
+    limits: crate::limits::Limits,
 }
 
 #[cfg(feature = "model")]
@@ -52,7 +54,13 @@ impl Checker {
 
     /// A checker for another simplified grammar.
     pub fn with_grammar(grammar: &'static Grammar) -> Checker {
-        Checker { engine: Engine::new(grammar), kind: None }
+        Checker { engine: Engine::new(grammar), kind: None, limits: crate::limits::Limits::default() }
+    }
+
+    /// The same checker with other limits on what a document may hold.
+    pub fn with_limits(mut self, limits: crate::limits::Limits) -> Checker {
+        self.limits = limits;
+        self
     }
 
     /// Checks every document as this kind (a top-level schema of [`Checker::kinds`]:
@@ -73,9 +81,17 @@ impl Checker {
 
     /// Checks a document given as text; the kind comes from the root element.
     pub fn check_str(&mut self, text: &str) -> Report {
-        match crate::read::parse_with_dtd(text, true) {
+        match crate::read::parse_with_dtd(text, true, &self.limits) {
             Ok(doc) => self.check_document(&doc),
-            Err(e) => Report::unreadable(e.line, e.column, e.kind.to_string(), "well-formed XML"),
+            Err(e) => {
+                let expected = match e.kind {
+                    crate::ErrorKind::OverLimit { .. } | crate::ErrorKind::TooDeep { .. } => {
+                        "a document within the checker's limits (`Checker::with_limits`)"
+                    }
+                    _ => "well-formed XML",
+                };
+                Report::unreadable(e.line, e.column, e.kind.to_string(), expected)
+            }
         }
     }
 

@@ -60,7 +60,7 @@ pub fn reformat_with(
     options: crate::ReadOptions,
     layout: crate::write::Layout,
 ) -> crate::Result<::std::string::String> {
-    let doc = crate::read::parse_document(text)?;
+    let doc = crate::read::parse_document_with(text, &options.limits)?;
     let root = doc.root_element();
     match root.tag_name().name() {
         "domain" => {
