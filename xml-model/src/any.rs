@@ -181,6 +181,7 @@ impl AnyElement {
             match child {
                 AnyNode::Element(e) => e.write_restyled(w, libxml2),
                 AnyNode::Text(_) if blank(child) && !only_text => {}
+                AnyNode::Text(t) if !only_text => w.text_among_elements(t, libxml2),
                 AnyNode::Text(t) => w.raw_text(t, libxml2),
                 other => other.write_verbatim(w),
             }
@@ -215,6 +216,11 @@ impl AnyNode {
     pub(crate) fn write_verbatim(&self, w: &mut Writer) {
         match self {
             AnyNode::Element(e) => e.write(w),
+            // Unknown text of a typed element: in libvirt's style, on a line of its own (blank
+            // lines kept as layout stay as they are).
+            AnyNode::Text(t) if w.layout() == crate::write::Layout::Restyled && !t.trim().is_empty() => {
+                w.text_among_elements(t, false)
+            }
             AnyNode::Text(t) => w.raw_text(t, false),
             AnyNode::Comment(c) => w.raw_comment(c),
             AnyNode::ProcessingInstruction { target, value } => w.raw_pi(target, value.as_deref()),

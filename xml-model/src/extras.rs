@@ -39,8 +39,9 @@ pub struct ExtrasInner {
     /// Discriminating attributes that were absent and defaulted (`<disk>` with no `type`):
     /// they stay absent when written back.
     pub absent_tags: Vec<String>,
-    /// The namespace prefix the element was read with, when it is not the model's own
-    /// (`<ns0:commandline>` for libvirt's `qemu` namespace).
+    /// The namespace prefix the element was read with (`<ns0:commandline>` for libvirt's
+    /// `qemu` namespace), empty when it was read in a default namespace
+    /// (`<commandline xmlns='..'>`).
     pub prefix: Option<String>,
 }
 

@@ -17,8 +17,11 @@ pub type Node<'a> = roxmltree::Node<'a, 'a>;
 /// An attribute of the parsed document.
 pub type Attribute<'a> = roxmltree::Attribute<'a, 'a>;
 
-/// How strictly to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How strictly to read; by default unknown content is kept, and the default [`Limits`]
+/// apply.
+///
+/// [`Limits`]: crate::limits::Limits
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ReadOptions {
     /// Reject content the model does not declare (comments and namespace declarations
     /// excepted) instead of keeping it.
@@ -30,12 +33,6 @@ pub struct ReadOptions {
     /// unknown variant): keep the offending attribute or whole element as unknown content
     /// instead. For tools that must keep any document whole (`fmt`, `roundtrip`, `edit`).
     pub recover: bool,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions { strict: false, limits: crate::limits::Limits::default(), recover: false }
-    }
 }
 
 impl ReadOptions {
@@ -437,9 +434,13 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
         }
     }
     if node.tag_name().namespace().is_some() && T::KEEPS_EXTRAS {
-        if let Some((prefix, _)) = crate::any::qualified_name(node, ctx.source()).split_once(':') {
-            extras.get_mut().prefix = Some(prefix.to_owned());
-        }
+        // The prefix it was read with, or none (`<commandline xmlns='..qemu..'>`): written
+        // back the same way, not with the model's prefix.
+        let prefix = match crate::any::qualified_name(node, ctx.source()).split_once(':') {
+            Some((prefix, _)) => prefix.to_owned(),
+            None => String::new(),
+        };
+        extras.get_mut().prefix = Some(prefix);
     }
     if ctx.absent_tags.len() > tags_base {
         let tags = ctx.absent_tags.drain(tags_base..).map(str::to_owned);

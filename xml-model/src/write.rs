@@ -288,6 +288,15 @@ impl Writer {
         escape_into(&mut self.out, text, style);
     }
 
+    /// Writes text that stands among elements (mixed content) in libvirt's style: on its own
+    /// line like an element, the whitespace at its ends dropped, as the writer indents by
+    /// itself (so that formatting twice gives what formatting once gave).
+    pub fn text_among_elements(&mut self, text: &str, libxml2: bool) {
+        self.node_break();
+        let style = if libxml2 { Style::Libxml2Text } else { Style::LibvirtText };
+        escape_into(&mut self.out, text.trim(), style);
+    }
+
     /// Writes a comment.
     pub fn raw_comment(&mut self, text: &str) {
         self.node_break();
@@ -345,7 +354,15 @@ pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Wr
     let extras = value.extras();
     let saved_base = std::mem::take(&mut w.rank_base);
     let renamed;
-    let name = match extras.get().and_then(|x| x.prefix.as_deref()) {
+    let read_prefix = extras.get().and_then(|x| x.prefix.as_deref());
+    let model_prefix = name.split_once(':').map_or("", |(p, _)| p);
+    if read_prefix.is_some_and(|p| p != model_prefix) {
+        // Written with the prefix it was read with, whose declaration came with it (kept as
+        // an attribute, or on an ancestor read with it): the model's prefix is not declared.
+        w.pending_ns = None;
+    }
+    let name = match read_prefix {
+        Some("") => name.rsplit(':').next().unwrap_or(name),
         Some(prefix) => {
             renamed = format!("{prefix}:{}", name.rsplit(':').next().unwrap_or(name));
             renamed.as_str()

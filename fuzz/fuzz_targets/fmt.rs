@@ -1,0 +1,11 @@
+//! `fmt` is idempotent.
+#![no_main]
+
+#[path = "../../tests/support/properties.rs"]
+mod properties;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        properties::fmt_is_idempotent(text);
+    }
+});

@@ -1,0 +1,12 @@
+//! Read (default, strict, recovering) -> write -> read gives the same value; what is written
+//! always reads back.
+#![no_main]
+
+#[path = "../../tests/support/properties.rs"]
+mod properties;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        properties::read_write_read(text);
+    }
+});

@@ -1,0 +1,56 @@
+//! What must hold for any input, however hostile: shared by the fuzz targets (`fuzz/`) and the
+//! regression test that replays what they found (`tests/fuzz_found.rs`). Each function panics,
+//! naming the property, when it does not hold.
+
+use xml_model::check::Checker;
+use xml_model::generated::domaincommon::Domain;
+use xml_model::generated::reformat_with;
+use xml_model::write::Layout;
+use xml_model::{Document, ReadOptions};
+
+/// Reading (default and strict) then writing gives a text that reads back to the same value
+/// and writes the same text again.
+pub fn read_write_read(text: &str) {
+    for options in [ReadOptions::default(), ReadOptions::strict(), ReadOptions::recover()] {
+        let Ok(doc) = Document::<Domain>::parse_with(text, options) else { continue };
+        let written = doc.to_xml();
+        let again = Document::<Domain>::parse_with(&written, options)
+            .unwrap_or_else(|e| panic!("what was written ({options:?}) does not read back: {e}\n{written}"));
+        if again.root != doc.root {
+            let (a, b) = (format!("{:#?}", doc.root), format!("{:#?}", again.root));
+            let first = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
+            let around = |t: &str| t.lines().skip(first.saturating_sub(8)).take(40).collect::<Vec<_>>().join("\n");
+            panic!(
+                "read -> write -> read changed the value ({options:?}):\n{written}\nread:\n{}\nread again:\n{}",
+                around(&a),
+                around(&b)
+            );
+        }
+        assert_eq!(again.to_xml(), written, "writing is not stable ({options:?})");
+    }
+}
+
+/// `check` never panics, and says valid exactly when strict reading accepts the document (for
+/// a domain, which strict reading checks against the schema).
+pub fn check_agrees_with_strict_reading(checker: &mut Checker, text: &str) {
+    let report = checker.check_str(text);
+    let is_domain = xml_model::read::parse_document(text).is_ok_and(|d| d.root_element().tag_name().name() == "domain");
+    if !is_domain {
+        return;
+    }
+    let strict = Document::<Domain>::parse_with(text, ReadOptions::strict());
+    match (&strict, report.is_valid()) {
+        (Ok(_), true) | (Err(_), false) => {}
+        (Ok(_), false) => panic!("strict reading accepts what check refuses: {:?}", report.problems),
+        (Err(e), true) => panic!("check accepts what strict reading refuses: {e}"),
+    }
+}
+
+/// `fmt` (recovering reading, libvirt's style) is idempotent: formatting its output changes
+/// nothing.
+pub fn fmt_is_idempotent(text: &str) {
+    let Ok(once) = reformat_with(text, ReadOptions::recover(), Layout::Restyled) else { return };
+    let twice = reformat_with(&once, ReadOptions::recover(), Layout::Restyled)
+        .unwrap_or_else(|e| panic!("fmt's output does not read back: {e}\n{once}"));
+    assert_eq!(twice, once, "fmt is not idempotent");
+}
