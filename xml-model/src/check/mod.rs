@@ -54,7 +54,9 @@ impl Checker {
 
     /// A checker for another simplified grammar.
     pub fn with_grammar(grammar: &'static Grammar) -> Checker {
-        Checker { engine: Engine::new(grammar), kind: None, limits: crate::limits::Limits::default() }
+        // Depth is the walk's to report, at xmllint's 257 levels, as a problem of the document.
+        let limits = crate::limits::Limits { max_depth: u32::MAX, ..crate::limits::Limits::default() };
+        Checker { engine: Engine::new(grammar), kind: None, limits }
     }
 
     /// The same checker with other limits on what a document may hold.
