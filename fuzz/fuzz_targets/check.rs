@@ -1,6 +1,8 @@
 //! `check` never panics and agrees with strict reading.
 #![no_main]
 
+// Each target uses one of the shared properties.
+#[allow(dead_code)]
 #[path = "../../tests/support/properties.rs"]
 mod properties;
 

@@ -1,6 +1,8 @@
 //! `fmt` is idempotent.
 #![no_main]
 
+// Each target uses one of the shared properties.
+#[allow(dead_code)]
 #[path = "../../tests/support/properties.rs"]
 mod properties;
 

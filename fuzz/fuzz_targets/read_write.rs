@@ -2,6 +2,8 @@
 //! always reads back.
 #![no_main]
 
+// Each target uses one of the shared properties.
+#[allow(dead_code)]
 #[path = "../../tests/support/properties.rs"]
 mod properties;
 

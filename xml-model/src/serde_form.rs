@@ -32,6 +32,13 @@ pub fn deserialize_text<'de, T: XmlValue, D: serde::Deserializer<'de>>(d: D) -> 
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
             T::parse_xml(text).map_err(|e| E::custom(format_args!("{text:?}: expected {}", e.0)))
         }
+        // A format that reads `mode: 2` as a number: a value of the set all the same.
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<T, E> {
+            self.visit_str(&n.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<T, E> {
+            self.visit_str(&n.to_string())
+        }
     }
     d.deserialize_str(Text(std::marker::PhantomData))
 }

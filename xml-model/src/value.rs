@@ -326,7 +326,10 @@ fn parse_integer<T: Integer>(text: &str) -> Option<T> {
 
 impl<T: Integer, F: Format> XmlValue for Number<T, F> {
     fn parse_xml(text: &str) -> Result<Self, Expected> {
-        let value = F::parse::<T>(text).ok_or_else(|| Expected::new(F::expected::<T>()))?;
+        // XML Schema's numbers collapse whitespace (`<vcpu>1\n</vcpu>` is 1, as xmllint says);
+        // the spelling keeps it, so it is written back as read.
+        let digits = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let value = F::parse::<T>(digits).ok_or_else(|| Expected::new(F::expected::<T>()))?;
         let canonical = F::write(value) == text;
         Ok(Number { value, spelling: (!canonical).then(|| text.into()), format: std::marker::PhantomData })
     }
