@@ -7,8 +7,7 @@
 
 mod support;
 
-use libvirt_xml::generated as g;
-use libvirt_xml::{Document, XmlRoot};
+use libvirt_xml::{with_document_kind, Document, XmlRoot};
 
 /// XML -> JSON -> XML through the document type `T`, beside XML -> XML; `None` when the XML
 /// does not read.
@@ -31,42 +30,25 @@ where
 
 #[test]
 fn every_corpus_document_survives_json() {
-    let dir = support::corpus_dir();
-    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
     let (mut total, mut same) = (0, 0);
     let mut failures = Vec::new();
-    for line in manifest.lines().skip(1) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let xml = std::fs::read_to_string(dir.join(cols[1])).unwrap();
-        let result = match cols[0] {
-            "domain" => through_json::<g::domaincommon::Domain>(&xml),
-            "capability" => through_json::<g::capability::Capabilities>(&xml),
-            "domaincaps" => through_json::<g::domaincaps::DomainCapabilities>(&xml),
-            "network" => through_json::<g::network::Network>(&xml),
-            "networkport" => through_json::<g::networkport::NetworkPort>(&xml),
-            "storagepool" => through_json::<g::storagepool::Pool>(&xml),
-            "storagevol" => through_json::<g::storagevol::Volume>(&xml),
-            "storagepoolcaps" => through_json::<g::storagepoolcaps::StoragePoolCapabilities>(&xml),
-            "nodedev" => through_json::<g::nodedev::Device>(&xml),
-            "secret" => through_json::<g::secret::Secret>(&xml),
-            "nwfilter" => through_json::<g::nwfilter::Filter>(&xml),
-            "nwfilterbinding" => through_json::<g::nwfilterbinding::FilterBinding>(&xml),
-            "interface" => through_json::<g::interface::Interface>(&xml),
-            "domainsnapshot" => through_json::<g::domainsnapshot::DomainSnapshot>(&xml),
-            "domaincheckpoint" => through_json::<g::domaincheckpoint::DomainCheckpoint>(&xml),
-            "domainbackup" => through_json::<g::domainbackup::DomainBackup>(&xml),
-            other => panic!("a document kind this test does not know: {other}"),
-        };
+    for entry in support::corpus() {
+        let xml = &entry.text;
+        let result = with_document_kind!(
+            entry.kind.as_str(),
+            through_json(xml),
+            panic!("a document kind this test does not know: {}", entry.kind)
+        );
         let Some(result) = result else { continue };
         total += 1;
         match result {
             Ok((out, direct)) if out == direct => same += 1,
             Ok((out, direct)) => failures.push(format!(
                 "{}: {:?}",
-                cols[1],
+                entry.path,
                 libvirt_xml::model::compare::first_difference(&direct, &out)
             )),
-            Err(e) => failures.push(format!("{}: {e}", cols[1])),
+            Err(e) => failures.push(format!("{}: {e}", entry.path)),
         }
     }
     eprintln!("XML -> JSON -> XML: {same} of {total} as the XML round trip writes them");

@@ -114,11 +114,12 @@ fn convert(args: &Args) -> Result<String, String> {
 fn kind_of_xml(text: &str) -> xml_model::Result<String> {
     let doc = xml_model::read::parse_document(text)?;
     let root = doc.root_element();
-    let checker = xml_model::check::Checker::new();
     let name = root.tag_name().name();
-    let kind = checker.kinds().filter(|(kind, _)| *kind != "device").find(|(_, roots)| roots.contains(&name));
+    // The compiled grammar's starts name the kinds; no checker needs building for that.
+    let starts = xml_model::generated::grammar::GRAMMAR.starts.iter();
+    let kind = starts.filter(|s| s.schema != "device").find(|s| s.roots.contains(&name));
     match kind {
-        Some((kind, _)) => Ok(kind.to_owned()),
+        Some(start) => Ok(start.schema.to_owned()),
         None if Device::accepts_node(root) => Ok("device".to_owned()),
         None => {
             let ctx = xml_model::read::ReadCtx::new(&doc, ReadOptions::recover());
