@@ -226,11 +226,7 @@ fn validate(
         .map(|v| {
             let key = &v.key;
             if elements {
-                v.arm(
-                    name,
-                    quote!(v),
-                    quote!(val.element(#key, index, |val| #k::validate::Validate::validate_with(v, val));),
-                )
+                v.arm(name, quote!(v), quote!(val.element_value(#key, index, v);))
             } else {
                 v.arm(name, quote!(v), quote!(#k::validate::Validate::validate_with(v, val);))
             }

@@ -120,6 +120,22 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
     })
 }
 
+/// The value of a nested read, or (when recovering from its failure) the end of this offer
+/// with the item left as unknown content. Written out rather than through
+/// `ReadCtx::recover`, whose closure would be one more function per field to compile.
+fn recovering(span: proc_macro2::Span, read: TokenStream) -> TokenStream {
+    quote_spanned! {span=> {
+        let mark = ctx.mark();
+        match #read {
+            ::std::result::Result::Ok(v) => v,
+            ::std::result::Result::Err(e) => {
+                ctx.recovered(mark, e)?;
+                return ::std::result::Result::Ok(::std::option::Option::None);
+            }
+        }
+    }}
+}
+
 fn wrap_box(shape: &Shape, e: TokenStream) -> TokenStream {
     if shape.boxed {
         quote!(::std::boxed::Box::new(#e))
@@ -166,12 +182,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Attribute(xml) => {
                 decls.push(quote!(#id: ::std::option::Option<#stored>));
                 inits.push(quote!(#id: ::std::option::Option::None));
-                let parsed = read_one(
-                    quote_spanned!(span=> match ctx.recover(|ctx| ctx.parse_attribute::<#inner>(node, attr))? {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
-                    }),
-                );
+                let parsed =
+                    read_one(recovering(span, quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr))));
                 attr_arms.push(quote! {
                     if #k::read::attribute_is(attr, #xml) {
                         p.#id = ::std::option::Option::Some(#parsed);
@@ -188,12 +200,10 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 write_attrs.push(each(&f.shape, id, |v| quote!(w.attribute(#rank, #xml, #v);)));
             }
             Role::Child(xml) => {
-                let read = read_one(
-                    quote_spanned!(span=> match ctx.recover(|ctx| <#inner as #k::read::ReadElement>::read_element(child, ctx))? {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
-                    }),
-                );
+                let read = read_one(recovering(
+                    span,
+                    quote_spanned!(span=> <#inner as #k::read::ReadElement>::read_element(child, ctx)),
+                ));
                 let (decl, init, store) = occurs_store(f.shape.occurs, &stored, id, read, quote!(ctx.duplicate(child)));
                 decls.push(decl);
                 inits.push(init);
@@ -224,12 +234,10 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             }
             Role::Choice => {
                 let first_ref = if f.shape.boxed { quote!(&**c) } else { quote!(c) };
-                let read = read_one(
-                    quote_spanned!(span=> match ctx.recover(|ctx| <#inner as #k::read::ElementChoice>::read_choice(child, ctx))? {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
-                    }),
-                );
+                let read = read_one(recovering(
+                    span,
+                    quote_spanned!(span=> <#inner as #k::read::ElementChoice>::read_choice(child, ctx)),
+                ));
                 let conflict = quote! {{
                     let first = ::std::option::Option::as_ref(&p.#id).map(|c| #k::read::ElementChoice::element_name(#first_ref)).unwrap_or("");
                     ctx.conflict(child, first)
@@ -258,10 +266,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Text => {
                 decls.push(quote!(#id: ::std::option::Option<#stored>));
                 inits.push(quote!(#id: ::std::option::Option::None));
-                let parsed = read_one(quote_spanned!(span=> match ctx.recover(|ctx| ctx.parse_text::<#inner>(text))? {
-                    ::std::option::Option::Some(v) => v,
-                    ::std::option::Option::None => return ::std::result::Result::Ok(::std::option::Option::None),
-                }));
+                let parsed = read_one(recovering(span, quote_spanned!(span=> ctx.parse_text::<#inner>(text))));
                 text_arms.push(quote! {
                     if p.#id.is_some() {
                         if ctx.options().strict {
@@ -464,16 +469,15 @@ fn validate_impl(name: &Ident, fields: &[Field], container: Option<&syn::Path>, 
         let inner = &f.shape.inner;
         let check = quote!(#k::validate::Validate::validate_with(v, val));
         let stmt = match &f.opts.role {
-            Role::Attribute(xml) => each(&f.shape, id, |v| quote!({ let v = #v; val.attribute(#xml, |val| #check); })),
+            Role::Attribute(xml) => each(&f.shape, id, |v| quote!(val.attribute_value(#xml, #v);)),
             Role::Child(xml) => match f.shape.occurs {
                 Occurs::Many => quote! {
                     let n = self.#id.len();
                     for (i, v) in self.#id.iter().enumerate() {
-                        let v = &*v;
-                        val.element(#xml, (n > 1).then_some(i + 1), |val| #check);
+                        val.element_value(#xml, (n > 1).then_some(i + 1), v);
                     }
                 },
-                _ => each(&f.shape, id, |v| quote!({ let v = #v; val.element(#xml, None, |val| #check); })),
+                _ => each(&f.shape, id, |v| quote!(val.element_value(#xml, None, #v);)),
             },
             Role::Choice => match f.shape.occurs {
                 Occurs::Many => quote!(val.choices(&self.#id);),

@@ -58,6 +58,14 @@ pub struct ReadCtx<'a> {
     absent_tags: Vec<&'static str>,
 }
 
+/// A point of a read to go back to: see [`ReadCtx::mark`].
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    depth: u32,
+    slots: usize,
+    tags: usize,
+}
+
 impl<'a> ReadCtx<'a> {
     /// A context for reading from `doc`.
     pub fn new(doc: &'a roxmltree::Document<'a>, options: ReadOptions) -> Self {
@@ -122,16 +130,29 @@ impl<'a> ReadCtx<'a> {
     /// Runs a nested read; when recovering, a failure leaves the context as it was and
     /// gives `None`, so the caller keeps the node as unknown content.
     pub fn recover<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
-        let (depth, slots, tags) = (self.depth, self.slots.len(), self.absent_tags.len());
+        let mark = self.mark();
         match f(self) {
             Ok(v) => Ok(Some(v)),
-            Err(_) if self.options.recover && !self.options.strict => {
-                self.depth = depth;
-                self.slots.truncate(slots);
-                self.absent_tags.truncate(tags);
-                Ok(None)
-            }
-            Err(e) => Err(e),
+            Err(e) => self.recovered(mark, e).map(|()| None),
+        }
+    }
+
+    /// Where a nested read starts, to go back to when it fails and is recovered from.
+    pub fn mark(&self) -> Mark {
+        Mark { depth: self.depth, slots: self.slots.len(), tags: self.absent_tags.len() }
+    }
+
+    /// After a failed nested read: back to `mark` when recovering (the caller then keeps the
+    /// node as unknown content), else the error. The derives call this pair rather than
+    /// [`ReadCtx::recover`], whose closure would be a function per field.
+    pub fn recovered(&mut self, mark: Mark, error: Error) -> Result<()> {
+        if self.options.recover && !self.options.strict {
+            self.depth = mark.depth;
+            self.slots.truncate(mark.slots);
+            self.absent_tags.truncate(mark.tags);
+            Ok(())
+        } else {
+            Err(error)
         }
     }
 
@@ -310,10 +331,51 @@ pub fn attribute_is(attr: &Attribute<'_>, name: &str) -> bool {
 }
 
 /// Reads one element through its type's [`ReadContent`]: the driver the derive calls.
+///
+/// Only the start and the end are generic; the walk over attributes and children is one
+/// function for all types (through [`Offer`]), so the ~900 element types of the model do not
+/// each compile a copy of it.
 pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<T> {
     ctx.enter(node)?;
     let tags_base = ctx.absent_tags.len();
-    let mut partial = T::begin(node, ctx)?;
+    let mut partial = Reading::<T>(T::begin(node, ctx)?);
+    let extras = read_items(node, ctx, &mut partial, T::KEEPS_EXTRAS, tags_base)?;
+    let value = T::finish(partial.0, node, extras, ctx)?;
+    ctx.leave();
+    Ok(value)
+}
+
+/// What the walk over an element's items offers them to: a type's [`ReadContent`] with its
+/// partial state, behind one vtable.
+trait Offer {
+    fn attribute(&mut self, attr: &Attribute<'_>, node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>>;
+    fn child(&mut self, child: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>>;
+    fn text(&mut self, text: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>>;
+}
+
+struct Reading<T: ReadContent>(T::Partial);
+
+impl<T: ReadContent> Offer for Reading<T> {
+    fn attribute(&mut self, attr: &Attribute<'_>, node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>> {
+        T::attribute(&mut self.0, attr, node, ctx)
+    }
+    fn child(&mut self, child: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>> {
+        T::child(&mut self.0, child, ctx)
+    }
+    fn text(&mut self, text: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Option<u16>> {
+        T::text(&mut self.0, text, ctx)
+    }
+}
+
+/// Offers an element's attributes and children to `content` in document order, keeping what
+/// it does not take (when `keeps_extras`) and the order when it differs from the model's.
+fn read_items(
+    node: Node<'_>,
+    ctx: &mut ReadCtx<'_>,
+    content: &mut dyn Offer,
+    keeps_extras: bool,
+    tags_base: usize,
+) -> Result<Extras> {
     let mut extras = Extras::none();
     let base = ctx.slots.len();
 
@@ -326,14 +388,14 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
             keep_attribute(&mut extras, ctx, decl.1);
             in_order = false;
         }
-        match T::attribute(&mut partial, &attr, node, ctx)? {
+        match content.attribute(&attr, node, ctx)? {
             Some(rank) => {
                 in_order &= rank >= last;
                 last = rank;
                 ctx.slots.push(Slot::Known(rank));
             }
             None => {
-                refuse_unknown::<T>(ctx, || {
+                refuse_unknown(ctx, keeps_extras, || {
                     ctx.error_at_attribute(
                         node,
                         &attr,
@@ -363,7 +425,7 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
     let mut has_element_children: Option<bool> = None;
     for child in node.children() {
         let taken = match child.node_type() {
-            roxmltree::NodeType::Element => T::child(&mut partial, child, ctx)?,
+            roxmltree::NodeType::Element => content.child(child, ctx)?,
             roxmltree::NodeType::Text => {
                 // Blank text beside child elements is indentation: the writer makes its own.
                 let blank = child.text().is_some_and(is_blank);
@@ -371,7 +433,7 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
                     // Blank lines are layout worth keeping (libvirt separates the sections
                     // of capabilities documents with them): all but the last line break.
                     let ws = child.text().unwrap_or("");
-                    if T::KEEPS_EXTRAS && ws.matches('\n').count() > 1 {
+                    if keeps_extras && ws.matches('\n').count() > 1 {
                         let kept = &ws[..ws.rfind('\n').expect("has line breaks")];
                         let inner = extras.get_mut();
                         ctx.slots.push(Slot::Unknown(inner.nodes.len() as u32));
@@ -380,7 +442,7 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
                     }
                     continue;
                 }
-                let taken = T::text(&mut partial, child, ctx)?;
+                let taken = content.text(child, ctx)?;
                 if taken.is_none() && blank {
                     continue;
                 }
@@ -397,14 +459,14 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
             }
             None => {
                 if child.is_element() || child.is_text() {
-                    refuse_unknown::<T>(ctx, || {
+                    refuse_unknown(ctx, keeps_extras, || {
                         let what = match child.is_element() {
                             true => format!("element <{}>", crate::any::qualified_name(child, ctx.source())),
                             false => format!("text '{}'", crate::error::quote(child.text().unwrap_or("").trim())),
                         };
                         ctx.error_at(child, unknown_kind(what))
                     })?;
-                } else if !T::KEEPS_EXTRAS {
+                } else if !keeps_extras {
                     return Err(ctx.error_at(child, unknown_kind("comment".to_owned())));
                 }
                 let any = AnyNode::read(child, ctx)?;
@@ -429,11 +491,11 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
         } else {
             EmptyStyle::OpenClose(node.text().unwrap_or("").to_owned())
         };
-        if style != EmptyStyle::SelfClosing && T::KEEPS_EXTRAS {
+        if style != EmptyStyle::SelfClosing && keeps_extras {
             extras.get_mut().empty = style;
         }
     }
-    if node.tag_name().namespace().is_some() && T::KEEPS_EXTRAS {
+    if node.tag_name().namespace().is_some() && keeps_extras {
         // The prefix it was read with, or none (`<commandline xmlns='..qemu..'>`): written
         // back the same way, not with the model's prefix.
         let prefix = match crate::any::qualified_name(node, ctx.source()).split_once(':') {
@@ -446,9 +508,7 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
         let tags = ctx.absent_tags.drain(tags_base..).map(str::to_owned);
         extras.get_mut().absent_tags.extend(tags);
     }
-    let value = T::finish(partial, node, extras, ctx)?;
-    ctx.leave();
-    Ok(value)
+    Ok(extras)
 }
 
 fn keep_attribute(extras: &mut Extras, ctx: &mut ReadCtx<'_>, attr: AnyAttribute) {
@@ -462,8 +522,8 @@ fn unknown_kind(what: String) -> ErrorKind {
 }
 
 /// Unknown content is an error in strict mode, and for a type with nowhere to keep it.
-fn refuse_unknown<T: ReadContent>(ctx: &ReadCtx<'_>, error: impl FnOnce() -> Error) -> Result<()> {
-    if ctx.options.strict || !T::KEEPS_EXTRAS {
+fn refuse_unknown(ctx: &ReadCtx<'_>, keeps_extras: bool, error: impl FnOnce() -> Error) -> Result<()> {
+    if ctx.options.strict || !keeps_extras {
         Err(error())
     } else {
         Ok(())

@@ -96,6 +96,17 @@ impl Validator {
         self.path.pop();
     }
 
+    /// Walks into an attribute whose value checks itself (what the derives call: one
+    /// function for all value types, where a closure would be a copy per field).
+    pub fn attribute_value(&mut self, name: &str, value: &dyn Validate) {
+        self.attribute(name, |val| value.validate_with(val));
+    }
+
+    /// Walks into a child element whose value checks itself (what the derives call).
+    pub fn element_value(&mut self, name: &str, index: Option<usize>, value: &dyn Validate) {
+        self.element(name, index, |val| value.validate_with(val));
+    }
+
     /// Walks into a child element (`index` is given where it has same-named siblings).
     pub fn element(&mut self, name: &str, index: Option<usize>, f: impl FnOnce(&mut Self)) {
         self.path.push(match index {

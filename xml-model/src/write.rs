@@ -350,7 +350,10 @@ impl Writer {
 }
 
 /// Writes an element of a type with [`WriteContent`]: the driver the derive calls.
-pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Writer) {
+///
+/// One function for all types (through `dyn WriteContent`): the ~900 element types of the
+/// model do not each compile a copy of it.
+pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
     let extras = value.extras();
     let saved_base = std::mem::take(&mut w.rank_base);
     let renamed;
@@ -376,7 +379,7 @@ pub fn write_element<T: WriteContent + ?Sized>(value: &T, name: &str, w: &mut Wr
             let base = w.begin_capture();
             value.write_attributes(w, extras);
             let segments = w.end_capture(base);
-            emit_in_order(w, segments, &x.attribute_order, |w, i| {
+            emit_in_order(w, segments, &x.attribute_order, &mut |w, i| {
                 let a = &x.attributes[i];
                 w.raw_attribute(&a.name, &a.value, false);
             });
@@ -415,13 +418,13 @@ pub fn tag_absent(extras: &Extras, name: &str) -> bool {
     extras.get().is_some_and(|x| x.absent_tags.iter().any(|t| t == name))
 }
 
-fn write_children_in_order<T: WriteContent + ?Sized>(value: &T, w: &mut Writer, extras: &Extras, x: &ExtrasInner) {
+fn write_children_in_order(value: &dyn WriteContent, w: &mut Writer, extras: &Extras, x: &ExtrasInner) {
     w.close_start_tag();
     let base = w.begin_capture();
     value.write_children(w, extras);
     let had_elements = w.frames.last().copied().unwrap_or(false);
     let segments = w.end_capture(base);
-    emit_in_order(w, segments, &x.child_order, |w, i| write_unknown_node(w, &x.nodes[i]));
+    emit_in_order(w, segments, &x.child_order, &mut |w, i| write_unknown_node(w, &x.nodes[i]));
     if let Some(f) = w.frames.last_mut() {
         *f |= had_elements;
     }
@@ -441,7 +444,7 @@ fn emit_in_order(
     w: &mut Writer,
     segments: Vec<(u16, String)>,
     order: &[Slot],
-    mut unknown: impl FnMut(&mut Writer, usize),
+    unknown: &mut dyn FnMut(&mut Writer, usize),
 ) {
     let mut recorded_left = std::collections::HashMap::<u16, usize>::new();
     for slot in order {
