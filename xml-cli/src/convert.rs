@@ -116,7 +116,7 @@ fn kind_of_xml(text: &str) -> xml_model::Result<String> {
     let root = doc.root_element();
     let name = root.tag_name().name();
     // The compiled grammar's starts name the kinds; no checker needs building for that.
-    let starts = xml_model::generated::grammar::GRAMMAR.starts.iter();
+    let starts = xml_model::generated::grammar::grammar().starts.iter();
     let kind = starts.filter(|s| s.schema != "device").find(|s| s.roots.contains(&name));
     match kind {
         Some(start) => Ok(start.schema.to_owned()),

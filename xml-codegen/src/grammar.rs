@@ -1,7 +1,8 @@
 //! libvirt's schemas simplified for checking (Relax NG section 4): refs inlined (elements
 //! are where recursion goes through), `optional`/`zeroOrMore`/`mixed` rewritten, n-ary
 //! patterns made binary, `notAllowed` propagated, identical patterns shared. The result is
-//! written as the static tables of `xml_model::check::grammar` into `generated/grammar.rs`.
+//! written as the tables of `xml_model::check::grammar`, in its text form, into
+//! `generated/grammar.rs`.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -314,64 +315,90 @@ impl Simplifier<'_> {
         LoadError(format!("{}:{}: {what}", o.file, o.line))
     }
 
+    /// The tables as Rust source: one string in the text form `Grammar::parse` reads (see
+    /// `xml_model::check::grammar`), which costs rustc next to nothing, where the same tables
+    /// as Rust expressions (20,000 of them) took ~700 MB of its memory.
     fn emit(&self, starts: &[(&str, Vec<String>, u32)], header: &str) -> String {
+        let mut t = String::new();
+        let _ = writeln!(t, "patterns {}", self.nodes.len());
+        for (i, n) in self.nodes.iter().enumerate() {
+            let _ = match *n {
+                Node::Empty => writeln!(t, "{i} empty"),
+                Node::NotAllowed => writeln!(t, "{i} notAllowed"),
+                Node::Text => writeln!(t, "{i} text"),
+                Node::Choice(a, b) => writeln!(t, "{i} choice {a} {b}"),
+                Node::Interleave(a, b) => writeln!(t, "{i} interleave {a} {b}"),
+                Node::Group(a, b) => writeln!(t, "{i} group {a} {b}"),
+                Node::OneOrMore(a) => writeln!(t, "{i} oneOrMore {a}"),
+                Node::Element(n, c) => writeln!(t, "{i} element {n} {c}"),
+                Node::Attribute(n, c) => writeln!(t, "{i} attribute {n} {c}"),
+                Node::Data(d) => writeln!(t, "{i} data {d}"),
+                Node::DataExcept(d, e) => writeln!(t, "{i} dataExcept {d} {e}"),
+                Node::Value(v) => writeln!(t, "{i} value {v}"),
+            };
+        }
+        let _ = writeln!(t, "names {}", self.names.items.len());
+        for (i, n) in self.names.items.iter().enumerate() {
+            let _ = match n {
+                NameClass::Name { ns, local } => writeln!(t, "{i} name {} {}", string(ns), string(local)),
+                NameClass::AnyName => writeln!(t, "{i} anyName"),
+            };
+        }
+        let _ = writeln!(t, "datatypes {}", self.datatypes.items.len());
+        for (i, d) in self.datatypes.items.iter().enumerate() {
+            let _ = write!(t, "{i} {}", d.xsd);
+            if let Some(min) = &d.min_inclusive {
+                let _ = write!(t, " minInclusive {}", string(min));
+            }
+            if let Some(max) = &d.max_inclusive {
+                let _ = write!(t, " maxInclusive {}", string(max));
+            }
+            if let Some(len) = d.max_length {
+                let _ = write!(t, " maxLength {len}");
+            }
+            for p in &d.patterns {
+                let _ = write!(t, " pattern {}", string(p));
+            }
+            t.push('\n');
+        }
+        let _ = writeln!(t, "values {}", self.values.items.len());
+        for (i, v) in self.values.items.iter().enumerate() {
+            let _ = writeln!(t, "{i} {}", string(v));
+        }
+        let _ = writeln!(t, "starts {}", starts.len());
+        for (i, (schema, roots, pattern)) in starts.iter().enumerate() {
+            let _ = write!(t, "{i} {} {pattern} {}", string(schema), roots.len());
+            for r in roots {
+                let _ = write!(t, " {}", string(r));
+            }
+            t.push('\n');
+        }
+        let mut fence = "#".to_owned();
+        while t.contains(&format!("\"{fence}")) {
+            fence.push('#');
+        }
         let mut out = String::new();
         out.push_str(header);
         out.push_str(
-            "//! libvirt's schemas simplified for checking: the tables of `crate::check::grammar`.\n\
-             //! Each pattern's index is in the comment before it.\n\n\
-             use crate::check::grammar::{Datatype, Grammar, NameClass, Pattern::*, Start, Xsd};\n\n",
+            "//! libvirt's schemas simplified for checking, in the text form of\n\
+             //! `crate::check::grammar::Grammar::parse`: a section per table, an item per line,\n\
+             //! each line starting with the item's index (the ids patterns refer to).\n\n\
+             use crate::check::grammar::Grammar;\n\n\
+             /// The simplified grammar of every top-level schema, read once.\n\
+             pub fn grammar() -> &'static Grammar {\n    \
+                 static GRAMMAR: ::std::sync::OnceLock<Grammar> = ::std::sync::OnceLock::new();\n    \
+                 GRAMMAR.get_or_init(|| Grammar::parse(TEXT).expect(\"the generated grammar reads\"))\n\
+             }\n\n\
+             /// The tables, as `xml-codegen` wrote them.\n",
         );
-        out.push_str(
-            "/// The simplified grammar of every top-level schema.\npub static GRAMMAR: Grammar = Grammar {\n",
-        );
-        out.push_str("    patterns: &[\n");
-        for (i, n) in self.nodes.iter().enumerate() {
-            let text = match *n {
-                Node::Empty => "Empty".to_owned(),
-                Node::NotAllowed => "NotAllowed".to_owned(),
-                Node::Text => "Text".to_owned(),
-                Node::Choice(a, b) => format!("Choice({a}, {b})"),
-                Node::Interleave(a, b) => format!("Interleave({a}, {b})"),
-                Node::Group(a, b) => format!("Group({a}, {b})"),
-                Node::OneOrMore(a) => format!("OneOrMore({a})"),
-                Node::Element(n, c) => format!("Element({n}, {c})"),
-                Node::Attribute(n, c) => format!("Attribute({n}, {c})"),
-                Node::Data(d) => format!("Data({d})"),
-                Node::DataExcept(d, e) => format!("DataExcept({d}, {e})"),
-                Node::Value(v) => format!("Value({v})"),
-            };
-            let _ = writeln!(out, "        /* {i} */ {text},");
-        }
-        out.push_str("    ],\n    names: &[\n");
-        for (i, n) in self.names.items.iter().enumerate() {
-            let text = match n {
-                NameClass::Name { ns, local } => format!("NameClass::Name {{ ns: {ns:?}, local: {local:?} }}"),
-                NameClass::AnyName => "NameClass::AnyName".to_owned(),
-            };
-            let _ = writeln!(out, "        /* {i} */ {text},");
-        }
-        out.push_str("    ],\n    datatypes: &[\n");
-        for (i, d) in self.datatypes.items.iter().enumerate() {
-            let variant = xsd_variant(&d.xsd);
-            let _ = writeln!(
-                out,
-                "        /* {i} */ Datatype {{ xsd: Xsd::{variant}, patterns: &{:?}, min_inclusive: {:?}, \
-                 max_inclusive: {:?}, max_length: {:?} }},",
-                d.patterns, d.min_inclusive, d.max_inclusive, d.max_length
-            );
-        }
-        out.push_str("    ],\n    values: &[\n");
-        for (i, v) in self.values.items.iter().enumerate() {
-            let _ = writeln!(out, "        /* {i} */ {v:?},");
-        }
-        out.push_str("    ],\n    starts: &[\n");
-        for (schema, roots, pattern) in starts {
-            let _ = writeln!(out, "        Start {{ schema: {schema:?}, roots: &{roots:?}, pattern: {pattern} }},");
-        }
-        out.push_str("    ],\n};\n");
+        let _ = write!(out, "pub static TEXT: &str = r{fence}\"{t}\"{fence};\n");
         out
     }
+}
+
+/// A string of the text form: its length in bytes, a colon, the bytes (nothing escaped).
+fn string(s: &str) -> String {
+    format!("{}:{s}", s.len())
 }
 
 /// The XML Schema datatypes `xml_model::check::grammar::Xsd` has.
@@ -392,16 +419,3 @@ const XSD_TYPES: &[&str] = &[
     "anyURI",
     "NCName",
 ];
-
-/// The `Xsd` variant for an XML Schema type name (checked when the datatype is interned).
-fn xsd_variant(name: &str) -> String {
-    match name {
-        "anyURI" => "AnyUri".to_owned(),
-        "NCName" => "NcName".to_owned(),
-        "dateTime" => "DateTime".to_owned(),
-        other => {
-            let mut c = other.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-        }
-    }
-}

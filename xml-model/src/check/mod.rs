@@ -49,7 +49,7 @@ impl Checker {
     /// A checker for libvirt's schemas, as the model was generated from.
     #[cfg(feature = "model")]
     pub fn new() -> Checker {
-        Checker::with_grammar(&crate::generated::grammar::GRAMMAR)
+        Checker::with_grammar(crate::generated::grammar::grammar())
     }
 
     /// A checker for another simplified grammar.
