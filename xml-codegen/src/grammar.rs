@@ -391,7 +391,7 @@ impl Simplifier<'_> {
              }\n\n\
              /// The tables, as `xml-codegen` wrote them.\n",
         );
-        let _ = write!(out, "pub static TEXT: &str = r{fence}\"{t}\"{fence};\n");
+        let _ = writeln!(out, "pub static TEXT: &str = r{fence}\"{t}\"{fence};");
         out
     }
 }
