@@ -182,12 +182,22 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Attribute(xml) => {
                 decls.push(quote!(#id: ::std::option::Option<#stored>));
                 inits.push(quote!(#id: ::std::option::Option::None));
-                let parsed =
-                    read_one(recovering(span, quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr))));
+                let take = match f.shape.boxed {
+                    false => quote_spanned!(span=> ctx.take_attribute(node, attr, &mut p.#id, #rank)),
+                    true => {
+                        let parsed = read_one(recovering(
+                            span,
+                            quote_spanned!(span=> ctx.parse_attribute::<#inner>(node, attr)),
+                        ));
+                        quote! {{
+                            p.#id = ::std::option::Option::Some(#parsed);
+                            ::std::result::Result::Ok(::std::option::Option::Some(#rank))
+                        }}
+                    }
+                };
                 attr_arms.push(quote! {
                     if #k::read::attribute_is(attr, #xml) {
-                        p.#id = ::std::option::Option::Some(#parsed);
-                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
+                        return #take;
                     }
                 });
                 finish.push(match f.shape.occurs {
@@ -200,11 +210,18 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 write_attrs.push(each(&f.shape, id, |v| quote!(w.attribute(#rank, #xml, #v);)));
             }
             Role::Child(xml) => {
-                let read = read_one(recovering(
-                    span,
-                    quote_spanned!(span=> <#inner as #k::read::ReadElement>::read_element(child, ctx)),
-                ));
-                let (decl, init, store) = occurs_store(f.shape.occurs, &stored, id, read, quote!(ctx.duplicate(child)));
+                let (decl, init, take) = match f.shape.occurs {
+                    Occurs::Many => (
+                        quote!(#id: ::std::vec::Vec<#stored>),
+                        quote!(#id: ::std::vec::Vec::new()),
+                        quote_spanned!(span=> ctx.push_child::<#inner, _>(child, &mut p.#id, #rank)),
+                    ),
+                    _ => (
+                        quote!(#id: ::std::option::Option<#stored>),
+                        quote!(#id: ::std::option::Option::None),
+                        quote_spanned!(span=> ctx.take_child::<#inner, _>(child, &mut p.#id, #rank)),
+                    ),
+                };
                 decls.push(decl);
                 inits.push(init);
                 let (matcher, declare) = match &f.opts.ns {
@@ -217,8 +234,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 };
                 child_arms.push(quote! {
                     if #matcher {
-                        #store
-                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
+                        return #take;
                     }
                 });
                 finish.push(match f.shape.occurs {
@@ -233,23 +249,23 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 write_children.push(each(&f.shape, id, write_one));
             }
             Role::Choice => {
-                let first_ref = if f.shape.boxed { quote!(&**c) } else { quote!(c) };
-                let read = read_one(recovering(
-                    span,
-                    quote_spanned!(span=> <#inner as #k::read::ElementChoice>::read_choice(child, ctx)),
-                ));
-                let conflict = quote! {{
-                    let first = ::std::option::Option::as_ref(&p.#id).map(|c| #k::read::ElementChoice::element_name(#first_ref)).unwrap_or("");
-                    ctx.conflict(child, first)
-                }};
-                let (decl, init, store) = occurs_store(f.shape.occurs, &stored, id, read, conflict);
+                let (decl, init, take) = match f.shape.occurs {
+                    Occurs::Many => (
+                        quote!(#id: ::std::vec::Vec<#stored>),
+                        quote!(#id: ::std::vec::Vec::new()),
+                        quote_spanned!(span=> ctx.push_choice::<#inner, _>(child, &mut p.#id, #rank)),
+                    ),
+                    _ => (
+                        quote!(#id: ::std::option::Option<#stored>),
+                        quote!(#id: ::std::option::Option::None),
+                        quote_spanned!(span=> ctx.take_choice::<#inner, _>(child, &mut p.#id, #rank)),
+                    ),
+                };
                 decls.push(decl);
                 inits.push(init);
                 child_arms.push(quote! {
-                    if <#inner as #k::read::ElementChoice>::accepts_node(child)
-                    {
-                        #store
-                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
+                    if <#inner as #k::read::ElementChoice>::accepts_node(child) {
+                        return #take;
                     }
                 });
                 finish.push(match f.shape.occurs {
@@ -266,17 +282,18 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             Role::Text => {
                 decls.push(quote!(#id: ::std::option::Option<#stored>));
                 inits.push(quote!(#id: ::std::option::Option::None));
-                let parsed = read_one(recovering(span, quote_spanned!(span=> ctx.parse_text::<#inner>(text))));
-                text_arms.push(quote! {
-                    if p.#id.is_some() {
-                        if ctx.options().strict {
-                            return ::std::result::Result::Err(ctx.error_at(text, #k::ErrorKind::Unknown {
-                                what: "second text node".into(), expected: "one text value".into() }));
+                text_arms.push(match f.shape.boxed {
+                    false => quote_spanned!(span=> return ctx.take_text(text, &mut p.#id, #rank);),
+                    true => {
+                        let parsed = read_one(recovering(span, quote_spanned!(span=> ctx.parse_text::<#inner>(text))));
+                        quote! {
+                            if p.#id.is_some() {
+                                return ctx.second_text(text);
+                            }
+                            p.#id = ::std::option::Option::Some(#parsed);
+                            return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
                         }
-                        return ::std::result::Result::Ok(::std::option::Option::None);
                     }
-                    p.#id = ::std::option::Option::Some(#parsed);
-                    return ::std::result::Result::Ok(::std::option::Option::Some(#rank));
                 });
                 let empty = read_one(quote_spanned!(span=> ctx.empty_text::<#inner>(node)?));
                 finish.push(match f.shape.occurs {
@@ -412,36 +429,6 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 }
             }
         };
-    }
-}
-
-/// Partial-state declaration, initialiser and the statement that stores one read item.
-/// A second item for a once-only field is an error in strict mode and unknown content
-/// (kept in place) otherwise.
-fn occurs_store(
-    occurs: Occurs,
-    stored: &TokenStream,
-    id: &Ident,
-    read: TokenStream,
-    strict_error: TokenStream,
-) -> (TokenStream, TokenStream, TokenStream) {
-    match occurs {
-        Occurs::Many => {
-            (quote!(#id: ::std::vec::Vec<#stored>), quote!(#id: ::std::vec::Vec::new()), quote!(p.#id.push(#read);))
-        }
-        _ => (
-            quote!(#id: ::std::option::Option<#stored>),
-            quote!(#id: ::std::option::Option::None),
-            quote! {
-                if p.#id.is_some() {
-                    if ctx.options().strict {
-                        return ::std::result::Result::Err(#strict_error);
-                    }
-                    return ::std::result::Result::Ok(::std::option::Option::None);
-                }
-                p.#id = ::std::option::Option::Some(#read);
-            },
-        ),
     }
 }
 

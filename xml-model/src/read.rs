@@ -156,6 +156,133 @@ impl<'a> ReadCtx<'a> {
         }
     }
 
+    /// Takes an attribute into its field: its rank, or `None` when a bad value is recovered
+    /// from (the attribute is then kept as unknown content). What the derives call for each
+    /// attribute field: one function per value type rather than the same lines per field.
+    pub fn take_attribute<T: XmlValue>(
+        &mut self,
+        node: Node<'_>,
+        attr: &Attribute<'_>,
+        slot: &mut Option<T>,
+        rank: u16,
+    ) -> Result<Option<u16>> {
+        let mark = self.mark();
+        match self.parse_attribute(node, attr) {
+            Ok(v) => {
+                *slot = Some(v);
+                Ok(Some(rank))
+            }
+            Err(e) => self.recovered(mark, e).map(|()| None),
+        }
+    }
+
+    /// Takes a child element into a once-only field (`S` is `T`, or `Box<T>` for a boxed
+    /// field); a second one is an error in strict mode and unknown content otherwise.
+    pub fn take_child<T: ReadElement, S: From<T>>(
+        &mut self,
+        child: Node<'_>,
+        slot: &mut Option<S>,
+        rank: u16,
+    ) -> Result<Option<u16>> {
+        if slot.is_some() {
+            return self.second(self.duplicate(child));
+        }
+        let mark = self.mark();
+        match T::read_element(child, self) {
+            Ok(v) => {
+                *slot = Some(S::from(v));
+                Ok(Some(rank))
+            }
+            Err(e) => self.recovered(mark, e).map(|()| None),
+        }
+    }
+
+    /// Takes a child element into a list field.
+    pub fn push_child<T: ReadElement, S: From<T>>(
+        &mut self,
+        child: Node<'_>,
+        list: &mut Vec<S>,
+        rank: u16,
+    ) -> Result<Option<u16>> {
+        let mark = self.mark();
+        match T::read_element(child, self) {
+            Ok(v) => {
+                list.push(S::from(v));
+                Ok(Some(rank))
+            }
+            Err(e) => self.recovered(mark, e).map(|()| None),
+        }
+    }
+
+    /// Takes a branch of an element choice into a once-only field; a second branch is an
+    /// error naming the first in strict mode, and unknown content otherwise.
+    pub fn take_choice<T: ElementChoice, S: From<T> + std::borrow::Borrow<T>>(
+        &mut self,
+        child: Node<'_>,
+        slot: &mut Option<S>,
+        rank: u16,
+    ) -> Result<Option<u16>> {
+        if let Some(first) = slot {
+            return self.second(self.conflict(child, first.borrow().element_name()));
+        }
+        let mark = self.mark();
+        match T::read_choice(child, self) {
+            Ok(v) => {
+                *slot = Some(S::from(v));
+                Ok(Some(rank))
+            }
+            Err(e) => self.recovered(mark, e).map(|()| None),
+        }
+    }
+
+    /// Takes a branch of an element choice into a list field.
+    pub fn push_choice<T: ElementChoice, S: From<T>>(
+        &mut self,
+        child: Node<'_>,
+        list: &mut Vec<S>,
+        rank: u16,
+    ) -> Result<Option<u16>> {
+        let mark = self.mark();
+        match T::read_choice(child, self) {
+            Ok(v) => {
+                list.push(S::from(v));
+                Ok(Some(rank))
+            }
+            Err(e) => self.recovered(mark, e).map(|()| None),
+        }
+    }
+
+    /// Takes a text node into the text field; a second text node (text on both sides of an
+    /// unknown element) is an error in strict mode and unknown content otherwise.
+    pub fn take_text<T: XmlValue>(&mut self, text: Node<'_>, slot: &mut Option<T>, rank: u16) -> Result<Option<u16>> {
+        if slot.is_some() {
+            return self.second_text(text);
+        }
+        let mark = self.mark();
+        match self.parse_text(text) {
+            Ok(v) => {
+                *slot = Some(v);
+                Ok(Some(rank))
+            }
+            Err(e) => self.recovered(mark, e).map(|()| None),
+        }
+    }
+
+    /// A second text node: an error in strict mode, else not taken.
+    pub fn second_text(&self, text: Node<'_>) -> Result<Option<u16>> {
+        let what = "second text node".to_owned();
+        self.second(self.error_at(text, ErrorKind::Unknown { what, expected: "one text value".into() }))
+    }
+
+    /// A second item for a once-only field: `error` in strict mode, else not taken (kept as
+    /// unknown content).
+    fn second(&self, error: Error) -> Result<Option<u16>> {
+        match self.options.strict {
+            true => Err(error),
+            false => Ok(None),
+        }
+    }
+
     /// Parses a text node as `T`.
     pub fn parse_text<T: XmlValue>(&self, text: Node<'_>) -> Result<T> {
         let value = text.text().unwrap_or("");
