@@ -349,21 +349,98 @@ pub fn emit(ir: &Ir, live: &[TypeId], header: &str) -> BTreeMap<String, String> 
         let uses = if body.contains("pub extras: Extras,") { "\nuse crate::Extras;\n" } else { "" };
         files.insert(module.clone(), format!("{header}{doc}{uses}\n{body}"));
     }
+    let features = Features::of(ir, &files);
     let mut mods = String::new();
     mods.push_str(header);
-    mods.push_str("//! The libvirt model generated from the RNG schemas: a module per schema file.\n\n");
+    mods.push_str(
+        "//! The libvirt model generated from the RNG schemas: a module per schema file. The\n\
+         //! modules of domains (and what they use) are always there; those of each other document\n\
+         //! kind come with xml-model's feature named after the kind (`network`, `nodedev`...).\n\n",
+    );
     for module in by_module.keys() {
+        mods.push_str(&features.cfg(module));
         mods.push_str(&format!("pub mod {module};\n"));
     }
     mods.push('\n');
-    mods.push_str(&roots(ir));
+    mods.push_str(&roots(ir, &features));
     files.insert("mod".to_owned(), mods);
     files
 }
 
+/// Which cargo feature brings which module: the modules the `domain` kind reaches are always
+/// compiled; a module only another kind reaches comes with that kind's feature, so a program
+/// that reads only domains does not compile the model of node devices or filters.
+struct Features {
+    /// Module -> the kinds whose feature compiles it (empty: always compiled).
+    kinds_of: BTreeMap<String, Vec<String>>,
+}
+
+impl Features {
+    const ALWAYS: &'static str = "domain";
+
+    fn of(ir: &Ir, files: &BTreeMap<String, String>) -> Features {
+        // Which modules each module's types refer to, from the generated text itself.
+        let uses = |module: &str| -> Vec<String> {
+            let text = files.get(module).map(String::as_str).unwrap_or("");
+            let mut found: Vec<String> = text
+                .split("super::")
+                .skip(1)
+                .filter_map(|rest| rest.split_once("::").map(|(m, _)| m.to_owned()))
+                .filter(|m| m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                .collect();
+            found.sort();
+            found.dedup();
+            found
+        };
+        let reach = |start: &str| -> std::collections::BTreeSet<String> {
+            let mut seen = std::collections::BTreeSet::from([start.to_owned()]);
+            let mut todo = vec![start.to_owned()];
+            while let Some(m) = todo.pop() {
+                for u in uses(&m) {
+                    if seen.insert(u.clone()) {
+                        todo.push(u);
+                    }
+                }
+            }
+            seen
+        };
+        let module_of = |kind: &str| ir.roots.iter().find(|r| r.0 == kind).map(|r| ir.types[r.2].module.clone());
+        let always = module_of(Self::ALWAYS).map(|m| reach(&m)).unwrap_or_default();
+        let mut kinds_of: BTreeMap<String, Vec<String>> = files.keys().map(|m| (m.clone(), Vec::new())).collect();
+        for (kind, _, _) in &ir.roots {
+            let Some(module) = module_of(kind) else { continue };
+            for m in reach(&module).difference(&always) {
+                let kinds = kinds_of.entry(m.clone()).or_default();
+                if !kinds.contains(kind) {
+                    kinds.push(kind.clone());
+                }
+            }
+        }
+        Features { kinds_of }
+    }
+
+    /// The feature a kind needs (`None`: always there).
+    fn of_kind(&self, ir: &Ir, kind: &str) -> Option<String> {
+        let module = ir.roots.iter().find(|r| r.0 == kind).map(|r| &ir.types[r.2].module)?;
+        (!self.kinds_of.get(module)?.is_empty()).then(|| kind.to_owned())
+    }
+
+    /// The `#[cfg]` line before a module's declaration, if it has one.
+    fn cfg(&self, module: &str) -> String {
+        match self.kinds_of.get(module).map(Vec::as_slice) {
+            None | Some([]) => String::new(),
+            Some([one]) => format!("#[cfg(feature = {one:?})]\n"),
+            Some(many) => {
+                let list: Vec<String> = many.iter().map(|k| format!("feature = {k:?}")).collect();
+                format!("#[cfg(any({}))]\n", list.join(", "))
+            }
+        }
+    }
+}
+
 /// The document kinds: their root element names and a function that reads any of them and
 /// writes it back (what `xml-model fmt` and `roundtrip` run).
-fn roots(ir: &Ir) -> String {
+fn roots(ir: &Ir, features: &Features) -> String {
     let mut seen = std::collections::HashSet::new();
     let mut names = Vec::new();
     let mut arms = Vec::new();
@@ -374,14 +451,21 @@ fn roots(ir: &Ir) -> String {
         let t = &ir.types[*id];
         let m = format_ident!("{}", t.module);
         let n = format_ident!("{}", t.name);
-        let _ = kind;
         names.push(quote!(#root));
-        arms.push(quote! {
-            #root => crate::Document::<#m::#n>::parse_with(text, options).map(|d| d.to_xml_with(layout)),
+        let read = quote!(crate::Document::<#m::#n>::parse_with(text, options).map(|d| d.to_xml_with(layout)));
+        arms.push(match features.of_kind(ir, kind) {
+            None => quote!(#root => #read,),
+            Some(feature) => quote! {
+                #[cfg(feature = #feature)]
+                #root => #read,
+                #[cfg(not(feature = #feature))]
+                #root => ::std::result::Result::Err(feature_off(root, options, #feature)),
+            },
         });
     }
     let tokens = quote! {
-        /// The root element names of the document kinds the model reads.
+        /// The root element names of every document kind (the typed model of a kind other
+        /// than `domain` is there with the feature named after it).
         pub const ROOTS: &[&str] = &[#(#names),*];
 
         /// Reads a document through the typed model of its root element and writes it back.
@@ -410,43 +494,68 @@ fn roots(ir: &Ir) -> String {
                 }
             }
         }
+
+        /// The error for a document whose kind's feature is off.
+        #[allow(dead_code)]
+        fn feature_off(root: crate::read::Node<'_>, options: crate::ReadOptions, feature: &str) -> crate::Error {
+            let ctx = crate::read::ReadCtx::new(root.document(), options);
+            ctx.error_at(root, crate::ErrorKind::Unknown {
+                what: ::std::format!("element <{}>", root.tag_name().name()),
+                expected: ::std::format!("xml-model built with its feature `{feature}`, which reads this kind"),
+            })
+        }
     };
     let file: syn::File = syn::parse2(tokens).expect("roots parse");
     let mut out = prettyplease::unparse(&file);
-    out.push_str(&kinds_macro(ir));
+    out.push_str(&kinds_macro(ir, features));
     out
 }
 
 /// `KINDS` and `with_document_kind!`: code that is generic over the typed root (converting
 /// to JSON, printing a JSON Schema) picks the type by the document kind's name. A macro, so
 /// that the caller's bounds (`Serialize`, `JsonSchema`) need not be known here.
-fn kinds_macro(ir: &Ir) -> String {
+fn kinds_macro(ir: &Ir, features: &Features) -> String {
     let mut seen = std::collections::HashSet::new();
     let mut kinds = Vec::new();
     let mut arms = String::new();
+    let mut helpers = String::new();
     for (kind, _, id) in &ir.roots {
         if !seen.insert(kind.clone()) {
             continue;
         }
         let t = &ir.types[*id];
         kinds.push(format!("{kind:?}"));
-        arms.push_str(&format!(
-            "            {kind:?} => $($run)::+::<$crate::generated::{}::{}>($($arg),*),\n",
-            t.module, t.name
+        let ty = format!("$crate::generated::{}::{}", t.module, t.name);
+        let Some(feature) = features.of_kind(ir, kind) else {
+            arms.push_str(&format!("            {kind:?} => $($run)::+::<{ty}>($($arg),*),\n"));
+            continue;
+        };
+        // The macro expands in the caller's crate, where `cfg(feature)` would ask the
+        // caller's features: a helper defined here, one way or the other, asks ours.
+        let helper = format!("__with_document_kind_{kind}");
+        arms.push_str(&format!("            {kind:?} => $crate::{helper}!([$($run)::+], ($($arg),*), $unknown),\n"));
+        helpers.push_str(&format!(
+            "\n#[cfg(feature = {feature:?})]\n#[doc(hidden)]\n#[macro_export]\n\
+             macro_rules! {helper} {{\n    \
+             ([$($run:tt)*], ($($arg:expr),*), $unknown:expr) => {{ $($run)*::<{ty}>($($arg),*) }};\n}}\n\
+             #[cfg(not(feature = {feature:?}))]\n#[doc(hidden)]\n#[macro_export]\n\
+             macro_rules! {helper} {{\n    \
+             ($run:tt, $args:tt, $unknown:expr) => {{ $unknown }};\n}}\n"
         ));
     }
     format!(
         "\n/// The document kinds by their schema's name (`xml-model check`'s kinds, the first column\n\
-         /// of the corpus manifest).\n\
+         /// of the corpus manifest); each but `domain` is also the name of the feature that\n\
+         /// compiles its typed model.\n\
          pub const KINDS: &[&str] = &[{}];\n\n\
          /// Calls `run::<T>(arg, ..)` (a function's path: `check::<T>(..)`, `Job::run::<T>(&job)`)\n\
          /// with `T` the typed root of the document kind `kind` (one of [`KINDS`]), or evaluates\n\
-         /// `unknown` for a name that is not one:\n\
+         /// `unknown` for a name that is not one, or whose feature is off:\n\
          /// `with_document_kind!(kind, print_schema(), panic!(\"no kind {{kind}}\"))`.\n\
          #[macro_export]\n\
          macro_rules! with_document_kind {{\n    \
          ($kind:expr, $($run:ident)::+($($arg:expr),*), $unknown:expr) => {{\n        \
-         match $kind {{\n{arms}            _ => $unknown,\n        }}\n    }};\n}}\n",
+         match $kind {{\n{arms}            _ => $unknown,\n        }}\n    }};\n}}\n{helpers}",
         kinds.join(", ")
     )
 }

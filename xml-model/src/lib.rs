@@ -97,21 +97,21 @@ extern crate self as xml_model;
 pub mod any;
 pub mod check;
 pub mod compare;
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 pub mod constructors;
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 pub mod device;
 pub mod diff;
 pub mod error;
 pub mod extras;
 pub mod limits;
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 #[rustfmt::skip]
 pub mod generated;
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 pub mod prelude;
 pub mod read;
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 pub mod rules;
 pub mod scalars;
 pub mod scaled;

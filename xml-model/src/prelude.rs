@@ -13,6 +13,7 @@ pub use crate::generated::domaincommon::{
     Controller, Device, Devices, Disk, DiskDevice, Domain, DomainType, Filesystem, Graphics, HostPciAddress, Hostdev,
     Hugepages, Interface, Memory, MemoryBacking, Os, Page, TargetBus, Vcpu,
 };
+#[cfg(feature = "network")]
 pub use crate::generated::network::Network;
 pub use crate::{CpuSet, Document, IpAddress, MacAddress, Number, ReadOptions, ScaledInteger, Unit, Uuid, XmlDocument};
 pub use crate::{Validate, ValidateRoot};

@@ -137,12 +137,12 @@ impl Engine {
     }
 
     /// How many patterns the arena holds now.
-    #[cfg(all(test, feature = "model"))]
+    #[cfg(all(test, feature = "domain"))]
     pub(crate) fn arena_len(&self) -> usize {
         self.patterns.len()
     }
 
-    #[cfg(all(test, feature = "model"))]
+    #[cfg(all(test, feature = "domain"))]
     pub(crate) fn set_limit(&mut self, limit: usize) {
         self.limit = limit;
     }

@@ -38,7 +38,7 @@ pub struct Checker {
     limits: crate::limits::Limits,
 }
 
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 impl Default for Checker {
     fn default() -> Self {
         Checker::new()
@@ -47,7 +47,7 @@ impl Default for Checker {
 
 impl Checker {
     /// A checker for libvirt's schemas, as the model was generated from.
-    #[cfg(feature = "model")]
+    #[cfg(feature = "domain")]
     pub fn new() -> Checker {
         Checker::with_grammar(crate::generated::grammar::grammar())
     }
@@ -162,13 +162,13 @@ fn starts_for<'a>(grammar: &'static Grammar, root: Node<'a, '_>) -> impl Iterato
 }
 
 /// Checks `text` with a checker kept for this thread.
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 pub fn check_str(text: &str) -> Report {
     with_thread_checker(|c| c.check_str(text))
 }
 
 /// Runs `f` with a checker kept for this thread.
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 fn with_thread_checker<R>(f: impl FnOnce(&mut Checker) -> R) -> R {
     thread_local! {
         static CHECKER: std::cell::RefCell<Checker> = std::cell::RefCell::new(Checker::new());
@@ -181,7 +181,7 @@ fn with_thread_checker<R>(f: impl FnOnce(&mut Checker) -> R) -> R {
 /// reports here is only what the types do not carry (order, patterns, ranges, attributes
 /// that go together).
 pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()> {
-    #[cfg(feature = "model")]
+    #[cfg(feature = "domain")]
     {
         let root = doc.root_element();
         // A document type reads as a document kind, never as a device (`<interface>`).
@@ -194,20 +194,20 @@ pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()>
             first_problem(report)?;
         }
     }
-    #[cfg(not(feature = "model"))]
+    #[cfg(not(feature = "domain"))]
     let _ = doc;
     Ok(())
 }
 
 /// Strict reading of a device document: its first problem as a device, with the checker kept
 /// for this thread.
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 pub(crate) fn strict_device_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()> {
     first_problem(with_thread_checker(|c| c.check_kinds(doc, |s| s.schema == "device")))
 }
 
 /// A report's first problem as a reading error.
-#[cfg(feature = "model")]
+#[cfg(feature = "domain")]
 fn first_problem(report: Report) -> crate::Result<()> {
     match report.problems.into_iter().next() {
         Some(p) => Err(crate::Error {
@@ -624,7 +624,7 @@ fn qualified<'a>(node: Node<'a, '_>) -> &'a str {
     crate::any::qualified_name(node, node.document().input_text())
 }
 
-#[cfg(all(test, feature = "model"))]
+#[cfg(all(test, feature = "domain"))]
 mod tests {
     use super::Checker;
 
