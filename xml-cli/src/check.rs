@@ -1,5 +1,6 @@
-//! `xml-model check [--format text|json] [--jobs N] FILE...`: every file against libvirt's
-//! schemas, the kind chosen by the root element. Files are shared out to worker threads
+//! `xml-model check [--format text|json] [--jobs N] [--schemas DIR] FILE...`: every file
+//! against libvirt's schemas (the compiled-in set, or the one in DIR), the kind chosen by the
+//! root element. Files are shared out to worker threads
 //! (one per core by default), each with its own checker; results come out in the order given.
 
 use std::io::Write;
@@ -7,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use xml_model::check::grammar::Grammar;
 use xml_model::check::{Checker, Report};
 
 /// How `check` prints its results.
@@ -29,6 +31,11 @@ pub struct Args {
     /// or a top-level schema (`domain`, `network`, ...).
     #[arg(long, value_name = "KIND")]
     kind: Option<String>,
+    /// Check against the schema set in DIR instead of the compiled-in one (libvirt 11.3.0's):
+    /// the installed libvirt's own, `/usr/share/libvirt/schemas`, to learn whether that
+    /// libvirt will keep a definition or silently drop what it does not know.
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -38,16 +45,26 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Args { format, kind, jobs, files } = args;
+    let Args { format, kind, schemas, jobs, files } = args;
+    let grammar = match &schemas {
+        None => xml_model::generated::grammar::grammar(),
+        Some(dir) => match load_schemas(dir) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("xml-model: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     if let Some(k) = &kind {
-        let kinds: Vec<&str> = Checker::new().kinds().map(|(schema, _)| schema).collect();
+        let kinds: Vec<&str> = Checker::with_grammar(grammar).kinds().map(|(schema, _)| schema).collect();
         if !kinds.contains(&k.as_str()) {
             eprintln!("xml-model: unknown kind '{k}': expected one of {}", kinds.join(", "));
             return ExitCode::from(2);
         }
     }
     let jobs = jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
-    let results = check_all(&files, jobs, kind.as_deref());
+    let results = check_all(grammar, &files, jobs, kind.as_deref());
     // Buffered: a line-buffered stdout would make a system call per file.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
@@ -67,14 +84,27 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
+/// The grammar of the schema set in `dir`, read once for all threads (and kept for the rest
+/// of the run).
+fn load_schemas(dir: &std::path::Path) -> Result<&'static Grammar, String> {
+    let text = xml_codegen::checker_grammar(dir).map_err(|e| format!("--schemas {}: {}", dir.display(), e.0))?;
+    let grammar = Grammar::parse(Box::leak(text.into_boxed_str()))?;
+    Ok(Box::leak(Box::new(grammar)))
+}
+
 /// Checks every file on `jobs` threads; the results are in the files' order.
-fn check_all(files: &[PathBuf], jobs: usize, kind: Option<&str>) -> Vec<Result<Report, String>> {
+fn check_all(
+    grammar: &'static Grammar,
+    files: &[PathBuf],
+    jobs: usize,
+    kind: Option<&str>,
+) -> Vec<Result<Report, String>> {
     let next = AtomicUsize::new(0);
     let mut results: Vec<(usize, Result<Report, String>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs.min(files.len()))
             .map(|_| {
                 scope.spawn(|| {
-                    let mut checker = Checker::new().as_kind(kind);
+                    let mut checker = Checker::with_grammar(grammar).as_kind(kind);
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);

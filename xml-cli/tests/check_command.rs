@@ -111,3 +111,64 @@ fn many_files_on_several_threads_keep_their_order() {
         assert_eq!(line.ends_with(": valid"), *text == VALID, "{line}");
     }
 }
+
+/// The schema set of the libvirt installed here (Debian 12's libvirt0: 9.0.0). `.ci/run`
+/// installs it with libvirt-dev; without it these tests fail rather than pass unseen.
+const INSTALLED: &str = "/usr/share/libvirt/schemas";
+
+/// `<maxphysaddr limit>` came with libvirt 9.3: the installed 9.0.0 would drop it silently.
+const NEWER: &str = "<domain type='kvm'>\n  <name>a</name>\n  <memory>1024</memory>\n  <os>\n    <type>hvm</type>\n  </os>\n  <cpu mode='host-passthrough'>\n    <maxphysaddr mode='passthrough' limit='39'/>\n  </cpu>\n</domain>\n";
+
+#[test]
+fn schemas_of_an_installed_libvirt_flag_what_it_is_too_old_for() {
+    assert!(Path::new(INSTALLED).join("domain.rng").is_file(), "{INSTALLED} is missing: install libvirt0");
+    let dir = folder("schemas", &[("new.xml", NEWER), ("old.xml", VALID)]);
+    let (new, old) = (dir.join("new.xml"), dir.join("old.xml"));
+
+    // The compiled-in 11.3.0 set: valid.
+    let o = check(&[arg(&new)]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+
+    // 9.0.0's: the attribute is flagged with its path and position, in the same words.
+    let o = check(&["--schemas", INSTALLED, arg(&new), arg(&old)]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{}:8:37: invalid: /domain/cpu/maxphysaddr/@limit: found attribute 'limit'; expected an attribute of 'bits'",
+            new.display()
+        )),
+        "{out}"
+    );
+    assert_eq!(lines[1], format!("{}: valid", old.display()));
+
+    // And as JSON, for tools.
+    let o = check(&["--format", "json", "--schemas", INSTALLED, arg(&new)]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(json[0]["valid"], false, "{json}");
+    assert_eq!(json[0]["problems"][0]["path"], "/domain/cpu/maxphysaddr/@limit", "{json}");
+}
+
+#[test]
+fn schemas_from_a_folder_that_is_not_one_is_a_usage_error() {
+    let dir = folder("not-schemas", &[("a.xml", VALID)]);
+    let o = check(&["--schemas", arg(&dir), arg(&dir.join("a.xml"))]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("no domain.rng: not a libvirt schema folder"), "{err}");
+
+    // A schema folder with a broken schema names the file.
+    let broken = folder(
+        "broken-schemas",
+        &[(
+            "domain.rng",
+            "<grammar xmlns='http://relaxng.org/ns/structure/1.0'><start><ref name='nowhere'/></start></grammar>",
+        )],
+    );
+    let o = check(&["--schemas", arg(&broken), arg(&dir.join("a.xml"))]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("domain.rng") && err.contains("nowhere"), "{err}");
+}

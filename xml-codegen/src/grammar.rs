@@ -76,6 +76,22 @@ impl<T: Clone + Eq + std::hash::Hash> Interner<T> {
 
 /// The simplified grammar of the given top-level schemas, as Rust source.
 pub fn generate(dir: &std::path::Path, schemas: &[(&str, &str)], header: &str) -> Result<String, LoadError> {
+    simplified(dir, schemas, |s, starts| s.emit(starts, header))
+}
+
+/// The simplified grammar of the given top-level schemas in the text form
+/// `xml_model::check::grammar::Grammar::parse` reads: what a checker of a schema set found at
+/// run time is built from (`xml-model check --schemas DIR`).
+pub fn text(dir: &std::path::Path, schemas: &[(&str, &str)]) -> Result<String, LoadError> {
+    simplified(dir, schemas, |s, starts| s.text(starts))
+}
+
+/// Loads and simplifies the schemas, then hands the tables to `out`.
+fn simplified<R>(
+    dir: &std::path::Path,
+    schemas: &[(&str, &str)],
+    out: impl FnOnce(&Simplifier<'_>, &[(&str, Vec<String>, u32)]) -> R,
+) -> Result<R, LoadError> {
     let mut schema = rng::Schema::default();
     let mut tops = Vec::new();
     let mut device_defines = None;
@@ -129,7 +145,7 @@ pub fn generate(dir: &std::path::Path, schemas: &[(&str, &str)], header: &str) -
         s.root_names(pattern, &mut roots);
         starts.push(("device", roots, pattern));
     }
-    Ok(s.emit(&starts, header))
+    Ok(out(&s, &starts))
 }
 
 /// The elements a pattern holds directly (through groups, choices and references, not inside
@@ -315,10 +331,8 @@ impl Simplifier<'_> {
         LoadError(format!("{}:{}: {what}", o.file, o.line))
     }
 
-    /// The tables as Rust source: one string in the text form `Grammar::parse` reads (see
-    /// `xml_model::check::grammar`), which costs rustc next to nothing, where the same tables
-    /// as Rust expressions (20,000 of them) took ~700 MB of its memory.
-    fn emit(&self, starts: &[(&str, Vec<String>, u32)], header: &str) -> String {
+    /// The tables in the text form (see `xml_model::check::grammar::Grammar::parse`).
+    fn text(&self, starts: &[(&str, Vec<String>, u32)]) -> String {
         let mut t = String::new();
         let _ = writeln!(t, "patterns {}", self.nodes.len());
         for (i, n) in self.nodes.iter().enumerate() {
@@ -373,6 +387,14 @@ impl Simplifier<'_> {
             }
             t.push('\n');
         }
+        t
+    }
+
+    /// The tables as Rust source: one string in the text form `Grammar::parse` reads (see
+    /// `xml_model::check::grammar`), which costs rustc next to nothing, where the same tables
+    /// as Rust expressions (20,000 of them) took ~700 MB of its memory.
+    fn emit(&self, starts: &[(&str, Vec<String>, u32)], header: &str) -> String {
+        let t = self.text(starts);
         let mut fence = "#".to_owned();
         while t.contains(&format!("\"{fence}")) {
             fence.push('#');

@@ -100,6 +100,18 @@ pub fn audit_report(dir: &Path, config: &Path) -> Result<String, rng::LoadError>
     Ok(audit::report(&m.ir, &m.live))
 }
 
+/// The checker's grammar of the schema set in `dir` (libvirt's schema folder, such as an
+/// installed libvirt's `/usr/share/libvirt/schemas`), in the text form that
+/// `xml_model::check::Checker::with_grammar_text` takes. Top-level schemas the folder does not
+/// have (an older libvirt) are left out; the set must have `domain.rng`.
+pub fn checker_grammar(dir: &Path) -> Result<String, rng::LoadError> {
+    if !dir.join("domain.rng").is_file() {
+        return Err(rng::LoadError(format!("{}: no domain.rng: not a libvirt schema folder", dir.display())));
+    }
+    let present: Vec<(&str, &str)> = TOP_LEVEL.iter().copied().filter(|(_, file)| dir.join(file).is_file()).collect();
+    grammar::text(dir, &present)
+}
+
 /// The generated sources (file stem -> text) for all of libvirt's top-level schemas, with
 /// `config` (renames, boxing) applied.
 pub fn generate(dir: &Path, config: &Path) -> Result<BTreeMap<String, String>, rng::LoadError> {

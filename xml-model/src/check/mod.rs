@@ -52,6 +52,16 @@ impl Checker {
         Checker::with_grammar(crate::generated::grammar::grammar())
     }
 
+    /// A checker for a schema set given as the text form of its simplified grammar (what
+    /// `xml_codegen::checker_grammar` makes of a schema folder, such as the installed libvirt's
+    /// `/usr/share/libvirt/schemas`). The tables live as long as the program: make one such
+    /// checker per schema set, not one per document (for several threads, read the text once
+    /// with [`Grammar::parse`] and give each thread [`Checker::with_grammar`]).
+    pub fn with_grammar_text(text: String) -> std::result::Result<Checker, String> {
+        let grammar = Grammar::parse(Box::leak(text.into_boxed_str()))?;
+        Ok(Checker::with_grammar(Box::leak(Box::new(grammar))))
+    }
+
     /// A checker for another simplified grammar.
     pub fn with_grammar(grammar: &'static Grammar) -> Checker {
         // Depth is the walk's to report, at xmllint's 257 levels, as a problem of the document.
