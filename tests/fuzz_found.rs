@@ -38,3 +38,16 @@ fn every_found_input_keeps_every_property() {
 fn open_findings() {
     replay("tests/fuzz_found/open");
 }
+
+/// The one meant difference between `check` and strict reading (see
+/// `properties::check_agrees_with_strict_reading`), as xmllint and libvirt see it.
+#[test]
+fn a_listed_value_with_spaces_is_valid_for_check_and_refused_by_strict_reading() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_found");
+    let text = std::fs::read_to_string(dir.join("check-listed-value-with-spaces.xml")).unwrap();
+    assert!(libvirt_xml::model::check::Checker::new().check_str(&text).is_valid());
+    let strict =
+        libvirt_xml::Document::<libvirt_xml::prelude::Domain>::parse_with(&text, libvirt_xml::ReadOptions::strict());
+    let err = strict.expect_err("libvirt compares listed values exactly").to_string();
+    assert!(err.contains("/domain/vcpu/@placement: invalid value ' static'"), "{err}");
+}

@@ -32,6 +32,10 @@ pub fn read_write_read(text: &str) {
 
 /// `check` never panics, and says valid exactly when strict reading accepts the document (for
 /// a domain, which strict reading checks against the schema).
+///
+/// One difference is meant: a listed value with whitespace around it (`type=' nmdm'`). Relax
+/// NG compares `<value>`s as tokens, so xmllint and `check` accept it; libvirt's parser
+/// compares them exactly (`virEnumFromString`) and refuses it, and so does strict reading.
 pub fn check_agrees_with_strict_reading(checker: &mut Checker, text: &str) {
     let report = checker.check_str(text);
     let is_domain = xml_model::read::parse_document(text).is_ok_and(|d| d.root_element().tag_name().name() == "domain");
@@ -41,9 +45,17 @@ pub fn check_agrees_with_strict_reading(checker: &mut Checker, text: &str) {
     let strict = Document::<Domain>::parse_with(text, ReadOptions::strict());
     match (&strict, report.is_valid()) {
         (Ok(_), true) | (Err(_), false) => {}
+        (Err(e), true) if is_padded_listed_value(e) => {}
         (Ok(_), false) => panic!("strict reading accepts what check refuses: {:?}", report.problems),
         (Err(e), true) => panic!("check accepts what strict reading refuses: {e}"),
     }
+}
+
+/// Whether strict reading refused a value of a listed set only for whitespace around it.
+fn is_padded_listed_value(e: &xml_model::Error) -> bool {
+    let xml_model::ErrorKind::InvalidValue { value, expected } = &e.kind else { return false };
+    let trimmed = value.trim_matches([' ', '\t', '\n', '\r']);
+    trimmed != value && expected.starts_with("one of ") && expected.contains(&format!("'{trimmed}'"))
 }
 
 /// `fmt` (recovering reading, libvirt's style) is idempotent: formatting its output changes
