@@ -210,18 +210,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 write_attrs.push(each(&f.shape, id, |v| quote!(w.attribute(#rank, #xml, #v);)));
             }
             Role::Child(xml) => {
-                let (decl, init, take) = match f.shape.occurs {
-                    Occurs::Many => (
-                        quote!(#id: ::std::vec::Vec<#stored>),
-                        quote!(#id: ::std::vec::Vec::new()),
-                        quote_spanned!(span=> ctx.push_child::<#inner, _>(child, &mut p.#id, #rank)),
-                    ),
-                    _ => (
-                        quote!(#id: ::std::option::Option<#stored>),
-                        quote!(#id: ::std::option::Option::None),
-                        quote_spanned!(span=> ctx.take_child::<#inner, _>(child, &mut p.#id, #rank)),
-                    ),
-                };
+                let (decl, init, take) = child_slot(f, &stored, &rank, ("take_child", "push_child"));
                 decls.push(decl);
                 inits.push(init);
                 let (matcher, declare) = match &f.opts.ns {
@@ -249,18 +238,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 write_children.push(each(&f.shape, id, write_one));
             }
             Role::Choice => {
-                let (decl, init, take) = match f.shape.occurs {
-                    Occurs::Many => (
-                        quote!(#id: ::std::vec::Vec<#stored>),
-                        quote!(#id: ::std::vec::Vec::new()),
-                        quote_spanned!(span=> ctx.push_choice::<#inner, _>(child, &mut p.#id, #rank)),
-                    ),
-                    _ => (
-                        quote!(#id: ::std::option::Option<#stored>),
-                        quote!(#id: ::std::option::Option::None),
-                        quote_spanned!(span=> ctx.take_choice::<#inner, _>(child, &mut p.#id, #rank)),
-                    ),
-                };
+                let (decl, init, take) = child_slot(f, &stored, &rank, ("take_choice", "push_choice"));
                 decls.push(decl);
                 inits.push(init);
                 child_arms.push(quote! {
@@ -429,6 +407,26 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 }
             }
         };
+    }
+}
+
+/// The partial state of a field of child elements (a list, or an option for a once-only
+/// field), its initial value, and the `ReadCtx` call that takes a child into it: `take`
+/// for a once-only field, `push` for a list (`take_child`/`push_child`, or the choice pair).
+fn child_slot(
+    f: &Field,
+    stored: &TokenStream,
+    rank: &Ident,
+    (take, push): (&str, &str),
+) -> (TokenStream, TokenStream, TokenStream) {
+    let (id, inner, span) = (&f.ident, &f.shape.inner, f.ty.span());
+    let call = |name: &str| {
+        let name = format_ident!("{}", name);
+        quote_spanned!(span=> ctx.#name::<#inner, _>(child, &mut p.#id, #rank))
+    };
+    match f.shape.occurs {
+        Occurs::Many => (quote!(#id: ::std::vec::Vec<#stored>), quote!(#id: ::std::vec::Vec::new()), call(push)),
+        _ => (quote!(#id: ::std::option::Option<#stored>), quote!(#id: ::std::option::Option::None), call(take)),
     }
 }
 

@@ -166,14 +166,11 @@ impl<'a> ReadCtx<'a> {
         slot: &mut Option<T>,
         rank: u16,
     ) -> Result<Option<u16>> {
-        let mark = self.mark();
-        match self.parse_attribute(node, attr) {
-            Ok(v) => {
-                *slot = Some(v);
-                Ok(Some(rank))
-            }
-            Err(e) => self.recovered(mark, e).map(|()| None),
-        }
+        let value = self.recover(|ctx| ctx.parse_attribute(node, attr))?;
+        Ok(value.map(|v| {
+            *slot = Some(v);
+            rank
+        }))
     }
 
     /// Takes a child element into a once-only field (`S` is `T`, or `Box<T>` for a boxed
@@ -187,14 +184,11 @@ impl<'a> ReadCtx<'a> {
         if slot.is_some() {
             return self.second(self.duplicate(child));
         }
-        let mark = self.mark();
-        match T::read_element(child, self) {
-            Ok(v) => {
-                *slot = Some(S::from(v));
-                Ok(Some(rank))
-            }
-            Err(e) => self.recovered(mark, e).map(|()| None),
-        }
+        let value = self.recover(|ctx| T::read_element(child, ctx))?;
+        Ok(value.map(|v| {
+            *slot = Some(S::from(v));
+            rank
+        }))
     }
 
     /// Takes a child element into a list field.
@@ -204,14 +198,11 @@ impl<'a> ReadCtx<'a> {
         list: &mut Vec<S>,
         rank: u16,
     ) -> Result<Option<u16>> {
-        let mark = self.mark();
-        match T::read_element(child, self) {
-            Ok(v) => {
-                list.push(S::from(v));
-                Ok(Some(rank))
-            }
-            Err(e) => self.recovered(mark, e).map(|()| None),
-        }
+        let value = self.recover(|ctx| T::read_element(child, ctx))?;
+        Ok(value.map(|v| {
+            list.push(S::from(v));
+            rank
+        }))
     }
 
     /// Takes a branch of an element choice into a once-only field; a second branch is an
@@ -225,14 +216,11 @@ impl<'a> ReadCtx<'a> {
         if let Some(first) = slot {
             return self.second(self.conflict(child, first.borrow().element_name()));
         }
-        let mark = self.mark();
-        match T::read_choice(child, self) {
-            Ok(v) => {
-                *slot = Some(S::from(v));
-                Ok(Some(rank))
-            }
-            Err(e) => self.recovered(mark, e).map(|()| None),
-        }
+        let value = self.recover(|ctx| T::read_choice(child, ctx))?;
+        Ok(value.map(|v| {
+            *slot = Some(S::from(v));
+            rank
+        }))
     }
 
     /// Takes a branch of an element choice into a list field.
@@ -242,14 +230,11 @@ impl<'a> ReadCtx<'a> {
         list: &mut Vec<S>,
         rank: u16,
     ) -> Result<Option<u16>> {
-        let mark = self.mark();
-        match T::read_choice(child, self) {
-            Ok(v) => {
-                list.push(S::from(v));
-                Ok(Some(rank))
-            }
-            Err(e) => self.recovered(mark, e).map(|()| None),
-        }
+        let value = self.recover(|ctx| T::read_choice(child, ctx))?;
+        Ok(value.map(|v| {
+            list.push(S::from(v));
+            rank
+        }))
     }
 
     /// Takes a text node into the text field; a second text node (text on both sides of an
@@ -258,14 +243,11 @@ impl<'a> ReadCtx<'a> {
         if slot.is_some() {
             return self.second_text(text);
         }
-        let mark = self.mark();
-        match self.parse_text(text) {
-            Ok(v) => {
-                *slot = Some(v);
-                Ok(Some(rank))
-            }
-            Err(e) => self.recovered(mark, e).map(|()| None),
-        }
+        let value = self.recover(|ctx| ctx.parse_text(text))?;
+        Ok(value.map(|v| {
+            *slot = Some(v);
+            rank
+        }))
     }
 
     /// A second text node: an error in strict mode, else not taken.
