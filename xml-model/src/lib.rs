@@ -8,6 +8,9 @@
 //! - [`AnyElement`]: arbitrary XML, for `<metadata>` and for what a type does not model.
 //! - [`value`]: scalars; [`Number`] keeps `0x8` as `0x8`. [`ScaledInteger`] reads units.
 //! - [`validate`]: facets and rules types cannot carry.
+//! - `generated` (feature `domain`, on by default): the model of libvirt's documents. Domains
+//!   are always in it; every other document kind comes with the feature named after it (as in
+//!   `generated::KINDS`: `network`, `nodedev`, `storagepool`...), or all with `all-kinds`.
 //!
 //! Types are written with `#[derive(Xml)]` and `#[derive(XmlValue)]`:
 //!

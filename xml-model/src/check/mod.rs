@@ -1,9 +1,10 @@
 //! Checking documents against libvirt's schemas, exactly as strict as the Relax NG set
 //! (`xmllint --relaxng` is the reference) and with every problem located.
 //!
-//! The schemas are compiled into static tables when the model is generated
-//! ([`grammar`], `generated/grammar.rs`); a [`Checker`] walks a parsed document through
-//! them with Relax NG derivatives (`check/derivative.rs`). Typed reading is deliberately more
+//! The schemas are simplified into tables when the model is generated ([`grammar`],
+//! `generated/grammar.rs`, in a text form read once), or from a schema folder at run time
+//! ([`Checker::with_grammar_text`]); a [`Checker`] walks a parsed document through them with
+//! Relax NG derivatives (`check/derivative.rs`). Typed reading is deliberately more
 //! forgiving (it keeps what it does not know), so checking does not go through the types:
 //! a typed value is checked by checking what it writes.
 //!
