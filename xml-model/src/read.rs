@@ -442,8 +442,8 @@ pub fn attribute_is(attr: &Attribute<'_>, name: &str) -> bool {
 /// Reads one element through its type's [`ReadContent`]: the driver the derive calls.
 ///
 /// Only the start and the end are generic; the walk over attributes and children is one
-/// function for all types (through a `dyn` vtable over `ReadContent`), so the ~900 element types of the model do not
-/// each compile a copy of it.
+/// function for all types (through a `dyn` vtable over `ReadContent`), so the ~900 element
+/// types of the model do not each compile a copy of it.
 pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<T> {
     ctx.enter(node)?;
     let tags_base = ctx.absent_tags.len();
