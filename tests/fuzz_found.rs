@@ -31,11 +31,10 @@ fn every_found_input_keeps_every_property() {
 }
 
 #[test]
-#[ignore = "open fuzz findings (issue 12), both text beside elements, which libvirt's schemas \
-            never allow: unknown text right before an element (`<os>\\ntype<type>`) gains the \
-            writer's line break in read -> write -> read; a text field beside an element, unknown \
-            (`<loader>/\\n<foo/>..</loader>`) or known (`<nvram>(\\n<source>..</nvram>`), \
-            gains a blank line each time fmt runs"]
+#[ignore = "open fuzz findings (issue 12), text beside elements, which libvirt's schemas never \
+            allow: a text field beside an element, unknown (`<loader>/\\n<foo/>..</loader>`) or \
+            known (`<nvram>(\\n<source>..</nvram>`), gains the writer's line break (a blank line \
+            each time fmt runs)"]
 fn open_findings() {
     replay("tests/fuzz_found/open");
 }

@@ -79,6 +79,9 @@ pub struct Writer {
     ns_scope: Vec<(usize, String)>,
     /// A namespace the next element must have declared.
     pending_ns: Option<(&'static str, &'static str)>,
+    /// The text last written was unknown text among elements, written as read with its own
+    /// whitespace: the next element or end tag adds no line break of its own.
+    text_last: bool,
     /// The namespace the element being started must declare when its start tag closes.
     undeclared: Option<(&'static str, &'static str)>,
 }
@@ -128,9 +131,11 @@ impl Writer {
         if self.verbatim == 0 {
             if let Some(had) = self.frames.last_mut() {
                 *had = true;
-                self.out.push('\n');
-                for _ in 0..self.depth {
-                    self.out.push_str("  ");
+                if !std::mem::take(&mut self.text_last) {
+                    self.out.push('\n');
+                    for _ in 0..self.depth {
+                        self.out.push_str("  ");
+                    }
                 }
             }
         }
@@ -170,6 +175,7 @@ impl Writer {
             self.ns_scope.pop();
         }
         let had_elements = self.frames.pop().unwrap_or(false);
+        let text_last = std::mem::take(&mut self.text_last);
         if self.open {
             self.declare_pending();
             self.open = false;
@@ -202,7 +208,7 @@ impl Writer {
             }
             return;
         }
-        if had_elements && self.verbatim == 0 {
+        if had_elements && self.verbatim == 0 && !text_last {
             self.out.push('\n');
             for _ in 0..self.depth {
                 self.out.push_str("  ");
@@ -286,6 +292,10 @@ impl Writer {
         self.close_start_tag();
         let style = if libxml2 { Style::Libxml2Text } else { Style::LibvirtText };
         escape_into(&mut self.out, text, style);
+        // Text among a typed element's items carries the whitespace that followed it when
+        // read (none in `<os>\ntype<type>`): the next item must not add a line break, or the
+        // text would read back longer. Blank text is layout: the break is still the writer's.
+        self.text_last = self.verbatim == 0 && !text.trim().is_empty();
     }
 
     /// Writes text that stands among elements (mixed content) in libvirt's style: on its own
@@ -329,6 +339,16 @@ impl Writer {
     #[inline]
     pub fn leave_group(&mut self, saved: u16) {
         self.rank_base = saved;
+    }
+
+    /// Appends a captured segment; right after unknown text (which kept its own whitespace)
+    /// without the line break and indentation the segment was captured with.
+    fn push_segment(&mut self, segment: &str) {
+        let segment = match std::mem::take(&mut self.text_last) {
+            true if segment.starts_with('\n') => segment.trim_start_matches(['\n', ' ']),
+            _ => segment,
+        };
+        self.out.push_str(segment);
     }
 
     fn begin_capture(&mut self) -> usize {
@@ -458,7 +478,7 @@ fn emit_in_order(
             for (i, (rank, text)) in segments.iter().enumerate() {
                 if !used[i] && *rank < limit && !left.contains_key(rank) {
                     used[i] = true;
-                    w.out.push_str(text);
+                    w.push_segment(text);
                 }
             }
         };
@@ -469,7 +489,7 @@ fn emit_in_order(
                 flush_below(w, &mut used, r, &recorded_left);
                 if let Some(i) = (0..segments.len()).find(|&i| !used[i] && segments[i].0 == r) {
                     used[i] = true;
-                    w.out.push_str(&segments[i].1);
+                    w.push_segment(&segments[i].1);
                 }
                 let left = recorded_left.get_mut(&r).expect("counted above");
                 *left -= 1;
@@ -478,7 +498,7 @@ fn emit_in_order(
                     for (i, (rank, text)) in segments.iter().enumerate() {
                         if !used[i] && *rank == r {
                             used[i] = true;
-                            w.out.push_str(text);
+                            w.push_segment(text);
                         }
                     }
                 }
@@ -488,7 +508,7 @@ fn emit_in_order(
     flush_below(w, &mut used, u16::MAX, &Default::default());
     for (i, (_, text)) in segments.iter().enumerate() {
         if !used[i] {
-            w.out.push_str(text);
+            w.push_segment(text);
         }
     }
 }
