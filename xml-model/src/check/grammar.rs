@@ -181,6 +181,14 @@ pub const NOT_ALLOWED: PatternId = 1;
 pub const TEXT: PatternId = 2;
 
 impl Grammar {
+    /// Reads a grammar made at run time (`xml_codegen::checker_grammar` of a schema folder)
+    /// and keeps it, with its text, for the rest of the program, as checkers need it: read
+    /// each schema set once, not once per document or thread.
+    pub fn from_text(text: String) -> Result<&'static Grammar, String> {
+        let grammar = Grammar::parse(Box::leak(text.into_boxed_str()))?;
+        Ok(Box::leak(Box::new(grammar)))
+    }
+
     /// Reads the text form `xml-codegen` writes. Sections in this order, each a header line
     /// with its name and item count, then an item per line starting with its index:
     ///

@@ -57,10 +57,9 @@ impl Checker {
     /// `xml_codegen::checker_grammar` makes of a schema folder, such as the installed libvirt's
     /// `/usr/share/libvirt/schemas`). The tables live as long as the program: make one such
     /// checker per schema set, not one per document (for several threads, read the text once
-    /// with [`Grammar::parse`] and give each thread [`Checker::with_grammar`]).
+    /// with [`Grammar::from_text`] and give each thread [`Checker::with_grammar`]).
     pub fn with_grammar_text(text: String) -> std::result::Result<Checker, String> {
-        let grammar = Grammar::parse(Box::leak(text.into_boxed_str()))?;
-        Ok(Checker::with_grammar(Box::leak(Box::new(grammar))))
+        Ok(Checker::with_grammar(Grammar::from_text(text)?))
     }
 
     /// A checker for another simplified grammar.
