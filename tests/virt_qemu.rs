@@ -252,6 +252,53 @@ fn apply_twice_changes_nothing_the_second_time() {
     assert_eq!(conn.apply(&bigger).unwrap().outcome, Outcome::Unchanged);
 }
 
+/// How people write a guest by hand (or other tools do): names libvirt gives devices itself,
+/// a NIC without a MAC, an agent channel whose socket libvirt is to place, VNC on any port, a
+/// console without its serial port, and memory above what the NUMA cell holds.
+fn hand_written(name: &str, domain_type: &str) -> String {
+    format!(
+        "<domain type='{domain_type}'><name>{name}</name><memory unit='MiB'>96</memory>\
+         <currentMemory unit='MiB'>128</currentMemory><vcpu>1</vcpu>\
+         <os><type arch='x86_64' machine='pc'>hvm</type></os>\
+         <cpu><numa><cell id='0' cpus='0' memory='64' unit='MiB'/></numa></cpu>\
+         <devices><interface type='user'><model type='virtio'/><alias name='net0'/></interface>\
+         <channel type='unix'><source mode='bind'/><target type='virtio' name='org.qemu.guest_agent.0'/></channel>\
+         <graphics type='vnc' autoport='yes' port='-1' listen='127.0.0.1'/>\
+         <console type='pty'><alias name='console0'/></console></devices></domain>"
+    )
+}
+
+#[test]
+fn apply_of_a_hand_written_guest_converges_and_claims_no_restart() {
+    let Some(conn) = daemon() else { return };
+    let n = name("converge");
+    let _cleanup = Cleanup::new(&conn, &n);
+    let desired = hand_written(&n, &virt_support::domain_type_name());
+    let first = conn.apply_xml(&desired).unwrap();
+    assert_eq!(first.outcome, Outcome::Created);
+    // Every difference here is one of libvirt's rules the comparison knows.
+    assert!(first.residual.is_empty(), "{:#?}", first.residual);
+    let stored = first.guest.xml(XmlView::Inactive).unwrap();
+    for made_up in ["<mac address=", "<serial type='pty'>", "<memory unit='KiB'>65536</memory>"] {
+        assert!(stored.contains(made_up), "libvirt's definition has {made_up}:\n{stored}");
+    }
+    first.guest.start().unwrap();
+    for _ in 0..2 {
+        let again = conn.apply_xml(&desired).unwrap();
+        assert_eq!(again.outcome, Outcome::Unchanged, "{:#?}", again.changes);
+        assert!(!again.pending_restart);
+        assert_eq!(again.guest.xml(XmlView::Inactive).unwrap(), stored, "byte-identical");
+    }
+    // A real change on the running guest is one, pending a restart.
+    let two_cpus = desired.replace("<vcpu>1</vcpu>", "<vcpu>2</vcpu>").replace("cpus='0'", "cpus='0-1'");
+    let changed = conn.apply_xml(&two_cpus).unwrap();
+    assert_eq!(changed.outcome, Outcome::Redefined);
+    assert!(changed.pending_restart);
+    let paths: Vec<&str> = changed.changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["/domain/vcpu", "/domain/cpu/numa/cell/@cpus"], "{:#?}", changed.changes);
+    assert_eq!(conn.apply_xml(&two_cpus).unwrap().outcome, Outcome::Unchanged);
+}
+
 #[path = "support/domain.rs"]
 mod slice;
 

@@ -154,6 +154,57 @@ fn apply_to_a_running_guest_says_a_restart_is_pending() {
     assert_eq!(live.memory.unwrap().size.value, 131072, "the running instance is untouched");
 }
 
+/// A test-driver guest as text: a NIC with no MAC (libvirt makes one up) and, when `dropped`,
+/// QEMU's command-line passthrough, which the test driver does not keep.
+fn guest_text(name: &str, memory_mib: u32, dropped: bool) -> String {
+    let commandline = if dropped { "<qemu:commandline><qemu:arg value='-no-user-config'/></qemu:commandline>" } else { "" };
+    format!(
+        "<domain type='test' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><name>{name}</name>\
+         <memory unit='MiB'>{memory_mib}</memory><os><type>hvm</type></os>\
+         <devices><interface type='network'><source network='default'/></interface></devices>{commandline}</domain>"
+    )
+}
+
+#[test]
+fn apply_of_what_libvirt_drops_is_unchanged_and_reports_it_as_residual() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let desired = guest_text("t-apply-residual", 128, true);
+    let first = conn.apply_xml(&desired).unwrap();
+    assert_eq!(first.outcome, Outcome::Created);
+    let dropped: Vec<&str> = first.residual.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(dropped, ["/domain/qemu:commandline"], "{:?}", first.residual);
+    let stored = first.guest.xml(XmlView::Inactive).unwrap();
+    assert!(stored.contains("<mac address="), "libvirt made up a MAC:\n{stored}");
+
+    // The comparison sees a difference, so libvirt decides: its stored definition is the same
+    // text after the define call (the MAC it made up is kept, not made up again).
+    for _ in 0..2 {
+        let again = conn.apply_xml(&desired).unwrap();
+        assert_eq!(again.outcome, Outcome::Unchanged, "{:?}", again.changes);
+        assert!(again.changes.is_empty(), "{:?}", again.changes);
+        assert_eq!(again.residual, first.residual);
+        assert!(!again.pending_restart);
+        assert_eq!(again.guest.xml(XmlView::Inactive).unwrap(), stored, "byte-identical");
+    }
+
+    // On a running guest too, and no restart is pending.
+    first.guest.start().unwrap();
+    let running = conn.apply_xml(&desired).unwrap();
+    assert_eq!((running.outcome, running.pending_restart), (Outcome::Unchanged, false));
+
+    // A real change beside the dropped element is a change, and the residual stays apart.
+    let bigger = conn.apply_xml(&guest_text("t-apply-residual", 256, true)).unwrap();
+    assert_eq!(bigger.outcome, Outcome::Redefined);
+    assert!(bigger.pending_restart);
+    let paths: Vec<&str> = bigger.changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["/domain/memory"], "{:?}", bigger.changes);
+    assert_eq!(bigger.residual, first.residual);
+    let mac = |xml: &str| xml.split("<mac address='").nth(1).map(|r| r[..17].to_owned());
+    assert_eq!(mac(&bigger.guest.xml(XmlView::Inactive).unwrap()), mac(&stored), "the MAC is kept");
+    first.guest.destroy().unwrap();
+    first.guest.undefine().unwrap();
+}
+
 #[test]
 fn apply_that_libvirt_rejects_leaves_the_previous_definition() {
     let conn = Connection::open(TEST_URI).unwrap();

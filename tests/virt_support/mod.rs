@@ -52,8 +52,13 @@ pub fn name(what: &str) -> String {
 /// The domain type for test guests: `qemu` (TCG, works everywhere), or
 /// `$LIBVIRT_XML_E2E_DOMAIN_TYPE` (`kvm` on a host where QEMU may use /dev/kvm).
 pub fn domain_type() -> DomainType {
-    let name = std::env::var("LIBVIRT_XML_E2E_DOMAIN_TYPE").unwrap_or_else(|_| "qemu".to_owned());
+    let name = domain_type_name();
     name.parse().unwrap_or_else(|e| panic!("LIBVIRT_XML_E2E_DOMAIN_TYPE={name}: {e:?}"))
+}
+
+/// [`domain_type`] as written in a document's `type` attribute.
+pub fn domain_type_name() -> String {
+    std::env::var("LIBVIRT_XML_E2E_DOMAIN_TYPE").unwrap_or_else(|_| "qemu".to_owned())
 }
 
 /// A small x86_64 guest with no disk: it boots into the firmware and stays there, which is

@@ -255,12 +255,23 @@ fn compare(d: Node<'_, '_>, a: Node<'_, '_>, path: &str, out: &mut Vec<Change>) 
         let same_name = desired.iter().filter(|o| o.tag_name() == dc.tag_name()).count();
         let nth = desired[..i].iter().filter(|o| o.tag_name() == dc.tag_name()).count() + 1;
         let child_path = format!("{path}/{}", child_label(*dc, same_name, nth));
-        match pick(*dc, &actual, &used) {
-            Some(j) => {
-                used[j] = true;
-                compare(*dc, actual[j], &child_path, out);
+        let found = pick(*dc, &actual, &used);
+        if let Some(j) = found {
+            used[j] = true;
+        }
+        match normalised(*dc, found.map(|j| actual[j])) {
+            Normalised::Dropped => {}
+            Normalised::Size(bytes) => {
+                let actual_bytes = found.and_then(|j| scaled_text(actual[j]));
+                if actual_bytes != Some(bytes) {
+                    let shown = found.map_or_else(|| "nothing".into(), |j| scaled_label(actual[j]));
+                    out.push(Change { path: child_path, kind: changed(shown, scaled_label(*dc)) });
+                }
             }
-            None => out.push(Change { path: child_path, kind: ChangeKind::Added(summary(*dc)) }),
+            Normalised::AsWritten => match found {
+                Some(j) => compare(*dc, actual[j], &child_path, out),
+                None => out.push(Change { path: child_path, kind: ChangeKind::Added(summary(*dc)) }),
+            },
         }
     }
 
@@ -276,8 +287,13 @@ fn compare(d: Node<'_, '_>, a: Node<'_, '_>, path: &str, out: &mut Vec<Change>) 
         None
     };
     if let Some(defaults) = defaults {
+        // A console of a guest without serial ports is libvirt's cue to add the serial port
+        // it stands for.
+        let has = |name: &str| desired.iter().any(|c| c.tag_name().namespace().is_none() && c.has_tag_name(name));
+        let serial_for_console = a.has_tag_name("devices") && has("console") && !has("serial");
         for (j, ac) in actual.iter().enumerate() {
-            let own = ac.tag_name().namespace().is_none() && defaults.contains(&ac.tag_name().name());
+            let own = ac.tag_name().namespace().is_none()
+                && (defaults.contains(&ac.tag_name().name()) || (serial_for_console && ac.has_tag_name("serial")));
             if !used[j] && is_root && ac.tag_name().namespace().is_none() && ac.has_tag_name("devices") {
                 // libvirt writes <devices> even when empty: only the devices in it count.
                 removed_devices(*ac, &format!("{path}/devices"), out);
@@ -289,6 +305,78 @@ fn compare(d: Node<'_, '_>, a: Node<'_, '_>, path: &str, out: &mut Vec<Change>) 
             }
         }
     }
+}
+
+/// How a desired element compares, after libvirt's rules for what it keeps of it.
+enum Normalised {
+    /// Compared as written.
+    AsWritten,
+    /// libvirt does not keep it: not compared.
+    Dropped,
+    /// libvirt keeps this size in bytes (its own computation), whatever was written.
+    Size(u128),
+}
+
+/// libvirt's rules for what it keeps of desired element `d` (`a` being libvirt's element
+/// that stands for it, if any), each a rule of libvirt's parser as its documentation
+/// (formatdomain) states it:
+/// - a device `<alias>` is kept only when it is a user alias (`ua-` prefix); others are
+///   names libvirt gives a running guest's devices itself;
+/// - with NUMA cells, `<memory>` is the cells' memory plus the memory devices': libvirt
+///   computes it and ignores the written value;
+/// - `<currentMemory>` is at most `<memory>`: a larger value stands for all of it;
+/// - the `<source>` of a unix `<channel>` with no path, or with the path libvirt makes up in
+///   its channel folder (`/var/lib/libvirt/qemu/channel/target/`), is libvirt's to fill in
+///   when the guest starts.
+fn normalised(d: Node<'_, '_>, a: Option<Node<'_, '_>>) -> Normalised {
+    if d.tag_name().namespace().is_some() {
+        return Normalised::AsWritten;
+    }
+    let parent = d.parent_element();
+    let at_root = parent.is_some_and(|p| p.parent().is_some_and(|r| r.is_root()));
+    match d.tag_name().name() {
+        "alias" if !d.attribute("name").is_some_and(|n| n.starts_with("ua-")) => {
+            // Only of a device, not (say) a `<cpu><model>` or a network's alias.
+            let of_device = parent
+                .and_then(|p| p.parent_element())
+                .is_some_and(|g| g.has_tag_name("devices") && g.parent().is_some_and(|r| r.parent().is_some_and(|r| r.is_root())));
+            if of_device {
+                return Normalised::Dropped;
+            }
+        }
+        "memory" if at_root && has_numa_cells(d) => return Normalised::Dropped,
+        "currentMemory" if at_root => {
+            let total = a
+                .and_then(|a| a.parent())
+                .and_then(|r| element(r, "memory"))
+                .and_then(scaled_text);
+            if let (Some(want), Some(total)) = (scaled_text(d), total) {
+                return Normalised::Size(want.min(total));
+            }
+        }
+        "source" if parent.is_some_and(|p| p.has_tag_name("channel") && p.attribute("type") == Some("unix")) => {
+            let generated = match d.attribute("path") {
+                None => true,
+                Some(path) => path.strip_prefix("/var/lib/libvirt/qemu/channel/target/").is_some_and(|rest| rest.matches('/').count() == 1),
+            };
+            if generated && d.attribute("mode").is_none_or(|m| m == "bind") {
+                return Normalised::Dropped;
+            }
+        }
+        _ => {}
+    }
+    Normalised::AsWritten
+}
+
+/// Whether the domain of element `n` has NUMA cells (`<cpu><numa><cell>`).
+fn has_numa_cells(n: Node<'_, '_>) -> bool {
+    let root = n.document().root_element();
+    element(root, "cpu").and_then(|c| element(c, "numa")).and_then(|n| element(n, "cell")).is_some()
+}
+
+/// The first child element of `n` named `name`.
+fn element<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    n.children().find(|c| c.is_element() && c.has_tag_name(name))
 }
 
 /// The devices of libvirt's `<devices>` that libvirt would not have added by itself.
@@ -521,5 +609,79 @@ mod tests {
             diff(desired, actual),
             ["/domain/metadata/a:x: 2 -> 1", "/domain/metadata/b:y: removed <b:y xmlns:b='urn:b'/>"]
         );
+    }
+
+    /// A domain with `body` inside `<domain type='qemu'><name>g</name>...</domain>`.
+    fn dom(body: &str) -> String {
+        format!("<domain type='qemu'><name>g</name>{body}</domain>")
+    }
+
+    #[test]
+    fn rule_only_user_aliases_are_kept() {
+        let desired = dom("<devices><disk type='file'><target dev='vda'/><alias name='virtio-disk0'/></disk>\
+            <input type='tablet'><alias name='input0'/></input></devices>");
+        let actual = dom("<devices><disk type='file'><target dev='vda'/></disk><input type='tablet'/></devices>");
+        assert_eq!(diff(&desired, &actual), Vec::<String>::new());
+        // A user alias is kept by libvirt, so its absence is a change.
+        let user = dom("<devices><disk type='file'><target dev='vda'/><alias name='ua-data'/></disk></devices>");
+        assert_eq!(diff(&user, &actual), ["/domain/devices/disk[vda]/alias: added <alias name='ua-data'/>"]);
+    }
+
+    #[test]
+    fn rule_with_numa_cells_memory_is_the_cells_total() {
+        let cpu = "<cpu><numa><cell id='0' cpus='0' memory='1048576' unit='KiB'/></numa></cpu>";
+        let desired = dom(&format!(
+            "<memory unit='KiB'>1179648</memory><currentMemory unit='KiB'>1179648</currentMemory>{cpu}"
+        ));
+        let actual = dom(&format!(
+            "<memory unit='KiB'>1048576</memory><currentMemory unit='KiB'>1048576</currentMemory>{cpu}"
+        ));
+        assert_eq!(diff(&desired, &actual), Vec::<String>::new());
+        // Without cells, the written amount is what counts.
+        let plain = |kib: u32| dom(&format!("<memory unit='KiB'>{kib}</memory>"));
+        assert_eq!(diff(&plain(1179648), &plain(1048576)), ["/domain/memory: 1048576 KiB -> 1179648 KiB"]);
+        // A change of a cell is still seen.
+        let bigger = actual.replace("memory='1048576'", "memory='2097152'");
+        assert_eq!(diff(&bigger, &actual), ["/domain/cpu/numa/cell/@memory: 1048576 KiB -> 2097152 KiB"]);
+    }
+
+    #[test]
+    fn rule_current_memory_is_at_most_memory() {
+        let desired = dom("<memory unit='MiB'>512</memory><currentMemory unit='GiB'>1</currentMemory>");
+        let actual = dom("<memory unit='KiB'>524288</memory><currentMemory unit='KiB'>524288</currentMemory>");
+        assert_eq!(diff(&desired, &actual), Vec::<String>::new());
+        let smaller = dom("<memory unit='MiB'>512</memory><currentMemory unit='MiB'>256</currentMemory>");
+        assert_eq!(diff(&smaller, &actual), ["/domain/currentMemory: 524288 KiB -> 256 MiB"]);
+    }
+
+    #[test]
+    fn rule_a_console_brings_its_serial_port() {
+        let desired = dom("<devices><console type='pty'/></devices>");
+        let actual = dom("<devices><serial type='pty'><target port='0'/></serial>\
+            <console type='pty'><target type='serial' port='0'/></console></devices>");
+        assert_eq!(diff(&desired, &actual), Vec::<String>::new());
+        // Without a console, a serial port only libvirt has was removed by the user.
+        let none = dom("<devices/>");
+        assert_eq!(
+            diff(&none, &actual),
+            ["/domain/devices/serial: removed <serial type='pty'><target port='0'/></serial>"]
+        );
+    }
+
+    #[test]
+    fn rule_unix_channel_paths_are_libvirts_to_make() {
+        let channel = |source: &str| {
+            dom(&format!(
+                "<devices><channel type='unix'>{source}<target type='virtio' name='org.qemu.guest_agent.0'/>\
+                 </channel></devices>"
+            ))
+        };
+        let actual = channel("");
+        assert_eq!(diff(&channel("<source mode='bind'/>"), &actual), Vec::<String>::new());
+        let made_up = "<source mode='bind' path='/var/lib/libvirt/qemu/channel/target/domain-g/org.qemu.guest_agent.0'/>";
+        assert_eq!(diff(&channel(made_up), &actual), Vec::<String>::new());
+        // A path of the user's own is kept by libvirt.
+        let own = channel("<source mode='bind' path='/run/g.sock'/>");
+        assert_eq!(diff(&own, &actual), ["/domain/devices/channel/source: added <source mode='bind' path='/run/g.sock'/>"]);
     }
 }

@@ -15,12 +15,26 @@
 //!
 //! A running guest is never touched: the new definition takes effect at its next cold boot
 //! ([`ApplyReport::pending_restart`]).
+//!
+//! # How `apply` decides
+//!
+//! First by comparing: when libvirt's stored definition already states everything the
+//! desired one does ([`differences`], which knows libvirt's normalisations), nothing is sent.
+//! Otherwise the comparison may be unsure (this libvirt drops an element a newer schema
+//! allows; a driver rewrites a value in a way no rule describes), so libvirt decides: the
+//! desired definition is defined, with what libvirt generated itself kept (UUID, MAC
+//! addresses, Open vSwitch interface ids), and libvirt's stored definition before and after
+//! that call are compared as text. The same text means libvirt took nothing new: the outcome
+//! is [`Outcome::Unchanged`], no restart is pending, and what the comparison found is
+//! reported once as [`ApplyReport::residual`], not as a change. So a second `apply` of any
+//! definition libvirt accepted is `Unchanged` and leaves libvirt's definition as it was.
 
 use xml_model::{Document, ReadOptions, XmlDocument, XmlRoot};
 
 use crate::connection::check_root;
 use crate::guest::XmlView;
 use crate::{Connection, Error, Guest, Result};
+use roxmltree::Node;
 use xml_model::diff::{differences, domain_name, Change};
 
 /// What [`Connection::apply`] did.
@@ -60,10 +74,11 @@ impl ApplyReport {
 
 impl Connection {
     /// Makes libvirt's persistent definition of the guest named in `desired` say what
-    /// `desired` says: defines it when there is no such guest, redefines it when the
-    /// definitions differ beyond libvirt's normalisation (see [`differences`]), and does
-    /// nothing otherwise. Idempotent: applying the same document twice changes nothing the
-    /// second time. See the module documentation for what holds when libvirt fails midway.
+    /// `desired` says: defines it when there is no such guest, and otherwise redefines it
+    /// unless the definitions already agree. Idempotent: applying the same document twice
+    /// changes nothing the second time, and the second call reports
+    /// [`Outcome::Unchanged`]. See the module documentation for how it decides and what holds
+    /// when libvirt fails midway.
     pub fn apply<D: XmlRoot>(&self, desired: &D) -> Result<ApplyReport> {
         check_root::<D>()?;
         self.apply_xml(&desired.to_xml())
@@ -85,9 +100,8 @@ impl Connection {
                 pending_restart: false,
             });
         };
-        let current = existing.xml(XmlView::Inactive)?;
-        let changes = differences(desired, &current)?;
-        let pending_restart = existing.is_active()?;
+        let before = existing.xml(XmlView::Inactive)?;
+        let changes = differences(desired, &before)?;
         if changes.is_empty() {
             return Ok(ApplyReport {
                 guest: existing,
@@ -97,13 +111,31 @@ impl Connection {
                 pending_restart: false,
             });
         }
-        // libvirt refuses to redefine a guest by name under a new UUID: keep the existing one
-        // when the desired document does not give one.
-        let xml = with_uuid(desired, &existing.uuid()?)?;
-        let guest = self.define_xml(&xml)?;
-        let residual = differences(desired, &guest.xml(XmlView::Inactive)?)?;
-        Ok(ApplyReport { guest, outcome: Outcome::Redefined, changes, residual, pending_restart })
+        let running = existing.is_active()?;
+        let xml = keep_generated(desired, &before)?;
+        redefine(self, &xml, &before, changes, running)
     }
+}
+
+/// Defines `xml` over a guest whose stored definition was `before` (`changes` being what the
+/// comparison found), and lets libvirt's stored definition decide what happened: when it is
+/// the same text after the define call, libvirt took nothing new and the outcome is
+/// [`Outcome::Unchanged`], what the comparison found being only what libvirt drops or
+/// normalises in a way it does not know (the residual).
+fn redefine(conn: &Connection, xml: &str, before: &str, changes: Vec<Change>, running: bool) -> Result<ApplyReport> {
+    let guest = conn.define_xml(xml)?;
+    let after = guest.xml(XmlView::Inactive)?;
+    let residual = differences(xml, &after)?;
+    if after == before {
+        return Ok(ApplyReport { guest, outcome: Outcome::Unchanged, changes: Vec::new(), residual, pending_restart: false });
+    }
+    // What libvirt did not take is residual, not a change; when the comparison saw nothing
+    // else, what changed is what libvirt's two definitions tell.
+    let mut changes: Vec<Change> = changes.into_iter().filter(|c| !residual.contains(c)).collect();
+    if changes.is_empty() {
+        changes = xml_model::diff::diff(before, &after)?;
+    }
+    Ok(ApplyReport { guest, outcome: Outcome::Redefined, changes, residual, pending_restart: running })
 }
 
 impl Guest {
@@ -123,7 +155,7 @@ impl Guest {
         let unchanged = doc.to_xml();
         change(&mut doc.root);
         let after = doc.to_xml();
-        let pending_restart = self.is_active()?;
+        let running = self.is_active()?;
         if after == unchanged {
             return Ok(ApplyReport {
                 guest: self.clone_handle(),
@@ -143,9 +175,7 @@ impl Guest {
         }
         let changes = differences(&after, &before)?;
         let conn = Connection { conn: self.dom.connect()? };
-        let guest = conn.define_xml(&after)?;
-        let residual = differences(&after, &guest.xml(XmlView::Inactive)?)?;
-        Ok(ApplyReport { guest, outcome: Outcome::Redefined, changes, residual, pending_restart })
+        redefine(&conn, &after, &before, changes, running)
     }
 
     fn clone_handle(&self) -> Guest {
@@ -153,15 +183,129 @@ impl Guest {
     }
 }
 
-/// `desired` with `<uuid>` set to `uuid` right after `<name>`, unless it has one.
-fn with_uuid(desired: &str, uuid: &str) -> Result<String> {
-    let doc = xml_model::read::parse_document(desired)?;
-    let root = doc.root_element();
-    let element = |name: &str| root.children().find(|c| c.is_element() && c.has_tag_name(name));
-    if element("uuid").is_some() {
-        return Ok(desired.to_owned());
+/// `desired` with what libvirt made up when it first defined the guest, taken from its stored
+/// definition `stored`, wherever `desired` leaves it to libvirt: the UUID (libvirt refuses
+/// to redefine a guest by name under a new one), each NIC's MAC address and each Open
+/// vSwitch port's `interfaceid` (libvirt would make new ones on every define, so the
+/// definition would never settle). NICs are matched by their place among the `<interface>`s,
+/// and only when both definitions have as many.
+fn keep_generated(desired: &str, stored: &str) -> Result<String> {
+    let d = xml_model::read::parse_document(desired)?;
+    let s = xml_model::read::parse_document(stored)?;
+    let (droot, sroot) = (d.root_element(), s.root_element());
+    // (from, to, text): replace `desired[from..to]` with `text`.
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    if child(droot, "uuid").is_none() {
+        if let (Some(name), Some(uuid)) = (child(droot, "name"), child(sroot, "uuid").and_then(|u| u.text())) {
+            let at = name.range().end;
+            edits.push((at, at, format!("<uuid>{}</uuid>", uuid.trim())));
+        }
     }
-    let name = element("name").ok_or_else(|| Error::Invalid("the desired definition has no <name>".into()))?;
-    let end = name.range().end;
-    Ok(format!("{}<uuid>{uuid}</uuid>{}", &desired[..end], &desired[end..]))
+    let (dnics, snics) = (interfaces(droot), interfaces(sroot));
+    if dnics.len() == snics.len() {
+        for (dn, sn) in dnics.into_iter().zip(snics) {
+            if child(dn, "mac").is_none() {
+                if let Some(mac) = child(sn, "mac").and_then(|m| m.attribute("address")) {
+                    let at = start_tag_end(desired, dn);
+                    edits.push((at, at, format!("<mac address='{mac}'/>")));
+                }
+            }
+            let id = child(sn, "virtualport").and_then(|v| child(v, "parameters")).and_then(|p| p.attribute("interfaceid"));
+            if let (Some(port), Some(id)) = (child(dn, "virtualport"), id) {
+                match child(port, "parameters") {
+                    Some(p) if p.attribute("interfaceid").is_none() => {
+                        let at = name_end(desired, p);
+                        edits.push((at, at, format!(" interfaceid='{id}'")));
+                    }
+                    Some(_) => {}
+                    None if desired[..start_tag_end(desired, port)].ends_with("/>") => {
+                        // `<virtualport type='openvswitch'/>`: open it to hold the parameters.
+                        let end = start_tag_end(desired, port);
+                        edits.push((end - 2, end, format!("><parameters interfaceid='{id}'/></virtualport>")));
+                    }
+                    None => {
+                        let at = start_tag_end(desired, port);
+                        edits.push((at, at, format!("<parameters interfaceid='{id}'/>")));
+                    }
+                }
+            }
+        }
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = desired.to_owned();
+    for (from, to, text) in edits {
+        out.replace_range(from..to, &text);
+    }
+    Ok(out)
+}
+
+fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    n.children().find(|c| c.is_element() && c.tag_name().namespace().is_none() && c.has_tag_name(name))
+}
+
+/// The `<interface>`s of a domain's `<devices>`.
+fn interfaces<'a, 'i>(domain: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+    let Some(devices) = child(domain, "devices") else { return Vec::new() };
+    devices.children().filter(|c| c.is_element() && c.tag_name().namespace().is_none() && c.has_tag_name("interface")).collect()
+}
+
+/// Where the start tag of element `n` ends (just after its `>`).
+fn start_tag_end(text: &str, n: Node<'_, '_>) -> usize {
+    let mut quote = None;
+    for (i, c) in text[n.range()].char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if q == c => quote = None,
+            (None, '>') => return n.range().start + i + 1,
+            _ => {}
+        }
+    }
+    n.range().end
+}
+
+/// Where the name of element `n` ends in its start tag: a new attribute goes there.
+fn name_end(text: &str, n: Node<'_, '_>) -> usize {
+    let tag = &text[n.range()];
+    n.range().start + tag.find(|c: char| c.is_whitespace() || c == '/' || c == '>').unwrap_or(tag.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_generated;
+
+    const STORED: &str = "<domain type='kvm'><name>g</name><uuid>0755dc9b-a169-471d-baba-2515e95023ae</uuid>\
+        <devices><interface type='bridge'><mac address='52:54:00:12:34:56'/><source bridge='br0'/>\
+        <virtualport type='openvswitch'><parameters interfaceid='09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f'/>\
+        </virtualport></interface></devices></domain>";
+
+    fn nic(inner: &str) -> String {
+        format!("<domain type='kvm'><name>g</name><devices><interface type='bridge'>{inner}</interface></devices></domain>")
+    }
+
+    #[test]
+    fn what_libvirt_made_up_is_kept() {
+        let kept = |inner: &str| keep_generated(&nic(inner), STORED).unwrap();
+        let uuid = "<uuid>0755dc9b-a169-471d-baba-2515e95023ae</uuid>";
+        let mac = "<mac address='52:54:00:12:34:56'/>";
+        let id = "interfaceid='09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f'";
+        assert_eq!(
+            kept("<source bridge='br0'/><virtualport type='openvswitch'/>"),
+            nic(&format!("{mac}<source bridge='br0'/><virtualport type='openvswitch'><parameters {id}/></virtualport>"))
+                .replace("</name>", &format!("</name>{uuid}"))
+        );
+        assert!(kept("<virtualport type='openvswitch'><parameters profileid='p'/></virtualport>")
+            .contains(&format!("<parameters {id} profileid='p'/>")));
+        assert!(kept("<virtualport type='openvswitch'>\n</virtualport>").contains(&format!("<parameters {id}/>\n")));
+    }
+
+    #[test]
+    fn what_the_desired_definition_states_is_not_touched() {
+        let own = nic("<mac address='52:54:00:ab:cd:ef'/><virtualport type='openvswitch'>\
+            <parameters interfaceid='11111111-2222-3333-4444-555555555555'/></virtualport>")
+        .replace("</name>", "</name><uuid>11111111-2222-3333-4444-555555555555</uuid>");
+        assert_eq!(keep_generated(&own, STORED).unwrap(), own);
+        // NICs are matched by place only when both definitions have as many.
+        let two = nic("<source bridge='br0'/></interface><interface type='network'><source network='n'/>");
+        assert!(!keep_generated(&two, STORED).unwrap().contains("<mac"));
+    }
 }
