@@ -299,6 +299,44 @@ fn apply_of_a_hand_written_guest_converges_and_claims_no_restart() {
     assert_eq!(conn.apply_xml(&two_cpus).unwrap().outcome, Outcome::Unchanged);
 }
 
+#[test]
+fn lifecycle_events_of_a_running_guest() {
+    use libvirt_xml::virt::{Lifecycle, StopReason};
+    let Some(conn) = daemon() else { return };
+    let n = name("events");
+    let _cleanup = Cleanup::new(&conn, &n);
+    let guest = define(&conn, &small_guest(&n));
+    let events = guest.events().unwrap();
+    guest.start().unwrap();
+    guest.suspend().unwrap();
+    guest.resume().unwrap();
+    // No OS answers the ACPI request: destroyed at the deadline, which the stop event ends.
+    assert!(matches!(guest.shutdown(Duration::from_secs(1)).unwrap(), Shutdown::Destroyed { .. }));
+    guest.undefine().unwrap();
+    let wait = Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while let Some(e) = events.next_within(wait) {
+        assert_eq!(e.name, n);
+        seen.push(e.lifecycle);
+        if e.lifecycle == Lifecycle::Undefined {
+            break;
+        }
+    }
+    // QEMU adds its own on the way (a resume as it leaves the paused start-up state, a
+    // shutdown as the process ends): these come in this order among them.
+    let expected = [
+        Lifecycle::Started,
+        Lifecycle::Suspended,
+        Lifecycle::Resumed,
+        Lifecycle::Stopped(StopReason::Destroyed),
+        Lifecycle::Undefined,
+    ];
+    let mut rest = seen.iter();
+    for want in expected {
+        assert!(rest.any(|l| *l == want), "{want:?} in order in {seen:?}");
+    }
+}
+
 #[path = "support/domain.rs"]
 mod slice;
 

@@ -391,3 +391,44 @@ fn ids_are_read_as_libvirt_reads_them() {
     assert!(xml.contains("bus='0x0a' slot='0x08' function='0x7'"), "{xml}");
     guest.undefine().unwrap();
 }
+
+#[test]
+fn lifecycle_events_arrive_in_order_typed() {
+    use libvirt_xml::virt::{Lifecycle, StopReason};
+    let conn = Connection::open(TEST_URI).unwrap();
+    let all = conn.events().unwrap();
+    let guest = conn.define(&minimal("t-events")).unwrap();
+    let mine = guest.events().unwrap();
+    let other = conn.define(&minimal("t-events-other")).unwrap();
+    guest.start().unwrap();
+    guest.suspend().unwrap();
+    guest.resume().unwrap();
+    guest.destroy().unwrap();
+    guest.undefine().unwrap();
+    other.undefine().unwrap();
+
+    let wait = Duration::from_secs(10);
+    // libvirt queues events and dispatches them later to whoever is subscribed then, so the
+    // definition, just before subscribing, may be seen too.
+    let first = mine.wait_for(wait, |e| e.lifecycle != Lifecycle::Defined).expect("an event");
+    let rest = (0..4).map(|_| mine.next_within(wait).expect("an event").lifecycle);
+    let seen: Vec<Lifecycle> = std::iter::once(first.lifecycle).chain(rest).collect();
+    assert_eq!(first.name, "t-events");
+    assert_eq!(
+        seen,
+        [
+            Lifecycle::Started,
+            Lifecycle::Suspended,
+            Lifecycle::Resumed,
+            Lifecycle::Stopped(StopReason::Destroyed),
+            Lifecycle::Undefined
+        ]
+    );
+    assert_eq!(mine.next_within(Duration::from_millis(200)), None, "only this guest's events");
+    // The connection-wide subscription saw both guests, from their definition on.
+    let everything: Vec<(String, Lifecycle)> =
+        (0..8).map(|_| all.next_within(wait).map(|e| (e.name, e.lifecycle)).expect("an event")).collect();
+    assert_eq!(everything[0], ("t-events".to_owned(), Lifecycle::Defined));
+    assert_eq!(everything[1], ("t-events-other".to_owned(), Lifecycle::Defined));
+    assert_eq!(everything[7], ("t-events-other".to_owned(), Lifecycle::Undefined));
+}

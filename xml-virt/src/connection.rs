@@ -24,6 +24,7 @@ impl Connection {
     pub fn open(uri: &str) -> Result<Self> {
         // libvirt prints every error to stderr by default; they are returned instead.
         virt::error::clear_error_callback();
+        crate::events::start_event_loop();
         Ok(Connection { conn: virt::connect::Connect::open(Some(uri))? })
     }
 

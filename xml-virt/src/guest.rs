@@ -131,18 +131,29 @@ impl Guest {
     /// Asks the guest to shut down (`virsh shutdown`) and waits up to `timeout` for it to
     /// stop; a guest still running then, or one libvirt cannot ask, is destroyed. Returns
     /// which of these happened, so callers know whether the guest had a clean shutdown.
+    /// The wait ends on libvirt's "stopped" event (with a look at the state each second, for a
+    /// driver or connection that delivers no events).
     pub fn shutdown(&self, timeout: Duration) -> Result<Shutdown> {
         if !self.is_active()? {
             return Ok(Shutdown::AlreadyOff);
         }
+        let events = self.events().ok();
         let begin = Instant::now();
         let request_error = match self.dom.shutdown() {
             Ok(()) => {
+                let stopped = |e: &crate::GuestEvent| matches!(e.lifecycle, crate::Lifecycle::Stopped(_));
                 while begin.elapsed() < timeout {
-                    if !self.is_active()? {
+                    let slice = Duration::from_secs(1).min(timeout.saturating_sub(begin.elapsed()));
+                    let heard = match &events {
+                        Some(events) => events.wait_for(slice, stopped).is_some(),
+                        None => {
+                            std::thread::sleep(slice.min(Duration::from_millis(100)));
+                            false
+                        }
+                    };
+                    if heard || !self.is_active()? {
                         return Ok(Shutdown::Clean { after: begin.elapsed() });
                     }
-                    std::thread::sleep(Duration::from_millis(100).min(timeout));
                 }
                 None
             }

@@ -9,13 +9,14 @@
 //! One concern per module: [`connection`](Connection) (opening, listing, defining),
 //! [`guest`](Guest) (lifecycle, save and restore, dumpxml, edit), `apply` with the comparison
 //! that understands libvirt's normalisation ([`differences`]), `device` (attach and detach),
-//! `host` (capabilities, the KVM check, huge page pools), `network` (virtual networks), `migrate`, and, with the `qemu`
+//! `events` (lifecycle events), `host` (capabilities, the KVM check, huge page pools), `network` (virtual networks), `migrate`, and, with the `qemu`
 //! feature, `monitor` (QEMU monitor commands).
 
 mod apply;
 mod connection;
 mod device;
 mod error;
+mod events;
 mod guest;
 mod host;
 mod migrate;
@@ -27,6 +28,7 @@ pub use apply::{ApplyReport, Outcome};
 pub use connection::Connection;
 pub use device::{DeviceFlags, DeviceXml};
 pub use error::{Error, Result};
+pub use events::{Events, GuestEvent, Lifecycle, StopReason};
 pub use guest::{Guest, GuestState, Shutdown, XmlView};
 pub use host::{huge_page_pools, hugetlbfs_mounts, kvm_check, DomainCapsQuery, HugePagePool, HugetlbfsMount, KvmCheck};
 pub use migrate::MigrateOptions;
