@@ -157,7 +157,8 @@ fn apply_to_a_running_guest_says_a_restart_is_pending() {
 /// A test-driver guest as text: a NIC with no MAC (libvirt makes one up) and, when `dropped`,
 /// QEMU's command-line passthrough, which the test driver does not keep.
 fn guest_text(name: &str, memory_mib: u32, dropped: bool) -> String {
-    let commandline = if dropped { "<qemu:commandline><qemu:arg value='-no-user-config'/></qemu:commandline>" } else { "" };
+    let commandline =
+        if dropped { "<qemu:commandline><qemu:arg value='-no-user-config'/></qemu:commandline>" } else { "" };
     format!(
         "<domain type='test' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><name>{name}</name>\
          <memory unit='MiB'>{memory_mib}</memory><os><type>hvm</type></os>\
@@ -431,4 +432,27 @@ fn lifecycle_events_arrive_in_order_typed() {
     assert_eq!(everything[0], ("t-events".to_owned(), Lifecycle::Defined));
     assert_eq!(everything[1], ("t-events-other".to_owned(), Lifecycle::Defined));
     assert_eq!(everything[7], ("t-events-other".to_owned(), Lifecycle::Undefined));
+}
+
+#[test]
+fn network_apply_is_idempotent_and_redefines_on_a_real_change() {
+    use libvirt_xml::generated::network::{Forward, ForwardMode, Ip};
+    use std::net::Ipv4Addr;
+    let conn = Connection::open(TEST_URI).unwrap();
+    let desired = Network::new("t-net")
+        .ip(Ip::new().address(Ipv4Addr::new(10, 213, 250, 1)).netmask(Ipv4Addr::new(255, 255, 255, 0)));
+    let first = conn.apply_network(&desired).unwrap();
+    assert_eq!(first.outcome, Outcome::Created);
+    let uuid = first.network.uuid().unwrap();
+    assert_eq!(conn.apply_network(&desired).unwrap().outcome, Outcome::Unchanged);
+
+    let routed = desired.clone().forward(Forward::new().mode(ForwardMode::Route));
+    let second = conn.apply_network(&routed).unwrap();
+    assert_eq!(second.outcome, Outcome::Redefined);
+    let paths: Vec<&str> = second.changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["/network/forward"], "{:?}", second.changes);
+    assert_eq!(second.network.uuid().unwrap(), uuid);
+    assert_eq!(conn.apply_network(&routed).unwrap().outcome, Outcome::Unchanged);
+    assert!(conn.networks().unwrap().iter().any(|n| n.name == "t-net" && !n.active && n.persistent));
+    second.network.undefine().unwrap();
 }

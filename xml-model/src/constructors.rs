@@ -29,7 +29,7 @@ use crate::generated::domaincommon::{
     FsBinary, FsDriver, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType, MemoryBacking,
     MountFilesystem, MountFilesystemSource, NetworkInterface, Os, OsType, Page, PciHostdev, PciSubsystemHostdevSource,
     Product, SubsystemHostdev, SubsystemHostdevType, TargetBus, TypeValue, UsbHostdev, UsbSubsystemHostdevSource,
-    Vendor, VirtiofsDriver,
+    Vendor, VirtiofsDriver, VolumeDiskSource, VolumeSource,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -220,6 +220,14 @@ impl Disk {
             .readonly(crate::Empty::default())
     }
 
+    /// A disk backed by volume `volume` of storage pool `pool`, seen by the guest as `dev`
+    /// on `bus` (`<disk type='volume'><source pool='..' volume='..'/>`): libvirt finds the
+    /// file (or block device) through the pool.
+    pub fn volume(pool: &str, volume: &str, dev: &str, bus: TargetBus) -> Self {
+        let source = VolumeDiskSource::new().source(VolumeSource::new(pool, volume));
+        Disk::new(DiskDevice::Disk(DiskSource::Volume(source)), DiskTarget::new(dev).bus(bus))
+    }
+
     /// The image file a file-backed disk or CD-ROM reads (`virsh change-media --insert`);
     /// a disk of another source is returned as it was.
     #[must_use]
@@ -333,5 +341,25 @@ impl Hostdev {
             s.managed = Some(managed.into());
         }
         self
+    }
+}
+
+#[cfg(feature = "storagepool")]
+impl crate::generated::storagepool::Pool {
+    /// A pool of image files in the host directory `path` (`virsh pool-define-as NAME dir
+    /// --target PATH`); `build` on the runtime's pool makes the directory.
+    pub fn dir(name: &str, path: &str) -> Self {
+        use crate::generated::storagepool::{DirPool, PoolType, Target};
+        Self::new(PoolType::Dir(Box::new(DirPool::new(name, Target::new(path)))))
+    }
+}
+
+#[cfg(feature = "storagevol")]
+impl crate::generated::storagevol::Volume {
+    /// An image of `capacity` in `format` (`virsh vol-create-as POOL NAME SIZE --format
+    /// qcow2`); the pool decides where its file goes.
+    pub fn image(name: &str, capacity: ScaledInteger, format: crate::generated::storagevol::FormatType) -> Self {
+        use crate::generated::storagevol::{Format, Target};
+        Self::new(name, Target::new().format(Format::new(format))).capacity(capacity)
     }
 }

@@ -6,8 +6,9 @@
 //! source, a CPU feature by its name) rather than by position, so a moved device is the same
 //! device.
 //!
-//! [`differences`] asks whether a desired domain definition says something libvirt's
-//! definition does not, understanding how libvirt normalises what it is given.
+//! [`differences`] asks whether a desired domain (or virtual network) definition says
+//! something libvirt's definition does not, understanding how libvirt normalises what it is
+//! given.
 //!
 //! libvirt never stores a definition as written: sizes come back in KiB (`<memory
 //! unit='GiB'>1</memory>` is `<memory unit='KiB'>1048576</memory>`), numbers may change base
@@ -66,6 +67,9 @@ impl std::fmt::Display for Change {
 /// Top-level elements libvirt fills in when a definition lacks them.
 const DOMAIN_DEFAULTS: &[&str] =
     &["uuid", "currentMemory", "vcpu", "cpu", "clock", "on_poweroff", "on_reboot", "on_crash", "resource", "seclabel"];
+/// What libvirt fills in for a virtual network: its UUID, the bridge's MAC address and the
+/// bridge (named `virbrN` when the definition names none).
+const NETWORK_DEFAULTS: &[&str] = &["uuid", "mac", "bridge"];
 /// Devices libvirt adds by itself: the emulator, controllers, input, audio, the balloon,
 /// a video card for graphics, a console for a serial port.
 const DEVICE_DEFAULTS: &[&str] = &["emulator", "controller", "input", "audio", "memballoon", "video", "console"];
@@ -87,7 +91,8 @@ const KIB_ELEMENTS: &[&str] = &[
 const SCALED_ATTRIBUTES: &[&str] = &["size", "memory"];
 
 /// The differences between `desired` and `actual` (libvirt's definition), both `<domain>`
-/// documents; empty when libvirt's definition already says everything the desired one does.
+/// (or both `<network>`) documents; empty when libvirt's definition already says everything
+/// the desired one does.
 pub fn differences(desired: &str, actual: &str) -> Result<Vec<Change>> {
     let d = crate::read::parse_document(desired)?;
     let a = crate::read::parse_document(actual)?;
@@ -277,7 +282,11 @@ fn compare(d: Node<'_, '_>, a: Node<'_, '_>, path: &str, out: &mut Vec<Change>) 
 
     // What only libvirt's definition has: defaults, unless the desired one removed it.
     let defaults: Option<&[&str]> = if is_root {
-        Some(DOMAIN_DEFAULTS)
+        Some(match a.tag_name().name() {
+            "domain" => DOMAIN_DEFAULTS,
+            "network" => NETWORK_DEFAULTS,
+            _ => &["uuid"],
+        })
     } else if a.has_tag_name("devices") && a.parent().is_some_and(|p| p.parent().is_some_and(|r| r.is_root())) {
         Some(DEVICE_DEFAULTS)
     } else if a.has_tag_name("metadata") {
@@ -337,19 +346,16 @@ fn normalised(d: Node<'_, '_>, a: Option<Node<'_, '_>>) -> Normalised {
     match d.tag_name().name() {
         "alias" if !d.attribute("name").is_some_and(|n| n.starts_with("ua-")) => {
             // Only of a device, not (say) a `<cpu><model>` or a network's alias.
-            let of_device = parent
-                .and_then(|p| p.parent_element())
-                .is_some_and(|g| g.has_tag_name("devices") && g.parent().is_some_and(|r| r.parent().is_some_and(|r| r.is_root())));
+            let of_device = parent.and_then(|p| p.parent_element()).is_some_and(|g| {
+                g.has_tag_name("devices") && g.parent().is_some_and(|r| r.parent().is_some_and(|r| r.is_root()))
+            });
             if of_device {
                 return Normalised::Dropped;
             }
         }
         "memory" if at_root && has_numa_cells(d) => return Normalised::Dropped,
         "currentMemory" if at_root => {
-            let total = a
-                .and_then(|a| a.parent())
-                .and_then(|r| element(r, "memory"))
-                .and_then(scaled_text);
+            let total = a.and_then(|a| a.parent()).and_then(|r| element(r, "memory")).and_then(scaled_text);
             if let (Some(want), Some(total)) = (scaled_text(d), total) {
                 return Normalised::Size(want.min(total));
             }
@@ -357,9 +363,11 @@ fn normalised(d: Node<'_, '_>, a: Option<Node<'_, '_>>) -> Normalised {
         "source" if parent.is_some_and(|p| p.has_tag_name("channel") && p.attribute("type") == Some("unix")) => {
             let generated = match d.attribute("path") {
                 None => true,
-                Some(path) => path.strip_prefix("/var/lib/libvirt/qemu/channel/target/").is_some_and(|rest| rest.matches('/').count() == 1),
+                Some(path) => path
+                    .strip_prefix("/var/lib/libvirt/qemu/channel/target/")
+                    .is_some_and(|rest| rest.matches('/').count() == 1),
             };
-            if generated && d.attribute("mode").is_none_or(|m| m == "bind") {
+            if generated && matches!(d.attribute("mode"), None | Some("bind")) {
                 return Normalised::Dropped;
             }
         }
@@ -630,12 +638,10 @@ mod tests {
     #[test]
     fn rule_with_numa_cells_memory_is_the_cells_total() {
         let cpu = "<cpu><numa><cell id='0' cpus='0' memory='1048576' unit='KiB'/></numa></cpu>";
-        let desired = dom(&format!(
-            "<memory unit='KiB'>1179648</memory><currentMemory unit='KiB'>1179648</currentMemory>{cpu}"
-        ));
-        let actual = dom(&format!(
-            "<memory unit='KiB'>1048576</memory><currentMemory unit='KiB'>1048576</currentMemory>{cpu}"
-        ));
+        let desired =
+            dom(&format!("<memory unit='KiB'>1179648</memory><currentMemory unit='KiB'>1179648</currentMemory>{cpu}"));
+        let actual =
+            dom(&format!("<memory unit='KiB'>1048576</memory><currentMemory unit='KiB'>1048576</currentMemory>{cpu}"));
         assert_eq!(diff(&desired, &actual), Vec::<String>::new());
         // Without cells, the written amount is what counts.
         let plain = |kib: u32| dom(&format!("<memory unit='KiB'>{kib}</memory>"));
@@ -678,10 +684,14 @@ mod tests {
         };
         let actual = channel("");
         assert_eq!(diff(&channel("<source mode='bind'/>"), &actual), Vec::<String>::new());
-        let made_up = "<source mode='bind' path='/var/lib/libvirt/qemu/channel/target/domain-g/org.qemu.guest_agent.0'/>";
+        let made_up =
+            "<source mode='bind' path='/var/lib/libvirt/qemu/channel/target/domain-g/org.qemu.guest_agent.0'/>";
         assert_eq!(diff(&channel(made_up), &actual), Vec::<String>::new());
         // A path of the user's own is kept by libvirt.
         let own = channel("<source mode='bind' path='/run/g.sock'/>");
-        assert_eq!(diff(&own, &actual), ["/domain/devices/channel/source: added <source mode='bind' path='/run/g.sock'/>"]);
+        assert_eq!(
+            diff(&own, &actual),
+            ["/domain/devices/channel/source: added <source mode='bind' path='/run/g.sock'/>"]
+        );
     }
 }

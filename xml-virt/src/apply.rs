@@ -86,48 +86,114 @@ impl Connection {
 
     /// [`Connection::apply`] for a document as text.
     pub fn apply_xml(&self, desired: &str) -> Result<ApplyReport> {
-        let name = domain_name(desired)
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| Error::Invalid("the desired definition has no <name>".into()))?;
-        let Some(existing) = self.find_guest(&name)? else {
-            let guest = self.define_xml(desired)?;
-            let residual = differences(desired, &guest.xml(XmlView::Inactive)?)?;
-            return Ok(ApplyReport {
-                guest,
-                outcome: Outcome::Created,
-                changes: Vec::new(),
-                residual,
-                pending_restart: false,
-            });
-        };
-        let before = existing.xml(XmlView::Inactive)?;
-        let changes = differences(desired, &before)?;
-        if changes.is_empty() {
-            return Ok(ApplyReport {
-                guest: existing,
-                outcome: Outcome::Unchanged,
-                changes,
-                residual: Vec::new(),
-                pending_restart: false,
-            });
-        }
-        let running = existing.is_active()?;
-        let xml = keep_generated(desired, &before)?;
-        redefine(self, &xml, &before, changes, running)
+        Ok(apply_object::<Guest>(self, desired)?.into())
     }
 }
 
-/// Defines `xml` over a guest whose stored definition was `before` (`changes` being what the
-/// comparison found), and lets libvirt's stored definition decide what happened: when it is
-/// the same text after the define call, libvirt took nothing new and the outcome is
+/// What `apply` needs of a kind of libvirt object with a persistent definition (a guest, a
+/// virtual network).
+pub(crate) trait Persistent: Sized {
+    /// The object of that name, if there is one.
+    fn find(conn: &Connection, name: &str) -> Result<Option<Self>>;
+    /// Defines (or redefines) it from `xml`.
+    fn define(conn: &Connection, xml: &str) -> Result<Self>;
+    /// Its persistent definition as libvirt stores it.
+    fn stored(&self) -> Result<String>;
+    /// Whether it runs (a redefinition then waits for its next start).
+    fn is_active(&self) -> Result<bool>;
+}
+
+impl Persistent for Guest {
+    fn find(conn: &Connection, name: &str) -> Result<Option<Self>> {
+        conn.find_guest(name)
+    }
+    fn define(conn: &Connection, xml: &str) -> Result<Self> {
+        conn.define_xml(xml)
+    }
+    fn stored(&self) -> Result<String> {
+        self.xml(XmlView::Inactive)
+    }
+    fn is_active(&self) -> Result<bool> {
+        Guest::is_active(self)
+    }
+}
+
+/// What `apply` did to an object, before it is named for its kind.
+pub(crate) struct Applied<T> {
+    pub object: T,
+    pub outcome: Outcome,
+    pub changes: Vec<Change>,
+    pub residual: Vec<Change>,
+    pub pending_restart: bool,
+}
+
+impl From<Applied<Guest>> for ApplyReport {
+    fn from(a: Applied<Guest>) -> Self {
+        ApplyReport {
+            guest: a.object,
+            outcome: a.outcome,
+            changes: a.changes,
+            residual: a.residual,
+            pending_restart: a.pending_restart,
+        }
+    }
+}
+
+/// `apply` for any persistent object: see the module documentation.
+pub(crate) fn apply_object<T: Persistent>(conn: &Connection, desired: &str) -> Result<Applied<T>> {
+    let name = domain_name(desired)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| Error::Invalid("the desired definition has no <name>".into()))?;
+    let Some(existing) = T::find(conn, &name)? else {
+        let object = T::define(conn, desired)?;
+        let residual = differences(desired, &object.stored()?)?;
+        return Ok(Applied {
+            object,
+            outcome: Outcome::Created,
+            changes: Vec::new(),
+            residual,
+            pending_restart: false,
+        });
+    };
+    let before = existing.stored()?;
+    let changes = differences(desired, &before)?;
+    if changes.is_empty() {
+        return Ok(Applied {
+            object: existing,
+            outcome: Outcome::Unchanged,
+            changes,
+            residual: Vec::new(),
+            pending_restart: false,
+        });
+    }
+    let running = existing.is_active()?;
+    let xml = keep_generated(desired, &before)?;
+    redefine(conn, &xml, &before, changes, running)
+}
+
+/// Defines `xml` over an object whose stored definition was `before` (`changes` being what
+/// the comparison found), and lets libvirt's stored definition decide what happened: when it
+/// is the same text after the define call, libvirt took nothing new and the outcome is
 /// [`Outcome::Unchanged`], what the comparison found being only what libvirt drops or
 /// normalises in a way it does not know (the residual).
-fn redefine(conn: &Connection, xml: &str, before: &str, changes: Vec<Change>, running: bool) -> Result<ApplyReport> {
-    let guest = conn.define_xml(xml)?;
-    let after = guest.xml(XmlView::Inactive)?;
+fn redefine<T: Persistent>(
+    conn: &Connection,
+    xml: &str,
+    before: &str,
+    changes: Vec<Change>,
+    running: bool,
+) -> Result<Applied<T>> {
+    let object = T::define(conn, xml)?;
+    let after = object.stored()?;
     let residual = differences(xml, &after)?;
     if after == before {
-        return Ok(ApplyReport { guest, outcome: Outcome::Unchanged, changes: Vec::new(), residual, pending_restart: false });
+        return Ok(Applied {
+            object,
+            outcome: Outcome::Unchanged,
+            changes: Vec::new(),
+            residual,
+            pending_restart: false,
+        });
     }
     // What libvirt did not take is residual, not a change; when the comparison saw nothing
     // else, what changed is what libvirt's two definitions tell.
@@ -135,7 +201,7 @@ fn redefine(conn: &Connection, xml: &str, before: &str, changes: Vec<Change>, ru
     if changes.is_empty() {
         changes = xml_model::diff::diff(before, &after)?;
     }
-    Ok(ApplyReport { guest, outcome: Outcome::Redefined, changes, residual, pending_restart: running })
+    Ok(Applied { object, outcome: Outcome::Redefined, changes, residual, pending_restart: running })
 }
 
 impl Guest {
@@ -175,7 +241,7 @@ impl Guest {
         }
         let changes = differences(&after, &before)?;
         let conn = Connection { conn: self.dom.connect()? };
-        redefine(&conn, &after, &before, changes, running)
+        Ok(redefine::<Guest>(&conn, &after, &before, changes, running)?.into())
     }
 
     fn clone_handle(&self) -> Guest {
@@ -183,12 +249,12 @@ impl Guest {
     }
 }
 
-/// `desired` with what libvirt made up when it first defined the guest, taken from its stored
-/// definition `stored`, wherever `desired` leaves it to libvirt: the UUID (libvirt refuses
-/// to redefine a guest by name under a new one), each NIC's MAC address and each Open
-/// vSwitch port's `interfaceid` (libvirt would make new ones on every define, so the
-/// definition would never settle). NICs are matched by their place among the `<interface>`s,
-/// and only when both definitions have as many.
+/// `desired` with what libvirt made up when it first defined the object, taken from its
+/// stored definition `stored`, wherever `desired` leaves it to libvirt: the UUID (libvirt
+/// refuses to redefine an object by name under a new one), each NIC's MAC address and each
+/// Open vSwitch port's `interfaceid`, a network's bridge name and MAC address (libvirt would
+/// make new ones on every define, so the definition would never settle). NICs are matched by
+/// their place among the `<interface>`s, and only when both definitions have as many.
 fn keep_generated(desired: &str, stored: &str) -> Result<String> {
     let d = xml_model::read::parse_document(desired)?;
     let s = xml_model::read::parse_document(stored)?;
@@ -201,6 +267,9 @@ fn keep_generated(desired: &str, stored: &str) -> Result<String> {
             edits.push((at, at, format!("<uuid>{}</uuid>", uuid.trim())));
         }
     }
+    if droot.has_tag_name("network") {
+        keep_network_generated(desired, droot, sroot, &mut edits);
+    }
     let (dnics, snics) = (interfaces(droot), interfaces(sroot));
     if dnics.len() == snics.len() {
         for (dn, sn) in dnics.into_iter().zip(snics) {
@@ -210,7 +279,8 @@ fn keep_generated(desired: &str, stored: &str) -> Result<String> {
                     edits.push((at, at, format!("<mac address='{mac}'/>")));
                 }
             }
-            let id = child(sn, "virtualport").and_then(|v| child(v, "parameters")).and_then(|p| p.attribute("interfaceid"));
+            let id =
+                child(sn, "virtualport").and_then(|v| child(v, "parameters")).and_then(|p| p.attribute("interfaceid"));
             if let (Some(port), Some(id)) = (child(dn, "virtualport"), id) {
                 match child(port, "parameters") {
                     Some(p) if p.attribute("interfaceid").is_none() => {
@@ -239,6 +309,46 @@ fn keep_generated(desired: &str, stored: &str) -> Result<String> {
     Ok(out)
 }
 
+/// What libvirt makes up for a virtual network left to it: the bridge's MAC address and the
+/// bridge's name (`virbrN`, the first free one).
+fn keep_network_generated(
+    desired: &str,
+    droot: Node<'_, '_>,
+    sroot: Node<'_, '_>,
+    edits: &mut Vec<(usize, usize, String)>,
+) {
+    let Some(name) = child(droot, "name") else { return };
+    let after_name = name.range().end;
+    if child(droot, "mac").is_none() {
+        if let Some(mac) = child(sroot, "mac").and_then(|m| m.attribute("address")) {
+            edits.push((after_name, after_name, format!("<mac address='{mac}'/>")));
+        }
+    }
+    let Some(bridge) = child(sroot, "bridge").and_then(|b| b.attribute("name")) else { return };
+    match child(droot, "bridge") {
+        Some(b) if b.attribute("name").is_none() => {
+            let at = name_end(desired, b);
+            edits.push((at, at, format!(" name='{bridge}'")));
+        }
+        Some(_) => {}
+        None => edits.push((after_name, after_name, format!("<bridge name='{bridge}'/>"))),
+    }
+}
+
+/// `xml` (a domain, network, pool... document) with `<uuid>uuid</uuid>` right after its
+/// `<name>`, unless it has a UUID: what keeps an object's identity when it is redefined.
+pub(crate) fn with_uuid_of(xml: &str, uuid: &str) -> Result<String> {
+    let doc = xml_model::read::parse_document(xml)?;
+    let root = doc.root_element();
+    match (child(root, "uuid"), child(root, "name")) {
+        (None, Some(name)) => {
+            let at = name.range().end;
+            Ok(format!("{}<uuid>{uuid}</uuid>{}", &xml[..at], &xml[at..]))
+        }
+        _ => Ok(xml.to_owned()),
+    }
+}
+
 fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
     n.children().find(|c| c.is_element() && c.tag_name().namespace().is_none() && c.has_tag_name(name))
 }
@@ -246,7 +356,10 @@ fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
 /// The `<interface>`s of a domain's `<devices>`.
 fn interfaces<'a, 'i>(domain: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
     let Some(devices) = child(domain, "devices") else { return Vec::new() };
-    devices.children().filter(|c| c.is_element() && c.tag_name().namespace().is_none() && c.has_tag_name("interface")).collect()
+    devices
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().namespace().is_none() && c.has_tag_name("interface"))
+        .collect()
 }
 
 /// Where the start tag of element `n` ends (just after its `>`).
@@ -279,7 +392,9 @@ mod tests {
         </virtualport></interface></devices></domain>";
 
     fn nic(inner: &str) -> String {
-        format!("<domain type='kvm'><name>g</name><devices><interface type='bridge'>{inner}</interface></devices></domain>")
+        format!(
+            "<domain type='kvm'><name>g</name><devices><interface type='bridge'>{inner}</interface></devices></domain>"
+        )
     }
 
     #[test]
@@ -290,8 +405,10 @@ mod tests {
         let id = "interfaceid='09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f'";
         assert_eq!(
             kept("<source bridge='br0'/><virtualport type='openvswitch'/>"),
-            nic(&format!("{mac}<source bridge='br0'/><virtualport type='openvswitch'><parameters {id}/></virtualport>"))
-                .replace("</name>", &format!("</name>{uuid}"))
+            nic(&format!(
+                "{mac}<source bridge='br0'/><virtualport type='openvswitch'><parameters {id}/></virtualport>"
+            ))
+            .replace("</name>", &format!("</name>{uuid}"))
         );
         assert!(kept("<virtualport type='openvswitch'><parameters profileid='p'/></virtualport>")
             .contains(&format!("<parameters {id} profileid='p'/>")));

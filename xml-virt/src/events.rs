@@ -212,20 +212,16 @@ fn subscribe(conn: &virt::connect::Connect, dom: virt::sys::virDomainPtr) -> Res
     start_event_loop();
     let (tx, rx) = channel();
     let opaque = Box::into_raw(Box::new(tx)) as *mut c_void;
-    type LifecycleCallback = unsafe extern "C" fn(
-        virt::sys::virConnectPtr,
-        virt::sys::virDomainPtr,
-        c_int,
-        c_int,
-        *mut c_void,
-    ) -> c_int;
+    type LifecycleCallback =
+        unsafe extern "C" fn(virt::sys::virConnectPtr, virt::sys::virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
     // SAFETY: libvirt calls a callback registered for VIR_DOMAIN_EVENT_ID_LIFECYCLE with the
     // lifecycle signature; the generic type is only how the C API passes it (its
     // VIR_DOMAIN_EVENT_CALLBACK cast does the same).
     let callback = unsafe {
-        std::mem::transmute::<LifecycleCallback, unsafe extern "C" fn(virt::sys::virConnectPtr, virt::sys::virDomainPtr, *mut c_void)>(
-            on_lifecycle,
-        )
+        std::mem::transmute::<
+            LifecycleCallback,
+            unsafe extern "C" fn(virt::sys::virConnectPtr, virt::sys::virDomainPtr, *mut c_void),
+        >(on_lifecycle)
     };
     // SAFETY: the connection (and domain, if any) pointers are valid for the call; libvirt
     // owns `opaque` from here and frees it with `drop_sender`.

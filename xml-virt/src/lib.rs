@@ -23,6 +23,8 @@ mod migrate;
 #[cfg(feature = "qemu")]
 mod monitor;
 mod network;
+mod nodedev;
+mod storage;
 
 pub use apply::{ApplyReport, Outcome};
 pub use connection::Connection;
@@ -32,7 +34,9 @@ pub use events::{Events, GuestEvent, Lifecycle, StopReason};
 pub use guest::{Guest, GuestState, Shutdown, XmlView};
 pub use host::{huge_page_pools, hugetlbfs_mounts, kvm_check, DomainCapsQuery, HugePagePool, HugetlbfsMount, KvmCheck};
 pub use migrate::MigrateOptions;
-pub use network::VirtualNetwork;
+pub use network::{DhcpLease, NetworkApplyReport, NetworkState, VirtualNetwork};
+pub use nodedev::{hostdev_of, DeviceKind, NodeDevice};
+pub use storage::{PoolInfo, PoolState, StoragePool, StorageVolume};
 pub use xml_model::diff::{differences, Change, ChangeKind};
 
 /// libvirt's in-process test driver: no daemon; the connections of one process share its
