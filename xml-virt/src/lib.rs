@@ -9,8 +9,10 @@
 //! One concern per module: [`connection`](Connection) (opening, listing, defining),
 //! [`guest`](Guest) (lifecycle, save and restore, dumpxml, edit), `apply` with the comparison
 //! that understands libvirt's normalisation ([`differences`]), `device` (attach and detach),
-//! `events` (lifecycle events), `host` (capabilities, the KVM check, huge page pools), `network` (virtual networks), `migrate`, and, with the `qemu`
-//! feature, `monitor` (QEMU monitor commands).
+//! `events` (lifecycle events), `host` (capabilities, the KVM check, huge page pools),
+//! `network` (virtual networks, DHCP leases), `storage` (pools and volumes), `nodedev` (the
+//! host's devices), `migrate`, and, with the `qemu` feature, `monitor` (QEMU monitor
+//! commands).
 
 mod apply;
 mod connection;
