@@ -202,6 +202,43 @@ fn a_network_left_to_libvirt_keeps_its_bridge_and_mac_across_changes() {
 }
 
 #[test]
+fn a_network_that_hands_guests_a_host_bridge() {
+    let Some(conn) = daemon() else { return };
+    // The host's bridge (made here, with no uplink: nothing leaves the machine).
+    let host_bridge = format!("lxvhb{}", tag());
+    struct BridgeCleanup(String);
+    impl Drop for BridgeCleanup {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["link", "del", &self.0]).output();
+        }
+    }
+    let _ = Command::new("ip").args(["link", "del", &host_bridge]).output();
+    run("ip", &["link", "add", &host_bridge, "type", "bridge"]);
+    let _bridge_cleanup = BridgeCleanup(host_bridge.clone());
+    run("ip", &["link", "set", &host_bridge, "up"]);
+
+    let n = name("net-bridge");
+    let _cleanup = NetworkCleanup(&conn, n.clone());
+    let desired = Network::new(&n)
+        .forward(Forward::new().mode(ForwardMode::Bridge))
+        .bridge(Bridge::new().name(host_bridge.as_str()));
+    let network = conn.apply_network(&desired).unwrap().network;
+    assert_eq!(conn.apply_network(&desired).unwrap().outcome, Outcome::Unchanged);
+    network.start().unwrap();
+
+    let g = name("bridged-guest");
+    let _guest_cleanup = Cleanup::new(&conn, &g);
+    let guest = conn.define(&small_guest(&g).device(Interface::network(&n).model("virtio"))).unwrap();
+    guest.start().unwrap();
+    let ports: Vec<String> = std::fs::read_dir(format!("/sys/class/net/{host_bridge}/brif"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(ports.iter().any(|p| p.starts_with("vnet")), "the guest's tap is on the host bridge: {ports:?}");
+    guest.destroy().unwrap();
+}
+
+#[test]
 fn a_network_whose_bridge_is_taken_is_refused_and_leaves_nothing() {
     let Some(conn) = daemon() else { return };
     let (a, b) = (name("net-a"), name("net-b"));
