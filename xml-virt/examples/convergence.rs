@@ -137,9 +137,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Whether a guest is small enough to start here: at most 512 MiB, of which QEMU may take
-/// all at once (preallocated or file-backed memory).
+/// Whether a guest can be started here without harm: at most 512 MiB (QEMU may take all of
+/// it at once, preallocated or file-backed), and no vhost-user NIC.
 fn small(stored: &str) -> bool {
+    // A vhost-user socket QEMU serves waits for its client before the guest starts: forever.
+    if stored.contains("type='vhostuser'") {
+        return false;
+    }
     let kib = stored
         .split_once("<memory unit='KiB'>")
         .and_then(|(_, rest)| rest.split_once('<'))
