@@ -3,8 +3,8 @@
 //! [`diff`] compares any two documents as XML, not as text: attribute order, quoting and
 //! whitespace between elements do not count, and repeated elements are matched by what they
 //! are (a disk by its target, a NIC by its MAC, a filesystem by its tag, a host device by its
-//! source, a CPU feature by its name) rather than by position, so a moved device is the same
-//! device.
+//! source, a controller by its type and index, a CPU feature by its name) rather than by
+//! position, so a moved device is the same device.
 //!
 //! [`differences`] asks whether a desired domain (or virtual network) definition says
 //! something libvirt's definition does not, understanding how libvirt normalises what it is
@@ -438,6 +438,8 @@ fn identity(n: Node<'_, '_>) -> Option<String> {
             Some(parts.join(" "))
         }
         "feature" if n.attribute("name").is_some() => n.attribute("name").map(str::to_owned),
+        // libvirt tells controllers apart by type and index (`virsh` names them so too).
+        "controller" => Some(format!("{} {}", n.attribute("type")?, n.attribute("index")?)),
         _ => None,
     }
 }

@@ -3,9 +3,10 @@
 //!
 //! # What `apply` guarantees
 //!
-//! `apply` makes at most one change to libvirt: a single `virDomainDefineXML` call, which
-//! libvirt performs atomically (the new persistent definition replaces the old one, or the
-//! old one stays). So when `apply` fails:
+//! `apply` makes one change to libvirt: a single `virDomainDefineXML` call, which libvirt
+//! performs atomically (the new persistent definition replaces the old one, or the old one
+//! stays); a second call only puts libvirt's previous text back when the first changed
+//! nothing but the order of its elements (see below). So when `apply` fails:
 //! - before the define call (the daemon is unreachable, the guest cannot be read, the
 //!   document is not a `<domain>`): nothing changed;
 //! - at the define call (libvirt rejects the definition): nothing changed, the previous
@@ -26,8 +27,12 @@
 //! addresses, Open vSwitch interface ids), and libvirt's stored definition before and after
 //! that call are compared as text. The same text means libvirt took nothing new: the outcome
 //! is [`Outcome::Unchanged`], no restart is pending, and what the comparison found is
-//! reported once as [`ApplyReport::residual`], not as a change. So a second `apply` of any
-//! definition libvirt accepted is `Unchanged` and leaves libvirt's definition as it was.
+//! reported once as [`ApplyReport::residual`], not as a change. When the texts differ only in
+//! order (the same elements, as [`xml_model::diff::diff`] matches them), libvirt's previous
+//! text is defined back and the outcome is `Unchanged` too. So a second `apply` of any
+//! definition libvirt accepted is `Unchanged` and leaves libvirt's definition as it was,
+//! unless libvirt itself changed it in between (a failed start can: the report then says
+//! what `apply` put back).
 
 use xml_model::{Document, ReadOptions, XmlDocument, XmlRoot};
 
@@ -195,11 +200,25 @@ fn redefine<T: Persistent>(
             pending_restart: false,
         });
     }
+    let moved = xml_model::diff::diff(before, &after)?;
+    if moved.is_empty() {
+        // The same definition in another order (libvirt copies a running guest's definition
+        // at start, and lists its controllers in another order than a define does): put
+        // libvirt's previous text back, so that nothing changed, byte for byte.
+        let object = T::define(conn, before)?;
+        return Ok(Applied {
+            object,
+            outcome: Outcome::Unchanged,
+            changes: Vec::new(),
+            residual,
+            pending_restart: false,
+        });
+    }
     // What libvirt did not take is residual, not a change; when the comparison saw nothing
     // else, what changed is what libvirt's two definitions tell.
     let mut changes: Vec<Change> = changes.into_iter().filter(|c| !residual.contains(c)).collect();
     if changes.is_empty() {
-        changes = xml_model::diff::diff(before, &after)?;
+        changes = moved;
     }
     Ok(Applied { object, outcome: Outcome::Redefined, changes, residual, pending_restart: running })
 }
