@@ -438,8 +438,15 @@ fn identity(n: Node<'_, '_>) -> Option<String> {
             Some(parts.join(" "))
         }
         "feature" if n.attribute("name").is_some() => n.attribute("name").map(str::to_owned),
-        // libvirt tells controllers apart by type and index (`virsh` names them so too).
-        "controller" => Some(format!("{} {}", n.attribute("type")?, n.attribute("index")?)),
+        // libvirt tells controllers apart by type and index, and a USB companion controller
+        // (which shares its master's index) by the first port it takes of it.
+        "controller" => {
+            let (kind, index) = (n.attribute("type")?, n.attribute("index")?);
+            match child("master").and_then(|m| m.attribute("startport")) {
+                Some(port) => Some(format!("{kind} {index} port {port}")),
+                None => Some(format!("{kind} {index}")),
+            }
+        }
         _ => None,
     }
 }
@@ -695,5 +702,21 @@ mod tests {
             diff(&own, &actual),
             ["/domain/devices/channel/source: added <source mode='bind' path='/run/g.sock'/>"]
         );
+    }
+
+    #[test]
+    fn controllers_are_matched_by_type_index_and_companion_port() {
+        let a = dom("<devices><controller type='pci' index='0' model='pcie-root'/>\
+            <controller type='usb' index='0' model='ich9-ehci1'/>\
+            <controller type='usb' index='0' model='ich9-uhci1'><master startport='0'/></controller>\
+            <controller type='sata' index='0'/></devices>");
+        let b = dom("<devices><controller type='sata' index='0'/>\
+            <controller type='usb' index='0' model='ich9-uhci1'><master startport='0'/></controller>\
+            <controller type='usb' index='0' model='ich9-ehci1'/>\
+            <controller type='pci' index='0' model='pcie-root'/></devices>");
+        assert_eq!(super::diff(&a, &b).unwrap(), Vec::new(), "the same controllers in another order");
+        let c = b.replace("model='ich9-ehci1'", "model='qemu-xhci'");
+        let changes: Vec<String> = super::diff(&a, &c).unwrap().iter().map(|c| c.to_string()).collect();
+        assert_eq!(changes, ["/domain/devices/controller[usb 0]/@model: ich9-ehci1 -> qemu-xhci"]);
     }
 }
