@@ -149,13 +149,20 @@ fn reachable(ir: &Ir) -> HashSet<TypeId> {
     seen
 }
 
-/// Content of this many bytes or more is boxed where it is optional or one variant among
-/// others: absent or other content then costs a pointer, not its whole size.
+/// A variant's content of this many bytes or more is boxed: other content then costs a
+/// pointer, not its whole size.
 pub const LARGE: usize = 160;
 
+/// An optional child, or one element of a choice (a `<devices>` item), of this many bytes or
+/// more is boxed: absent (as most of libvirt's optional elements are in any one document), it
+/// then costs a pointer, not its whole size, and a list of choices costs a pointer per item.
+/// Lower than [`LARGE`]: a field's setter and a choice's `From` box for the caller, while the
+/// content of an attribute-discriminated variant is spelt out.
+pub const LARGE_OPTIONAL: usize = 24;
+
 /// Boxes what must be (a field whose type contains its struct again without a `Vec`
-/// between) and what is rare and large (an optional child, or a variant's content, of
-/// [`LARGE`] bytes or more). Nothing else: a user builds and matches the rest as it is.
+/// between) and what is rare and large (an optional child of [`LARGE_OPTIONAL`] bytes or
+/// more, a variant's content of [`LARGE`] bytes or more). Nothing else: a user builds and matches the rest as it is.
 pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
     for &id in live {
         match &mut ir.types[id].kind {
@@ -195,12 +202,13 @@ pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
                 _ => 0,
             };
             let mut kind = ir.types[id].kind.clone();
+            let choice = matches!(kind, Kind::ChoiceEnum { .. });
             match &mut kind {
                 Kind::Struct { fields, .. } => {
                     for f in fields.iter_mut() {
                         let large = f.occurs == Occurs::Optional
                             && matches!(f.role, Role::Child { .. })
-                            && size_of(ir, &f.ty, &mut sizes) >= LARGE;
+                            && size_of(ir, &f.ty, &mut sizes) >= LARGE_OPTIONAL;
                         if large && !f.boxed {
                             f.boxed = true;
                             changed = true;
@@ -208,8 +216,11 @@ pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
                     }
                 }
                 Kind::TagEnum { variants, .. } | Kind::ChoiceEnum { variants } => {
+                    // A choice of elements is built through `From` (`.device(disk)`), which
+                    // boxes for the caller: box as an optional child is.
+                    let large = if choice { LARGE_OPTIONAL } else { LARGE };
                     for v in variants.iter_mut() {
-                        if !v.boxed && size_of(ir, &v.ty, &mut sizes) >= LARGE {
+                        if !v.boxed && size_of(ir, &v.ty, &mut sizes) >= large {
                             v.boxed = true;
                             changed = true;
                         }

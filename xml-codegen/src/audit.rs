@@ -369,7 +369,7 @@ pub fn figures(ir: &Ir, live: &[TypeId]) -> Figures {
 fn box_reason(ir: &Ir, owner: TypeId, f: &Field) -> &'static str {
     match f.ty {
         Ty::Named(t) if crate::analyse::reaches(ir, t, owner) => "recursion",
-        _ => "size (an optional child of at least analyse::LARGE bytes)",
+        _ => "size (an optional child of at least analyse::LARGE_OPTIONAL bytes)",
     }
 }
 

@@ -230,7 +230,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     Occurs::One => {
                         quote!(#id: p.#id.ok_or_else(|| ctx.missing_element(node, #xml))?)
                     }
-                    _ => quote!(#id: p.#id),
+                    Occurs::Many => quote!(#id: #k::read::finish_list(p.#id)),
+                    Occurs::Optional => quote!(#id: p.#id),
                 });
                 let local = xml.value().rsplit(':').next().unwrap_or_default().to_owned();
                 knows_child.push(quote!(name == #local));
@@ -250,7 +251,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     Occurs::One => quote! {
                         #id: p.#id.ok_or_else(|| ctx.missing_element(node, &<#inner as #k::read::ElementChoice>::NAMES.join("> or <")))?
                     },
-                    _ => quote!(#id: p.#id),
+                    Occurs::Many => quote!(#id: #k::read::finish_list(p.#id)),
+                    Occurs::Optional => quote!(#id: p.#id),
                 });
                 knows_child.push(quote!(<#inner as #k::read::ElementChoice>::accepts(name)));
                 let write_one =

@@ -83,7 +83,7 @@ impl Os {
     /// ```
     #[must_use]
     pub fn machine(mut self, machine: &str) -> Self {
-        self.kind.get_or_insert_with(OsType::new).machine = Some(machine.to_owned());
+        self.kind.get_or_insert_with(Default::default).machine = Some(machine.to_owned());
         self
     }
 }

@@ -712,6 +712,14 @@ pub fn node_path(node: Node<'_>) -> String {
     path
 }
 
+/// A list read whole: without the room it grew for more, so that a read document holds
+/// no more memory than it needs (a list of one grew room for four).
+#[doc(hidden)]
+pub fn finish_list<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
+}
+
 /// Parses text into a document tree, turning parser errors into [`Error`]s with positions.
 pub fn parse_document(text: &str) -> Result<roxmltree::Document<'_>> {
     parse_with_dtd(text, false, &crate::limits::Limits::default())

@@ -298,11 +298,13 @@ pub struct InterfaceDriver {
     /// `<host>`
     #[xml(child = "host")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub host: ::std::option::Option<super::domaincommon::DriverHost>,
+    pub host: ::std::option::Option<::std::boxed::Box<super::domaincommon::DriverHost>>,
     /// `<guest>`
     #[xml(child = "guest")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub guest: ::std::option::Option<super::domaincommon::DriverGuest>,
+    pub guest: ::std::option::Option<
+        ::std::boxed::Box<super::domaincommon::DriverGuest>,
+    >,
     /// `@rss`
     #[xml(attribute = "rss")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

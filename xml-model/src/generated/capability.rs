@@ -183,7 +183,7 @@ pub struct Cache {
     /// `<monitor>`
     #[xml(child = "monitor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub monitor: ::std::option::Option<CpuMonitor>,
+    pub monitor: ::std::option::Option<::std::boxed::Box<CpuMonitor>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -235,7 +235,7 @@ pub struct Cell {
     /// `<distances>`
     #[xml(child = "distances")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub distances: ::std::option::Option<Distances>,
+    pub distances: ::std::option::Option<::std::boxed::Box<Distances>>,
     /// `<cache>`
     #[xml(child = "cache")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -243,7 +243,7 @@ pub struct Cell {
     /// `<cpus>`
     #[xml(child = "cpus")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cpus: ::std::option::Option<Cpus>,
+    pub cpus: ::std::option::Option<::std::boxed::Box<Cpus>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -656,7 +656,7 @@ pub struct Hostcaps {
     /// `<power_management>`
     #[xml(child = "power_management")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub power_management: ::std::option::Option<PowerManagement>,
+    pub power_management: ::std::option::Option<::std::boxed::Box<PowerManagement>>,
     /// `<iommu>`
     #[xml(child = "iommu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -664,11 +664,11 @@ pub struct Hostcaps {
     /// `<migration_features>`
     #[xml(child = "migration_features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub migration_features: ::std::option::Option<Migration>,
+    pub migration_features: ::std::option::Option<::std::boxed::Box<Migration>>,
     /// `<topology>`
     #[xml(child = "topology")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topology: ::std::option::Option<Topology>,
+    pub topology: ::std::option::Option<::std::boxed::Box<Topology>>,
     /// `<cache>`
     #[xml(child = "cache")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -758,7 +758,7 @@ pub struct MemoryBandwidth {
     /// `<monitor>`
     #[xml(child = "monitor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub monitor: ::std::option::Option<CpuMonitor>,
+    pub monitor: ::std::option::Option<::std::boxed::Box<CpuMonitor>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -778,7 +778,7 @@ pub struct Migration {
     /// `<uri_transports>`
     #[xml(child = "uri_transports")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub uri_transports: ::std::option::Option<UriTransports>,
+    pub uri_transports: ::std::option::Option<::std::boxed::Box<UriTransports>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -915,7 +915,9 @@ pub struct Topology {
     /// `<interconnects>`
     #[xml(child = "interconnects")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interconnects: ::std::option::Option<super::cputypes::NumaInterconnects>,
+    pub interconnects: ::std::option::Option<
+        ::std::boxed::Box<super::cputypes::NumaInterconnects>,
+    >,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

@@ -184,7 +184,7 @@ pub struct Cpu {
     /// `<model>`
     #[xml(child = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<CpuModel>,
+    pub model: ::std::option::Option<::std::boxed::Box<CpuModel>>,
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -192,7 +192,7 @@ pub struct Cpu {
     /// `<topology>`
     #[xml(child = "topology")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topology: ::std::option::Option<CpuTopology>,
+    pub topology: ::std::option::Option<::std::boxed::Box<CpuTopology>>,
     /// `<cache>`
     #[xml(child = "cache")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -200,7 +200,7 @@ pub struct Cpu {
     /// `<maxphysaddr>`
     #[xml(child = "maxphysaddr")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub maxphysaddr: ::std::option::Option<CpuMaxPhysAddr>,
+    pub maxphysaddr: ::std::option::Option<::std::boxed::Box<CpuMaxPhysAddr>>,
     /// `<feature>`
     #[xml(child = "feature")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -208,7 +208,7 @@ pub struct Cpu {
     /// `<numa>`
     #[xml(child = "numa")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub numa: ::std::option::Option<CpuNuma>,
+    pub numa: ::std::option::Option<::std::boxed::Box<CpuNuma>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -379,7 +379,7 @@ pub struct CpuNuma {
     /// `<interconnects>`
     #[xml(child = "interconnects")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interconnects: ::std::option::Option<NumaInterconnects>,
+    pub interconnects: ::std::option::Option<::std::boxed::Box<NumaInterconnects>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -529,7 +529,7 @@ pub struct HostCpu {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<model>`
     #[xml(child = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -541,23 +541,23 @@ pub struct HostCpu {
     /// `<microcode>`
     #[xml(child = "microcode")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub microcode: ::std::option::Option<Microcode>,
+    pub microcode: ::std::option::Option<::std::boxed::Box<Microcode>>,
     /// `<signature>`
     #[xml(child = "signature")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub signature: ::std::option::Option<Signature>,
+    pub signature: ::std::option::Option<::std::boxed::Box<Signature>>,
     /// `<counter>`
     #[xml(child = "counter")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub counter: ::std::option::Option<Counter>,
+    pub counter: ::std::option::Option<::std::boxed::Box<Counter>>,
     /// `<topology>`
     #[xml(child = "topology")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub topology: ::std::option::Option<CpuTopology>,
+    pub topology: ::std::option::Option<::std::boxed::Box<CpuTopology>>,
     /// `<maxphysaddr>`
     #[xml(child = "maxphysaddr")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub maxphysaddr: ::std::option::Option<CpuMaxPhysAddr>,
+    pub maxphysaddr: ::std::option::Option<::std::boxed::Box<CpuMaxPhysAddr>>,
     /// `<feature>`
     #[xml(child = "feature")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -752,7 +752,7 @@ pub struct NumaCell {
     /// `<distances>`
     #[xml(child = "distances")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub distances: ::std::option::Option<Distances>,
+    pub distances: ::std::option::Option<::std::boxed::Box<Distances>>,
     /// `<cache>`
     #[xml(child = "cache")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]

@@ -23,11 +23,11 @@ pub struct BackupEncryption {
     /// `<cipher>`
     #[xml(child = "cipher")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cipher: ::std::option::Option<Keycipher>,
+    pub cipher: ::std::option::Option<::std::boxed::Box<Keycipher>>,
     /// `<ivgen>`
     #[xml(child = "ivgen")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ivgen: ::std::option::Option<Keyivgen>,
+    pub ivgen: ::std::option::Option<::std::boxed::Box<Keyivgen>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -221,7 +221,7 @@ pub struct PullBackup {
     /// `<disks>`
     #[xml(child = "disks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub disks: ::std::option::Option<PullDomainBackupDisks>,
+    pub disks: ::std::option::Option<::std::boxed::Box<PullDomainBackupDisks>>,
 }
 impl ::std::convert::From<Server> for PullBackup {
     fn from(v: Server) -> Self {
@@ -337,7 +337,7 @@ pub struct PushBackup {
     /// `<disks>`
     #[xml(child = "disks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub disks: ::std::option::Option<PushDomainBackupDisks>,
+    pub disks: ::std::option::Option<::std::boxed::Box<PushDomainBackupDisks>>,
 }
 /// `<disks>` (domainbackup.rng:162)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

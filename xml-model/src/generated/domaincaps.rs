@@ -77,51 +77,51 @@ pub struct Devices {
     /// `<disk>`
     #[xml(child = "disk")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub disk: ::std::option::Option<Disk>,
+    pub disk: ::std::option::Option<::std::boxed::Box<Disk>>,
     /// `<graphics>`
     #[xml(child = "graphics")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub graphics: ::std::option::Option<Graphics>,
+    pub graphics: ::std::option::Option<::std::boxed::Box<Graphics>>,
     /// `<video>`
     #[xml(child = "video")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub video: ::std::option::Option<Video>,
+    pub video: ::std::option::Option<::std::boxed::Box<Video>>,
     /// `<hostdev>`
     #[xml(child = "hostdev")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hostdev: ::std::option::Option<Hostdev>,
+    pub hostdev: ::std::option::Option<::std::boxed::Box<Hostdev>>,
     /// `<rng>`
     #[xml(child = "rng")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub rng: ::std::option::Option<Rng>,
+    pub rng: ::std::option::Option<::std::boxed::Box<Rng>>,
     /// `<filesystem>`
     #[xml(child = "filesystem")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub filesystem: ::std::option::Option<Filesystem>,
+    pub filesystem: ::std::option::Option<::std::boxed::Box<Filesystem>>,
     /// `<tpm>`
     #[xml(child = "tpm")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tpm: ::std::option::Option<Tpm>,
+    pub tpm: ::std::option::Option<::std::boxed::Box<Tpm>>,
     /// `<redirdev>`
     #[xml(child = "redirdev")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub redirdev: ::std::option::Option<Redirdev>,
+    pub redirdev: ::std::option::Option<::std::boxed::Box<Redirdev>>,
     /// `<channel>`
     #[xml(child = "channel")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub channel: ::std::option::Option<Channel>,
+    pub channel: ::std::option::Option<::std::boxed::Box<Channel>>,
     /// `<crypto>`
     #[xml(child = "crypto")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub crypto: ::std::option::Option<Crypto>,
+    pub crypto: ::std::option::Option<::std::boxed::Box<Crypto>>,
     /// `<interface>`
     #[xml(child = "interface")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interface: ::std::option::Option<Interface>,
+    pub interface: ::std::option::Option<::std::boxed::Box<Interface>>,
     /// `<panic>`
     #[xml(child = "panic")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub panic: ::std::option::Option<Panic>,
+    pub panic: ::std::option::Option<::std::boxed::Box<Panic>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -176,7 +176,7 @@ pub struct DomainCapabilities {
     /// `<vcpu>`
     #[xml(child = "vcpu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vcpu: ::std::option::Option<Vcpu>,
+    pub vcpu: ::std::option::Option<::std::boxed::Box<Vcpu>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -184,15 +184,15 @@ pub struct DomainCapabilities {
     /// `<os>`
     #[xml(child = "os")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub os: ::std::option::Option<Os>,
+    pub os: ::std::option::Option<::std::boxed::Box<Os>>,
     /// `<cpu>`
     #[xml(child = "cpu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cpu: ::std::option::Option<Cpu>,
+    pub cpu: ::std::option::Option<::std::boxed::Box<Cpu>>,
     /// `<memoryBacking>`
     #[xml(child = "memoryBacking")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub memory_backing: ::std::option::Option<MemoryBacking>,
+    pub memory_backing: ::std::option::Option<::std::boxed::Box<MemoryBacking>>,
     /// `<devices>`
     #[xml(child = "devices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -245,7 +245,7 @@ pub struct Features {
     /// `<gic>`
     #[xml(child = "gic")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub gic: ::std::option::Option<Gic>,
+    pub gic: ::std::option::Option<::std::boxed::Box<Gic>>,
     /// `<vmcoreinfo>`
     #[xml(child = "vmcoreinfo")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -281,15 +281,15 @@ pub struct Features {
     /// `<sgx>`
     #[xml(child = "sgx")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sgx: ::std::option::Option<Sgx>,
+    pub sgx: ::std::option::Option<::std::boxed::Box<Sgx>>,
     /// `<hyperv>`
     #[xml(child = "hyperv")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hyperv: ::std::option::Option<Hyperv>,
+    pub hyperv: ::std::option::Option<::std::boxed::Box<Hyperv>>,
     /// `<launchSecurity>`
     #[xml(child = "launchSecurity")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub launch_security: ::std::option::Option<LaunchSecurity>,
+    pub launch_security: ::std::option::Option<::std::boxed::Box<LaunchSecurity>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -552,7 +552,7 @@ pub struct Os {
     /// `<loader>`
     #[xml(child = "loader")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub loader: ::std::option::Option<Loader>,
+    pub loader: ::std::option::Option<::std::boxed::Box<Loader>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -755,11 +755,11 @@ pub struct Sgx {
     /// `<section_size>`
     #[xml(child = "section_size")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub section_size: ::std::option::Option<SectionSize>,
+    pub section_size: ::std::option::Option<::std::boxed::Box<SectionSize>>,
     /// `<sections>`
     #[xml(child = "sections")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sections: ::std::option::Option<Sections>,
+    pub sections: ::std::option::Option<::std::boxed::Box<Sections>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

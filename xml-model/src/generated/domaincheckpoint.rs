@@ -95,7 +95,7 @@ pub struct DomainCheckpoint {
     /// `<disks>`
     #[xml(child = "disks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub disks: ::std::option::Option<Disks>,
+    pub disks: ::std::option::Option<::std::boxed::Box<Disks>>,
     /// `<domain>`
     #[xml(child = "domain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -103,7 +103,7 @@ pub struct DomainCheckpoint {
     /// `<parent>`
     #[xml(child = "parent")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub parent: ::std::option::Option<Parent>,
+    pub parent: ::std::option::Option<::std::boxed::Box<Parent>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

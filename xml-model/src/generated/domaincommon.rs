@@ -581,7 +581,7 @@ pub struct Audioalsa {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -617,7 +617,7 @@ pub struct Audiocoreaudio {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -649,7 +649,7 @@ pub struct Audiodbus {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -681,7 +681,7 @@ pub struct Audiofile {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -729,7 +729,7 @@ pub struct Audiojack {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -761,7 +761,7 @@ pub struct Audionone {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -805,7 +805,7 @@ pub struct Audiooss {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -849,7 +849,7 @@ pub struct Audiopipewire {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -893,7 +893,7 @@ pub struct Audiopulseaudio {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -929,7 +929,7 @@ pub struct Audiosdl {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -961,7 +961,7 @@ pub struct Audiospice {
     /// `<settings>`
     #[xml(child = "settings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1292,7 +1292,7 @@ pub struct BlockDataStoreSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1310,7 +1310,9 @@ pub struct BlockDataStoreSource {
     /// `<reservations>`
     #[xml(child = "reservations")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reservations: ::std::option::Option<super::storagecommon::Reservations>,
+    pub reservations: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reservations>,
+    >,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -1378,7 +1380,7 @@ pub struct BlockSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1400,7 +1402,9 @@ pub struct BlockSource {
     /// `<reservations>`
     #[xml(child = "reservations")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reservations: ::std::option::Option<super::storagecommon::Reservations>,
+    pub reservations: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reservations>,
+    >,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -1501,7 +1505,7 @@ pub struct BridgeInterface {
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<BridgeInterfaceSource>,
+    pub source: ::std::option::Option<::std::boxed::Box<BridgeInterfaceSource>>,
     /// `<virtualport>`
     #[xml(child = "virtualport")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1667,10 +1671,10 @@ pub struct CachetuneCache {
 pub enum CachetuneChild {
     /// `<cache>`
     #[xml(element = "cache")]
-    Cache(CachetuneCache),
+    Cache(::std::boxed::Box<CachetuneCache>),
     /// `<monitor>`
     #[xml(element = "monitor")]
-    Monitor(CachetuneMonitor),
+    Monitor(::std::boxed::Box<CachetuneMonitor>),
 }
 /// `<monitor>` (domaincommon.rng:1200)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -2000,15 +2004,15 @@ pub struct Channel {
     /// `<log>`
     #[xml(child = "log")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log: ::std::option::Option<Log>,
+    pub log: ::std::option::Option<::std::boxed::Box<Log>>,
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<ChannelTarget>,
+    pub target: ::std::option::Option<::std::boxed::Box<ChannelTarget>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2111,19 +2115,19 @@ pub struct CharDevice {
     /// `<log>`
     #[xml(child = "log")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log: ::std::option::Option<Log>,
+    pub log: ::std::option::Option<::std::boxed::Box<Log>>,
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<QemucdevTgtDef>,
+    pub target: ::std::option::Option<::std::boxed::Box<QemucdevTgtDef>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2184,7 +2188,9 @@ pub struct CharSource {
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reconnect: ::std::option::Option<super::storagecommon::Reconnect>,
+    pub reconnect: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reconnect>,
+    >,
     /// `<seclabel>`
     #[xml(child = "seclabel")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -2389,7 +2395,7 @@ pub struct Coalesce {
     /// `<rx>`
     #[xml(child = "rx")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub rx: ::std::option::Option<Rx>,
+    pub rx: ::std::option::Option<::std::boxed::Box<Rx>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -2467,19 +2473,19 @@ pub struct Console {
     /// `<log>`
     #[xml(child = "log")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log: ::std::option::Option<Log>,
+    pub log: ::std::option::Option<::std::boxed::Box<Log>>,
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<QemucdevTgtDef>,
+    pub target: ::std::option::Option<::std::boxed::Box<QemucdevTgtDef>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2503,11 +2509,11 @@ pub struct Controller {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2559,7 +2565,7 @@ pub struct ControllerDriver {
     /// `<iothreads>`
     #[xml(child = "iothreads")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub iothreads: ::std::option::Option<IothreadMapping>,
+    pub iothreads: ::std::option::Option<::std::boxed::Box<IothreadMapping>>,
     /// `@iommu`
     #[xml(attribute = "iommu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2769,7 +2775,7 @@ pub struct Cputune {
     /// `<emulatorpin>`
     #[xml(child = "emulatorpin")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub emulatorpin: ::std::option::Option<Emulatorpin>,
+    pub emulatorpin: ::std::option::Option<::std::boxed::Box<Emulatorpin>>,
     /// `<iothreadpin>`
     #[xml(child = "iothreadpin")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -2785,7 +2791,7 @@ pub struct Cputune {
     /// `<emulatorsched>`
     #[xml(child = "emulatorsched")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub emulatorsched: ::std::option::Option<Emulatorsched>,
+    pub emulatorsched: ::std::option::Option<::std::boxed::Box<Emulatorsched>>,
     /// `<cachetune>`
     #[xml(child = "cachetune")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -2843,11 +2849,11 @@ pub struct Crypto {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<VirtioOptions>,
+    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2912,7 +2918,7 @@ pub struct CustomHyperv {
     /// `<spinlocks>`
     #[xml(child = "spinlocks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub spinlocks: ::std::option::Option<Spinlocks>,
+    pub spinlocks: ::std::option::Option<::std::boxed::Box<Spinlocks>>,
     /// `<vpindex>`
     #[xml(child = "vpindex")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2928,7 +2934,7 @@ pub struct CustomHyperv {
     /// `<stimer>`
     #[xml(child = "stimer")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub stimer: ::std::option::Option<Stimer>,
+    pub stimer: ::std::option::Option<::std::boxed::Box<Stimer>>,
     /// `<reset>`
     #[xml(child = "reset")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2936,7 +2942,7 @@ pub struct CustomHyperv {
     /// `<vendor_id>`
     #[xml(child = "vendor_id")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor_id: ::std::option::Option<VendorId>,
+    pub vendor_id: ::std::option::Option<::std::boxed::Box<VendorId>>,
     /// `<frequencies>`
     #[xml(child = "frequencies")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2948,7 +2954,7 @@ pub struct CustomHyperv {
     /// `<tlbflush>`
     #[xml(child = "tlbflush")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tlbflush: ::std::option::Option<Tlbflush>,
+    pub tlbflush: ::std::option::Option<::std::boxed::Box<Tlbflush>>,
     /// `<ipi>`
     #[xml(child = "ipi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3053,11 +3059,11 @@ pub struct DbusGraphics {
     /// `<gl>`
     #[xml(child = "gl")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub gl: ::std::option::Option<Gl>,
+    pub gl: ::std::option::Option<::std::boxed::Box<Gl>>,
     /// `<audio>`
     #[xml(child = "audio")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub audio: ::std::option::Option<AudioId>,
+    pub audio: ::std::option::Option<::std::boxed::Box<AudioId>>,
 }
 /// One of 'default', 'passt'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -3194,7 +3200,7 @@ pub enum Device {
     Controller(::std::boxed::Box<Controller>),
     /// `<lease>`
     #[xml(element = "lease")]
-    Lease(Lease),
+    Lease(::std::boxed::Box<Lease>),
     /// `<filesystem>`
     #[xml(element = "filesystem")]
     Filesystem(::std::boxed::Box<Filesystem>),
@@ -3242,7 +3248,7 @@ pub enum Device {
     Redirdev(::std::boxed::Box<Redirdev>),
     /// `<redirfilter>`
     #[xml(element = "redirfilter")]
-    Redirfilter(Redirfilter),
+    Redirfilter(::std::boxed::Box<Redirfilter>),
     /// `<rng>`
     #[xml(element = "rng")]
     Rng(::std::boxed::Box<Rng>),
@@ -3411,7 +3417,7 @@ pub struct DirDataStoreSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3475,7 +3481,7 @@ pub struct DirSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3627,18 +3633,18 @@ pub struct Disk {
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<DiskAuth>,
+    pub auth: ::std::option::Option<::std::boxed::Box<DiskAuth>>,
     /// `<target>`
     #[xml(child = "target")]
     pub target: DiskTarget,
     /// `<boot>`
     #[xml(child = "boot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub boot: ::std::option::Option<DeviceBoot>,
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
     /// `<backenddomain>`
     #[xml(child = "backenddomain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub backenddomain: ::std::option::Option<Backenddomain>,
+    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3668,11 +3674,11 @@ pub struct Disk {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3680,11 +3686,11 @@ pub struct Disk {
     /// `<geometry>`
     #[xml(child = "geometry")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub geometry: ::std::option::Option<Geometry>,
+    pub geometry: ::std::option::Option<::std::boxed::Box<Geometry>>,
     /// `<blockio>`
     #[xml(child = "blockio")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub blockio: ::std::option::Option<DiskBlockIo>,
+    pub blockio: ::std::option::Option<::std::boxed::Box<DiskBlockIo>>,
     /// `<wwn>`
     #[xml(child = "wwn")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3785,7 +3791,7 @@ pub struct DiskBackingStore {
     /// `<format>`
     #[xml(child = "format")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub format: ::std::option::Option<DiskFormat>,
+    pub format: ::std::option::Option<::std::boxed::Box<DiskFormat>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -3828,7 +3834,7 @@ pub struct DiskBlockIo {
 pub enum DiskChild {
     /// `<throttlefilters>`
     #[xml(element = "throttlefilters")]
-    Throttlefilters(Throttlefilters),
+    Throttlefilters(::std::boxed::Box<Throttlefilters>),
     /// `<iotune>`
     #[xml(element = "iotune")]
     Iotune(::std::boxed::Box<Iotune>),
@@ -3938,11 +3944,11 @@ pub struct DiskDriver {
     /// `<metadata_cache>`
     #[xml(child = "metadata_cache")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata_cache: ::std::option::Option<MetadataCache>,
+    pub metadata_cache: ::std::option::Option<::std::boxed::Box<MetadataCache>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub iothreads: ::std::option::Option<IothreadMapping>,
+    pub iothreads: ::std::option::Option<::std::boxed::Box<IothreadMapping>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -4022,7 +4028,7 @@ pub struct DiskFormat {
     /// `<metadata_cache>`
     #[xml(child = "metadata_cache")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata_cache: ::std::option::Option<MetadataCache>,
+    pub metadata_cache: ::std::option::Option<::std::boxed::Box<MetadataCache>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -4063,7 +4069,7 @@ pub struct DiskMirror {
     /// `<format>`
     #[xml(child = "format")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub format_element: ::std::option::Option<DiskFormat>,
+    pub format_element: ::std::option::Option<::std::boxed::Box<DiskFormat>>,
     /// `@ready`
     #[xml(attribute = "ready")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4372,15 +4378,15 @@ pub struct Domain {
     /// `<metadata>`
     #[xml(child = "metadata")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: ::std::option::Option<super::basictypes::Metadata>,
+    pub metadata: ::std::option::Option<::std::boxed::Box<super::basictypes::Metadata>>,
     /// `<maxMemory>`
     #[xml(child = "maxMemory")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_memory: ::std::option::Option<MaxMemory>,
+    pub max_memory: ::std::option::Option<::std::boxed::Box<MaxMemory>>,
     /// `<memory>`
     #[xml(child = "memory")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub memory: ::std::option::Option<Memory>,
+    pub memory: ::std::option::Option<::std::boxed::Box<Memory>>,
     /// `<currentMemory>`
     #[xml(child = "currentMemory")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4388,7 +4394,7 @@ pub struct Domain {
     /// `<blkiotune>`
     #[xml(child = "blkiotune")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub blkiotune: ::std::option::Option<Blkiotune>,
+    pub blkiotune: ::std::option::Option<::std::boxed::Box<Blkiotune>>,
     /// `<memtune>`
     #[xml(child = "memtune")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4400,11 +4406,11 @@ pub struct Domain {
     /// `<vcpu>`
     #[xml(child = "vcpu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vcpu: ::std::option::Option<Vcpu>,
+    pub vcpu: ::std::option::Option<::std::boxed::Box<Vcpu>>,
     /// `<vcpus>`
     #[xml(child = "vcpus")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vcpus: ::std::option::Option<Vcpus>,
+    pub vcpus: ::std::option::Option<::std::boxed::Box<Vcpus>>,
     /// `<iothreads>`
     #[xml(child = "iothreads")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4412,15 +4418,15 @@ pub struct Domain {
     /// `<iothreadids>`
     #[xml(child = "iothreadids")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub iothreadids: ::std::option::Option<Iothreadids>,
+    pub iothreadids: ::std::option::Option<::std::boxed::Box<Iothreadids>>,
     /// `<defaultiothread>`
     #[xml(child = "defaultiothread")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub defaultiothread: ::std::option::Option<Defaultiothread>,
+    pub defaultiothread: ::std::option::Option<::std::boxed::Box<Defaultiothread>>,
     /// `<throttlegroups>`
     #[xml(child = "throttlegroups")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub throttlegroups: ::std::option::Option<Throttlegroups>,
+    pub throttlegroups: ::std::option::Option<::std::boxed::Box<Throttlegroups>>,
     /// `<cputune>`
     #[xml(child = "cputune")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4428,11 +4434,11 @@ pub struct Domain {
     /// `<numatune>`
     #[xml(child = "numatune")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub numatune: ::std::option::Option<Numatune>,
+    pub numatune: ::std::option::Option<::std::boxed::Box<Numatune>>,
     /// `<resource>`
     #[xml(child = "resource")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource: ::std::option::Option<Respartition>,
+    pub resource: ::std::option::Option<::std::boxed::Box<Respartition>>,
     /// `<sysinfo>`
     #[xml(child = "sysinfo")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -4440,7 +4446,7 @@ pub struct Domain {
     /// `<bootloader>`
     #[xml(child = "bootloader")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bootloader: ::std::option::Option<Bootloader>,
+    pub bootloader: ::std::option::Option<::std::boxed::Box<Bootloader>>,
     /// `<bootloader_args>`
     #[xml(child = "bootloader_args")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4452,7 +4458,7 @@ pub struct Domain {
     /// `<idmap>`
     #[xml(child = "idmap")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub idmap: ::std::option::Option<Idmap>,
+    pub idmap: ::std::option::Option<::std::boxed::Box<Idmap>>,
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4464,7 +4470,7 @@ pub struct Domain {
     /// `<clock>`
     #[xml(child = "clock")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub clock: ::std::option::Option<Clock>,
+    pub clock: ::std::option::Option<::std::boxed::Box<Clock>>,
     /// `<on_poweroff>`
     #[xml(child = "on_poweroff")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4484,11 +4490,11 @@ pub struct Domain {
     /// `<pm>`
     #[xml(child = "pm")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub pm: ::std::option::Option<Pm>,
+    pub pm: ::std::option::Option<::std::boxed::Box<Pm>>,
     /// `<perf>`
     #[xml(child = "perf")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub perf: ::std::option::Option<Perf>,
+    pub perf: ::std::option::Option<::std::boxed::Box<Perf>>,
     /// `<devices>`
     #[xml(child = "devices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4500,7 +4506,7 @@ pub struct Domain {
     /// `<keywrap>`
     #[xml(child = "keywrap")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub keywrap: ::std::option::Option<Keywrap>,
+    pub keywrap: ::std::option::Option<::std::boxed::Box<Keywrap>>,
     /// `<launchSecurity>`
     #[xml(child = "launchSecurity")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4508,18 +4514,18 @@ pub struct Domain {
     /// `<qemu:commandline>`
     #[xml(child = "qemu:commandline", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub qemu_commandline: ::std::option::Option<Qemucmdline>,
+    pub qemu_commandline: ::std::option::Option<::std::boxed::Box<Qemucmdline>>,
     /// `<qemu:capabilities>`
     #[xml(
         child = "qemu:capabilities",
         ns = "http://libvirt.org/schemas/domain/qemu/1.0"
     )]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub qemu_capabilities: ::std::option::Option<Qemucapabilities>,
+    pub qemu_capabilities: ::std::option::Option<::std::boxed::Box<Qemucapabilities>>,
     /// `<qemu:override>`
     #[xml(child = "qemu:override", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub qemu_override: ::std::option::Option<Qemuoverride>,
+    pub qemu_override: ::std::option::Option<::std::boxed::Box<Qemuoverride>>,
     /// `<qemu:deprecation>`
     #[xml(child = "qemu:deprecation", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4527,18 +4533,18 @@ pub struct Domain {
     /// `<lxc:namespace>`
     #[xml(child = "lxc:namespace", ns = "http://libvirt.org/schemas/domain/lxc/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lxc_namespace: ::std::option::Option<Lxcsharens>,
+    pub lxc_namespace: ::std::option::Option<::std::boxed::Box<Lxcsharens>>,
     /// `<bhyve:commandline>`
     #[xml(
         child = "bhyve:commandline",
         ns = "http://libvirt.org/schemas/domain/bhyve/1.0"
     )]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bhyve_commandline: ::std::option::Option<Bhyvecmdline>,
+    pub bhyve_commandline: ::std::option::Option<::std::boxed::Box<Bhyvecmdline>>,
     /// `<xen:commandline>`
     #[xml(child = "xen:commandline", ns = "http://libvirt.org/schemas/domain/xen/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub xen_commandline: ::std::option::Option<Xencmdline>,
+    pub xen_commandline: ::std::option::Option<::std::boxed::Box<Xencmdline>>,
     /// `<vmware:datacenterpath>`
     #[xml(
         child = "vmware:datacenterpath",
@@ -5007,7 +5013,7 @@ pub struct EgdBackend {
     /// `<log>`
     #[xml(child = "log")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log: ::std::option::Option<Log>,
+    pub log: ::std::option::Option<::std::boxed::Box<Log>>,
 }
 impl ::std::convert::From<QemucdevSrcTypeChoice> for EgdBackend {
     fn from(v: QemucdevSrcTypeChoice) -> Self {
@@ -5024,7 +5030,7 @@ pub struct EglHeadlessGraphics {
     /// `<gl>`
     #[xml(child = "gl")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub gl: ::std::option::Option<EglHeadlessGraphicsGl>,
+    pub gl: ::std::option::Option<::std::boxed::Box<EglHeadlessGraphicsGl>>,
 }
 /// `<gl>` (domaincommon.rng:4587)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -5052,19 +5058,19 @@ pub struct EmulatorBackend {
     /// `<encryption>`
     #[xml(child = "encryption")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub encryption: ::std::option::Option<Encryption>,
+    pub encryption: ::std::option::Option<::std::boxed::Box<Encryption>>,
     /// `<active_pcr_banks>`
     #[xml(child = "active_pcr_banks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active_pcr_banks: ::std::option::Option<ActivePcrBanks>,
+    pub active_pcr_banks: ::std::option::Option<::std::boxed::Box<ActivePcrBanks>>,
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<EmulatorBackendSource>,
+    pub source: ::std::option::Option<::std::boxed::Box<EmulatorBackendSource>>,
     /// `<profile>`
     #[xml(child = "profile")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub profile: ::std::option::Option<Profile>,
+    pub profile: ::std::option::Option<::std::boxed::Box<Profile>>,
     /// `@persistent_state`
     #[xml(attribute = "persistent_state")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5260,7 +5266,7 @@ pub struct EthernetInterface {
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<InterfaceIpInfo>,
+    pub source: ::std::option::Option<::std::boxed::Box<InterfaceIpInfo>>,
 }
 /// One of 'ethernet', 'vlan', 'bond'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -5437,7 +5443,7 @@ pub struct ExternalBackend {
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<ExternalBackendSource>,
+    pub source: ::std::option::Option<::std::boxed::Box<ExternalBackendSource>>,
 }
 /// `<source>` (domaincommon.rng:6034)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -5561,11 +5567,11 @@ pub struct Features {
     /// `<kvm>`
     #[xml(child = "kvm")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kvm: ::std::option::Option<Kvm>,
+    pub kvm: ::std::option::Option<::std::boxed::Box<Kvm>>,
     /// `<xen>`
     #[xml(child = "xen")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub xen: ::std::option::Option<Xen>,
+    pub xen: ::std::option::Option<::std::boxed::Box<Xen>>,
     /// `<privnet>`
     #[xml(child = "privnet")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5593,7 +5599,7 @@ pub struct Features {
     /// `<smm>`
     #[xml(child = "smm")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub smm: ::std::option::Option<Smm>,
+    pub smm: ::std::option::Option<::std::boxed::Box<Smm>>,
     /// `<ioapic>`
     #[xml(child = "ioapic")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5601,7 +5607,7 @@ pub struct Features {
     /// `<hpt>`
     #[xml(child = "hpt")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hpt: ::std::option::Option<Hpt>,
+    pub hpt: ::std::option::Option<::std::boxed::Box<Hpt>>,
     /// `<vmcoreinfo>`
     #[xml(child = "vmcoreinfo")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5637,7 +5643,7 @@ pub struct Features {
     /// `<tcg>`
     #[xml(child = "tcg")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tcg: ::std::option::Option<Tcgfeatures>,
+    pub tcg: ::std::option::Option<::std::boxed::Box<Tcgfeatures>>,
     /// `<async-teardown>`
     #[xml(child = "async-teardown")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5799,7 +5805,7 @@ pub struct FileDataStoreSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5903,7 +5909,7 @@ pub struct FileSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5945,7 +5951,7 @@ pub struct Filesystem {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<FsDriver>,
+    pub driver: ::std::option::Option<::std::boxed::Box<FsDriver>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: FilesystemType,
@@ -5975,15 +5981,15 @@ pub struct Filesystem {
     /// `<boot>`
     #[xml(child = "boot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub boot: ::std::option::Option<DeviceBoot>,
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -6222,15 +6228,15 @@ pub struct FsBinary {
     /// `<lock>`
     #[xml(child = "lock")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lock: ::std::option::Option<Lock>,
+    pub lock: ::std::option::Option<::std::boxed::Box<Lock>>,
     /// `<thread_pool>`
     #[xml(child = "thread_pool")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub thread_pool: ::std::option::Option<ThreadPool>,
+    pub thread_pool: ::std::option::Option<::std::boxed::Box<ThreadPool>>,
     /// `<openfiles>`
     #[xml(child = "openfiles")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub openfiles: ::std::option::Option<Openfiles>,
+    pub openfiles: ::std::option::Option<::std::boxed::Box<Openfiles>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -6659,19 +6665,19 @@ pub struct Hostdev {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<boot>`
     #[xml(child = "boot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub boot: ::std::option::Option<DeviceBoot>,
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
     /// `<rom>`
     #[xml(child = "rom")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub rom: ::std::option::Option<Rom>,
+    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -6734,11 +6740,11 @@ pub struct HostdevInterfaceSource {
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -6775,7 +6781,7 @@ pub struct HpetOrPitOrArmvtimerTimer {
     /// `<catchup>`
     #[xml(child = "catchup")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub catchup: ::std::option::Option<Catchup>,
+    pub catchup: ::std::option::Option<::std::boxed::Box<Catchup>>,
 }
 /// `<hpt>` (domaincommon.rng:7295)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -6826,7 +6832,7 @@ pub struct Hub {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7043,7 +7049,7 @@ pub struct Input {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<VirtioOptions>,
+    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: InputType,
@@ -7054,11 +7060,11 @@ pub struct Input {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7131,23 +7137,23 @@ pub struct Interface {
     /// `<mtu>`
     #[xml(child = "mtu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mtu: ::std::option::Option<super::networkcommon::Mtu>,
+    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
     /// `<coalesce>`
     #[xml(child = "coalesce")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub coalesce: ::std::option::Option<Coalesce>,
+    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<InterfaceTarget>,
+    pub target: ::std::option::Option<::std::boxed::Box<InterfaceTarget>>,
     /// `<guest>`
     #[xml(child = "guest")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub guest: ::std::option::Option<Guest>,
+    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
     /// `<mac>`
     #[xml(child = "mac")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mac: ::std::option::Option<Mac>,
+    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
     /// `<ip>`
     #[xml(child = "ip")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -7163,23 +7169,23 @@ pub struct Interface {
     /// `<script>`
     #[xml(child = "script")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub script: ::std::option::Option<Script>,
+    pub script: ::std::option::Option<::std::boxed::Box<Script>>,
     /// `<downscript>`
     #[xml(child = "downscript")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub downscript: ::std::option::Option<Downscript>,
+    pub downscript: ::std::option::Option<::std::boxed::Box<Downscript>>,
     /// `<backenddomain>`
     #[xml(child = "backenddomain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub backenddomain: ::std::option::Option<Backenddomain>,
+    pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
     /// `<model>`
     #[xml(child = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<InterfaceModel>,
+    pub model: ::std::option::Option<::std::boxed::Box<InterfaceModel>>,
     /// `<backend>`
     #[xml(child = "backend")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub backend: ::std::option::Option<InterfaceBackend>,
+    pub backend: ::std::option::Option<::std::boxed::Box<InterfaceBackend>>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7189,11 +7195,11 @@ pub struct Interface {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7201,19 +7207,19 @@ pub struct Interface {
     /// `<filterref>`
     #[xml(child = "filterref")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub filterref: ::std::option::Option<FilterrefNodeAttributes>,
+    pub filterref: ::std::option::Option<::std::boxed::Box<FilterrefNodeAttributes>>,
     /// `<tune>`
     #[xml(child = "tune")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tune: ::std::option::Option<Tune>,
+    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
     /// `<boot>`
     #[xml(child = "boot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub boot: ::std::option::Option<DeviceBoot>,
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
     /// `<rom>`
     #[xml(child = "rom")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub rom: ::std::option::Option<Rom>,
+    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
     /// `<bandwidth>`
     #[xml(child = "bandwidth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7223,7 +7229,7 @@ pub struct Interface {
     /// `<vlan>`
     #[xml(child = "vlan")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vlan: ::std::option::Option<super::networkcommon::Vlan>,
+    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
     /// `<port>`
     #[xml(child = "port")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7231,7 +7237,7 @@ pub struct Interface {
     /// `<teaming>`
     #[xml(child = "teaming")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub teaming: ::std::option::Option<Teaming>,
+    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
     /// `@trustGuestRxFilters`
     #[xml(attribute = "trustGuestRxFilters")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7538,11 +7544,11 @@ pub struct Iommu {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<IommuDriver>,
+    pub driver: ::std::option::Option<::std::boxed::Box<IommuDriver>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7550,7 +7556,7 @@ pub struct Iommu {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -7666,7 +7672,7 @@ pub struct IothreadidsIothread {
     /// `<poll>`
     #[xml(child = "poll")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub poll: ::std::option::Option<Poll>,
+    pub poll: ::std::option::Option<::std::boxed::Box<Poll>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -7910,11 +7916,13 @@ pub struct IscsiSource {
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<DiskAuth>,
+    pub auth: ::std::option::Option<::std::boxed::Box<DiskAuth>>,
     /// `<initiator>`
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub initiator: ::std::option::Option<super::storagecommon::Initiatorinfo>,
+    pub initiator: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+    >,
 }
 impl ::std::convert::From<::std::string::String> for IscsiSource {
     fn from(v: ::std::string::String) -> Self {
@@ -8014,7 +8022,7 @@ pub struct Kvm {
     /// `<dirty-ring>`
     #[xml(child = "dirty-ring")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dirty_ring: ::std::option::Option<DirtyRing>,
+    pub dirty_ring: ::std::option::Option<::std::boxed::Box<DirtyRing>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -8390,15 +8398,15 @@ pub struct Lxcsharens {
     /// `<lxc:sharenet>`
     #[xml(child = "lxc:sharenet", ns = "http://libvirt.org/schemas/domain/lxc/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lxc_sharenet: ::std::option::Option<Sharenet>,
+    pub lxc_sharenet: ::std::option::Option<::std::boxed::Box<Sharenet>>,
     /// `<lxc:shareipc>`
     #[xml(child = "lxc:shareipc", ns = "http://libvirt.org/schemas/domain/lxc/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lxc_shareipc: ::std::option::Option<Shareipc>,
+    pub lxc_shareipc: ::std::option::Option<::std::boxed::Box<Shareipc>>,
     /// `<lxc:shareuts>`
     #[xml(child = "lxc:shareuts", ns = "http://libvirt.org/schemas/domain/lxc/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lxc_shareuts: ::std::option::Option<Shareuts>,
+    pub lxc_shareuts: ::std::option::Option<::std::boxed::Box<Shareuts>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -8590,11 +8598,11 @@ pub struct Memballoon {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8602,11 +8610,11 @@ pub struct Memballoon {
     /// `<stats>`
     #[xml(child = "stats")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub stats: ::std::option::Option<Stats>,
+    pub stats: ::std::option::Option<::std::boxed::Box<Stats>>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<VirtioOptions>,
+    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -8694,7 +8702,7 @@ pub struct MemoryBacking {
     /// `<hugepages>`
     #[xml(child = "hugepages")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hugepages: ::std::option::Option<Hugepages>,
+    pub hugepages: ::std::option::Option<::std::boxed::Box<Hugepages>>,
     /// `<nosharepages>`
     #[xml(child = "nosharepages")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8714,7 +8722,7 @@ pub struct MemoryBacking {
     /// `<allocation>`
     #[xml(child = "allocation")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allocation: ::std::option::Option<Allocation>,
+    pub allocation: ::std::option::Option<::std::boxed::Box<Allocation>>,
     /// `<discard>`
     #[xml(child = "discard")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8815,11 +8823,11 @@ pub struct Memorydev {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -8890,7 +8898,7 @@ pub struct MemorydevTarget {
     /// `<label>`
     #[xml(child = "label")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub label: ::std::option::Option<Label>,
+    pub label: ::std::option::Option<::std::boxed::Box<Label>>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8898,7 +8906,7 @@ pub struct MemorydevTarget {
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: ::std::option::Option<TargetAddress>,
+    pub address: ::std::option::Option<::std::boxed::Box<TargetAddress>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -8941,10 +8949,10 @@ impl ::std::convert::From<crate::CpuSet> for Memorytune {
 pub enum MemorytuneChild {
     /// `<node>`
     #[xml(element = "node")]
-    Node(Node),
+    Node(::std::boxed::Box<Node>),
     /// `<monitor>`
     #[xml(element = "monitor")]
-    Monitor(MemorytuneMonitor),
+    Monitor(::std::boxed::Box<MemorytuneMonitor>),
 }
 /// `<monitor>` (domaincommon.rng:1227)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -9212,7 +9220,7 @@ pub struct MountFilesystem {
     /// `<idmap>`
     #[xml(child = "idmap")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub idmap: ::std::option::Option<Idmap>,
+    pub idmap: ::std::option::Option<::std::boxed::Box<Idmap>>,
 }
 impl ::std::convert::From<MountFilesystemSource> for MountFilesystem {
     fn from(v: MountFilesystemSource) -> Self {
@@ -9580,7 +9588,7 @@ pub struct NetworkStorageSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9596,7 +9604,9 @@ pub struct NetworkStorageSource {
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reconnect: ::std::option::Option<super::storagecommon::Reconnect>,
+    pub reconnect: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reconnect>,
+    >,
     /// `<encryption>`
     #[xml(child = "encryption")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9606,19 +9616,21 @@ pub struct NetworkStorageSource {
     /// `<snapshot>`
     #[xml(child = "snapshot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot: ::std::option::Option<Snapshot>,
+    pub snapshot: ::std::option::Option<::std::boxed::Box<Snapshot>>,
     /// `<config>`
     #[xml(child = "config")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub config: ::std::option::Option<SourceConfig>,
+    pub config: ::std::option::Option<::std::boxed::Box<SourceConfig>>,
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<DiskAuth>,
+    pub auth: ::std::option::Option<::std::boxed::Box<DiskAuth>>,
     /// `<initiator>`
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub initiator: ::std::option::Option<super::storagecommon::Initiatorinfo>,
+    pub initiator: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+    >,
     /// `@query`
     #[xml(attribute = "query")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9626,15 +9638,17 @@ pub struct NetworkStorageSource {
     /// `<cookies>`
     #[xml(child = "cookies")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHttpCookies>,
+    pub cookies: ::std::option::Option<
+        ::std::boxed::Box<DiskSourceNetworkProtocolHttpCookies>,
+    >,
     /// `<readahead>`
     #[xml(child = "readahead")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub readahead: ::std::option::Option<Readahead>,
+    pub readahead: ::std::option::Option<::std::boxed::Box<Readahead>>,
     /// `<timeout>`
     #[xml(child = "timeout")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub timeout: ::std::option::Option<Timeout>,
+    pub timeout: ::std::option::Option<::std::boxed::Box<Timeout>>,
     /// `<ssl>`
     #[xml(child = "ssl")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9642,7 +9656,9 @@ pub struct NetworkStorageSource {
     /// `<knownHosts>`
     #[xml(child = "knownHosts")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSshHostVerify>,
+    pub known_hosts: ::std::option::Option<
+        ::std::boxed::Box<DiskSourceNetworkProtocolSshHostVerify>,
+    >,
     /// `<identity>`
     #[xml(child = "identity")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9710,7 +9726,7 @@ pub struct Numatune {
     /// `<memory>`
     #[xml(child = "memory")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub memory: ::std::option::Option<NumatuneMemory>,
+    pub memory: ::std::option::Option<::std::boxed::Box<NumatuneMemory>>,
     /// `<memnode>`
     #[xml(child = "memnode")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -9783,7 +9799,7 @@ pub struct NvmeDataStoreSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9842,7 +9858,7 @@ pub struct NvmeSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9949,7 +9965,7 @@ pub struct Os {
     /// `<type>`
     #[xml(child = "type")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kind: ::std::option::Option<OsType>,
+    pub kind: ::std::option::Option<::std::boxed::Box<OsType>>,
     /// `<kernel>`
     #[xml(child = "kernel")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9981,11 +9997,11 @@ pub struct Os {
     /// `<firmware>`
     #[xml(child = "firmware")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub firmware_element: ::std::option::Option<Firmware>,
+    pub firmware_element: ::std::option::Option<::std::boxed::Box<Firmware>>,
     /// `<loader>`
     #[xml(child = "loader")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub loader: ::std::option::Option<Loader>,
+    pub loader: ::std::option::Option<::std::boxed::Box<Loader>>,
     /// `<nvram>`
     #[xml(child = "nvram")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9997,7 +10013,7 @@ pub struct Os {
     /// `<bootmenu>`
     #[xml(child = "bootmenu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bootmenu: ::std::option::Option<Bootmenu>,
+    pub bootmenu: ::std::option::Option<::std::boxed::Box<Bootmenu>>,
     /// `<smbios>`
     #[xml(child = "smbios")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -10005,11 +10021,11 @@ pub struct Os {
     /// `<bios>`
     #[xml(child = "bios")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bios: ::std::option::Option<Bios>,
+    pub bios: ::std::option::Option<::std::boxed::Box<Bios>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<AcpiTable>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<AcpiTable>>,
     /// `<init>`
     #[xml(child = "init")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -10173,7 +10189,7 @@ pub struct OverrideDevice {
     /// `<qemu:frontend>`
     #[xml(child = "qemu:frontend", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub qemu_frontend: ::std::option::Option<Frontend>,
+    pub qemu_frontend: ::std::option::Option<::std::boxed::Box<Frontend>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -10236,7 +10252,7 @@ pub struct Panic {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -10302,7 +10318,7 @@ pub struct PassthroughBackend {
     /// `<device>`
     #[xml(child = "device")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub device: ::std::option::Option<PassthroughBackendDevice>,
+    pub device: ::std::option::Option<::std::boxed::Box<PassthroughBackendDevice>>,
 }
 /// `<device>` (domaincommon.rng:6022)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -10398,11 +10414,11 @@ pub struct PassthroughSmartcard {
     /// `<log>`
     #[xml(child = "log")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log: ::std::option::Option<Log>,
+    pub log: ::std::option::Option<::std::boxed::Box<Log>>,
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<QemucdevTgtDef>,
+    pub target: ::std::option::Option<::std::boxed::Box<QemucdevTgtDef>>,
 }
 impl ::std::convert::From<QemucdevSrcTypeChoice> for PassthroughSmartcard {
     fn from(v: QemucdevSrcTypeChoice) -> Self {
@@ -10449,7 +10465,7 @@ pub struct PciAddress {
     /// `<zpci>`
     #[xml(child = "zpci")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub zpci: ::std::option::Option<super::basictypes::Zpci>,
+    pub zpci: ::std::option::Option<::std::boxed::Box<super::basictypes::Zpci>>,
 }
 /// The content of `<controller>` when `type` is 'pci'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -10586,11 +10602,13 @@ pub struct PciHostdev {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<super::basictypes::HostdevDriver>,
+    pub driver: ::std::option::Option<
+        ::std::boxed::Box<super::basictypes::HostdevDriver>,
+    >,
     /// `<teaming>`
     #[xml(child = "teaming")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub teaming: ::std::option::Option<Teaming>,
+    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: PciSubsystemHostdevSource,
@@ -10744,7 +10762,7 @@ pub struct PlatformOrRtcTimer {
     /// `<catchup>`
     #[xml(child = "catchup")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub catchup: ::std::option::Option<Catchup>,
+    pub catchup: ::std::option::Option<::std::boxed::Box<Catchup>>,
 }
 /// `<playback>` (domaincommon.rng:4438)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -11002,7 +11020,7 @@ pub struct Pstore {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -11498,11 +11516,11 @@ pub struct Redirdev {
     /// `<log>`
     #[xml(child = "log")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub log: ::std::option::Option<Log>,
+    pub log: ::std::option::Option<::std::boxed::Box<Log>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -11510,7 +11528,7 @@ pub struct Redirdev {
     /// `<boot>`
     #[xml(child = "boot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub boot: ::std::option::Option<DeviceBoot>,
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -11564,7 +11582,7 @@ pub struct Respartition {
     /// `<fibrechannel>`
     #[xml(child = "fibrechannel")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fibrechannel: ::std::option::Option<Fibrechannel>,
+    pub fibrechannel: ::std::option::Option<::std::boxed::Box<Fibrechannel>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -11586,19 +11604,19 @@ pub struct Rng {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<VirtioOptions>,
+    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
     /// `<rate>`
     #[xml(child = "rate")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub rate: ::std::option::Option<RngRate>,
+    pub rate: ::std::option::Option<::std::boxed::Box<RngRate>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -11707,7 +11725,7 @@ pub struct Rx {
     /// `<frames>`
     #[xml(child = "frames")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub frames: ::std::option::Option<Frames>,
+    pub frames: ::std::option::Option<::std::boxed::Box<Frames>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -12399,19 +12417,19 @@ pub struct Shmem {
     /// `<server>`
     #[xml(child = "server")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub server: ::std::option::Option<Server>,
+    pub server: ::std::option::Option<::std::boxed::Box<Server>>,
     /// `<msi>`
     #[xml(child = "msi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub msi: ::std::option::Option<Msi>,
+    pub msi: ::std::option::Option<::std::boxed::Box<Msi>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12555,7 +12573,7 @@ pub struct Smartcard {
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12632,11 +12650,11 @@ pub struct SmbiosSysinfo {
     /// `<bios>`
     #[xml(child = "bios")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bios: ::std::option::Option<SmbiosSysinfoBios>,
+    pub bios: ::std::option::Option<::std::boxed::Box<SmbiosSysinfoBios>>,
     /// `<system>`
     #[xml(child = "system")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub system: ::std::option::Option<System>,
+    pub system: ::std::option::Option<::std::boxed::Box<System>>,
     /// `<baseBoard>`
     #[xml(child = "baseBoard")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -12644,11 +12662,11 @@ pub struct SmbiosSysinfo {
     /// `<chassis>`
     #[xml(child = "chassis")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub chassis: ::std::option::Option<Chassis>,
+    pub chassis: ::std::option::Option<::std::boxed::Box<Chassis>>,
     /// `<oemStrings>`
     #[xml(child = "oemStrings")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub oem_strings: ::std::option::Option<OemStrings>,
+    pub oem_strings: ::std::option::Option<::std::boxed::Box<OemStrings>>,
 }
 /// `<bios>` (domaincommon.rng:7105)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -12746,7 +12764,7 @@ pub struct SnapshotNetworkStorageSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12762,7 +12780,9 @@ pub struct SnapshotNetworkStorageSource {
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reconnect: ::std::option::Option<super::storagecommon::Reconnect>,
+    pub reconnect: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reconnect>,
+    >,
     /// `<encryption>`
     #[xml(child = "encryption")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12772,19 +12792,21 @@ pub struct SnapshotNetworkStorageSource {
     /// `<snapshot>`
     #[xml(child = "snapshot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot: ::std::option::Option<Snapshot>,
+    pub snapshot: ::std::option::Option<::std::boxed::Box<Snapshot>>,
     /// `<config>`
     #[xml(child = "config")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub config: ::std::option::Option<SourceConfig>,
+    pub config: ::std::option::Option<::std::boxed::Box<SourceConfig>>,
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<DiskAuth>,
+    pub auth: ::std::option::Option<::std::boxed::Box<DiskAuth>>,
     /// `<initiator>`
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub initiator: ::std::option::Option<super::storagecommon::Initiatorinfo>,
+    pub initiator: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+    >,
     /// `@query`
     #[xml(attribute = "query")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12792,15 +12814,17 @@ pub struct SnapshotNetworkStorageSource {
     /// `<cookies>`
     #[xml(child = "cookies")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHttpCookies>,
+    pub cookies: ::std::option::Option<
+        ::std::boxed::Box<DiskSourceNetworkProtocolHttpCookies>,
+    >,
     /// `<readahead>`
     #[xml(child = "readahead")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub readahead: ::std::option::Option<Readahead>,
+    pub readahead: ::std::option::Option<::std::boxed::Box<Readahead>>,
     /// `<timeout>`
     #[xml(child = "timeout")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub timeout: ::std::option::Option<Timeout>,
+    pub timeout: ::std::option::Option<::std::boxed::Box<Timeout>>,
     /// `<ssl>`
     #[xml(child = "ssl")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12808,7 +12832,9 @@ pub struct SnapshotNetworkStorageSource {
     /// `<knownHosts>`
     #[xml(child = "knownHosts")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSshHostVerify>,
+    pub known_hosts: ::std::option::Option<
+        ::std::boxed::Box<DiskSourceNetworkProtocolSshHostVerify>,
+    >,
     /// `<identity>`
     #[xml(child = "identity")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12853,11 +12879,11 @@ pub struct Sound {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12865,7 +12891,7 @@ pub struct Sound {
     /// `<audio>`
     #[xml(child = "audio")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub audio: ::std::option::Option<AudioId>,
+    pub audio: ::std::option::Option<::std::boxed::Box<AudioId>>,
     /// `<codec>`
     #[xml(child = "codec")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -12873,7 +12899,7 @@ pub struct Sound {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<VirtioOptions>,
+    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -13281,7 +13307,7 @@ pub struct SpiceGraphics {
     /// `<gl>`
     #[xml(child = "gl")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub gl: ::std::option::Option<Gl>,
+    pub gl: ::std::option::Option<::std::boxed::Box<Gl>>,
 }
 /// `<channel>` (domaincommon.rng:4375)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -13480,11 +13506,11 @@ pub struct StorageSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub data_store: ::std::option::Option<SourceDataStore>,
+    pub data_store: ::std::option::Option<::std::boxed::Box<SourceDataStore>>,
     /// `<privateData>`
     #[xml(child = "privateData")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -13510,7 +13536,9 @@ pub struct StorageSource {
     /// `<reservations>`
     #[xml(child = "reservations")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reservations: ::std::option::Option<super::storagecommon::Reservations>,
+    pub reservations: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reservations>,
+    >,
     /// `@dir`
     #[xml(attribute = "dir")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -13538,23 +13566,27 @@ pub struct StorageSource {
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reconnect: ::std::option::Option<super::storagecommon::Reconnect>,
+    pub reconnect: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reconnect>,
+    >,
     /// `<snapshot>`
     #[xml(child = "snapshot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot: ::std::option::Option<Snapshot>,
+    pub snapshot: ::std::option::Option<::std::boxed::Box<Snapshot>>,
     /// `<config>`
     #[xml(child = "config")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub config: ::std::option::Option<SourceConfig>,
+    pub config: ::std::option::Option<::std::boxed::Box<SourceConfig>>,
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<DiskAuth>,
+    pub auth: ::std::option::Option<::std::boxed::Box<DiskAuth>>,
     /// `<initiator>`
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub initiator: ::std::option::Option<super::storagecommon::Initiatorinfo>,
+    pub initiator: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+    >,
     /// `@query`
     #[xml(attribute = "query")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -13562,15 +13594,17 @@ pub struct StorageSource {
     /// `<cookies>`
     #[xml(child = "cookies")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cookies: ::std::option::Option<DiskSourceNetworkProtocolHttpCookies>,
+    pub cookies: ::std::option::Option<
+        ::std::boxed::Box<DiskSourceNetworkProtocolHttpCookies>,
+    >,
     /// `<readahead>`
     #[xml(child = "readahead")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub readahead: ::std::option::Option<Readahead>,
+    pub readahead: ::std::option::Option<::std::boxed::Box<Readahead>>,
     /// `<timeout>`
     #[xml(child = "timeout")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub timeout: ::std::option::Option<Timeout>,
+    pub timeout: ::std::option::Option<::std::boxed::Box<Timeout>>,
     /// `<ssl>`
     #[xml(child = "ssl")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -13578,7 +13612,9 @@ pub struct StorageSource {
     /// `<knownHosts>`
     #[xml(child = "knownHosts")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub known_hosts: ::std::option::Option<DiskSourceNetworkProtocolSshHostVerify>,
+    pub known_hosts: ::std::option::Option<
+        ::std::boxed::Box<DiskSourceNetworkProtocolSshHostVerify>,
+    >,
     /// `<identity>`
     #[xml(child = "identity")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -14487,7 +14523,7 @@ pub struct Tpm {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -14601,7 +14637,7 @@ pub struct TscTimer {
     /// `<catchup>`
     #[xml(child = "catchup")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub catchup: ::std::option::Option<Catchup>,
+    pub catchup: ::std::option::Option<::std::boxed::Box<Catchup>>,
     /// `@frequency`
     #[xml(attribute = "frequency")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -14777,7 +14813,7 @@ pub struct UsbController {
     /// `<master>`
     #[xml(child = "master")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub master: ::std::option::Option<Usbmaster>,
+    pub master: ::std::option::Option<::std::boxed::Box<Usbmaster>>,
     /// `@ports`
     #[xml(attribute = "ports")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -14872,15 +14908,15 @@ pub struct UsbSubsystemHostdevSource {
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: ::std::option::Option<HostUsbAddress>,
+    pub address: ::std::option::Option<::std::boxed::Box<HostUsbAddress>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -14962,7 +14998,7 @@ pub struct UserInterface {
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<InterfaceSource>,
+    pub source: ::std::option::Option<::std::boxed::Box<InterfaceSource>>,
 }
 /// The content of `<clock>` when `offset` is 'variable'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -15314,7 +15350,9 @@ pub struct VhostuserInterfaceSource {
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reconnect: ::std::option::Option<super::storagecommon::Reconnect>,
+    pub reconnect: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reconnect>,
+    >,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -15336,7 +15374,9 @@ pub struct VhostuserSource {
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reconnect: ::std::option::Option<super::storagecommon::Reconnect>,
+    pub reconnect: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Reconnect>,
+    >,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -15368,7 +15408,7 @@ pub struct Video {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<VideoDriver>,
+    pub driver: ::std::option::Option<::std::boxed::Box<VideoDriver>>,
     /// `<model>`
     #[xml(child = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -15376,11 +15416,11 @@ pub struct Video {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -15455,11 +15495,11 @@ pub struct VideoModel {
     /// `<acceleration>`
     #[xml(child = "acceleration")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acceleration: ::std::option::Option<Acceleration>,
+    pub acceleration: ::std::option::Option<::std::boxed::Box<Acceleration>>,
     /// `<resolution>`
     #[xml(child = "resolution")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resolution: ::std::option::Option<Resolution>,
+    pub resolution: ::std::option::Option<::std::boxed::Box<Resolution>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -15671,7 +15711,7 @@ pub struct VncGraphics {
     /// `<audio>`
     #[xml(child = "audio")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub audio: ::std::option::Option<AudioId>,
+    pub audio: ::std::option::Option<::std::boxed::Box<AudioId>>,
     /// `<listen>`
     #[xml(child = "listen")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -15713,7 +15753,7 @@ pub struct VolumeDataStoreSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -15785,7 +15825,7 @@ pub struct VolumeSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -15827,7 +15867,7 @@ pub struct Vsock {
     /// `<cid>`
     #[xml(child = "cid")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cid: ::std::option::Option<Cid>,
+    pub cid: ::std::option::Option<::std::boxed::Box<Cid>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -15835,15 +15875,15 @@ pub struct Vsock {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<VirtioOptions>,
+    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -15866,11 +15906,11 @@ pub struct Watchdog {
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<Alias>,
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<Acpi>,
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

@@ -17,7 +17,7 @@ pub struct BlockDisk {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<DiskDriver>,
+    pub driver: ::std::option::Option<::std::boxed::Box<DiskDriver>>,
     /// `<snapshotDeleteInProgress>`
     #[xml(child = "snapshotDeleteInProgress")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -44,11 +44,13 @@ pub struct BlockExternalDiskSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<super::domaincommon::Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<super::domaincommon::Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub data_store: ::std::option::Option<super::domaincommon::DataStore>,
+    pub data_store: ::std::option::Option<
+        ::std::boxed::Box<super::domaincommon::DataStore>,
+    >,
     /// `<privateData>`
     #[xml(child = "privateData")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -109,7 +111,7 @@ pub struct DiskDriver {
     /// `<metadata_cache>`
     #[xml(child = "metadata_cache")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata_cache: ::std::option::Option<MetadataCache>,
+    pub metadata_cache: ::std::option::Option<::std::boxed::Box<MetadataCache>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -231,15 +233,15 @@ pub struct DomainSnapshot {
     /// `<memory>`
     #[xml(child = "memory")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub memory: ::std::option::Option<Memory>,
+    pub memory: ::std::option::Option<::std::boxed::Box<Memory>>,
     /// `<disks>`
     #[xml(child = "disks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub disks: ::std::option::Option<Disks>,
+    pub disks: ::std::option::Option<::std::boxed::Box<Disks>>,
     /// `<revertDisks>`
     #[xml(child = "revertDisks")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub revert_disks: ::std::option::Option<RevertDisks>,
+    pub revert_disks: ::std::option::Option<::std::boxed::Box<RevertDisks>>,
     /// `<active>`
     #[xml(child = "active")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -257,11 +259,11 @@ pub struct DomainSnapshot {
     /// `<parent>`
     #[xml(child = "parent")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub parent: ::std::option::Option<Parent>,
+    pub parent: ::std::option::Option<::std::boxed::Box<Parent>>,
     /// `<cookie>`
     #[xml(child = "cookie")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cookie: ::std::option::Option<Cookie>,
+    pub cookie: ::std::option::Option<::std::boxed::Box<Cookie>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -291,7 +293,7 @@ pub enum DomainSnapshotChild {
     Domain(::std::boxed::Box<super::domaincommon::Domain>),
     /// `<domain>`
     #[xml(element = "domain")]
-    DomainReference(Domain),
+    DomainReference(::std::boxed::Box<Domain>),
 }
 /// The content of `<memory>` when `snapshot` is 'external'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -333,7 +335,7 @@ pub struct FileDisk {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<DiskDriver>,
+    pub driver: ::std::option::Option<::std::boxed::Box<DiskDriver>>,
     /// `<snapshotDeleteInProgress>`
     #[xml(child = "snapshotDeleteInProgress")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -361,11 +363,13 @@ pub struct FileExternalDiskSource {
     /// `<slices>`
     #[xml(child = "slices")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub slices: ::std::option::Option<super::domaincommon::Slices>,
+    pub slices: ::std::option::Option<::std::boxed::Box<super::domaincommon::Slices>>,
     /// `<dataStore>`
     #[xml(child = "dataStore")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub data_store: ::std::option::Option<super::domaincommon::DataStore>,
+    pub data_store: ::std::option::Option<
+        ::std::boxed::Box<super::domaincommon::DataStore>,
+    >,
     /// `<privateData>`
     #[xml(child = "privateData")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

@@ -60,11 +60,11 @@ pub struct BareEthernetInterface {
     /// `<mac>`
     #[xml(child = "mac")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mac: ::std::option::Option<Mac>,
+    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
     /// `<link>`
     #[xml(child = "link")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: ::std::option::Option<super::basictypes::Link>,
+    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -78,10 +78,10 @@ pub struct BareEthernetInterface {
 pub enum BondChild {
     /// `<miimon>`
     #[xml(element = "miimon")]
-    Miimon(Miimon),
+    Miimon(::std::boxed::Box<Miimon>),
     /// `<arpmon>`
     #[xml(element = "arpmon")]
-    Arpmon(Arpmon),
+    Arpmon(::std::boxed::Box<Arpmon>),
 }
 /// `<bond>` (interface.rng:165)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -120,7 +120,7 @@ pub struct BondInterface {
     /// `<link>`
     #[xml(child = "link")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: ::std::option::Option<super::basictypes::Link>,
+    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
     /// `<start>`
     #[xml(child = "start")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -128,7 +128,7 @@ pub struct BondInterface {
     /// `<mtu>`
     #[xml(child = "mtu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mtu: ::std::option::Option<Mtu>,
+    pub mtu: ::std::option::Option<::std::boxed::Box<Mtu>>,
     /// `<protocol>`
     #[xml(child = "protocol")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -207,15 +207,15 @@ pub struct BridgeInterface {
     /// `<mac>`
     #[xml(child = "mac")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mac: ::std::option::Option<Mac>,
+    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
     /// `<link>`
     #[xml(child = "link")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: ::std::option::Option<super::basictypes::Link>,
+    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
     /// `<vlan>`
     #[xml(child = "vlan")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vlan: ::std::option::Option<VlanDevice>,
+    pub vlan: ::std::option::Option<::std::boxed::Box<VlanDevice>>,
     /// `<bond>`
     #[xml(child = "bond")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -261,7 +261,7 @@ pub struct EthernetInterfaceBridge {
     /// `<mtu>`
     #[xml(child = "mtu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mtu: ::std::option::Option<Mtu>,
+    pub mtu: ::std::option::Option<::std::boxed::Box<Mtu>>,
     /// `<protocol>`
     #[xml(child = "protocol")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -284,7 +284,7 @@ pub struct EthernetInterfaceVlan {
     /// `<link>`
     #[xml(child = "link")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: ::std::option::Option<super::basictypes::Link>,
+    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
     /// `<start>`
     #[xml(child = "start")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -292,7 +292,7 @@ pub struct EthernetInterfaceVlan {
     /// `<mtu>`
     #[xml(child = "mtu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mtu: ::std::option::Option<Mtu>,
+    pub mtu: ::std::option::Option<::std::boxed::Box<Mtu>>,
     /// `<protocol>`
     #[xml(child = "protocol")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -344,15 +344,15 @@ pub struct InterfaceEthernet {
     /// `<mac>`
     #[xml(child = "mac")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mac: ::std::option::Option<Mac>,
+    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
     /// `<link>`
     #[xml(child = "link")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: ::std::option::Option<super::basictypes::Link>,
+    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
     /// `<mtu>`
     #[xml(child = "mtu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mtu: ::std::option::Option<Mtu>,
+    pub mtu: ::std::option::Option<::std::boxed::Box<Mtu>>,
     /// `<protocol>`
     #[xml(child = "protocol")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]

@@ -87,7 +87,7 @@ pub struct Dhcp {
     /// `<bootp>`
     #[xml(child = "bootp")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bootp: ::std::option::Option<Bootp>,
+    pub bootp: ::std::option::Option<::std::boxed::Box<Bootp>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -118,7 +118,7 @@ pub struct DhcpHost {
     /// `<lease>`
     #[xml(child = "lease")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lease: ::std::option::Option<Lease>,
+    pub lease: ::std::option::Option<::std::boxed::Box<Lease>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -233,11 +233,13 @@ pub struct Forward {
     /// `<pf>`
     #[xml(child = "pf")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub pf: ::std::option::Option<Pf>,
+    pub pf: ::std::option::Option<::std::boxed::Box<Pf>>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<super::basictypes::HostdevDriver>,
+    pub driver: ::std::option::Option<
+        ::std::boxed::Box<super::basictypes::HostdevDriver>,
+    >,
     /// `<nat>`
     #[xml(child = "nat")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -430,11 +432,11 @@ pub struct Ip {
     /// `<tftp>`
     #[xml(child = "tftp")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tftp: ::std::option::Option<Tftp>,
+    pub tftp: ::std::option::Option<::std::boxed::Box<Tftp>>,
     /// `<dhcp>`
     #[xml(child = "dhcp")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dhcp: ::std::option::Option<Dhcp>,
+    pub dhcp: ::std::option::Option<::std::boxed::Box<Dhcp>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -503,11 +505,11 @@ pub struct Nat {
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: ::std::option::Option<NatAddress>,
+    pub address: ::std::option::Option<::std::boxed::Box<NatAddress>>,
     /// `<port>`
     #[xml(child = "port")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub port: ::std::option::Option<Port>,
+    pub port: ::std::option::Option<::std::boxed::Box<Port>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -565,7 +567,7 @@ pub struct Network {
     /// `<metadata>`
     #[xml(child = "metadata")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: ::std::option::Option<super::basictypes::Metadata>,
+    pub metadata: ::std::option::Option<::std::boxed::Box<super::basictypes::Metadata>>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -573,15 +575,15 @@ pub struct Network {
     /// `<bridge>`
     #[xml(child = "bridge")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bridge: ::std::option::Option<Bridge>,
+    pub bridge: ::std::option::Option<::std::boxed::Box<Bridge>>,
     /// `<mtu>`
     #[xml(child = "mtu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mtu: ::std::option::Option<super::networkcommon::Mtu>,
+    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
     /// `<mac>`
     #[xml(child = "mac")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mac: ::std::option::Option<Mac>,
+    pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
     /// `<forward>`
     #[xml(child = "forward")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -599,11 +601,11 @@ pub struct Network {
     /// `<domain>`
     #[xml(child = "domain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub domain: ::std::option::Option<Domain>,
+    pub domain: ::std::option::Option<::std::boxed::Box<Domain>>,
     /// `<dns>`
     #[xml(child = "dns")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dns: ::std::option::Option<Dns>,
+    pub dns: ::std::option::Option<::std::boxed::Box<Dns>>,
     /// `<bandwidth>`
     #[xml(child = "bandwidth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -613,7 +615,7 @@ pub struct Network {
     /// `<vlan>`
     #[xml(child = "vlan")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vlan: ::std::option::Option<super::networkcommon::Vlan>,
+    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
     /// `<port>`
     #[xml(child = "port")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -632,7 +634,7 @@ pub struct Network {
         ns = "http://libvirt.org/schemas/network/dnsmasq/1.0"
     )]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dnsmasq_options: ::std::option::Option<Options>,
+    pub dnsmasq_options: ::std::option::Option<::std::boxed::Box<Options>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -773,7 +775,7 @@ pub struct Portgroup {
     /// `<vlan>`
     #[xml(child = "vlan")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vlan: ::std::option::Option<super::networkcommon::Vlan>,
+    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -810,7 +812,7 @@ pub struct Range {
     /// `<lease>`
     #[xml(child = "lease")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lease: ::std::option::Option<Lease>,
+    pub lease: ::std::option::Option<::std::boxed::Box<Lease>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

@@ -30,11 +30,11 @@ pub struct Bandwidth {
     /// `<inbound>`
     #[xml(child = "inbound")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub inbound: ::std::option::Option<Inbound>,
+    pub inbound: ::std::option::Option<::std::boxed::Box<Inbound>>,
     /// `<outbound>`
     #[xml(child = "outbound")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub outbound: ::std::option::Option<Outbound>,
+    pub outbound: ::std::option::Option<::std::boxed::Box<Outbound>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

@@ -61,7 +61,9 @@ pub struct HostdevPciPlug {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<super::basictypes::HostdevDriver>,
+    pub driver: ::std::option::Option<
+        ::std::boxed::Box<super::basictypes::HostdevDriver>,
+    >,
     /// `<address>`
     #[xml(child = "address")]
     pub address: Pciaddress,
@@ -161,7 +163,7 @@ pub struct NetworkPort {
     /// `<vlan>`
     #[xml(child = "vlan")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vlan: ::std::option::Option<super::networkcommon::Vlan>,
+    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
     /// `<port>`
     #[xml(child = "port")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

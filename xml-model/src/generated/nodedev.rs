@@ -58,7 +58,7 @@ pub struct ApMatrixCapability {
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub capability: ::std::option::Option<MdevTypes>,
+    pub capability: ::std::option::Option<::std::boxed::Box<MdevTypes>>,
 }
 /// The content of `<capability>` when `type` is 'ap_queue'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -301,11 +301,11 @@ pub struct CssCapability {
     /// `<channel_dev_addr>`
     #[xml(child = "channel_dev_addr")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub channel_dev_addr: ::std::option::Option<Capccwaddress>,
+    pub channel_dev_addr: ::std::option::Option<::std::boxed::Box<Capccwaddress>>,
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub capability: ::std::option::Option<MdevTypes>,
+    pub capability: ::std::option::Option<::std::boxed::Box<MdevTypes>>,
 }
 /// `<device>` (nodedev.rng:11)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -329,11 +329,11 @@ pub struct Device {
     /// `<parent>`
     #[xml(child = "parent")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub parent: ::std::option::Option<Parent>,
+    pub parent: ::std::option::Option<::std::boxed::Box<Parent>>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<DeviceDriver>,
+    pub driver: ::std::option::Option<::std::boxed::Box<DeviceDriver>>,
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -440,7 +440,7 @@ pub struct DeviceCcwCapability {
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub capability: ::std::option::Option<CcwCapability>,
+    pub capability: ::std::option::Option<::std::boxed::Box<CcwCapability>>,
 }
 /// The content of `<capability>` when `type` is 'ccwgroup'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -465,7 +465,7 @@ pub struct DeviceCcwgroupCapability {
     /// `<members>`
     #[xml(child = "members")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub members: ::std::option::Option<Members>,
+    pub members: ::std::option::Option<::std::boxed::Box<Members>>,
     /// `<capability>`
     #[xml(child = "capability")]
     pub capability: CcwgroupCapability,
@@ -739,7 +739,7 @@ pub struct MdevCapability {
     /// `<iommuGroup>`
     #[xml(child = "iommuGroup")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub iommu_group: ::std::option::Option<MdevCapabilityIommuGroup>,
+    pub iommu_group: ::std::option::Option<::std::boxed::Box<MdevCapabilityIommuGroup>>,
     /// `<uuid>`
     #[xml(child = "uuid")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -865,7 +865,7 @@ pub struct NetCapability {
     /// `<link>`
     #[xml(child = "link")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: ::std::option::Option<super::basictypes::Link>,
+    pub link: ::std::option::Option<::std::boxed::Box<super::basictypes::Link>>,
     /// `<feature>`
     #[xml(child = "feature")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -990,15 +990,15 @@ pub struct PciCapability {
     /// `<iommuGroup>`
     #[xml(child = "iommuGroup")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub iommu_group: ::std::option::Option<PciCapabilityIommuGroup>,
+    pub iommu_group: ::std::option::Option<::std::boxed::Box<PciCapabilityIommuGroup>>,
     /// `<numa>`
     #[xml(child = "numa")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub numa: ::std::option::Option<Numa>,
+    pub numa: ::std::option::Option<::std::boxed::Box<Numa>>,
     /// `<pci-express>`
     #[xml(child = "pci-express")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub pci_express: ::std::option::Option<PciExpress>,
+    pub pci_express: ::std::option::Option<::std::boxed::Box<PciExpress>>,
 }
 /// `<iommuGroup>` (nodedev.rng:229)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1176,7 +1176,7 @@ pub struct ScsiTargetCapability {
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub capability: ::std::option::Option<Capsfcrport>,
+    pub capability: ::std::option::Option<::std::boxed::Box<Capsfcrport>>,
 }
 impl ::std::convert::From<::std::string::String> for ScsiTargetCapability {
     fn from(v: ::std::string::String) -> Self {

@@ -636,7 +636,7 @@ pub enum FilterChain {
 pub enum FilterChild {
     /// `<filterref>`
     #[xml(element = "filterref")]
-    Filterref(FilterrefNodeAttributes),
+    Filterref(::std::boxed::Box<FilterrefNodeAttributes>),
     /// `<rule>`
     #[xml(element = "rule")]
     Rule(::std::boxed::Box<Rule>),

@@ -20,7 +20,7 @@ pub struct FilterBinding {
     /// `<linkdev>`
     #[xml(child = "linkdev")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub linkdev: ::std::option::Option<Linkdev>,
+    pub linkdev: ::std::option::Option<::std::boxed::Box<Linkdev>>,
     /// `<mac>`
     #[xml(child = "mac")]
     pub mac: Mac,

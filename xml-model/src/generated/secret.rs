@@ -82,7 +82,7 @@ pub struct Secret {
     /// `<usage>`
     #[xml(child = "usage")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub usage: ::std::option::Option<Usage>,
+    pub usage: ::std::option::Option<::std::boxed::Box<Usage>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

@@ -24,11 +24,11 @@ pub struct Encryption {
     /// `<cipher>`
     #[xml(child = "cipher")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cipher: ::std::option::Option<Keycipher>,
+    pub cipher: ::std::option::Option<::std::boxed::Box<Keycipher>>,
     /// `<ivgen>`
     #[xml(child = "ivgen")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ivgen: ::std::option::Option<Keyivgen>,
+    pub ivgen: ::std::option::Option<::std::boxed::Box<Keyivgen>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -286,7 +286,7 @@ pub struct Reservations {
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<UnixSocketSource>,
+    pub source: ::std::option::Option<::std::boxed::Box<UnixSocketSource>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -452,7 +452,7 @@ pub struct UnixSocketSource {
     /// `<reconnect>`
     #[xml(child = "reconnect")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reconnect: ::std::option::Option<Reconnect>,
+    pub reconnect: ::std::option::Option<::std::boxed::Box<Reconnect>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

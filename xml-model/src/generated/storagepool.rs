@@ -99,11 +99,11 @@ pub struct DirPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<DirPoolSource>,
+    pub source: ::std::option::Option<::std::boxed::Box<DirPoolSource>>,
     /// `<target>`
     #[xml(child = "target")]
     pub target: Target,
@@ -118,11 +118,11 @@ pub struct DirPoolSource {
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -157,7 +157,7 @@ pub struct DiskPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcedisk,
@@ -178,11 +178,11 @@ pub struct DiskPoolSourceFormat {
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -306,7 +306,7 @@ pub struct FsPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcefs,
@@ -316,7 +316,7 @@ pub struct FsPool {
     /// `<ns:mount_opts>`
     #[xml(child = "ns:mount_opts", ns = "http://libvirt.org/schemas/storagepool/fs/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ns_mount_opts: ::std::option::Option<FsMountOpts>,
+    pub ns_mount_opts: ::std::option::Option<::std::boxed::Box<FsMountOpts>>,
 }
 /// `<format>` (storagepool.rng:468)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -417,7 +417,7 @@ pub struct GlusterPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcegluster,
@@ -485,7 +485,7 @@ pub struct IscsiDirectPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourceiscsidirect,
@@ -519,7 +519,7 @@ pub struct IscsiPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourceiscsi,
@@ -566,7 +566,7 @@ pub struct LogicalPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcelogical,
@@ -600,11 +600,11 @@ pub struct LogicalPoolSourceFormat {
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -669,7 +669,7 @@ pub struct MpathPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -707,7 +707,7 @@ pub struct NetfsPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcenetfs,
@@ -717,7 +717,7 @@ pub struct NetfsPool {
     /// `<ns:mount_opts>`
     #[xml(child = "ns:mount_opts", ns = "http://libvirt.org/schemas/storagepool/fs/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ns_mount_opts: ::std::option::Option<FsMountOpts>,
+    pub ns_mount_opts: ::std::option::Option<::std::boxed::Box<FsMountOpts>>,
 }
 /// `<format>` (storagepool.rng:494)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -895,21 +895,21 @@ pub struct RbdPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcerbd,
     /// `<refresh>`
     #[xml(child = "refresh")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refresh: ::std::option::Option<Refresh>,
+    pub refresh: ::std::option::Option<::std::boxed::Box<Refresh>>,
     /// `<ns:config_opts>`
     #[xml(
         child = "ns:config_opts",
         ns = "http://libvirt.org/schemas/storagepool/rbd/1.0"
     )]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ns_config_opts: ::std::option::Option<RbdConfigOpts>,
+    pub ns_config_opts: ::std::option::Option<::std::boxed::Box<RbdConfigOpts>>,
 }
 impl ::std::convert::From<Sourcerbd> for RbdPool {
     fn from(v: Sourcerbd) -> Self {
@@ -961,7 +961,7 @@ pub struct ScsiPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcescsi,
@@ -999,7 +999,7 @@ pub struct SheepdogPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcesheepdog,
@@ -1047,15 +1047,15 @@ pub struct Sourcedisk {
     /// `<format>`
     #[xml(child = "format")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub format: ::std::option::Option<DiskPoolSourceFormat>,
+    pub format: ::std::option::Option<::std::boxed::Box<DiskPoolSourceFormat>>,
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1083,11 +1083,11 @@ pub struct Sourcefs {
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1115,7 +1115,7 @@ pub struct Sourcegluster {
     /// `<dir>`
     #[xml(child = "dir")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dir: ::std::option::Option<Sourceinfodir>,
+    pub dir: ::std::option::Option<::std::boxed::Box<Sourceinfodir>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1282,19 +1282,21 @@ pub struct Sourceiscsi {
     /// `<initiator>`
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub initiator: ::std::option::Option<super::storagecommon::Initiatorinfo>,
+    pub initiator: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+    >,
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<Sourceinfoauth>,
+    pub auth: ::std::option::Option<::std::boxed::Box<Sourceinfoauth>>,
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1325,7 +1327,7 @@ pub struct Sourceiscsidirect {
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<Sourceinfoauth>,
+    pub auth: ::std::option::Option<::std::boxed::Box<Sourceinfoauth>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1349,15 +1351,15 @@ pub struct Sourcelogical {
     /// `<format>`
     #[xml(child = "format")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub format: ::std::option::Option<LogicalPoolSourceFormat>,
+    pub format: ::std::option::Option<::std::boxed::Box<LogicalPoolSourceFormat>>,
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1377,7 +1379,7 @@ pub struct Sourcenetfs {
     /// `<dir>`
     #[xml(child = "dir")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dir: ::std::option::Option<Dir>,
+    pub dir: ::std::option::Option<::std::boxed::Box<Dir>>,
     /// `<format>`
     #[xml(child = "format")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1385,15 +1387,15 @@ pub struct Sourcenetfs {
     /// `<protocol>`
     #[xml(child = "protocol")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub protocol: ::std::option::Option<SourceProtocol>,
+    pub protocol: ::std::option::Option<::std::boxed::Box<SourceProtocol>>,
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1416,7 +1418,7 @@ pub struct Sourcerbd {
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<Sourceinfoauth>,
+    pub auth: ::std::option::Option<::std::boxed::Box<Sourceinfoauth>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1445,11 +1447,11 @@ pub struct Sourcescsi {
     /// `<vendor>`
     #[xml(child = "vendor")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<Vendor>,
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
     /// `<product>`
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<Product>,
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1527,7 +1529,7 @@ pub struct Sourcezfs {
     /// `<device>`
     #[xml(child = "device")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub device: ::std::option::Option<Sourceinfodev>,
+    pub device: ::std::option::Option<::std::boxed::Box<Sourceinfodev>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1556,7 +1558,9 @@ pub struct Target {
     /// `<permissions>`
     #[xml(child = "permissions")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub permissions: ::std::option::Option<super::storagecommon::Permissions>,
+    pub permissions: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Permissions>,
+    >,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1591,7 +1595,9 @@ pub struct Targetlogical {
     /// `<permissions>`
     #[xml(child = "permissions")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub permissions: ::std::option::Option<super::storagecommon::Permissions>,
+    pub permissions: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Permissions>,
+    >,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1668,7 +1674,7 @@ pub struct VstoragePool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcevstorage,
@@ -1706,7 +1712,7 @@ pub struct ZfsPool {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: Sourcezfs,

@@ -48,11 +48,11 @@ pub struct PoolCapsType {
     /// `<poolOptions>`
     #[xml(child = "poolOptions")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub pool_options: ::std::option::Option<PoolOptions>,
+    pub pool_options: ::std::option::Option<::std::boxed::Box<PoolOptions>>,
     /// `<volOptions>`
     #[xml(child = "volOptions")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vol_options: ::std::option::Option<PoolCapsVolOptions>,
+    pub vol_options: ::std::option::Option<::std::boxed::Box<PoolCapsVolOptions>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -117,7 +117,7 @@ pub struct PoolOptions {
     /// `<defaultFormat>`
     #[xml(child = "defaultFormat")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub default_format: ::std::option::Option<PoolDefaultFormat>,
+    pub default_format: ::std::option::Option<::std::boxed::Box<PoolDefaultFormat>>,
     /// `<enum>`
     #[xml(child = "enum")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]

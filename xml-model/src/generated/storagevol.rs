@@ -20,11 +20,13 @@ pub struct BackingStore {
     /// `<permissions>`
     #[xml(child = "permissions")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub permissions: ::std::option::Option<super::storagecommon::Permissions>,
+    pub permissions: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Permissions>,
+    >,
     /// `<timestamps>`
     #[xml(child = "timestamps")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub timestamps: ::std::option::Option<Timestamps>,
+    pub timestamps: ::std::option::Option<::std::boxed::Box<Timestamps>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -278,11 +280,13 @@ pub struct Target {
     /// `<permissions>`
     #[xml(child = "permissions")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub permissions: ::std::option::Option<super::storagecommon::Permissions>,
+    pub permissions: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Permissions>,
+    >,
     /// `<timestamps>`
     #[xml(child = "timestamps")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub timestamps: ::std::option::Option<Timestamps>,
+    pub timestamps: ::std::option::Option<::std::boxed::Box<Timestamps>>,
     /// `<encryption>`
     #[xml(child = "encryption")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -304,7 +308,9 @@ pub struct Target {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<super::storagecommon::FileFormatFeatures>,
+    pub features: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::FileFormatFeatures>,
+    >,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -372,7 +378,7 @@ pub struct Volume {
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<Source>,
+    pub source: ::std::option::Option<::std::boxed::Box<Source>>,
     /// `<capacity>`
     #[xml(child = "capacity")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
