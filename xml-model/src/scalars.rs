@@ -197,7 +197,10 @@ impl Lexical for [u8; 16] {
             if matches!(i, 4 | 6 | 8 | 10) {
                 s.push('-');
             }
-            s.push_str(&format!("{byte:02x}"));
+            // Without `format!`: this runs for every UUID written.
+            const DIGITS: &[u8; 16] = b"0123456789abcdef";
+            s.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            s.push(char::from(DIGITS[usize::from(byte & 0xf)]));
         }
         s
     }

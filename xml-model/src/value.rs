@@ -48,20 +48,29 @@ pub trait Integer: Copy + PartialEq + PartialOrd + fmt::Display + fmt::Debug + D
     /// Parses digits in a radix.
     fn from_radix(digits: &str, radix: u32) -> Option<Self>;
     /// Lower-case hexadecimal digits, zero-padded to `width`.
-    fn to_hex(self, width: usize) -> String;
+    fn to_hex(self, width: usize) -> String {
+        let mut out = String::new();
+        self.push_hex(width, &mut out);
+        out
+    }
+    /// Appends lower-case hexadecimal digits, zero-padded to `width` (negative numbers in two's
+    /// complement, as `{:x}` writes them).
+    fn push_hex(self, width: usize, out: &mut String);
     /// Octal digits, zero-padded to `width`.
     fn to_octal(self, width: usize) -> String;
 }
 
 macro_rules! integer {
-    ($($t:ty => $what:literal),* $(,)?) => {$(
+    ($($t:ty as $unsigned:ty => $what:literal),* $(,)?) => {$(
         impl Integer for $t {
             const WHAT: &'static str = $what;
             fn from_radix(digits: &str, radix: u32) -> Option<Self> {
                 <$t>::from_str_radix(digits, radix).ok()
             }
-            fn to_hex(self, width: usize) -> String {
-                format!("{:0width$x}", self)
+            fn push_hex(self, width: usize, out: &mut String) {
+                // Without `format!`: writing is mostly numbers, and this is most of them.
+                #[allow(clippy::cast_sign_loss)]
+                push_hex_digits(u64::from(self as $unsigned), width, out);
             }
             fn to_octal(self, width: usize) -> String {
                 format!("{:0width$o}", self)
@@ -70,13 +79,34 @@ macro_rules! integer {
     )*};
 }
 integer!(
-    u8 => "an integer from 0 to 255",
-    u16 => "an integer from 0 to 65535",
-    u32 => "an unsigned 32-bit integer",
-    u64 => "an unsigned 64-bit integer",
-    i32 => "a 32-bit integer",
-    i64 => "a 64-bit integer",
+    u8 as u8 => "an integer from 0 to 255",
+    u16 as u16 => "an integer from 0 to 65535",
+    u32 as u32 => "an unsigned 32-bit integer",
+    u64 as u64 => "an unsigned 64-bit integer",
+    i32 as u32 => "a 32-bit integer",
+    i64 as u64 => "a 64-bit integer",
 );
+
+/// Appends `value`'s lower-case hexadecimal digits, zero-padded to `width`.
+fn push_hex_digits(value: u64, width: usize, out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; 16];
+    let mut n = value;
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = DIGITS[(n & 0xf) as usize];
+        n >>= 4;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in buf.len() - at..width {
+        out.push('0');
+    }
+    // The digits are ASCII.
+    out.extend(buf[at..].iter().map(|&b| char::from(b)));
+}
 
 /// How a [`Number`] is read and written canonically.
 pub trait Format: Clone + Default {
@@ -84,6 +114,11 @@ pub trait Format: Clone + Default {
     fn parse<T: Integer>(text: &str) -> Option<T>;
     /// The canonical spelling.
     fn write<T: Integer>(value: T) -> String;
+    /// Whether `text`, which reads as `value`, is its canonical spelling (then nothing is
+    /// kept of it).
+    fn is_canonical<T: Integer>(text: &str, value: T) -> bool {
+        Self::write(value) == text
+    }
     /// What the text should look like, for messages.
     fn expected<T: Integer>() -> String;
     /// The largest value the schema allows, when a digit pattern bounds it more tightly than
@@ -104,6 +139,9 @@ impl Format for Decimal {
     fn write<T: Integer>(value: T) -> String {
         value.to_string()
     }
+    fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
+        canonical_decimal(text)
+    }
     fn expected<T: Integer>() -> String {
         T::WHAT.to_owned()
     }
@@ -119,7 +157,17 @@ impl<const WIDTH: usize> Format for Hex<WIDTH> {
         parse_base0(text)
     }
     fn write<T: Integer>(value: T) -> String {
-        format!("0x{}", value.to_hex(WIDTH))
+        let mut out = String::with_capacity(2 + WIDTH.max(4));
+        out.push_str("0x");
+        value.push_hex(WIDTH, &mut out);
+        out
+    }
+    fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
+        // `0x`, then lower-case digits: `WIDTH` of them, or more without a leading zero.
+        text.strip_prefix("0x").is_some_and(|d| {
+            d.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                && (d.len() == WIDTH || (d.len() > WIDTH && !d.starts_with('0')))
+        })
     }
     fn expected<T: Integer>() -> String {
         format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
@@ -181,9 +229,22 @@ impl Format for AnyBase {
     fn write<T: Integer>(value: T) -> String {
         value.to_string()
     }
+    fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
+        canonical_decimal(text)
+    }
     fn expected<T: Integer>() -> String {
         format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
     }
+}
+
+/// Whether `text` is an integer as Rust's `to_string` writes it: digits without a leading
+/// zero (`0` alone), after a `-` when negative (never `-0`).
+fn canonical_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && text != "-0"
 }
 
 /// Octal numbers (file modes such as `0644`), written with at least four digits.
@@ -330,7 +391,7 @@ impl<T: Integer, F: Format> XmlValue for Number<T, F> {
         // the spelling keeps it, so it is written back as read.
         let digits = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
         let value = F::parse::<T>(digits).ok_or_else(|| Expected::new(F::expected::<T>()))?;
-        let canonical = F::write(value) == text;
+        let canonical = F::is_canonical(text, value);
         Ok(Number { value, spelling: (!canonical).then(|| text.into()), format: std::marker::PhantomData })
     }
     fn to_xml(&self) -> Cow<'_, str> {
@@ -421,5 +482,56 @@ impl<T: Integer + schemars::JsonSchema, F: Format> schemars::JsonSchema for Numb
             "description": "An integer; a string keeps a non-decimal spelling such as 0x8",
             "anyOf": [inner, { "type": "string" }]
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick canonical checks say what writing the value and comparing would.
+    fn agrees<F: Format, T: Integer>(text: &str) {
+        if let Some(value) = F::parse::<T>(text) {
+            assert_eq!(F::is_canonical(text, value), F::write(value) == text, "{text:?} as {}", T::WHAT);
+        }
+    }
+
+    #[test]
+    fn canonical_checks_agree_with_writing() {
+        let mut texts: Vec<String> = ["0", "-0", "00", "+8", "08", "-", "", "0x", "0X1f", "0x1F", "007", "-12", "9"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        for v in [0u64, 1, 7, 8, 15, 16, 31, 255, 256, 4095, 65535, 65536, 0x1234_5678, u64::from(u32::MAX)] {
+            for width in 0..7 {
+                texts.push(format!("0x{v:0width$x}"));
+                texts.push(format!("0x{v:0width$X}"));
+                texts.push(format!("{v:0width$}"));
+            }
+        }
+        for t in &texts {
+            agrees::<Decimal, u8>(t);
+            agrees::<Decimal, u32>(t);
+            agrees::<Decimal, i32>(t);
+            agrees::<Decimal, i64>(t);
+            agrees::<AnyBase, u64>(t);
+            agrees::<Hex<1>, u8>(t);
+            agrees::<Hex<2>, u8>(t);
+            agrees::<Hex<4>, u16>(t);
+            agrees::<Hex<4>, u32>(t);
+            agrees::<Hex<6>, u32>(t);
+            agrees::<Base16<4>, u64>(t);
+        }
+    }
+
+    #[test]
+    fn hex_digits_as_format_writes_them() {
+        for v in [0u32, 1, 0xf, 0x10, 0xabc, 0xdead_beef] {
+            for width in 0..10 {
+                assert_eq!(v.to_hex(width), format!("{v:0width$x}"));
+            }
+        }
+        assert_eq!((-1i32).to_hex(0), format!("{:x}", -1i32));
+        assert_eq!((-2i64).to_hex(4), format!("{:04x}", -2i64));
     }
 }

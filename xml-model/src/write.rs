@@ -466,22 +466,32 @@ fn emit_in_order(
     order: &[Slot],
     unknown: &mut dyn FnMut(&mut Writer, usize),
 ) {
-    let mut recorded_left = std::collections::HashMap::<u16, usize>::new();
+    // How many recorded items of each rank are still to come (ranks are a type's field
+    // numbers: a few dozen at most, so a table by rank, not a map).
+    let top = order
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Known(r) => Some(usize::from(*r)),
+            Slot::Unknown(_) => None,
+        })
+        .chain(segments.iter().map(|(r, _)| usize::from(*r)))
+        .max()
+        .map_or(0, |m| m + 1);
+    let mut recorded_left = vec![0usize; top];
     for slot in order {
         if let Slot::Known(r) = slot {
-            *recorded_left.entry(*r).or_default() += 1;
+            recorded_left[usize::from(*r)] += 1;
         }
     }
     let mut used = vec![false; segments.len()];
-    let flush_below =
-        |w: &mut Writer, used: &mut Vec<bool>, limit: u16, left: &std::collections::HashMap<u16, usize>| {
-            for (i, (rank, text)) in segments.iter().enumerate() {
-                if !used[i] && *rank < limit && !left.contains_key(rank) {
-                    used[i] = true;
-                    w.push_segment(text);
-                }
+    let flush_below = |w: &mut Writer, used: &mut Vec<bool>, limit: u16, left: &[usize]| {
+        for (i, (rank, text)) in segments.iter().enumerate() {
+            if !used[i] && *rank < limit && !matches!(left.get(usize::from(*rank)), Some(n) if *n > 0) {
+                used[i] = true;
+                w.push_segment(text);
             }
-        };
+        }
+    };
     for slot in order {
         match *slot {
             Slot::Unknown(i) => unknown(w, i as usize),
@@ -491,10 +501,9 @@ fn emit_in_order(
                     used[i] = true;
                     w.push_segment(&segments[i].1);
                 }
-                let left = recorded_left.get_mut(&r).expect("counted above");
+                let left = &mut recorded_left[usize::from(r)];
                 *left -= 1;
                 if *left == 0 {
-                    recorded_left.remove(&r);
                     for (i, (rank, text)) in segments.iter().enumerate() {
                         if !used[i] && *rank == r {
                             used[i] = true;
@@ -505,7 +514,7 @@ fn emit_in_order(
             }
         }
     }
-    flush_below(w, &mut used, u16::MAX, &Default::default());
+    flush_below(w, &mut used, u16::MAX, &[]);
     for (i, (_, text)) in segments.iter().enumerate() {
         if !used[i] {
             w.push_segment(text);
