@@ -81,7 +81,14 @@ impl Limits {
             run = None;
             match &event {
                 Event::Start(e) | Event::Empty(e) => {
-                    let count = e.attributes().with_checks(false).take(self.max_attributes.saturating_add(1)).count();
+                    // Each attribute has one `=` outside its value: fewer `=` in the whole tag
+                    // than the limit settles it without reading the attributes.
+                    let bound = e.as_ref().iter().filter(|b| **b == b'=').count();
+                    let count = if bound <= self.max_attributes {
+                        bound
+                    } else {
+                        e.attributes().with_checks(false).take(self.max_attributes.saturating_add(1)).count()
+                    };
                     if count > self.max_attributes {
                         let what = format!("attributes of <{}>", String::from_utf8_lossy(e.name().as_ref()));
                         return Err(over(text, at, what, "max_attributes", self.max_attributes));
