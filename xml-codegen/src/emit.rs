@@ -459,7 +459,7 @@ fn roots(ir: &Ir, features: &Features) -> String {
                 #[cfg(feature = #feature)]
                 #root => #read,
                 #[cfg(not(feature = #feature))]
-                #root => ::std::result::Result::Err(feature_off(root, options, #feature)),
+                #root => ::std::result::Result::Err(feature_off(text, options, #feature)),
             },
         });
     }
@@ -481,28 +481,40 @@ fn roots(ir: &Ir, features: &Features) -> String {
             options: crate::ReadOptions,
             layout: crate::write::Layout,
         ) -> crate::Result<::std::string::String> {
-            let doc = crate::read::parse_document_with(text, &options.limits)?;
-            let root = doc.root_element();
-            match root.tag_name().name() {
+            // The root's name from the first tags only: the typed reading then builds the one
+            // tree of the document (a large document's tree is most of the memory `fmt` takes).
+            let name = crate::read::root_name(text).unwrap_or_default();
+            match name.as_str() {
                 #(#arms)*
-                other => {
-                    let ctx = crate::read::ReadCtx::new(&doc, options);
-                    ::std::result::Result::Err(ctx.error_at(root, crate::ErrorKind::WrongRoot {
-                        found: other.to_owned(),
-                        expected: ROOTS.join(">, <"),
-                    }))
-                }
+                _ => ::std::result::Result::Err(root_error(text, options, |root| crate::ErrorKind::WrongRoot {
+                    found: root.tag_name().name().to_owned(),
+                    expected: ROOTS.join(">, <"),
+                })),
             }
         }
 
         /// The error for a document whose kind's feature is off.
         #[allow(dead_code)]
-        fn feature_off(root: crate::read::Node<'_>, options: crate::ReadOptions, feature: &str) -> crate::Error {
-            let ctx = crate::read::ReadCtx::new(root.document(), options);
-            ctx.error_at(root, crate::ErrorKind::Unknown {
+        fn feature_off(text: &str, options: crate::ReadOptions, feature: &str) -> crate::Error {
+            root_error(text, options, |root| crate::ErrorKind::Unknown {
                 what: ::std::format!("element <{}>", root.tag_name().name()),
                 expected: ::std::format!("xml-model built with its feature `{feature}`, which reads this kind"),
             })
+        }
+
+        /// An error about the root element, at its position; or why the text is no document.
+        fn root_error(
+            text: &str,
+            options: crate::ReadOptions,
+            kind: impl FnOnce(crate::read::Node<'_>) -> crate::ErrorKind,
+        ) -> crate::Error {
+            match crate::read::parse_document_with(text, &options.limits) {
+                ::std::result::Result::Ok(doc) => {
+                    let root = doc.root_element();
+                    crate::read::ReadCtx::new(&doc, options).error_at(root, kind(root))
+                }
+                ::std::result::Result::Err(e) => e,
+            }
         }
     };
     let file: syn::File = syn::parse2(tokens).expect("roots parse");

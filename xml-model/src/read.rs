@@ -720,6 +720,23 @@ pub fn finish_list<T>(mut list: Vec<T>) -> Vec<T> {
     list
 }
 
+/// The local name of the document's root element, read from its first tags (no tree is
+/// built); `None` when the text has no well-formed start of an element.
+#[doc(hidden)]
+pub fn root_name(text: &str) -> Option<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return Some(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
 /// Parses text into a document tree, turning parser errors into [`Error`]s with positions.
 pub fn parse_document(text: &str) -> Result<roxmltree::Document<'_>> {
     parse_with_dtd(text, false, &crate::limits::Limits::default())

@@ -78,9 +78,8 @@ pub fn reformat_with(
     options: crate::ReadOptions,
     layout: crate::write::Layout,
 ) -> crate::Result<::std::string::String> {
-    let doc = crate::read::parse_document_with(text, &options.limits)?;
-    let root = doc.root_element();
-    match root.tag_name().name() {
+    let name = crate::read::root_name(text).unwrap_or_default();
+    match name.as_str() {
         "domain" => {
             crate::Document::<domaincommon::Domain>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
@@ -92,7 +91,7 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "capability"))]
         "capabilities" => {
-            ::std::result::Result::Err(feature_off(root, options, "capability"))
+            ::std::result::Result::Err(feature_off(text, options, "capability"))
         }
         #[cfg(feature = "domaincaps")]
         "domainCapabilities" => {
@@ -101,7 +100,7 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "domaincaps"))]
         "domainCapabilities" => {
-            ::std::result::Result::Err(feature_off(root, options, "domaincaps"))
+            ::std::result::Result::Err(feature_off(text, options, "domaincaps"))
         }
         #[cfg(feature = "network")]
         "network" => {
@@ -109,7 +108,7 @@ pub fn reformat_with(
                 .map(|d| d.to_xml_with(layout))
         }
         #[cfg(not(feature = "network"))]
-        "network" => ::std::result::Result::Err(feature_off(root, options, "network")),
+        "network" => ::std::result::Result::Err(feature_off(text, options, "network")),
         #[cfg(feature = "networkport")]
         "networkport" => {
             crate::Document::<networkport::NetworkPort>::parse_with(text, options)
@@ -117,7 +116,7 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "networkport"))]
         "networkport" => {
-            ::std::result::Result::Err(feature_off(root, options, "networkport"))
+            ::std::result::Result::Err(feature_off(text, options, "networkport"))
         }
         #[cfg(feature = "storagepool")]
         "pool" => {
@@ -125,14 +124,14 @@ pub fn reformat_with(
                 .map(|d| d.to_xml_with(layout))
         }
         #[cfg(not(feature = "storagepool"))]
-        "pool" => ::std::result::Result::Err(feature_off(root, options, "storagepool")),
+        "pool" => ::std::result::Result::Err(feature_off(text, options, "storagepool")),
         #[cfg(feature = "storagevol")]
         "volume" => {
             crate::Document::<storagevol::Volume>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         #[cfg(not(feature = "storagevol"))]
-        "volume" => ::std::result::Result::Err(feature_off(root, options, "storagevol")),
+        "volume" => ::std::result::Result::Err(feature_off(text, options, "storagevol")),
         #[cfg(feature = "storagepoolcaps")]
         "storagepoolCapabilities" => {
             crate::Document::<
@@ -142,7 +141,7 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "storagepoolcaps"))]
         "storagepoolCapabilities" => {
-            ::std::result::Result::Err(feature_off(root, options, "storagepoolcaps"))
+            ::std::result::Result::Err(feature_off(text, options, "storagepoolcaps"))
         }
         #[cfg(feature = "nodedev")]
         "device" => {
@@ -150,21 +149,21 @@ pub fn reformat_with(
                 .map(|d| d.to_xml_with(layout))
         }
         #[cfg(not(feature = "nodedev"))]
-        "device" => ::std::result::Result::Err(feature_off(root, options, "nodedev")),
+        "device" => ::std::result::Result::Err(feature_off(text, options, "nodedev")),
         #[cfg(feature = "secret")]
         "secret" => {
             crate::Document::<secret::Secret>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         #[cfg(not(feature = "secret"))]
-        "secret" => ::std::result::Result::Err(feature_off(root, options, "secret")),
+        "secret" => ::std::result::Result::Err(feature_off(text, options, "secret")),
         #[cfg(feature = "nwfilter")]
         "filter" => {
             crate::Document::<nwfilter::Filter>::parse_with(text, options)
                 .map(|d| d.to_xml_with(layout))
         }
         #[cfg(not(feature = "nwfilter"))]
-        "filter" => ::std::result::Result::Err(feature_off(root, options, "nwfilter")),
+        "filter" => ::std::result::Result::Err(feature_off(text, options, "nwfilter")),
         #[cfg(feature = "nwfilterbinding")]
         "filterbinding" => {
             crate::Document::<nwfilterbinding::FilterBinding>::parse_with(text, options)
@@ -172,7 +171,7 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "nwfilterbinding"))]
         "filterbinding" => {
-            ::std::result::Result::Err(feature_off(root, options, "nwfilterbinding"))
+            ::std::result::Result::Err(feature_off(text, options, "nwfilterbinding"))
         }
         #[cfg(feature = "interface")]
         "interface" => {
@@ -181,7 +180,7 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "interface"))]
         "interface" => {
-            ::std::result::Result::Err(feature_off(root, options, "interface"))
+            ::std::result::Result::Err(feature_off(text, options, "interface"))
         }
         #[cfg(feature = "domainsnapshot")]
         "domainsnapshot" => {
@@ -190,7 +189,7 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "domainsnapshot"))]
         "domainsnapshot" => {
-            ::std::result::Result::Err(feature_off(root, options, "domainsnapshot"))
+            ::std::result::Result::Err(feature_off(text, options, "domainsnapshot"))
         }
         #[cfg(feature = "domaincheckpoint")]
         "domaincheckpoint" => {
@@ -201,7 +200,7 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "domaincheckpoint"))]
         "domaincheckpoint" => {
-            ::std::result::Result::Err(feature_off(root, options, "domaincheckpoint"))
+            ::std::result::Result::Err(feature_off(text, options, "domaincheckpoint"))
         }
         #[cfg(feature = "domainbackup")]
         "domainbackup" => {
@@ -210,40 +209,49 @@ pub fn reformat_with(
         }
         #[cfg(not(feature = "domainbackup"))]
         "domainbackup" => {
-            ::std::result::Result::Err(feature_off(root, options, "domainbackup"))
+            ::std::result::Result::Err(feature_off(text, options, "domainbackup"))
         }
-        other => {
-            let ctx = crate::read::ReadCtx::new(&doc, options);
+        _ => {
             ::std::result::Result::Err(
-                ctx
-                    .error_at(
-                        root,
-                        crate::ErrorKind::WrongRoot {
-                            found: other.to_owned(),
-                            expected: ROOTS.join(">, <"),
-                        },
-                    ),
+                root_error(
+                    text,
+                    options,
+                    |root| crate::ErrorKind::WrongRoot {
+                        found: root.tag_name().name().to_owned(),
+                        expected: ROOTS.join(">, <"),
+                    },
+                ),
             )
         }
     }
 }
 /// The error for a document whose kind's feature is off.
 #[allow(dead_code)]
-fn feature_off(
-    root: crate::read::Node<'_>,
-    options: crate::ReadOptions,
-    feature: &str,
-) -> crate::Error {
-    let ctx = crate::read::ReadCtx::new(root.document(), options);
-    ctx.error_at(
-        root,
-        crate::ErrorKind::Unknown {
+fn feature_off(text: &str, options: crate::ReadOptions, feature: &str) -> crate::Error {
+    root_error(
+        text,
+        options,
+        |root| crate::ErrorKind::Unknown {
             what: ::std::format!("element <{}>", root.tag_name().name()),
             expected: ::std::format!(
                 "xml-model built with its feature `{feature}`, which reads this kind"
             ),
         },
     )
+}
+/// An error about the root element, at its position; or why the text is no document.
+fn root_error(
+    text: &str,
+    options: crate::ReadOptions,
+    kind: impl FnOnce(crate::read::Node<'_>) -> crate::ErrorKind,
+) -> crate::Error {
+    match crate::read::parse_document_with(text, &options.limits) {
+        ::std::result::Result::Ok(doc) => {
+            let root = doc.root_element();
+            crate::read::ReadCtx::new(&doc, options).error_at(root, kind(root))
+        }
+        ::std::result::Result::Err(e) => e,
+    }
 }
 
 /// The document kinds by their schema's name (`xml-model check`'s kinds, the first column
