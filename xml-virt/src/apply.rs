@@ -132,6 +132,14 @@ pub(crate) struct Applied<T> {
     pub pending_restart: bool,
 }
 
+impl<T> Applied<T> {
+    /// libvirt's definition says what it said before: no change, no restart pending, and
+    /// `residual` what it does not keep of the desired one.
+    fn unchanged(object: T, residual: Vec<Change>) -> Self {
+        Applied { object, outcome: Outcome::Unchanged, changes: Vec::new(), residual, pending_restart: false }
+    }
+}
+
 impl From<Applied<Guest>> for ApplyReport {
     fn from(a: Applied<Guest>) -> Self {
         ApplyReport {
@@ -163,13 +171,7 @@ pub(crate) fn apply_object<T: Persistent>(conn: &Connection, desired: &str) -> R
     let before = existing.stored()?;
     let changes = differences(desired, &before)?;
     if changes.is_empty() {
-        return Ok(Applied {
-            object: existing,
-            outcome: Outcome::Unchanged,
-            changes,
-            residual: Vec::new(),
-            pending_restart: false,
-        });
+        return Ok(Applied::unchanged(existing, Vec::new()));
     }
     let running = existing.is_active()?;
     let xml = keep_generated(desired, &before)?;
@@ -192,13 +194,7 @@ fn redefine<T: Persistent>(
     let after = object.stored()?;
     let residual = differences(xml, &after)?;
     if after == before {
-        return Ok(Applied {
-            object,
-            outcome: Outcome::Unchanged,
-            changes: Vec::new(),
-            residual,
-            pending_restart: false,
-        });
+        return Ok(Applied::unchanged(object, residual));
     }
     let moved = xml_model::diff::diff(before, &after)?;
     if moved.is_empty() {
@@ -206,13 +202,7 @@ fn redefine<T: Persistent>(
         // at start, and lists its controllers in another order than a define does): put
         // libvirt's previous text back, so that nothing changed, byte for byte.
         let object = T::define(conn, before)?;
-        return Ok(Applied {
-            object,
-            outcome: Outcome::Unchanged,
-            changes: Vec::new(),
-            residual,
-            pending_restart: false,
-        });
+        return Ok(Applied::unchanged(object, residual));
     }
     // What libvirt did not take is residual, not a change; when the comparison saw nothing
     // else, what changed is what libvirt's two definitions tell.
@@ -242,13 +232,7 @@ impl Guest {
         let after = doc.to_xml();
         let running = self.is_active()?;
         if after == unchanged {
-            return Ok(ApplyReport {
-                guest: self.clone_handle(),
-                outcome: Outcome::Unchanged,
-                changes: Vec::new(),
-                residual: Vec::new(),
-                pending_restart: false,
-            });
+            return Ok(Applied::unchanged(self.clone_handle(), Vec::new()).into());
         }
         let (old, new) = (domain_name(&before), domain_name(&after));
         if old != new {
