@@ -6,9 +6,11 @@
 //! monitor for the registers, save and restore, edit, shut down (destroying after a
 //! timeout), migrate the definition offline and back, and undefine.
 //!
-//! `cargo run --example walkthrough [URI]`; the URI is the argument, else `$LIBVIRT_XML_URI`,
-//! else libvirt's embedded `test:///default` driver, which needs no daemon. On a real
-//! libvirtd: `cargo run --features qemu --example walkthrough -- qemu:///system`.
+//! `cargo run --example walkthrough [URI [OTHER_HOST_URI]]`; the URI is the argument, else
+//! `$LIBVIRT_XML_URI`, else libvirt's embedded `test:///default` driver, which needs no
+//! daemon. On a real libvirtd: `cargo run --features qemu --example walkthrough --
+//! qemu:///system`. The definition migrates to the other host when one is given (the URI that
+//! `scripts/second-host up` prints), else to a private test-driver host.
 
 use std::error::Error;
 use std::path::PathBuf;
@@ -204,14 +206,22 @@ fn main() -> Result<(), Box<dyn Error>> {
         Shutdown::AlreadyOff => println!("already off"),
     }
 
-    // Offline migration: the definition moves to another host (a private test host here) and back.
-    let node = std::env::temp_dir().join(format!("{name}-node.xml"));
-    std::fs::write(&node, "<node/>\n")?;
-    let other = Connection::open(&format!("test://{}", node.display()));
-    std::fs::remove_file(&node)?;
-    let moved = guest.migrate_offline(&other?, true)?;
+    // Offline migration: the definition moves to another host and back (virsh migrate
+    // --offline): the one given, else a private test-driver host.
+    let other = match std::env::args().nth(2) {
+        Some(other_uri) => Connection::open(&other_uri)?,
+        None => {
+            let node = std::env::temp_dir().join(format!("{name}-node.xml"));
+            std::fs::write(&node, "<node/>\n")?;
+            let other = Connection::open(&format!("test://{}", node.display()));
+            std::fs::remove_file(&node)?;
+            other?
+        }
+    };
+    let moved = guest.migrate_offline(&other, true)?;
+    println!("migrated offline to {} ({}): {}", other.uri()?, other.hostname()?, moved.name()?);
     let guest = moved.migrate_offline(&conn, true)?;
-    println!("migrated offline to another host and back: {}", guest.name()?);
+    println!("and back: {}", guest.name()?);
 
     guest.set_autostart(false)?;
     guest.undefine()?; // virsh undefine
