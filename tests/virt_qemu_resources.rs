@@ -219,9 +219,8 @@ fn a_network_that_hands_guests_a_host_bridge() {
 
     let n = name("net-bridge");
     let _cleanup = NetworkCleanup(&conn, n.clone());
-    let desired = Network::new(&n)
-        .forward(Forward::new().mode(ForwardMode::Bridge))
-        .bridge(Bridge::new().name(host_bridge.as_str()));
+    let desired =
+        Network::new(&n).forward(Forward::new().mode(ForwardMode::Bridge)).bridge(Bridge::new().name(&host_bridge));
     let network = conn.apply_network(&desired).unwrap().network;
     assert_eq!(conn.apply_network(&desired).unwrap().outcome, Outcome::Unchanged);
     network.start().unwrap();

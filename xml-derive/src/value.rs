@@ -227,8 +227,9 @@ fn newtype(input: &DeriveInput, data: &syn::DataStruct, opts: &attr::ContainerOp
     })
 }
 
-/// `From` the natural value of a newtype's inner type: `&str` for text, the integer for a
-/// `Number<T>`, so that `"demo"` or `41` can be given wherever the newtype is asked for.
+/// `From` the natural value of a newtype's inner type: `&str` (and `&String`) for text, the
+/// integer for a `Number<T>`, so that `"demo"`, `&name` or `41` can be given wherever the
+/// newtype is asked for.
 fn natural_from(name: &syn::Ident, inner: &syn::Type) -> TokenStream {
     let syn::Type::Path(p) = inner else { return quote!() };
     let Some(last) = p.path.segments.last() else { return quote!() };
@@ -236,6 +237,9 @@ fn natural_from(name: &syn::Ident, inner: &syn::Type) -> TokenStream {
         return quote! {
             impl ::std::convert::From<&str> for #name {
                 fn from(v: &str) -> Self { #name(::std::convert::From::from(v)) }
+            }
+            impl ::std::convert::From<&::std::string::String> for #name {
+                fn from(v: &::std::string::String) -> Self { #name(::std::clone::Clone::clone(v)) }
             }
             impl #name {
                 /// The text.
