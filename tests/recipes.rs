@@ -60,6 +60,9 @@ mod nat_network;
 #[path = "../examples/pci_passthrough.rs"]
 mod pci_passthrough;
 #[allow(dead_code)]
+#[path = "../examples/storage.rs"]
+mod storage;
+#[allow(dead_code)]
 #[path = "../examples/usb_passthrough.rs"]
 mod usb_passthrough;
 #[allow(dead_code)]
@@ -91,6 +94,7 @@ fn guests() -> Vec<(&'static str, Domain)> {
         ("cdrom", cdrom::guest()),
         ("nat_network", nat_network::guest()),
         ("bridge_nic", bridge_nic::guest()),
+        ("storage", storage::guest(DomainType::Kvm)),
     ]
 }
 
@@ -105,7 +109,7 @@ fn accepted(snapshot: &str, xml: &str, schema: &str) {
 #[test]
 fn every_example_guest_is_valid_and_reviewed() {
     let guests = guests();
-    assert_eq!(guests.len(), 18);
+    assert_eq!(guests.len(), 19);
     for (name, guest) in &guests {
         assert_eq!(guest.validate(), Ok(()), "{name}");
         accepted(&format!("example_{name}"), &guest.to_xml(), "domain.rng");
@@ -117,6 +121,12 @@ fn every_example_guest_is_valid_and_reviewed() {
 #[test]
 fn the_nat_network_is_valid_and_reviewed() {
     accepted("example_nat_network_network", &nat_network::network().to_xml(), "network.rng");
+}
+
+#[test]
+fn the_storage_pool_and_volume_are_valid_and_reviewed() {
+    accepted("example_storage_pool", &storage::pool().to_xml(), "storagepool.rng");
+    accepted("example_storage_volume", &storage::volume().to_xml(), "storagevol.rng");
 }
 
 #[test]
@@ -175,6 +185,23 @@ mod test_driver {
         let defined = autostart::define_autostarted(&conn, &guest).unwrap();
         assert!(defined.autostart().unwrap());
         defined.undefine().unwrap();
+    }
+
+    #[test]
+    fn the_storage_pool_holds_the_volume_the_guest_uses() {
+        let conn = connection();
+        let pool = conn.define_pool(&storage::pool()).unwrap();
+        pool.build().unwrap();
+        pool.start().unwrap();
+        let volume = pool.create_volume(&storage::volume()).unwrap();
+        assert_eq!(volume.capacity_and_allocation().unwrap().0, 8 << 30);
+        assert_eq!(volume.dumpxml().unwrap().name, storage::volume().name);
+        let guest = conn.apply(&storage::guest(DomainType::Test)).unwrap();
+        assert!(guest.residual.is_empty(), "{:?}", guest.residual);
+        guest.guest.undefine().unwrap();
+        volume.delete().unwrap();
+        pool.destroy().unwrap();
+        pool.undefine().unwrap();
     }
 
     #[test]
