@@ -43,7 +43,7 @@ fn define_start_dump_destroy_undefine() {
     assert!(live.id.is_some(), "a running guest has an id");
     let inactive: Domain = guest.dumpxml(XmlView::Inactive).unwrap();
     assert!(inactive.id.is_none());
-    assert_eq!(inactive.uuid.as_ref().map(ToString::to_string), Some(guest.uuid().unwrap()));
+    assert_eq!(inactive.uuid, Some(guest.uuid().unwrap()));
 
     guest.suspend().unwrap();
     assert_eq!(guest.state().unwrap(), GuestState::Paused);

@@ -66,8 +66,8 @@ pub enum StopReason {
 pub struct GuestEvent {
     /// The guest's name.
     pub name: String,
-    /// The guest's UUID.
-    pub uuid: String,
+    /// The guest's UUID (`None` if libvirt gave none that reads as one).
+    pub uuid: Option<xml_model::Uuid>,
     /// What happened.
     pub lifecycle: Lifecycle,
     /// libvirt's detail number for the event (`virDomainEvent*DetailType`).
@@ -194,9 +194,9 @@ unsafe extern "C" fn on_lifecycle(
     };
     let mut buf = [0 as std::os::raw::c_char; virt::sys::VIR_UUID_STRING_BUFLEN as usize];
     let uuid = if unsafe { virt::sys::virDomainGetUUIDString(dom, buf.as_mut_ptr()) } == 0 {
-        unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+        unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().parse().ok()
     } else {
-        String::new()
+        None
     };
     // The subscriber may be gone already; libvirt then deregisters soon.
     let _ = tx.send(GuestEvent { name, uuid, lifecycle: lifecycle(event, detail), detail });

@@ -70,9 +70,10 @@ impl Guest {
         Ok(self.dom.name()?)
     }
 
-    /// The guest's UUID, as libvirt writes it.
-    pub fn uuid(&self) -> Result<String> {
-        Ok(self.dom.uuid_string()?)
+    /// The guest's UUID (`.to_string()` writes it as libvirt does).
+    pub fn uuid(&self) -> Result<xml_model::Uuid> {
+        let text = self.dom.uuid_string()?;
+        text.parse().map_err(|_| Error::Invalid(format!("libvirt gave the guest UUID {text:?}")))
     }
 
     /// The run state.
