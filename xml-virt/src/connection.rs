@@ -68,11 +68,7 @@ impl Connection {
 
     /// Looks a guest up by name; `None` when libvirt has no guest of that name.
     pub fn find_guest(&self, name: &str) -> Result<Option<Guest>> {
-        match self.guest(name) {
-            Ok(g) => Ok(Some(g)),
-            Err(e) if e.libvirt_code() == Some("NoDomain") => Ok(None),
-            Err(e) => Err(e),
-        }
+        crate::error::found(self.guest(name), "NoDomain")
     }
 
     /// Every guest, running or not, with its state, sorted by name (`virsh list --all`).

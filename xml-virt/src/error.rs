@@ -75,3 +75,19 @@ impl Error {
 
 /// The runtime's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A lookup's result with libvirt's "no such object" error (`missing`: `NoDomain`,
+/// `NoNetwork`...) as `None`.
+pub(crate) fn found<T>(lookup: Result<T>, missing: &str) -> Result<Option<T>> {
+    match lookup {
+        Ok(object) => Ok(Some(object)),
+        Err(e) if e.libvirt_code() == Some(missing) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A document libvirt returned, read into its typed root, keeping what the model does not
+/// know.
+pub(crate) fn typed<D: xml_model::XmlRoot>(xml: &str) -> Result<D> {
+    Ok(xml_model::Document::<D>::parse_with(xml, xml_model::ReadOptions::default())?.root)
+}

@@ -5,7 +5,7 @@ use std::ffi::CString;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use xml_model::{Document, ReadOptions, XmlRoot};
+use xml_model::XmlRoot;
 
 use crate::connection::path_str;
 use crate::{Error, Result};
@@ -204,7 +204,7 @@ impl Guest {
     /// [--inactive]`). Secure content (passwords) is included, as `virsh edit` does, so that
     /// a definition read here can be written back without losing it.
     pub fn dumpxml<D: XmlRoot>(&self, view: XmlView) -> Result<D> {
-        Ok(Document::<D>::parse_with(&self.xml(view)?, ReadOptions::default())?.root)
+        crate::error::typed(&self.xml(view)?)
     }
 
     /// The definition as libvirt wrote it.

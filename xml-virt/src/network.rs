@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use xml_model::diff::Change;
 use xml_model::generated::network::Network;
-use xml_model::{Document, ReadOptions, XmlDocument};
+use xml_model::XmlDocument;
 
 use crate::apply::{apply_object, Applied, Persistent};
 use crate::{Connection, Error, Outcome, Result};
@@ -153,11 +153,7 @@ impl Connection {
 
     /// Looks a virtual network up by name; `None` when there is none of that name.
     pub fn find_network(&self, name: &str) -> Result<Option<VirtualNetwork>> {
-        match self.network(name) {
-            Ok(n) => Ok(Some(n)),
-            Err(e) if e.libvirt_code() == Some("NoNetwork") => Ok(None),
-            Err(e) => Err(e),
-        }
+        crate::error::found(self.network(name), "NoNetwork")
     }
 }
 
@@ -252,6 +248,6 @@ impl VirtualNetwork {
     /// Its definition, typed (`virsh net-dumpxml`).
     pub fn dumpxml(&self) -> Result<Network> {
         let xml = self.net.xml_desc(0)?;
-        Ok(Document::<Network>::parse_with(&xml, ReadOptions::default())?.root)
+        crate::error::typed(&xml)
     }
 }

@@ -4,7 +4,6 @@
 
 use xml_model::generated::domaincommon::{HostPciAddress, Hostdev};
 use xml_model::generated::nodedev::{Device, DeviceCapabilityType};
-use xml_model::{Document, ReadOptions};
 
 use crate::{Connection, Result};
 
@@ -76,7 +75,7 @@ impl NodeDevice {
     /// (PCI address and ids, USB bus and ids, IOMMU group...).
     pub fn dumpxml(&self) -> Result<Device> {
         let xml = self.dev.xml_desc(0)?;
-        Ok(Document::<Device>::parse_with(&xml, ReadOptions::default())?.root)
+        crate::error::typed(&xml)
     }
 
     /// The `<hostdev>` that passes this device to a guest: a PCI device by its address, a USB

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 
 use xml_model::generated::storagepool::Pool;
 use xml_model::generated::storagevol::Volume;
-use xml_model::{Document, ReadOptions, XmlDocument, XmlRoot};
+use xml_model::XmlDocument;
 
 use crate::{Connection, Error, Result};
 
@@ -83,11 +83,7 @@ impl Connection {
 
     /// Looks a storage pool up by name; `None` when there is none of that name.
     pub fn find_pool(&self, name: &str) -> Result<Option<StoragePool>> {
-        match self.pool(name) {
-            Ok(p) => Ok(Some(p)),
-            Err(e) if e.libvirt_code() == Some("NoStoragePool") => Ok(None),
-            Err(e) => Err(e),
-        }
+        crate::error::found(self.pool(name), "NoStoragePool")
     }
 
     /// Every storage pool, started or not, with its state, sorted by name (`virsh
@@ -170,7 +166,7 @@ impl StoragePool {
 
     /// Its definition, typed (`virsh pool-dumpxml`).
     pub fn dumpxml(&self) -> Result<Pool> {
-        parse(&self.pool.xml_desc(0)?)
+        crate::error::typed(&self.pool.xml_desc(0)?)
     }
 
     /// Creates a volume in it (`virsh vol-create`), for instance
@@ -214,7 +210,7 @@ impl StorageVolume {
 
     /// Its definition, typed (`virsh vol-dumpxml`).
     pub fn dumpxml(&self) -> Result<Volume> {
-        parse(&self.vol.xml_desc(0)?)
+        crate::error::typed(&self.vol.xml_desc(0)?)
     }
 
     /// Deletes it and its storage (`virsh vol-delete`).
@@ -276,8 +272,4 @@ impl StorageVolume {
         stream.finish()?;
         Ok(total)
     }
-}
-
-fn parse<D: XmlRoot>(xml: &str) -> Result<D> {
-    Ok(Document::<D>::parse_with(xml, ReadOptions::default())?.root)
 }
