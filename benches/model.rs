@@ -99,8 +99,11 @@ fn main() {
             }
         }
     });
-    row("roxmltree tree", &docs, Some(base), |d| {
+    row("roxmltree tree (before)", &docs, Some(base), |d| {
         black_box(roxmltree::Document::parse(d).expect("well-formed"));
+    });
+    row("document tree (read::Tree)", &docs, Some(base), |d| {
+        black_box(xml_model::read::parse_document(d).expect("well-formed"));
     });
     row("typed read (default)", &docs, Some(base), |d| {
         black_box(Document::<Domain>::parse(d).expect("reads"));

@@ -55,11 +55,12 @@ fn splice(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
 
 /// Applies `edit` to `text`, if the document has a place for it.
 fn mutate(text: &str, edit: Edit, rng: &mut Lcg) -> Option<(String, u32, String)> {
-    let doc = roxmltree::Document::parse(text).ok()?;
+    let doc = xml_model::read::parse_document(text).ok()?;
     let line_of = |pos: usize| doc.text_pos_at(pos).row;
-    let elements: Vec<_> = doc.descendants().filter(|n| n.is_element() && n.parent_element().is_some()).collect();
+    let elements: Vec<_> =
+        doc.root().descendants().filter(|n| n.is_element() && n.parent_element().is_some()).collect();
     let attributes: Vec<_> =
-        doc.descendants().filter(|n| n.is_element()).flat_map(|n| n.attributes().map(move |a| (n, a))).collect();
+        doc.root().descendants().filter(|n| n.is_element()).flat_map(|n| n.attributes().map(move |a| (n, a))).collect();
     match edit {
         Edit::DropAttribute => {
             let (node, attr) = *attributes.get(rng.pick(attributes.len()))?;
@@ -69,7 +70,7 @@ fn mutate(text: &str, edit: Edit, rng: &mut Lcg) -> Option<(String, u32, String)
         }
         Edit::MisspellElement => {
             let node = *elements.get(rng.pick(elements.len()))?;
-            let qname = &text[node.range().start + 1..][..node.tag_name().name().len() + prefix_len(node, text)];
+            let qname = node.qualified_name();
             let r = node.range();
             let body = &text[r.clone()];
             let renamed = format!("{qname}x");
@@ -108,13 +109,6 @@ fn mutate(text: &str, edit: Edit, rng: &mut Lcg) -> Option<(String, u32, String)
             Some((splice(text, r.start..r.start, &inserted), line, node_path(parent)))
         }
     }
-}
-
-/// The length of `prefix:` before an element's local name, as written.
-fn prefix_len(node: roxmltree::Node<'_, '_>, text: &str) -> usize {
-    let after = &text[node.range().start + 1..];
-    let end = after.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(after.len());
-    end - node.tag_name().name().len()
 }
 
 /// xmllint's verdict for each file, one run per schema.

@@ -20,6 +20,8 @@ fn replay(folder: &str) {
         properties::read_write_read(text);
         properties::check_agrees_with_strict_reading(&mut checker, text);
         properties::fmt_is_idempotent(text);
+        let limits = libvirt_xml::model::Limits::default();
+        properties::tree_same_both_ways(text, false, &limits).unwrap_or_else(|e| panic!("the two parsers differ: {e}"));
         count += 1;
     }
     assert!(count > 0, "no inputs in {}", dir.display());

@@ -2,11 +2,14 @@
 //! regression test that replays what they found (`tests/fuzz_found.rs`). Each function panics,
 //! naming the property, when it does not hold.
 
+use std::fmt::Write;
+
 use xml_model::check::Checker;
 use xml_model::generated::domaincommon::Domain;
 use xml_model::generated::reformat_with;
+use xml_model::read::{Node, NodeType, Tree};
 use xml_model::write::Layout;
-use xml_model::{Document, ReadOptions};
+use xml_model::{Document, Limits, ReadOptions};
 
 /// Reading (default and strict) then writing gives a text that reads back to the same value
 /// and writes the same text again.
@@ -80,4 +83,70 @@ pub fn fmt_is_idempotent(text: &str) {
     let twice = reformat_with(&once, ReadOptions::recover(), Layout::Restyled)
         .unwrap_or_else(|e| panic!("fmt's output does not read back: {e}\n{once}"));
     assert_eq!(twice, once, "fmt is not idempotent");
+}
+
+/// Everything the readers and the checker can ask of a tree, written out.
+fn dump_tree(doc: &Tree<'_>) -> String {
+    let mut out = String::new();
+    for n in doc.root().descendants() {
+        let depth = std::iter::successors(n.parent(), Node::parent).count();
+        let pad = "  ".repeat(depth);
+        let r = n.range();
+        match n.node_type() {
+            NodeType::Root => writeln!(out, "root {:?}", n.text()),
+            NodeType::Element => {
+                let tag = n.tag_name();
+                writeln!(
+                    out,
+                    "{pad}<{}> {:?} {:?} {r:?} text={:?}",
+                    n.qualified_name(),
+                    tag.namespace(),
+                    tag.name(),
+                    n.text()
+                )
+                .unwrap();
+                for a in n.attributes() {
+                    let (q, ar) = (a.qualified_name(), a.range());
+                    writeln!(
+                        out,
+                        "{pad}  @{q} {:?} {:?} = {:?} {ar:?} {:?}",
+                        a.namespace(),
+                        a.name(),
+                        a.value(),
+                        a.range_qname()
+                    )
+                    .unwrap();
+                }
+                for d in n.namespace_declarations() {
+                    writeln!(out, "{pad}  xmlns {d:?}").unwrap();
+                }
+                writeln!(out, "{pad}  attribute('name')={:?}", n.attribute("name"))
+            }
+            NodeType::Text => writeln!(out, "{pad}text {:?} at {}", n.text(), r.start),
+            NodeType::Comment => writeln!(out, "{pad}comment {:?} {r:?}", n.text()),
+            NodeType::PI => writeln!(out, "{pad}pi {:?} {r:?}", n.pi()),
+        }
+        .unwrap();
+    }
+    out
+}
+
+/// The document tree's own pass and roxmltree's (`Tree::parse_with_roxmltree`) give the same
+/// tree, or refuse `text` with the same error; says how they differ, if they do. `Ok(true)` when the quick pass
+/// took the document itself.
+pub fn tree_same_both_ways(text: &str, allow_dtd: bool, limits: &Limits) -> Result<bool, String> {
+    let quick = Tree::parse(text, allow_dtd, limits);
+    let reference = Tree::parse_with_roxmltree(text, allow_dtd, limits);
+    match (quick, reference) {
+        (Ok(q), Ok(r)) => {
+            let (dq, dr) = (dump_tree(&q), dump_tree(&r));
+            if dq != dr {
+                let line = dq.lines().zip(dr.lines()).find(|(a, b)| a != b);
+                return Err(format!("trees differ: {line:?}"));
+            }
+            Ok(!q.is_copied())
+        }
+        (Err(q), Err(r)) if q == r => Ok(false),
+        (q, r) => Err(format!("quick: {:?}\nroxmltree: {:?}", q.map(|_| "a tree"), r.map(|_| "a tree"))),
+    }
 }

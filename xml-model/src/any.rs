@@ -102,21 +102,21 @@ impl AnyElement {
     fn read_in(node: Node<'_>, ctx: &mut ReadCtx<'_>, parent_double: bool) -> Result<Self> {
         ctx.enter(node)?;
         let src = ctx.source();
-        let mut element = AnyElement { name: qualified_name(node, src).to_owned(), ..Default::default() };
+        let mut element = AnyElement { name: node.qualified_name().to_owned(), ..Default::default() };
         element.double_quoted = first_quote(node, src).map_or(parent_double, |q| q == b'"');
-        let mut declarations = crate::read::namespace_declarations(node, src).into_iter().peekable();
+        let mut declarations = crate::read::namespace_declarations(node).into_iter().peekable();
         for attr in node.attributes() {
             while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
                 element.attributes.push(decl.1);
             }
             element
                 .attributes
-                .push(AnyAttribute { name: src[attr.range_qname()].to_owned(), value: attr.value().to_owned() });
+                .push(AnyAttribute { name: attr.qualified_name().to_owned(), value: attr.value().to_owned() });
         }
         element.attributes.extend(declarations.map(|d| d.1));
         for child in node.children() {
             let any = match child.node_type() {
-                roxmltree::NodeType::Element => AnyNode::Element(Self::read_in(child, ctx, element.double_quoted)?),
+                crate::read::NodeType::Element => AnyNode::Element(Self::read_in(child, ctx, element.double_quoted)?),
                 _ => AnyNode::read(child, ctx)?,
             };
             element.children.push(any);
@@ -199,14 +199,14 @@ impl AnyNode {
     /// Reads any node.
     pub fn read(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self> {
         Ok(match node.node_type() {
-            roxmltree::NodeType::Element => AnyNode::Element(AnyElement::read(node, ctx)?),
-            roxmltree::NodeType::Comment => AnyNode::Comment(node.text().unwrap_or("").to_owned()),
-            roxmltree::NodeType::PI => {
+            crate::read::NodeType::Element => AnyNode::Element(AnyElement::read(node, ctx)?),
+            crate::read::NodeType::Comment => AnyNode::Comment(node.text().unwrap_or("").to_owned()),
+            crate::read::NodeType::PI => {
                 let pi = node.pi().expect("a PI node has a PI");
                 AnyNode::ProcessingInstruction { target: pi.target.to_owned(), value: pi.value.map(str::to_owned) }
             }
-            roxmltree::NodeType::Text => AnyNode::Text(node.text().unwrap_or("").to_owned()),
-            roxmltree::NodeType::Root => {
+            crate::read::NodeType::Text => AnyNode::Text(node.text().unwrap_or("").to_owned()),
+            crate::read::NodeType::Root => {
                 return Err(Error::new("/", crate::ErrorKind::NotWellFormed("nested root".into())))
             }
         })
@@ -239,14 +239,6 @@ impl From<&str> for AnyNode {
     fn from(t: &str) -> Self {
         AnyNode::Text(t.to_owned())
     }
-}
-
-/// The element's name as written in the source, prefix included.
-pub(crate) fn qualified_name<'a>(node: Node<'_>, src: &'a str) -> &'a str {
-    let start = node.range().start + 1;
-    let rest = &src[start..];
-    let end = rest.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
-    &rest[..end]
 }
 
 impl crate::read::ReadElement for AnyElement {

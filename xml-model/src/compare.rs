@@ -7,11 +7,11 @@ use crate::read::{node_path, Node};
 /// The first difference between two XML texts, described with its path and line in `a`;
 /// `None` when they are equivalent.
 pub fn first_difference(a: &str, b: &str) -> Option<String> {
-    let da = match roxmltree::Document::parse(a) {
+    let da = match crate::read::Tree::parse(a, false, &crate::Limits::none()) {
         Ok(d) => d,
         Err(e) => return Some(format!("first text does not parse: {e}")),
     };
-    let db = match roxmltree::Document::parse(b) {
+    let db = match crate::read::Tree::parse(b, false, &crate::Limits::none()) {
         Ok(d) => d,
         Err(e) => return Some(format!("second text does not parse: {e}")),
     };
@@ -26,9 +26,9 @@ fn at(node: Node<'_>) -> String {
 /// The nodes that count: elements, comments, and text that is not only whitespace.
 fn significant<'a>(node: Node<'a>) -> impl Iterator<Item = Node<'a>> {
     node.children().filter(|c| match c.node_type() {
-        roxmltree::NodeType::Text => !c.text().unwrap_or("").trim().is_empty(),
-        roxmltree::NodeType::Element | roxmltree::NodeType::Comment | roxmltree::NodeType::PI => true,
-        roxmltree::NodeType::Root => false,
+        crate::read::NodeType::Text => !c.text().unwrap_or("").trim().is_empty(),
+        crate::read::NodeType::Element | crate::read::NodeType::Comment | crate::read::NodeType::PI => true,
+        crate::read::NodeType::Root => false,
     })
 }
 
@@ -54,7 +54,7 @@ fn compare_node(x: Node<'_>, y: Node<'_>) -> Option<String> {
         return Some(format!("{}: a {:?} became a {:?}", at(x), x.node_type(), y.node_type()));
     }
     match x.node_type() {
-        roxmltree::NodeType::Element => {
+        crate::read::NodeType::Element => {
             if x.tag_name() != y.tag_name() {
                 return Some(format!("{}: element <{}> became <{}>", at(x), x.tag_name().name(), y.tag_name().name()));
             }

@@ -25,7 +25,7 @@
 //! element libvirt adds by itself (`<cpu>`, `<clock>`, controllers) cannot be removed by
 //! leaving it out.
 
-use roxmltree::Node;
+use crate::read::Node;
 
 use crate::{Result, XmlValue};
 
@@ -135,14 +135,14 @@ pub fn diff(a: &str, b: &str) -> Result<Vec<Change>> {
     Ok(out)
 }
 
-fn attribute_label(a: &roxmltree::Attribute<'_, '_>) -> String {
+fn attribute_label(a: &crate::read::Attribute<'_>) -> String {
     match a.namespace() {
         Some(ns) => format!("@{{{ns}}}{}", a.name()),
         None => format!("@{}", a.name()),
     }
 }
 
-fn compare_both(a: Node<'_, '_>, b: Node<'_, '_>, path: &str, out: &mut Vec<Change>) {
+fn compare_both(a: Node<'_>, b: Node<'_>, path: &str, out: &mut Vec<Change>) {
     for attr in a.attributes() {
         let at = format!("{path}/{}", attribute_label(&attr));
         match b.attributes().find(|o| o.name() == attr.name() && o.namespace() == attr.namespace()) {
@@ -163,12 +163,11 @@ fn compare_both(a: Node<'_, '_>, b: Node<'_, '_>, path: &str, out: &mut Vec<Chan
     if ta != tb {
         out.push(Change { path: path.to_owned(), kind: changed(ta, tb) });
     }
-    let ca: Vec<Node<'_, '_>> = a.children().filter(|c| c.is_element()).collect();
-    let cb: Vec<Node<'_, '_>> = b.children().filter(|c| c.is_element()).collect();
+    let ca: Vec<Node<'_>> = a.children().filter(|c| c.is_element()).collect();
+    let cb: Vec<Node<'_>> = b.children().filter(|c| c.is_element()).collect();
     let mut used = vec![false; cb.len()];
-    let same = |list: &[Node<'_, '_>], n: Node<'_, '_>| list.iter().filter(|o| o.tag_name() == n.tag_name()).count();
-    let nth =
-        |list: &[Node<'_, '_>], i: usize| list[..i].iter().filter(|o| o.tag_name() == list[i].tag_name()).count() + 1;
+    let same = |list: &[Node<'_>], n: Node<'_>| list.iter().filter(|o| o.tag_name() == n.tag_name()).count();
+    let nth = |list: &[Node<'_>], i: usize| list[..i].iter().filter(|o| o.tag_name() == list[i].tag_name()).count() + 1;
     for (i, &x) in ca.iter().enumerate() {
         // Same identity where the element has one, else the same place among its namesakes.
         let key = identity(x);
@@ -201,12 +200,12 @@ fn compare_both(a: Node<'_, '_>, b: Node<'_, '_>, path: &str, out: &mut Vec<Chan
 
 /// The `<name>` of a domain document, if it has one (or of any document with a `<name>`).
 pub fn domain_name(xml: &str) -> Option<String> {
-    let doc = roxmltree::Document::parse(xml).ok()?;
+    let doc = crate::read::parse_document(xml).ok()?;
     let name = doc.root_element().children().find(|c| c.is_element() && c.has_tag_name("name"))?;
     Some(name.text().unwrap_or("").trim().to_owned())
 }
 
-fn compare(d: Node<'_, '_>, a: Node<'_, '_>, path: &str, out: &mut Vec<Change>) {
+fn compare(d: Node<'_>, a: Node<'_>, path: &str, out: &mut Vec<Change>) {
     let is_root = d.parent().is_some_and(|p| p.is_root());
     let mut handled: Vec<&str> = Vec::new();
 
@@ -227,8 +226,8 @@ fn compare(d: Node<'_, '_>, a: Node<'_, '_>, path: &str, out: &mut Vec<Change>) 
         if let Some(db) = scaled_attribute(d, attr) {
             handled.extend([*attr, "unit"]);
             if scaled_attribute(a, attr) != Some(db) {
-                let shown = |n: Node<'_, '_>| {
-                    format!("{} {}", n.attribute(*attr).unwrap_or("none"), n.attribute("unit").unwrap_or("KiB"))
+                let shown = |n: Node<'_>| {
+                    format!("{} {}", n.attribute(attr).unwrap_or("none"), n.attribute("unit").unwrap_or("KiB"))
                 };
                 out.push(Change { path: format!("{path}/@{attr}"), kind: changed(shown(a), shown(d)) });
             }
@@ -253,9 +252,9 @@ fn compare(d: Node<'_, '_>, a: Node<'_, '_>, path: &str, out: &mut Vec<Change>) 
         }
     }
 
-    let actual: Vec<Node<'_, '_>> = a.children().filter(|c| c.is_element()).collect();
+    let actual: Vec<Node<'_>> = a.children().filter(|c| c.is_element()).collect();
     let mut used = vec![false; actual.len()];
-    let desired: Vec<Node<'_, '_>> = d.children().filter(|c| c.is_element()).collect();
+    let desired: Vec<Node<'_>> = d.children().filter(|c| c.is_element()).collect();
     for (i, dc) in desired.iter().enumerate() {
         let same_name = desired.iter().filter(|o| o.tag_name() == dc.tag_name()).count();
         let nth = desired[..i].iter().filter(|o| o.tag_name() == dc.tag_name()).count() + 1;
@@ -337,7 +336,7 @@ enum Normalised {
 /// - the `<source>` of a unix `<channel>` with no path, or with the path libvirt makes up in
 ///   its channel folder (`/var/lib/libvirt/qemu/channel/target/`), is libvirt's to fill in
 ///   when the guest starts.
-fn normalised(d: Node<'_, '_>, a: Option<Node<'_, '_>>) -> Normalised {
+fn normalised(d: Node<'_>, a: Option<Node<'_>>) -> Normalised {
     if d.tag_name().namespace().is_some() {
         return Normalised::AsWritten;
     }
@@ -377,18 +376,18 @@ fn normalised(d: Node<'_, '_>, a: Option<Node<'_, '_>>) -> Normalised {
 }
 
 /// Whether the domain of element `n` has NUMA cells (`<cpu><numa><cell>`).
-fn has_numa_cells(n: Node<'_, '_>) -> bool {
+fn has_numa_cells(n: Node<'_>) -> bool {
     let root = n.document().root_element();
     element(root, "cpu").and_then(|c| element(c, "numa")).and_then(|n| element(n, "cell")).is_some()
 }
 
 /// The first child element of `n` named `name`.
-fn element<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+fn element<'a>(n: Node<'a>, name: &str) -> Option<Node<'a>> {
     n.children().find(|c| c.is_element() && c.has_tag_name(name))
 }
 
 /// The devices of libvirt's `<devices>` that libvirt would not have added by itself.
-fn removed_devices(devices: Node<'_, '_>, path: &str, out: &mut Vec<Change>) {
+fn removed_devices(devices: Node<'_>, path: &str, out: &mut Vec<Change>) {
     for dev in devices.children().filter(|c| c.is_element()) {
         let own = dev.tag_name().namespace().is_none() && DEVICE_DEFAULTS.contains(&dev.tag_name().name());
         if !own {
@@ -403,7 +402,7 @@ fn removed_devices(devices: Node<'_, '_>, path: &str, out: &mut Vec<Change>) {
 /// Which of libvirt's children stands for desired child `dc`: the one with the same identity
 /// (a disk's target, a filesystem's tag, a NIC's MAC, a host device's source), else the first
 /// unused one saying the same, else the first unused one of that name.
-fn pick(dc: Node<'_, '_>, actual: &[Node<'_, '_>], used: &[bool]) -> Option<usize> {
+fn pick(dc: Node<'_>, actual: &[Node<'_>], used: &[bool]) -> Option<usize> {
     let candidates: Vec<usize> =
         (0..actual.len()).filter(|&j| !used[j] && actual[j].tag_name() == dc.tag_name()).collect();
     if let Some(k) = identity(dc) {
@@ -418,7 +417,7 @@ fn pick(dc: Node<'_, '_>, actual: &[Node<'_, '_>], used: &[bool]) -> Option<usiz
 }
 
 /// What tells repeated devices apart, as libvirt does.
-fn identity(n: Node<'_, '_>) -> Option<String> {
+fn identity(n: Node<'_>) -> Option<String> {
     let child = |name: &str| n.children().find(|c| c.is_element() && c.has_tag_name(name));
     match n.tag_name().name() {
         "disk" => child("target").and_then(|t| t.attribute("dev")).map(str::to_owned),
@@ -451,7 +450,7 @@ fn identity(n: Node<'_, '_>) -> Option<String> {
     }
 }
 
-fn child_label(n: Node<'_, '_>, same_name: usize, nth: usize) -> String {
+fn child_label(n: Node<'_>, same_name: usize, nth: usize) -> String {
     let name = label(n);
     match identity(n) {
         Some(k) if !k.is_empty() => format!("{name}[{k}]"),
@@ -461,23 +460,22 @@ fn child_label(n: Node<'_, '_>, same_name: usize, nth: usize) -> String {
 }
 
 /// `prefix:name` for a namespaced element, `name` otherwise.
-fn label(n: Node<'_, '_>) -> String {
-    let tag = n.tag_name();
-    match tag.namespace().and_then(|ns| n.lookup_prefix(ns)) {
-        Some(prefix) if !prefix.is_empty() => format!("{prefix}:{}", tag.name()),
-        _ => tag.name().to_owned(),
+fn label(n: Node<'_>) -> String {
+    match n.tag_name().namespace() {
+        Some(_) => n.qualified_name().to_owned(),
+        None => n.tag_name().name().to_owned(),
     }
 }
 
 /// The element's own text (not its children's), trimmed; `None` when blank.
-fn own_text(n: Node<'_, '_>) -> Option<String> {
+fn own_text(n: Node<'_>) -> Option<String> {
     let text: String = n.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
 }
 
 /// The element's text as a number of bytes, when it is a size.
-fn scaled_text(n: Node<'_, '_>) -> Option<u128> {
+fn scaled_text(n: Node<'_>) -> Option<u128> {
     let text = own_text(n)?;
     let unit = n.attribute("unit");
     if unit.is_none() && !KIB_ELEMENTS.contains(&n.tag_name().name()) {
@@ -486,7 +484,7 @@ fn scaled_text(n: Node<'_, '_>) -> Option<u128> {
     bytes(&text, unit)
 }
 
-fn scaled_label(n: Node<'_, '_>) -> String {
+fn scaled_label(n: Node<'_>) -> String {
     match own_text(n) {
         Some(t) => format!("{t} {}", n.attribute("unit").unwrap_or("KiB")),
         None => "nothing".into(),
@@ -494,7 +492,7 @@ fn scaled_label(n: Node<'_, '_>) -> String {
 }
 
 /// Attribute `attr` as a number of bytes, with the element's `unit` (KiB without one).
-fn scaled_attribute(n: Node<'_, '_>, attr: &str) -> Option<u128> {
+fn scaled_attribute(n: Node<'_>, attr: &str) -> Option<u128> {
     let value = n.attribute(attr)?;
     // `size` is a size only beside a unit, or on a huge page.
     if n.attribute("unit").is_none() && !n.has_tag_name("page") && !(attr == "memory" && n.has_tag_name("cell")) {
@@ -555,7 +553,7 @@ fn changed(from: String, to: String) -> ChangeKind {
 }
 
 /// An element in a line: its XML with whitespace collapsed, cut at 160 characters.
-fn summary(n: Node<'_, '_>) -> String {
+fn summary(n: Node<'_>) -> String {
     let text = &n.document().input_text()[n.range()];
     let mut s = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.len() > 160 {

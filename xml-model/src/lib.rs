@@ -121,6 +121,7 @@ pub mod scaled;
 #[cfg(feature = "serde")]
 pub mod serde_form;
 mod text;
+pub mod tree;
 pub mod validate;
 pub mod value;
 pub mod write;
@@ -243,7 +244,7 @@ pub fn from_fragment<T: read::ReadElement>(text: &str, name: &str, options: Read
     let doc = read::parse_document_with(text, &options.limits)?;
     let mut ctx = read::ReadCtx::new(&doc, options);
     let root = doc.root_element();
-    let qualified = any::qualified_name(root, text);
+    let qualified = root.qualified_name();
     if root.tag_name().name() != name && qualified != name {
         let found = root.tag_name().name().to_owned();
         return Err(ctx.error_at(root, ErrorKind::WrongRoot { found, expected: name.to_owned() }));

@@ -48,10 +48,7 @@ impl Limits {
     /// is broken.
     pub fn check(&self, text: &str) -> Result<()> {
         use quick_xml::events::Event;
-        if text.len() > self.max_bytes {
-            let what = format!("a document of {} bytes", text.len());
-            return Err(over(text, 0, what, "max_bytes", self.max_bytes));
-        }
+        self.check_size(text)?;
         let mut reader = quick_xml::Reader::from_str(text);
         // Well-formedness is the parser's to report; this pass only counts.
         reader.config_mut().check_end_names = false;
@@ -104,6 +101,17 @@ impl Limits {
                 _ => {}
             }
         }
+    }
+}
+
+impl Limits {
+    /// Checks the document's size alone.
+    pub(crate) fn check_size(&self, text: &str) -> Result<()> {
+        if text.len() > self.max_bytes {
+            let what = format!("a document of {} bytes", text.len());
+            return Err(over(text, 0, what, "max_bytes", self.max_bytes));
+        }
+        Ok(())
     }
 }
 

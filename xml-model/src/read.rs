@@ -12,10 +12,12 @@ use crate::extras::{EmptyStyle, Extras, ExtrasInner, Slot};
 use crate::value::XmlValue;
 use crate::{Error, ErrorKind, Result};
 
+pub use crate::tree::{Document as Tree, NodeType};
+
 /// A node of the parsed document.
-pub type Node<'a> = roxmltree::Node<'a, 'a>;
+pub type Node<'a> = crate::tree::Node<'a>;
 /// An attribute of the parsed document.
-pub type Attribute<'a> = roxmltree::Attribute<'a, 'a>;
+pub type Attribute<'a> = crate::tree::Attribute<'a>;
 
 /// How strictly to read; by default unknown content is kept, and the default [`Limits`]
 /// apply.
@@ -49,7 +51,7 @@ impl ReadOptions {
 
 /// State shared by everything that reads one document.
 pub struct ReadCtx<'a> {
-    doc: &'a roxmltree::Document<'a>,
+    doc: &'a Tree<'a>,
     options: ReadOptions,
     depth: u32,
     /// Scratch stack for recording orders; each element uses the part above its base.
@@ -68,7 +70,7 @@ pub struct Mark {
 
 impl<'a> ReadCtx<'a> {
     /// A context for reading from `doc`.
-    pub fn new(doc: &'a roxmltree::Document<'a>, options: ReadOptions) -> Self {
+    pub fn new(doc: &'a Tree<'a>, options: ReadOptions) -> Self {
         ReadCtx { doc, options, depth: 0, slots: Vec::new(), absent_tags: Vec::new() }
     }
 
@@ -111,8 +113,7 @@ impl<'a> ReadCtx<'a> {
     /// An error at an attribute of `node`.
     pub fn error_at_attribute(&self, node: Node<'_>, attr: &Attribute<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(attr.range().start);
-        let qname = &self.source()[attr.range_qname()];
-        let path = format!("{}/@{qname}", node_path(node));
+        let path = format!("{}/@{}", node_path(node), attr.qualified_name());
         Error { file: None, path, line: pos.row, column: pos.col, kind }
     }
 
@@ -422,21 +423,19 @@ pub trait XmlRoot: ReadElement + crate::write::WriteElement {
 /// Whether a node is an element of no namespace with this local name.
 #[inline]
 pub fn is_named(node: Node<'_>, name: &str) -> bool {
-    let tag = node.tag_name();
-    tag.name() == name && tag.namespace().is_none()
+    node.has_name(None, name)
 }
 
 /// Whether a node is an element of namespace `ns` with this local name.
 #[inline]
 pub fn is_named_ns(node: Node<'_>, name: &str, ns: &str) -> bool {
-    let tag = node.tag_name();
-    tag.name() == name && tag.namespace() == Some(ns)
+    node.has_name(Some(ns), name)
 }
 
 /// Whether an attribute has no namespace and this name.
 #[inline]
 pub fn attribute_is(attr: &Attribute<'_>, name: &str) -> bool {
-    attr.name() == name && attr.namespace().is_none()
+    attr.has_name(name)
 }
 
 /// Reads one element through its type's [`ReadContent`]: the driver the derive calls.
@@ -491,7 +490,7 @@ fn read_items(
     // Attributes: namespace declarations first, as they are written first.
     let mut in_order = true;
     let mut last = 0u16;
-    let mut declarations = namespace_declarations(node, ctx.source()).into_iter().peekable();
+    let mut declarations = namespace_declarations(node).into_iter().peekable();
     for attr in node.attributes() {
         while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
             keep_attribute(&mut extras, ctx, decl.1);
@@ -505,13 +504,9 @@ fn read_items(
             }
             None => {
                 refuse_unknown(ctx, keeps_extras, || {
-                    ctx.error_at_attribute(
-                        node,
-                        &attr,
-                        unknown_kind(format!("attribute '{}'", &ctx.source()[attr.range_qname()])),
-                    )
+                    ctx.error_at_attribute(node, &attr, unknown_kind(format!("attribute '{}'", attr.qualified_name())))
                 })?;
-                let name = ctx.source()[attr.range_qname()].to_owned();
+                let name = attr.qualified_name().to_owned();
                 keep_attribute(&mut extras, ctx, AnyAttribute { name, value: attr.value().to_owned() });
                 in_order = false;
             }
@@ -534,15 +529,16 @@ fn read_items(
     let mut has_element_children: Option<bool> = None;
     for child in node.children() {
         let taken = match child.node_type() {
-            roxmltree::NodeType::Element => content.child(child, ctx)?,
-            roxmltree::NodeType::Text => {
+            NodeType::Element => content.child(child, ctx)?,
+            NodeType::Text => {
                 // Blank text beside child elements is indentation: the writer makes its own.
                 let blank = child.text().is_some_and(is_blank);
                 if blank && *has_element_children.get_or_insert_with(|| node.children().any(|c| c.is_element())) {
                     // Blank lines are layout worth keeping (libvirt separates the sections
                     // of capabilities documents with them): all but the last line break.
                     let ws = child.text().unwrap_or("");
-                    if keeps_extras && ws.matches('\n').count() > 1 {
+                    let lines = memchr::memchr(b'\n', ws.as_bytes()).map(|i| &ws.as_bytes()[i + 1..]);
+                    if keeps_extras && lines.is_some_and(|rest| rest.contains(&b'\n')) {
                         let kept = &ws[..ws.rfind('\n').expect("has line breaks")];
                         let inner = extras.get_mut();
                         ctx.slots.push(Slot::Unknown(inner.nodes.len() as u32));
@@ -570,7 +566,7 @@ fn read_items(
                 if child.is_element() || child.is_text() {
                     refuse_unknown(ctx, keeps_extras, || {
                         let what = match child.is_element() {
-                            true => format!("element <{}>", crate::any::qualified_name(child, ctx.source())),
+                            true => format!("element <{}>", child.qualified_name()),
                             false => format!("text '{}'", crate::error::quote(child.text().unwrap_or("").trim())),
                         };
                         ctx.error_at(child, unknown_kind(what))
@@ -607,7 +603,7 @@ fn read_items(
     if node.tag_name().namespace().is_some() && keeps_extras {
         // The prefix it was read with, or none (`<commandline xmlns='..qemu..'>`): written
         // back the same way, not with the model's prefix.
-        let prefix = match crate::any::qualified_name(node, ctx.source()).split_once(':') {
+        let prefix = match node.qualified_name().split_once(':') {
             Some((prefix, _)) => prefix.to_owned(),
             None => String::new(),
         };
@@ -643,40 +639,15 @@ fn is_blank(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_whitespace())
 }
 
-/// The namespaces declared on this element itself (not inherited).
-pub(crate) fn declared_namespaces<'a>(node: Node<'a>) -> Vec<(Option<&'a str>, &'a str)> {
-    let mine = node.namespaces();
-    let Some(parent) = node.parent_element() else {
-        return mine.map(|ns| (ns.name(), ns.uri())).collect();
-    };
-    let theirs = parent.namespaces();
-    if mine.len() == theirs.len() && mine.clone().zip(theirs.clone()).all(|(a, b)| std::ptr::eq(a, b)) {
-        return Vec::new();
-    }
-    mine.filter(|ns| !parent.namespaces().any(|p| p.name() == ns.name() && p.uri() == ns.uri()))
-        .map(|ns| (ns.name(), ns.uri()))
-        .collect()
-}
-
 /// The namespace declarations of an element's start tag as attributes (`xmlns:qemu`), each
 /// with its byte offset so it can be put back among the other attributes where it stood.
-pub(crate) fn namespace_declarations(node: Node<'_>, src: &str) -> Vec<(usize, AnyAttribute)> {
-    let declared = declared_namespaces(node);
-    if declared.is_empty() {
-        return Vec::new();
-    }
-    let start = node.range().start;
-    let mut out: Vec<(usize, AnyAttribute)> = declared
-        .into_iter()
-        .map(|(prefix, uri)| {
+pub(crate) fn namespace_declarations(node: Node<'_>) -> Vec<(usize, AnyAttribute)> {
+    node.namespace_declarations()
+        .map(|(prefix, uri, at)| {
             let name = prefix.map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
-            let pattern = format!("{name}=");
-            let at = src[start..].find(&pattern).map_or(start, |i| start + i);
             (at, AnyAttribute { name, value: uri.to_owned() })
         })
-        .collect();
-    out.sort_by_key(|d| d.0);
-    out
+        .collect()
 }
 
 /// `/domain/devices/disk[2]/source`: indices where an element has same-named siblings.
@@ -685,7 +656,7 @@ pub fn node_path(node: Node<'_>) -> String {
     let mut cur = Some(node);
     while let Some(n) = cur {
         if n.is_element() {
-            let name = crate::any::qualified_name(n, n.document().input_text());
+            let name = n.qualified_name();
             let same = |s: &Node<'_>| s.is_element() && s.tag_name() == n.tag_name();
             let before = n.prev_siblings().skip(1).filter(same).count();
             let after = n.next_siblings().skip(1).filter(same).count();
@@ -738,35 +709,13 @@ pub fn root_name(text: &str) -> Option<String> {
 }
 
 /// Parses text into a document tree, turning parser errors into [`Error`]s with positions.
-pub fn parse_document(text: &str) -> Result<roxmltree::Document<'_>> {
-    parse_with_dtd(text, false, &crate::limits::Limits::default())
+pub fn parse_document(text: &str) -> Result<Tree<'_>> {
+    Tree::parse(text, false, &crate::limits::Limits::default())
 }
 
 /// Parses XML text within the given limits.
-pub fn parse_document_with<'a>(text: &'a str, limits: &crate::limits::Limits) -> Result<roxmltree::Document<'a>> {
-    parse_with_dtd(text, false, limits)
-}
-
-/// Parses XML text, with or without a DTD (internal entities are expanded, within
-/// roxmltree's limits). Checking allows one, as xmllint does; reading does not, so that
-/// what it writes back is what it read.
-pub(crate) fn parse_with_dtd<'a>(
-    text: &'a str,
-    allow_dtd: bool,
-    limits: &crate::limits::Limits,
-) -> Result<roxmltree::Document<'a>> {
-    limits.check(text)?;
-    let opts = roxmltree::ParsingOptions { allow_dtd, ..Default::default() };
-    roxmltree::Document::parse_with_options(text, opts).map_err(|e| {
-        let pos = e.pos();
-        Error {
-            file: None,
-            path: String::new(),
-            line: pos.row,
-            column: pos.col,
-            kind: ErrorKind::NotWellFormed(e.to_string()),
-        }
-    })
+pub fn parse_document_with<'a>(text: &'a str, limits: &crate::limits::Limits) -> Result<Tree<'a>> {
+    Tree::parse(text, false, limits)
 }
 
 /// Checks that bytes are UTF-8, naming the position of the first bad byte.
@@ -781,7 +730,7 @@ pub fn utf8(bytes: &[u8]) -> Result<&str> {
 }
 
 /// Reads a document's root element as `T`, checking its name.
-pub fn read_root<T: XmlRoot>(doc: &roxmltree::Document<'_>, options: ReadOptions) -> Result<T> {
+pub fn read_root<T: XmlRoot>(doc: &Tree<'_>, options: ReadOptions) -> Result<T> {
     let mut ctx = ReadCtx::new(doc, options);
     let root = doc.root_element();
     if !is_named(root, T::ROOT) {

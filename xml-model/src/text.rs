@@ -18,10 +18,10 @@ impl<T: XmlValue> ReadElement for T {
         for child in node.children() {
             if !child.is_text() {
                 let what = match child.node_type() {
-                    roxmltree::NodeType::Element => {
+                    crate::read::NodeType::Element => {
                         format!("element <{}>", child.tag_name().name())
                     }
-                    roxmltree::NodeType::Comment => "comment".to_owned(),
+                    crate::read::NodeType::Comment => "comment".to_owned(),
                     _ => "processing instruction".to_owned(),
                 };
                 let expected = "text only".to_owned();

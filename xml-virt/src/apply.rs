@@ -39,8 +39,8 @@ use xml_model::{Document, ReadOptions, XmlDocument, XmlRoot};
 use crate::connection::check_root;
 use crate::guest::XmlView;
 use crate::{Connection, Error, Guest, Result};
-use roxmltree::Node;
 use xml_model::diff::{differences, domain_name, Change};
+use xml_model::read::Node;
 
 /// What [`Connection::apply`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,12 +314,7 @@ fn keep_generated(desired: &str, stored: &str) -> Result<String> {
 
 /// What libvirt makes up for a virtual network left to it: the bridge's MAC address and the
 /// bridge's name (`virbrN`, the first free one).
-fn keep_network_generated(
-    desired: &str,
-    droot: Node<'_, '_>,
-    sroot: Node<'_, '_>,
-    edits: &mut Vec<(usize, usize, String)>,
-) {
+fn keep_network_generated(desired: &str, droot: Node<'_>, sroot: Node<'_>, edits: &mut Vec<(usize, usize, String)>) {
     let Some(name) = child(droot, "name") else { return };
     let after_name = name.range().end;
     if child(droot, "mac").is_none() {
@@ -352,12 +347,12 @@ pub(crate) fn with_uuid_of(xml: &str, uuid: &str) -> Result<String> {
     }
 }
 
-fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+fn child<'a>(n: Node<'a>, name: &str) -> Option<Node<'a>> {
     n.children().find(|c| c.is_element() && c.tag_name().namespace().is_none() && c.has_tag_name(name))
 }
 
 /// The `<interface>`s of a domain's `<devices>`.
-fn interfaces<'a, 'i>(domain: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+fn interfaces<'a>(domain: Node<'a>) -> Vec<Node<'a>> {
     let Some(devices) = child(domain, "devices") else { return Vec::new() };
     devices
         .children()
@@ -366,7 +361,7 @@ fn interfaces<'a, 'i>(domain: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
 }
 
 /// Where the start tag of element `n` ends (just after its `>`).
-fn start_tag_end(text: &str, n: Node<'_, '_>) -> usize {
+fn start_tag_end(text: &str, n: Node<'_>) -> usize {
     let mut quote = None;
     for (i, c) in text[n.range()].char_indices() {
         match (quote, c) {
@@ -380,7 +375,7 @@ fn start_tag_end(text: &str, n: Node<'_, '_>) -> usize {
 }
 
 /// Where the name of element `n` ends in its start tag: a new attribute goes there.
-fn name_end(text: &str, n: Node<'_, '_>) -> usize {
+fn name_end(text: &str, n: Node<'_>) -> usize {
     let tag = &text[n.range()];
     n.range().start + tag.find(|c: char| c.is_whitespace() || c == '/' || c == '>').unwrap_or(tag.len())
 }

@@ -24,10 +24,10 @@ mod problem;
 
 use std::path::Path;
 
+use crate::read::Node;
 use derivative::{is_whitespace, Engine};
 use grammar::{Grammar, Pattern, PatternId, Start, NOT_ALLOWED};
 pub use problem::{Problem, Report};
-use roxmltree::Node;
 
 /// Checks documents; keep one around (one per thread) to check many, as it remembers what it
 /// worked out about the schemas.
@@ -93,7 +93,7 @@ impl Checker {
 
     /// Checks a document given as text; the kind comes from the root element.
     pub fn check_str(&mut self, text: &str) -> Report {
-        match crate::read::parse_with_dtd(text, true, &self.limits) {
+        match crate::read::Tree::parse(text, true, &self.limits) {
             Ok(doc) => self.check_document(&doc),
             Err(e) => {
                 let expected = match e.kind {
@@ -125,13 +125,13 @@ impl Checker {
     }
 
     /// Checks a parsed document.
-    pub fn check_document(&mut self, doc: &roxmltree::Document<'_>) -> Report {
+    pub fn check_document(&mut self, doc: &crate::read::Tree<'_>) -> Report {
         let kind = self.kind.clone();
         self.check_kinds(doc, |s| kind.as_deref().map_or(true, |k| k == s.schema))
     }
 
     /// Checks a parsed document against the kinds its root may be that `wanted` keeps.
-    fn check_kinds(&mut self, doc: &roxmltree::Document<'_>, wanted: impl Fn(&Start) -> bool) -> Report {
+    fn check_kinds(&mut self, doc: &crate::read::Tree<'_>, wanted: impl Fn(&Start) -> bool) -> Report {
         let root = doc.root_element();
         let grammar = self.engine.grammar();
         let candidates: Vec<&'static Start> = starts_for(grammar, root).filter(|s| wanted(s)).collect();
@@ -166,7 +166,7 @@ impl Checker {
 
 /// The document kinds whose root element `root` may be, in the grammar's order (a document
 /// kind before the device of the same name).
-fn starts_for<'a>(grammar: &'static Grammar, root: Node<'a, '_>) -> impl Iterator<Item = &'static Start> + 'a {
+fn starts_for<'a>(grammar: &'static Grammar, root: Node<'a>) -> impl Iterator<Item = &'static Start> + 'a {
     let name = root.tag_name();
     grammar.starts.iter().filter(move |s| name.namespace().is_none() && s.roots.contains(&name.name()))
 }
@@ -190,7 +190,7 @@ fn with_thread_checker<R>(f: impl FnOnce(&mut Checker) -> R) -> R {
 /// libvirt's schemas know, as an error. The typed read has passed already, so what it
 /// reports here is only what the types do not carry (order, patterns, ranges, attributes
 /// that go together).
-pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()> {
+pub(crate) fn strict_reading(doc: &crate::read::Tree<'_>) -> crate::Result<()> {
     #[cfg(feature = "domain")]
     {
         let root = doc.root_element();
@@ -212,7 +212,7 @@ pub(crate) fn strict_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()>
 /// Strict reading of a device document: its first problem as a device, with the checker kept
 /// for this thread.
 #[cfg(feature = "domain")]
-pub(crate) fn strict_device_reading(doc: &roxmltree::Document<'_>) -> crate::Result<()> {
+pub(crate) fn strict_device_reading(doc: &crate::read::Tree<'_>) -> crate::Result<()> {
     first_problem(with_thread_checker(|c| c.check_kinds(doc, |s| s.schema == "device")))
 }
 
@@ -243,7 +243,7 @@ struct Walk<'e> {
 }
 
 impl Walk<'_> {
-    fn problem(&self, node: Node<'_, '_>, path: String, found: String, expected: String) -> Problem {
+    fn problem(&self, node: Node<'_>, path: String, found: String, expected: String) -> Problem {
         let pos = node.document().text_pos_at(node.range().start);
         let path = if path.is_empty() && node.is_element() { crate::read::node_path(node) } else { path };
         Problem { path, line: pos.row, column: pos.col, found, expected }
@@ -251,7 +251,7 @@ impl Walk<'_> {
 
     /// Checks `node` against `p`; returns what may follow it. A problem is reported and
     /// walked past, so the rest of the document is still checked.
-    fn element(&mut self, p: PatternId, node: Node<'_, '_>) -> PatternId {
+    fn element(&mut self, p: PatternId, node: Node<'_>) -> PatternId {
         if self.depth >= MAX_DEPTH {
             let found = format!("element <{}> nested {} deep", qualified(node), self.depth + 1);
             let problem = self.problem(node, String::new(), found, format!("at most {MAX_DEPTH} levels of elements"));
@@ -264,7 +264,7 @@ impl Walk<'_> {
         next
     }
 
-    fn element_at_depth(&mut self, p: PatternId, node: Node<'_, '_>) -> PatternId {
+    fn element_at_depth(&mut self, p: PatternId, node: Node<'_>) -> PatternId {
         let e = &mut *self.engine;
         let q = e.qname(node.tag_name().namespace().unwrap_or(""), node.tag_name().name());
         let opened = e.start_tag_open(p, q);
@@ -321,10 +321,10 @@ impl Walk<'_> {
 
     /// The content of `node`: child elements and text (comments and processing instructions
     /// do not count, and split no text).
-    fn children(&mut self, mut p: PatternId, node: Node<'_, '_>) -> PatternId {
+    fn children(&mut self, mut p: PatternId, node: Node<'_>) -> PatternId {
         let has_elements = node.children().any(|c| c.is_element());
         // The text nodes of the current run of text, and whether all of it is whitespace.
-        let mut run: Option<(Node<'_, '_>, Node<'_, '_>, bool)> = None;
+        let mut run: Option<(Node<'_>, Node<'_>, bool)> = None;
         for child in node.children() {
             if child.is_element() {
                 if let Some(r) = run.take() {
@@ -347,12 +347,7 @@ impl Walk<'_> {
     }
 
     /// A run of text nodes. Between elements, whitespace does not count.
-    fn text_run(
-        &mut self,
-        p: PatternId,
-        (first, last, all_ws): (Node<'_, '_>, Node<'_, '_>, bool),
-        mixed: bool,
-    ) -> PatternId {
+    fn text_run(&mut self, p: PatternId, (first, last, all_ws): (Node<'_>, Node<'_>, bool), mixed: bool) -> PatternId {
         if mixed && all_ws {
             return p;
         }
@@ -369,7 +364,7 @@ impl Walk<'_> {
     }
 
     /// Text (alone in an element, whitespace may be the value or be nothing).
-    fn text(&mut self, p: PatternId, text: &str, at: Node<'_, '_>) -> PatternId {
+    fn text(&mut self, p: PatternId, text: &str, at: Node<'_>) -> PatternId {
         let ws = is_whitespace(text);
         let e = &mut *self.engine;
         let s = e.string(text);
@@ -390,7 +385,7 @@ impl Walk<'_> {
     }
 
     /// What may come next instead of an element: the element names, or the end.
-    fn expected_elements(&self, p: PatternId, parent: Option<Node<'_, '_>>) -> String {
+    fn expected_elements(&self, p: PatternId, parent: Option<Node<'_>>) -> String {
         let mut names = Vec::new();
         let mut end = false;
         let mut seen = std::collections::HashSet::new();
@@ -435,7 +430,7 @@ impl Walk<'_> {
 
     /// The elements that must still come before `node` can end (all it may hold, when no
     /// one element is required).
-    fn missing_elements(&self, p: PatternId, node: Node<'_, '_>) -> String {
+    fn missing_elements(&self, p: PatternId, node: Node<'_>) -> String {
         let names = self.required(p, Leaf::Element);
         if !names.is_empty() {
             return list(names, "");
@@ -630,8 +625,8 @@ fn describe_values(mut values: Vec<String>) -> String {
 }
 
 /// An element's name as written (with its prefix).
-fn qualified<'a>(node: Node<'a, '_>) -> &'a str {
-    crate::any::qualified_name(node, node.document().input_text())
+fn qualified<'a>(node: Node<'a>) -> &'a str {
+    node.qualified_name()
 }
 
 #[cfg(all(test, feature = "domain"))]

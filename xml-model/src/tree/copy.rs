@@ -1,0 +1,113 @@
+//! Copying roxmltree's tree, for the documents the quick pass leaves to it.
+
+use rustc_hash::FxHashMap;
+
+use super::{AttrData, DeclData, Document, NodeData, NodeType, Span, NONE, XML_NS};
+
+pub(super) fn from_roxmltree<'a>(src: &roxmltree::Document<'a>) -> Document<'a> {
+    let mut doc = Document::empty(src.input_text());
+    doc.copied = true;
+    let mut uris = FxHashMap::default();
+    // (roxmltree node, our parent): children are pushed in reverse so they come out in order.
+    let mut stack: Vec<(roxmltree::Node<'_, 'a>, u32)> = src.root().children().rev().map(|c| (c, 0)).collect();
+    while let Some((node, parent)) = stack.pop() {
+        let range = Span::input(node.range());
+        let id = match node.node_type() {
+            roxmltree::NodeType::Element => element(&mut doc, &mut uris, node, parent, range),
+            roxmltree::NodeType::Text | roxmltree::NodeType::Comment => {
+                let kind = if node.is_text() { NodeType::Text } else { NodeType::Comment };
+                let text = doc.own(node.text().unwrap_or(""));
+                doc.append(NodeData::new(kind, parent, range, text))
+            }
+            roxmltree::NodeType::PI => {
+                let pi = node.pi().expect("a PI node has a PI");
+                let target = doc.own(pi.target);
+                let mut data = NodeData::new(NodeType::PI, parent, range, target);
+                data.local = pi.value.map_or(Span::ABSENT, |v| doc.own(v));
+                doc.append(data)
+            }
+            roxmltree::NodeType::Root => continue,
+        };
+        stack.extend(node.children().rev().map(|c| (c, id)));
+    }
+    doc
+}
+
+fn uri(doc: &mut Document<'_>, uris: &mut FxHashMap<String, u32>, uri: Option<&str>) -> u32 {
+    match uri {
+        None => NONE,
+        Some(XML_NS) => 0,
+        Some(u) => *uris.entry(u.to_owned()).or_insert_with(|| {
+            let span = doc.own(u);
+            doc.uris.push(span);
+            doc.uris.len() as u32 - 1
+        }),
+    }
+}
+
+fn element<'a>(
+    doc: &mut Document<'a>,
+    uris: &mut FxHashMap<String, u32>,
+    node: roxmltree::Node<'_, 'a>,
+    parent: u32,
+    range: Span,
+) -> u32 {
+    let input = doc.input;
+    let qname = qualified_name(node, input);
+    let mut data = NodeData::new(NodeType::Element, parent, range, doc.own(qname));
+    data.local = doc.own(node.tag_name().name());
+    data.ns = uri(doc, uris, node.tag_name().namespace());
+    let start = doc.attrs.len() as u32;
+    for a in node.attributes() {
+        let qname = doc.own(&input[a.range_qname()]);
+        let local = doc.own(a.name());
+        let value = doc.own(a.value());
+        let ns = uri(doc, uris, a.namespace());
+        doc.attrs.push(AttrData { qname, local, value, ns, range: Span::input(a.range()) });
+    }
+    data.attrs = (start, doc.attrs.len() as u32);
+    let start = doc.decls.len() as u32;
+    for (offset, prefix, namespace) in declarations(node, input) {
+        let prefix = prefix.map_or(Span::ABSENT, |p| doc.own(p));
+        let uri = doc.own(namespace);
+        doc.decls.push(DeclData { prefix, uri, offset: offset as u32 });
+    }
+    data.decls = (start, doc.decls.len() as u32);
+    doc.append(data)
+}
+
+/// The element's name as written in the source, prefix included.
+fn qualified_name<'a>(node: roxmltree::Node<'_, '_>, src: &'a str) -> &'a str {
+    let rest = &src[node.range().start + 1..];
+    let end = rest.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The namespaces an element declares that its parent's scope does not have, each where
+/// its declaration is found in the start tag.
+fn declarations<'n>(node: roxmltree::Node<'n, '_>, src: &str) -> Vec<(usize, Option<&'n str>, &'n str)> {
+    let mine = node.namespaces();
+    let declared: Vec<_> = match node.parent_element() {
+        None => mine.map(|ns| (ns.name(), ns.uri())).collect(),
+        Some(parent) => {
+            let theirs = parent.namespaces();
+            if mine.len() == theirs.len() && mine.clone().zip(theirs).all(|(a, b)| std::ptr::eq(a, b)) {
+                return Vec::new();
+            }
+            mine.filter(|ns| !parent.namespaces().any(|p| p.name() == ns.name() && p.uri() == ns.uri()))
+                .map(|ns| (ns.name(), ns.uri()))
+                .collect()
+        }
+    };
+    let start = node.range().start;
+    let mut out: Vec<_> = declared
+        .into_iter()
+        .map(|(prefix, uri)| {
+            let pattern = prefix.map_or_else(|| "xmlns=".to_owned(), |p| format!("xmlns:{p}="));
+            let at = src[start..].find(&pattern).map_or(start, |i| start + i);
+            (at, prefix, uri)
+        })
+        .collect();
+    out.sort_by_key(|d| d.0);
+    out
+}

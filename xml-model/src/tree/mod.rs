@@ -1,0 +1,625 @@
+//! The parsed document that reading and checking walk: elements, attributes, text, comments
+//! and processing instructions, with their places in the text for error positions.
+//!
+//! The tree is built in one pass over quick-xml's events, checking the limits (depth,
+//! attributes per element, text length) as it goes, so a document is tokenised once. The pass
+//! takes the documents libvirt and people write: ASCII names, the five predefined entities and
+//! character references, namespaces, comments, an XML declaration. Anything else (a DTD and
+//! its entities, CDATA sections, processing instructions, carriage returns, non-ASCII names,
+//! and every document that is not well-formed) is handed to roxmltree, whose tree is copied:
+//! such documents read, and fail, exactly as they did when roxmltree built every tree.
+//! `tests/tree_equality.rs` holds the two ways to the same tree, node for node.
+
+use std::ops::Range;
+
+use crate::limits::Limits;
+use crate::{Error, ErrorKind, Result};
+
+mod copy;
+mod quick;
+
+use quick::{Builder, Stop};
+
+/// No node, attribute or namespace.
+const NONE: u32 = u32::MAX;
+/// A [`Span`] start with this bit is in the document's own text (unescaped), not the input.
+const OWNED: u32 = 1 << 31;
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// What a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeType {
+    /// The document itself: the parent of the root element.
+    Root,
+    /// An element.
+    Element,
+    /// Character data.
+    Text,
+    /// A comment.
+    Comment,
+    /// A processing instruction.
+    PI,
+}
+
+/// A piece of text: a range of the input, or of the document's own text when it had to be
+/// unescaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    const ABSENT: Span = Span { start: NONE, end: NONE };
+
+    fn input(range: Range<usize>) -> Span {
+        Span { start: range.start as u32, end: range.end as u32 }
+    }
+}
+
+#[derive(Debug)]
+struct NodeData {
+    kind: NodeType,
+    parent: u32,
+    prev: u32,
+    next: u32,
+    first: u32,
+    last: u32,
+    /// From the `<` of a start tag to the `>` of its end tag; a text's first piece.
+    range: Span,
+    /// An element's qualified name as written; a text's or comment's text; a PI's target.
+    text: Span,
+    /// An element's local name; a PI's value (absent when it has none).
+    local: Span,
+    /// An element's namespace, an index of `Document::uris`.
+    ns: u32,
+    /// An element's attributes, a range of `Document::attrs`.
+    attrs: (u32, u32),
+    /// The namespaces an element declares, a range of `Document::decls`.
+    decls: (u32, u32),
+}
+
+impl NodeData {
+    fn new(kind: NodeType, parent: u32, range: Span, text: Span) -> Self {
+        NodeData {
+            kind,
+            parent,
+            prev: NONE,
+            next: NONE,
+            first: NONE,
+            last: NONE,
+            range,
+            text,
+            local: Span::ABSENT,
+            ns: NONE,
+            attrs: (0, 0),
+            decls: (0, 0),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct AttrData {
+    qname: Span,
+    local: Span,
+    value: Span,
+    ns: u32,
+    /// From the name to the closing quote.
+    range: Span,
+}
+
+/// A namespace declaration (`xmlns:p='..'`) of an element that its parent's scope did not
+/// already have.
+#[derive(Debug)]
+struct DeclData {
+    /// Absent for the default namespace (`xmlns='..'`).
+    prefix: Span,
+    uri: Span,
+    /// Where the declaration stands in the start tag.
+    offset: u32,
+}
+
+/// A parsed document.
+pub struct Document<'a> {
+    input: &'a str,
+    nodes: Vec<NodeData>,
+    attrs: Vec<AttrData>,
+    decls: Vec<DeclData>,
+    /// Namespace names, each once (so equal names are equal indices); 0 is `xml:`'s.
+    uris: Vec<Span>,
+    /// Text that is not a slice of the input: unescaped values, and everything of a tree
+    /// copied from roxmltree.
+    owned: String,
+    /// The tree was copied from roxmltree's.
+    copied: bool,
+}
+
+impl std::fmt::Debug for Document<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document").field("nodes", &self.nodes.len()).finish()
+    }
+}
+
+impl<'a> Document<'a> {
+    /// Parses `input`, refusing what breaks `limits` and what is not well-formed XML. A DTD
+    /// (and the entities it declares) is allowed only with `allow_dtd`.
+    pub fn parse(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
+        // Offsets are kept in 31 bits: the most any document may have, whatever the limits.
+        Limits { max_bytes: limits.max_bytes.min(OWNED as usize - 1), ..*limits }.check_size(input)?;
+        match Builder::new(input, limits).run() {
+            Ok(doc) => Ok(doc),
+            Err(Stop::Limit(e)) => Err(e),
+            Err(Stop::Other) => Self::parse_with_roxmltree(input, allow_dtd, limits),
+        }
+    }
+
+    /// Parses `input` the way every document was parsed before this tree had a parser of its
+    /// own: the limits scan, then roxmltree, whose tree is copied. What [`Document::parse`]
+    /// does with documents its own pass does not take; public for the tests that hold the
+    /// two to the same result.
+    #[doc(hidden)]
+    pub fn parse_with_roxmltree(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
+        limits.check(input)?;
+        let opts = roxmltree::ParsingOptions { allow_dtd, ..Default::default() };
+        let doc = roxmltree::Document::parse_with_options(input, opts).map_err(|e| {
+            let pos = e.pos();
+            Error {
+                file: None,
+                path: String::new(),
+                line: pos.row,
+                column: pos.col,
+                kind: ErrorKind::NotWellFormed(e.to_string()),
+            }
+        })?;
+        Ok(copy::from_roxmltree(&doc))
+    }
+
+    /// Whether roxmltree parsed the document (see the module's documentation).
+    #[doc(hidden)]
+    pub fn is_copied(&self) -> bool {
+        self.copied
+    }
+
+    /// The input text.
+    pub fn input_text(&self) -> &'a str {
+        self.input
+    }
+
+    /// The document node.
+    pub fn root(&self) -> Node<'_> {
+        self.node(0)
+    }
+
+    /// The root element.
+    pub fn root_element(&self) -> Node<'_> {
+        self.root().children().find(Node::is_element).expect("a parsed document has a root element")
+    }
+
+    /// Line and column (in characters, from 1) of a byte offset of the input.
+    pub fn text_pos_at(&self, offset: usize) -> TextPos {
+        text_pos_at(self.input, offset)
+    }
+
+    fn node(&self, id: u32) -> Node<'_> {
+        Node { doc: self, id, d: &self.nodes[id as usize] }
+    }
+
+    fn str(&self, s: Span) -> &str {
+        if s.start & OWNED != 0 {
+            &self.owned[(s.start & !OWNED) as usize..s.end as usize]
+        } else {
+            &self.input[s.start as usize..s.end as usize]
+        }
+    }
+
+    /// The bytes of a span: comparing them needs no check of character boundaries.
+    fn bytes(&self, s: Span) -> &[u8] {
+        if s.start & OWNED != 0 {
+            &self.owned.as_bytes()[(s.start & !OWNED) as usize..s.end as usize]
+        } else {
+            &self.input.as_bytes()[s.start as usize..s.end as usize]
+        }
+    }
+
+    fn opt_str(&self, s: Span) -> Option<&str> {
+        (s.start != NONE).then(|| self.str(s))
+    }
+
+    fn uri(&self, index: u32) -> Option<&str> {
+        (index != NONE).then(|| self.str(self.uris[index as usize]))
+    }
+
+    /// Keeps `text` in the document's own text.
+    fn own(&mut self, text: &str) -> Span {
+        let start = self.owned.len();
+        self.owned.push_str(text);
+        Span { start: start as u32 | OWNED, end: self.owned.len() as u32 }
+    }
+
+    fn empty(input: &'a str) -> Self {
+        let mut doc = Document {
+            input,
+            nodes: Vec::new(),
+            attrs: Vec::new(),
+            decls: Vec::new(),
+            uris: Vec::new(),
+            owned: String::new(),
+            copied: false,
+        };
+        let xml = doc.own(XML_NS);
+        doc.uris.push(xml);
+        doc.nodes.push(NodeData::new(NodeType::Root, NONE, Span::input(0..input.len()), Span::ABSENT));
+        doc
+    }
+
+    /// Adds a node as the last child of `parent`.
+    fn append(&mut self, mut data: NodeData) -> u32 {
+        let id = self.nodes.len() as u32;
+        let parent = data.parent as usize;
+        data.prev = self.nodes[parent].last;
+        if data.prev != NONE {
+            self.nodes[data.prev as usize].next = id;
+        } else {
+            self.nodes[parent].first = id;
+        }
+        self.nodes[parent].last = id;
+        self.nodes.push(data);
+        id
+    }
+}
+
+/// A line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextPos {
+    /// The line, from 1.
+    pub row: u32,
+    /// The column in characters, from 1.
+    pub col: u32,
+}
+
+pub(crate) fn text_pos_at(input: &str, offset: usize) -> TextPos {
+    let mut offset = offset.min(input.len());
+    while !input.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &input[..offset];
+    let row = before.bytes().filter(|b| *b == b'\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    TextPos { row, col: before[line_start..].chars().count() as u32 + 1 }
+}
+
+/// A node of a [`Document`].
+#[derive(Clone, Copy)]
+pub struct Node<'a> {
+    doc: &'a Document<'a>,
+    id: u32,
+    d: &'a NodeData,
+}
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && std::ptr::eq(self.doc, other.doc)
+    }
+}
+
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.d.kind {
+            NodeType::Element => write!(f, "Element {{ {} }}", self.qualified_name()),
+            kind => write!(f, "{kind:?} {{ {:?} }}", self.text()),
+        }
+    }
+}
+
+/// An element's or attribute's name: its namespace and local name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExpandedName<'a> {
+    namespace: Option<&'a str>,
+    name: &'a str,
+}
+
+impl<'a> ExpandedName<'a> {
+    /// The namespace name, if any.
+    pub fn namespace(&self) -> Option<&'a str> {
+        self.namespace
+    }
+
+    /// The local name.
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+}
+
+/// A processing instruction's target and value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PI<'a> {
+    /// The target.
+    pub target: &'a str,
+    /// What follows the target, if anything.
+    pub value: Option<&'a str>,
+}
+
+impl<'a> Node<'a> {
+    /// What the node is.
+    pub fn node_type(&self) -> NodeType {
+        self.d.kind
+    }
+
+    /// Whether the node is the document itself.
+    pub fn is_root(&self) -> bool {
+        self.d.kind == NodeType::Root
+    }
+
+    /// Whether the node is an element.
+    pub fn is_element(&self) -> bool {
+        self.d.kind == NodeType::Element
+    }
+
+    /// Whether the node is text.
+    pub fn is_text(&self) -> bool {
+        self.d.kind == NodeType::Text
+    }
+
+    /// Whether the node is a comment.
+    pub fn is_comment(&self) -> bool {
+        self.d.kind == NodeType::Comment
+    }
+
+    /// Whether the node is a processing instruction.
+    pub fn is_pi(&self) -> bool {
+        self.d.kind == NodeType::PI
+    }
+
+    /// The document the node is in.
+    pub fn document(&self) -> &'a Document<'a> {
+        self.doc
+    }
+
+    /// An element's namespace and local name (empty for other nodes).
+    pub fn tag_name(&self) -> ExpandedName<'a> {
+        match self.d.kind {
+            NodeType::Element => ExpandedName { namespace: self.doc.uri(self.d.ns), name: self.doc.str(self.d.local) },
+            _ => ExpandedName { namespace: None, name: "" },
+        }
+    }
+
+    /// Whether the node is an element of namespace `namespace` (or none) named `local`: what
+    /// reading asks of every child, so it compares bytes and nothing more.
+    pub fn has_name(&self, namespace: Option<&str>, local: &str) -> bool {
+        self.d.kind == NodeType::Element
+            && self.doc.bytes(self.d.local) == local.as_bytes()
+            && match namespace {
+                None => self.d.ns == NONE,
+                Some(ns) => self.d.ns != NONE && self.doc.bytes(self.doc.uris[self.d.ns as usize]) == ns.as_bytes(),
+            }
+    }
+
+    /// Whether the node is an element with this local name (in any namespace).
+    pub fn has_tag_name(&self, local: &str) -> bool {
+        self.is_element() && self.tag_name().name == local
+    }
+
+    /// An element's name as written, prefix included (`qemu:commandline`).
+    pub fn qualified_name(&self) -> &'a str {
+        match self.d.kind {
+            NodeType::Element => self.doc.str(self.d.text),
+            _ => "",
+        }
+    }
+
+    /// An element's attributes in document order (namespace declarations are not attributes).
+    pub fn attributes(&self) -> Attributes<'a> {
+        let (start, end) = self.d.attrs;
+        Attributes { doc: self.doc, items: self.doc.attrs[start as usize..end as usize].iter() }
+    }
+
+    /// The value of the attribute of no namespace named `name`.
+    pub fn attribute(&self, name: &str) -> Option<&'a str> {
+        self.attributes().find(|a| a.d.ns == NONE && a.name() == name).map(|a| a.value())
+    }
+
+    /// The namespaces this element declares that its parent's scope does not already have,
+    /// in the order of its start tag: `(prefix, namespace name, offset of the declaration)`.
+    pub fn namespace_declarations(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str, usize)> + 'a {
+        let doc = self.doc;
+        let (start, end) = self.d.decls;
+        doc.decls[start as usize..end as usize]
+            .iter()
+            .map(move |d| (doc.opt_str(d.prefix), doc.str(d.uri), d.offset as usize))
+    }
+
+    /// A text's or comment's text; an element's first child's, when that is text.
+    pub fn text(&self) -> Option<&'a str> {
+        match self.d.kind {
+            NodeType::Text | NodeType::Comment => Some(self.doc.str(self.d.text)),
+            NodeType::Element => self.first_child().filter(Node::is_text).and_then(|c| c.text()),
+            _ => None,
+        }
+    }
+
+    /// A processing instruction's target and value.
+    pub fn pi(&self) -> Option<PI<'a>> {
+        (self.d.kind == NodeType::PI)
+            .then(|| PI { target: self.doc.str(self.d.text), value: self.doc.opt_str(self.d.local) })
+    }
+
+    /// Where the node is in the input, in bytes.
+    pub fn range(&self) -> Range<usize> {
+        self.d.range.start as usize..self.d.range.end as usize
+    }
+
+    fn get(&self, id: u32) -> Option<Node<'a>> {
+        (id != NONE).then(|| self.doc.node(id))
+    }
+
+    /// The parent node.
+    pub fn parent(&self) -> Option<Node<'a>> {
+        self.get(self.d.parent)
+    }
+
+    /// The parent element (none for the root element).
+    pub fn parent_element(&self) -> Option<Node<'a>> {
+        self.parent().filter(Node::is_element)
+    }
+
+    /// The first child.
+    pub fn first_child(&self) -> Option<Node<'a>> {
+        self.get(self.d.first)
+    }
+
+    /// The next sibling.
+    pub fn next_sibling(&self) -> Option<Node<'a>> {
+        self.get(self.d.next)
+    }
+
+    /// The previous sibling.
+    pub fn prev_sibling(&self) -> Option<Node<'a>> {
+        self.get(self.d.prev)
+    }
+
+    /// The children in document order.
+    pub fn children(&self) -> Siblings<'a> {
+        Siblings { next: self.first_child(), forward: true }
+    }
+
+    /// This node and everything in it, in document order.
+    pub fn descendants(&self) -> Descendants<'a> {
+        Descendants { top: self.id, next: Some(*self) }
+    }
+
+    /// This node and the siblings after it.
+    pub fn next_siblings(&self) -> Siblings<'a> {
+        Siblings { next: Some(*self), forward: true }
+    }
+
+    /// This node and the siblings before it, nearest first.
+    pub fn prev_siblings(&self) -> Siblings<'a> {
+        Siblings { next: Some(*self), forward: false }
+    }
+}
+
+/// Siblings in one direction.
+#[derive(Clone)]
+pub struct Siblings<'a> {
+    next: Option<Node<'a>>,
+    forward: bool,
+}
+
+impl<'a> Iterator for Siblings<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        let node = self.next?;
+        self.next = if self.forward { node.next_sibling() } else { node.prev_sibling() };
+        Some(node)
+    }
+}
+
+/// A node and everything in it, in document order.
+#[derive(Clone)]
+pub struct Descendants<'a> {
+    top: u32,
+    next: Option<Node<'a>>,
+}
+
+impl<'a> Iterator for Descendants<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        let node = self.next?;
+        self.next = node.first_child().or_else(|| {
+            let mut at = node;
+            loop {
+                if at.id == self.top {
+                    return None;
+                }
+                if let Some(next) = at.next_sibling() {
+                    return Some(next);
+                }
+                at = at.parent()?;
+            }
+        });
+        Some(node)
+    }
+}
+
+/// An element's attributes.
+#[derive(Clone)]
+pub struct Attributes<'a> {
+    doc: &'a Document<'a>,
+    items: std::slice::Iter<'a, AttrData>,
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = Attribute<'a>;
+
+    fn next(&mut self) -> Option<Attribute<'a>> {
+        self.items.next().map(|d| Attribute { doc: self.doc, d })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.items.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Attributes<'_> {}
+
+/// An attribute of an element.
+#[derive(Clone, Copy)]
+pub struct Attribute<'a> {
+    doc: &'a Document<'a>,
+    d: &'a AttrData,
+}
+
+impl std::fmt::Debug for Attribute<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={:?}", self.qualified_name(), self.value())
+    }
+}
+
+impl<'a> Attribute<'a> {
+    /// The local name.
+    pub fn name(&self) -> &'a str {
+        self.doc.str(self.d.local)
+    }
+
+    /// The namespace name, if any.
+    pub fn namespace(&self) -> Option<&'a str> {
+        self.doc.uri(self.d.ns)
+    }
+
+    /// Whether the attribute has no namespace and this local name.
+    pub fn has_name(&self, local: &str) -> bool {
+        self.d.ns == NONE && self.doc.bytes(self.d.local) == local.as_bytes()
+    }
+
+    /// The name as written, prefix included.
+    pub fn qualified_name(&self) -> &'a str {
+        self.doc.str(self.d.qname)
+    }
+
+    /// The value, unescaped and normalised as XML says (a tab or line break is a space).
+    pub fn value(&self) -> &'a str {
+        self.doc.str(self.d.value)
+    }
+
+    /// From the name to the closing quote, in bytes of the input.
+    pub fn range(&self) -> Range<usize> {
+        self.d.range.start as usize..self.d.range.end as usize
+    }
+
+    /// The value between its quotes, as written, in bytes of the input.
+    pub fn range_value(&self) -> Range<usize> {
+        let range = self.range();
+        let written = &self.doc.input.as_bytes()[range.clone()];
+        let open = written.iter().position(|b| *b == b'"' || *b == b'\'').map_or(range.end, |q| range.start + q + 1);
+        open..range.end.saturating_sub(1).max(open)
+    }
+
+    /// The name, in bytes of the input.
+    pub fn range_qname(&self) -> Range<usize> {
+        let start = self.d.range.start as usize;
+        start..start + self.qualified_name().len()
+    }
+}

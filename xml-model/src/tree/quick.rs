@@ -1,0 +1,572 @@
+//! The quick pass: the tree built from quick-xml's events, the limits checked on the way.
+//! What it does not take itself it gives up on ([`Stop::Other`]), and the caller hands the
+//! document to roxmltree.
+
+use quick_xml::events::Event;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::{text_pos_at, AttrData, DeclData, Document, NodeData, NodeType, Span, NONE, XMLNS_NS, XML_NS};
+use crate::limits::Limits;
+use crate::{Error, ErrorKind};
+
+/// Why the quick pass stopped.
+pub(super) enum Stop {
+    /// A limit is broken: the error to give.
+    Limit(Error),
+    /// Something the pass leaves to roxmltree: unusual, or not well-formed.
+    Other,
+}
+
+type Step<T = ()> = std::result::Result<T, Stop>;
+
+/// An open element.
+struct Open {
+    id: u32,
+    /// Where the element's namespace bindings start in `Builder::scope`.
+    scope: usize,
+}
+
+/// What a start tag's attributes hold beyond plain names.
+#[derive(Default)]
+struct Found {
+    prefixed: bool,
+    declarations: bool,
+}
+
+/// The text between two tags, while it is read piece by piece.
+struct Run {
+    start: usize,
+    end: usize,
+    /// Bytes so far, as the limit counts them (references as written).
+    len: usize,
+    text: Span,
+    /// Pieces are joined in the document's own text.
+    joined: bool,
+}
+
+pub(super) struct Builder<'a, 'l> {
+    doc: Document<'a>,
+    limits: &'l Limits,
+    open: Vec<Open>,
+    /// Namespace bindings in force: prefix (absent for the default namespace) and uri index.
+    scope: Vec<(Span, u32)>,
+    uri_index: FxHashMap<String, u32>,
+    run: Option<Run>,
+    root_closed: bool,
+    names: FxHashSet<(u32, &'a [u8])>,
+}
+
+impl<'a, 'l> Builder<'a, 'l> {
+    pub(super) fn new(input: &'a str, limits: &'l Limits) -> Self {
+        let mut doc = Document::empty(input);
+        // Rough sizes, as roxmltree guesses them: one node per tag, one attribute per `=`.
+        let tags = memchr::memchr_iter(b'<', input.as_bytes()).count();
+        doc.nodes.reserve(tags);
+        Builder {
+            doc,
+            limits,
+            open: Vec::new(),
+            scope: Vec::new(),
+            uri_index: FxHashMap::default(),
+            run: None,
+            root_closed: false,
+            names: FxHashSet::default(),
+        }
+    }
+
+    pub(super) fn run(mut self) -> Step<Document<'a>> {
+        let input = self.doc.input;
+        if input.starts_with('\u{feff}') || has_unusual_bytes(input.as_bytes()) {
+            return Err(Stop::Other);
+        }
+        let mut reader = quick_xml::Reader::from_str(input);
+        // End tags are matched here, against the open elements.
+        reader.config_mut().check_end_names = false;
+        loop {
+            let at = reader.buffer_position() as usize;
+            let event = reader.read_event().map_err(|_| Stop::Other)?;
+            let end = reader.buffer_position() as usize;
+            match event {
+                Event::Text(t) => self.text(at, end, &t)?,
+                Event::GeneralRef(r) => self.reference(at, end, &r)?,
+                Event::Start(e) => {
+                    self.flush_text()?;
+                    self.start(at, end, &e, false)?;
+                }
+                Event::Empty(e) => {
+                    self.flush_text()?;
+                    self.start(at, end, &e, true)?;
+                }
+                Event::End(e) => {
+                    self.flush_text()?;
+                    self.end(end, &e)?;
+                }
+                Event::Comment(c) => {
+                    self.flush_text()?;
+                    self.comment(at, end, &c)?;
+                }
+                Event::Decl(_) if at == 0 && is_plain_declaration(&input[..end]) => {}
+                Event::Eof => {
+                    self.flush_text()?;
+                    if !self.root_closed {
+                        return Err(Stop::Other);
+                    }
+                    return Ok(self.doc);
+                }
+                _ => return Err(Stop::Other),
+            }
+        }
+    }
+
+    fn parent(&self) -> u32 {
+        self.open.last().map_or(0, |o| o.id)
+    }
+
+    fn error_at(&self, offset: usize, kind: ErrorKind) -> Stop {
+        let pos = text_pos_at(self.doc.input, offset);
+        Stop::Limit(Error { file: None, path: String::new(), line: pos.row, column: pos.col, kind })
+    }
+
+    fn over(&self, offset: usize, what: String, limit: &'static str, value: usize) -> Stop {
+        self.error_at(offset, ErrorKind::OverLimit { what, limit, value })
+    }
+
+    /// A piece of text: the limit counts it, and it joins the text read since the last tag.
+    fn add_to_run(&mut self, at: usize, end: usize, counted: usize, unescaped: Option<&str>) -> Step {
+        let input = self.doc.input;
+        let run = match &mut self.run {
+            Some(run) => run,
+            None => self.run.insert(Run { start: at, end: at, len: 0, text: Span::input(at..at), joined: false }),
+        };
+        run.len += counted;
+        if run.len > self.limits.max_text {
+            let start = run.start;
+            return Err(self.over(start, "a text node".into(), "max_text", self.limits.max_text));
+        }
+        let first = run.end == run.start;
+        run.end = end;
+        match unescaped {
+            None if first => run.text = Span::input(at..end),
+            piece => {
+                let piece = piece.unwrap_or(&input[at..end]);
+                let run = self.run.as_mut().expect("just set");
+                if !run.joined {
+                    let so_far = self.doc.str(run.text).to_owned();
+                    run.text = self.doc.own(&so_far);
+                    run.joined = true;
+                }
+                self.doc.owned.push_str(piece);
+                run.text.end = self.doc.owned.len() as u32;
+            }
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, at: usize, end: usize, raw: &[u8]) -> Step {
+        if raw.contains(&b'>') && raw.windows(3).any(|w| w == b"]]>") {
+            return Err(Stop::Other);
+        }
+        self.add_to_run(at, end, raw.len(), None)
+    }
+
+    fn reference(&mut self, at: usize, end: usize, name: &[u8]) -> Step {
+        let mut buf = [0u8; 4];
+        let c = resolve_reference(name).ok_or(Stop::Other)?;
+        self.add_to_run(at, end, name.len() + 2, Some(c.encode_utf8(&mut buf)))
+    }
+
+    /// Ends the text read since the last tag: a text node, or nothing when it is blank space
+    /// outside the root element.
+    fn flush_text(&mut self) -> Step {
+        let Some(run) = self.run.take() else { return Ok(()) };
+        if self.open.is_empty() {
+            let blank = !run.joined && self.doc.str(run.text).bytes().all(|b| b.is_ascii_whitespace());
+            return if blank { Ok(()) } else { Err(Stop::Other) };
+        }
+        let data = NodeData::new(NodeType::Text, self.parent(), Span::input(run.start..run.end), run.text);
+        self.doc.append(data);
+        Ok(())
+    }
+
+    fn comment(&mut self, at: usize, end: usize, text: &[u8]) -> Step {
+        if text.windows(2).any(|w| w == b"--") || text.ends_with(b"-") {
+            return Err(Stop::Other);
+        }
+        let data = NodeData::new(NodeType::Comment, self.parent(), Span::input(at..end), Span::input(at + 4..end - 3));
+        self.doc.append(data);
+        Ok(())
+    }
+
+    fn start(&mut self, at: usize, end: usize, tag: &[u8], empty: bool) -> Step {
+        if self.root_closed {
+            return Err(Stop::Other);
+        }
+        let (name_len, colon) = scan_name(tag).ok_or(Stop::Other)?;
+        if tag.get(name_len).is_some_and(|b| !is_space(*b)) {
+            return Err(Stop::Other);
+        }
+        let qname = at + 1..at + 1 + name_len;
+        let attrs_start = self.doc.attrs.len();
+        let found = self.attributes(at + 1 + name_len, &tag[name_len..])?;
+        let count = self.doc.attrs.len() - attrs_start;
+        if count > self.limits.max_attributes {
+            let what = format!("attributes of <{}>", &self.doc.input[qname.clone()]);
+            return Err(self.over(at, what, "max_attributes", self.limits.max_attributes));
+        }
+        if !empty && self.open.len() as u32 >= self.limits.max_depth {
+            return Err(self.error_at(at, ErrorKind::TooDeep { limit: self.limits.max_depth }));
+        }
+
+        // Namespace declarations come into force for the element's own name and attributes.
+        let scope = self.scope.len();
+        let decls_start = self.doc.decls.len() as u32;
+        if found.declarations {
+            self.take_declarations(attrs_start, scope)?;
+        }
+        let decls_end = self.doc.decls.len() as u32;
+        let ns = match colon {
+            Some(c) => self.lookup(&tag[..c]).ok_or(Stop::Other)?,
+            None if self.scope.is_empty() => NONE,
+            None => self.lookup(b"").unwrap_or(NONE),
+        };
+        if found.prefixed {
+            self.resolve_attribute_namespaces(attrs_start)?;
+        }
+        if self.doc.attrs.len() - attrs_start > 1 && self.has_duplicates(attrs_start) {
+            return Err(Stop::Other);
+        }
+
+        let mut data =
+            NodeData::new(NodeType::Element, self.parent(), Span::input(at..end), Span::input(qname.clone()));
+        data.local = Span::input(colon.map_or(qname.start, |c| qname.start + c + 1)..qname.end);
+        data.ns = ns;
+        data.attrs = (attrs_start as u32, self.doc.attrs.len() as u32);
+        data.decls = (decls_start, decls_end);
+        let id = self.doc.append(data);
+        if empty {
+            self.scope.truncate(scope);
+            self.root_closed = self.open.is_empty();
+        } else {
+            self.open.push(Open { id, scope });
+        }
+        Ok(())
+    }
+
+    /// Reads the attributes of a start tag (after the name), in XML's strict form only (space
+    /// before each name, quoted values without `<`).
+    fn attributes(&mut self, base: usize, rest: &[u8]) -> Step<Found> {
+        let input = self.doc.input;
+        let mut found = Found::default();
+        let mut i = 0;
+        loop {
+            let space = i;
+            while i < rest.len() && is_space(rest[i]) {
+                i += 1;
+            }
+            if i == rest.len() {
+                return Ok(found);
+            }
+            if i == space {
+                return Err(Stop::Other);
+            }
+            let name_start = i;
+            let (name_len, colon) = scan_name(&rest[i..]).ok_or(Stop::Other)?;
+            i += name_len;
+            while i < rest.len() && is_space(rest[i]) {
+                i += 1;
+            }
+            if rest.get(i) != Some(&b'=') {
+                return Err(Stop::Other);
+            }
+            i += 1;
+            while i < rest.len() && is_space(rest[i]) {
+                i += 1;
+            }
+            let quote = *rest.get(i).ok_or(Stop::Other)?;
+            if quote != b'"' && quote != b'\'' {
+                return Err(Stop::Other);
+            }
+            let value_start = i + 1;
+            let mut j = value_start;
+            // To the closing quote, noting what needs more than a slice of the input.
+            let mut plain = true;
+            loop {
+                let b = *rest.get(j).ok_or(Stop::Other)?;
+                if b == quote {
+                    break;
+                }
+                plain &= !VALUE_SPECIAL[b as usize];
+                j += 1;
+            }
+            i = j + 1;
+            let value_at = base + value_start;
+            let value = if plain {
+                Span::input(value_at..base + j)
+            } else {
+                let text = normalize_attribute(&input[value_at..base + j]).ok_or(Stop::Other)?;
+                self.doc.own(&text)
+            };
+            let at = base + name_start;
+            let name = &rest[name_start..name_start + name_len];
+            found.prefixed |= colon.is_some();
+            found.declarations |= name.starts_with(b"xmlns") && (name_len == 5 || colon == Some(5));
+            self.doc.attrs.push(AttrData {
+                qname: Span::input(at..at + name_len),
+                local: Span::input(colon.map_or(at, |c| at + c + 1)..at + name_len),
+                value,
+                ns: NONE,
+                range: Span::input(at..base + i),
+            });
+        }
+    }
+
+    /// Takes the namespace declarations out of the attributes read from `start` on and puts
+    /// them into force.
+    fn take_declarations(&mut self, start: usize, scope: usize) -> Step {
+        let mut kept = start;
+        for i in start..self.doc.attrs.len() {
+            let a = &self.doc.attrs[i];
+            let (qname, value, offset) = (a.qname, a.value, a.range.start);
+            let prefix = match &self.doc.input[qname.start as usize..qname.end as usize] {
+                "xmlns" => Span::ABSENT,
+                q if q.starts_with("xmlns:") => Span { start: qname.start + 6, end: qname.end },
+                _ => {
+                    self.doc.attrs.swap(kept, i);
+                    kept += 1;
+                    continue;
+                }
+            };
+            self.declare(prefix, value, offset, scope)?;
+        }
+        self.doc.attrs.truncate(kept);
+        Ok(())
+    }
+
+    /// The namespaces of the prefixed attributes read from `start` on.
+    fn resolve_attribute_namespaces(&mut self, start: usize) -> Step {
+        let input = self.doc.input;
+        for i in start..self.doc.attrs.len() {
+            let a = &self.doc.attrs[i];
+            if a.local.start == a.qname.start {
+                continue;
+            }
+            let ns = match &input[a.qname.start as usize..a.local.start as usize - 1] {
+                "xml" => 0,
+                prefix => self.lookup(prefix.as_bytes()).ok_or(Stop::Other)?,
+            };
+            self.doc.attrs[i].ns = ns;
+        }
+        Ok(())
+    }
+
+    /// Whether two of the attributes read from `start` on have one expanded name: a set when
+    /// there are many, so that hostile input stays linear.
+    fn has_duplicates(&mut self, start: usize) -> bool {
+        let input = self.doc.input.as_bytes();
+        let attrs = &self.doc.attrs[start..];
+        let local = |a: &AttrData| &input[a.local.start as usize..a.local.end as usize];
+        if attrs.len() <= 16 {
+            return attrs
+                .iter()
+                .enumerate()
+                .any(|(i, a)| attrs[..i].iter().any(|b| b.ns == a.ns && local(b) == local(a)));
+        }
+        self.names.clear();
+        !attrs.iter().all(|a| self.names.insert((a.ns, local(a))))
+    }
+
+    /// Puts a namespace declaration of the element being started into force.
+    fn declare(&mut self, prefix: Span, uri: Span, offset: u32, scope: usize) -> Step {
+        let uri_text = self.doc.str(uri).to_owned();
+        let prefix_text = self.doc.opt_str(prefix).map(str::to_owned);
+        // The edge cases of the namespaces recommendation are roxmltree's to judge.
+        let reserved = matches!(prefix_text.as_deref(), Some("xml" | "xmlns"));
+        if reserved || uri_text == XML_NS || uri_text == XMLNS_NS || uri_text.is_empty() {
+            return Err(Stop::Other);
+        }
+        let doc = &self.doc;
+        let same_prefix = |(p, _): &(Span, u32)| doc.opt_str(*p) == prefix_text.as_deref();
+        // Many declarations on one element are roxmltree's too (its check is quadratic).
+        if self.scope.len() - scope > 32 || self.scope[scope..].iter().any(same_prefix) {
+            return Err(Stop::Other);
+        }
+        let inherited = self.scope[..scope].iter().rev().find(|b| same_prefix(b)).map(|b| b.1);
+        let index = match self.uri_index.get(&uri_text) {
+            Some(i) => *i,
+            None => {
+                let i = self.doc.uris.len() as u32;
+                self.doc.uris.push(uri);
+                self.uri_index.insert(uri_text, i);
+                i
+            }
+        };
+        self.scope.push((prefix, index));
+        if inherited != Some(index) {
+            self.doc.decls.push(DeclData { prefix, uri, offset });
+        }
+        Ok(())
+    }
+
+    /// The namespace bound to a prefix (empty: the default namespace).
+    fn lookup(&self, prefix: &[u8]) -> Option<u32> {
+        let input = self.doc.input.as_bytes();
+        self.scope.iter().rev().find_map(|(p, i)| {
+            let bound: &[u8] = if p.start == NONE { b"" } else { &input[p.start as usize..p.end as usize] };
+            (bound == prefix).then_some(*i)
+        })
+    }
+
+    fn end(&mut self, end: usize, tag: &[u8]) -> Step {
+        let open = self.open.pop().ok_or(Stop::Other)?;
+        let name = self.doc.nodes[open.id as usize].text;
+        let name = &self.doc.input.as_bytes()[name.start as usize..name.end as usize];
+        let written = tag.strip_suffix(b" ").unwrap_or(tag);
+        if written != name {
+            return Err(Stop::Other);
+        }
+        self.doc.nodes[open.id as usize].range.end = end as u32;
+        self.scope.truncate(open.scope);
+        self.root_closed = self.open.is_empty();
+        Ok(())
+    }
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// The length of the ASCII qualified name `bytes` starts with, and where its colon is;
+/// `None` for a name this pass leaves to roxmltree.
+fn scan_name(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
+    let mut colon = None;
+    let mut len = 0;
+    while len < bytes.len() {
+        match NAME[bytes[len] as usize] {
+            0 => break,
+            3 if colon.is_some() => return None,
+            3 => colon = Some(len),
+            _ => {}
+        }
+        len += 1;
+    }
+    let starts = |i: usize| bytes.get(i).is_some_and(|b| NAME[*b as usize] == 2);
+    (starts(0) && colon.map_or(true, |c| starts(c + 1))).then_some((len, colon))
+}
+
+/// ASCII name characters: 2 those a name may start with, 1 the others, 3 the colon.
+static NAME: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'_' {
+            2
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            1
+        } else if c == b':' {
+            3
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Bytes of an attribute value that make it more than a slice of the input.
+static VALUE_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'<' as usize] = true;
+    table[b'&' as usize] = true;
+    table[b'\t' as usize] = true;
+    table[b'\n' as usize] = true;
+    table
+};
+
+/// Bytes this pass leaves to roxmltree wherever they are: control characters (a carriage
+/// return among them, which XML turns into a line feed) and the non-characters U+FFFE, U+FFFF.
+fn has_unusual_bytes(bytes: &[u8]) -> bool {
+    // Without branches in a block, so that the compiler vectorises the scan.
+    let control = |block: &[u8]| block.iter().fold(false, |seen, &b| seen | ((b < 0x20) & (b != b'\t') & (b != b'\n')));
+    bytes.chunks(256).any(control)
+        || memchr::memchr_iter(0xEF, bytes)
+            .any(|i| bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+}
+
+/// `<?xml version="1.0"?>`, with an encoding and standalone if any, in XML's order.
+fn is_plain_declaration(decl: &str) -> bool {
+    let Some(body) = decl.strip_prefix("<?xml").and_then(|d| d.strip_suffix("?>")) else { return false };
+    let mut rest = body;
+    let mut pseudo = |name: &str, ok: &dyn Fn(&str) -> bool| -> Option<bool> {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\n']);
+        if trimmed.len() == rest.len() {
+            return Some(false);
+        }
+        let Some(after) = trimmed.strip_prefix(name) else { return Some(false) };
+        let after = after.trim_start_matches([' ', '\t', '\n']).strip_prefix('=')?;
+        let after = after.trim_start_matches([' ', '\t', '\n']);
+        let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+        let close = after[1..].find(quote)?;
+        if !ok(&after[1..1 + close]) {
+            return None;
+        }
+        rest = &after[close + 2..];
+        Some(true)
+    };
+    let encoding = |e: &str| {
+        e.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && e.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    };
+    if pseudo("version", &|v| v == "1.0") != Some(true) {
+        return false;
+    }
+    if pseudo("encoding", &encoding).is_none() || pseudo("standalone", &|s| s == "yes" || s == "no").is_none() {
+        return false;
+    }
+    rest.trim_start_matches([' ', '\t', '\n']).is_empty()
+}
+
+/// The character a reference stands for: the five predefined entities and character
+/// references (`&#10;`, `&#x41;`) to characters XML allows.
+fn resolve_reference(name: &[u8]) -> Option<char> {
+    let c = match name {
+        b"lt" => '<',
+        b"gt" => '>',
+        b"amp" => '&',
+        b"apos" => '\'',
+        b"quot" => '"',
+        [b'#', b'x', hex @ ..] if !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit) => {
+            char::from_u32(u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?)?
+        }
+        [b'#', dec @ ..] if !dec.is_empty() && dec.iter().all(u8::is_ascii_digit) => {
+            char::from_u32(std::str::from_utf8(dec).ok()?.parse().ok()?)?
+        }
+        _ => return None,
+    };
+    let xml_char = matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    xml_char.then_some(c)
+}
+
+/// An attribute value as XML reads it: references resolved, each tab and line break a
+/// space. `None` for a value this pass leaves to roxmltree.
+fn normalize_attribute(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find(['&', '\t', '\n', '<']) {
+        out.push_str(&rest[..i]);
+        match rest.as_bytes()[i] {
+            b'&' => {
+                let len = rest[i + 1..].find(';')?;
+                out.push(resolve_reference(&rest.as_bytes()[i + 1..i + 1 + len])?);
+                rest = &rest[i + 2 + len..];
+            }
+            b'<' => return None,
+            _ => {
+                out.push(' ');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
