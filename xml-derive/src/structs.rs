@@ -196,7 +196,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     }
                 };
                 attr_arms.push(quote! {
-                    if #k::read::attribute_is(attr, #xml) {
+                    if name.is(#xml) {
                         return #take;
                     }
                 });
@@ -217,9 +217,9 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     Some(ns) => {
                         let full = xml.value();
                         let (prefix, local) = full.split_once(':').expect("checked: prefixed");
-                        (quote!(#k::read::is_named_ns(child, #local, #ns)), quote!(w.declare_namespace(#prefix, #ns);))
+                        (quote!(name.is_ns(#local, #ns)), quote!(w.declare_namespace(#prefix, #ns);))
                     }
-                    None => (quote!(#k::read::is_named(child, #xml)), quote!()),
+                    None => (quote!(name.is(#xml)), quote!()),
                 };
                 child_arms.push(quote! {
                     if #matcher {
@@ -364,6 +364,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     node: #k::read::Node<'_>,
                     ctx: &mut #k::read::ReadCtx<'_>,
                 ) -> #k::Result<::std::option::Option<u16>> {
+                    let name = attr.name_bytes();
                     #(#attr_arms)*
                     ::std::result::Result::Ok(::std::option::Option::None)
                 }
@@ -372,6 +373,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     child: #k::read::Node<'_>,
                     ctx: &mut #k::read::ReadCtx<'_>,
                 ) -> #k::Result<::std::option::Option<u16>> {
+                    let name = child.name_bytes();
                     #(#child_arms)*
                     #(#any_arms)*
                     ::std::result::Result::Ok(::std::option::Option::None)

@@ -28,8 +28,8 @@ pub struct ReadOptions {
     /// Reject content the model does not declare (comments and namespace declarations
     /// excepted) instead of keeping it.
     pub strict: bool,
-    /// Limits on the document (size, depth, attributes per element, text), checked before
-    /// it is parsed; deeper input is an error, not a stack overflow.
+    /// Limits on the document (size, depth, attributes per element, text), checked while it
+    /// is parsed; deeper input is an error, not a stack overflow.
     pub limits: crate::limits::Limits,
     /// Never fail on what the model cannot type (a bad value, a missing required item, an
     /// unknown variant): keep the offending attribute or whole element as unknown content

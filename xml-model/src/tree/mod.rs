@@ -331,6 +331,28 @@ impl<'a> ExpandedName<'a> {
     }
 }
 
+/// A name as bytes, fetched once and compared with each name a type knows: what reading
+/// asks of every attribute and child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NameBytes<'a> {
+    local: &'a [u8],
+    namespace: Option<&'a [u8]>,
+}
+
+impl NameBytes<'_> {
+    /// Whether the name is `local` of no namespace.
+    #[inline]
+    pub fn is(&self, local: &str) -> bool {
+        self.namespace.is_none() && self.local == local.as_bytes()
+    }
+
+    /// Whether the name is `local` of namespace `namespace`.
+    #[inline]
+    pub fn is_ns(&self, local: &str, namespace: &str) -> bool {
+        self.local == local.as_bytes() && self.namespace == Some(namespace.as_bytes())
+    }
+}
+
 /// A processing instruction's target and value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PI<'a> {
@@ -384,15 +406,23 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// Whether the node is an element of namespace `namespace` (or none) named `local`: what
-    /// reading asks of every child, so it compares bytes and nothing more.
+    /// Whether the node is an element of namespace `namespace` (or none) named `local`.
     pub fn has_name(&self, namespace: Option<&str>, local: &str) -> bool {
-        self.d.kind == NodeType::Element
-            && self.doc.bytes(self.d.local) == local.as_bytes()
+        let name = self.name_bytes();
+        self.is_element()
             && match namespace {
-                None => self.d.ns == NONE,
-                Some(ns) => self.d.ns != NONE && self.doc.bytes(self.doc.uris[self.d.ns as usize]) == ns.as_bytes(),
+                None => name.is(local),
+                Some(ns) => name.is_ns(local, ns),
             }
+    }
+
+    /// An element's local name and namespace as bytes (empty for other nodes).
+    pub fn name_bytes(&self) -> NameBytes<'a> {
+        if !self.is_element() {
+            return NameBytes { local: b"", namespace: None };
+        }
+        let namespace = (self.d.ns != NONE).then(|| self.doc.bytes(self.doc.uris[self.d.ns as usize]));
+        NameBytes { local: self.doc.bytes(self.d.local), namespace }
     }
 
     /// Whether the node is an element with this local name (in any namespace).
@@ -594,6 +624,12 @@ impl<'a> Attribute<'a> {
         self.d.ns == NONE && self.doc.bytes(self.d.local) == local.as_bytes()
     }
 
+    /// The local name and namespace as bytes.
+    pub fn name_bytes(&self) -> NameBytes<'a> {
+        let namespace = (self.d.ns != NONE).then(|| self.doc.bytes(self.doc.uris[self.d.ns as usize]));
+        NameBytes { local: self.doc.bytes(self.d.local), namespace }
+    }
+
     /// The name as written, prefix included.
     pub fn qualified_name(&self) -> &'a str {
         self.doc.str(self.d.qname)
@@ -621,5 +657,52 @@ impl<'a> Attribute<'a> {
     pub fn range_qname(&self) -> Range<usize> {
         let start = self.d.range.start as usize;
         start..start + self.qualified_name().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Document<'_> {
+        Document::parse(text, false, &Limits::default()).expect("well-formed")
+    }
+
+    #[test]
+    fn every_question_may_be_asked_of_every_kind_of_node() {
+        let doc = parse("<!-- c --><a xmlns:q='urn:q' q:b='1' c='x&amp;y'>t<q:d/><?p v?></a>");
+        for n in doc.root().descendants() {
+            let _ = (n.tag_name(), n.qualified_name(), n.text(), n.pi(), n.range(), n.parent_element());
+            let _ = (n.attributes().count(), n.attribute("c"), n.namespace_declarations().count());
+            assert_eq!(n.has_name(None, "a"), n.is_element() && n.qualified_name() == "a");
+            assert!(!n.has_name(None, ""));
+        }
+    }
+
+    #[test]
+    fn names_values_and_places_are_those_of_the_input() {
+        let text = "<a xmlns:q='urn:q' q:b='1' c=\"x&amp;y\">t<q:d/></a>";
+        let doc = parse(text);
+        let a = doc.root_element();
+        let names: Vec<_> = a.attributes().map(|x| (x.qualified_name(), x.namespace(), x.value())).collect();
+        assert_eq!(names, [("q:b", Some("urn:q"), "1"), ("c", None, "x&y")]);
+        let c = a.attributes().nth(1).unwrap();
+        assert_eq!(&text[c.range_value()], "x&amp;y");
+        assert_eq!(&text[c.range_qname()], "c");
+        assert_eq!(a.namespace_declarations().collect::<Vec<_>>(), [(Some("q"), "urn:q", 3)]);
+        let d = a.children().nth(1).unwrap();
+        assert!(d.has_name(Some("urn:q"), "d") && !d.has_name(None, "d"));
+        assert_eq!(d.qualified_name(), "q:d");
+        assert_eq!(a.text(), Some("t"));
+        let order: Vec<_> = doc.root().descendants().map(|n| n.node_type()).collect();
+        assert_eq!(order, [NodeType::Root, NodeType::Element, NodeType::Text, NodeType::Element]);
+    }
+
+    #[test]
+    fn limits_are_errors_at_their_place_in_the_quick_pass() {
+        let limits = Limits { max_attributes: 1, ..Limits::default() };
+        let e = Document::parse("<a>\n  <b x='1' y='2'/></a>", false, &limits).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 3));
+        assert!(matches!(e.kind, ErrorKind::OverLimit { limit: "max_attributes", .. }), "{e}");
     }
 }
