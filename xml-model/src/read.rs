@@ -657,11 +657,9 @@ pub fn node_path(node: Node<'_>) -> String {
     while let Some(n) = cur {
         if n.is_element() {
             let name = n.qualified_name();
-            let same = |s: &Node<'_>| s.is_element() && s.tag_name() == n.tag_name();
-            let before = n.prev_siblings().skip(1).filter(same).count();
-            let after = n.next_siblings().skip(1).filter(same).count();
-            if before + after > 0 {
-                parts.push(format!("{name}[{}]", before + 1));
+            let (place, namesakes) = n.place_among_namesakes();
+            if namesakes > 1 {
+                parts.push(format!("{name}[{place}]"));
             } else {
                 parts.push(name.to_owned());
             }

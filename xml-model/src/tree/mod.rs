@@ -12,6 +12,8 @@
 
 use std::ops::Range;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::limits::Limits;
 use crate::{Error, ErrorKind, Result};
 
@@ -133,6 +135,21 @@ pub struct Document<'a> {
     owned: String,
     /// The tree was copied from roxmltree's.
     copied: bool,
+    /// The last place asked for by [`Document::text_pos_at`] and its line and column: the
+    /// checker asks for places in document order, one per problem, and counting from the last
+    /// one keeps a line of 200,000 bad attributes linear.
+    last_pos: std::cell::Cell<(usize, TextPos)>,
+    /// Where each element stands among its siblings of the same name (from 1) and how many
+    /// there are, for paths (`disk[2]`): worked out for all children of a parent at once,
+    /// the first time a path goes through one of them, so 100,000 bad siblings cost
+    /// 100,000 steps, not 100,000 each.
+    namesakes: std::cell::RefCell<Namesakes>,
+}
+
+#[derive(Default)]
+struct Namesakes {
+    parents: FxHashSet<u32>,
+    places: FxHashMap<u32, (u32, u32)>,
 }
 
 impl std::fmt::Debug for Document<'_> {
@@ -198,7 +215,12 @@ impl<'a> Document<'a> {
 
     /// Line and column (in characters, from 1) of a byte offset of the input.
     pub fn text_pos_at(&self, offset: usize) -> TextPos {
-        text_pos_at(self.input, offset)
+        let offset = char_boundary(self.input, offset);
+        let (last, pos) = self.last_pos.get();
+        let pos =
+            if offset >= last { advance(&self.input[last..offset], pos) } else { text_pos_at(self.input, offset) };
+        self.last_pos.set((offset, pos));
+        pos
     }
 
     fn node(&self, id: u32) -> Node<'_> {
@@ -246,6 +268,8 @@ impl<'a> Document<'a> {
             uris: Vec::new(),
             owned: String::new(),
             copied: false,
+            last_pos: std::cell::Cell::new((0, TextPos { row: 1, col: 1 })),
+            namesakes: Default::default(),
         };
         let xml = doc.own(XML_NS);
         doc.uris.push(xml);
@@ -279,14 +303,27 @@ pub struct TextPos {
 }
 
 pub(crate) fn text_pos_at(input: &str, offset: usize) -> TextPos {
+    advance(&input[..char_boundary(input, offset)], TextPos { row: 1, col: 1 })
+}
+
+/// The offset, or the start of the character it falls in.
+fn char_boundary(input: &str, offset: usize) -> usize {
     let mut offset = offset.min(input.len());
     while !input.is_char_boundary(offset) {
         offset -= 1;
     }
-    let before = &input[..offset];
-    let row = before.bytes().filter(|b| *b == b'\n').count() as u32 + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    TextPos { row, col: before[line_start..].chars().count() as u32 + 1 }
+    offset
+}
+
+/// The place after `text`, which starts at `from`.
+fn advance(text: &str, from: TextPos) -> TextPos {
+    match text.rfind('\n') {
+        None => TextPos { row: from.row, col: from.col + text.chars().count() as u32 },
+        Some(last) => {
+            let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u32;
+            TextPos { row: from.row + lines, col: text[last + 1..].chars().count() as u32 + 1 }
+        }
+    }
 }
 
 /// A node of a [`Document`].
@@ -333,7 +370,7 @@ impl<'a> ExpandedName<'a> {
 
 /// A name as bytes, fetched once and compared with each name a type knows: what reading
 /// asks of every attribute and child.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NameBytes<'a> {
     local: &'a [u8],
     namespace: Option<&'a [u8]>,
@@ -414,6 +451,27 @@ impl<'a> Node<'a> {
                 None => name.is(local),
                 Some(ns) => name.is_ns(local, ns),
             }
+    }
+
+    /// Where an element stands among its parent's child elements of the same name (from 1),
+    /// and how many of them there are.
+    pub fn place_among_namesakes(&self) -> (usize, usize) {
+        let mut memo = self.doc.namesakes.borrow_mut();
+        let Namesakes { parents, places } = &mut *memo;
+        if parents.insert(self.d.parent) {
+            let siblings = || self.doc.node(self.d.parent).children().filter(Node::is_element);
+            let mut counts: FxHashMap<NameBytes<'_>, u32> = FxHashMap::default();
+            for c in siblings() {
+                *counts.entry(c.name_bytes()).or_default() += 1;
+            }
+            let mut seen: FxHashMap<NameBytes<'_>, u32> = FxHashMap::default();
+            for c in siblings() {
+                let place = seen.entry(c.name_bytes()).or_default();
+                *place += 1;
+                places.insert(c.id, (*place, counts[&c.name_bytes()]));
+            }
+        }
+        places.get(&self.id).map_or((1, 1), |(place, count)| (*place as usize, *count as usize))
     }
 
     /// An element's local name and namespace as bytes (empty for other nodes).
@@ -696,6 +754,31 @@ mod tests {
         assert_eq!(a.text(), Some("t"));
         let order: Vec<_> = doc.root().descendants().map(|n| n.node_type()).collect();
         assert_eq!(order, [NodeType::Root, NodeType::Element, NodeType::Text, NodeType::Element]);
+    }
+
+    #[test]
+    fn places_are_lines_and_columns_in_characters_whatever_order_they_are_asked_in() {
+        let text = "<a>\n  <b é='1'/>\n\n <c/></a>";
+        let doc = parse(text);
+        let expected = |offset: usize| {
+            let before = &text[..offset];
+            let col = before.rsplit('\n').next().unwrap().chars().count() as u32 + 1;
+            TextPos { row: before.matches('\n').count() as u32 + 1, col }
+        };
+        let offsets: Vec<usize> = (0..=text.len()).filter(|i| text.is_char_boundary(*i)).collect();
+        for &o in offsets.iter().chain(offsets.iter().rev()).chain(offsets.iter().step_by(3)) {
+            assert_eq!(doc.text_pos_at(o), expected(o), "at {o}");
+        }
+    }
+
+    #[test]
+    fn paths_count_namesakes_among_siblings() {
+        let doc = parse("<a xmlns:q='urn:q'><b/><c/>t<b/><q:b/><b><b/></b></a>");
+        let places: Vec<_> =
+            doc.root().descendants().filter(Node::is_element).map(|n| n.place_among_namesakes()).collect();
+        assert_eq!(places, [(1, 1), (1, 3), (1, 1), (2, 3), (1, 1), (3, 3), (1, 1)]);
+        let last = doc.root().descendants().last().unwrap();
+        assert_eq!(crate::read::node_path(last), "/a/b[3]/b");
     }
 
     #[test]

@@ -1,0 +1,73 @@
+//! Hostile input: how long reading, checking and `fmt` take on documents built to be slow
+//! (many attributes on one element, many siblings, unknown siblings that each are a problem,
+//! a long text node), with the default limits and with none. Each row should grow with the
+//! size, ten times the input about ten times the time. `cargo bench --bench hostile`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use libvirt_xml::model::check::Checker;
+use libvirt_xml::model::generated::domaincommon::Domain;
+use libvirt_xml::model::generated::reformat;
+use libvirt_xml::model::read::Tree;
+use libvirt_xml::model::Limits;
+use libvirt_xml::{Document, ReadOptions};
+
+fn attributes(n: usize) -> String {
+    let attrs: Vec<String> = (0..n).map(|i| format!("a{i}='x'")).collect();
+    format!("<domain type='kvm' {}/>", attrs.join(" "))
+}
+
+fn siblings(n: usize, one: &str) -> String {
+    format!("<domain type='kvm'><name>n</name><devices>{}</devices></domain>", one.repeat(n))
+}
+
+fn text(n: usize) -> String {
+    format!("<domain type='kvm'><name>n</name><description>{}</description></domain>", "x".repeat(n))
+}
+
+fn time(f: impl FnOnce() -> bool) -> (Duration, bool) {
+    let start = Instant::now();
+    let ok = black_box(f());
+    (start.elapsed(), ok)
+}
+
+fn main() {
+    let disk = "<disk type='file' device='disk'><target dev='vda'/></disk>";
+    let cases: Vec<(String, String)> = vec![
+        ("20,000 attributes".into(), attributes(20_000)),
+        ("200,000 attributes".into(), attributes(200_000)),
+        ("10,000 siblings".into(), siblings(10_000, disk)),
+        ("100,000 siblings".into(), siblings(100_000, disk)),
+        ("10,000 unknown siblings".into(), siblings(10_000, "<bogus/>")),
+        ("100,000 unknown siblings".into(), siblings(100_000, "<bogus/>")),
+        ("10 MB text".into(), text(10_000_000)),
+        ("100 MB text".into(), text(100_000_000)),
+    ];
+    for (limits_name, limits) in [("default limits", Limits::default()), ("no limits", Limits::none())] {
+        println!("{limits_name}: time (accepted?)");
+        println!(
+            "{:<26} {:>11} {:>16} {:>16} {:>16} {:>16}",
+            "document", "bytes", "tree", "typed read", "check", "fmt"
+        );
+        let read = ReadOptions { limits, ..ReadOptions::default() };
+        let fmt = ReadOptions { limits, ..ReadOptions::recover() };
+        for (name, doc) in &cases {
+            let tree = time(|| Tree::parse(doc, false, &limits).is_ok());
+            let typed = time(|| Document::<Domain>::parse_with(doc, read).is_ok());
+            let check = time(|| Checker::new().with_limits(limits).check_str(doc).is_valid());
+            let fmt = time(|| reformat(doc, fmt).is_ok());
+            let cell = |(d, ok): (Duration, bool)| {
+                format!("{:>9.1} ms ({})", d.as_secs_f64() * 1e3, if ok { "y" } else { "n" })
+            };
+            println!(
+                "{name:<26} {:>11} {:>16} {:>16} {:>16} {:>16}",
+                doc.len(),
+                cell(tree),
+                cell(typed),
+                cell(check),
+                cell(fmt)
+            );
+        }
+    }
+}
