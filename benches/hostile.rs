@@ -15,7 +15,7 @@ use libvirt_xml::{Document, ReadOptions};
 
 fn attributes(n: usize) -> String {
     let attrs: Vec<String> = (0..n).map(|i| format!("a{i}='x'")).collect();
-    format!("<domain type='kvm' {}/>", attrs.join(" "))
+    format!("<domain type='kvm' {}><name>n</name></domain>", attrs.join(" "))
 }
 
 fn siblings(n: usize, one: &str) -> String {
