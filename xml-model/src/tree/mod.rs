@@ -11,6 +11,7 @@
 //! `tests/tree_equality.rs` holds the two ways to the same tree, node for node.
 
 use std::ops::Range;
+use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -137,13 +138,15 @@ pub struct Document<'a> {
     copied: bool,
     /// The last place asked for by [`Document::text_pos_at`] and its line and column: the
     /// checker asks for places in document order, one per problem, and counting from the last
-    /// one keeps a line of 200,000 bad attributes linear.
-    last_pos: std::cell::Cell<(usize, TextPos)>,
+    /// one keeps a line of 200,000 bad attributes linear. Behind a mutex, taken only to
+    /// report a problem, so that a document can be shared between threads as roxmltree's
+    /// could.
+    last_pos: Mutex<(usize, TextPos)>,
     /// Where each element stands among its siblings of the same name (from 1) and how many
     /// there are, for paths (`disk[2]`): worked out for all children of a parent at once,
     /// the first time a path goes through one of them, so 100,000 bad siblings cost
-    /// 100,000 steps, not 100,000 each.
-    namesakes: std::cell::RefCell<Namesakes>,
+    /// 100,000 steps, not 100,000 each. Behind a mutex as `last_pos` is.
+    namesakes: Mutex<Namesakes>,
 }
 
 #[derive(Default)]
@@ -216,10 +219,11 @@ impl<'a> Document<'a> {
     /// Line and column (in characters, from 1) of a byte offset of the input.
     pub fn text_pos_at(&self, offset: usize) -> TextPos {
         let offset = char_boundary(self.input, offset);
-        let (last, pos) = self.last_pos.get();
+        let mut last_pos = self.last_pos.lock().unwrap_or_else(|e| e.into_inner());
+        let (last, pos) = *last_pos;
         let pos =
             if offset >= last { advance(&self.input[last..offset], pos) } else { text_pos_at(self.input, offset) };
-        self.last_pos.set((offset, pos));
+        *last_pos = (offset, pos);
         pos
     }
 
@@ -268,7 +272,7 @@ impl<'a> Document<'a> {
             uris: Vec::new(),
             owned: String::new(),
             copied: false,
-            last_pos: std::cell::Cell::new((0, TextPos { row: 1, col: 1 })),
+            last_pos: Mutex::new((0, TextPos { row: 1, col: 1 })),
             namesakes: Default::default(),
         };
         let xml = doc.own(XML_NS);
@@ -456,7 +460,7 @@ impl<'a> Node<'a> {
     /// Where an element stands among its parent's child elements of the same name (from 1),
     /// and how many of them there are.
     pub fn place_among_namesakes(&self) -> (usize, usize) {
-        let mut memo = self.doc.namesakes.borrow_mut();
+        let mut memo = self.doc.namesakes.lock().unwrap_or_else(|e| e.into_inner());
         let Namesakes { parents, places } = &mut *memo;
         if parents.insert(self.d.parent) {
             let siblings = || self.doc.node(self.d.parent).children().filter(Node::is_element);
@@ -779,6 +783,13 @@ mod tests {
         assert_eq!(places, [(1, 1), (1, 3), (1, 1), (2, 3), (1, 1), (3, 3), (1, 1)]);
         let last = doc.root().descendants().last().unwrap();
         assert_eq!(crate::read::node_path(last), "/a/b[3]/b");
+    }
+
+    #[test]
+    fn a_document_may_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Document<'_>>();
+        shared::<Node<'_>>();
     }
 
     #[test]
