@@ -118,16 +118,13 @@ impl Limits {
     }
 }
 
-fn over(text: &str, offset: usize, what: String, limit: &'static str, value: usize) -> Error {
+/// The error for a limit broken at a byte offset of `text`.
+pub(crate) fn over(text: &str, offset: usize, what: String, limit: &'static str, value: usize) -> Error {
     located(text, offset, ErrorKind::OverLimit { what, limit, value })
 }
 
 /// An error at a byte offset of `text`, with its line and column.
-fn located(text: &str, offset: usize, kind: ErrorKind) -> Error {
-    let offset = (0..=offset.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
-    let before = &text[..offset];
-    let line = before.bytes().filter(|b| *b == b'\n').count() as u32 + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() as u32 + 1;
-    Error { file: None, path: String::new(), line, column, kind }
+pub(crate) fn located(text: &str, offset: usize, kind: ErrorKind) -> Error {
+    let pos = crate::tree::text_pos_at(text, offset);
+    Error { file: None, path: String::new(), line: pos.row, column: pos.col, kind }
 }

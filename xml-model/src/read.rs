@@ -426,12 +426,6 @@ pub fn is_named(node: Node<'_>, name: &str) -> bool {
     node.has_name(None, name)
 }
 
-/// Whether a node is an element of namespace `ns` with this local name.
-#[inline]
-pub fn is_named_ns(node: Node<'_>, name: &str, ns: &str) -> bool {
-    node.has_name(Some(ns), name)
-}
-
 /// Whether an attribute has no namespace and this name.
 #[inline]
 pub fn attribute_is(attr: &Attribute<'_>, name: &str) -> bool {

@@ -571,39 +571,28 @@ impl<'a> Node<'a> {
     }
 
     /// The children in document order.
-    pub fn children(&self) -> Siblings<'a> {
-        Siblings { next: self.first_child(), forward: true }
+    pub fn children(&self) -> Children<'a> {
+        Children { next: self.first_child() }
     }
 
     /// This node and everything in it, in document order.
     pub fn descendants(&self) -> Descendants<'a> {
         Descendants { top: self.id, next: Some(*self) }
     }
-
-    /// This node and the siblings after it.
-    pub fn next_siblings(&self) -> Siblings<'a> {
-        Siblings { next: Some(*self), forward: true }
-    }
-
-    /// This node and the siblings before it, nearest first.
-    pub fn prev_siblings(&self) -> Siblings<'a> {
-        Siblings { next: Some(*self), forward: false }
-    }
 }
 
-/// Siblings in one direction.
+/// A node's children in document order.
 #[derive(Clone)]
-pub struct Siblings<'a> {
+pub struct Children<'a> {
     next: Option<Node<'a>>,
-    forward: bool,
 }
 
-impl<'a> Iterator for Siblings<'a> {
+impl<'a> Iterator for Children<'a> {
     type Item = Node<'a>;
 
     fn next(&mut self) -> Option<Node<'a>> {
         let node = self.next?;
-        self.next = if self.forward { node.next_sibling() } else { node.prev_sibling() };
+        self.next = node.next_sibling();
         Some(node)
     }
 }
@@ -683,7 +672,7 @@ impl<'a> Attribute<'a> {
 
     /// Whether the attribute has no namespace and this local name.
     pub fn has_name(&self, local: &str) -> bool {
-        self.d.ns == NONE && self.doc.bytes(self.d.local) == local.as_bytes()
+        self.name_bytes().is(local)
     }
 
     /// The local name and namespace as bytes.

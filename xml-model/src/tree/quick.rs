@@ -5,8 +5,8 @@
 use quick_xml::events::Event;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{text_pos_at, AttrData, DeclData, Document, NodeData, NodeType, Span, NONE, XMLNS_NS, XML_NS};
-use crate::limits::Limits;
+use super::{AttrData, DeclData, Document, NodeData, NodeType, Span, NONE, XMLNS_NS, XML_NS};
+use crate::limits::{self, Limits};
 use crate::{Error, ErrorKind};
 
 /// Why the quick pass stopped.
@@ -123,12 +123,11 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     fn error_at(&self, offset: usize, kind: ErrorKind) -> Stop {
-        let pos = text_pos_at(self.doc.input, offset);
-        Stop::Limit(Error { file: None, path: String::new(), line: pos.row, column: pos.col, kind })
+        Stop::Limit(limits::located(self.doc.input, offset, kind))
     }
 
     fn over(&self, offset: usize, what: String, limit: &'static str, value: usize) -> Stop {
-        self.error_at(offset, ErrorKind::OverLimit { what, limit, value })
+        Stop::Limit(limits::over(self.doc.input, offset, what, limit, value))
     }
 
     /// A piece of text: the limit counts it, and it joins the text read since the last tag.
