@@ -4,6 +4,7 @@
 
 use libvirt_xml::generated::domaincommon::DiskSource;
 use libvirt_xml::model::compare::first_difference;
+use libvirt_xml::model::write::Layout;
 use libvirt_xml::prelude::*;
 use libvirt_xml::ErrorKind;
 
@@ -182,4 +183,26 @@ fn metadata_holds_users_own_types() {
     items[0] = libvirt_xml::AnyElement::from_typed(&changed, "acme:owner", "urn:acme").unwrap();
     let out = d.to_xml();
     assert!(out.contains("<acme:owner xmlns:acme='urn:acme' team='infra'>ops@example.org</acme:owner>"), "{out}");
+}
+
+/// Text beside elements (which libvirt's schemas never declare) keeps its own whitespace: the
+/// element after it and the end tag add no line break, so neither a round trip nor `fmt`
+/// makes the text longer.
+#[test]
+fn a_text_field_beside_elements_keeps_its_whitespace() {
+    let mixed = "<domain type='qemu'>\n  <name>g</name>\n  <os>\n    <type>hvm</type>\n    \
+                 <loader readonly='yes'>/\n<foo/>usr/OVMF.fd</loader>\n    \
+                 <nvram type='network'>\n     (\n      <source protocol='nbd'/>\n    </nvram>\n  \
+                 </os>\n</domain>\n";
+    assert_eq!(round_trip(mixed), mixed);
+    let d = Domain::from_xml(mixed).unwrap();
+    let os = d.os.as_ref().unwrap();
+    let restyled = Document::<Domain>::parse(mixed).unwrap().to_xml_with(Layout::Restyled);
+    let twice = Document::<Domain>::parse(&restyled).unwrap().to_xml_with(Layout::Restyled);
+    assert_eq!(twice, restyled);
+    let again = Domain::from_xml(&restyled).unwrap();
+    // The typed text is unchanged; unknown text among elements goes on a line of its own.
+    let value = |os: &Os| os.loader.as_ref().unwrap().value.clone();
+    assert_eq!(value(again.os.as_ref().unwrap()), value(os));
+    assert_eq!(format!("{:?}", again.os.as_ref().unwrap().nvram), format!("{:?}", os.nvram));
 }

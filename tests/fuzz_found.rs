@@ -1,6 +1,5 @@
 //! Inputs the fuzz targets (`fuzz/`, run with `cargo +nightly fuzz run TARGET`) found, kept in
-//! `tests/fuzz_found/`, replayed against the same properties on every test run. Findings not
-//! fixed yet are in `tests/fuzz_found/open/`, replayed by an ignored test that says why.
+//! `tests/fuzz_found/`, replayed against the same properties on every test run.
 
 #[path = "support/properties.rs"]
 mod properties;
@@ -30,15 +29,6 @@ fn replay(folder: &str) {
 #[test]
 fn every_found_input_keeps_every_property() {
     replay("tests/fuzz_found");
-}
-
-#[test]
-#[ignore = "open fuzz findings (issue 12), text beside elements, which libvirt's schemas never \
-            allow: a text field beside an element, unknown (`<loader>/\\n<foo/>..</loader>`) or \
-            known (`<nvram>(\\n<source>..</nvram>`), gains the writer's line break (a blank line \
-            each time fmt runs)"]
-fn open_findings() {
-    replay("tests/fuzz_found/open");
 }
 
 /// The meant differences between `check` and strict reading (see

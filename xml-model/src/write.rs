@@ -39,7 +39,23 @@ pub trait WriteChoice {
 
 struct Capture {
     depth: usize,
-    marks: Vec<(u16, usize)>,
+    marks: Vec<Mark>,
+}
+
+/// Where a field's part begins in a capture.
+struct Mark {
+    rank: u16,
+    at: usize,
+    /// The part is the element's text field (see [`Writer::text`]).
+    text: bool,
+}
+
+/// A captured part of an element, to be put in the order it was read in.
+struct Segment {
+    rank: u16,
+    text: String,
+    /// The element's text field: see [`Writer::text`].
+    is_text: bool,
 }
 
 /// Where a value's parts go when it is written.
@@ -222,10 +238,18 @@ impl Writer {
     /// Records that what follows is the field of this rank (for writing in a read order).
     #[inline]
     pub fn mark(&mut self, rank: u16) {
-        if let Some(c) = self.captures.last_mut() {
-            if c.depth == self.depth {
-                c.marks.push((self.rank_base + rank, self.out.len()));
+        self.mark_part(rank, false);
+    }
+
+    /// Records the start of a field's part; whether it was captured.
+    #[inline]
+    fn mark_part(&mut self, rank: u16, text: bool) -> bool {
+        match self.captures.last_mut() {
+            Some(c) if c.depth == self.depth => {
+                c.marks.push(Mark { rank: self.rank_base + rank, at: self.out.len(), text });
+                true
             }
+            _ => false,
         }
     }
 
@@ -246,14 +270,22 @@ impl Writer {
 
     /// Writes text content of the given rank.
     /// Empty text writes nothing, so the element stays `<x/>` (or the empty form it was read in).
+    ///
+    /// Text beside elements (mixed content, which libvirt's schemas never declare but a read
+    /// document may hold) keeps the whitespace it was read with, so the element after it or
+    /// the end tag adds no line break of its own: the text would read back longer each time.
     pub fn text<V: XmlValue>(&mut self, rank: u16, value: &V) {
         let text = value.to_xml();
         if text.is_empty() {
             return;
         }
         self.close_start_tag();
-        self.mark(rank);
+        let captured = self.mark_part(rank, true);
         escape_into(&mut self.out, &text, Style::LibvirtText);
+        // A captured part is put in place later: `push_segment` decides then.
+        if !captured {
+            self.text_last = self.verbatim == 0 && !is_blank(&text);
+        }
     }
 
     /// Writes an attribute kept verbatim, quoted as it was read.
@@ -343,12 +375,14 @@ impl Writer {
 
     /// Appends a captured segment; right after unknown text (which kept its own whitespace)
     /// without the line break and indentation the segment was captured with.
-    fn push_segment(&mut self, segment: &str) {
-        let segment = match std::mem::take(&mut self.text_last) {
-            true if segment.starts_with('\n') => segment.trim_start_matches(['\n', ' ']),
-            _ => segment,
+    fn push_segment(&mut self, segment: &Segment) {
+        let text = match std::mem::take(&mut self.text_last) {
+            // The line break the part was captured with (a text field's own whitespace stays).
+            true if !segment.is_text && segment.text.starts_with('\n') => segment.text.trim_start_matches(['\n', ' ']),
+            _ => &segment.text,
         };
-        self.out.push_str(segment);
+        self.out.push_str(text);
+        self.text_last = segment.is_text && self.verbatim == 0 && !is_blank(text);
     }
 
     fn begin_capture(&mut self) -> usize {
@@ -357,13 +391,14 @@ impl Writer {
     }
 
     /// Ends a capture: the text written since `base`, cut into (rank, text) segments.
-    fn end_capture(&mut self, base: usize) -> Vec<(u16, String)> {
+    fn end_capture(&mut self, base: usize) -> Vec<Segment> {
         let capture = self.captures.pop().expect("capture begun");
         let text = self.out.split_off(base);
         let mut segments = Vec::with_capacity(capture.marks.len());
-        for (i, &(rank, start)) in capture.marks.iter().enumerate() {
-            let end = capture.marks.get(i + 1).map_or(self.out.len() + text.len(), |m| m.1);
-            segments.push((rank, text[start - base..end - base].to_owned()));
+        for (i, mark) in capture.marks.iter().enumerate() {
+            let end = capture.marks.get(i + 1).map_or(self.out.len() + text.len(), |m| m.at);
+            let part = text[mark.at - base..end - base].to_owned();
+            segments.push(Segment { rank: mark.rank, text: part, is_text: mark.text });
         }
         segments
     }
@@ -460,12 +495,7 @@ fn write_unknown_node(w: &mut Writer, node: &AnyNode) {
 /// Emits captured segments in a recorded order, interleaving unknown items. Segments the
 /// order does not account for (added in code after reading) follow the last recorded item
 /// of their rank, or come before the first recorded item of a higher rank.
-fn emit_in_order(
-    w: &mut Writer,
-    segments: Vec<(u16, String)>,
-    order: &[Slot],
-    unknown: &mut dyn FnMut(&mut Writer, usize),
-) {
+fn emit_in_order(w: &mut Writer, segments: Vec<Segment>, order: &[Slot], unknown: &mut dyn FnMut(&mut Writer, usize)) {
     // How many recorded items of each rank are still to come (ranks are a type's field
     // numbers: a few dozen at most, so a table by rank, not a map).
     let top = order
@@ -474,7 +504,7 @@ fn emit_in_order(
             Slot::Known(r) => Some(usize::from(*r)),
             Slot::Unknown(_) => None,
         })
-        .chain(segments.iter().map(|(r, _)| usize::from(*r)))
+        .chain(segments.iter().map(|s| usize::from(s.rank)))
         .max()
         .map_or(0, |m| m + 1);
     let mut recorded_left = vec![0usize; top];
@@ -485,10 +515,10 @@ fn emit_in_order(
     }
     let mut used = vec![false; segments.len()];
     let flush_below = |w: &mut Writer, used: &mut Vec<bool>, limit: u16, left: &[usize]| {
-        for (i, (rank, text)) in segments.iter().enumerate() {
-            if !used[i] && *rank < limit && !matches!(left.get(usize::from(*rank)), Some(n) if *n > 0) {
+        for (i, s) in segments.iter().enumerate() {
+            if !used[i] && s.rank < limit && !matches!(left.get(usize::from(s.rank)), Some(n) if *n > 0) {
                 used[i] = true;
-                w.push_segment(text);
+                w.push_segment(s);
             }
         }
     };
@@ -497,17 +527,17 @@ fn emit_in_order(
             Slot::Unknown(i) => unknown(w, i as usize),
             Slot::Known(r) => {
                 flush_below(w, &mut used, r, &recorded_left);
-                if let Some(i) = (0..segments.len()).find(|&i| !used[i] && segments[i].0 == r) {
+                if let Some(i) = (0..segments.len()).find(|&i| !used[i] && segments[i].rank == r) {
                     used[i] = true;
-                    w.push_segment(&segments[i].1);
+                    w.push_segment(&segments[i]);
                 }
                 let left = &mut recorded_left[usize::from(r)];
                 *left -= 1;
                 if *left == 0 {
-                    for (i, (rank, text)) in segments.iter().enumerate() {
-                        if !used[i] && *rank == r {
+                    for (i, s) in segments.iter().enumerate() {
+                        if !used[i] && s.rank == r {
                             used[i] = true;
-                            w.push_segment(text);
+                            w.push_segment(s);
                         }
                     }
                 }
@@ -515,11 +545,15 @@ fn emit_in_order(
         }
     }
     flush_below(w, &mut used, u16::MAX, &[]);
-    for (i, (_, text)) in segments.iter().enumerate() {
+    for (i, s) in segments.iter().enumerate() {
         if !used[i] {
-            w.push_segment(text);
+            w.push_segment(s);
         }
     }
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_whitespace())
 }
 
 #[derive(Clone, Copy)]
