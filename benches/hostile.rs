@@ -1,6 +1,6 @@
 //! Hostile input: how long reading, checking and `fmt` take on documents built to be slow
 //! (many attributes on one element, many siblings, unknown siblings that each are a problem,
-//! a long text node), with the default limits and with none. Each row should grow with the
+//! known and unknown siblings in turn, a long text node), with the default limits and with none. Each row should grow with the
 //! size, ten times the input about ten times the time. `cargo bench --bench hostile`.
 
 use std::hint::black_box;
@@ -41,6 +41,9 @@ fn main() {
         ("100,000 siblings".into(), siblings(100_000, disk)),
         ("10,000 unknown siblings".into(), siblings(10_000, "<bogus/>")),
         ("100,000 unknown siblings".into(), siblings(100_000, "<bogus/>")),
+        // Known and unknown in turn: the read order is kept and written back item by item.
+        ("10,000 mixed siblings".into(), siblings(5_000, &format!("{disk}<bogus/>"))),
+        ("100,000 mixed siblings".into(), siblings(50_000, &format!("{disk}<bogus/>"))),
         ("10 MB text".into(), text(10_000_000)),
         ("100 MB text".into(), text(100_000_000)),
     ];

@@ -206,3 +206,12 @@ fn a_text_field_beside_elements_keeps_its_whitespace() {
     assert_eq!(value(again.os.as_ref().unwrap()), value(os));
     assert_eq!(format!("{:?}", again.os.as_ref().unwrap().nvram), format!("{:?}", os.nvram));
 }
+
+/// Known and unknown elements in turn, many of them: each comes back where it was.
+#[test]
+fn many_known_and_unknown_siblings_in_turn_come_back_in_place() {
+    let one = "\n    <disk type='file' device='disk'>\n      <target dev='vda'/>\n    </disk>\n    <bogus n='1'/>";
+    let xml =
+        format!("<domain type='kvm'>\n  <name>n</name>\n  <devices>{}\n  </devices>\n</domain>\n", one.repeat(2_000));
+    assert_eq!(round_trip(&xml), xml);
+}

@@ -21,6 +21,12 @@ pub trait XmlValue: Sized {
     fn parse_xml(text: &str) -> Result<Self, Expected>;
     /// The text to write (unescaped).
     fn to_xml(&self) -> Cow<'_, str>;
+    /// Appends the text to `out` through `escape`, the writer's escaping for where it goes.
+    /// Numbers written canonically need no escaping and no `String` of their own.
+    #[inline]
+    fn write_xml(&self, out: &mut String, escape: fn(&mut String, &str)) {
+        escape(out, &self.to_xml());
+    }
 }
 
 impl XmlValue for String {
@@ -112,8 +118,14 @@ fn push_hex_digits(value: u64, width: usize, out: &mut String) {
 pub trait Format: Clone + Default {
     /// Parses the text.
     fn parse<T: Integer>(text: &str) -> Option<T>;
+    /// Appends the canonical spelling.
+    fn push<T: Integer>(value: T, out: &mut String);
     /// The canonical spelling.
-    fn write<T: Integer>(value: T) -> String;
+    fn write<T: Integer>(value: T) -> String {
+        let mut out = String::new();
+        Self::push(value, &mut out);
+        out
+    }
     /// Whether `text`, which reads as `value`, is its canonical spelling (then nothing is
     /// kept of it).
     fn is_canonical<T: Integer>(text: &str, value: T) -> bool {
@@ -136,8 +148,8 @@ impl Format for Decimal {
     fn parse<T: Integer>(text: &str) -> Option<T> {
         parse_integer(text)
     }
-    fn write<T: Integer>(value: T) -> String {
-        value.to_string()
+    fn push<T: Integer>(value: T, out: &mut String) {
+        push_decimal(value, out);
     }
     fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
         canonical_decimal(text)
@@ -156,11 +168,9 @@ impl<const WIDTH: usize> Format for Hex<WIDTH> {
     fn parse<T: Integer>(text: &str) -> Option<T> {
         parse_base0(text)
     }
-    fn write<T: Integer>(value: T) -> String {
-        let mut out = String::with_capacity(2 + WIDTH.max(4));
+    fn push<T: Integer>(value: T, out: &mut String) {
         out.push_str("0x");
-        value.push_hex(WIDTH, &mut out);
-        out
+        value.push_hex(WIDTH, out);
     }
     fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
         // `0x`, then lower-case digits: `WIDTH` of them, or more without a leading zero.
@@ -183,8 +193,8 @@ impl<const WIDTH: usize, const MAX: u64> Format for HexUpTo<WIDTH, MAX> {
     fn parse<T: Integer>(text: &str) -> Option<T> {
         Hex::<WIDTH>::parse(text)
     }
-    fn write<T: Integer>(value: T) -> String {
-        Hex::<WIDTH>::write(value)
+    fn push<T: Integer>(value: T, out: &mut String) {
+        Hex::<WIDTH>::push(value, out)
     }
     fn expected<T: Integer>() -> String {
         Hex::<WIDTH>::expected::<T>()
@@ -209,8 +219,8 @@ impl<const WIDTH: usize> Format for Base16<WIDTH> {
             .then(|| T::from_radix(digits, 16))
             .flatten()
     }
-    fn write<T: Integer>(value: T) -> String {
-        format!("0x{}", value.to_hex(WIDTH))
+    fn push<T: Integer>(value: T, out: &mut String) {
+        Hex::<WIDTH>::push(value, out)
     }
     fn expected<T: Integer>() -> String {
         format!("{} in hexadecimal", T::WHAT)
@@ -226,8 +236,8 @@ impl Format for AnyBase {
     fn parse<T: Integer>(text: &str) -> Option<T> {
         parse_base0(text)
     }
-    fn write<T: Integer>(value: T) -> String {
-        value.to_string()
+    fn push<T: Integer>(value: T, out: &mut String) {
+        push_decimal(value, out);
     }
     fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
         canonical_decimal(text)
@@ -235,6 +245,12 @@ impl Format for AnyBase {
     fn expected<T: Integer>() -> String {
         format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
     }
+}
+
+/// Appends an integer in decimal, as `to_string` writes it.
+fn push_decimal<T: Integer>(value: T, out: &mut String) {
+    use std::fmt::Write;
+    let _ = write!(out, "{value}");
 }
 
 /// Whether `text` is an integer as Rust's `to_string` writes it: digits without a leading
@@ -255,8 +271,8 @@ impl Format for Octal {
     fn parse<T: Integer>(text: &str) -> Option<T> {
         (!text.is_empty() && text.bytes().all(|b| (b'0'..=b'7').contains(&b))).then(|| T::from_radix(text, 8)).flatten()
     }
-    fn write<T: Integer>(value: T) -> String {
-        value.to_octal(4)
+    fn push<T: Integer>(value: T, out: &mut String) {
+        out.push_str(&value.to_octal(4));
     }
     fn expected<T: Integer>() -> String {
         "an octal number such as 0644".to_owned()
@@ -400,6 +416,12 @@ impl<T: Integer, F: Format> XmlValue for Number<T, F> {
             None => Cow::Owned(F::write(self.value)),
         }
     }
+    fn write_xml(&self, out: &mut String, escape: fn(&mut String, &str)) {
+        match &self.spelling {
+            Some(s) => escape(out, s),
+            None => F::push(self.value, out),
+        }
+    }
 }
 
 impl<T: Integer, F: Format> FromStr for Number<T, F> {
@@ -421,6 +443,9 @@ macro_rules! plain_integer {
             }
             fn to_xml(&self) -> Cow<'_, str> {
                 Cow::Owned(self.to_string())
+            }
+            fn write_xml(&self, out: &mut String, _: fn(&mut String, &str)) {
+                push_decimal(*self, out);
             }
         }
     )*};

@@ -37,25 +37,31 @@ pub trait WriteChoice {
     fn write_choice(&self, w: &mut Writer);
 }
 
+/// The parts of an element a type wrote in its own order, to be put in the order they were
+/// read in. Kept between elements (`Writer::spare`) so that their buffers are reused.
+#[derive(Default)]
 struct Capture {
     depth: usize,
-    marks: Vec<Mark>,
-}
-
-/// Where a field's part begins in a capture.
-struct Mark {
-    rank: u16,
-    at: usize,
-    /// The part is the element's text field (see [`Writer::text`]).
-    text: bool,
-}
-
-/// A captured part of an element, to be put in the order it was read in.
-struct Segment {
-    rank: u16,
+    /// Each field's part: while capturing, where it begins in the writer's text; then its
+    /// range in `text`.
+    parts: Vec<Part>,
+    /// The captured text.
     text: String,
-    /// The element's text field: see [`Writer::text`].
+    /// Scratch of `emit_in_order`, per rank.
+    left: Vec<u32>,
+    by_rank: Vec<u32>,
+    rank_start: Vec<u32>,
+    rank_next: Vec<u32>,
+}
+
+/// What one field wrote: an attribute, an element, the text.
+struct Part {
+    rank: u16,
+    start: usize,
+    end: usize,
+    /// The element's text field (see [`Writer::text`]).
     is_text: bool,
+    used: bool,
 }
 
 /// Where a value's parts go when it is written.
@@ -87,6 +93,8 @@ pub struct Writer {
     /// Per open element: whether it has element children (its end tag goes on its own line).
     frames: Vec<bool>,
     captures: Vec<Capture>,
+    /// Captures done with, their buffers kept for the next.
+    spare: Vec<Capture>,
     /// Inside verbatim content (unknown elements): no indentation is added.
     verbatim: u32,
     /// Rank offset of the flattened group being written.
@@ -141,6 +149,18 @@ impl Writer {
         }
     }
 
+    /// A line break and two spaces per level.
+    fn new_line(&mut self, depth: usize) {
+        const SPACES: &str = "                                                                ";
+        self.out.push('\n');
+        let mut n = depth * 2;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.out.push_str(&SPACES[..k]);
+            n -= k;
+        }
+    }
+
     /// Closes an open start tag and begins a new line for a child node.
     fn node_break(&mut self) {
         self.close_start_tag();
@@ -148,10 +168,7 @@ impl Writer {
             if let Some(had) = self.frames.last_mut() {
                 *had = true;
                 if !std::mem::take(&mut self.text_last) {
-                    self.out.push('\n');
-                    for _ in 0..self.depth {
-                        self.out.push_str("  ");
-                    }
+                    self.new_line(self.depth);
                 }
             }
         }
@@ -203,10 +220,8 @@ impl Writer {
                     // libvirt writes an element it opened for children it then did not have
                     // over two lines (`<source>` of a pool); never `<a></a>`.
                     if ws.contains('\n') {
-                        self.out.push_str(">\n");
-                        for _ in 0..self.depth {
-                            self.out.push_str("  ");
-                        }
+                        self.out.push('>');
+                        self.new_line(self.depth);
                         self.out.push_str("</");
                         self.out.push_str(name);
                         self.out.push('>');
@@ -225,10 +240,7 @@ impl Writer {
             return;
         }
         if had_elements && self.verbatim == 0 && !text_last {
-            self.out.push('\n');
-            for _ in 0..self.depth {
-                self.out.push_str("  ");
-            }
+            self.new_line(self.depth);
         }
         self.out.push_str("</");
         self.out.push_str(name);
@@ -246,7 +258,8 @@ impl Writer {
     fn mark_part(&mut self, rank: u16, text: bool) -> bool {
         match self.captures.last_mut() {
             Some(c) if c.depth == self.depth => {
-                c.marks.push(Mark { rank: self.rank_base + rank, at: self.out.len(), text });
+                let rank = self.rank_base + rank;
+                c.parts.push(Part { rank, start: self.out.len(), end: 0, is_text: text, used: false });
                 true
             }
             _ => false,
@@ -255,7 +268,12 @@ impl Writer {
 
     /// Writes an attribute ` name='value'` of the given rank.
     pub fn attribute<V: XmlValue>(&mut self, rank: u16, name: &str, value: &V) {
-        self.attribute_str(rank, name, &value.to_xml());
+        self.mark(rank);
+        self.out.push(' ');
+        self.out.push_str(name);
+        self.out.push_str("='");
+        value.write_xml(&mut self.out, |out, text| escape_into(out, text, Style::Libvirt));
+        self.out.push('\'');
     }
 
     /// Writes an attribute ` name='value'` of the given rank from text.
@@ -373,34 +391,40 @@ impl Writer {
         self.rank_base = saved;
     }
 
-    /// Appends a captured segment; right after unknown text (which kept its own whitespace)
-    /// without the line break and indentation the segment was captured with.
-    fn push_segment(&mut self, segment: &Segment) {
+    /// Appends a captured part; right after unknown text (which kept its own whitespace)
+    /// without the line break and indentation the part was captured with.
+    fn push_part(&mut self, text: &str, is_text: bool) {
         let text = match std::mem::take(&mut self.text_last) {
             // The line break the part was captured with (a text field's own whitespace stays).
-            true if !segment.is_text && segment.text.starts_with('\n') => segment.text.trim_start_matches(['\n', ' ']),
-            _ => &segment.text,
+            true if !is_text && text.starts_with('\n') => text.trim_start_matches(['\n', ' ']),
+            _ => text,
         };
         self.out.push_str(text);
-        self.text_last = segment.is_text && self.verbatim == 0 && !is_blank(text);
+        self.text_last = is_text && self.verbatim == 0 && !is_blank(text);
     }
 
     fn begin_capture(&mut self) -> usize {
-        self.captures.push(Capture { depth: self.depth, marks: Vec::new() });
+        let mut capture = self.spare.pop().unwrap_or_default();
+        capture.depth = self.depth;
+        capture.parts.clear();
+        capture.text.clear();
+        self.captures.push(capture);
         self.out.len()
     }
 
-    /// Ends a capture: the text written since `base`, cut into (rank, text) segments.
-    fn end_capture(&mut self, base: usize) -> Vec<Segment> {
-        let capture = self.captures.pop().expect("capture begun");
-        let text = self.out.split_off(base);
-        let mut segments = Vec::with_capacity(capture.marks.len());
-        for (i, mark) in capture.marks.iter().enumerate() {
-            let end = capture.marks.get(i + 1).map_or(self.out.len() + text.len(), |m| m.at);
-            let part = text[mark.at - base..end - base].to_owned();
-            segments.push(Segment { rank: mark.rank, text: part, is_text: mark.text });
+    /// Ends a capture: the text written since `base` moved into it, cut into parts.
+    fn end_capture(&mut self, base: usize) -> Capture {
+        let mut capture = self.captures.pop().expect("capture begun");
+        capture.text.push_str(&self.out[base..]);
+        self.out.truncate(base);
+        let total = capture.text.len();
+        for i in (0..capture.parts.len()).rev() {
+            let end = capture.parts.get(i + 1).map_or(total, |next| next.start);
+            let part = &mut capture.parts[i];
+            part.start -= base;
+            part.end = end;
         }
-        segments
+        capture
     }
 }
 
@@ -413,8 +437,8 @@ pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
     let saved_base = std::mem::take(&mut w.rank_base);
     let renamed;
     let read_prefix = extras.get().and_then(|x| x.prefix.as_deref());
-    let model_prefix = name.split_once(':').map_or("", |(p, _)| p);
-    if read_prefix.is_some_and(|p| p != model_prefix) {
+    let model_prefix = || name.split_once(':').map_or("", |(p, _)| p);
+    if read_prefix.is_some_and(|p| p != model_prefix()) {
         // Written with the prefix it was read with, whose declaration came with it (kept as
         // an attribute, or on an ancestor read with it): the model's prefix is not declared.
         w.pending_ns = None;
@@ -433,8 +457,8 @@ pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
         Some(x) if as_read && !x.attribute_order.is_empty() => {
             let base = w.begin_capture();
             value.write_attributes(w, extras);
-            let segments = w.end_capture(base);
-            emit_in_order(w, segments, &x.attribute_order, &mut |w, i| {
+            let capture = w.end_capture(base);
+            emit_in_order(w, capture, &x.attribute_order, &mut |w, i| {
                 let a = &x.attributes[i];
                 w.raw_attribute(&a.name, &a.value, false);
             });
@@ -478,8 +502,8 @@ fn write_children_in_order(value: &dyn WriteContent, w: &mut Writer, extras: &Ex
     let base = w.begin_capture();
     value.write_children(w, extras);
     let had_elements = w.frames.last().copied().unwrap_or(false);
-    let segments = w.end_capture(base);
-    emit_in_order(w, segments, &x.child_order, &mut |w, i| write_unknown_node(w, &x.nodes[i]));
+    let capture = w.end_capture(base);
+    emit_in_order(w, capture, &x.child_order, &mut |w, i| write_unknown_node(w, &x.nodes[i]));
     if let Some(f) = w.frames.last_mut() {
         *f |= had_elements;
     }
@@ -492,64 +516,90 @@ fn write_unknown_node(w: &mut Writer, node: &AnyNode) {
     }
 }
 
-/// Emits captured segments in a recorded order, interleaving unknown items. Segments the
-/// order does not account for (added in code after reading) follow the last recorded item
-/// of their rank, or come before the first recorded item of a higher rank.
-fn emit_in_order(w: &mut Writer, segments: Vec<Segment>, order: &[Slot], unknown: &mut dyn FnMut(&mut Writer, usize)) {
-    // How many recorded items of each rank are still to come (ranks are a type's field
-    // numbers: a few dozen at most, so a table by rank, not a map).
+/// Emits captured parts in a recorded order, interleaving unknown items. Parts the order
+/// does not account for (added in code after reading) follow the last recorded item of their
+/// rank, or come before the first recorded item of a higher rank. Linear in the parts and
+/// the order, but for parts added in code, which are looked at for each recorded item.
+fn emit_in_order(w: &mut Writer, mut c: Capture, order: &[Slot], unknown: &mut dyn FnMut(&mut Writer, usize)) {
+    let Capture { parts, text, left, by_rank, rank_start, rank_next, .. } = &mut c;
+    // Ranks are a type's field numbers (a few dozen at most): tables by rank, not maps.
     let top = order
         .iter()
         .filter_map(|s| match s {
             Slot::Known(r) => Some(usize::from(*r)),
             Slot::Unknown(_) => None,
         })
-        .chain(segments.iter().map(|s| usize::from(s.rank)))
+        .chain(parts.iter().map(|p| usize::from(p.rank)))
         .max()
         .map_or(0, |m| m + 1);
-    let mut recorded_left = vec![0usize; top];
+    // How many recorded items of each rank are still to come.
+    left.clear();
+    left.resize(top, 0);
     for slot in order {
         if let Slot::Known(r) = slot {
-            recorded_left[usize::from(*r)] += 1;
+            left[usize::from(*r)] += 1;
         }
     }
-    let mut used = vec![false; segments.len()];
-    let flush_below = |w: &mut Writer, used: &mut Vec<bool>, limit: u16, left: &[usize]| {
-        for (i, s) in segments.iter().enumerate() {
-            if !used[i] && s.rank < limit && !matches!(left.get(usize::from(s.rank)), Some(n) if *n > 0) {
-                used[i] = true;
-                w.push_segment(s);
-            }
-        }
+    // The parts of each rank in the order written, `by_rank[rank_start[r]..rank_start[r +
+    // 1]]` (a counting sort); `rank_next[r]` is the next of them to use.
+    rank_start.clear();
+    rank_start.resize(top + 1, 0);
+    for p in parts.iter() {
+        rank_start[usize::from(p.rank) + 1] += 1;
+    }
+    for r in 0..top {
+        rank_start[r + 1] += rank_start[r];
+    }
+    rank_next.clear();
+    rank_next.extend_from_slice(&rank_start[..top]);
+    by_rank.clear();
+    by_rank.resize(parts.len(), 0);
+    for (i, p) in parts.iter().enumerate() {
+        let at = &mut rank_next[usize::from(p.rank)];
+        by_rank[*at as usize] = i as u32;
+        *at += 1;
+    }
+    rank_next.copy_from_slice(&rank_start[..top]);
+    // Parts of ranks the order never recorded, in the order written.
+    let mut unrecorded: Vec<u32> =
+        (0..parts.len() as u32).filter(|&i| left[usize::from(parts[i as usize].rank)] == 0).collect();
+    let emit = |w: &mut Writer, part: &mut Part| {
+        part.used = true;
+        w.push_part(&text[part.start..part.end], part.is_text);
     };
     for slot in order {
         match *slot {
             Slot::Unknown(i) => unknown(w, i as usize),
             Slot::Known(r) => {
-                flush_below(w, &mut used, r, &recorded_left);
-                if let Some(i) = (0..segments.len()).find(|&i| !used[i] && segments[i].rank == r) {
-                    used[i] = true;
-                    w.push_segment(&segments[i]);
-                }
-                let left = &mut recorded_left[usize::from(r)];
-                *left -= 1;
-                if *left == 0 {
-                    for (i, s) in segments.iter().enumerate() {
-                        if !used[i] && s.rank == r {
-                            used[i] = true;
-                            w.push_segment(s);
+                if !unrecorded.is_empty() {
+                    unrecorded.retain(|&i| {
+                        let part = &mut parts[i as usize];
+                        if part.rank < r {
+                            emit(w, part);
                         }
+                        !part.used
+                    });
+                }
+                let r = usize::from(r);
+                let end = rank_start[r + 1];
+                if rank_next[r] < end {
+                    emit(w, &mut parts[by_rank[rank_next[r] as usize] as usize]);
+                    rank_next[r] += 1;
+                }
+                left[r] -= 1;
+                if left[r] == 0 {
+                    while rank_next[r] < end {
+                        emit(w, &mut parts[by_rank[rank_next[r] as usize] as usize]);
+                        rank_next[r] += 1;
                     }
                 }
             }
         }
     }
-    flush_below(w, &mut used, u16::MAX, &[]);
-    for (i, s) in segments.iter().enumerate() {
-        if !used[i] {
-            w.push_segment(s);
-        }
+    for part in parts.iter_mut().filter(|p| !p.used) {
+        emit(w, part);
     }
+    w.spare.push(c);
 }
 
 fn is_blank(s: &str) -> bool {
@@ -560,28 +610,36 @@ fn is_blank(s: &str) -> bool {
 enum Style {
     /// libvirt's `virBufferEscapeString` in an attribute: `& < > ' "` as entities, and
     /// the whitespace an attribute value cannot keep literally.
-    Libvirt,
+    Libvirt = 0,
     /// libvirt's text: `& < > ' "` as entities, line breaks literal.
-    LibvirtText,
+    LibvirtText = 1,
     /// libxml2 attribute values in double quotes.
-    Libxml2Attribute,
+    Libxml2Attribute = 2,
     /// libxml2 text.
-    Libxml2Text,
+    Libxml2Text = 3,
 }
 
+/// The bytes each [`Style`] escapes: bit `1 << style` of the byte's entry.
+static ESCAPES: [u8; 256] = {
+    let (libvirt, libvirt_text, libxml2_attribute, libxml2_text) = (1u8, 2u8, 4u8, 8u8);
+    let mut table = [0u8; 256];
+    table[b'&' as usize] = libvirt | libvirt_text | libxml2_attribute | libxml2_text;
+    table[b'<' as usize] = libvirt | libvirt_text | libxml2_attribute | libxml2_text;
+    table[b'>' as usize] = libvirt | libvirt_text | libxml2_attribute | libxml2_text;
+    table[b'\r' as usize] = libvirt | libvirt_text | libxml2_attribute | libxml2_text;
+    table[b'\'' as usize] = libvirt | libvirt_text;
+    table[b'"' as usize] = libvirt | libvirt_text | libxml2_attribute;
+    table[b'\n' as usize] = libvirt | libxml2_attribute;
+    table[b'\t' as usize] = libvirt | libxml2_attribute;
+    table
+};
+
 fn escape_into(out: &mut String, s: &str, style: Style) {
-    let needs = |b: u8| match b {
-        b'&' | b'<' | b'>' => true,
-        b'\'' => matches!(style, Style::Libvirt | Style::LibvirtText),
-        b'"' => !matches!(style, Style::Libxml2Text),
-        b'\n' | b'\t' => matches!(style, Style::Libvirt | Style::Libxml2Attribute),
-        b'\r' => true,
-        _ => false,
-    };
+    let mask = 1u8 << (style as u8);
     let bytes = s.as_bytes();
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if !needs(b) {
+        if ESCAPES[usize::from(b)] & mask == 0 {
             continue;
         }
         out.push_str(&s[last..i]);
@@ -598,4 +656,33 @@ fn escape_into(out: &mut String, s: &str, style: Style) {
         last = i + 1;
     }
     out.push_str(&s[last..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_style_escapes_its_own_bytes() {
+        let all = "a&<>'\"\n\t\rz";
+        let escaped = |style| {
+            let mut out = String::new();
+            escape_into(&mut out, all, style);
+            out
+        };
+        assert_eq!(escaped(Style::Libvirt), "a&amp;&lt;&gt;&apos;&quot;&#10;&#9;&#13;z");
+        assert_eq!(escaped(Style::LibvirtText), "a&amp;&lt;&gt;&apos;&quot;\n\t&#13;z");
+        assert_eq!(escaped(Style::Libxml2Attribute), "a&amp;&lt;&gt;'&quot;&#10;&#9;&#13;z");
+        assert_eq!(escaped(Style::Libxml2Text), "a&amp;&lt;&gt;'\"\n\t&#13;z");
+        let mut out = String::new();
+        escape_into(&mut out, "plain é text", Style::Libvirt);
+        assert_eq!(out, "plain é text");
+    }
+
+    #[test]
+    fn indentation_deeper_than_the_spaces_at_hand() {
+        let mut w = Writer::new();
+        w.new_line(40);
+        assert_eq!(w.out, format!("\n{}", " ".repeat(80)));
+    }
 }
