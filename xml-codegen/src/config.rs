@@ -30,6 +30,12 @@ pub struct Config {
     /// built in code: `name` a child element, `@name` an attribute, `=field` any other field
     /// by its Rust name. Every field must be named.
     pub order: BTreeMap<String, Vec<String>>,
+    /// `module::TagEnum` whose variants' own discriminating attributes libvirt writes before
+    /// the enum's (`<disk type='file' device='disk'>`: `type` is the variants').
+    pub payload_tags_first: Vec<String>,
+    /// `module::Type.field`: flattened tag enums whose discriminating attribute libvirt
+    /// writes before the owner's own (`<controller type='usb' index='0'>`).
+    pub lead: Vec<String>,
 }
 
 /// A group of attributes and text read as one runtime value (`scaledInteger`).
@@ -61,7 +67,18 @@ impl Config {
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
         let table: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
-        const KNOWN: &[&str] = &["rename", "box", "replace", "values", "groups", "defaults", "validate", "order"];
+        const KNOWN: &[&str] = &[
+            "rename",
+            "box",
+            "replace",
+            "values",
+            "groups",
+            "defaults",
+            "validate",
+            "order",
+            "payload_tags_first",
+            "lead",
+        ];
         if let Some(k) = table.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(format!("{}: unknown table [{k}]: expected one of {}", path.display(), KNOWN.join(", ")));
         }
@@ -75,6 +92,12 @@ impl Config {
         };
         if let Some(b) = table.get("box").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
             cfg.boxed = b.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        }
+        if let Some(b) = table.get("lead").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
+            cfg.lead = b.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        }
+        if let Some(t) = table.get("payload_tags_first").and_then(|v| v.get("types")).and_then(|v| v.as_array()) {
+            cfg.payload_tags_first = t.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
         }
         if let Some(o) = table.get("order") {
             let o = o.as_table().ok_or_else(|| format!("{}: [order] is not a table", path.display()))?;
@@ -133,6 +156,17 @@ impl Config {
                 .ok_or_else(|| format!("codegen.toml: no type {ty} to validate"))?;
             ir.types[id].validate = Some(function.clone());
         }
+        for ty in &self.payload_tags_first {
+            let id = live
+                .iter()
+                .copied()
+                .find(|&id| key(ir, id) == *ty)
+                .ok_or_else(|| format!("codegen.toml: no type {ty} for payload_tags_first"))?;
+            if !matches!(ir.types[id].kind, Kind::TagEnum { .. }) {
+                return Err(format!("codegen.toml: {ty} is not a tag enum (payload_tags_first)"));
+            }
+            ir.types[id].payload_tags_first = true;
+        }
         for (ty, names) in &self.order {
             let id = live
                 .iter()
@@ -170,21 +204,41 @@ impl Config {
             }
             fields.sort_by_key(|f| place(f).unwrap_or(usize::MAX));
         }
-        for path in &self.boxed {
+        let field_at = |ir: &mut Ir, path: &str| -> Result<(TypeId, usize), String> {
             let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;
             let id = live
                 .iter()
                 .copied()
                 .find(|&id| key(ir, id) == ty)
                 .ok_or_else(|| format!("codegen.toml: no type {ty}"))?;
-            let Kind::Struct { fields, .. } = &mut ir.types[id].kind else {
+            let Kind::Struct { fields, .. } = &ir.types[id].kind else {
                 return Err(format!("codegen.toml: {ty} is not a struct"));
             };
-            let f =
-                fields.iter_mut().find(|f| f.name == field).ok_or_else(|| format!("codegen.toml: no field {path}"))?;
-            f.boxed = true;
+            let at =
+                fields.iter().position(|f| f.name == field).ok_or_else(|| format!("codegen.toml: no field {path}"))?;
+            Ok((id, at))
+        };
+        for path in &self.boxed {
+            let at = field_at(ir, path)?;
+            field_mut(ir, at).boxed = true;
+        }
+        for path in &self.lead {
+            let at = field_at(ir, path)?;
+            let f = field_mut(ir, at);
+            if !matches!(f.role, crate::ir::Role::Flatten) {
+                return Err(format!("codegen.toml: {path} is not a flattened group (lead)"));
+            }
+            f.lead = true;
         }
         Ok(())
+    }
+}
+
+/// The field `at` of a struct found by `field_at`.
+fn field_mut(ir: &mut Ir, (id, at): (TypeId, usize)) -> &mut crate::ir::Field {
+    match &mut ir.types[id].kind {
+        Kind::Struct { fields, .. } => &mut fields[at],
+        _ => unreachable!("field_at finds struct fields"),
     }
 }
 

@@ -115,6 +115,7 @@ impl Emitter<'_> {
             Role::Any => (quote!(any), "Elements of any name (other applications' data)".to_owned()),
         };
         let non_empty = f.non_empty.then(|| quote!(, non_empty));
+        let lead = f.lead.then(|| quote!(, lead));
         let doc = format!(" {doc}");
         // Absent in XML, absent in JSON: what is not there need not be written by hand.
         let mut serde = match f.occurs {
@@ -130,7 +131,7 @@ impl Emitter<'_> {
         }
         quote! {
             #[doc = #doc]
-            #[xml(#role #non_empty)]
+            #[xml(#role #non_empty #lead)]
             #serde
             pub #name: #full,
         }
@@ -215,6 +216,7 @@ impl Emitter<'_> {
                 }
             }
             Kind::TagEnum { attribute, variants } => {
+                let payload_first = t.payload_tags_first.then(|| quote!(, payload_tags_first));
                 let vs = variants.iter().map(|v| {
                     let vn = format_ident!("{}", v.name);
                     let key = &v.key;
@@ -240,7 +242,7 @@ impl Emitter<'_> {
                     #[derive(Debug, Clone, PartialEq, crate::Xml)]
                     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
                     #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-                    #[xml(crate = "crate", tag = #attribute)]
+                    #[xml(crate = "crate", tag = #attribute #payload_first)]
                     pub enum #name { #(#vs)* }
                 }
             }

@@ -66,6 +66,9 @@ pub struct Field {
     pub ty: Ty,
     pub boxed: bool,
     pub non_empty: bool,
+    /// A flattened tag enum whose discriminating attribute is written before the owner's own
+    /// attributes (codegen.toml `[lead]`).
+    pub lead: bool,
     /// Where a value's type comes from in the schema (for the audit and docs).
     pub schema: SchemaType,
 }
@@ -141,6 +144,9 @@ pub struct TypeDef {
     /// A hand-written function (its path) that checks rules across the type's fields
     /// (codegen.toml `[validate]`).
     pub validate: Option<String>,
+    /// A tag enum whose variants' own leading discriminating attributes are written before
+    /// its own (codegen.toml `[payload_tags_first]`).
+    pub payload_tags_first: bool,
     /// No candidate name was free: the name is the last candidate numbered, to be renamed
     /// in codegen.toml.
     pub numbered: bool,

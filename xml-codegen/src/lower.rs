@@ -266,6 +266,7 @@ impl<'a> Lowerer<'a> {
             replaced_by: None,
             renamed_from: None,
             validate: None,
+            payload_tags_first: false,
             numbered: false,
             defines: Vec::new(),
             element: String::new(),
@@ -1310,7 +1311,16 @@ impl<'a> Lowerer<'a> {
 }
 
 fn field(role: Role, occurs: Occurs, ty: Ty) -> Field {
-    Field { name: String::new(), role, occurs, ty, boxed: false, non_empty: false, schema: SchemaType::default() }
+    Field {
+        name: String::new(),
+        role,
+        occurs,
+        ty,
+        boxed: false,
+        non_empty: false,
+        lead: false,
+        schema: SchemaType::default(),
+    }
 }
 
 /// Whether two fields are the same XML item.

@@ -29,6 +29,9 @@ pub struct FieldOpts {
     pub ns: Option<LitStr>,
     pub validate: Option<Path>,
     pub non_empty: bool,
+    /// A flattened group whose leading discriminating attributes (`ReadContent::LEAD`) are
+    /// written before the owner's own attributes.
+    pub lead: bool,
 }
 
 #[derive(Default)]
@@ -37,6 +40,9 @@ pub struct ContainerOpts {
     pub krate: Option<Path>,
     pub validate: Option<Path>,
     pub tag: Option<LitStr>,
+    /// With `tag`: the variant content's own leading discriminating attributes are written
+    /// before this one (`<disk type='file' device='disk'>`, `type` being the content's).
+    pub payload_tags_first: bool,
     pub child_text: Option<LitStr>,
     pub elements: bool,
     pub pattern: Option<LitStr>,
@@ -65,6 +71,7 @@ pub fn field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
     let mut role: Option<(Role, Span)> = None;
     let mut validate = None;
     let mut non_empty = false;
+    let mut lead = false;
     let mut ns = None;
     for attr in xml_attrs(&field.attrs) {
         attr.parse_nested_meta(|meta| {
@@ -90,13 +97,17 @@ pub fn field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
             } else if meta.path.is_ident("non_empty") {
                 non_empty = true;
                 None
+            } else if meta.path.is_ident("lead") {
+                lead = true;
+                None
             } else if meta.path.is_ident("ns") {
                 ns = Some(meta.value()?.parse::<LitStr>()?);
                 None
             } else {
                 return Err(meta.error(
                     "unknown field option: expected one of `attribute = \"..\"`, `child = \"..\"`, \
-                     `text`, `flatten`, `choice`, `any`, `extras`, `validate = \"path\"`, `non_empty`, `ns = \"..\"`",
+                     `text`, `flatten`, `choice`, `any`, `extras`, `validate = \"path\"`, `non_empty`, `ns = \"..\"`, \
+                     `lead`",
                 ));
             };
             if let Some(r) = new_role {
@@ -128,7 +139,10 @@ pub fn field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
             ));
         }
     }
-    Ok(FieldOpts { role, ns, validate, non_empty })
+    if lead && !matches!(role, Role::Flatten) {
+        return Err(syn::Error::new_spanned(field, "`lead` goes with `flatten`: a flattened group's tags lead"));
+    }
+    Ok(FieldOpts { role, ns, validate, non_empty, lead })
 }
 
 pub fn container_opts(attrs: &[Attribute]) -> syn::Result<ContainerOpts> {
@@ -145,6 +159,8 @@ pub fn container_opts(attrs: &[Attribute]) -> syn::Result<ContainerOpts> {
                 o.validate = Some(s.parse()?);
             } else if meta.path.is_ident("tag") {
                 o.tag = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("payload_tags_first") {
+                o.payload_tags_first = true;
             } else if meta.path.is_ident("child_text") {
                 o.child_text = Some(meta.value()?.parse()?);
             } else if meta.path.is_ident("elements") {
@@ -164,7 +180,7 @@ pub fn container_opts(attrs: &[Attribute]) -> syn::Result<ContainerOpts> {
             } else {
                 return Err(meta.error(
                     "unknown type option: expected one of `root = \"..\"`, `crate = \"..\"`, \
-                     `validate = \"path\"`, `tag = \"..\"`, `child_text = \"..\"`, `elements`, \
+                     `validate = \"path\"`, `tag = \"..\"`, `payload_tags_first`, `child_text = \"..\"`, `elements`, \
                      `pattern = \"..\"`, `min = ..`, `max = ..`, `serde`",
                 ));
             }

@@ -195,6 +195,9 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
             "`serde` is for #[derive(XmlValue)] types; derive serde's traits on elements",
         ));
     }
+    if opts.payload_tags_first && opts.tag.is_none() {
+        return Err(syn::Error::new_spanned(&input.ident, "`payload_tags_first` goes with `tag = \"..\"`"));
+    }
     let k = crate::krate(&opts);
     let (vs, other) = variants(input, opts.elements)?;
     let name = &input.ident;
@@ -361,12 +364,25 @@ fn dispatching(
     let partial = format_ident!("__{}Partial", name);
     let by_tag = opts.tag.is_some();
     let key_name = opts.tag.as_ref().or(opts.child_text.as_ref()).expect("checked");
-    // A tag attribute takes rank 0; variant content follows.
-    let offset = if by_tag { quote!(1u16) } else { quote!(0u16) };
+    let tys: Vec<&Type> = vs.iter().map(|v| &v.ty).collect();
+    // A tag attribute takes rank 0 and leads (`ReadContent::LEAD`); variant content follows.
+    // With `payload_tags_first`, the content's own leading attributes take the first ranks
+    // (`PAYLOAD_LEAD` of them at most), then the tag.
+    let payload_first = opts.payload_tags_first;
+    let mut payload_lead = quote!(0u16);
+    for ty in &tys {
+        payload_lead = quote!(#k::__private::max(#payload_lead, <#ty as #k::read::ReadContent>::LEAD));
+    }
+    let (tag_rank, offset) = match (by_tag, payload_first) {
+        (false, _) => (quote!(0u16), quote!(0u16)),
+        (true, false) => (quote!(0u16), quote!(1u16)),
+        (true, true) => (quote!(PAYLOAD_LEAD), quote!((PAYLOAD_LEAD + 1))),
+    };
+    let payload_lead_const = payload_first.then(|| quote!(const PAYLOAD_LEAD: u16 = #payload_lead;));
+    let lead_const = by_tag.then(|| quote!(const LEAD: u16 = #offset;));
     let values: Vec<String> = vs.iter().filter(|v| !v.absent).map(|v| format!("'{}'", v.key.value())).collect();
     let expected = format!("one of {}", values.join(", "));
     let ids: Vec<&Ident> = vs.iter().map(|v| &v.ident).collect();
-    let tys: Vec<&Type> = vs.iter().map(|v| &v.ty).collect();
 
     let begin_arms = vs.iter().filter(|v| !v.absent).map(|v| {
         let (id, ty, key) = (&v.ident, &v.ty, &v.key);
@@ -418,9 +434,19 @@ fn dispatching(
     let tag_attr = by_tag.then(|| {
         quote! {
             if #k::read::attribute_is(attr, #key_name) {
-                return ::std::result::Result::Ok(::std::option::Option::Some(0));
+                return ::std::result::Result::Ok(::std::option::Option::Some(#tag_rank));
             }
         }
+    });
+    // A variant content's attribute rank, as this enum's.
+    let attr_rank = |ty: &Type| match payload_first {
+        false => quote!(#offset + r),
+        true => quote!(if r < <#ty as #k::read::ReadContent>::LEAD { r } else { #offset + r }),
+    };
+    let attr_take_arms = vs.iter().map(|v| {
+        let (id, ty) = (&v.ident, &v.ty);
+        let rank = attr_rank(ty);
+        quote!(#partial::#id(q) => <#ty as #k::read::ReadContent>::attribute(q, attr, node, ctx)?.map(|r| #rank),)
     });
     // Content that belongs to another variant: in strict mode, name both.
     let conflict = |what: TokenStream, knows: TokenStream| {
@@ -454,9 +480,9 @@ fn dispatching(
         if v.absent {
             quote!()
         } else if v.default {
-            quote!(if !#k::write::tag_absent(extras, #key_name) { w.attribute_str(0, #key_name, #key); })
+            quote!(if !#k::write::tag_absent(extras, #key_name) { w.attribute_str(#tag_rank, #key_name, #key); })
         } else {
-            quote!(w.attribute_str(0, #key_name, #key);)
+            quote!(w.attribute_str(#tag_rank, #key_name, #key);)
         }
     };
     let write_attr_arms = vs.iter().map(|v| {
@@ -469,6 +495,25 @@ fn dispatching(
                 #tag
                 let saved = w.enter_group(#offset);
                 <#ty as #k::write::WriteContent>::write_attributes(v, w, extras);
+                w.leave_group(saved);
+            },
+        )
+    });
+    let write_tags_arms = vs.iter().map(|v| {
+        let ty = &v.ty;
+        let tag = write_tag(v);
+        let payload = payload_first.then(|| quote!(<#ty as #k::write::WriteContent>::write_tags(v, w, extras);));
+        v.arm(name, quote!(v), quote!(#payload #tag))
+    });
+    let write_other_arms = vs.iter().map(|v| {
+        let ty = &v.ty;
+        let method = if payload_first { quote!(write_other_attributes) } else { quote!(write_attributes) };
+        v.arm(
+            name,
+            quote!(v),
+            quote! {
+                let saved = w.enter_group(#offset);
+                <#ty as #k::write::WriteContent>::#method(v, w, extras);
                 w.leave_group(saved);
             },
         )
@@ -507,9 +552,30 @@ fn dispatching(
     let other_finish =
         other.map(|o| quote!(#partial::#o(value) => #name::#o(#k::extras::Unrecognized { value, extras }),));
     let other_write_attr = other.map(|o| {
-        let tag = by_tag.then(|| quote!(w.attribute_str(0, #key_name, &v.value);));
+        let tag = by_tag.then(|| quote!(w.attribute_str(#tag_rank, #key_name, &v.value);));
         quote!(#name::#o(v) => { #tag })
     });
+    let other_unit_attr = other.map(|o| quote!(#name::#o(_) => {}));
+    let write_attributes = if by_tag {
+        quote! {
+            fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                <Self as #k::write::WriteContent>::write_tags(self, w, extras);
+                <Self as #k::write::WriteContent>::write_other_attributes(self, w, extras);
+            }
+            fn write_tags(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                match self { #(#write_tags_arms)* #other_write_attr }
+            }
+            fn write_other_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                match self { #(#write_other_arms)* #other_unit_attr }
+            }
+        }
+    } else {
+        quote! {
+            fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                match self { #(#write_attr_arms)* #other_write_attr }
+            }
+        }
+    };
     let other_unit = other.map(|o| quote!(#name::#o(_) => {}));
     let other_extras = other.map(|o| quote!(#name::#o(v) => &v.extras,));
     let other_key = other.map(|o| quote!(#name::#o(v) => v.value.as_str(),));
@@ -518,12 +584,14 @@ fn dispatching(
         const _: () = {
             #[doc(hidden)]
             pub enum #partial { #(#ids(<#tys as #k::read::ReadContent>::Partial),)* #other_decl }
+            #payload_lead_const
 
             #[allow(unused_variables, unreachable_code)]
             impl #k::read::ReadContent for #name {
                 type Partial = #partial;
                 const SLOTS: u16 = #offset + #slots;
                 const KEEPS_EXTRAS: bool = true #(&& <#tys as #k::read::ReadContent>::KEEPS_EXTRAS)*;
+                #lead_const
 
                 fn begin(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<#partial> {
                     ::std::result::Result::Ok(match #lookup {
@@ -540,11 +608,11 @@ fn dispatching(
                 ) -> #k::Result<::std::option::Option<u16>> {
                     #tag_attr
                     let taken = match p {
-                        #(#partial::#ids(q) => <#tys as #k::read::ReadContent>::attribute(q, attr, node, ctx)?,)*
+                        #(#attr_take_arms)*
                         #other_none
                     };
-                    if let ::std::option::Option::Some(r) = taken {
-                        return ::std::result::Result::Ok(::std::option::Option::Some(#offset + r));
+                    if taken.is_some() {
+                        return ::std::result::Result::Ok(taken);
                     }
                     #attr_conflict
                     ::std::result::Result::Ok(::std::option::Option::None)
@@ -595,9 +663,7 @@ fn dispatching(
             }
 
             impl #k::write::WriteContent for #name {
-                fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
-                    match self { #(#write_attr_arms)* #other_write_attr }
-                }
+                #write_attributes
                 fn write_children(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
                     let saved = w.enter_group(#offset);
                     match self {

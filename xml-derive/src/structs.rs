@@ -161,7 +161,28 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
     let mut write_children = Vec::new();
     let mut extras_expr = quote!(&#k::extras::NO_EXTRAS);
     let mut keeps = false;
-    let mut prev = quote!(0u16);
+    // The leading discriminating attributes of flattened groups come first, in field order
+    // (`ReadContent::LEAD`): ranks `LEAD_AT_i..` of the first ranks; the fields' own follow.
+    let mut lead_consts = Vec::new();
+    let mut write_tags = Vec::new();
+    let mut lead = quote!(0u16);
+    for (i, f) in fields.iter().enumerate() {
+        if f.opts.lead {
+            let at = format_ident!("LEAD_AT_{}", i);
+            let inner = &f.shape.inner;
+            let id = &f.ident;
+            let this = if f.shape.boxed { quote!(&*self.#id) } else { quote!(&self.#id) };
+            lead_consts.push(quote!(const #at: u16 = #lead;));
+            lead = quote!(#at + <#inner as #k::read::ReadContent>::LEAD);
+            write_tags.push(quote! {
+                let saved = w.enter_group(#at);
+                <#inner as #k::write::WriteContent>::write_tags(#this, w, extras);
+                w.leave_group(saved);
+            });
+        }
+    }
+    let has_lead = !write_tags.is_empty();
+    let mut prev = if has_lead { quote!(LEAD_TOTAL) } else { quote!(0u16) };
 
     for (i, f) in fields.iter().enumerate() {
         let id = &f.ident;
@@ -288,9 +309,16 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 let this = if f.shape.boxed { quote!(&*self.#id) } else { quote!(&self.#id) };
                 decls.push(quote!(#id: #rc::Partial));
                 inits.push(quote!(#id: #rc::begin(node, ctx)?));
+                let rank_of = match f.opts.lead {
+                    true => {
+                        let at = format_ident!("LEAD_AT_{}", i);
+                        quote!(if r < #rc::LEAD { #at + r } else { #rank + r })
+                    }
+                    false => quote!(#rank + r),
+                };
                 attr_arms.push(quote! {
                     if let ::std::option::Option::Some(r) = #rc::attribute(&mut p.#id, attr, node, ctx)? {
-                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank + r));
+                        return ::std::result::Result::Ok(::std::option::Option::Some(#rank_of));
                     }
                 });
                 child_arms.push(quote! {
@@ -307,9 +335,10 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 finish.push(quote!(#id: #value));
                 knows_attr.push(quote!(#rc::knows_attribute(name)));
                 knows_child.push(quote!(#rc::knows_child(name)));
+                let method = if f.opts.lead { quote!(write_other_attributes) } else { quote!(write_attributes) };
                 write_attrs.push(quote! {
                     let saved = w.enter_group(#rank);
-                    #wc::write_attributes(#this, w, extras);
+                    #wc::#method(#this, w, extras);
                     w.leave_group(saved);
                 });
                 write_children.push(quote! {
@@ -342,8 +371,40 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
     let knows_attr = if knows_attr.is_empty() { quote!(false) } else { quote!(#(#knows_attr)||*) };
     let knows_child = if knows_child.is_empty() { quote!(false) } else { quote!(#(#knows_child)||*) };
 
+    let lead_total = has_lead.then(|| quote!(const LEAD_TOTAL: u16 = #lead;));
+    let (lead_const, write_attributes) = if has_lead {
+        (
+            quote!(
+                const LEAD: u16 = LEAD_TOTAL;
+            ),
+            quote! {
+                fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                    <Self as #k::write::WriteContent>::write_tags(self, w, extras);
+                    <Self as #k::write::WriteContent>::write_other_attributes(self, w, extras);
+                }
+                fn write_tags(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                    #(#write_tags)*
+                }
+                fn write_other_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                    #(#write_attrs)*
+                }
+            },
+        )
+    } else {
+        (
+            quote!(),
+            quote! {
+                fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
+                    #(#write_attrs)*
+                }
+            },
+        )
+    };
+
     quote! {
         const _: () = {
+            #(#lead_consts)*
+            #lead_total
             #(#rank_consts)*
 
             #[doc(hidden)]
@@ -354,6 +415,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 type Partial = #partial;
                 const SLOTS: u16 = #slots_total;
                 const KEEPS_EXTRAS: bool = #keeps;
+                #lead_const
 
                 fn begin(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<#partial> {
                     ::std::result::Result::Ok(#partial { #(#inits,)* })
@@ -400,9 +462,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
 
             #[allow(unused_variables)]
             impl #k::write::WriteContent for #name {
-                fn write_attributes(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
-                    #(#write_attrs)*
-                }
+                #write_attributes
                 fn write_children(&self, w: &mut #k::write::Writer, extras: &#k::extras::Extras) {
                     #(#write_children)*
                 }

@@ -14,6 +14,7 @@ fn derive_compile_errors() {
         "variant_without_value",
         "duplicate_value",
         "bad_pattern",
+        "lead_without_flatten",
     ] {
         t.compile_fail(format!("tests/ui/{case}.rs"));
     }

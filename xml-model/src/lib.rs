@@ -52,10 +52,13 @@
 //! (an [`Extras`]: where unknown content and layout are kept; without it, unknown content
 //! is an error). Occurrence comes from the type: `T`, `Option<T>`, `Vec<T>`, with `Box`
 //! for recursion. `#[xml(non_empty)]` and `#[xml(validate = "path")]` add checks.
+//! `#[xml(flatten, lead)]` writes a flattened tag enum's attribute before the element's
+//! own, as libvirt writes `<controller type='usb' index='0'>`.
 //!
 //! On enums: `#[xml(tag = "type")]` (variants told apart by an attribute value, each
 //! `#[xml(value = "..")]`, one may be `default` for an absent attribute, which is remembered
-//! and stays absent), `#[xml(child_text = "type")]` (by the text of a child element),
+//! and stays absent; with `payload_tags_first`, the variants' own leading tags are written
+//! before it: `<disk type='file' device='disk'>`), `#[xml(child_text = "type")]` (by the text of a child element),
 //! `#[xml(elements)]` (by element name, each variant `#[xml(element = "..")]`).
 //! `#[derive(XmlValue)]` enums are string values (`#[xml(other)] Other(String)` for free
 //! text); `#[derive(XmlValue)]` newtypes take `pattern`, `min` and `max` facets.

@@ -342,6 +342,11 @@ pub trait ReadContent: Sized {
     const SLOTS: u16;
     /// Whether the type keeps unknown content (has an `Extras` field).
     const KEEPS_EXTRAS: bool;
+    /// How many of the first ranks are discriminating attributes written before all other
+    /// attributes of the element, as libvirt writes them (`<controller type='usb' index='0'
+    /// model='..'>`, `<disk type='file' device='disk'>`): a tag enum's own, and those of the
+    /// flattened groups of a struct, which its owner then writes first too.
+    const LEAD: u16 = 0;
 
     /// Starts reading `node` (dispatching enums look at it here).
     fn begin(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Result<Self::Partial>;

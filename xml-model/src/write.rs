@@ -10,6 +10,13 @@ pub trait WriteContent {
     /// Writes the attributes, calling [`Writer::attribute`] for each. `extras` is the
     /// element's own (flattened groups and dispatching enums consult it).
     fn write_attributes(&self, w: &mut Writer, extras: &Extras);
+    /// Writes the leading discriminating attributes (see `ReadContent::LEAD`), for an owner
+    /// that writes them before its own.
+    fn write_tags(&self, _w: &mut Writer, _extras: &Extras) {}
+    /// Writes the attributes but the leading ones.
+    fn write_other_attributes(&self, w: &mut Writer, extras: &Extras) {
+        self.write_attributes(w, extras);
+    }
     /// Writes the children and text, calling [`Writer::mark`] before each.
     fn write_children(&self, w: &mut Writer, extras: &Extras);
     /// The element's unknown content and layout.

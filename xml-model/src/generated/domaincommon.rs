@@ -2506,6 +2506,13 @@ pub struct Controller {
     #[xml(attribute = "index")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub index: ::std::option::Option<crate::Number<u32>>,
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten, lead)]
+    pub kind: ControllerType,
+    /// `<driver>`
+    #[xml(child = "driver")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub driver: ::std::option::Option<::std::boxed::Box<ControllerDriver>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2518,13 +2525,6 @@ pub struct Controller {
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address: ::std::option::Option<::std::boxed::Box<Address>>,
-    /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
-    pub kind: ControllerType,
-    /// `<driver>`
-    #[xml(child = "driver")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<::std::boxed::Box<ControllerDriver>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -3619,32 +3619,52 @@ impl ::std::convert::From<super::basictypes::OnOff> for DirtyRing {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 pub struct Disk {
-    /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
-    pub device: DiskDevice,
+    /// `@model`
+    #[xml(attribute = "model")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub model: ::std::option::Option<Model>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub driver: ::std::option::Option<::std::boxed::Box<DiskDriver>>,
-    /// `<mirror>`
-    #[xml(child = "mirror")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mirror: ::std::option::Option<::std::boxed::Box<DiskMirror>>,
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auth: ::std::option::Option<::std::boxed::Box<DiskAuth>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    pub target: DiskTarget,
-    /// `<boot>`
-    #[xml(child = "boot")]
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten, lead)]
+    pub device: DiskDevice,
+    /// `@snapshot`
+    #[xml(attribute = "snapshot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    pub snapshot: ::std::option::Option<DiskSnapshot>,
+    /// `<backingStore>`
+    #[xml(child = "backingStore")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub backing_store: ::std::option::Option<::std::boxed::Box<DiskBackingStore>>,
     /// `<backenddomain>`
     #[xml(child = "backenddomain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
+    /// `<geometry>`
+    #[xml(child = "geometry")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub geometry: ::std::option::Option<::std::boxed::Box<Geometry>>,
+    /// `<blockio>`
+    #[xml(child = "blockio")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub blockio: ::std::option::Option<::std::boxed::Box<DiskBlockIo>>,
+    /// `<mirror>`
+    #[xml(child = "mirror")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mirror: ::std::option::Option<::std::boxed::Box<DiskMirror>>,
+    /// `<target>`
+    #[xml(child = "target")]
+    pub target: DiskTarget,
+    /// Child elements told apart by their names, in document order
+    #[xml(choice)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub floppy_choice: ::std::option::Option<DiskChild>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3661,36 +3681,6 @@ pub struct Disk {
     #[xml(child = "serial")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub serial: ::std::option::Option<DiskSerial>,
-    /// `<encryption>`
-    #[xml(child = "encryption")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub encryption: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Encryption>,
-    >,
-    /// Child elements told apart by their names, in document order
-    #[xml(choice)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub floppy_choice: ::std::option::Option<DiskChild>,
-    /// `<alias>`
-    #[xml(child = "alias")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
-    /// `<acpi>`
-    #[xml(child = "acpi")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
-    /// `<address>`
-    #[xml(child = "address")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: ::std::option::Option<::std::boxed::Box<Address>>,
-    /// `<geometry>`
-    #[xml(child = "geometry")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub geometry: ::std::option::Option<::std::boxed::Box<Geometry>>,
-    /// `<blockio>`
-    #[xml(child = "blockio")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub blockio: ::std::option::Option<::std::boxed::Box<DiskBlockIo>>,
     /// `<wwn>`
     #[xml(child = "wwn")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3703,22 +3693,32 @@ pub struct Disk {
     #[xml(child = "product")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: ::std::option::Option<DiskProduct>,
-    /// `<backingStore>`
-    #[xml(child = "backingStore")]
+    /// `<encryption>`
+    #[xml(child = "encryption")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub backing_store: ::std::option::Option<::std::boxed::Box<DiskBackingStore>>,
+    pub encryption: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Encryption>,
+    >,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
+    /// `<alias>`
+    #[xml(child = "alias")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub alias: ::std::option::Option<::std::boxed::Box<Alias>>,
+    /// `<acpi>`
+    #[xml(child = "acpi")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub acpi: ::std::option::Option<::std::boxed::Box<Acpi>>,
+    /// `<address>`
+    #[xml(child = "address")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub address: ::std::option::Option<::std::boxed::Box<Address>>,
     /// `<privateData>`
     #[xml(child = "privateData")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub private_data: ::std::option::Option<::std::string::String>,
-    /// `@model`
-    #[xml(attribute = "model")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<Model>,
-    /// `@snapshot`
-    #[xml(attribute = "snapshot")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub snapshot: ::std::option::Option<DiskSnapshot>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -3843,7 +3843,7 @@ pub enum DiskChild {
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", tag = "device")]
+#[xml(crate = "crate", tag = "device", payload_tags_first)]
 pub enum DiskDevice {
     /// `device='floppy'`
     #[xml(value = "floppy")]
@@ -8380,7 +8380,7 @@ pub struct LunDisk {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sgio: ::std::option::Option<FilteredUnfiltered>,
     /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
+    #[xml(flatten, lead)]
     pub kind: DiskType,
 }
 impl ::std::convert::From<DiskType> for LunDisk {
@@ -12066,7 +12066,7 @@ pub struct Seclabel {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub model: ::std::option::Option<::std::string::String>,
     /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
+    #[xml(flatten, lead)]
     pub kind: SeclabelType,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
