@@ -5540,42 +5540,38 @@ impl ::std::convert::From<super::basictypes::OnOff> for FeatureState {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 pub struct Features {
-    /// `<pae>`
-    #[xml(child = "pae")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub pae: ::std::option::Option<crate::Empty>,
-    /// `<apic>`
-    #[xml(child = "apic")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub apic: ::std::option::Option<Apic>,
     /// `<acpi>`
     #[xml(child = "acpi")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acpi: ::std::option::Option<crate::Empty>,
+    /// `<apic>`
+    #[xml(child = "apic")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub apic: ::std::option::Option<Apic>,
+    /// `<pae>`
+    #[xml(child = "pae")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub pae: ::std::option::Option<crate::Empty>,
     /// `<hap>`
     #[xml(child = "hap")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hap: ::std::option::Option<Hap>,
-    /// `<hyperv>`
-    #[xml(child = "hyperv")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hyperv: ::std::option::Option<::std::boxed::Box<Hyperv>>,
     /// `<viridian>`
     #[xml(child = "viridian")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub viridian: ::std::option::Option<crate::Empty>,
-    /// `<kvm>`
-    #[xml(child = "kvm")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kvm: ::std::option::Option<::std::boxed::Box<Kvm>>,
-    /// `<xen>`
-    #[xml(child = "xen")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub xen: ::std::option::Option<::std::boxed::Box<Xen>>,
     /// `<privnet>`
     #[xml(child = "privnet")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub privnet: ::std::option::Option<crate::Empty>,
+    /// `<hyperv>`
+    #[xml(child = "hyperv")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub hyperv: ::std::option::Option<::std::boxed::Box<Hyperv>>,
+    /// `<kvm>`
+    #[xml(child = "kvm")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub kvm: ::std::option::Option<::std::boxed::Box<Kvm>>,
     /// `<pvspinlock>`
     #[xml(child = "pvspinlock")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5628,6 +5624,10 @@ pub struct Features {
     #[xml(child = "ccf-assist")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ccf_assist: ::std::option::Option<FeatureState>,
+    /// `<xen>`
+    #[xml(child = "xen")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub xen: ::std::option::Option<::std::boxed::Box<Xen>>,
     /// `<cfpc>`
     #[xml(child = "cfpc")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7127,33 +7127,27 @@ pub enum InputType {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
 pub struct Interface {
-    /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
-    pub kind: InterfaceType,
-    /// `<link>`
-    #[xml(child = "link")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: ::std::option::Option<Link>,
-    /// `<mtu>`
-    #[xml(child = "mtu")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
-    /// `<coalesce>`
-    #[xml(child = "coalesce")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
-    /// `<target>`
-    #[xml(child = "target")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<::std::boxed::Box<InterfaceTarget>>,
-    /// `<guest>`
-    #[xml(child = "guest")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
     /// `<mac>`
     #[xml(child = "mac")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten)]
+    pub kind: InterfaceType,
+    /// `@trustGuestRxFilters`
+    #[xml(attribute = "trustGuestRxFilters")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub trust_guest_rx_filters: ::std::option::Option<super::basictypes::YesNo>,
+    /// `<vlan>`
+    #[xml(child = "vlan")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
+    /// `<bandwidth>`
+    #[xml(child = "bandwidth")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub bandwidth: ::std::option::Option<
+        ::std::boxed::Box<super::networkcommon::Bandwidth>,
+    >,
     /// `<ip>`
     #[xml(child = "ip")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -7178,20 +7172,64 @@ pub struct Interface {
     #[xml(child = "backenddomain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub backenddomain: ::std::option::Option<::std::boxed::Box<Backenddomain>>,
+    /// `<target>`
+    #[xml(child = "target")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub target: ::std::option::Option<::std::boxed::Box<InterfaceTarget>>,
+    /// `<guest>`
+    #[xml(child = "guest")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub guest: ::std::option::Option<::std::boxed::Box<Guest>>,
     /// `<model>`
     #[xml(child = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub model: ::std::option::Option<::std::boxed::Box<InterfaceModel>>,
-    /// `<backend>`
-    #[xml(child = "backend")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub backend: ::std::option::Option<::std::boxed::Box<InterfaceBackend>>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub driver: ::std::option::Option<
         ::std::boxed::Box<super::basictypes::InterfaceDriver>,
     >,
+    /// `<backend>`
+    #[xml(child = "backend")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub backend: ::std::option::Option<::std::boxed::Box<InterfaceBackend>>,
+    /// `<filterref>`
+    #[xml(child = "filterref")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub filterref: ::std::option::Option<::std::boxed::Box<FilterrefNodeAttributes>>,
+    /// `<tune>`
+    #[xml(child = "tune")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
+    /// `<teaming>`
+    #[xml(child = "teaming")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
+    /// `<link>`
+    #[xml(child = "link")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub link: ::std::option::Option<Link>,
+    /// `<mtu>`
+    #[xml(child = "mtu")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mtu: ::std::option::Option<::std::boxed::Box<super::networkcommon::Mtu>>,
+    /// `<coalesce>`
+    #[xml(child = "coalesce")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub coalesce: ::std::option::Option<::std::boxed::Box<Coalesce>>,
+    /// `<port>`
+    #[xml(child = "port")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub port: ::std::option::Option<super::networkcommon::PortOptions>,
+    /// `<rom>`
+    #[xml(child = "rom")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
+    /// `<boot>`
+    #[xml(child = "boot")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7204,44 +7242,6 @@ pub struct Interface {
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub address: ::std::option::Option<::std::boxed::Box<Address>>,
-    /// `<filterref>`
-    #[xml(child = "filterref")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub filterref: ::std::option::Option<::std::boxed::Box<FilterrefNodeAttributes>>,
-    /// `<tune>`
-    #[xml(child = "tune")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tune: ::std::option::Option<::std::boxed::Box<Tune>>,
-    /// `<boot>`
-    #[xml(child = "boot")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub boot: ::std::option::Option<::std::boxed::Box<DeviceBoot>>,
-    /// `<rom>`
-    #[xml(child = "rom")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub rom: ::std::option::Option<::std::boxed::Box<Rom>>,
-    /// `<bandwidth>`
-    #[xml(child = "bandwidth")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bandwidth: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Bandwidth>,
-    >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
-    /// `<port>`
-    #[xml(child = "port")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub port: ::std::option::Option<super::networkcommon::PortOptions>,
-    /// `<teaming>`
-    #[xml(child = "teaming")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub teaming: ::std::option::Option<::std::boxed::Box<Teaming>>,
-    /// `@trustGuestRxFilters`
-    #[xml(attribute = "trustGuestRxFilters")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub trust_guest_rx_filters: ::std::option::Option<super::basictypes::YesNo>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
