@@ -204,7 +204,7 @@ impl Config {
             }
             fields.sort_by_key(|f| place(f).unwrap_or(usize::MAX));
         }
-        let field_at = |ir: &mut Ir, path: &str| -> Result<(TypeId, usize), String> {
+        let field_at = |ir: &Ir, path: &str| -> Result<(TypeId, usize), String> {
             let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;
             let id = live
                 .iter()
@@ -219,11 +219,11 @@ impl Config {
             Ok((id, at))
         };
         for path in &self.boxed {
-            let at = field_at(ir, path)?;
+            let at = field_at(&*ir, path)?;
             field_mut(ir, at).boxed = true;
         }
         for path in &self.lead {
-            let at = field_at(ir, path)?;
+            let at = field_at(&*ir, path)?;
             let f = field_mut(ir, at);
             if !matches!(f.role, crate::ir::Role::Flatten) {
                 return Err(format!("codegen.toml: {path} is not a flattened group (lead)"));

@@ -634,7 +634,8 @@ fn refuse_unknown(ctx: &ReadCtx<'_>, keeps_extras: bool, error: impl FnOnce() ->
     }
 }
 
-fn is_blank(s: &str) -> bool {
+/// Whether text is XML whitespace only (layout, not content).
+pub(crate) fn is_blank(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_whitespace())
 }
 

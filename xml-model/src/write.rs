@@ -3,6 +3,7 @@
 
 use crate::any::AnyNode;
 use crate::extras::{EmptyStyle, Extras, ExtrasInner, Slot};
+use crate::read::is_blank;
 use crate::value::XmlValue;
 
 /// The content of an element, written field by field. Implemented by `#[derive(Xml)]`.
@@ -307,7 +308,7 @@ impl Writer {
         self.close_start_tag();
         let captured = self.mark_part(rank, true);
         escape_into(&mut self.out, &text, Style::LibvirtText);
-        // A captured part is put in place later: `push_segment` decides then.
+        // A captured part is put in place later: `push_part` decides then.
         if !captured {
             self.text_last = self.verbatim == 0 && !is_blank(&text);
         }
@@ -352,7 +353,7 @@ impl Writer {
         // Text among a typed element's items carries the whitespace that followed it when
         // read (none in `<os>\ntype<type>`): the next item must not add a line break, or the
         // text would read back longer. Blank text is layout: the break is still the writer's.
-        self.text_last = self.verbatim == 0 && !text.trim().is_empty();
+        self.text_last = self.verbatim == 0 && !is_blank(text);
     }
 
     /// Writes text that stands among elements (mixed content) in libvirt's style: on its own
@@ -607,10 +608,6 @@ fn emit_in_order(w: &mut Writer, mut c: Capture, order: &[Slot], unknown: &mut d
         emit(w, part);
     }
     w.spare.push(c);
-}
-
-fn is_blank(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_whitespace())
 }
 
 #[derive(Clone, Copy)]
