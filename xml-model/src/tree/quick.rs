@@ -19,6 +19,12 @@ pub(super) enum Stop {
 
 type Step<T = ()> = std::result::Result<T, Stop>;
 
+/// [`Stop::Other`], made only when needed (`ok_or(Stop::Other)` would make and drop one for
+/// every name and value read).
+fn other() -> Stop {
+    Stop::Other
+}
+
 /// An open element.
 struct Open {
     id: u32,
@@ -59,9 +65,11 @@ pub(super) struct Builder<'a, 'l> {
 impl<'a, 'l> Builder<'a, 'l> {
     pub(super) fn new(input: &'a str, limits: &'l Limits) -> Self {
         let mut doc = Document::empty(input);
-        // Rough sizes, as roxmltree guesses them: one node per tag, one attribute per `=`.
+        // Rough sizes, as roxmltree guesses them: one node per tag, one attribute per `=`
+        // (growing the attribute list by doubling costs more than the count).
         let tags = memchr::memchr_iter(b'<', input.as_bytes()).count();
         doc.nodes.reserve(tags);
+        doc.attrs.reserve(memchr::memchr_iter(b'=', input.as_bytes()).count());
         Builder {
             doc,
             limits,
@@ -170,7 +178,7 @@ impl<'a, 'l> Builder<'a, 'l> {
 
     fn reference(&mut self, at: usize, end: usize, name: &[u8]) -> Step {
         let mut buf = [0u8; 4];
-        let c = resolve_reference(name).ok_or(Stop::Other)?;
+        let c = resolve_reference(name).ok_or_else(other)?;
         self.add_to_run(at, end, name.len() + 2, Some(c.encode_utf8(&mut buf)))
     }
 
@@ -200,7 +208,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         if self.root_closed {
             return Err(Stop::Other);
         }
-        let (name_len, colon) = scan_name(tag).ok_or(Stop::Other)?;
+        let (name_len, colon) = scan_name(tag).ok_or_else(other)?;
         if tag.get(name_len).is_some_and(|b| !is_space(*b)) {
             return Err(Stop::Other);
         }
@@ -224,7 +232,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
         let decls_end = self.doc.decls.len() as u32;
         let ns = match colon {
-            Some(c) => self.lookup(&tag[..c]).ok_or(Stop::Other)?,
+            Some(c) => self.lookup(&tag[..c]).ok_or_else(other)?,
             None if self.scope.is_empty() => NONE,
             None => self.lookup(b"").unwrap_or(NONE),
         };
@@ -269,7 +277,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 return Err(Stop::Other);
             }
             let name_start = i;
-            let (name_len, colon) = scan_name(&rest[i..]).ok_or(Stop::Other)?;
+            let (name_len, colon) = scan_name(&rest[i..]).ok_or_else(other)?;
             i += name_len;
             while i < rest.len() && is_space(rest[i]) {
                 i += 1;
@@ -281,28 +289,22 @@ impl<'a, 'l> Builder<'a, 'l> {
             while i < rest.len() && is_space(rest[i]) {
                 i += 1;
             }
-            let quote = *rest.get(i).ok_or(Stop::Other)?;
+            let quote = *rest.get(i).ok_or_else(other)?;
             if quote != b'"' && quote != b'\'' {
                 return Err(Stop::Other);
             }
             let value_start = i + 1;
-            let mut j = value_start;
-            // To the closing quote, noting what needs more than a slice of the input.
-            let mut plain = true;
-            loop {
-                let b = *rest.get(j).ok_or(Stop::Other)?;
-                if b == quote {
-                    break;
-                }
-                plain &= !VALUE_SPECIAL[b as usize];
-                j += 1;
-            }
+            let j = value_start + memchr::memchr(quote, &rest[value_start..]).ok_or_else(other)?;
+            // What needs more than a slice of the input: references, `<`, tabs and line
+            // breaks (without branches, so that the compiler vectorises the scan).
+            let special = |seen: bool, &b: &u8| seen | (b == b'&') | (b == b'<') | (b == b'\t') | (b == b'\n');
+            let plain = !rest[value_start..j].iter().fold(false, special);
             i = j + 1;
             let value_at = base + value_start;
             let value = if plain {
                 Span::input(value_at..base + j)
             } else {
-                let text = normalize_attribute(&input[value_at..base + j]).ok_or(Stop::Other)?;
+                let text = normalize_attribute(&input[value_at..base + j]).ok_or_else(other)?;
                 self.doc.own(&text)
             };
             let at = base + name_start;
@@ -351,7 +353,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             }
             let ns = match &input[a.qname.start as usize..a.local.start as usize - 1] {
                 "xml" => 0,
-                prefix => self.lookup(prefix.as_bytes()).ok_or(Stop::Other)?,
+                prefix => self.lookup(prefix.as_bytes()).ok_or_else(other)?,
             };
             self.doc.attrs[i].ns = ns;
         }
@@ -416,7 +418,7 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     fn end(&mut self, end: usize, tag: &[u8]) -> Step {
-        let open = self.open.pop().ok_or(Stop::Other)?;
+        let open = self.open.pop().ok_or_else(other)?;
         let name = self.doc.nodes[open.id as usize].text;
         let name = &self.doc.input.as_bytes()[name.start as usize..name.end as usize];
         let written = tag.strip_suffix(b" ").unwrap_or(tag);
@@ -437,16 +439,10 @@ fn is_space(b: u8) -> bool {
 /// The length of the ASCII qualified name `bytes` starts with, and where its colon is;
 /// `None` for a name this pass leaves to roxmltree.
 fn scan_name(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
-    let mut colon = None;
-    let mut len = 0;
-    while len < bytes.len() {
-        match NAME[bytes[len] as usize] {
-            0 => break,
-            3 if colon.is_some() => return None,
-            3 => colon = Some(len),
-            _ => {}
-        }
-        len += 1;
+    let len = bytes.iter().position(|b| NAME[*b as usize] == 0).unwrap_or(bytes.len());
+    let colon = bytes[..len].iter().position(|&b| b == b':');
+    if colon.is_some_and(|c| bytes[c + 1..len].contains(&b':')) {
+        return None;
     }
     let starts = |i: usize| bytes.get(i).is_some_and(|b| NAME[*b as usize] == 2);
     (starts(0) && colon.map_or(true, |c| starts(c + 1))).then_some((len, colon))
@@ -469,16 +465,6 @@ static NAME: [u8; 256] = {
         };
         b += 1;
     }
-    table
-};
-
-/// Bytes of an attribute value that make it more than a slice of the input.
-static VALUE_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'<' as usize] = true;
-    table[b'&' as usize] = true;
-    table[b'\t' as usize] = true;
-    table[b'\n' as usize] = true;
     table
 };
 
