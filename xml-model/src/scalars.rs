@@ -31,13 +31,13 @@ macro_rules! spelled {
         pub struct $name {
             value: $inner,
             /// The text read, when it was not the canonical spelling.
-            spelling: Option<Box<str>>,
+            spelling: crate::value::Spelling,
         }
 
         impl $name {
             /// The value, written canonically.
             pub fn new(value: $inner) -> Self {
-                $name { value, spelling: None }
+                $name { value, spelling: crate::value::Spelling::CANONICAL }
             }
 
             /// The value.
@@ -106,10 +106,10 @@ macro_rules! spelled {
             fn parse_xml(text: &str) -> Result<Self, Expected> {
                 let value = <$inner as Lexical>::parse(text).ok_or_else(|| Expected::new(<$inner as Lexical>::EXPECTED))?;
                 let canonical = value.canonical() == text;
-                Ok($name { value, spelling: (!canonical).then(|| text.into()) })
+                Ok($name { value, spelling: crate::value::Spelling::read(text, canonical) })
             }
             fn to_xml(&self) -> Cow<'_, str> {
-                match &self.spelling {
+                match self.spelling.as_deref() {
                     Some(s) => Cow::Borrowed(s),
                     None => Cow::Owned(self.value.canonical()),
                 }

@@ -311,14 +311,47 @@ pub type HexNumber<T, const WIDTH: usize> = Number<T, Hex<WIDTH>>;
 #[derive(Clone, Default)]
 pub struct Number<T: Integer, F: Format = Decimal> {
     value: T,
-    spelling: Option<Box<str>>,
+    /// With `_niche`, a `Number<u32>` and an `Option<Number<u32>>` (most number fields)
+    /// take 16 bytes, not 24 and 32.
+    spelling: Spelling,
+    /// A byte of the padding beside `value` with invalid values, where `Option` keeps its
+    /// tag.
+    _niche: Niche,
     format: std::marker::PhantomData<F>,
+}
+
+/// The text a value was read with when it was not its canonical spelling: behind one thin
+/// pointer, as few values have one.
+#[derive(Clone, Default)]
+pub(crate) struct Spelling(Option<Box<Box<str>>>);
+
+impl Spelling {
+    /// None: the value is written canonically.
+    pub(crate) const CANONICAL: Spelling = Spelling(None);
+
+    /// The spelling of a value read as `text`: none when `text` is the canonical one.
+    pub(crate) fn read(text: &str, canonical: bool) -> Spelling {
+        Spelling((!canonical).then(|| Box::new(text.into())))
+    }
+
+    pub(crate) fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref().map(|s| &**s)
+    }
+}
+
+/// A byte with one valid value, so the enums holding a struct with it need no tag of their
+/// own (see [`Number`]).
+#[derive(Clone, Copy, Default)]
+#[repr(u8)]
+enum Niche {
+    #[default]
+    Only,
 }
 
 impl<T: Integer, F: Format> Number<T, F> {
     /// A number written canonically.
     pub fn new(value: T) -> Self {
-        Number { value, spelling: None, format: std::marker::PhantomData }
+        Number { value, spelling: Spelling::CANONICAL, _niche: Niche::Only, format: std::marker::PhantomData }
     }
 
     /// The value.
@@ -365,7 +398,7 @@ impl<T: Integer + std::hash::Hash, F: Format> std::hash::Hash for Number<T, F> {
 
 impl<T: Integer, F: Format> fmt::Debug for Number<T, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.spelling {
+        match self.spelling.as_deref() {
             Some(s) => write!(f, "{:?} ({s:?})", self.value),
             None => write!(f, "{:?}", self.value),
         }
@@ -408,16 +441,21 @@ impl<T: Integer, F: Format> XmlValue for Number<T, F> {
         let digits = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
         let value = F::parse::<T>(digits).ok_or_else(|| Expected::new(F::expected::<T>()))?;
         let canonical = F::is_canonical(text, value);
-        Ok(Number { value, spelling: (!canonical).then(|| text.into()), format: std::marker::PhantomData })
+        Ok(Number {
+            value,
+            spelling: Spelling::read(text, canonical),
+            _niche: Niche::Only,
+            format: std::marker::PhantomData,
+        })
     }
     fn to_xml(&self) -> Cow<'_, str> {
-        match &self.spelling {
+        match self.spelling.as_deref() {
             Some(s) => Cow::Borrowed(s),
             None => Cow::Owned(F::write(self.value)),
         }
     }
     fn write_xml(&self, out: &mut String, escape: fn(&mut String, &str)) {
-        match &self.spelling {
+        match self.spelling.as_deref() {
             Some(s) => escape(out, s),
             None => F::push(self.value, out),
         }
@@ -455,7 +493,7 @@ plain_integer!(u8, u16, u32, u64, i32, i64);
 #[cfg(feature = "serde")]
 impl<T: Integer + serde::Serialize, F: Format> serde::Serialize for Number<T, F> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.spelling {
+        match self.spelling.as_deref() {
             Some(sp) => s.serialize_str(sp),
             None => self.value.serialize(s),
         }
@@ -513,6 +551,19 @@ impl<T: Integer + schemars::JsonSchema, F: Format> schemars::JsonSchema for Numb
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Number fields are most of the model's fields: an absent one costs no more than a
+    /// present one, and neither more than the value and a pointer.
+    #[test]
+    fn a_number_and_an_optional_number_take_two_words() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<Number<u32>>(), 16);
+        assert_eq!(size_of::<Option<Number<u32>>>(), 16);
+        assert_eq!(size_of::<Option<Number<u64>>>(), 24);
+        assert_eq!(size_of::<Option<HexNumber<u16, 4>>>(), 16);
+        let read = Number::<u32>::parse_xml("0x8").unwrap();
+        assert_eq!((read.get(), read.spelling()), (8, Some("0x8")));
+    }
 
     /// The quick canonical checks say what writing the value and comparing would.
     fn agrees<F: Format, T: Integer>(text: &str) {
