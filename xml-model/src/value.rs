@@ -64,6 +64,8 @@ pub trait Integer: Copy + PartialEq + PartialOrd + fmt::Display + fmt::Debug + D
     fn push_hex(self, width: usize, out: &mut String);
     /// Octal digits, zero-padded to `width`.
     fn to_octal(self, width: usize) -> String;
+    /// Appends the decimal digits, after a `-` when negative (as `to_string` writes them).
+    fn push_decimal(self, out: &mut String);
 }
 
 macro_rules! integer {
@@ -81,6 +83,16 @@ macro_rules! integer {
             fn to_octal(self, width: usize) -> String {
                 format!("{:0width$o}", self)
             }
+            #[allow(clippy::cast_lossless)]
+            fn push_decimal(self, out: &mut String) {
+                let wide = self as i128;
+                if wide < 0 {
+                    out.push('-');
+                }
+                // The magnitude of a 64-bit integer fits 64 bits.
+                #[allow(clippy::cast_possible_truncation)]
+                push_digits::<10>(wide.unsigned_abs() as u64, 0, out);
+            }
         }
     )*};
 }
@@ -95,14 +107,21 @@ integer!(
 
 /// Appends `value`'s lower-case hexadecimal digits, zero-padded to `width`.
 fn push_hex_digits(value: u64, width: usize, out: &mut String) {
+    push_digits::<16>(value, width, out);
+}
+
+/// Appends `value`'s digits in `RADIX` (at most 16), lower case, zero-padded to `width`.
+/// Without `format!`: writing a document is mostly numbers.
+fn push_digits<const RADIX: u64>(value: u64, width: usize, out: &mut String) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut buf = [0u8; 16];
+    // Room for u64::MAX in decimal.
+    let mut buf = [0u8; 20];
     let mut n = value;
     let mut at = buf.len();
     loop {
         at -= 1;
-        buf[at] = DIGITS[(n & 0xf) as usize];
-        n >>= 4;
+        buf[at] = DIGITS[(n % RADIX) as usize];
+        n /= RADIX;
         if n == 0 {
             break;
         }
@@ -110,8 +129,7 @@ fn push_hex_digits(value: u64, width: usize, out: &mut String) {
     for _ in buf.len() - at..width {
         out.push('0');
     }
-    // The digits are ASCII.
-    out.extend(buf[at..].iter().map(|&b| char::from(b)));
+    out.push_str(std::str::from_utf8(&buf[at..]).expect("ASCII digits"));
 }
 
 /// How a [`Number`] is read and written canonically.
@@ -249,8 +267,7 @@ impl Format for AnyBase {
 
 /// Appends an integer in decimal, as `to_string` writes it.
 fn push_decimal<T: Integer>(value: T, out: &mut String) {
-    use std::fmt::Write;
-    let _ = write!(out, "{value}");
+    value.push_decimal(out);
 }
 
 /// Whether `text` is an integer as Rust's `to_string` writes it: digits without a leading
@@ -551,6 +568,24 @@ impl<T: Integer + schemars::JsonSchema, F: Format> schemars::JsonSchema for Numb
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Decimal digits are written as `to_string` writes them, at the ends of every range.
+    #[test]
+    fn decimal_digits_are_those_of_to_string() {
+        fn same<T: Integer>(values: &[T]) {
+            for &v in values {
+                let mut out = String::from("x");
+                v.push_decimal(&mut out);
+                assert_eq!(out, format!("x{v}"));
+            }
+        }
+        same(&[0u8, 1, 9, 10, 99, 100, u8::MAX]);
+        same(&[0u16, 10_000, u16::MAX]);
+        same(&[0u32, 1_000_000_000, u32::MAX]);
+        same(&[0u64, 10_000_000_000_000_000_000, u64::MAX]);
+        same(&[0i32, -1, 7, i32::MIN, i32::MAX]);
+        same(&[0i64, -10, -9_999, i64::MIN, i64::MAX]);
+    }
 
     /// Number fields are most of the model's fields: an absent one costs no more than a
     /// present one, and neither more than the value and a pointer.
