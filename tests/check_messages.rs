@@ -211,3 +211,33 @@ fn a_doctype_is_allowed_as_xmllint_allows_it() {
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!((p[0].path.as_str(), p[0].found.as_str()), ("/domain/memory", "text 'demo'"));
 }
+
+/// A problem repeated (what a hostile document does, many times over) is said in full each
+/// time, each with its own place, and the same as when it stands alone.
+#[test]
+fn a_repeated_problem_is_said_each_time_as_alone() {
+    let one = problems(&GUEST.replace("<target dev='vda' bus='virtio'/>", "<target dev='vda' bus='virtio'/><bogus/>"));
+    let three = problems(
+        &GUEST.replace("<target dev='vda' bus='virtio'/>", "<target dev='vda' bus='virtio'/><bogus/><bogus/><bogus/>"),
+    );
+    assert_eq!(one.len(), 1);
+    assert_eq!(three.len(), 3);
+    for (i, p) in three.iter().enumerate() {
+        assert_eq!((&p.found, &p.expected), (&one[0].found, &one[0].expected));
+        assert_eq!(p.path, format!("/domain/devices/disk[1]/bogus[{}]", i + 1));
+    }
+    // Unknown attributes of one element, and of another element in the same state.
+    let attrs = problems(
+        &GUEST
+            .replace("<target dev='vda'", "<target a='1' b='2' dev='vda'")
+            .replace("<target dev='vdb'", "<target c='3' dev='vdb'"),
+    );
+    assert_eq!(attrs.len(), 3);
+    assert!(attrs[0].expected.starts_with("an attribute of "), "{:?}", attrs[0]);
+    assert!(attrs.iter().all(|p| p.expected == attrs[0].expected));
+    let paths: Vec<&str> = attrs.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/domain/devices/disk[1]/target/@a", "/domain/devices/disk[1]/target/@b", "/domain/devices/disk[2]/target/@c"]
+    );
+}

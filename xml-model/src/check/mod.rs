@@ -28,6 +28,7 @@ use crate::read::Node;
 use derivative::{is_whitespace, Engine};
 use grammar::{Grammar, Pattern, PatternId, Start, NOT_ALLOWED};
 pub use problem::{Problem, Report};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Checks documents; keep one around (one per thread) to check many, as it remembers what it
 /// worked out about the schemas.
@@ -136,7 +137,7 @@ impl Checker {
         let grammar = self.engine.grammar();
         let candidates: Vec<&'static Start> = starts_for(grammar, root).filter(|s| wanted(s)).collect();
         if candidates.is_empty() {
-            let walk = Walk { engine: &mut self.engine, problems: Vec::new(), depth: 0 };
+            let walk = Walk::new(&mut self.engine);
             let known = grammar.starts.iter().filter(|s| wanted(s));
             let roots: Vec<String> = known.flat_map(|s| s.roots).map(|r| format!("<{r}>")).collect();
             let problem = walk.problem(
@@ -149,7 +150,7 @@ impl Checker {
         }
         let mut first: Option<Report> = None;
         for start in candidates {
-            let mut walk = Walk { engine: &mut self.engine, problems: Vec::new(), depth: 0 };
+            let mut walk = Walk::new(&mut self.engine);
             let rest = walk.element(start.pattern, root);
             debug_assert!(walk.engine.nullable(rest) || !walk.problems.is_empty() || rest == NOT_ALLOWED);
             let report = Report { file: None, schema: Some(start.schema), problems: walk.problems };
@@ -240,9 +241,31 @@ struct Walk<'e> {
     engine: &'e mut Engine,
     problems: Vec<Problem>,
     depth: u32,
+    /// What was expected where an unknown element or attribute stood, by pattern (and
+    /// parent element): said once per walk, as hostile documents repeat one problem many
+    /// times (200,000 unknown attributes on one element, 100,000 unknown siblings).
+    expected: FxHashMap<(Leaf, PatternId, usize), String>,
 }
 
-impl Walk<'_> {
+impl<'e> Walk<'e> {
+    fn new(engine: &'e mut Engine) -> Self {
+        Walk { engine, problems: Vec::new(), depth: 0, expected: FxHashMap::default() }
+    }
+
+    /// [`Walk::expected_elements`] or [`Walk::expected_attributes`], computed once per
+    /// pattern and parent.
+    fn expected(&mut self, leaf: Leaf, p: PatternId, parent: Option<Node<'_>>) -> String {
+        let key = (leaf, p, parent.map_or(usize::MAX, |n| n.range().start));
+        if let Some(said) = self.expected.get(&key) {
+            return said.clone();
+        }
+        let said = match leaf {
+            Leaf::Element => self.expected_elements(p, parent),
+            Leaf::Attribute => self.expected_attributes(p),
+        };
+        self.expected.insert(key, said.clone());
+        said
+    }
     fn problem(&self, node: Node<'_>, path: String, found: String, expected: String) -> Problem {
         let pos = node.document().text_pos_at(node.range().start);
         let path = if path.is_empty() && node.is_element() { crate::read::node_path(node) } else { path };
@@ -269,7 +292,7 @@ impl Walk<'_> {
         let q = e.qname(node.tag_name().namespace().unwrap_or(""), node.tag_name().name());
         let opened = e.start_tag_open(p, q);
         if opened == NOT_ALLOWED {
-            let expected = self.expected_elements(p, node.parent_element());
+            let expected = self.expected(Leaf::Element, p, node.parent_element());
             let problem = self.problem(node, String::new(), format!("element <{}>", qualified(node)), expected);
             self.problems.push(problem);
             return p; // as if it were not there
@@ -289,7 +312,7 @@ impl Walk<'_> {
             let path = format!("{}/@{name}", crate::read::node_path(node));
             let pos = node.document().text_pos_at(attr.range().start);
             let (found, expected) = if lenient == NOT_ALLOWED {
-                (format!("attribute '{name}'"), self.expected_attributes(cur))
+                (format!("attribute '{name}'"), self.expected(Leaf::Attribute, cur, None))
             } else {
                 let values = self.attribute_values(cur, aq);
                 cur = lenient;
@@ -388,7 +411,7 @@ impl Walk<'_> {
     fn expected_elements(&self, p: PatternId, parent: Option<Node<'_>>) -> String {
         let mut names = Vec::new();
         let mut end = false;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         self.front(p, &mut seen, &mut |e, pat| match pat {
             Pattern::Element(n, _) => names.push(format!("<{}>", e.name_class(n))),
             Pattern::After(a, _) if e.nullable(a) => end = true,
@@ -405,7 +428,7 @@ impl Walk<'_> {
 
     fn expected_attributes(&self, p: PatternId) -> String {
         let mut names = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         self.front(p, &mut seen, &mut |e, pat| {
             if let Pattern::Attribute(n, _) = pat {
                 names.push(format!("'{}'", e.name_class(n)));
@@ -481,7 +504,7 @@ impl Walk<'_> {
     /// The values attribute `q` may take where `p` stands.
     fn attribute_values(&self, p: PatternId, q: derivative::QName) -> String {
         let mut contents = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         self.front(p, &mut seen, &mut |e, pat| {
             if let Pattern::Attribute(n, c) = pat {
                 if e.name_matches(n, q) {
@@ -507,7 +530,7 @@ impl Walk<'_> {
 
     fn values_at(&self, p: PatternId) -> Vec<String> {
         let mut values = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         let mut starts = Vec::new();
         self.front(p, &mut seen, &mut |_, pat| {
             if let Pattern::After(a, _) = pat {
@@ -545,12 +568,7 @@ impl Walk<'_> {
     }
 
     /// Visits the patterns that can match next in `p` (not inside elements).
-    fn front(
-        &self,
-        p: PatternId,
-        seen: &mut std::collections::HashSet<PatternId>,
-        visit: &mut dyn FnMut(&Engine, Pattern),
-    ) {
+    fn front(&self, p: PatternId, seen: &mut FxHashSet<PatternId>, visit: &mut dyn FnMut(&Engine, Pattern)) {
         if !seen.insert(p) {
             return;
         }
@@ -588,8 +606,8 @@ impl Walk<'_> {
     }
 }
 
-/// Which kind of required item [`Walk::required`] looks for.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// Which kind of item [`Walk::required`] and [`Walk::expected`] look for.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Leaf {
     Attribute,
     Element,
