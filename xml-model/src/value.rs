@@ -78,7 +78,7 @@ macro_rules! integer {
             fn push_hex(self, width: usize, out: &mut String) {
                 // Without `format!`: writing is mostly numbers, and this is most of them.
                 #[allow(clippy::cast_sign_loss)]
-                push_hex_digits(u64::from(self as $unsigned), width, out);
+                push_digits::<16>(u64::from(self as $unsigned), width, out);
             }
             fn to_octal(self, width: usize) -> String {
                 format!("{:0width$o}", self)
@@ -104,11 +104,6 @@ integer!(
     i32 as u32 => "a 32-bit integer",
     i64 as u64 => "a 64-bit integer",
 );
-
-/// Appends `value`'s lower-case hexadecimal digits, zero-padded to `width`.
-fn push_hex_digits(value: u64, width: usize, out: &mut String) {
-    push_digits::<16>(value, width, out);
-}
 
 /// Appends `value`'s digits in `RADIX` (at most 16), lower case, zero-padded to `width`.
 /// Without `format!`: writing a document is mostly numbers.
@@ -167,7 +162,7 @@ impl Format for Decimal {
         parse_integer(text)
     }
     fn push<T: Integer>(value: T, out: &mut String) {
-        push_decimal(value, out);
+        value.push_decimal(out);
     }
     fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
         canonical_decimal(text)
@@ -255,7 +250,7 @@ impl Format for AnyBase {
         parse_base0(text)
     }
     fn push<T: Integer>(value: T, out: &mut String) {
-        push_decimal(value, out);
+        value.push_decimal(out);
     }
     fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
         canonical_decimal(text)
@@ -263,11 +258,6 @@ impl Format for AnyBase {
     fn expected<T: Integer>() -> String {
         format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
     }
-}
-
-/// Appends an integer in decimal, as `to_string` writes it.
-fn push_decimal<T: Integer>(value: T, out: &mut String) {
-    value.push_decimal(out);
 }
 
 /// Whether `text` is an integer as Rust's `to_string` writes it: digits without a leading
@@ -351,6 +341,7 @@ impl Spelling {
         Spelling((!canonical).then(|| Box::new(text.into())))
     }
 
+    /// The text read, when it was not the canonical spelling.
     pub(crate) fn as_deref(&self) -> Option<&str> {
         self.0.as_deref().map(|s| &**s)
     }
@@ -500,7 +491,7 @@ macro_rules! plain_integer {
                 Cow::Owned(self.to_string())
             }
             fn write_xml(&self, out: &mut String, _: fn(&mut String, &str)) {
-                push_decimal(*self, out);
+                self.push_decimal(out);
             }
         }
     )*};
