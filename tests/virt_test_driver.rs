@@ -458,3 +458,32 @@ fn network_apply_is_idempotent_and_redefines_on_a_real_change() {
     assert!(conn.networks().unwrap().iter().any(|n| n.name == "t-net" && !n.active && n.persistent));
     second.network.undefine().unwrap();
 }
+
+/// Listing while another client defines and undefines: what vanishes between the listing
+/// and the questions about each object is left out, not an error.
+#[test]
+fn listings_leave_out_what_another_client_undefines_meanwhile() {
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let churn = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let conn = Connection::open(TEST_URI).unwrap();
+            for i in 0..400 {
+                let name = format!("t-churn-{i}");
+                conn.define(&minimal(&name)).unwrap().undefine().unwrap();
+                conn.define_network(&Network::new(&name)).unwrap().undefine().unwrap();
+            }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+        })
+    };
+    let conn = Connection::open(TEST_URI).unwrap();
+    let mut rounds = 0;
+    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+        conn.list().unwrap();
+        conn.networks().unwrap();
+        conn.pools().unwrap();
+        rounds += 1;
+    }
+    churn.join().unwrap();
+    assert!(rounds > 0);
+}

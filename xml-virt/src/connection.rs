@@ -76,7 +76,10 @@ impl Connection {
         let mut out = Vec::new();
         for dom in self.conn.list_all_domains(0)? {
             let guest = Guest { dom };
-            out.push((guest.name()?, guest.state()?));
+            // One undefined since the listing (by another client) is not listed.
+            if let Some(state) = crate::error::found(guest.state(), "NoDomain")? {
+                out.push((guest.name()?, state));
+            }
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)

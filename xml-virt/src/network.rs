@@ -122,13 +122,17 @@ impl Connection {
     pub fn networks(&self) -> Result<Vec<NetworkState>> {
         let mut out = Vec::new();
         for net in self.conn.list_all_networks(0)? {
-            out.push(NetworkState {
-                name: net.name()?,
-                active: net.is_active()?,
-                autostart: net.autostart()?,
-                persistent: net.is_persistent()?,
-                bridge: net.bridge_name().ok(),
-            });
+            let state = || -> Result<NetworkState> {
+                Ok(NetworkState {
+                    name: net.name()?,
+                    active: net.is_active()?,
+                    autostart: net.autostart()?,
+                    persistent: net.is_persistent()?,
+                    bridge: net.bridge_name().ok(),
+                })
+            };
+            // One undefined since the listing (by another client) is not listed.
+            out.extend(crate::error::found(state(), "NoNetwork")?);
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)

@@ -92,7 +92,10 @@ impl Connection {
         let mut out = Vec::new();
         for pool in self.conn.list_all_storage_pools(0)? {
             let pool = StoragePool { pool };
-            out.push((pool.name()?, pool.info()?.state));
+            // One undefined since the listing (by another client) is not listed.
+            if let Some(info) = crate::error::found(pool.info(), "NoStoragePool")? {
+                out.push((pool.name()?, info.state));
+            }
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
