@@ -266,6 +266,7 @@ impl<'e> Walk<'e> {
         self.expected.insert(key, said.clone());
         said
     }
+
     fn problem(&self, node: Node<'_>, path: String, found: String, expected: String) -> Problem {
         let pos = node.document().text_pos_at(node.range().start);
         let path = if path.is_empty() && node.is_element() { crate::read::node_path(node) } else { path };
