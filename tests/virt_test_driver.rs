@@ -463,7 +463,9 @@ fn network_apply_is_idempotent_and_redefines_on_a_real_change() {
 /// and the questions about each object is left out, not an error.
 #[test]
 fn listings_leave_out_what_another_client_undefines_meanwhile() {
-    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let done = Arc::new(AtomicBool::new(false));
     let churn = {
         let done = done.clone();
         std::thread::spawn(move || {
@@ -473,12 +475,12 @@ fn listings_leave_out_what_another_client_undefines_meanwhile() {
                 conn.define(&minimal(&name)).unwrap().undefine().unwrap();
                 conn.define_network(&Network::new(&name)).unwrap().undefine().unwrap();
             }
-            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            done.store(true, Ordering::SeqCst);
         })
     };
     let conn = Connection::open(TEST_URI).unwrap();
     let mut rounds = 0;
-    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+    while !done.load(Ordering::SeqCst) {
         conn.list().unwrap();
         conn.networks().unwrap();
         conn.pools().unwrap();

@@ -581,9 +581,10 @@ mod tests {
     /// Number fields are most of the model's fields: an absent one costs no more than a
     /// present one, and neither more than the value and a pointer.
     #[test]
-    fn a_number_and_an_optional_number_take_two_words() {
+    fn an_optional_number_costs_the_value_and_a_pointer() {
         use std::mem::size_of;
         assert_eq!(size_of::<Number<u32>>(), 16);
+        assert_eq!(size_of::<Option<Number<u64>>>(), size_of::<Number<u64>>());
         assert_eq!(size_of::<Option<Number<u32>>>(), 16);
         assert_eq!(size_of::<Option<Number<u64>>>(), 24);
         assert_eq!(size_of::<Option<HexNumber<u16, 4>>>(), 16);
