@@ -1,4 +1,4 @@
-//! The document tree's own pass over quick-xml's events builds the tree roxmltree's parser
+//! The document tree's own pass over the bytes builds the tree roxmltree's parser
 //! built before it, node for node, and refuses what roxmltree refused with the same error:
 //! over the whole corpus, the documents the fuzzers found, hand-made edge cases, and (given
 //! `LIBVIRT_XML_TREE_INPUTS=dir[:dir..]`) every file of the fuzzers' corpora.
@@ -151,6 +151,40 @@ const EDGES: &[&str] = &[
     "<a b='1' c='2' d='3' e='4'/>",
     "<a>0123456789012345678901234567890123456789012345</a>",
     "<a>01234567890123456789&amp;01234567890123456789</a>",
+    // Where the pass finds the markup itself: ends of tags, comments and declarations.
+    "<a></a >",
+    "<a></a  >",
+    "<a></a\n>",
+    "<a></ a>",
+    "<a></a",
+    "<a",
+    "<a b='1'",
+    "<a b='1'/",
+    "<a/",
+    "<a>x<",
+    "<a>x</",
+    "<a b='1'c='2'/>",
+    "<a b='1'/><",
+    "<a/>x",
+    "<a/><b/>",
+    "<a><!----></a>",
+    "<a><!---></a>",
+    "<!-->x--><a/>",
+    "<a><!-- x</a>",
+    "<a>&amp</a>",
+    "<a>&amp;&#x3C;&#60;</a>",
+    "<a>&;</a>",
+    "<a>a > b</a>",
+    "<a><?xml version='1.0'?></a>",
+    "<?xml version='1.0'?><a/>",
+    "<?xml version='1.0' encoding='UTF-8' standalone='no'?>\n<a/>",
+    "<?xml version='1.0'?>",
+    " <?xml version='1.0'?><a/>",
+    "<?xml version='1.0'><a/>",
+    "<?xmlversion='1.0'?><a/>",
+    "<a>]]></a>",
+    "<a b='1' / >",
+    "<a\tb='1'\t/>",
 ];
 
 #[test]

@@ -1,4 +1,4 @@
-//! The document tree's own pass over quick-xml's events and roxmltree agree on every input:
+//! The document tree's own pass over the bytes and roxmltree agree on every input:
 //! the same tree, or the same error.
 #![no_main]
 

@@ -1,8 +1,8 @@
 //! The parsed document that reading and checking walk: elements, attributes, text, comments
 //! and processing instructions, with their places in the text for error positions.
 //!
-//! The tree is built in one pass over quick-xml's events, checking the limits (depth,
-//! attributes per element, text length) as it goes, so a document is tokenised once. The pass
+//! The tree is built in one pass over the bytes, checking the limits (depth, attributes per
+//! element, text length) as it goes, so a document is scanned once. The pass
 //! takes the documents libvirt and people write: ASCII names, the five predefined entities and
 //! character references, namespaces, comments, an XML declaration. Anything else (a DTD and
 //! its entities, CDATA sections, processing instructions, carriage returns, non-ASCII names,

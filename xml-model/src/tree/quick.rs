@@ -1,8 +1,12 @@
-//! The quick pass: the tree built from quick-xml's events, the limits checked on the way.
+//! The quick pass: the tree built in one pass over the bytes, the limits checked on the way.
 //! What it does not take itself it gives up on ([`Stop::Other`]), and the caller hands the
 //! document to roxmltree.
+//!
+//! It finds the markup itself rather than taking quick-xml's events: a start tag is scanned
+//! once, for its end and its attributes together, where taking an event meant scanning the
+//! tag for its end and then again for its attributes. Only XML's plain forms are its own
+//! (see the module `tree`); the rest, and every mistake, is roxmltree's to judge.
 
-use quick_xml::events::Event;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{AttrData, DeclData, Document, NodeData, NodeType, Span, NONE, XMLNS_NS, XML_NS};
@@ -87,42 +91,50 @@ impl<'a, 'l> Builder<'a, 'l> {
         if input.starts_with('\u{feff}') || has_unusual_bytes(input.as_bytes()) {
             return Err(Stop::Other);
         }
-        let mut reader = quick_xml::Reader::from_str(input);
-        // End tags are matched here, against the open elements.
-        reader.config_mut().check_end_names = false;
+        let bytes = input.as_bytes();
+        let mut at = 0;
         loop {
-            let at = reader.buffer_position() as usize;
-            let event = reader.read_event().map_err(|_| Stop::Other)?;
-            let end = reader.buffer_position() as usize;
-            match event {
-                Event::Text(t) => self.text(at, end, &t)?,
-                Event::GeneralRef(r) => self.reference(at, end, &r)?,
-                Event::Start(e) => {
-                    self.flush_text()?;
-                    self.start(at, end, &e, false)?;
+            // Character data up to the next markup or reference.
+            let Some(next) = memchr::memchr2(b'<', b'&', &bytes[at..]).map(|i| at + i) else {
+                if at < bytes.len() {
+                    self.text(at, bytes.len(), &bytes[at..])?;
                 }
-                Event::Empty(e) => {
-                    self.flush_text()?;
-                    self.start(at, end, &e, true)?;
+                self.flush_text()?;
+                return if self.root_closed { Ok(self.doc) } else { Err(Stop::Other) };
+            };
+            if next > at {
+                self.text(at, next, &bytes[at..next])?;
+            }
+            at = next;
+            if bytes[at] == b'&' {
+                let semicolon = at + 1 + memchr::memchr(b';', &bytes[at + 1..]).ok_or_else(other)?;
+                self.reference(at, semicolon + 1, &bytes[at + 1..semicolon])?;
+                at = semicolon + 1;
+                continue;
+            }
+            self.flush_text()?;
+            at = match bytes.get(at + 1).ok_or_else(other)? {
+                b'/' => {
+                    let close = at + 2 + memchr::memchr(b'>', &bytes[at + 2..]).ok_or_else(other)?;
+                    self.end(close + 1, &bytes[at + 2..close])?;
+                    close + 1
                 }
-                Event::End(e) => {
-                    self.flush_text()?;
-                    self.end(end, &e)?;
+                b'!' if bytes[at..].starts_with(b"<!--") => {
+                    let close = at + 4 + memchr::memmem::find(&bytes[at + 4..], b"-->").ok_or_else(other)?;
+                    self.comment(at, close + 3, &bytes[at + 4..close])?;
+                    close + 3
                 }
-                Event::Comment(c) => {
-                    self.flush_text()?;
-                    self.comment(at, end, &c)?;
-                }
-                Event::Decl(_) if at == 0 && is_plain_declaration(&input[..end]) => {}
-                Event::Eof => {
-                    self.flush_text()?;
-                    if !self.root_closed {
+                b'?' => {
+                    let close = at + 2 + memchr::memmem::find(&bytes[at + 2..], b"?>").ok_or_else(other)?;
+                    if at != 0 || !is_plain_declaration(&input[..close + 2]) {
                         return Err(Stop::Other);
                     }
-                    return Ok(self.doc);
+                    close + 2
                 }
-                _ => return Err(Stop::Other),
-            }
+                // CDATA sections and document type declarations are roxmltree's.
+                b'!' => return Err(Stop::Other),
+                _ => self.start(at)?,
+            };
         }
     }
 
@@ -204,17 +216,17 @@ impl<'a, 'l> Builder<'a, 'l> {
         Ok(())
     }
 
-    fn start(&mut self, at: usize, end: usize, tag: &[u8], empty: bool) -> Step {
+    /// Reads the start tag at `at` (its `<`); gives where the tag ends.
+    fn start(&mut self, at: usize) -> Step<usize> {
         if self.root_closed {
             return Err(Stop::Other);
         }
+        let tag = &self.doc.input.as_bytes()[at + 1..];
         let (name_len, colon) = scan_name(tag).ok_or_else(other)?;
-        if tag.get(name_len).is_some_and(|b| !is_space(*b)) {
-            return Err(Stop::Other);
-        }
         let qname = at + 1..at + 1 + name_len;
         let attrs_start = self.doc.attrs.len();
-        let found = self.attributes(at + 1 + name_len, &tag[name_len..])?;
+        let (found, tag_len, empty) = self.attributes(at + 1 + name_len)?;
+        let end = at + 1 + name_len + tag_len;
         let count = self.doc.attrs.len() - attrs_start;
         if count > self.limits.max_attributes {
             let what = format!("attributes of <{}>", &self.doc.input[qname.clone()]);
@@ -256,13 +268,15 @@ impl<'a, 'l> Builder<'a, 'l> {
         } else {
             self.open.push(Open { id, scope });
         }
-        Ok(())
+        Ok(end)
     }
 
-    /// Reads the attributes of a start tag (after the name), in XML's strict form only (space
-    /// before each name, quoted values without `<`).
-    fn attributes(&mut self, base: usize, rest: &[u8]) -> Step<Found> {
+    /// Reads the attributes of a start tag (from `base`, after the name) and its end, in XML's
+    /// strict form only (space before each name, quoted values without `<`): what was found,
+    /// the length from `base` past the `>`, and whether the tag was empty (`/>`).
+    fn attributes(&mut self, base: usize) -> Step<(Found, usize, bool)> {
         let input = self.doc.input;
+        let rest = &input.as_bytes()[base..];
         let mut found = Found::default();
         let mut i = 0;
         loop {
@@ -270,8 +284,11 @@ impl<'a, 'l> Builder<'a, 'l> {
             while i < rest.len() && is_space(rest[i]) {
                 i += 1;
             }
-            if i == rest.len() {
-                return Ok(found);
+            match rest.get(i) {
+                Some(b'>') => return Ok((found, i + 1, false)),
+                Some(b'/') if rest.get(i + 1) == Some(&b'>') => return Ok((found, i + 2, true)),
+                None => return Err(Stop::Other),
+                Some(_) => {}
             }
             if i == space {
                 return Err(Stop::Other);
