@@ -177,6 +177,7 @@ fn verdicts_on_edited_documents_agree_with_xmllint_and_point_at_the_edit() {
     let mut failures = Vec::new();
     for (m, f) in mutants.iter().zip(&paths) {
         let report = checker.check_str(&m.text);
+        assert_eq!(report, checker.check_str_by_tree(&m.text), "{}: checking as read and the tree differ", f.display());
         let valid = oracle[f];
         let s = stats.entry(m.edit).or_default();
         s[0] += 1;

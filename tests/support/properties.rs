@@ -43,8 +43,11 @@ pub fn read_write_read(text: &str) {
 /// - a number in libvirt's any-base form (base 0 of `strtoul`) with a leading `0` and an `8` or
 ///   `9` (`<address domain='080000'>`): the schema's pattern takes it as hexadecimal digits;
 ///   libvirt reads a leading `0` as octal and refuses it.
+///
+/// Checking as the document is read (no tree) and checking its tree give the same report.
 pub fn check_agrees_with_strict_reading(checker: &mut Checker, text: &str) {
     let report = checker.check_str(text);
+    assert_eq!(report, checker.check_str_by_tree(text), "checking as read and checking the tree differ");
     let is_domain = xml_model::read::parse_document(text).is_ok_and(|d| d.root_element().tag_name().name() == "domain");
     if !is_domain {
         return;

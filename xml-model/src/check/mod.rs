@@ -21,6 +21,7 @@ mod datatype;
 mod derivative;
 pub mod grammar;
 mod problem;
+mod stream;
 
 use std::path::Path;
 
@@ -94,6 +95,16 @@ impl Checker {
 
     /// Checks a document given as text; the kind comes from the root element.
     pub fn check_str(&mut self, text: &str) -> Report {
+        if let Some(schema) = self.valid_as(text) {
+            return Report { file: None, schema: Some(schema), problems: Vec::new() };
+        }
+        self.check_str_by_tree(text)
+    }
+
+    /// Checks a document by walking its tree, as [`Checker::check_str`] does once a document
+    /// is found not valid as it is read: what the tests hold the two ways to.
+    #[doc(hidden)]
+    pub fn check_str_by_tree(&mut self, text: &str) -> Report {
         match crate::read::Tree::parse(text, true, &self.limits) {
             Ok(doc) => self.check_document(&doc),
             Err(e) => {
@@ -106,6 +117,18 @@ impl Checker {
                 Report::unreadable(e.line, e.column, e.kind.to_string(), expected)
             }
         }
+    }
+
+    /// The kind `text` is valid as, found as it is read, with no tree: `None` when it is not
+    /// valid as the first kind its root may be, or is a document the tree's quick pass leaves
+    /// to roxmltree. [`Checker::check_str`] then checks its tree, which says where and why.
+    fn valid_as(&mut self, text: &str) -> Option<&'static str> {
+        let kind = self.kind.as_deref();
+        let mut stream = stream::Stream::new(&mut self.engine, |s: &Start| kind.map_or(true, |k| k == s.schema));
+        let finished = crate::tree::Document::visit(text, &self.limits, &mut stream);
+        let valid = stream.valid_as(finished);
+        self.engine.trim();
+        valid
     }
 
     /// Checks a file; an unreadable file is an I/O error, bytes that are not UTF-8 a problem.

@@ -167,11 +167,21 @@ impl<'a> Document<'a> {
     pub fn parse(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
         // Offsets are kept in 31 bits: the most any document may have, whatever the limits.
         Limits { max_bytes: limits.max_bytes.min(OWNED as usize - 1), ..*limits }.check_size(input)?;
-        match Builder::new(input, limits).run() {
+        match Builder::new(input, limits, None).run() {
             Ok(doc) => Ok(doc),
             Err(Stop::Limit(e)) => Err(e),
             Err(Stop::Other) => Self::parse_with_roxmltree(input, allow_dtd, limits),
         }
+    }
+
+    /// Walks `input` without building a tree, telling `visit` of each element and text in
+    /// document order (comments are passed over). Gives whether the walk reached the end of a
+    /// well-formed document within `limits`: `false` when `visit` stopped it, and for every
+    /// document the quick pass leaves to roxmltree (see the module's documentation), which
+    /// the caller then parses into a tree.
+    pub(crate) fn visit(input: &str, limits: &Limits, visit: &mut dyn Visit) -> bool {
+        let limits = Limits { max_bytes: limits.max_bytes.min(OWNED as usize - 1), ..*limits };
+        limits.check_size(input).is_ok() && Builder::new(input, &limits, Some(visit)).run().is_ok()
     }
 
     /// Parses `input` the way every document was parsed before this tree had a parser of its
@@ -294,6 +304,43 @@ impl<'a> Document<'a> {
         self.nodes[parent].last = id;
         self.nodes.push(data);
         id
+    }
+}
+
+/// What a walk without a tree ([`Document::visit`]) is told; each method gives whether to go
+/// on.
+pub(crate) trait Visit {
+    /// The start tag of an element.
+    fn start(&mut self, tag: StartTag<'_>) -> bool;
+    /// The text between two tags (a comment between two pieces makes two).
+    fn text(&mut self, text: &str) -> bool;
+    /// The end of the element last started and not yet ended.
+    fn end(&mut self) -> bool;
+}
+
+/// An element's start tag, as [`Visit::start`] is told of it.
+pub(crate) struct StartTag<'d> {
+    doc: &'d Document<'d>,
+    local: Span,
+    ns: u32,
+    attrs: (u32, u32),
+}
+
+impl<'d> StartTag<'d> {
+    /// The local name.
+    pub(crate) fn name(&self) -> &'d str {
+        self.doc.str(self.local)
+    }
+
+    /// The namespace name, if any.
+    pub(crate) fn namespace(&self) -> Option<&'d str> {
+        self.doc.uri(self.ns)
+    }
+
+    /// The attributes, namespace declarations left out.
+    pub(crate) fn attributes(&self) -> Attributes<'d> {
+        let items = self.doc.attrs[self.attrs.0 as usize..self.attrs.1 as usize].iter();
+        Attributes { doc: self.doc, items }
     }
 }
 

@@ -9,7 +9,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{AttrData, DeclData, Document, NodeData, NodeType, Span, NONE, XMLNS_NS, XML_NS};
+use super::{AttrData, DeclData, Document, NodeData, NodeType, Span, StartTag, Visit, NONE, XMLNS_NS, XML_NS};
 use crate::limits::{self, Limits};
 use crate::{Error, ErrorKind};
 
@@ -31,7 +31,10 @@ fn other() -> Stop {
 
 /// An open element.
 struct Open {
+    /// Its node (none when no tree is built).
     id: u32,
+    /// Its name as written, which the end tag must repeat.
+    qname: Span,
     /// Where the element's namespace bindings start in `Builder::scope`.
     scope: usize,
 }
@@ -57,6 +60,8 @@ struct Run {
 pub(super) struct Builder<'a, 'l> {
     doc: Document<'a>,
     limits: &'l Limits,
+    /// Told of each item instead of a tree being built, when set.
+    visit: Option<&'l mut dyn Visit>,
     open: Vec<Open>,
     /// Namespace bindings in force: prefix (absent for the default namespace) and uri index.
     scope: Vec<(Span, u32)>,
@@ -67,16 +72,19 @@ pub(super) struct Builder<'a, 'l> {
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
-    pub(super) fn new(input: &'a str, limits: &'l Limits) -> Self {
+    pub(super) fn new(input: &'a str, limits: &'l Limits, visit: Option<&'l mut dyn Visit>) -> Self {
         let mut doc = Document::empty(input);
-        // Rough sizes, as roxmltree guesses them: one node per tag, one attribute per `=`
-        // (growing the attribute list by doubling costs more than the count).
-        let tags = memchr::memchr_iter(b'<', input.as_bytes()).count();
-        doc.nodes.reserve(tags);
-        doc.attrs.reserve(memchr::memchr_iter(b'=', input.as_bytes()).count());
+        if visit.is_none() {
+            // Rough sizes, as roxmltree guesses them: one node per tag, one attribute per `=`
+            // (growing the attribute list by doubling costs more than the count).
+            let tags = memchr::memchr_iter(b'<', input.as_bytes()).count();
+            doc.nodes.reserve(tags);
+            doc.attrs.reserve(memchr::memchr_iter(b'=', input.as_bytes()).count());
+        }
         Builder {
             doc,
             limits,
+            visit,
             open: Vec::new(),
             scope: Vec::new(),
             uri_index: FxHashMap::default(),
@@ -202,6 +210,9 @@ impl<'a, 'l> Builder<'a, 'l> {
             let blank = !run.joined && self.doc.str(run.text).bytes().all(|b| b.is_ascii_whitespace());
             return if blank { Ok(()) } else { Err(Stop::Other) };
         }
+        if let Some(visit) = &mut self.visit {
+            return if visit.text(self.doc.str(run.text)) { Ok(()) } else { Err(Stop::Other) };
+        }
         let data = NodeData::new(NodeType::Text, self.parent(), Span::input(run.start..run.end), run.text);
         self.doc.append(data);
         Ok(())
@@ -211,8 +222,11 @@ impl<'a, 'l> Builder<'a, 'l> {
         if text.windows(2).any(|w| w == b"--") || text.ends_with(b"-") {
             return Err(Stop::Other);
         }
-        let data = NodeData::new(NodeType::Comment, self.parent(), Span::input(at..end), Span::input(at + 4..end - 3));
-        self.doc.append(data);
+        if self.visit.is_none() {
+            let data =
+                NodeData::new(NodeType::Comment, self.parent(), Span::input(at..end), Span::input(at + 4..end - 3));
+            self.doc.append(data);
+        }
         Ok(())
     }
 
@@ -255,18 +269,33 @@ impl<'a, 'l> Builder<'a, 'l> {
             return Err(Stop::Other);
         }
 
-        let mut data =
-            NodeData::new(NodeType::Element, self.parent(), Span::input(at..end), Span::input(qname.clone()));
-        data.local = Span::input(colon.map_or(qname.start, |c| qname.start + c + 1)..qname.end);
-        data.ns = ns;
-        data.attrs = (attrs_start as u32, self.doc.attrs.len() as u32);
-        data.decls = (decls_start, decls_end);
-        let id = self.doc.append(data);
+        let local = Span::input(colon.map_or(qname.start, |c| qname.start + c + 1)..qname.end);
+        let attrs = (attrs_start as u32, self.doc.attrs.len() as u32);
+        let id = match &mut self.visit {
+            Some(visit) => {
+                let tag = StartTag { doc: &self.doc, local, ns, attrs };
+                if !visit.start(tag) || (empty && !visit.end()) {
+                    return Err(Stop::Other);
+                }
+                // Nothing refers to them once the tag is told.
+                self.doc.attrs.truncate(attrs_start);
+                NONE
+            }
+            None => {
+                let mut data =
+                    NodeData::new(NodeType::Element, self.parent(), Span::input(at..end), Span::input(qname.clone()));
+                data.local = local;
+                data.ns = ns;
+                data.attrs = attrs;
+                data.decls = (decls_start, decls_end);
+                self.doc.append(data)
+            }
+        };
         if empty {
             self.scope.truncate(scope);
             self.root_closed = self.open.is_empty();
         } else {
-            self.open.push(Open { id, scope });
+            self.open.push(Open { id, qname: Span::input(qname), scope });
         }
         Ok(end)
     }
@@ -436,13 +465,19 @@ impl<'a, 'l> Builder<'a, 'l> {
 
     fn end(&mut self, end: usize, tag: &[u8]) -> Step {
         let open = self.open.pop().ok_or_else(other)?;
-        let name = self.doc.nodes[open.id as usize].text;
-        let name = &self.doc.input.as_bytes()[name.start as usize..name.end as usize];
+        let name = &self.doc.input.as_bytes()[open.qname.start as usize..open.qname.end as usize];
         let written = tag.strip_suffix(b" ").unwrap_or(tag);
         if written != name {
             return Err(Stop::Other);
         }
-        self.doc.nodes[open.id as usize].range.end = end as u32;
+        match &mut self.visit {
+            Some(visit) => {
+                if !visit.end() {
+                    return Err(Stop::Other);
+                }
+            }
+            None => self.doc.nodes[open.id as usize].range.end = end as u32,
+        }
         self.scope.truncate(open.scope);
         self.root_closed = self.open.is_empty();
         Ok(())
