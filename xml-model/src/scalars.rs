@@ -22,6 +22,11 @@ pub trait Lexical: Sized + Copy + PartialEq + Eq + Hash + fmt::Debug {
     fn parse(text: &str) -> Option<Self>;
     /// The canonical spelling.
     fn canonical(&self) -> String;
+    /// Whether `text`, which reads as this value, is its canonical spelling (then no
+    /// spelling is kept).
+    fn is_canonical(&self, text: &str) -> bool {
+        self.canonical() == text
+    }
 }
 
 macro_rules! spelled {
@@ -105,7 +110,7 @@ macro_rules! spelled {
         impl XmlValue for $name {
             fn parse_xml(text: &str) -> Result<Self, Expected> {
                 let value = <$inner as Lexical>::parse(text).ok_or_else(|| Expected::new(<$inner as Lexical>::EXPECTED))?;
-                let canonical = value.canonical() == text;
+                let canonical = value.is_canonical(text);
                 Ok($name { value, spelling: crate::value::Spelling::read(text, canonical) })
             }
             fn to_xml(&self) -> Cow<'_, str> {
@@ -178,16 +183,17 @@ impl Lexical for [u8; 16] {
     const EXPECTED: &'static str = "a UUID (32 hexadecimal digits, dashed as 8-4-4-4-12 or not at all)";
     fn parse(text: &str) -> Option<Self> {
         let b = text.as_bytes();
-        let digits: Vec<u8> = match b.len() {
-            32 => b.to_vec(),
-            36 if [8, 13, 18, 23].iter().all(|&i| b[i] == b'-') => {
-                b.iter().enumerate().filter(|(i, _)| ![8, 13, 18, 23].contains(i)).map(|(_, c)| *c).collect()
-            }
+        let dashed = match b.len() {
+            32 => false,
+            36 if [8, 13, 18, 23].iter().all(|&i| b[i] == b'-') => true,
             _ => return None,
         };
+        // The digits, without the dashes (read in place: this runs for every UUID read).
+        let mut digits = b.iter().enumerate().filter(|(i, _)| !dashed || ![8, 13, 18, 23].contains(i)).map(|(_, c)| *c);
         let mut out = [0u8; 16];
-        for (i, pair) in digits.chunks(2).enumerate() {
-            out[i] = (hex_digit(pair[0])? << 4) | hex_digit(pair[1])?;
+        for byte in &mut out {
+            let (high, low) = (digits.next()?, digits.next()?);
+            *byte = (hex_digit(high)? << 4) | hex_digit(low)?;
         }
         Some(out)
     }
@@ -203,6 +209,11 @@ impl Lexical for [u8; 16] {
             s.push(char::from(DIGITS[usize::from(byte & 0xf)]));
         }
         s
+    }
+    /// Without writing it: read, a text of 36 bytes is dashed as 8-4-4-4-12; no capitals
+    /// makes it the canonical spelling.
+    fn is_canonical(&self, text: &str) -> bool {
+        text.len() == 36 && !text.bytes().any(|b| b.is_ascii_uppercase())
     }
 }
 
@@ -241,6 +252,11 @@ impl Lexical for [u8; 6] {
     }
     fn canonical(&self) -> String {
         self.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
+    }
+    /// Without writing it: read, the text has six octets; two digits each and no capitals
+    /// is the canonical spelling.
+    fn is_canonical(&self, text: &str) -> bool {
+        text.len() == 17 && !text.bytes().any(|b| b.is_ascii_uppercase())
     }
 }
 
@@ -614,6 +630,24 @@ impl<T> schemars::JsonSchema for OrVariable<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_spellings_are_told_without_writing_them() {
+        let uuids = [
+            "c7a5fdbd-edaf-9455-926a-d65c16db1809",
+            "C7A5FDBD-EDAF-9455-926A-D65C16DB1809",
+            "c7a5fdbd-edaf-9455-926a-d65c16db180F",
+            "c7a5fdbdedaf9455926ad65c16db1809",
+        ];
+        for text in uuids {
+            let v = <[u8; 16] as Lexical>::parse(text).unwrap();
+            assert_eq!(v.is_canonical(text), v.canonical() == text, "{text}");
+        }
+        for text in ["52:54:00:0a:0b:0c", "52:54:00:0A:0b:0C", "52:54:0:a:b:c", "2:54:00:0a:0b:0c"] {
+            let v = <[u8; 6] as Lexical>::parse(text).unwrap();
+            assert_eq!(v.is_canonical(text), v.canonical() == text, "{text}");
+        }
+    }
 
     #[test]
     fn spellings_are_kept_and_values_compared() {

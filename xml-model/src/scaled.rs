@@ -59,25 +59,27 @@ impl std::fmt::Display for Unit {
 impl XmlValue for Unit {
     fn parse_xml(text: &str) -> Result<Self, Expected> {
         let bad = || Expected::new("a unit such as 'b', 'KiB', 'MB', 'GiB', 'TiB'");
-        let lower = text.to_ascii_lowercase();
-        let (power, decimal) = match lower.as_str() {
-            "b" | "byte" | "bytes" => (0, false),
-            _ => {
-                let mut chars = lower.chars();
-                let p = match chars.next() {
-                    Some('k') => 1,
-                    Some('m') => 2,
-                    Some('g') => 3,
-                    Some('t') => 4,
-                    Some('p') => 5,
-                    Some('e') => 6,
-                    _ => return Err(bad()),
-                };
-                match chars.as_str() {
-                    "" | "ib" => (p, false),
-                    "b" => (p, true),
-                    _ => return Err(bad()),
-                }
+        // Case does not matter (libvirt compares with `STRCASEEQ`).
+        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let (power, decimal) = if is(text, "b") || is(text, "byte") || is(text, "bytes") {
+            (0, false)
+        } else {
+            let (first, rest) = text.split_at_checked(1).ok_or_else(bad)?;
+            let p = match first.as_bytes()[0].to_ascii_lowercase() {
+                b'k' => 1,
+                b'm' => 2,
+                b'g' => 3,
+                b't' => 4,
+                b'p' => 5,
+                b'e' => 6,
+                _ => return Err(bad()),
+            };
+            if rest.is_empty() || is(rest, "ib") {
+                (p, false)
+            } else if is(rest, "b") {
+                (p, true)
+            } else {
+                return Err(bad());
             }
         };
         let base: u64 = if decimal { 1000 } else { 1024 };

@@ -209,6 +209,9 @@ impl<const WIDTH: usize, const MAX: u64> Format for HexUpTo<WIDTH, MAX> {
     fn push<T: Integer>(value: T, out: &mut String) {
         Hex::<WIDTH>::push(value, out)
     }
+    fn is_canonical<T: Integer>(text: &str, value: T) -> bool {
+        Hex::<WIDTH>::is_canonical(text, value)
+    }
     fn expected<T: Integer>() -> String {
         Hex::<WIDTH>::expected::<T>()
     }
@@ -234,6 +237,9 @@ impl<const WIDTH: usize> Format for Base16<WIDTH> {
     }
     fn push<T: Integer>(value: T, out: &mut String) {
         Hex::<WIDTH>::push(value, out)
+    }
+    fn is_canonical<T: Integer>(text: &str, value: T) -> bool {
+        Hex::<WIDTH>::is_canonical(text, value)
     }
     fn expected<T: Integer>() -> String {
         format!("{} in hexadecimal", T::WHAT)
@@ -576,6 +582,22 @@ mod tests {
         same(&[0u64, 10_000_000_000_000_000_000, u64::MAX]);
         same(&[0i32, -1, 7, i32::MIN, i32::MAX]);
         same(&[0i64, -10, -9_999, i64::MIN, i64::MAX]);
+    }
+
+    /// Hexadecimal formats tell a canonical spelling without writing the number: exactly
+    /// the spellings that are written back the same are kept as nothing.
+    #[test]
+    fn hexadecimal_spellings_are_kept_exactly_when_not_canonical() {
+        fn kept<F: Format>(texts: &[&str]) {
+            for text in texts {
+                let n = Number::<u8, F>::parse_xml(text).unwrap();
+                let canonical = F::write(n.get()) == *text;
+                assert_eq!(n.spelling().is_none(), canonical, "{text}");
+            }
+        }
+        kept::<HexUpTo<2, 0x1f>>(&["0x1f", "0x01", "0x1", "1", "0X1F", "0x1F", "010"]);
+        kept::<HexUpTo<1, 7>>(&["0x7", "0x07", "7", "0x0"]);
+        kept::<Base16<4>>(&["0x00ff", "ff", "0xff", "0x00FF"]);
     }
 
     /// Number fields are most of the model's fields: an absent one costs no more than a
