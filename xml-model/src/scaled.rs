@@ -196,3 +196,25 @@ impl schemars::JsonSchema for Unit {
         schemars::json_schema!({ "type": "string", "description": "A unit such as KiB, MiB, GiB, MB" })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Unit;
+    use crate::value::XmlValue;
+
+    /// Units are read whatever their case, as libvirt reads them, and written as spelt.
+    #[test]
+    fn units_are_read_in_any_case() {
+        let bytes = |t: &str| Unit::parse_xml(t).map(|u| u.bytes());
+        for (text, want) in [("b", 1), ("Bytes", 1), ("BYTE", 1), ("KiB", 1024), ("k", 1024), ("kB", 1000)] {
+            assert_eq!(bytes(text), Ok(want), "{text}");
+        }
+        assert_eq!(bytes("MiB"), Ok(1 << 20));
+        assert_eq!(bytes("gb"), Ok(1_000_000_000));
+        assert_eq!(bytes("EiB"), Ok(1 << 60));
+        for bad in ["", "x", "KiB2", "kibb", "é", "ék"] {
+            assert!(Unit::parse_xml(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Unit::parse_xml("gIb").unwrap().to_xml(), "gIb");
+    }
+}
