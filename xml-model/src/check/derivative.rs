@@ -184,9 +184,16 @@ impl Engine {
         id
     }
 
-    /// A choice of the two (for the walk: whitespace may be a value or nothing).
-    pub(crate) fn choice_of(&mut self, a: PatternId, b: PatternId) -> PatternId {
-        self.choice(a, b)
+    /// After the text of an element (all of it, between its tags): whitespace alone may be
+    /// the value or nothing. What both walks, with and without a tree, take text through.
+    pub(crate) fn element_text(&mut self, p: PatternId, text: &str) -> PatternId {
+        let s = self.string(text);
+        let d = self.text(p, s);
+        if is_whitespace(text) {
+            self.choice(p, d)
+        } else {
+            d
+        }
     }
 
     /// Whether name class `name` holds the interned name `q`.

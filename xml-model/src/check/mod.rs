@@ -412,19 +412,17 @@ impl<'e> Walk<'e> {
 
     /// Text (alone in an element, whitespace may be the value or be nothing).
     fn text(&mut self, p: PatternId, text: &str, at: Node<'_>) -> PatternId {
-        let ws = is_whitespace(text);
-        let e = &mut *self.engine;
-        let s = e.string(text);
-        let d = e.text(p, s);
-        let next = if ws { e.choice_of(p, d) } else { d };
+        let next = self.engine.element_text(p, text);
         if next != NOT_ALLOWED {
             return next;
         }
+        let ws = is_whitespace(text);
         let expected = self.text_values(p);
         let owner = if at.is_element() { at } else { at.parent_element().unwrap_or(at) };
         let found = if ws { "no text".to_owned() } else { format!("text '{}'", text.trim()) };
         let problem = self.problem(at, crate::read::node_path(owner), found, expected);
         self.problems.push(problem);
+        let s = self.engine.string(text);
         match self.engine.text_lenient(p, s) {
             NOT_ALLOWED => p,
             lenient => lenient,

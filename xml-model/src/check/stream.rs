@@ -55,12 +55,8 @@ impl<'e, W: Fn(&Start) -> bool> Stream<'e, W> {
         }
     }
 
-    /// As [`super::Walk::text`]: whitespace alone may be the value or nothing.
     fn text(&mut self, p: PatternId, text: &str) -> Option<PatternId> {
-        let e = &mut *self.engine;
-        let s = e.string(text);
-        let d = e.text(p, s);
-        let next = if is_whitespace(text) { e.choice_of(p, d) } else { d };
+        let next = self.engine.element_text(p, text);
         (next != NOT_ALLOWED).then_some(next)
     }
 
@@ -89,17 +85,16 @@ impl<'e, W: Fn(&Start) -> bool> Stream<'e, W> {
         let p = self.before(&tag)?;
         let e = &mut *self.engine;
         let q = e.qname(tag.namespace().unwrap_or(""), tag.name());
-        let mut cur = e.start_tag_open(p, q);
+        let allowed = |p: PatternId| (p != NOT_ALLOWED).then_some(p);
+        let mut cur = allowed(e.start_tag_open(p, q))?;
         for attr in tag.attributes() {
-            if cur == NOT_ALLOWED {
-                return None;
-            }
             let aq = e.qname(attr.namespace().unwrap_or(""), attr.name());
             let v = e.string(attr.value());
-            cur = e.attribute(cur, aq, v);
+            cur = allowed(e.attribute(cur, aq, v))?;
         }
-        let closed = if cur == NOT_ALLOWED { NOT_ALLOWED } else { e.start_tag_close(cur) };
-        (closed != NOT_ALLOWED).then(|| self.open.push((closed, false)))
+        let closed = allowed(e.start_tag_close(cur))?;
+        self.open.push((closed, false));
+        Some(())
     }
 
     fn end_tag(&mut self) -> Option<()> {
@@ -112,6 +107,7 @@ impl<'e, W: Fn(&Start) -> bool> Stream<'e, W> {
         if ended == NOT_ALLOWED {
             return None;
         }
+        // The parent's content goes on after this element (or the document after its root).
         match self.open.last_mut() {
             Some(parent) => parent.0 = ended,
             None => self.rest = ended,

@@ -165,8 +165,7 @@ impl<'a> Document<'a> {
     /// Parses `input`, refusing what breaks `limits` and what is not well-formed XML. A DTD
     /// (and the entities it declares) is allowed only with `allow_dtd`.
     pub fn parse(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
-        // Offsets are kept in 31 bits: the most any document may have, whatever the limits.
-        Limits { max_bytes: limits.max_bytes.min(OWNED as usize - 1), ..*limits }.check_size(input)?;
+        within_offsets(limits).check_size(input)?;
         match Builder::new(input, limits, None).run() {
             Ok(doc) => Ok(doc),
             Err(Stop::Limit(e)) => Err(e),
@@ -180,8 +179,7 @@ impl<'a> Document<'a> {
     /// document the quick pass leaves to roxmltree (see the module's documentation), which
     /// the caller then parses into a tree.
     pub(crate) fn visit(input: &str, limits: &Limits, visit: &mut dyn Visit) -> bool {
-        let limits = Limits { max_bytes: limits.max_bytes.min(OWNED as usize - 1), ..*limits };
-        limits.check_size(input).is_ok() && Builder::new(input, &limits, Some(visit)).run().is_ok()
+        within_offsets(limits).check_size(input).is_ok() && Builder::new(input, limits, Some(visit)).run().is_ok()
     }
 
     /// Parses `input` the way every document was parsed before this tree had a parser of its
@@ -305,6 +303,12 @@ impl<'a> Document<'a> {
         self.nodes.push(data);
         id
     }
+}
+
+/// `limits` with a document size no larger than offsets can hold: they are kept in 31 bits,
+/// the most any document may have, whatever the limits.
+fn within_offsets(limits: &Limits) -> Limits {
+    Limits { max_bytes: limits.max_bytes.min(OWNED as usize - 1), ..*limits }
 }
 
 /// What a walk without a tree ([`Document::visit`]) is told; each method gives whether to go
