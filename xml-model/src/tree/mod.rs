@@ -149,6 +149,50 @@ pub struct Document<'a> {
     namesakes: Mutex<Namesakes>,
 }
 
+/// A document's vectors, emptied, for the next document this thread parses: reading many
+/// small documents then allocates and frees no node storage per document.
+#[derive(Default)]
+struct Buffers {
+    nodes: Vec<NodeData>,
+    attrs: Vec<AttrData>,
+    decls: Vec<DeclData>,
+    uris: Vec<Span>,
+    owned: String,
+}
+
+/// Storage kept for the next document up to this size (a few hundred elements); a large
+/// document's is freed, so a thread holds little once it is done reading.
+const SPARE_BYTES: usize = 64 << 10;
+
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Buffers>> = const { std::cell::Cell::new(None) };
+}
+
+impl Drop for Document<'_> {
+    fn drop(&mut self) {
+        let bytes = self.nodes.capacity() * std::mem::size_of::<NodeData>()
+            + self.attrs.capacity() * std::mem::size_of::<AttrData>()
+            + self.owned.capacity();
+        if bytes > SPARE_BYTES {
+            return;
+        }
+        let mut spare = Buffers {
+            nodes: std::mem::take(&mut self.nodes),
+            attrs: std::mem::take(&mut self.attrs),
+            decls: std::mem::take(&mut self.decls),
+            uris: std::mem::take(&mut self.uris),
+            owned: std::mem::take(&mut self.owned),
+        };
+        spare.nodes.clear();
+        spare.attrs.clear();
+        spare.decls.clear();
+        spare.uris.clear();
+        spare.owned.clear();
+        // A thread that is ending has no more documents to parse.
+        let _ = SPARE.try_with(|cell| cell.set(Some(spare)));
+    }
+}
+
 #[derive(Default)]
 struct Namesakes {
     parents: FxHashSet<u32>,
@@ -272,13 +316,15 @@ impl<'a> Document<'a> {
     }
 
     fn empty(input: &'a str) -> Self {
+        let Buffers { nodes, attrs, decls, uris, owned } =
+            SPARE.try_with(|c| c.take()).ok().flatten().unwrap_or_default();
         let mut doc = Document {
             input,
-            nodes: Vec::new(),
-            attrs: Vec::new(),
-            decls: Vec::new(),
-            uris: Vec::new(),
-            owned: String::new(),
+            nodes,
+            attrs,
+            decls,
+            uris,
+            owned,
             copied: false,
             last_pos: Mutex::new((0, TextPos { row: 1, col: 1 })),
             namesakes: Default::default(),
