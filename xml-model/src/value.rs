@@ -53,6 +53,10 @@ pub trait Integer: Copy + PartialEq + PartialOrd + fmt::Display + fmt::Debug + D
     const WHAT: &'static str;
     /// Parses digits in a radix.
     fn from_radix(digits: &str, radix: u32) -> Option<Self>;
+    /// The value, when this type holds it.
+    fn from_u64(value: u64) -> Option<Self> {
+        Self::from_radix(&value.to_string(), 10)
+    }
     /// Lower-case hexadecimal digits, zero-padded to `width`.
     fn to_hex(self, width: usize) -> String {
         let mut out = String::new();
@@ -74,6 +78,9 @@ macro_rules! integer {
             const WHAT: &'static str = $what;
             fn from_radix(digits: &str, radix: u32) -> Option<Self> {
                 <$t>::from_str_radix(digits, radix).ok()
+            }
+            fn from_u64(value: u64) -> Option<Self> {
+                <$t>::try_from(value).ok()
             }
             fn push_hex(self, width: usize, out: &mut String) {
                 // Without `format!`: writing is mostly numbers, and this is most of them.
@@ -146,6 +153,13 @@ pub trait Format: Clone + Default {
     }
     /// What the text should look like, for messages.
     fn expected<T: Integer>() -> String;
+    /// The value of `text` when it is the canonical spelling of a value `u64` holds, worked
+    /// out in one pass over the bytes: what most numbers read are, and then neither
+    /// [`Format::parse`] nor [`Format::is_canonical`] runs. `None` when it is not (or the
+    /// format has no such pass): the text is then read the long way.
+    fn read_canonical<T: Integer>(_text: &str) -> Option<T> {
+        None
+    }
     /// The largest value the schema allows, when a digit pattern bounds it more tightly than
     /// the integer type (a PCI slot is at most `0x1f`); `validate` reports larger ones.
     const MAX: Option<u64> = None;
@@ -166,6 +180,9 @@ impl Format for Decimal {
     }
     fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
         canonical_decimal(text)
+    }
+    fn read_canonical<T: Integer>(text: &str) -> Option<T> {
+        read_canonical_decimal(text)
     }
     fn expected<T: Integer>() -> String {
         T::WHAT.to_owned()
@@ -192,6 +209,23 @@ impl<const WIDTH: usize> Format for Hex<WIDTH> {
                 && (d.len() == WIDTH || (d.len() > WIDTH && !d.starts_with('0')))
         })
     }
+    fn read_canonical<T: Integer>(text: &str) -> Option<T> {
+        // `0x` and exactly `WIDTH` lower-case digits, as libvirt writes addresses.
+        let digits = text.strip_prefix("0x")?.as_bytes();
+        if digits.len() != WIDTH || WIDTH > 16 {
+            return None;
+        }
+        let mut value = 0u64;
+        for &b in digits {
+            let nibble = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                _ => return None,
+            };
+            value = value << 4 | u64::from(nibble);
+        }
+        T::from_u64(value)
+    }
     fn expected<T: Integer>() -> String {
         format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
     }
@@ -211,6 +245,9 @@ impl<const WIDTH: usize, const MAX: u64> Format for HexUpTo<WIDTH, MAX> {
     }
     fn is_canonical<T: Integer>(text: &str, value: T) -> bool {
         Hex::<WIDTH>::is_canonical(text, value)
+    }
+    fn read_canonical<T: Integer>(text: &str) -> Option<T> {
+        Hex::<WIDTH>::read_canonical(text)
     }
     fn expected<T: Integer>() -> String {
         Hex::<WIDTH>::expected::<T>()
@@ -241,6 +278,9 @@ impl<const WIDTH: usize> Format for Base16<WIDTH> {
     fn is_canonical<T: Integer>(text: &str, value: T) -> bool {
         Hex::<WIDTH>::is_canonical(text, value)
     }
+    fn read_canonical<T: Integer>(text: &str) -> Option<T> {
+        Hex::<WIDTH>::read_canonical(text)
+    }
     fn expected<T: Integer>() -> String {
         format!("{} in hexadecimal", T::WHAT)
     }
@@ -261,6 +301,9 @@ impl Format for AnyBase {
     fn is_canonical<T: Integer>(text: &str, _: T) -> bool {
         canonical_decimal(text)
     }
+    fn read_canonical<T: Integer>(text: &str) -> Option<T> {
+        read_canonical_decimal(text)
+    }
     fn expected<T: Integer>() -> String {
         format!("{} (0x.. hexadecimal, 0.. octal, or decimal)", T::WHAT)
     }
@@ -268,6 +311,24 @@ impl Format for AnyBase {
 
 /// Whether `text` is an integer as Rust's `to_string` writes it: digits without a leading
 /// zero (`0` alone), after a `-` when negative (never `-0`).
+/// The value of digits with no sign and no leading zero, in one pass.
+fn read_canonical_decimal<T: Integer>(text: &str) -> Option<T> {
+    // Nineteen digits always fit a u64.
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || bytes.len() > 19 || (bytes[0] == b'0' && bytes.len() > 1) {
+        return None;
+    }
+    let mut value = 0u64;
+    for &b in bytes {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value * 10 + u64::from(digit);
+    }
+    T::from_u64(value)
+}
+
 fn canonical_decimal(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     !digits.is_empty()
@@ -450,6 +511,9 @@ fn parse_integer<T: Integer>(text: &str) -> Option<T> {
 
 impl<T: Integer, F: Format> XmlValue for Number<T, F> {
     fn parse_xml(text: &str) -> Result<Self, Expected> {
+        if let Some(value) = F::read_canonical::<T>(text) {
+            return Ok(Number::new(value));
+        }
         // XML Schema's numbers collapse whitespace (`<vcpu>1\n</vcpu>` is 1, as xmllint says);
         // the spelling keeps it, so it is written back as read.
         let digits = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
@@ -614,10 +678,16 @@ mod tests {
         assert_eq!((read.get(), read.spelling()), (8, Some("0x8")));
     }
 
-    /// The quick canonical checks say what writing the value and comparing would.
+    /// The quick canonical checks say what writing the value and comparing would, and the
+    /// one-pass read of a canonical spelling gives a value exactly when the long way reads
+    /// one and finds its spelling canonical.
     fn agrees<F: Format, T: Integer>(text: &str) {
         if let Some(value) = F::parse::<T>(text) {
             assert_eq!(F::is_canonical(text, value), F::write(value) == text, "{text:?} as {}", T::WHAT);
+        }
+        let long_way = F::parse::<T>(text).filter(|&value| F::write(value) == text);
+        if let Some(quick) = F::read_canonical::<T>(text) {
+            assert_eq!(Some(quick), long_way, "{text:?} as {}", T::WHAT);
         }
     }
 
@@ -627,7 +697,11 @@ mod tests {
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
-        for v in [0u64, 1, 7, 8, 15, 16, 31, 255, 256, 4095, 65535, 65536, 0x1234_5678, u64::from(u32::MAX)] {
+        let wide = [u64::MAX, 9_999_999_999_999_999_999, 10_000_000_000_000_000_000];
+        for v in [0u64, 1, 7, 8, 15, 16, 31, 255, 256, 4095, 65535, 65536, 0x1234_5678, u64::from(u32::MAX)]
+            .into_iter()
+            .chain(wide)
+        {
             for width in 0..7 {
                 texts.push(format!("0x{v:0width$x}"));
                 texts.push(format!("0x{v:0width$X}"));
@@ -645,8 +719,18 @@ mod tests {
             agrees::<Hex<4>, u16>(t);
             agrees::<Hex<4>, u32>(t);
             agrees::<Hex<6>, u32>(t);
+            agrees::<Hex<4>, i32>(t);
+            agrees::<Hex<16>, u64>(t);
+            agrees::<HexUpTo<2, 0x1f>, u8>(t);
+            agrees::<AnyBase, u8>(t);
+            agrees::<Decimal, u64>(t);
             agrees::<Base16<4>, u64>(t);
         }
+        // The one pass is taken where it should be, not only never wrong.
+        assert_eq!(Decimal::read_canonical::<u8>("31"), Some(31));
+        assert_eq!(Decimal::read_canonical::<u64>("18446744073709551615"), None, "twenty digits: the long way");
+        assert_eq!(Hex::<2>::read_canonical::<u8>("0x1f"), Some(31));
+        assert_eq!(HexUpTo::<1, 7>::read_canonical::<u8>("0x7"), Some(7));
     }
 
     #[test]
