@@ -104,7 +104,7 @@ impl AnyElement {
         let src = ctx.source();
         let mut element = AnyElement { name: node.qualified_name().to_owned(), ..Default::default() };
         element.double_quoted = first_quote(node, src).map_or(parent_double, |q| q == b'"');
-        let mut declarations = crate::read::namespace_declarations(node).into_iter().peekable();
+        let mut declarations = crate::read::namespace_declarations(node).peekable();
         for attr in node.attributes() {
             while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
                 element.attributes.push(decl.1);

@@ -489,7 +489,7 @@ fn read_items(
     // Attributes: namespace declarations first, as they are written first.
     let mut in_order = true;
     let mut last = 0u16;
-    let mut declarations = namespace_declarations(node).into_iter().peekable();
+    let mut declarations = namespace_declarations(node).peekable();
     for attr in node.attributes() {
         while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
             keep_attribute(&mut extras, ctx, decl.1);
@@ -641,13 +641,12 @@ pub(crate) fn is_blank(s: &str) -> bool {
 
 /// The namespace declarations of an element's start tag as attributes (`xmlns:qemu`), each
 /// with its byte offset so it can be put back among the other attributes where it stood.
-pub(crate) fn namespace_declarations(node: Node<'_>) -> Vec<(usize, AnyAttribute)> {
-    node.namespace_declarations()
-        .map(|(prefix, uri, at)| {
-            let name = prefix.map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
-            (at, AnyAttribute { name, value: uri.to_owned() })
-        })
-        .collect()
+/// Lazy: most elements declare none, and then nothing is allocated.
+pub(crate) fn namespace_declarations<'a>(node: Node<'a>) -> impl Iterator<Item = (usize, AnyAttribute)> + 'a {
+    node.namespace_declarations().map(|(prefix, uri, at)| {
+        let name = prefix.map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
+        (at, AnyAttribute { name, value: uri.to_owned() })
+    })
 }
 
 /// `/domain/devices/disk[2]/source`: indices where an element has same-named siblings.
