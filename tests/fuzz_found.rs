@@ -17,6 +17,7 @@ fn replay(folder: &str) {
         let Ok(text) = std::str::from_utf8(&bytes) else { continue };
         eprintln!("{}", path.display());
         properties::read_write_read(text);
+        properties::lean_reading_matches_whole(text);
         properties::check_agrees_with_strict_reading(&mut checker, text);
         properties::fmt_is_idempotent(text);
         let limits = libvirt_xml::model::Limits::default();

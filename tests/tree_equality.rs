@@ -206,6 +206,46 @@ fn fuzz_corpora_parse_the_same_both_ways() {
     }
     let (total, quick) = check_all(texts.iter().map(|(n, t)| (n.clone(), t.as_str())));
     println!("{total} inputs, {quick} by the quick pass");
+    for (_, text) in &texts {
+        properties::lean_reading_matches_whole(text);
+    }
+}
+
+/// Where a lean tree (indentation left out) could read otherwise than the whole tree: blank
+/// text beside elements, before and after comments, with blank lines, alone in an element,
+/// inside unknown elements kept whole, with references.
+const LEAN_EDGES: &[&str] = &[
+    "<domain type='kvm'>\n  <name>a</name>\n</domain>",
+    "<domain type='kvm'><name>a</name>\n\n  <uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>\n</domain>",
+    "<domain type='kvm'>\n  <!-- c -->\n  <name>a</name>\n  <!-- d -->\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <description>  </description>\n  <title>\n</title>\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <unknown>\n    <x a='1'/>\n  </unknown>\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <metadata>\n    <m:x xmlns:m='urn:m'>\n      <m:y/>\n    </m:x>\n  </metadata>\n</domain>",
+    "<domain type='kvm'>&#32;\n  <name>a</name>&#10;\n  <os>\n    <type>\n    hvm</type>\n  </os>\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <devices>\n    <disk type='file'>\n      <target dev='vda'/>\n    </disk>\n\n  </devices>\n</domain>",
+    "<domain type='kvm'>\n  <name>a\n  <b/>\n  </name>\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <devices>\n    <disk type='file' device='bogus'>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <vcpu>\n  <x/>\n  </vcpu>\n</domain>",
+    "<network>\n  <name>n</name>\n  <ip address='192.168.1.1'>\n    <dhcp>\n      <range start='192.168.1.2' end='192.168.1.9'/>\n    </dhcp>\n  </ip>\n</network>",
+];
+
+/// Reading from a lean tree gives the values and errors reading the whole tree gives, on
+/// the corpus, the fuzzers' finds and the edge cases above (the fuzz corpora too, in
+/// `fuzz_corpora_parse_the_same_both_ways`).
+#[test]
+fn lean_trees_read_as_whole_trees() {
+    for e in support::corpus() {
+        properties::lean_reading_matches_whole(&e.text);
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_found");
+    for path in walk(&dir) {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            properties::lean_reading_matches_whole(&text);
+        }
+    }
+    for text in LEAN_EDGES {
+        properties::lean_reading_matches_whole(text);
+    }
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

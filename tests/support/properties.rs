@@ -33,6 +33,21 @@ pub fn read_write_read(text: &str) {
     }
 }
 
+/// Reading from a lean tree (indentation left out) gives what reading the whole tree gives:
+/// the same value, spellings and unknown content included, or the same error; for every kind
+/// of document, kept (default) and recovered.
+pub fn lean_reading_matches_whole(text: &str) {
+    use xml_model::read::with_whole_trees;
+    for options in [ReadOptions::default(), ReadOptions::recover()] {
+        let lean = Document::<Domain>::parse_with(text, options).map(|d| format!("{d:?}"));
+        let whole = with_whole_trees(|| Document::<Domain>::parse_with(text, options).map(|d| format!("{d:?}")));
+        assert_eq!(lean, whole, "a domain read from a lean tree differs ({options:?})");
+        let lean = reformat_with(text, options, Layout::AsRead);
+        let whole = with_whole_trees(|| reformat_with(text, options, Layout::AsRead));
+        assert_eq!(lean, whole, "a document read from a lean tree differs ({options:?})");
+    }
+}
+
 /// `check` never panics, and says valid exactly when strict reading accepts the document (for
 /// a domain, which strict reading checks against the schema).
 ///

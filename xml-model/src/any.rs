@@ -100,6 +100,7 @@ impl AnyElement {
     /// Reads an element; an element with no attributes takes its quoting (and so its text
     /// escaping) from its parent: libxml2's style inside `<metadata>`, libvirt's elsewhere.
     fn read_in(node: Node<'_>, ctx: &mut ReadCtx<'_>, parent_double: bool) -> Result<Self> {
+        ctx.refuse_lean(node)?;
         ctx.enter(node)?;
         let src = ctx.source();
         let mut element = AnyElement { name: node.qualified_name().to_owned(), ..Default::default() };

@@ -172,12 +172,29 @@ impl<T: XmlRoot> Document<T> {
     /// Reads a document; in strict mode unknown content is an error, and so is anything
     /// libvirt's schemas do not allow (the first problem `check` finds).
     pub fn parse_with(text: &str, options: ReadOptions) -> Result<Self> {
-        let doc = read::parse_document_with(text, &options.limits)?;
-        let root = read::read_root::<T>(&doc, options)?;
-        if options.strict {
-            check::strict_reading(&doc)?;
+        // Most documents read from a tree without their indentation; one that needs it
+        // (unknown content kept whole) or fails is read again from the whole tree, so
+        // values and errors are those of the whole tree.
+        if !options.strict && read::lean_trees_allowed() {
+            let doc = read::Tree::parse_lean(text, &options.limits)?;
+            if doc.is_lean() {
+                if let Ok(document) = Self::from_tree(&doc, text, options) {
+                    return Ok(document);
+                }
+            } else {
+                return Self::from_tree(&doc, text, options);
+            }
         }
-        let mut ctx = read::ReadCtx::new(&doc, options);
+        let doc = read::parse_document_with(text, &options.limits)?;
+        Self::from_tree(&doc, text, options)
+    }
+
+    fn from_tree(doc: &read::Tree<'_>, text: &str, options: ReadOptions) -> Result<Self> {
+        let root = read::read_root::<T>(doc, options)?;
+        if options.strict {
+            check::strict_reading(doc)?;
+        }
+        let mut ctx = read::ReadCtx::new(doc, options);
         let mut prolog = Vec::new();
         let mut epilog = Vec::new();
         let mut seen_root = false;

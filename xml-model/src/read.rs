@@ -58,6 +58,9 @@ pub struct ReadCtx<'a> {
     slots: Vec<Slot>,
     /// Discriminating attributes found absent in the element being read.
     absent_tags: Vec<&'static str>,
+    /// Content was met that a lean tree cannot give as it was written (see
+    /// [`ReadCtx::refuse_lean`]).
+    wants_whole_tree: bool,
 }
 
 /// A point of a read to go back to: see [`ReadCtx::mark`].
@@ -71,7 +74,7 @@ pub struct Mark {
 impl<'a> ReadCtx<'a> {
     /// A context for reading from `doc`.
     pub fn new(doc: &'a Tree<'a>, options: ReadOptions) -> Self {
-        ReadCtx { doc, options, depth: 0, slots: Vec::new(), absent_tags: Vec::new() }
+        ReadCtx { doc, options, depth: 0, slots: Vec::new(), absent_tags: Vec::new(), wants_whole_tree: false }
     }
 
     /// The options in force.
@@ -89,6 +92,19 @@ impl<'a> ReadCtx<'a> {
         self.depth += 1;
         if self.depth > self.options.limits.max_depth {
             return Err(self.error_at(node, ErrorKind::TooDeep { limit: self.options.limits.max_depth }));
+        }
+        Ok(())
+    }
+
+    /// Refuses to read unknown content from a lean tree (one without indentation, see
+    /// [`Tree::parse_lean`]): kept whole, an unknown element keeps the layout of its
+    /// children, which that tree left out. The read then fails, and is done again on the
+    /// whole tree; the flag also catches a caller that would recover from the error.
+    pub(crate) fn refuse_lean(&mut self, node: Node<'_>) -> Result<()> {
+        if self.doc.is_lean() {
+            self.wants_whole_tree = true;
+            let what = format!("element <{}>", node.qualified_name());
+            return Err(self.error_at(node, unknown_kind(what)));
         }
         Ok(())
     }
@@ -726,6 +742,25 @@ pub fn utf8(bytes: &[u8]) -> Result<&str> {
     })
 }
 
+thread_local! {
+    static WHOLE_TREES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every document read from its whole tree, never a lean one: for the tests
+/// that hold the two ways of reading to the same values and errors.
+#[doc(hidden)]
+pub fn with_whole_trees<R>(f: impl FnOnce() -> R) -> R {
+    let before = WHOLE_TREES.replace(true);
+    let result = f();
+    WHOLE_TREES.set(before);
+    result
+}
+
+/// Whether documents may be read from lean trees (see [`Tree::parse_lean`]).
+pub(crate) fn lean_trees_allowed() -> bool {
+    !WHOLE_TREES.get()
+}
+
 /// Reads a document's root element as `T`, checking its name.
 pub fn read_root<T: XmlRoot>(doc: &Tree<'_>, options: ReadOptions) -> Result<T> {
     let mut ctx = ReadCtx::new(doc, options);
@@ -737,7 +772,9 @@ pub fn read_root<T: XmlRoot>(doc: &Tree<'_>, options: ReadOptions) -> Result<T> 
         ));
     }
     let value = T::read_element(root, &mut ctx)?;
-    ctx.slots.clear();
+    if ctx.wants_whole_tree {
+        return Err(ctx.error_at(root, unknown_kind("content a lean tree does not hold".to_owned())));
+    }
     Ok(value)
 }
 

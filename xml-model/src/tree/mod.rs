@@ -136,6 +136,8 @@ pub struct Document<'a> {
     owned: String,
     /// The tree was copied from roxmltree's.
     copied: bool,
+    /// Indentation was left out (see [`Document::parse_lean`]).
+    lean: bool,
     /// The last place asked for by [`Document::text_pos_at`] and its line and column: the
     /// checker asks for places in document order, one per problem, and counting from the last
     /// one keeps a line of 200,000 bad attributes linear. Behind a mutex, taken only to
@@ -209,12 +211,30 @@ impl<'a> Document<'a> {
     /// Parses `input`, refusing what breaks `limits` and what is not well-formed XML. A DTD
     /// (and the entities it declares) is allowed only with `allow_dtd`.
     pub fn parse(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
+        Self::parse_quick(input, allow_dtd, limits, false)
+    }
+
+    /// Parses `input` as [`Document::parse`] does, leaving out the text nodes that reading
+    /// passes over: blank text with at most one line break beside child elements (the
+    /// indentation of most documents, near half their nodes). Such a tree is for typed
+    /// reading only, which gives up on it where it would need them ([`Document::is_lean`]);
+    /// a document the quick pass leaves to roxmltree comes back whole.
+    pub(crate) fn parse_lean(input: &'a str, limits: &Limits) -> Result<Document<'a>> {
+        Self::parse_quick(input, false, limits, true)
+    }
+
+    fn parse_quick(input: &'a str, allow_dtd: bool, limits: &Limits, lean: bool) -> Result<Document<'a>> {
         within_offsets(limits).check_size(input)?;
-        match Builder::new(input, limits, None).run() {
+        match Builder::new(input, limits, None, lean).run() {
             Ok(doc) => Ok(doc),
             Err(Stop::Limit(e)) => Err(e),
             Err(Stop::Other) => Self::parse_with_roxmltree(input, allow_dtd, limits),
         }
+    }
+
+    /// Whether indentation was left out of this tree ([`Document::parse_lean`]).
+    pub(crate) fn is_lean(&self) -> bool {
+        self.lean
     }
 
     /// Walks `input` without building a tree, telling `visit` of each element and text in
@@ -223,7 +243,8 @@ impl<'a> Document<'a> {
     /// document the quick pass leaves to roxmltree (see the module's documentation), which
     /// the caller then parses into a tree.
     pub(crate) fn visit(input: &str, limits: &Limits, visit: &mut dyn Visit) -> bool {
-        within_offsets(limits).check_size(input).is_ok() && Builder::new(input, limits, Some(visit)).run().is_ok()
+        within_offsets(limits).check_size(input).is_ok()
+            && Builder::new(input, limits, Some(visit), false).run().is_ok()
     }
 
     /// Parses `input` the way every document was parsed before this tree had a parser of its
@@ -326,6 +347,7 @@ impl<'a> Document<'a> {
             uris,
             owned,
             copied: false,
+            lean: false,
             last_pos: Mutex::new((0, TextPos { row: 1, col: 1 })),
             namesakes: Default::default(),
         };

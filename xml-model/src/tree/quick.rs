@@ -37,6 +37,8 @@ struct Open {
     qname: Span,
     /// Where the element's namespace bindings start in `Builder::scope`.
     scope: usize,
+    /// A child element has started.
+    elements: bool,
 }
 
 /// What a start tag's attributes hold beyond plain names.
@@ -69,11 +71,14 @@ pub(super) struct Builder<'a, 'l> {
     run: Option<Run>,
     root_closed: bool,
     names: FxHashSet<(u32, &'a [u8])>,
+    /// Leave out indentation (see [`Document::parse_lean`]).
+    lean: bool,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
-    pub(super) fn new(input: &'a str, limits: &'l Limits, visit: Option<&'l mut dyn Visit>) -> Self {
+    pub(super) fn new(input: &'a str, limits: &'l Limits, visit: Option<&'l mut dyn Visit>, lean: bool) -> Self {
         let mut doc = Document::empty(input);
+        doc.lean = lean;
         if visit.is_none() {
             // Rough sizes, as roxmltree guesses them: one node per tag, one attribute per `=`
             // (growing the attribute list by doubling costs more than the count).
@@ -91,6 +96,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             run: None,
             root_closed: false,
             names: FxHashSet::default(),
+            lean,
         }
     }
 
@@ -107,7 +113,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 if at < bytes.len() {
                     self.text(at, bytes.len(), &bytes[at..])?;
                 }
-                self.flush_text()?;
+                self.flush_text(None)?;
                 return if self.root_closed { Ok(self.doc) } else { Err(Stop::Other) };
             };
             if next > at {
@@ -120,7 +126,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 at = semicolon + 1;
                 continue;
             }
-            self.flush_text()?;
+            self.flush_text(bytes.get(at + 1).copied())?;
             at = match bytes.get(at + 1).ok_or_else(other)? {
                 b'/' => {
                     let close = at + 2 + memchr::memchr(b'>', &bytes[at + 2..]).ok_or_else(other)?;
@@ -202,9 +208,10 @@ impl<'a, 'l> Builder<'a, 'l> {
         self.add_to_run(at, end, name.len() + 2, Some(c.encode_utf8(&mut buf)))
     }
 
-    /// Ends the text read since the last tag: a text node, or nothing when it is blank space
-    /// outside the root element.
-    fn flush_text(&mut self) -> Step {
+    /// Ends the text read since the last tag (`next` is the byte after the `<` that ends it):
+    /// a text node, or nothing when it is blank space outside the root element, or
+    /// indentation in a lean tree.
+    fn flush_text(&mut self, next: Option<u8>) -> Step {
         let Some(run) = self.run.take() else { return Ok(()) };
         if self.open.is_empty() {
             let blank = !run.joined && self.doc.str(run.text).bytes().all(|b| b.is_ascii_whitespace());
@@ -213,9 +220,36 @@ impl<'a, 'l> Builder<'a, 'l> {
         if let Some(visit) = &mut self.visit {
             return if visit.text(self.doc.str(run.text)) { Ok(()) } else { Err(Stop::Other) };
         }
+        if self.lean && self.is_indentation(&run, next) {
+            return Ok(());
+        }
         let data = NodeData::new(NodeType::Text, self.parent(), Span::input(run.start..run.end), run.text);
         self.doc.append(data);
         Ok(())
+    }
+
+    /// Whether text is what reading passes over: blank, with at most one line break (more
+    /// are blank lines, which reading keeps), beside a child element (the one `next` starts,
+    /// or one before it when `next` ends the parent). Keeping text is never wrong, so what
+    /// is rare is kept: text before a comment, text with references.
+    fn is_indentation(&self, run: &Run, next: Option<u8>) -> bool {
+        let beside_element = match next {
+            Some(b'/') => self.open.last().is_some_and(|o| o.elements),
+            Some(b'!' | b'?') | None => false,
+            Some(_) => true,
+        };
+        if !beside_element || run.joined {
+            return false;
+        }
+        let mut line_breaks = 0;
+        for &b in &self.doc.input.as_bytes()[run.start..run.end] {
+            match b {
+                b'\n' => line_breaks += 1,
+                b' ' | b'\t' => {}
+                _ => return false,
+            }
+        }
+        line_breaks <= 1
     }
 
     fn comment(&mut self, at: usize, end: usize, text: &[u8]) -> Step {
@@ -291,11 +325,14 @@ impl<'a, 'l> Builder<'a, 'l> {
                 self.doc.append(data)
             }
         };
+        if let Some(parent) = self.open.last_mut() {
+            parent.elements = true;
+        }
         if empty {
             self.scope.truncate(scope);
             self.root_closed = self.open.is_empty();
         } else {
-            self.open.push(Open { id, qname: Span::input(qname), scope });
+            self.open.push(Open { id, qname: Span::input(qname), scope, elements: false });
         }
         Ok(end)
     }
