@@ -505,11 +505,14 @@ fn read_items(
     // Attributes: namespace declarations first, as they are written first.
     let mut in_order = true;
     let mut last = 0u16;
-    let mut declarations = namespace_declarations(node).peekable();
+    // Nearly all elements declare no namespace; they skip the merge.
+    let mut declarations = node.declares_namespaces().then(|| namespace_declarations(node).peekable());
     for attr in node.attributes() {
-        while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
-            keep_attribute(&mut extras, ctx, decl.1);
-            in_order = false;
+        if let Some(declarations) = &mut declarations {
+            while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
+                keep_attribute(&mut extras, ctx, decl.1);
+                in_order = false;
+            }
         }
         match content.attribute(&attr, node, ctx)? {
             Some(rank) => {
@@ -527,7 +530,7 @@ fn read_items(
             }
         }
     }
-    for decl in declarations {
+    for decl in declarations.into_iter().flatten() {
         keep_attribute(&mut extras, ctx, decl.1);
         in_order = false;
     }

@@ -630,6 +630,11 @@ impl<'a> Node<'a> {
         self.attributes().find(|a| a.d.ns == NONE && a.name() == name).map(|a| a.value())
     }
 
+    /// Whether this element declares a namespace its parent's scope does not already have.
+    pub fn declares_namespaces(&self) -> bool {
+        self.d.decls.0 != self.d.decls.1
+    }
+
     /// The namespaces this element declares that its parent's scope does not already have,
     /// in the order of its start tag: `(prefix, namespace name, offset of the declaration)`.
     pub fn namespace_declarations(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str, usize)> + 'a {
