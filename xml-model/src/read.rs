@@ -530,9 +530,11 @@ fn read_items(
             }
         }
     }
-    for decl in declarations.into_iter().flatten() {
-        keep_attribute(&mut extras, ctx, decl.1);
-        in_order = false;
+    if let Some(declarations) = declarations {
+        for decl in declarations {
+            keep_attribute(&mut extras, ctx, decl.1);
+            in_order = false;
+        }
     }
     if !in_order {
         extras.get_mut().attribute_order = ctx.slots[base..].to_vec();
