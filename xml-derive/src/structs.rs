@@ -150,7 +150,11 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
     let mut decls = Vec::new();
     let mut inits = Vec::new();
     let mut rank_consts = Vec::new();
+    // Names of no namespace are told apart by one `match` (a switch on the length, then a
+    // comparison or two), the rest by a chain of tests after it.
+    let mut attr_names = Vec::new();
     let mut attr_arms = Vec::new();
+    let mut child_names = Vec::new();
     let mut child_arms = Vec::new();
     let mut any_arms = Vec::new();
     let mut text_arms = Vec::new();
@@ -216,11 +220,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                         }}
                     }
                 };
-                attr_arms.push(quote! {
-                    if name.is(#xml) {
-                        return #take;
-                    }
-                });
+                let bytes = syn::LitByteStr::new(xml.value().as_bytes(), xml.span());
+                attr_names.push(quote!(#bytes => return #take,));
                 finish.push(match f.shape.occurs {
                     Occurs::One => {
                         quote!(#id: p.#id.ok_or_else(|| ctx.missing_attribute(node, #xml))?)
@@ -234,19 +235,23 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 let (decl, init, take) = child_slot(f, &stored, &rank, ("take_child", "push_child"));
                 decls.push(decl);
                 inits.push(init);
-                let (matcher, declare) = match &f.opts.ns {
+                let declare = match &f.opts.ns {
                     Some(ns) => {
                         let full = xml.value();
                         let (prefix, local) = full.split_once(':').expect("checked: prefixed");
-                        (quote!(name.is_ns(#local, #ns)), quote!(w.declare_namespace(#prefix, #ns);))
+                        child_arms.push(quote! {
+                            if name.is_ns(#local, #ns) {
+                                return #take;
+                            }
+                        });
+                        quote!(w.declare_namespace(#prefix, #ns);)
                     }
-                    None => (quote!(name.is(#xml)), quote!()),
+                    None => {
+                        let bytes = syn::LitByteStr::new(xml.value().as_bytes(), xml.span());
+                        child_names.push(quote!(#bytes => return #take,));
+                        quote!()
+                    }
                 };
-                child_arms.push(quote! {
-                    if #matcher {
-                        return #take;
-                    }
-                });
                 finish.push(match f.shape.occurs {
                     Occurs::One => {
                         quote!(#id: p.#id.ok_or_else(|| ctx.missing_element(node, #xml))?)
@@ -401,6 +406,19 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
         )
     };
 
+    let by_name = |names: &[TokenStream]| match names.is_empty() {
+        true => quote!(),
+        false => quote! {
+            if let ::std::option::Option::Some(local) = name.plain() {
+                match local {
+                    #(#names)*
+                    _ => {}
+                }
+            }
+        },
+    };
+    let (attr_match, child_match) = (by_name(&attr_names), by_name(&child_names));
+
     quote! {
         const _: () = {
             #(#lead_consts)*
@@ -427,6 +445,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     ctx: &mut #k::read::ReadCtx<'_>,
                 ) -> #k::Result<::std::option::Option<u16>> {
                     let name = attr.name_bytes();
+                    #attr_match
                     #(#attr_arms)*
                     ::std::result::Result::Ok(::std::option::Option::None)
                 }
@@ -436,6 +455,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     ctx: &mut #k::read::ReadCtx<'_>,
                 ) -> #k::Result<::std::option::Option<u16>> {
                     let name = child.name_bytes();
+                    #child_match
                     #(#child_arms)*
                     #(#any_arms)*
                     ::std::result::Result::Ok(::std::option::Option::None)

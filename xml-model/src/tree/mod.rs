@@ -499,11 +499,17 @@ pub struct NameBytes<'a> {
     namespace: Option<&'a [u8]>,
 }
 
-impl NameBytes<'_> {
+impl<'a> NameBytes<'a> {
     /// Whether the name is `local` of no namespace.
     #[inline]
     pub fn is(&self, local: &str) -> bool {
         self.namespace.is_none() && self.local == local.as_bytes()
+    }
+
+    /// The local name, when the name has no namespace.
+    #[inline]
+    pub fn plain(&self) -> Option<&'a [u8]> {
+        self.namespace.is_none().then_some(self.local)
     }
 
     /// Whether the name is `local` of namespace `namespace`.
