@@ -7,6 +7,9 @@
 //!
 //! Needs `xmllint` (Debian's `libxml2-utils`, which `.ci/run` installs).
 
+#[allow(dead_code)]
+#[path = "support/properties.rs"]
+mod properties;
 mod support;
 
 use std::collections::BTreeMap;
@@ -178,6 +181,9 @@ fn verdicts_on_edited_documents_agree_with_xmllint_and_point_at_the_edit() {
     for (m, f) in mutants.iter().zip(&paths) {
         let report = checker.check_str(&m.text);
         assert_eq!(report, checker.check_str_by_tree(&m.text), "{}: checking as read and the tree differ", f.display());
+        // Reading (strict reading's schema check included) from a lean tree gives what the
+        // whole tree gives, on valid and invalid documents alike.
+        properties::lean_reading_matches_whole(&m.text);
         let valid = oracle[f];
         let s = stats.entry(m.edit).or_default();
         s[0] += 1;

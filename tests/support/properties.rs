@@ -35,10 +35,11 @@ pub fn read_write_read(text: &str) {
 
 /// Reading from a lean tree (indentation left out) gives what reading the whole tree gives:
 /// the same value, spellings and unknown content included, or the same error; for every kind
-/// of document, kept (default) and recovered.
+/// of document, kept (default), recovered and strict (whose schema check then walks the lean
+/// tree).
 pub fn lean_reading_matches_whole(text: &str) {
     use xml_model::read::with_whole_trees;
-    for options in [ReadOptions::default(), ReadOptions::recover()] {
+    for options in [ReadOptions::default(), ReadOptions::recover(), ReadOptions::strict()] {
         let lean = Document::<Domain>::parse_with(text, options).map(|d| format!("{d:?}"));
         let whole = with_whole_trees(|| Document::<Domain>::parse_with(text, options).map(|d| format!("{d:?}")));
         assert_eq!(lean, whole, "a domain read from a lean tree differs ({options:?})");
