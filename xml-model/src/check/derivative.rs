@@ -164,7 +164,9 @@ impl Engine {
     }
 
     pub(crate) fn qname(&mut self, ns: &str, local: &str) -> QName {
-        if let Some(id) = self.names.get(local).and_then(|v| v.iter().find(|(n, _)| &**n == ns)).map(|(_, id)| *id) {
+        // Most names have no namespace: told by the length, without a call to compare bytes.
+        let same_ns = |n: &str| n.len() == ns.len() && (ns.is_empty() || n == ns);
+        if let Some(id) = self.names.get(local).and_then(|v| v.iter().find(|(n, _)| same_ns(n))).map(|(_, id)| *id) {
             return id;
         }
         let id = self.name_list.len() as QName;
