@@ -9,6 +9,10 @@
 //! and every document that is not well-formed) is handed to roxmltree, whose tree is copied:
 //! such documents read, and fail, exactly as they did when roxmltree built every tree.
 //! `tests/tree_equality.rs` holds the two ways to the same tree, node for node.
+//!
+//! Typed reading asks for a lean tree ([`Document::parse_lean`]): the same pass, leaving out
+//! the indentation between elements, which reading passes over; reading falls back to the
+//! whole tree where it would need it (see `Document::parse_with` in the crate root).
 
 use std::ops::Range;
 use std::sync::Mutex;
