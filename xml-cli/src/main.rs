@@ -128,7 +128,9 @@ fn reformat_file(path: &Path, strict: bool, layout: Layout) -> Result<(String, S
         }
         Err(e) => return Err(e.in_file(path).to_string()),
     };
-    Ok((text.to_owned(), out))
+    // The bytes are the original text: no second copy of a large document.
+    let original = String::from_utf8(bytes).expect("checked as UTF-8 above");
+    Ok((original, out))
 }
 
 /// Whether the root element is one of the devices `Device` holds.
