@@ -755,10 +755,15 @@ thread_local! {
 /// that hold the two ways of reading to the same values and errors.
 #[doc(hidden)]
 pub fn with_whole_trees<R>(f: impl FnOnce() -> R) -> R {
-    let before = WHOLE_TREES.replace(true);
-    let result = f();
-    WHOLE_TREES.set(before);
-    result
+    // Put back as it was even when `f` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WHOLE_TREES.set(self.0);
+        }
+    }
+    let _restore = Restore(WHOLE_TREES.replace(true));
+    f()
 }
 
 /// Whether documents may be read from lean trees (see [`Tree::parse_lean`]).

@@ -309,8 +309,6 @@ impl Format for AnyBase {
     }
 }
 
-/// Whether `text` is an integer as Rust's `to_string` writes it: digits without a leading
-/// zero (`0` alone), after a `-` when negative (never `-0`).
 /// The value of digits with no sign and no leading zero, in one pass.
 fn read_canonical_decimal<T: Integer>(text: &str) -> Option<T> {
     // Nineteen digits always fit a u64.
@@ -329,6 +327,8 @@ fn read_canonical_decimal<T: Integer>(text: &str) -> Option<T> {
     T::from_u64(value)
 }
 
+/// Whether `text` is an integer as Rust's `to_string` writes it: digits without a leading
+/// zero (`0` alone), after a `-` when negative (never `-0`).
 fn canonical_decimal(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     !digits.is_empty()

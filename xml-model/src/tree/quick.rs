@@ -71,8 +71,6 @@ pub(super) struct Builder<'a, 'l> {
     run: Option<Run>,
     root_closed: bool,
     names: FxHashSet<(u32, &'a [u8])>,
-    /// Leave out indentation (see [`Document::parse_lean`]).
-    lean: bool,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
@@ -96,7 +94,6 @@ impl<'a, 'l> Builder<'a, 'l> {
             run: None,
             root_closed: false,
             names: FxHashSet::default(),
-            lean,
         }
     }
 
@@ -220,7 +217,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         if let Some(visit) = &mut self.visit {
             return if visit.text(self.doc.str(run.text)) { Ok(()) } else { Err(Stop::Other) };
         }
-        if self.lean && self.is_indentation(&run, next) {
+        if self.doc.lean && self.is_indentation(&run, next) {
             return Ok(());
         }
         let data = NodeData::new(NodeType::Text, self.parent(), Span::input(run.start..run.end), run.text);
