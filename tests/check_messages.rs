@@ -241,3 +241,41 @@ fn a_repeated_problem_is_said_each_time_as_alone() {
         ["/domain/devices/disk[1]/target/@a", "/domain/devices/disk[1]/target/@b", "/domain/devices/disk[2]/target/@c"]
     );
 }
+
+/// A checker remembers start tags by their text; the same text must still be judged by where
+/// it stands, in which namespace, and what its prefixes are bound to.
+#[test]
+fn a_start_tag_seen_before_is_judged_again_where_it_stands() {
+    let mut warm = Checker::new();
+    assert_eq!(warm.check_str(GUEST).problems, vec![]);
+    let target = "<target dev='vda' bus='virtio'/>";
+    let ns = "xmlns:x='urn:x'";
+    let elsewhere = [
+        // The same tag where it may not stand.
+        GUEST.replace("<devices>", &format!("<devices>{target}")),
+        GUEST.replace("<name>demo</name>", &format!("<name>demo</name>{target}")),
+        // The same text in another namespace.
+        GUEST.replace("<devices>", "<devices xmlns='urn:other'>"),
+        GUEST.replace(
+            "<disk type='file' device='disk'>\n      <source file='/var/lib/libvirt/images/a",
+            "<disk type='file' device='disk' xmlns='urn:other'>\n      <source file='/var/lib/libvirt/images/a",
+        ),
+        // A prefixed attribute means what its prefix is bound to.
+        GUEST
+            .replace("<domain type='kvm'>", &format!("<domain type='kvm' {ns}>"))
+            .replace(target, "<target dev='vda' bus='virtio' x:y='1'/>"),
+    ];
+    // A document type may give an entity another value: first one the tag is valid with.
+    let with_entity = |v: &str| {
+        let doctype = format!("<!DOCTYPE domain [<!ENTITY v '{v}'>]>\n");
+        doctype + &GUEST.replace("bus='virtio'/>\n    </disk>\n  </devices>", "bus='&v;'/>\n    </disk>\n  </devices>")
+    };
+    assert_eq!(warm.check_str(&with_entity("virtio")).problems, vec![]);
+    for text in elsewhere.iter().chain([&with_entity("virtual")]) {
+        let fresh = Checker::new().check_str(text).problems;
+        assert!(!fresh.is_empty(), "not valid: {text}");
+        assert_eq!(warm.check_str(text).problems, fresh, "{text}");
+        // And the warm checker still finds the original valid.
+        assert_eq!(warm.check_str(GUEST).problems, vec![]);
+    }
+}

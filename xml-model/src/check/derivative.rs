@@ -44,8 +44,79 @@ pub(crate) struct Engine {
     strings: Map<Arc<str>, Str>,
     string_list: Vec<Arc<str>>,
     datatypes: datatype::Checker,
+    /// Start tags gone through before, by their text (see [`Engine::remembered_tag`]).
+    tags: TagMemo,
     /// Past this many patterns or strings, [`Engine::trim`] starts afresh.
     limit: usize,
+}
+
+/// What whole start tags lead to: for a pattern, an element's namespace and its start tag's
+/// text, the pattern after the tag closed. Documents repeat their tags (`<address type='pci'
+/// domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>`), and one lookup by the text
+/// stands for the name's and every attribute's interning and derivative. Kept by the text's
+/// hash; a tag whose hash another tag holds is simply not remembered.
+#[derive(Default)]
+struct TagMemo {
+    entries: Map<u64, TagEntry>,
+    /// The namespaces and texts of the entries, one after another.
+    bytes: Vec<u8>,
+}
+
+struct TagEntry {
+    pattern: PatternId,
+    /// Where the entry's namespace, then its text, start in `TagMemo::bytes`.
+    start: u32,
+    ns_len: u32,
+    text_len: u32,
+    closed: PatternId,
+}
+
+/// Longer start tags are not remembered: they seldom repeat, and a hostile one (200,000
+/// attributes) would only fill the memo.
+const TAG_MEMO_MAX_TEXT: usize = 512;
+/// Past this many bytes of remembered tags, [`Engine::trim`] forgets them all.
+const TAG_MEMO_LIMIT: usize = 16 << 20;
+
+impl TagMemo {
+    fn key(pattern: PatternId, ns: &str, text: &str) -> u64 {
+        use std::hash::Hasher;
+        let mut h = FxHasher::default();
+        h.write_u32(pattern);
+        h.write(ns.as_bytes());
+        h.write_u8(0xff);
+        h.write(text.as_bytes());
+        h.finish()
+    }
+
+    fn get(&self, pattern: PatternId, ns: &str, text: &str) -> Option<PatternId> {
+        if text.len() > TAG_MEMO_MAX_TEXT || self.entries.is_empty() {
+            return None;
+        }
+        let e = self.entries.get(&Self::key(pattern, ns, text))?;
+        let (start, ns_end) = (e.start as usize, (e.start + e.ns_len) as usize);
+        let same = e.pattern == pattern
+            && e.text_len as usize == text.len()
+            && &self.bytes[start..ns_end] == ns.as_bytes()
+            && &self.bytes[ns_end..ns_end + text.len()] == text.as_bytes();
+        same.then_some(e.closed)
+    }
+
+    fn insert(&mut self, pattern: PatternId, ns: &str, text: &str, closed: PatternId) {
+        if text.len() > TAG_MEMO_MAX_TEXT {
+            return;
+        }
+        let start = self.bytes.len() as u32;
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.entries.entry(Self::key(pattern, ns, text)) {
+            self.bytes.extend_from_slice(ns.as_bytes());
+            self.bytes.extend_from_slice(text.as_bytes());
+            slot.insert(TagEntry { pattern, start, ns_len: ns.len() as u32, text_len: text.len() as u32, closed });
+        }
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes.clear();
+    }
 }
 
 /// How a derivative treats what does not match.
@@ -98,6 +169,7 @@ impl Engine {
             strings: Map::default(),
             string_list: Vec::new(),
             datatypes: datatype::Checker::new(grammar),
+            tags: TagMemo::default(),
             limit: ARENA_LIMIT,
         };
         e.reset();
@@ -127,13 +199,29 @@ impl Engine {
         self.end.clear();
         self.strings.clear();
         self.string_list.clear();
+        self.tags.clear();
     }
 
     /// Called between documents.
     pub(crate) fn trim(&mut self) {
         if self.patterns.len() > self.limit || self.string_list.len() > self.limit {
             self.reset();
+        } else if self.tags.bytes.len() > TAG_MEMO_LIMIT {
+            self.tags.clear();
         }
+    }
+
+    /// The pattern after a start tag that closed without a problem before: the same text
+    /// (from [`crate::tree::Document`]'s `tag_text`), of an element of namespace `ns`, where
+    /// `p` was expected.
+    pub(crate) fn remembered_tag(&self, p: PatternId, ns: &str, text: &str) -> Option<PatternId> {
+        self.tags.get(p, ns, text)
+    }
+
+    /// Remembers that the start tag `text` led from `p` to `closed`, its name and every
+    /// attribute allowed.
+    pub(crate) fn remember_tag(&mut self, p: PatternId, ns: &str, text: &str, closed: PatternId) {
+        self.tags.insert(p, ns, text, closed);
     }
 
     /// How many patterns the arena holds now.

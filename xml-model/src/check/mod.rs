@@ -312,6 +312,36 @@ impl<'e> Walk<'e> {
     }
 
     fn element_at_depth(&mut self, p: PatternId, node: Node<'_>) -> PatternId {
+        let ns = node.tag_name().namespace().unwrap_or("");
+        let text = node.start_tag_text();
+        let closed = match text.and_then(|text| self.engine.remembered_tag(p, ns, text)) {
+            Some(closed) => closed,
+            None => match self.start_tag(p, node) {
+                Ok(closed) => {
+                    if let Some(text) = text {
+                        self.engine.remember_tag(p, ns, text, closed);
+                    }
+                    closed
+                }
+                Err(Some(closed)) => closed,
+                Err(None) => return p, // as if it were not there
+            },
+        };
+        let content = self.children(closed, node);
+        let ended = self.engine.end_tag(content);
+        if ended != NOT_ALLOWED {
+            return ended;
+        }
+        let expected = self.missing_elements(content, node);
+        let problem = self.problem(node, String::new(), format!("the end of <{}>", qualified(node)), expected);
+        self.problems.push(problem);
+        self.engine.end_tag_lenient(content)
+    }
+
+    /// The pattern after `node`'s start tag closed, where `p` was expected; with a problem
+    /// reported, the pattern walking goes on with (`None`: past the element, as if it were
+    /// not there).
+    fn start_tag(&mut self, p: PatternId, node: Node<'_>) -> Result<PatternId, Option<PatternId>> {
         let e = &mut *self.engine;
         let q = e.qname(node.tag_name().namespace().unwrap_or(""), node.tag_name().name());
         let opened = e.start_tag_open(p, q);
@@ -319,8 +349,9 @@ impl<'e> Walk<'e> {
             let expected = self.expected(Leaf::Element, p, node.parent_element());
             let problem = self.problem(node, String::new(), format!("element <{}>", qualified(node)), expected);
             self.problems.push(problem);
-            return p; // as if it were not there
+            return Err(None);
         }
+        let problems = self.problems.len();
         let mut cur = opened;
         for attr in node.attributes() {
             let e = &mut *self.engine;
@@ -346,24 +377,17 @@ impl<'e> Walk<'e> {
         }
         let e = &mut *self.engine;
         let closed = e.start_tag_close(cur);
-        let closed = if closed == NOT_ALLOWED {
+        if closed == NOT_ALLOWED {
             let missing = self.missing_attributes(cur);
             let found = format!("the end of the start tag of <{}>", qualified(node));
             let problem = self.problem(node, String::new(), found, missing);
             self.problems.push(problem);
-            self.engine.start_tag_close_lenient(cur)
-        } else {
-            closed
-        };
-        let content = self.children(closed, node);
-        let ended = self.engine.end_tag(content);
-        if ended != NOT_ALLOWED {
-            return ended;
+            return Err(Some(self.engine.start_tag_close_lenient(cur)));
         }
-        let expected = self.missing_elements(content, node);
-        let problem = self.problem(node, String::new(), format!("the end of <{}>", qualified(node)), expected);
-        self.problems.push(problem);
-        self.engine.end_tag_lenient(content)
+        if self.problems.len() > problems {
+            return Err(Some(closed));
+        }
+        Ok(closed)
     }
 
     /// The content of `node`: child elements and text (comments and processing instructions

@@ -84,15 +84,26 @@ impl<'e, W: Fn(&Start) -> bool> Stream<'e, W> {
         }
         let p = self.before(&tag)?;
         let e = &mut *self.engine;
-        let q = e.qname(tag.namespace().unwrap_or(""), tag.name());
-        let allowed = |p: PatternId| (p != NOT_ALLOWED).then_some(p);
-        let mut cur = allowed(e.start_tag_open(p, q))?;
-        for attr in tag.attributes() {
-            let aq = e.qname(attr.namespace().unwrap_or(""), attr.name());
-            let v = e.string(attr.value());
-            cur = allowed(e.attribute(cur, aq, v))?;
-        }
-        let closed = allowed(e.start_tag_close(cur))?;
+        let ns = tag.namespace().unwrap_or("");
+        let text = tag.text();
+        let closed = match text.and_then(|text| e.remembered_tag(p, ns, text)) {
+            Some(closed) => closed,
+            None => {
+                let q = e.qname(ns, tag.name());
+                let allowed = |p: PatternId| (p != NOT_ALLOWED).then_some(p);
+                let mut cur = allowed(e.start_tag_open(p, q))?;
+                for attr in tag.attributes() {
+                    let aq = e.qname(attr.namespace().unwrap_or(""), attr.name());
+                    let v = e.string(attr.value());
+                    cur = allowed(e.attribute(cur, aq, v))?;
+                }
+                let closed = allowed(e.start_tag_close(cur))?;
+                if let Some(text) = text {
+                    e.remember_tag(p, ns, text, closed);
+                }
+                closed
+            }
+        };
         self.open.push((closed, false));
         Some(())
     }

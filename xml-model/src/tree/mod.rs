@@ -304,6 +304,25 @@ impl<'a> Document<'a> {
         pos
     }
 
+    /// A start tag's text from its `<` to the end of its last attribute (`<disk type='file'`),
+    /// when that text alone says what the tag holds, so that a checker may remember tags by
+    /// their text: the tree is the quick pass's (a document type, which roxmltree's tree may
+    /// have followed, could give the same text other values), and no attribute has a
+    /// namespace (its prefix means what the scope binds it to).
+    fn tag_text(&self, at: u32, name_end: u32, attrs: (u32, u32)) -> Option<&str> {
+        if self.copied {
+            return None;
+        }
+        let mut end = name_end;
+        for a in &self.attrs[attrs.0 as usize..attrs.1 as usize] {
+            if a.ns != NONE {
+                return None;
+            }
+            end = end.max(a.range.end);
+        }
+        Some(&self.input[at as usize..end as usize])
+    }
+
     fn node(&self, id: u32) -> Node<'_> {
         Node { doc: self, id, d: &self.nodes[id as usize] }
     }
@@ -397,6 +416,8 @@ pub(crate) trait Visit {
 /// An element's start tag, as [`Visit::start`] is told of it.
 pub(crate) struct StartTag<'d> {
     doc: &'d Document<'d>,
+    /// Where its `<` is.
+    at: u32,
     local: Span,
     ns: u32,
     attrs: (u32, u32),
@@ -417,6 +438,11 @@ impl<'d> StartTag<'d> {
     pub(crate) fn attributes(&self) -> Attributes<'d> {
         let items = self.doc.attrs[self.attrs.0 as usize..self.attrs.1 as usize].iter();
         Attributes { doc: self.doc, items }
+    }
+
+    /// See [`Document::tag_text`].
+    pub(crate) fn text(&self) -> Option<&'d str> {
+        self.doc.tag_text(self.at, self.local.end, self.attrs)
     }
 }
 
@@ -638,6 +664,14 @@ impl<'a> Node<'a> {
     /// The value of the attribute of no namespace named `name`.
     pub fn attribute(&self, name: &str) -> Option<&'a str> {
         self.attributes().find(|a| a.d.ns == NONE && a.name() == name).map(|a| a.value())
+    }
+
+    /// An element's start tag as [`Document::tag_text`] gives it.
+    pub(crate) fn start_tag_text(&self) -> Option<&'a str> {
+        match self.d.kind {
+            NodeType::Element => self.doc.tag_text(self.d.range.start, self.d.text.end, self.d.attrs),
+            _ => None,
+        }
     }
 
     /// Whether this element declares a namespace its parent's scope does not already have.

@@ -304,7 +304,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         let attrs = (attrs_start as u32, self.doc.attrs.len() as u32);
         let id = match &mut self.visit {
             Some(visit) => {
-                let tag = StartTag { doc: &self.doc, local, ns, attrs };
+                let tag = StartTag { doc: &self.doc, at: at as u32, local, ns, attrs };
                 if !visit.start(tag) || (empty && !visit.end()) {
                     return Err(Stop::Other);
                 }
