@@ -45,39 +45,42 @@ pub(crate) struct Engine {
     string_list: Vec<Arc<str>>,
     datatypes: datatype::Checker,
     /// Start tags gone through before, by their text (see [`Engine::remembered_tag`]).
-    tags: TagMemo,
+    tags: TextMemo,
+    /// Elements' texts gone through before (see [`Engine::element_text`]).
+    texts: TextMemo,
     /// Past this many patterns or strings, [`Engine::trim`] starts afresh.
     limit: usize,
 }
 
-/// What whole start tags lead to: for a pattern, an element's namespace and its start tag's
-/// text, the pattern after the tag closed. Documents repeat their tags (`<address type='pci'
-/// domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>`), and one lookup by the text
-/// stands for the name's and every attribute's interning and derivative. Kept by the text's
-/// hash; a tag whose hash another tag holds is simply not remembered.
+/// What a pattern leads to after a text seen before, remembered by the text itself: a whole
+/// start tag, with its element's namespace (see [`Engine::remembered_tag`]), or an element's
+/// text. Documents repeat their tags (`<address type='pci' domain='0x0000' bus='0x00'
+/// slot='0x01' function='0x0'/>`) and values, and one lookup by the text stands for
+/// interning the name, every attribute's name and value, and a derivative for each. Kept by
+/// the text's hash; a text whose hash another text holds is simply not remembered.
 #[derive(Default)]
-struct TagMemo {
-    entries: Map<u64, TagEntry>,
+struct TextMemo {
+    entries: Map<u64, TextEntry>,
     /// The namespaces and texts of the entries, one after another.
     bytes: Vec<u8>,
 }
 
-struct TagEntry {
+struct TextEntry {
     pattern: PatternId,
-    /// Where the entry's namespace, then its text, start in `TagMemo::bytes`.
+    /// Where the entry's namespace, then its text, start in `TextMemo::bytes`.
     start: u32,
     ns_len: u32,
     text_len: u32,
-    closed: PatternId,
+    next: PatternId,
 }
 
-/// Longer start tags are not remembered: they seldom repeat, and a hostile one (200,000
+/// Longer texts are not remembered: they seldom repeat, and a hostile one (a tag of 200,000
 /// attributes) would only fill the memo.
-const TAG_MEMO_MAX_TEXT: usize = 512;
-/// Past this many bytes of remembered tags, [`Engine::trim`] forgets them all.
-const TAG_MEMO_LIMIT: usize = 16 << 20;
+const TEXT_MEMO_MAX_TEXT: usize = 512;
+/// Past this many bytes of remembered texts, [`Engine::trim`] forgets them all.
+const TEXT_MEMO_LIMIT: usize = 16 << 20;
 
-impl TagMemo {
+impl TextMemo {
     fn key(pattern: PatternId, ns: &str, text: &str) -> u64 {
         use std::hash::Hasher;
         let mut h = FxHasher::default();
@@ -89,27 +92,28 @@ impl TagMemo {
     }
 
     fn get(&self, pattern: PatternId, ns: &str, text: &str) -> Option<PatternId> {
-        if text.len() > TAG_MEMO_MAX_TEXT || self.entries.is_empty() {
+        if text.len() > TEXT_MEMO_MAX_TEXT || self.entries.is_empty() {
             return None;
         }
         let e = self.entries.get(&Self::key(pattern, ns, text))?;
         let (start, ns_end) = (e.start as usize, (e.start + e.ns_len) as usize);
         let same = e.pattern == pattern
             && e.text_len as usize == text.len()
-            && &self.bytes[start..ns_end] == ns.as_bytes()
+            && e.ns_len as usize == ns.len()
+            && (ns.is_empty() || &self.bytes[start..ns_end] == ns.as_bytes())
             && &self.bytes[ns_end..ns_end + text.len()] == text.as_bytes();
-        same.then_some(e.closed)
+        same.then_some(e.next)
     }
 
-    fn insert(&mut self, pattern: PatternId, ns: &str, text: &str, closed: PatternId) {
-        if text.len() > TAG_MEMO_MAX_TEXT {
+    fn insert(&mut self, pattern: PatternId, ns: &str, text: &str, next: PatternId) {
+        if text.len() > TEXT_MEMO_MAX_TEXT {
             return;
         }
         let start = self.bytes.len() as u32;
         if let std::collections::hash_map::Entry::Vacant(slot) = self.entries.entry(Self::key(pattern, ns, text)) {
             self.bytes.extend_from_slice(ns.as_bytes());
             self.bytes.extend_from_slice(text.as_bytes());
-            slot.insert(TagEntry { pattern, start, ns_len: ns.len() as u32, text_len: text.len() as u32, closed });
+            slot.insert(TextEntry { pattern, start, ns_len: ns.len() as u32, text_len: text.len() as u32, next });
         }
     }
 
@@ -169,7 +173,8 @@ impl Engine {
             strings: Map::default(),
             string_list: Vec::new(),
             datatypes: datatype::Checker::new(grammar),
-            tags: TagMemo::default(),
+            tags: TextMemo::default(),
+            texts: TextMemo::default(),
             limit: ARENA_LIMIT,
         };
         e.reset();
@@ -200,14 +205,16 @@ impl Engine {
         self.strings.clear();
         self.string_list.clear();
         self.tags.clear();
+        self.texts.clear();
     }
 
     /// Called between documents.
     pub(crate) fn trim(&mut self) {
         if self.patterns.len() > self.limit || self.string_list.len() > self.limit {
             self.reset();
-        } else if self.tags.bytes.len() > TAG_MEMO_LIMIT {
+        } else if self.tags.bytes.len() + self.texts.bytes.len() > TEXT_MEMO_LIMIT {
             self.tags.clear();
+            self.texts.clear();
         }
     }
 
@@ -277,13 +284,14 @@ impl Engine {
     /// After the text of an element (all of it, between its tags): whitespace alone may be
     /// the value or nothing. What both walks, with and without a tree, take text through.
     pub(crate) fn element_text(&mut self, p: PatternId, text: &str) -> PatternId {
+        if let Some(next) = self.texts.get(p, "", text) {
+            return next;
+        }
         let s = self.string(text);
         let d = self.text(p, s);
-        if is_whitespace(text) {
-            self.choice(p, d)
-        } else {
-            d
-        }
+        let next = if is_whitespace(text) { self.choice(p, d) } else { d };
+        self.texts.insert(p, "", text, next);
+        next
     }
 
     /// Whether name class `name` holds the interned name `q`.
