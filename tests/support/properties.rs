@@ -60,10 +60,13 @@ pub fn lean_reading_matches_whole(text: &str) {
 ///   `9` (`<address domain='080000'>`): the schema's pattern takes it as hexadecimal digits;
 ///   libvirt reads a leading `0` as octal and refuses it.
 ///
-/// Checking as the document is read (no tree) and checking its tree give the same report.
+/// Checking as the document is read (no tree) and checking its tree give the same report,
+/// and `checker`, which has seen other documents (and remembers their tags), the report of a
+/// checker that has seen none.
 pub fn check_agrees_with_strict_reading(checker: &mut Checker, text: &str) {
     let report = checker.check_str(text);
     assert_eq!(report, checker.check_str_by_tree(text), "checking as read and checking the tree differ");
+    assert_eq!(report, Checker::new().check_str(text), "a checker that has seen other documents and a new one differ");
     let is_domain = xml_model::read::parse_document(text).is_ok_and(|d| d.root_element().tag_name().name() == "domain");
     if !is_domain {
         return;
