@@ -338,57 +338,45 @@ impl<'a, 'l> Builder<'a, 'l> {
     /// strict form only (space before each name, quoted values without `<`): what was found,
     /// the length from `base` past the `>`, and whether the tag was empty (`/>`).
     fn attributes(&mut self, base: usize) -> Step<(Found, usize, bool)> {
+        // Offsets are of the whole input: fewer values derived from the loop's position stay
+        // live (the compiler kept ten, spilled, when they were offsets of the tag).
         let input = self.doc.input;
-        let rest = &input.as_bytes()[base..];
+        let bytes = input.as_bytes();
         let mut found = Found::default();
-        let mut i = 0;
+        let mut i = base;
         loop {
             let space = i;
-            while i < rest.len() && is_space(rest[i]) {
-                i += 1;
-            }
-            match rest.get(i) {
-                Some(b'>') => return Ok((found, i + 1, false)),
-                Some(b'/') if rest.get(i + 1) == Some(&b'>') => return Ok((found, i + 2, true)),
+            i = skip_space(bytes, i);
+            match bytes.get(i) {
+                Some(b'>') => return Ok((found, i + 1 - base, false)),
+                Some(b'/') if bytes.get(i + 1) == Some(&b'>') => return Ok((found, i + 2 - base, true)),
                 None => return Err(Stop::Other),
                 Some(_) => {}
             }
             if i == space {
                 return Err(Stop::Other);
             }
-            let name_start = i;
-            let (name_len, colon) = scan_name(&rest[i..]).ok_or_else(other)?;
-            i += name_len;
-            while i < rest.len() && is_space(rest[i]) {
-                i += 1;
-            }
-            if rest.get(i) != Some(&b'=') {
+            let at = i;
+            let (name_len, colon) = scan_name(&bytes[i..]).ok_or_else(other)?;
+            i = skip_space(bytes, i + name_len);
+            if bytes.get(i) != Some(&b'=') {
                 return Err(Stop::Other);
             }
-            i += 1;
-            while i < rest.len() && is_space(rest[i]) {
-                i += 1;
-            }
-            let quote = *rest.get(i).ok_or_else(other)?;
+            i = skip_space(bytes, i + 1);
+            let quote = *bytes.get(i).ok_or_else(other)?;
             if quote != b'"' && quote != b'\'' {
                 return Err(Stop::Other);
             }
-            let value_start = i + 1;
-            let j = value_start + memchr::memchr(quote, &rest[value_start..]).ok_or_else(other)?;
-            // What needs more than a slice of the input: references, `<`, tabs and line
-            // breaks (without branches, so that the compiler vectorises the scan).
-            let special = |seen: bool, &b: &u8| seen | (b == b'&') | (b == b'<') | (b == b'\t') | (b == b'\n');
-            let plain = !rest[value_start..j].iter().fold(false, special);
-            i = j + 1;
-            let value_at = base + value_start;
+            let value_at = i + 1;
+            let (value_end, plain) = scan_value(bytes, value_at, quote).ok_or_else(other)?;
+            i = value_end + 1;
             let value = if plain {
-                Span::input(value_at..base + j)
+                Span::input(value_at..value_end)
             } else {
-                let text = normalize_attribute(&input[value_at..base + j]).ok_or_else(other)?;
+                let text = normalize_attribute(&input[value_at..value_end]).ok_or_else(other)?;
                 self.doc.own(&text)
             };
-            let at = base + name_start;
-            let name = &rest[name_start..name_start + name_len];
+            let name = &bytes[at..at + name_len];
             found.prefixed |= colon.is_some();
             found.declarations |= name.starts_with(b"xmlns") && (name_len == 5 || colon == Some(5));
             self.doc.attrs.push(AttrData {
@@ -396,7 +384,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 local: Span::input(colon.map_or(at, |c| at + c + 1)..at + name_len),
                 value,
                 ns: NONE,
-                range: Span::input(at..base + i),
+                range: Span::input(at..i),
             });
         }
     }
@@ -447,10 +435,15 @@ impl<'a, 'l> Builder<'a, 'l> {
         let attrs = &self.doc.attrs[start..];
         let local = |a: &AttrData| &input[a.local.start as usize..a.local.end as usize];
         if attrs.len() <= 16 {
-            return attrs
-                .iter()
-                .enumerate()
-                .any(|(i, a)| attrs[..i].iter().any(|b| b.ns == a.ns && local(b) == local(a)));
+            // Names differ mostly in length or first letter: told apart without a call.
+            let first = |a: &AttrData| input[a.local.start as usize];
+            let same = |a: &AttrData, b: &AttrData| {
+                a.local.end - a.local.start == b.local.end - b.local.start
+                    && first(a) == first(b)
+                    && a.ns == b.ns
+                    && local(a) == local(b)
+            };
+            return attrs.iter().enumerate().any(|(i, a)| attrs[..i].iter().any(|b| same(a, b)));
         }
         self.names.clear();
         !attrs.iter().all(|a| self.names.insert((a.ns, local(a))))
@@ -521,6 +514,45 @@ impl<'a, 'l> Builder<'a, 'l> {
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
+
+/// Where the white space from `i` on ends.
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|&b| is_space(b)) {
+        i += 1;
+    }
+    i
+}
+
+/// Where an attribute's value that starts at `i` ends (its closing `quote`), and whether the
+/// value as written is its value: no references, `<`, tabs or line breaks. One pass over
+/// bytes looked up in a table: values are short, where finding the quote and then scanning
+/// for the rest cost two calls' setting up.
+fn scan_value(bytes: &[u8], mut i: usize, quote: u8) -> Option<(usize, bool)> {
+    let mut plain = true;
+    loop {
+        while bytes.get(i).is_some_and(|&b| !VALUE_STOP[b as usize]) {
+            i += 1;
+        }
+        match *bytes.get(i)? {
+            b if b == quote => return Some((i, plain)),
+            b'"' | b'\'' => {}
+            _ => plain = false,
+        }
+        i += 1;
+    }
+}
+
+/// The bytes [`scan_value`] stops at.
+static VALUE_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'\t' as usize] = true;
+    table[b'\n' as usize] = true;
+    table
+};
 
 /// The length of the ASCII qualified name `bytes` starts with, and where its colon is;
 /// `None` for a name this pass leaves to roxmltree.
