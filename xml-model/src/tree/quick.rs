@@ -106,15 +106,15 @@ impl<'a, 'l> Builder<'a, 'l> {
         let mut at = 0;
         loop {
             // Character data up to the next markup or reference.
-            let Some(next) = memchr::memchr2(b'<', b'&', &bytes[at..]).map(|i| at + i) else {
+            let Some(next) = text_end(bytes, at)? else {
                 if at < bytes.len() {
-                    self.text(at, bytes.len(), &bytes[at..])?;
+                    self.text(at, bytes.len())?;
                 }
                 self.flush_text(None)?;
                 return if self.root_closed { Ok(self.doc) } else { Err(Stop::Other) };
             };
             if next > at {
-                self.text(at, next, &bytes[at..next])?;
+                self.text(at, next)?;
             }
             at = next;
             if bytes[at] == b'&' {
@@ -192,11 +192,8 @@ impl<'a, 'l> Builder<'a, 'l> {
         Ok(())
     }
 
-    fn text(&mut self, at: usize, end: usize, raw: &[u8]) -> Step {
-        if raw.contains(&b'>') && raw.windows(3).any(|w| w == b"]]>") {
-            return Err(Stop::Other);
-        }
-        self.add_to_run(at, end, raw.len(), None)
+    fn text(&mut self, at: usize, end: usize) -> Step {
+        self.add_to_run(at, end, end - at, None)
     }
 
     fn reference(&mut self, at: usize, end: usize, name: &[u8]) -> Step {
@@ -508,6 +505,22 @@ impl<'a, 'l> Builder<'a, 'l> {
         self.scope.truncate(open.scope);
         self.root_closed = self.open.is_empty();
         Ok(())
+    }
+}
+
+/// Where the character data from `at` on ends: the next markup or reference (`None` at the
+/// end of the input). Character data may not hold `]]>`: that is roxmltree's to judge.
+fn text_end(bytes: &[u8], at: usize) -> Step<Option<usize>> {
+    let mut from = at;
+    loop {
+        let Some(i) = memchr::memchr3(b'<', b'&', b']', &bytes[from..]).map(|i| from + i) else { return Ok(None) };
+        if bytes[i] != b']' {
+            return Ok(Some(i));
+        }
+        if bytes[i..].starts_with(b"]]>") {
+            return Err(Stop::Other);
+        }
+        from = i + 1;
     }
 }
 
