@@ -74,7 +74,10 @@ pub struct Mark {
 impl<'a> ReadCtx<'a> {
     /// A context for reading from `doc`.
     pub fn new(doc: &'a Tree<'a>, options: ReadOptions) -> Self {
-        ReadCtx { doc, options, depth: 0, slots: Vec::new(), absent_tags: Vec::new(), wants_whole_tree: false }
+        // Room for the slots of a few levels of elements, so that they are not grown from
+        // nothing in every document.
+        let slots = Vec::with_capacity(64);
+        ReadCtx { doc, options, depth: 0, slots, absent_tags: Vec::new(), wants_whole_tree: false }
     }
 
     /// The options in force.

@@ -88,7 +88,8 @@ impl<'a, 'l> Builder<'a, 'l> {
             doc,
             limits,
             visit,
-            open: Vec::new(),
+            // Deep enough for libvirt's documents without growing.
+            open: Vec::with_capacity(16),
             scope: Vec::new(),
             uri_index: FxHashMap::default(),
             run: None,
