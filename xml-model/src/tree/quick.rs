@@ -59,6 +59,9 @@ struct Run {
     joined: bool,
 }
 
+/// Documents longer than this have their tags counted to size the tree's vectors.
+const COUNT_FROM: usize = 16 << 10;
+
 pub(super) struct Builder<'a, 'l> {
     doc: Document<'a>,
     limits: &'l Limits,
@@ -77,9 +80,10 @@ impl<'a, 'l> Builder<'a, 'l> {
     pub(super) fn new(input: &'a str, limits: &'l Limits, visit: Option<&'l mut dyn Visit>, lean: bool) -> Self {
         let mut doc = Document::empty(input);
         doc.lean = lean;
-        if visit.is_none() {
+        if visit.is_none() && input.len() > COUNT_FROM {
             // Rough sizes, as roxmltree guesses them: one node per tag, one attribute per `=`
-            // (growing the attribute list by doubling costs more than the count).
+            // (growing the attribute list by doubling costs more than the count). A small
+            // document's mostly fit in the room its thread kept from the last one.
             let tags = memchr::memchr_iter(b'<', input.as_bytes()).count();
             doc.nodes.reserve(tags);
             doc.attrs.reserve(memchr::memchr_iter(b'=', input.as_bytes()).count());
