@@ -338,9 +338,9 @@ impl<'e> Walk<'e> {
         self.engine.end_tag_lenient(content)
     }
 
-    /// The pattern after `node`'s start tag closed, where `p` was expected; with a problem
-    /// reported, the pattern walking goes on with (`None`: past the element, as if it were
-    /// not there).
+    /// The pattern after `node`'s start tag closed, where `p` was expected. `Err` when a
+    /// problem was reported: the pattern the walk goes on with inside the element, or `None`
+    /// when the element may not stand here and is walked past as if it were not there.
     fn start_tag(&mut self, p: PatternId, node: Node<'_>) -> Result<PatternId, Option<PatternId>> {
         let e = &mut *self.engine;
         let q = e.qname(node.tag_name().namespace().unwrap_or(""), node.tag_name().name());
@@ -428,7 +428,10 @@ impl<'e> Walk<'e> {
         let mut joined = String::new();
         let mut cur = Some(first);
         while let Some(n) = cur {
-            joined.push_str(n.text().unwrap_or(""));
+            // Comments and processing instructions between the pieces are not text.
+            if n.is_text() {
+                joined.push_str(n.text().unwrap_or(""));
+            }
             cur = if n == last { None } else { n.next_sibling() };
         }
         self.text(p, &joined, first)
