@@ -77,7 +77,8 @@ struct TextEntry {
 /// Longer texts are not remembered: they seldom repeat, and a hostile one (a tag of 200,000
 /// attributes) would only fill the memo.
 const TEXT_MEMO_MAX_TEXT: usize = 512;
-/// Past this many bytes of remembered texts, [`Engine::trim`] forgets them all.
+/// Past this many bytes of remembered texts (or more entries than the arena may have
+/// patterns), [`Engine::trim`] forgets them all.
 const TEXT_MEMO_LIMIT: usize = 16 << 20;
 
 impl TextMemo {
@@ -212,7 +213,9 @@ impl Engine {
     pub(crate) fn trim(&mut self) {
         if self.patterns.len() > self.limit || self.string_list.len() > self.limit {
             self.reset();
-        } else if self.tags.bytes.len() + self.texts.bytes.len() > TEXT_MEMO_LIMIT {
+        } else if self.tags.bytes.len() + self.texts.bytes.len() > TEXT_MEMO_LIMIT
+            || self.tags.entries.len() + self.texts.entries.len() > self.limit
+        {
             self.tags.clear();
             self.texts.clear();
         }
