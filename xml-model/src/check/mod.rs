@@ -316,7 +316,7 @@ impl<'e> Walk<'e> {
         let text = node.start_tag_text();
         let closed = match text.and_then(|text| self.engine.remembered_tag(p, ns, text)) {
             Some(closed) => closed,
-            None => match self.start_tag(p, node) {
+            None => match self.start_tag(p, ns, node) {
                 Ok(closed) => {
                     if let Some(text) = text {
                         self.engine.remember_tag(p, ns, text, closed);
@@ -338,12 +338,13 @@ impl<'e> Walk<'e> {
         self.engine.end_tag_lenient(content)
     }
 
-    /// The pattern after `node`'s start tag closed, where `p` was expected. `Err` when a
-    /// problem was reported: the pattern the walk goes on with inside the element, or `None`
-    /// when the element may not stand here and is walked past as if it were not there.
-    fn start_tag(&mut self, p: PatternId, node: Node<'_>) -> Result<PatternId, Option<PatternId>> {
+    /// The pattern after `node`'s start tag closed (an element of namespace `ns`), where `p`
+    /// was expected. `Err` when a problem was reported: the pattern the walk goes on with
+    /// inside the element, or `None` when the element may not stand here and is walked past
+    /// as if it were not there.
+    fn start_tag(&mut self, p: PatternId, ns: &str, node: Node<'_>) -> Result<PatternId, Option<PatternId>> {
         let e = &mut *self.engine;
-        let q = e.qname(node.tag_name().namespace().unwrap_or(""), node.tag_name().name());
+        let q = e.qname(ns, node.tag_name().name());
         let opened = e.start_tag_open(p, q);
         if opened == NOT_ALLOWED {
             let expected = self.expected(Leaf::Element, p, node.parent_element());
