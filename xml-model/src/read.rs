@@ -94,9 +94,15 @@ impl<'a> ReadCtx<'a> {
     pub fn enter(&mut self, node: Node<'_>) -> Result<()> {
         self.depth += 1;
         if self.depth > self.options.limits.max_depth {
-            return Err(self.error_at(node, ErrorKind::TooDeep { limit: self.options.limits.max_depth }));
+            return Err(self.too_deep(node));
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self, node: Node<'_>) -> Error {
+        self.error_at(node, ErrorKind::TooDeep { limit: self.options.limits.max_depth })
     }
 
     /// Refuses to read unknown content from a lean tree (one without indentation, see
@@ -124,12 +130,16 @@ impl<'a> ReadCtx<'a> {
     }
 
     /// An error at a node, with its path and position.
+    #[cold]
+    #[inline(never)]
     pub fn error_at(&self, node: Node<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(node.range().start);
         Error { file: None, path: node_path(node), line: pos.row, column: pos.col, kind }
     }
 
     /// An error at an attribute of `node`.
+    #[cold]
+    #[inline(never)]
     pub fn error_at_attribute(&self, node: Node<'_>, attr: &Attribute<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(attr.range().start);
         let path = format!("{}/@{}", node_path(node), attr.qualified_name());
@@ -138,13 +148,14 @@ impl<'a> ReadCtx<'a> {
 
     /// Parses an attribute's value as `T`, or says what was expected there.
     pub fn parse_attribute<T: XmlValue>(&self, node: Node<'_>, attr: &Attribute<'_>) -> Result<T> {
-        T::parse_xml(attr.value()).map_err(|expected| {
-            self.error_at_attribute(
-                node,
-                attr,
-                ErrorKind::InvalidValue { value: attr.value().to_owned(), expected: expected.0 },
-            )
-        })
+        T::parse_xml(attr.value()).map_err(|expected| self.invalid_attribute(node, attr, expected))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn invalid_attribute(&self, node: Node<'_>, attr: &Attribute<'_>, expected: crate::value::Expected) -> Error {
+        let kind = ErrorKind::InvalidValue { value: attr.value().to_owned(), expected: expected.0 };
+        self.error_at_attribute(node, attr, kind)
     }
 
     /// Runs a nested read; when recovering, a failure leaves the context as it was and
@@ -165,6 +176,8 @@ impl<'a> ReadCtx<'a> {
     /// After a failed nested read: back to `mark` when recovering (the caller then keeps the
     /// node as unknown content), else the error. The derives call this pair rather than
     /// [`ReadCtx::recover`], whose closure would be a function per field.
+    #[cold]
+    #[inline(never)]
     pub fn recovered(&mut self, mark: Mark, error: Error) -> Result<()> {
         if self.options.recover && !self.options.strict {
             self.depth = mark.depth;
@@ -174,6 +187,14 @@ impl<'a> ReadCtx<'a> {
         } else {
             Err(error)
         }
+    }
+
+    /// A nested read that failed: not taken when recovering (see [`ReadCtx::recovered`]).
+    /// Out of line, so that the per-type callers below stay small.
+    #[cold]
+    #[inline(never)]
+    fn not_taken(&mut self, mark: Mark, error: Error) -> Result<Option<u16>> {
+        self.recovered(mark, error).map(|()| None)
     }
 
     /// Takes an attribute into its field: its rank, or `None` when a bad value is recovered
@@ -186,11 +207,14 @@ impl<'a> ReadCtx<'a> {
         slot: &mut Option<T>,
         rank: u16,
     ) -> Result<Option<u16>> {
-        let value = self.recover(|ctx| ctx.parse_attribute(node, attr))?;
-        Ok(value.map(|v| {
-            *slot = Some(v);
-            rank
-        }))
+        let mark = self.mark();
+        match self.parse_attribute(node, attr) {
+            Ok(v) => {
+                *slot = Some(v);
+                Ok(Some(rank))
+            }
+            Err(e) => self.not_taken(mark, e),
+        }
     }
 
     /// Takes a child element into a once-only field (`S` is `T`, or `Box<T>` for a boxed
@@ -204,11 +228,14 @@ impl<'a> ReadCtx<'a> {
         if slot.is_some() {
             return self.second(self.duplicate(child));
         }
-        let value = self.recover(|ctx| T::read_element(child, ctx))?;
-        Ok(value.map(|v| {
-            *slot = Some(S::from(v));
-            rank
-        }))
+        let mark = self.mark();
+        match T::read_element(child, self) {
+            Ok(v) => {
+                *slot = Some(S::from(v));
+                Ok(Some(rank))
+            }
+            Err(e) => self.not_taken(mark, e),
+        }
     }
 
     /// Takes a child element into a list field.
@@ -218,11 +245,14 @@ impl<'a> ReadCtx<'a> {
         list: &mut Vec<S>,
         rank: u16,
     ) -> Result<Option<u16>> {
-        let value = self.recover(|ctx| T::read_element(child, ctx))?;
-        Ok(value.map(|v| {
-            list.push(S::from(v));
-            rank
-        }))
+        let mark = self.mark();
+        match T::read_element(child, self) {
+            Ok(v) => {
+                list.push(S::from(v));
+                Ok(Some(rank))
+            }
+            Err(e) => self.not_taken(mark, e),
+        }
     }
 
     /// Takes a branch of an element choice into a once-only field; a second branch is an
@@ -236,11 +266,14 @@ impl<'a> ReadCtx<'a> {
         if let Some(first) = slot {
             return self.second(self.conflict(child, first.borrow().element_name()));
         }
-        let value = self.recover(|ctx| T::read_choice(child, ctx))?;
-        Ok(value.map(|v| {
-            *slot = Some(S::from(v));
-            rank
-        }))
+        let mark = self.mark();
+        match T::read_choice(child, self) {
+            Ok(v) => {
+                *slot = Some(S::from(v));
+                Ok(Some(rank))
+            }
+            Err(e) => self.not_taken(mark, e),
+        }
     }
 
     /// Takes a branch of an element choice into a list field.
@@ -250,11 +283,14 @@ impl<'a> ReadCtx<'a> {
         list: &mut Vec<S>,
         rank: u16,
     ) -> Result<Option<u16>> {
-        let value = self.recover(|ctx| T::read_choice(child, ctx))?;
-        Ok(value.map(|v| {
-            list.push(S::from(v));
-            rank
-        }))
+        let mark = self.mark();
+        match T::read_choice(child, self) {
+            Ok(v) => {
+                list.push(S::from(v));
+                Ok(Some(rank))
+            }
+            Err(e) => self.not_taken(mark, e),
+        }
     }
 
     /// Takes a text node into the text field; a second text node (text on both sides of an
@@ -263,14 +299,19 @@ impl<'a> ReadCtx<'a> {
         if slot.is_some() {
             return self.second_text(text);
         }
-        let value = self.recover(|ctx| ctx.parse_text(text))?;
-        Ok(value.map(|v| {
-            *slot = Some(v);
-            rank
-        }))
+        let mark = self.mark();
+        match self.parse_text(text) {
+            Ok(v) => {
+                *slot = Some(v);
+                Ok(Some(rank))
+            }
+            Err(e) => self.not_taken(mark, e),
+        }
     }
 
     /// A second text node: an error in strict mode, else not taken.
+    #[cold]
+    #[inline(never)]
     pub fn second_text(&self, text: Node<'_>) -> Result<Option<u16>> {
         let what = "second text node".to_owned();
         self.second(self.error_at(text, ErrorKind::Unknown { what, expected: "one text value".into() }))
@@ -278,6 +319,8 @@ impl<'a> ReadCtx<'a> {
 
     /// A second item for a once-only field: `error` in strict mode, else not taken (kept as
     /// unknown content).
+    #[cold]
+    #[inline(never)]
     fn second(&self, error: Error) -> Result<Option<u16>> {
         match self.options.strict {
             true => Err(error),
@@ -287,23 +330,33 @@ impl<'a> ReadCtx<'a> {
 
     /// Parses a text node as `T`.
     pub fn parse_text<T: XmlValue>(&self, text: Node<'_>) -> Result<T> {
-        let value = text.text().unwrap_or("");
-        T::parse_xml(value).map_err(|expected| {
-            self.error_at(text, ErrorKind::InvalidValue { value: value.to_owned(), expected: expected.0 })
-        })
+        T::parse_xml(text.text().unwrap_or("")).map_err(|expected| self.invalid_text(text, expected))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn invalid_text(&self, text: Node<'_>, expected: crate::value::Expected) -> Error {
+        let value = text.text().unwrap_or("").to_owned();
+        self.error_at(text, ErrorKind::InvalidValue { value, expected: expected.0 })
     }
 
     /// The error for a once-only field seen twice.
+    #[cold]
+    #[inline(never)]
     pub fn duplicate(&self, node: Node<'_>) -> Error {
         self.error_at(node, ErrorKind::Duplicate { name: node.tag_name().name().to_owned() })
     }
 
     /// The error for a required attribute that is absent.
+    #[cold]
+    #[inline(never)]
     pub fn missing_attribute(&self, node: Node<'_>, name: &str) -> Error {
         self.error_at(node, ErrorKind::MissingAttribute { name: name.to_owned() })
     }
 
     /// The error for a second branch of a once-only choice.
+    #[cold]
+    #[inline(never)]
     pub fn conflict(&self, node: Node<'_>, first: &str) -> Error {
         let found = format!("element <{}>", node.tag_name().name());
         self.error_at(
@@ -313,6 +366,8 @@ impl<'a> ReadCtx<'a> {
     }
 
     /// The error for an element that is none of a choice's branches.
+    #[cold]
+    #[inline(never)]
     pub fn unknown_element(&self, node: Node<'_>, names: &[&str]) -> Error {
         let what = format!("element <{}>", node.tag_name().name());
         self.error_at(node, ErrorKind::Unknown { what, expected: format!("one of <{}>", names.join(">, <")) })
@@ -345,6 +400,8 @@ impl<'a> ReadCtx<'a> {
     }
 
     /// The error for a required child element that is absent.
+    #[cold]
+    #[inline(never)]
     pub fn missing_element(&self, node: Node<'_>, name: &str) -> Error {
         self.error_at(node, ErrorKind::MissingElement { name: name.to_owned() })
     }
@@ -466,9 +523,11 @@ pub fn read_element<T: ReadContent>(node: Node<'_>, ctx: &mut ReadCtx<'_>) -> Re
     let tags_base = ctx.absent_tags.len();
     let mut partial = Reading::<T>(T::begin(node, ctx)?);
     let extras = read_items(node, ctx, &mut partial, T::KEEPS_EXTRAS, tags_base)?;
-    let value = T::finish(partial.0, node, extras, ctx)?;
+    // Left before finishing (which reads nothing deeper), so that the value is built where
+    // the caller wants it rather than moved there; a failed finish goes back to a mark
+    // taken outside anyway.
     ctx.leave();
-    Ok(value)
+    T::finish(partial.0, node, extras, ctx)
 }
 
 /// What the walk over an element's items offers them to: a type's [`ReadContent`] with its
