@@ -186,6 +186,16 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
         }
     }
     let has_lead = !write_tags.is_empty();
+    // A struct whose fields may all be absent is its own partial state: read into its
+    // fields where they stand, it is not moved field by field into a new value at the end
+    // (less code per type, and the moves of wide structs such as `<os>`'s are gone).
+    let own_partial = fields.iter().all(|f| match f.opts.role {
+        Role::Flatten => false,
+        Role::Extras | Role::Any => true,
+        _ => f.shape.occurs != Occurs::One,
+    });
+    let mut own_finish = Vec::new();
+    let mut extras_init = None;
     let mut prev = if has_lead { quote!(LEAD_TOTAL) } else { quote!(0u16) };
 
     for (i, f) in fields.iter().enumerate() {
@@ -259,6 +269,9 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     Occurs::Many => quote!(#id: #k::read::finish_list(p.#id)),
                     Occurs::Optional => quote!(#id: p.#id),
                 });
+                if f.shape.occurs == Occurs::Many {
+                    own_finish.push(quote!(p.#id.shrink_to_fit();));
+                }
                 let local = xml.value().rsplit(':').next().unwrap_or_default().to_owned();
                 knows_child.push(quote!(name == #local));
                 let write_one = |v: TokenStream| quote_spanned!(span=> w.mark(#rank); #declare <#inner as #k::write::WriteElement>::write_element(#v, #xml, w););
@@ -280,6 +293,9 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     Occurs::Many => quote!(#id: #k::read::finish_list(p.#id)),
                     Occurs::Optional => quote!(#id: p.#id),
                 });
+                if f.shape.occurs == Occurs::Many {
+                    own_finish.push(quote!(p.#id.shrink_to_fit();));
+                }
                 knows_child.push(quote!(<#inner as #k::read::ElementChoice>::accepts(name)));
                 let write_one =
                     |v: TokenStream| quote_spanned!(span=> w.mark(#rank); #k::write::WriteChoice::write_choice(#v, w););
@@ -367,6 +383,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             }
             Role::Extras => {
                 finish.push(quote!(#id: extras));
+                extras_init = Some(quote!(#id: #k::extras::Extras::none()));
+                own_finish.push(quote!(p.#id = extras;));
                 extras_expr = quote!(&self.#id);
                 keeps = true;
             }
@@ -419,14 +437,32 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
     };
     let (attr_match, child_match) = (by_name(&attr_names), by_name(&child_names));
 
+    let (partial_decl, partial, begin, finish) = match own_partial {
+        true => (
+            quote!(),
+            quote!(Self),
+            quote!(Self { #(#inits,)* #extras_init }),
+            quote!({
+                let mut p = p;
+                #(#own_finish)*
+                p
+            }),
+        ),
+        false => (
+            quote!(#[doc(hidden)] pub struct #partial { #(#decls,)* }),
+            quote!(#partial),
+            quote!(#partial { #(#inits,)* }),
+            quote!(#name { #(#finish,)* }),
+        ),
+    };
+
     quote! {
         const _: () = {
             #(#lead_consts)*
             #lead_total
             #(#rank_consts)*
 
-            #[doc(hidden)]
-            pub struct #partial { #(#decls,)* }
+            #partial_decl
 
             #[allow(unused_variables, unreachable_code)]
             impl #k::read::ReadContent for #name {
@@ -436,7 +472,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 #lead_const
 
                 fn begin(node: #k::read::Node<'_>, ctx: &mut #k::read::ReadCtx<'_>) -> #k::Result<#partial> {
-                    ::std::result::Result::Ok(#partial { #(#inits,)* })
+                    ::std::result::Result::Ok(#begin)
                 }
                 fn attribute(
                     p: &mut #partial,
@@ -474,7 +510,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     extras: #k::extras::Extras,
                     ctx: &mut #k::read::ReadCtx<'_>,
                 ) -> #k::Result<Self> {
-                    ::std::result::Result::Ok(#name { #(#finish,)* })
+                    ::std::result::Result::Ok(#finish)
                 }
                 fn knows_attribute(name: &str) -> bool { #knows_attr }
                 fn knows_child(name: &str) -> bool { #knows_child }
