@@ -1,5 +1,7 @@
 //! Sizes with units: `<memory unit='GiB'>4</memory>` is 4 GiB, not 4.
 
+use std::borrow::Cow;
+
 use crate::value::{Expected, Number, XmlValue};
 use crate::{Extras, Xml};
 
@@ -9,9 +11,17 @@ use crate::{Extras, Xml};
 /// exbibytes; case matters only for the `B` that marks powers of 1000.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
-    spelling: String,
+    /// Borrowed from [`SPELLINGS`] when it is one of them, so that reading the usual units
+    /// allocates nothing.
+    spelling: Cow<'static, str>,
     bytes: u64,
 }
+
+/// The spellings of units libvirt and people write, in the case they write them.
+const SPELLINGS: &[&str] = &[
+    "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "b", "bytes", "KB", "MB", "GB", "TB", "PB", "EB", "k", "K", "M", "G",
+    "T", "P", "E",
+];
 
 impl Unit {
     /// The number of bytes in one unit.
@@ -26,27 +36,27 @@ impl Unit {
 
     /// Bytes (`b`).
     pub fn b() -> Self {
-        Unit { spelling: "b".into(), bytes: 1 }
+        Unit { spelling: Cow::Borrowed("b"), bytes: 1 }
     }
 
     /// KiB, libvirt's default unit for memory.
     pub fn kib() -> Self {
-        Unit { spelling: "KiB".into(), bytes: 1024 }
+        Unit { spelling: Cow::Borrowed("KiB"), bytes: 1024 }
     }
 
     /// MiB.
     pub fn mib() -> Self {
-        Unit { spelling: "MiB".into(), bytes: 1 << 20 }
+        Unit { spelling: Cow::Borrowed("MiB"), bytes: 1 << 20 }
     }
 
     /// GiB.
     pub fn gib() -> Self {
-        Unit { spelling: "GiB".into(), bytes: 1 << 30 }
+        Unit { spelling: Cow::Borrowed("GiB"), bytes: 1 << 30 }
     }
 
     /// TiB.
     pub fn tib() -> Self {
-        Unit { spelling: "TiB".into(), bytes: 1 << 40 }
+        Unit { spelling: Cow::Borrowed("TiB"), bytes: 1 << 40 }
     }
 }
 
@@ -83,11 +93,15 @@ impl XmlValue for Unit {
             }
         };
         let base: u64 = if decimal { 1000 } else { 1024 };
-        Ok(Unit { spelling: text.to_owned(), bytes: base.pow(power) })
+        let spelling = match SPELLINGS.iter().find(|s| **s == text) {
+            Some(known) => Cow::Borrowed(*known),
+            None => Cow::Owned(text.to_owned()),
+        };
+        Ok(Unit { spelling, bytes: base.pow(power) })
     }
 
     fn to_xml(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(&self.spelling)
+        Cow::Borrowed(&self.spelling)
     }
 }
 
@@ -199,7 +213,7 @@ impl schemars::JsonSchema for Unit {
 
 #[cfg(test)]
 mod tests {
-    use super::Unit;
+    use super::{Unit, SPELLINGS};
     use crate::value::XmlValue;
 
     /// Units are read whatever their case, as libvirt reads them, and written as spelt.
@@ -216,5 +230,13 @@ mod tests {
             assert!(Unit::parse_xml(bad).is_err(), "{bad}");
         }
         assert_eq!(Unit::parse_xml("gIb").unwrap().to_xml(), "gIb");
+    }
+
+    /// The spellings kept without allocating are units, each written back as it is spelt.
+    #[test]
+    fn known_spellings_are_units() {
+        for text in SPELLINGS {
+            assert_eq!(Unit::parse_xml(text).map(|u| u.to_xml().into_owned()).as_deref(), Ok(*text));
+        }
     }
 }
