@@ -248,7 +248,7 @@ impl<'a> ReadCtx<'a> {
         let mark = self.mark();
         match T::read_element(child, self) {
             Ok(v) => {
-                list.push(S::from(v));
+                push_item(list, S::from(v));
                 Ok(Some(rank))
             }
             Err(e) => self.not_taken(mark, e),
@@ -286,7 +286,7 @@ impl<'a> ReadCtx<'a> {
         let mark = self.mark();
         match T::read_choice(child, self) {
             Ok(v) => {
-                list.push(S::from(v));
+                push_item(list, S::from(v));
                 Ok(Some(rank))
             }
             Err(e) => self.not_taken(mark, e),
@@ -761,6 +761,16 @@ pub fn node_path(node: Node<'_>) -> String {
         path.push('/');
     }
     path
+}
+
+/// Adds an item read into a list field. The first item gets room for itself alone: most
+/// lists in libvirt's documents hold one item, which then needs no shrinking when the list
+/// is finished (see [`finish_list`]); a longer list grows as usual.
+fn push_item<S>(list: &mut Vec<S>, item: S) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
 }
 
 /// A list read whole: without the room it grew for more, so that a read document holds
