@@ -130,7 +130,7 @@ pub mod value;
 pub mod write;
 
 pub use any::{AnyAttribute, AnyElement, AnyNode};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorDetail, ErrorKind, Result};
 pub use extras::{Empty, Extras, Unrecognized};
 pub use limits::Limits;
 pub use read::{ReadOptions, XmlRoot};

@@ -134,7 +134,7 @@ impl<'a> ReadCtx<'a> {
     #[inline(never)]
     pub fn error_at(&self, node: Node<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(node.range().start);
-        Error { file: None, path: node_path(node), line: pos.row, column: pos.col, kind }
+        Error::at(node_path(node), pos.row, pos.col, kind)
     }
 
     /// An error at an attribute of `node`.
@@ -143,7 +143,7 @@ impl<'a> ReadCtx<'a> {
     pub fn error_at_attribute(&self, node: Node<'_>, attr: &Attribute<'_>, kind: ErrorKind) -> Error {
         let pos = self.doc.text_pos_at(attr.range().start);
         let path = format!("{}/@{}", node_path(node), attr.qualified_name());
-        Error { file: None, path, line: pos.row, column: pos.col, kind }
+        Error::at(path, pos.row, pos.col, kind)
     }
 
     /// Parses an attribute's value as `T`, or says what was expected there.
@@ -815,7 +815,7 @@ pub fn utf8(bytes: &[u8]) -> Result<&str> {
         let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = std::str::from_utf8(&good[line_start..]).map_or(1, |s| s.chars().count() as u32 + 1);
-        Error { file: None, path: String::new(), line, column, kind: ErrorKind::InvalidUtf8 }
+        Error::at(String::new(), line, column, ErrorKind::InvalidUtf8)
     })
 }
 

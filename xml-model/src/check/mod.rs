@@ -244,13 +244,10 @@ pub(crate) fn strict_device_reading(doc: &crate::read::Tree<'_>) -> crate::Resul
 #[cfg(feature = "domain")]
 fn first_problem(report: Report) -> crate::Result<()> {
     match report.problems.into_iter().next() {
-        Some(p) => Err(crate::Error {
-            file: None,
-            path: p.path,
-            line: p.line,
-            column: p.column,
-            kind: crate::ErrorKind::Schema { found: p.found, expected: p.expected },
-        }),
+        Some(p) => {
+            let kind = crate::ErrorKind::Schema { found: p.found, expected: p.expected };
+            Err(crate::Error::at(p.path, p.line, p.column, kind))
+        }
         None => Ok(()),
     }
 }
