@@ -229,6 +229,13 @@ const LEAN_EDGES: &[&str] = &[
     "<domain type='kvm'>\n  <name>a\n  <b/>\n  </name>\n</domain>",
     "<domain type='kvm'>\n  <name>a</name>\n  <devices>\n    <disk type='file' device='bogus'>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n</domain>",
     "<domain type='kvm'>\n  <name>a</name>\n  <vcpu>\n  <x/>\n  </vcpu>\n</domain>",
+    // Unknown content kept whole from a lean tree: the indentation it left out comes back
+    // from the input, beside comments, after text, before an end tag written with a space,
+    // after a start tag with a `>` in a value, and with blank lines (which the tree keeps).
+    "<domain type='kvm'>\n  <name>a</name>\n  <metadata>\n    <libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>\n      <libosinfo:os id='http://debian.org/debian/12'/>\n    </libosinfo:libosinfo>\n  </metadata>\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <metadata>\n    <m:x xmlns:m='urn:m' a='>'>\n      <!-- c -->\n      <m:y/>\n    <!-- d --></m:x >\n  </metadata>\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <metadata>\n    <m:x xmlns:m='urn:m'>text\n      <m:y/>\n\n      <m:z>\n        <m:w/>\n      </m:z>\n    </m:x>\n  </metadata>\n</domain>",
+    "<domain type='kvm'>\n  <name>a</name>\n  <devices>\n    <unknown>\t<x/>\t<y/>\t</unknown>\n  </devices>\n</domain>",
     "<network>\n  <name>n</name>\n  <ip address='192.168.1.1'>\n    <dhcp>\n      <range start='192.168.1.2' end='192.168.1.9'/>\n    </dhcp>\n  </ip>\n</network>",
 ];
 

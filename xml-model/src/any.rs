@@ -100,7 +100,6 @@ impl AnyElement {
     /// Reads an element; an element with no attributes takes its quoting (and so its text
     /// escaping) from its parent: libxml2's style inside `<metadata>`, libvirt's elsewhere.
     fn read_in(node: Node<'_>, ctx: &mut ReadCtx<'_>, parent_double: bool) -> Result<Self> {
-        ctx.refuse_lean(node)?;
         ctx.enter(node)?;
         let src = ctx.source();
         let mut element = AnyElement { name: node.qualified_name().to_owned(), ..Default::default() };
@@ -115,12 +114,33 @@ impl AnyElement {
                 .push(AnyAttribute { name: attr.qualified_name().to_owned(), value: attr.value().to_owned() });
         }
         element.attributes.extend(declarations.map(|d| d.1));
-        for child in node.children() {
+        // A lean tree left out the indentation beside child elements (see
+        // `Tree::parse_lean`). Kept whole, the element keeps it: the text between the nodes
+        // the tree holds, taken from the input (it had no references to resolve).
+        let lean = ctx.reads_lean_tree();
+        // The end of the last child, when it was not text (after text, none was left out).
+        let mut after: Option<usize> = None;
+        for (i, child) in node.children().enumerate() {
+            if lean && !child.is_text() {
+                let at = child.range().start;
+                let from = match (i, after) {
+                    (0, _) => blank_before(src, at),
+                    (_, Some(end)) => end,
+                    (_, None) => at,
+                };
+                push_left_out(&mut element.children, &src[from..at]);
+            }
             let any = match child.node_type() {
                 crate::read::NodeType::Element => AnyNode::Element(Self::read_in(child, ctx, element.double_quoted)?),
                 _ => AnyNode::read(child, ctx)?,
             };
             element.children.push(any);
+            after = (!child.is_text()).then(|| child.range().end);
+        }
+        if let (true, Some(end)) = (lean, after) {
+            let range = node.range();
+            let end_tag = src[range.clone()].rfind('<').map_or(end, |i| range.start + i);
+            push_left_out(&mut element.children, &src[end..end_tag.max(end)]);
         }
         if element.children.is_empty() {
             element.open_close = !src[node.range()].ends_with("/>");
@@ -252,6 +272,18 @@ impl crate::write::WriteElement for AnyElement {
     /// Writes the element under its own name (which is the name it was read under).
     fn write_element(&self, _name: &str, w: &mut Writer) {
         self.write(w)
+    }
+}
+
+/// Where the blank text just before `at` starts.
+fn blank_before(src: &str, at: usize) -> usize {
+    at - src.as_bytes()[..at].iter().rev().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).count()
+}
+
+/// Adds text a lean tree left out, when there was some.
+fn push_left_out(children: &mut Vec<AnyNode>, text: &str) {
+    if !text.is_empty() {
+        children.push(AnyNode::Text(text.to_owned()));
     }
 }
 

@@ -172,10 +172,10 @@ impl<T: XmlRoot> Document<T> {
     /// Reads a document; in strict mode unknown content is an error, and so is anything
     /// libvirt's schemas do not allow (the first problem `check` finds).
     pub fn parse_with(text: &str, options: ReadOptions) -> Result<Self> {
-        // Most documents read from a tree without their indentation (which neither typed
-        // reading nor the schema check of strict reading counts); one that needs it
-        // (unknown content kept whole) or fails is read again from the whole tree, so
-        // values and errors are those of the whole tree.
+        // Documents read from a tree without their indentation (which neither typed reading
+        // nor the schema check of strict reading counts; unknown content kept whole takes
+        // its own from the input). One that fails is read again from the whole tree, so
+        // that errors are those of the whole tree.
         if read::lean_trees_allowed() {
             let doc = read::Tree::parse_lean(text, &options.limits)?;
             if doc.is_lean() {

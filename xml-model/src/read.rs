@@ -58,9 +58,6 @@ pub struct ReadCtx<'a> {
     slots: Vec<Slot>,
     /// Discriminating attributes found absent in the element being read.
     absent_tags: Vec<&'static str>,
-    /// Content was met that a lean tree cannot give as it was written (see
-    /// [`ReadCtx::refuse_lean`]).
-    wants_whole_tree: bool,
 }
 
 /// A point of a read to go back to: see [`ReadCtx::mark`].
@@ -77,7 +74,7 @@ impl<'a> ReadCtx<'a> {
         // Room for the slots of a few levels of elements, so that they are not grown from
         // nothing in every document.
         let slots = Vec::with_capacity(64);
-        ReadCtx { doc, options, depth: 0, slots, absent_tags: Vec::new(), wants_whole_tree: false }
+        ReadCtx { doc, options, depth: 0, slots, absent_tags: Vec::new() }
     }
 
     /// The options in force.
@@ -105,17 +102,10 @@ impl<'a> ReadCtx<'a> {
         self.error_at(node, ErrorKind::TooDeep { limit: self.options.limits.max_depth })
     }
 
-    /// Refuses to read unknown content from a lean tree (one without indentation, see
-    /// [`Tree::parse_lean`]): kept whole, an unknown element keeps the layout of its
-    /// children, which that tree left out. The read then fails, and is done again on the
-    /// whole tree; the flag also catches a caller that would recover from the error.
-    pub(crate) fn refuse_lean(&mut self, node: Node<'_>) -> Result<()> {
-        if self.doc.is_lean() {
-            self.wants_whole_tree = true;
-            let what = format!("element <{}>", node.qualified_name());
-            return Err(self.error_at(node, unknown_kind(what)));
-        }
-        Ok(())
+    /// Whether the document is a lean tree, without the indentation beside child elements
+    /// (see [`Tree::parse_lean`]).
+    pub(crate) fn reads_lean_tree(&self) -> bool {
+        self.doc.is_lean()
     }
 
     /// Leaves an element.
@@ -853,11 +843,7 @@ pub fn read_root<T: XmlRoot>(doc: &Tree<'_>, options: ReadOptions) -> Result<T> 
             ErrorKind::WrongRoot { found: root.tag_name().name().to_owned(), expected: T::ROOT.to_owned() },
         ));
     }
-    let value = T::read_element(root, &mut ctx)?;
-    if ctx.wants_whole_tree {
-        return Err(ctx.error_at(root, unknown_kind("content a lean tree does not hold".to_owned())));
-    }
-    Ok(value)
+    T::read_element(root, &mut ctx)
 }
 
 /// Reads a file as a document of type `T`; errors name the file.

@@ -11,8 +11,9 @@
 //! `tests/tree_equality.rs` holds the two ways to the same tree, node for node.
 //!
 //! Typed reading asks for a lean tree ([`Document::parse_lean`]): the same pass, leaving out
-//! the indentation between elements, which reading passes over; reading falls back to the
-//! whole tree where it would need it (see `Document::parse_with` in the crate root).
+//! the indentation between elements, which reading passes over (unknown content kept whole
+//! takes it from the input); a read that fails is done again on the whole tree, for its
+//! errors (see `Document::parse_with` in the crate root).
 
 use std::ops::Range;
 use std::sync::Mutex;
@@ -221,8 +222,9 @@ impl<'a> Document<'a> {
     /// Parses `input` as [`Document::parse`] does, leaving out the text nodes that reading
     /// passes over: blank text with at most one line break beside child elements (the
     /// indentation of most documents, near half their nodes). Such a tree is for typed
-    /// reading only, which gives up on it where it would need them ([`Document::is_lean`]);
-    /// a document the quick pass leaves to roxmltree comes back whole.
+    /// reading only, which takes what it keeps whole (unknown elements) from the input
+    /// between the nodes ([`Document::is_lean`]); a document the quick pass leaves to
+    /// roxmltree comes back whole.
     pub(crate) fn parse_lean(input: &'a str, limits: &Limits) -> Result<Document<'a>> {
         Self::parse_quick(input, false, limits, true)
     }
