@@ -116,7 +116,17 @@ impl<'a, 'l> Builder<'a, 'l> {
                     self.text(at, bytes.len())?;
                 }
                 self.flush_text(None)?;
-                return if self.root_closed { Ok(self.doc) } else { Err(Stop::Other) };
+                if !self.root_closed {
+                    return Err(Stop::Other);
+                }
+                // A large document's vectors were sized by counting `<` and `=`, which end
+                // tags and text inflate; the room not used goes back, as the tree is held
+                // while the document is read.
+                if self.doc.nodes.capacity() * std::mem::size_of::<NodeData>() > super::SPARE_BYTES {
+                    self.doc.nodes.shrink_to_fit();
+                    self.doc.attrs.shrink_to_fit();
+                }
+                return Ok(self.doc);
             };
             if next > at {
                 self.text(at, next)?;
