@@ -187,6 +187,19 @@ impl<'a> ReadCtx<'a> {
         self.recovered(mark, error).map(|()| None)
     }
 
+    /// Where a nested read that began at `mark` ends: its value put in place and `rank`, or
+    /// (failed) [`ReadCtx::not_taken`].
+    #[inline(always)]
+    fn settle<T>(&mut self, mark: Mark, read: Result<T>, rank: u16, put: impl FnOnce(T)) -> Result<Option<u16>> {
+        match read {
+            Ok(v) => {
+                put(v);
+                Ok(Some(rank))
+            }
+            Err(e) => self.not_taken(mark, e),
+        }
+    }
+
     /// Takes an attribute into its field: its rank, or `None` when a bad value is recovered
     /// from (the attribute is then kept as unknown content). What the derives call for each
     /// attribute field: one function per value type rather than the same lines per field.
@@ -198,13 +211,8 @@ impl<'a> ReadCtx<'a> {
         rank: u16,
     ) -> Result<Option<u16>> {
         let mark = self.mark();
-        match self.parse_attribute(node, attr) {
-            Ok(v) => {
-                *slot = Some(v);
-                Ok(Some(rank))
-            }
-            Err(e) => self.not_taken(mark, e),
-        }
+        let read = self.parse_attribute(node, attr);
+        self.settle(mark, read, rank, |v| *slot = Some(v))
     }
 
     /// Takes a child element into a once-only field (`S` is `T`, or `Box<T>` for a boxed
@@ -219,13 +227,8 @@ impl<'a> ReadCtx<'a> {
             return self.second(self.duplicate(child));
         }
         let mark = self.mark();
-        match T::read_element(child, self) {
-            Ok(v) => {
-                *slot = Some(S::from(v));
-                Ok(Some(rank))
-            }
-            Err(e) => self.not_taken(mark, e),
-        }
+        let read = T::read_element(child, self);
+        self.settle(mark, read, rank, |v| *slot = Some(S::from(v)))
     }
 
     /// Takes a child element into a list field.
@@ -236,13 +239,8 @@ impl<'a> ReadCtx<'a> {
         rank: u16,
     ) -> Result<Option<u16>> {
         let mark = self.mark();
-        match T::read_element(child, self) {
-            Ok(v) => {
-                push_item(list, S::from(v));
-                Ok(Some(rank))
-            }
-            Err(e) => self.not_taken(mark, e),
-        }
+        let read = T::read_element(child, self);
+        self.settle(mark, read, rank, |v| push_item(list, S::from(v)))
     }
 
     /// Takes a branch of an element choice into a once-only field; a second branch is an
@@ -257,13 +255,8 @@ impl<'a> ReadCtx<'a> {
             return self.second(self.conflict(child, first.borrow().element_name()));
         }
         let mark = self.mark();
-        match T::read_choice(child, self) {
-            Ok(v) => {
-                *slot = Some(S::from(v));
-                Ok(Some(rank))
-            }
-            Err(e) => self.not_taken(mark, e),
-        }
+        let read = T::read_choice(child, self);
+        self.settle(mark, read, rank, |v| *slot = Some(S::from(v)))
     }
 
     /// Takes a branch of an element choice into a list field.
@@ -274,13 +267,8 @@ impl<'a> ReadCtx<'a> {
         rank: u16,
     ) -> Result<Option<u16>> {
         let mark = self.mark();
-        match T::read_choice(child, self) {
-            Ok(v) => {
-                push_item(list, S::from(v));
-                Ok(Some(rank))
-            }
-            Err(e) => self.not_taken(mark, e),
-        }
+        let read = T::read_choice(child, self);
+        self.settle(mark, read, rank, |v| push_item(list, S::from(v)))
     }
 
     /// Takes a text node into the text field; a second text node (text on both sides of an
@@ -290,13 +278,8 @@ impl<'a> ReadCtx<'a> {
             return self.second_text(text);
         }
         let mark = self.mark();
-        match self.parse_text(text) {
-            Ok(v) => {
-                *slot = Some(v);
-                Ok(Some(rank))
-            }
-            Err(e) => self.not_taken(mark, e),
-        }
+        let read = self.parse_text(text);
+        self.settle(mark, read, rank, |v| *slot = Some(v))
     }
 
     /// A second text node: an error in strict mode, else not taken.
