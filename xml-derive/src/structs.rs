@@ -437,7 +437,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
     };
     let (attr_match, child_match) = (by_name(&attr_names), by_name(&child_names));
 
-    let (partial_decl, partial, begin, finish) = match own_partial {
+    // (`partial` becomes the type's tokens, `finished` the value `finish` builds.)
+    let (partial_decl, partial, begin, finished) = match own_partial {
         true => (
             quote!(),
             quote!(Self),
@@ -510,7 +511,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                     extras: #k::extras::Extras,
                     ctx: &mut #k::read::ReadCtx<'_>,
                 ) -> #k::Result<Self> {
-                    ::std::result::Result::Ok(#finish)
+                    ::std::result::Result::Ok(#finished)
                 }
                 fn knows_attribute(name: &str) -> bool { #knows_attr }
                 fn knows_child(name: &str) -> bool { #knows_child }
