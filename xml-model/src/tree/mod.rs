@@ -10,7 +10,7 @@
 //! such documents read, and fail, exactly as they did when roxmltree built every tree.
 //! `tests/tree_equality.rs` holds the two ways to the same tree, node for node.
 //!
-//! Typed reading asks for a lean tree ([`Document::parse_lean`]): the same pass, leaving out
+//! Typed reading asks for a lean tree (`Document::parse_lean`): the same pass, leaving out
 //! the indentation between elements, which reading passes over (unknown content kept whole
 //! takes it from the input); a read that fails is done again on the whole tree, for its
 //! errors (see `Document::parse_with` in the crate root).
