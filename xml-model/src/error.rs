@@ -173,12 +173,12 @@ impl fmt::Display for ErrorDetail {
 impl Error {
     /// An error with no position (for values built in code).
     pub fn new(path: impl Into<String>, kind: ErrorKind) -> Self {
-        Error::at(path.into(), 0, 0, kind)
+        Error::at(path, 0, 0, kind)
     }
 
     /// An error at a line and column (1-based) of a document.
-    pub fn at(path: String, line: u32, column: u32, kind: ErrorKind) -> Self {
-        Error::from(ErrorDetail { file: None, path, line, column, kind })
+    pub fn at(path: impl Into<String>, line: u32, column: u32, kind: ErrorKind) -> Self {
+        Error::from(ErrorDetail { file: None, path: path.into(), line, column, kind })
     }
 
     /// Names the file the document came from.
@@ -206,7 +206,7 @@ mod tests {
     /// The detail's fields read and change through the error, and it prints as the detail.
     #[test]
     fn an_error_reads_as_its_detail() {
-        let mut e = Error::at("/domain/vcpu".into(), 3, 9, ErrorKind::MissingText);
+        let mut e = Error::at("/domain/vcpu", 3, 9, ErrorKind::MissingText);
         assert_eq!((e.path.as_str(), e.line, e.column), ("/domain/vcpu", 3, 9));
         e.file = Some("guest.xml".into());
         assert_eq!(e.to_string(), "guest.xml:3:9: /domain/vcpu: missing required text content");
