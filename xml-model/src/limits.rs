@@ -126,5 +126,5 @@ pub(crate) fn over(text: &str, offset: usize, what: String, limit: &'static str,
 /// An error at a byte offset of `text`, with its line and column.
 pub(crate) fn located(text: &str, offset: usize, kind: ErrorKind) -> Error {
     let pos = crate::tree::text_pos_at(text, offset);
-    Error::at(String::new(), pos.row, pos.col, kind)
+    Error::at("", pos.row, pos.col, kind)
 }

@@ -788,7 +788,7 @@ pub fn utf8(bytes: &[u8]) -> Result<&str> {
         let line = good.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = std::str::from_utf8(&good[line_start..]).map_or(1, |s| s.chars().count() as u32 + 1);
-        Error::at(String::new(), line, column, ErrorKind::InvalidUtf8)
+        Error::at("", line, column, ErrorKind::InvalidUtf8)
     })
 }
 

@@ -263,7 +263,7 @@ impl<'a> Document<'a> {
         let opts = roxmltree::ParsingOptions { allow_dtd, ..Default::default() };
         let doc = roxmltree::Document::parse_with_options(input, opts).map_err(|e| {
             let pos = e.pos();
-            Error::at(String::new(), pos.row, pos.col, ErrorKind::NotWellFormed(e.to_string()))
+            Error::at("", pos.row, pos.col, ErrorKind::NotWellFormed(e.to_string()))
         })?;
         Ok(copy::from_roxmltree(&doc))
     }
