@@ -318,7 +318,7 @@ impl Hostdev {
     /// (`lsusb` shows them as `0b6d:3880`).
     pub fn usb(vendor: u16, product: u16) -> Self {
         let source = UsbSubsystemHostdevSource::new().vendor(Vendor::new(vendor)).product(Product::new(product));
-        Hostdev::subsystem(SubsystemHostdevType::Usb(Box::new(UsbHostdev::new(source))))
+        Hostdev::subsystem(SubsystemHostdevType::Usb(UsbHostdev::new(source)))
     }
 
     /// A host PCI device passed through (an SR-IOV virtual function, a GPU), by its address.

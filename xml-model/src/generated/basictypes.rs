@@ -23,10 +23,10 @@ pub struct AbsFilePath(pub ::std::string::String);
 pub enum AdapterType {
     /// `type='scsi_host'`, also when `type` is absent
     #[xml(value = "scsi_host", default)]
-    ScsiHost(::std::boxed::Box<ScsiHostAdapter>),
+    ScsiHost(ScsiHostAdapter),
     /// `type='fc_host'`
     #[xml(value = "fc_host")]
-    FcHost(::std::boxed::Box<FcHostAdapter>),
+    FcHost(FcHostAdapter),
 }
 /// One of 'aarch64', 'alpha', 'armv6l', 'armv7l', 'cris', 'i686', 'ia64', 'lm32', 'loongarch64', 'm68k', 'microblaze', 'microblazeel', 'mips', 'mipsel', 'mips64', 'mips64el', 'openrisc', 'parisc', 'parisc64', 'ppc', 'ppc64', 'ppc64le', 'ppcemb', 'riscv32', 'riscv64', 's390', 's390x', 'sh4', 'sh4eb', 'sparc', 'sparc64', 'unicore32', 'x86_64', 'xtensa', 'xtensaeb'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -298,13 +298,11 @@ pub struct InterfaceDriver {
     /// `<host>`
     #[xml(child = "host")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub host: ::std::option::Option<::std::boxed::Box<super::domaincommon::DriverHost>>,
+    pub host: ::std::option::Option<super::domaincommon::DriverHost>,
     /// `<guest>`
     #[xml(child = "guest")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub guest: ::std::option::Option<
-        ::std::boxed::Box<super::domaincommon::DriverGuest>,
-    >,
+    pub guest: ::std::option::Option<super::domaincommon::DriverGuest>,
     /// `@rss`
     #[xml(attribute = "rss")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

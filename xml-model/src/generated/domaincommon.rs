@@ -219,7 +219,7 @@ pub struct AddressListen {
 pub enum AddressType {
     /// `type='pci'`
     #[xml(value = "pci")]
-    Pci(::std::boxed::Box<PciAddress>),
+    Pci(PciAddress),
     /// `type='drive'`
     #[xml(value = "drive")]
     Drive(DriveAddress),
@@ -2849,7 +2849,7 @@ pub struct Crypto {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
+    pub driver: ::std::option::Option<VirtioOptions>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4329,7 +4329,7 @@ pub enum DiskType {
     Network(::std::boxed::Box<NetworkDisk>),
     /// `type='block'`
     #[xml(value = "block")]
-    Block(::std::boxed::Box<BlockDisk>),
+    Block(BlockDisk),
     /// `type='volume'`
     #[xml(value = "volume")]
     Volume(::std::boxed::Box<VolumeDisk>),
@@ -6228,7 +6228,7 @@ pub struct FsBinary {
     /// `<lock>`
     #[xml(child = "lock")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lock: ::std::option::Option<::std::boxed::Box<Lock>>,
+    pub lock: ::std::option::Option<Lock>,
     /// `<thread_pool>`
     #[xml(child = "thread_pool")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -6481,7 +6481,7 @@ pub enum GraphicsType {
     Dbus(DbusGraphics),
     /// `type='rdp'`
     #[xml(value = "rdp")]
-    Rdp(::std::boxed::Box<RdpGraphics>),
+    Rdp(RdpGraphics),
     /// `type='desktop'`
     #[xml(value = "desktop")]
     Desktop(DesktopGraphics),
@@ -7049,7 +7049,7 @@ pub struct Input {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
+    pub driver: ::std::option::Option<VirtioOptions>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: InputType,
@@ -7414,7 +7414,7 @@ pub enum InterfaceType {
     Ethernet(EthernetInterface),
     /// `type='vhostuser'`
     #[xml(value = "vhostuser")]
-    Vhostuser(::std::boxed::Box<VhostuserInterface>),
+    Vhostuser(VhostuserInterface),
     /// `type='network'`
     #[xml(value = "network")]
     Network(::std::boxed::Box<NetworkInterface>),
@@ -8076,7 +8076,7 @@ impl ::std::convert::From<LaunchSecurityType> for LaunchSecurity {
 pub enum LaunchSecurityType {
     /// `type='sev'`
     #[xml(value = "sev")]
-    Sev(::std::boxed::Box<SevLaunchSecurity>),
+    Sev(SevLaunchSecurity),
     /// `type='sev-snp'`
     #[xml(value = "sev-snp")]
     SevSnp(::std::boxed::Box<SevSnpLaunchSecurity>),
@@ -8614,7 +8614,7 @@ pub struct Memballoon {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
+    pub driver: ::std::option::Option<VirtioOptions>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -11604,7 +11604,7 @@ pub struct Rng {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
+    pub driver: ::std::option::Option<VirtioOptions>,
     /// `<rate>`
     #[xml(child = "rate")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -12602,7 +12602,7 @@ pub enum SmartcardMode {
     HostCertificates(HostCertificatesSmartcard),
     /// `mode='passthrough'`
     #[xml(value = "passthrough")]
-    Passthrough(::std::boxed::Box<PassthroughSmartcard>),
+    Passthrough(PassthroughSmartcard),
 }
 /// `<smbios>` (domaincommon.rng:7255)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -12899,7 +12899,7 @@ pub struct Sound {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
+    pub driver: ::std::option::Option<VirtioOptions>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -12980,7 +12980,7 @@ impl ::std::convert::From<SourceAddressType> for SourceAddress {
 pub enum SourceAddressType {
     /// `type='pci'`
     #[xml(value = "pci")]
-    Pci(::std::boxed::Box<SourcePciAddress>),
+    Pci(SourcePciAddress),
     /// `type='usb'`
     #[xml(value = "usb")]
     Usb(SourceUsbAddress),
@@ -13756,7 +13756,7 @@ pub enum SubsystemHostdevType {
     Pci(::std::boxed::Box<PciHostdev>),
     /// `type='usb'`
     #[xml(value = "usb")]
-    Usb(::std::boxed::Box<UsbHostdev>),
+    Usb(UsbHostdev),
     /// `type='scsi'`
     #[xml(value = "scsi")]
     Scsi(::std::boxed::Box<ScsiHostdev>),
@@ -13905,7 +13905,7 @@ pub enum SysinfoSystemName {
 pub enum SysinfoType {
     /// `type='smbios'`
     #[xml(value = "smbios")]
-    Smbios(::std::boxed::Box<SmbiosSysinfo>),
+    Smbios(SmbiosSysinfo),
     /// `type='fwcfg'`
     #[xml(value = "fwcfg")]
     Fwcfg(FwcfgSysinfo),
@@ -14415,7 +14415,7 @@ pub enum TimerName {
     Rtc(PlatformOrRtcTimer),
     /// `name='tsc'`
     #[xml(value = "tsc")]
-    Tsc(::std::boxed::Box<TscTimer>),
+    Tsc(TscTimer),
     /// `name='hpet'`
     #[xml(value = "hpet")]
     Hpet(HpetOrPitOrArmvtimerTimer),
@@ -15408,7 +15408,7 @@ pub struct Video {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<::std::boxed::Box<VideoDriver>>,
+    pub driver: ::std::option::Option<VideoDriver>,
     /// `<model>`
     #[xml(child = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -15883,7 +15883,7 @@ pub struct Vsock {
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub driver: ::std::option::Option<::std::boxed::Box<VirtioOptions>>,
+    pub driver: ::std::option::Option<VirtioOptions>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

@@ -233,10 +233,10 @@ pub struct BridgeInterface {
 pub enum EthernetInterface {
     /// `type='ethernet'`
     #[xml(value = "ethernet")]
-    Ethernet(::std::boxed::Box<InterfaceEthernet>),
+    Ethernet(InterfaceEthernet),
     /// `type='bridge'`
     #[xml(value = "bridge")]
-    Bridge(::std::boxed::Box<EthernetInterfaceBridge>),
+    Bridge(EthernetInterfaceBridge),
     /// `type='bond'`
     #[xml(value = "bond")]
     Bond(::std::boxed::Box<BondInterface>),

@@ -264,7 +264,7 @@ pub enum PlugType {
     Direct(DirectPlug),
     /// `type='hostdev-pci'`
     #[xml(value = "hostdev-pci")]
-    HostdevPci(::std::boxed::Box<HostdevPciPlug>),
+    HostdevPci(HostdevPciPlug),
 }
 /// `<rxfilters>` (networkport.rng:74)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]

@@ -373,7 +373,7 @@ pub enum DeviceCapabilityType {
     Usb(UsbCapability),
     /// `type='net'`
     #[xml(value = "net")]
-    Net(::std::boxed::Box<NetCapability>),
+    Net(NetCapability),
     /// `type='scsi_generic'`
     #[xml(value = "scsi_generic")]
     ScsiGeneric(ScsiGenericCapability),
@@ -394,16 +394,16 @@ pub enum DeviceCapabilityType {
     Drm(DrmCapability),
     /// `type='mdev'`
     #[xml(value = "mdev")]
-    Mdev(::std::boxed::Box<MdevCapability>),
+    Mdev(MdevCapability),
     /// `type='ccw'`
     #[xml(value = "ccw")]
-    Ccw(::std::boxed::Box<DeviceCcwCapability>),
+    Ccw(DeviceCcwCapability),
     /// `type='ccwgroup'`
     #[xml(value = "ccwgroup")]
-    Ccwgroup(::std::boxed::Box<DeviceCcwgroupCapability>),
+    Ccwgroup(DeviceCcwgroupCapability),
     /// `type='css'`
     #[xml(value = "css")]
-    Css(::std::boxed::Box<CssCapability>),
+    Css(CssCapability),
     /// `type='vdpa'`
     #[xml(value = "vdpa")]
     Vdpa(VdpaCapability),
