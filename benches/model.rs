@@ -51,7 +51,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-fn corpus() -> Vec<String> {
+/// The documents, with their paths in the corpus.
+fn corpus() -> (Vec<String>, Vec<String>) {
     let shared = std::env::var_os("LIBVIRT_XML_SHARED")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
@@ -63,8 +64,11 @@ fn corpus() -> Vec<String> {
         .lines()
         .skip(1)
         .filter(|l| l.starts_with("domain\t") && l.ends_with("\tvalid"))
-        .map(|l| std::fs::read_to_string(dir.join(l.split('\t').nth(1).expect("path"))).expect("document"))
-        .collect()
+        .map(|l| {
+            let path = l.split('\t').nth(1).expect("path");
+            (path.to_owned(), std::fs::read_to_string(dir.join(path)).expect("document"))
+        })
+        .unzip()
 }
 
 /// Runs `f` over every document for at least a second; prints documents and megabytes a second.
@@ -87,7 +91,7 @@ fn row(name: &str, docs: &[String], baseline: Option<f64>, mut f: impl FnMut(&st
 }
 
 fn main() {
-    let docs = corpus();
+    let (paths, docs) = corpus();
     let xml_bytes: usize = docs.iter().map(String::len).sum();
     println!("{} schema-valid domain documents, {xml_bytes} bytes", docs.len());
 
@@ -133,7 +137,7 @@ fn main() {
         assert!(black_box(checker.check_str(d)).is_valid());
     });
     fmt_peak_row();
-    libvirt_rows(&docs, base);
+    libvirt_rows(&paths, &docs, base);
 }
 
 /// The most heap `fmt` (read, then write) holds at once on a 21 MB domain of 108,000 disks,
@@ -165,9 +169,15 @@ fn fmt_peak_row() {
     );
 }
 
+/// Documents that libvirt 9.0.0 (Debian 12's) must not be given: parsing this one, a NUMA
+/// distance to a cell that does not exist, writes outside a heap block (valgrind: an invalid
+/// write of 8 bytes in `virDomainDefParseNode`), which later corrupted other documents held
+/// by the benchmark. Newer libvirt refuses the document; that is what the corpus tests.
+const OVERFLOWS_LIBVIRT_9: &[&str] = &["cpu-numa-distance-nonexistent-sibling.xml"];
+
 /// libvirt's C parser and formatter on the documents its test driver accepts, and ours on
 /// the same documents.
-fn libvirt_rows(docs: &[String], base: f64) {
+fn libvirt_rows(paths: &[String], docs: &[String], base: f64) {
     // libvirt's errors come back as values; do not also print each to stderr.
     virt::error::clear_error_callback();
     let conn = match virt::connect::Connect::open(Some("test:///default")) {
@@ -185,7 +195,8 @@ fn libvirt_rows(docs: &[String], base: f64) {
         dom.undefine()?;
         out
     };
-    let accepted: Vec<String> = docs.iter().filter(|d| round(d).is_ok()).cloned().collect();
+    let safe = paths.iter().zip(docs).filter(|(p, _)| !OVERFLOWS_LIBVIRT_9.iter().any(|name| p.ends_with(name)));
+    let accepted: Vec<String> = safe.map(|(_, d)| d).filter(|d| round(d).is_ok()).cloned().collect();
     println!("{} of {} documents accepted by the test driver:", accepted.len(), docs.len());
     row("libvirt C: define + XMLDesc", &accepted, Some(base), |d| {
         black_box(round(d).expect("accepted before"));
