@@ -98,6 +98,61 @@ fn hugepage_nodesets_name_guest_numa_cells() {
     assert_eq!(with(vec![Page::mib(2).nodeset(0), Page::gib(1).nodeset(1)]).validate(), Ok(()));
 }
 
+/// A guest with these NUMA cells (`<cell>` elements, as text).
+fn numa_guest(cells: &str) -> Domain {
+    let xml = guest().cpu(Cpu::host_model()).to_xml();
+    let xml = xml.replace("<cpu mode='host-model'/>", &format!("<cpu mode='host-model'><numa>{cells}</numa></cpu>"));
+    Domain::from_xml(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"))
+}
+
+#[test]
+fn numa_cells_are_numbered_from_0_and_distances_name_them() {
+    let cell = |id: u32, cpus: &str, distances: &str| match distances {
+        "" => format!("<cell id='{id}' cpus='{cpus}' memory='1' unit='GiB'/>"),
+        _ => format!("<cell id='{id}' cpus='{cpus}' memory='1' unit='GiB'><distances>{distances}</distances></cell>"),
+    };
+    let sibling = |id: u32, value: u32| format!("<sibling id='{id}' value='{value}'/>");
+    let two = |d0: &str, d1: &str| numa_guest(&(cell(0, "0", d0) + &cell(1, "1", d1)));
+    let fine = two(&(sibling(0, 10) + &sibling(1, 21)), &(sibling(0, 21) + &sibling(1, 10)));
+    assert_eq!(fine.validate(), Ok(()));
+    // A distance to cell 2 of two: libvirt 9.0.0 refuses it writing outside its memory.
+    let missing = two(&(sibling(0, 10) + &sibling(2, 21)), &sibling(1, 10));
+    let problems = libvirt_problems(&missing);
+    assert_eq!(paths(&problems), ["/domain/cpu/numa/cell[1]/distances/sibling[2]/@id"]);
+    assert!(problems[0].message.contains("cell 2 does not exist"), "{}", problems[0]);
+    assert!(problems[0].to_string().contains("src/conf/numa_conf.c"), "{}", problems[0]);
+    // 10 is the distance of a cell to itself, and only that.
+    let near = two(&(sibling(0, 10) + &sibling(1, 10)), "");
+    assert_eq!(paths(&libvirt_problems(&near)), ["/domain/cpu/numa/cell[1]/distances/sibling[2]/@value"]);
+    let far = two(&sibling(0, 20), "");
+    assert_eq!(paths(&libvirt_problems(&far)), ["/domain/cpu/numa/cell[1]/distances/sibling/@value"]);
+    // Cells 0 and 2, or 0 twice, are not cells 0 and 1; nor may two cells share a vCPU.
+    let gap = numa_guest(&(cell(0, "0", "") + &cell(2, "1", "")));
+    assert_eq!(paths(&libvirt_problems(&gap)), ["/domain/cpu/numa/cell[2]/@id"]);
+    let twice = numa_guest(&(cell(0, "0", "") + &cell(0, "1", "")));
+    assert_eq!(paths(&libvirt_problems(&twice)), ["/domain/cpu/numa/cell[2]/@id"]);
+    let shared = numa_guest(&(cell(0, "0-1", "") + &cell(1, "1-2", "")));
+    let problems = libvirt_problems(&shared);
+    assert_eq!(paths(&problems), ["/domain/cpu/numa/cell[2]/@cpus"]);
+    assert!(problems[0].message.contains("cells 0 and 1"), "{}", problems[0]);
+    // Cells without ids are numbered by their place.
+    let unnumbered = "<cell cpus='0' memory='1' unit='GiB'/><cell cpus='1' memory='1' unit='GiB'/>";
+    assert_eq!(numa_guest(unnumbered).validate(), Ok(()));
+}
+
+#[test]
+fn numa_interconnects_name_cells_that_exist() {
+    let cells = "<cell id='0' cpus='0' memory='1' unit='GiB'/><cell id='1' cpus='1' memory='1' unit='GiB'/>";
+    let with = |links: &str| numa_guest(&format!("{cells}<interconnects>{links}</interconnects>"));
+    let latency = |i: u32, t: u32| format!("<latency initiator='{i}' target='{t}' type='access' value='5'/>");
+    assert_eq!(with(&(latency(0, 0) + &latency(0, 1))).validate(), Ok(()));
+    let problems = libvirt_problems(&with(&(latency(0, 1) + &latency(2, 3))));
+    assert_eq!(
+        paths(&problems),
+        ["/domain/cpu/numa/interconnects/latency[2]/@initiator", "/domain/cpu/numa/interconnects/latency[2]/@target"]
+    );
+}
+
 #[test]
 fn a_pci_slot_above_0x1f_is_the_schemas_rule() {
     let bad = guest().device(Hostdev::pci(HostPciAddress::at(0x0000, 0x06, 0x20, 0x0)).managed(true));
@@ -147,7 +202,7 @@ fn a_guest_read_from_a_file_is_held_to_the_same_rules() {
 #[test]
 fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
     // libvirt formats only what it accepted: a rule here that fires on one of those is wrong.
-    // The inputs of libvirt's error tests are caught (three of them, named below).
+    // The inputs of libvirt's error tests are caught (five of them, named below).
     let dir = support::corpus_dir();
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
     let (mut formatted, mut caught) = (0, Vec::new());
@@ -170,6 +225,12 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
     caught.sort();
     assert_eq!(
         caught,
-        ["cpu-phys-bits-passthrough2.xml", "hugepages-nodeset-nonexist.xml", "hugepages-numa-nodeset-nonexist.xml"]
+        [
+            "cpu-numa-distance-nonexistent-sibling.xml",
+            "cpu-numa3.xml",
+            "cpu-phys-bits-passthrough2.xml",
+            "hugepages-nodeset-nonexist.xml",
+            "hugepages-numa-nodeset-nonexist.xml"
+        ]
     );
 }

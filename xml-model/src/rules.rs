@@ -13,11 +13,12 @@
 //! | CPU `<feature>`s need a `<model>` in `mode='custom'` | refuses (cpu_conf.c) |
 //! | the `<model>` of a `host-passthrough` or `maximum` CPU | drops it silently (cpu_conf.c) |
 //! | a huge page's `nodeset` names guest NUMA cells; nodesets do not overlap; one page size at most has no nodeset | refuses (domain_validate.c) |
+//! | NUMA cells are numbered 0 to n-1, once each, with no vCPU in two; a `<sibling>` distance or an interconnect names an existing cell; a distance is 10 to the cell itself only | refuses (numa_conf.c); libvirt 9.0.0 writes outside its memory refusing a distance to a missing cell |
 //!
 //! Rules that depend on the host (is a huge page size mounted, is a PCI device there) are
 //! checked against a connection by `xml-virt`'s `Connection::check_host`.
 
-use crate::generated::cputypes::{Cpu, CpuMode, MaxphysaddrMode, MemoryAccessMode};
+use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode};
 use crate::generated::domaincommon::{Device, DomainType, DriverType, Filesystem};
 use crate::generated::domaincommon::{Domain, MemoryBacking};
 use crate::validate::Validator;
@@ -72,6 +73,9 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
 }
 
 fn cpu_rules(cpu: &Cpu, val: &mut Validator) {
+    if let Some(numa) = &cpu.numa {
+        val.element("numa", None, |val| numa_cells(numa, val));
+    }
     if let Some(addr) = &cpu.maxphysaddr {
         val.element("maxphysaddr", None, |val| {
             if addr.limit.is_some() && addr.mode != MaxphysaddrMode::Passthrough {
@@ -101,6 +105,89 @@ fn cpu_rules(cpu: &Cpu, val: &mut Validator) {
             )
         });
     }
+}
+
+/// libvirt numbers a guest's NUMA cells 0 to n-1 and refers to them by those numbers
+/// (`virDomainNumaDefParseXML` and `virDomainNumaDefValidate`). A distance to a cell that
+/// does not exist is worth refusing here above all: libvirt 9.0.0 (Debian 12's) refuses it
+/// with a write outside its own memory (valgrind: `virDomainDefParseNode`).
+fn numa_cells(numa: &CpuNuma, val: &mut Validator) {
+    const SOURCE: &str = "src/conf/numa_conf.c";
+    let cells = &numa.cells;
+    let n = cells.len();
+    let index = |i: usize| (n > 1).then_some(i + 1);
+    // A cell without an id is numbered by its place.
+    let ids: Vec<u32> = cells.iter().enumerate().map(|(i, c)| c.id.as_ref().map_or(i as u32, |id| id.get())).collect();
+    let cpus: Vec<Vec<u32>> = cells.iter().map(|c| c.cpus.as_ref().map(|s| s.cpus()).unwrap_or_default()).collect();
+    for (i, cell) in cells.iter().enumerate() {
+        let id = ids[i];
+        val.element("cell", index(i), |val| {
+            if id as usize >= n {
+                val.attribute("id", |val| {
+                    val.report_libvirt(
+                        format!("cell {id} of {n}: cells are numbered from 0, one each, with no gaps"),
+                        SOURCE,
+                    )
+                });
+            } else if ids[..i].contains(&id) {
+                val.attribute("id", |val| val.report_libvirt(format!("a second cell {id}"), SOURCE));
+            }
+            let shared = ids[..i].iter().zip(&cpus).find(|(_, other)| other.iter().any(|c| cpus[i].contains(c)));
+            if let Some((other, _)) = shared {
+                val.attribute("cpus", |val| {
+                    val.report_libvirt(format!("cells {other} and {id} have vCPUs in common"), SOURCE)
+                });
+            }
+            let Some(distances) = &cell.distances else { return };
+            val.element("distances", None, |val| {
+                let siblings = &distances.siblings;
+                for (j, sibling) in siblings.iter().enumerate() {
+                    let (to, value) = (sibling.id.get(), sibling.value.0.get());
+                    val.element("sibling", (siblings.len() > 1).then_some(j + 1), |val| {
+                        if to as usize >= n {
+                            val.attribute("id", |val| {
+                                val.report_libvirt(
+                                    format!("NUMA cell {to} does not exist (the guest has {n} NUMA cells)"),
+                                    SOURCE,
+                                )
+                            });
+                        } else if (to == id) != (value == 10) {
+                            let expected = match to == id {
+                                true => "a cell's distance to itself is 10",
+                                false => "10 is a cell's distance to itself; to another cell, more than 10",
+                            };
+                            val.attribute("value", |val| {
+                                val.report_libvirt(format!("{value} from cell {id} to cell {to}: {expected}"), SOURCE)
+                            });
+                        }
+                    });
+                }
+            });
+        });
+    }
+    let Some(interconnects) = &numa.interconnects else { return };
+    let links = interconnects.latencies.iter().map(|l| ("latency", l.initiator.get(), l.target.get()));
+    let links: Vec<_> = links
+        .chain(interconnects.bandwidths.iter().map(|b| ("bandwidth", b.initiator.get(), b.target.get())))
+        .collect();
+    val.element("interconnects", None, |val| {
+        for (k, &(name, initiator, target)) in links.iter().enumerate() {
+            let same = links.iter().filter(|l| l.0 == name).count();
+            let place = links[..k].iter().filter(|l| l.0 == name).count();
+            val.element(name, (same > 1).then_some(place + 1), |val| {
+                for (attr, cell) in [("initiator", initiator), ("target", target)] {
+                    if cell as usize >= n {
+                        val.attribute(attr, |val| {
+                            val.report_libvirt(
+                                format!("NUMA cell {cell} does not exist (the guest has {n} NUMA cells)"),
+                                SOURCE,
+                            )
+                        });
+                    }
+                }
+            });
+        }
+    });
 }
 
 fn hugepage_nodesets(backing: &MemoryBacking, cells: usize, val: &mut Validator) {
