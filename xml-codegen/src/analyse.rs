@@ -238,8 +238,9 @@ pub fn box_recursion(ir: &mut Ir, live: &[TypeId]) {
 
 /// The size a value of a type takes in memory, estimated: what decides boxing. Close to
 /// what rustc lays out (`-Zprint-type-sizes`), so that what is boxed is what is large: an
-/// `Option` costs nothing over its value (every value type here has a niche), a number is 16
-/// bytes (24 for 64-bit ones, whose value leaves no padding for the niche).
+/// `Option` is taken to cost nothing over its value (nearly every value type here has a
+/// niche for `None`), a number is 16 bytes (24 for 64-bit ones, whose value leaves no
+/// padding for the niche).
 pub fn size(ir: &Ir, id: TypeId, memo: &mut HashMap<TypeId, usize>, stack: &mut Vec<TypeId>) -> usize {
     if let Some(s) = memo.get(&id) {
         return *s;
@@ -257,7 +258,7 @@ pub fn size(ir: &Ir, id: TypeId, memo: &mut HashMap<TypeId, usize>, stack: &mut 
             Ty::Number(n) => number_size(n),
             Ty::Empty => 8,
             Ty::Any => 80,
-            Ty::Runtime(p) => runtime_size(p),
+            Ty::Runtime(p) => runtime_size(p).unwrap_or(24),
             Ty::Named(n) => size(ir, *n, memo, stack),
         }
     };
@@ -324,15 +325,10 @@ const RUNTIME_SIZES: &[(&str, usize)] = &[
     ("crate::OrVariable<crate::Netmask<crate::Ipv6Address>>", 32),
 ];
 
-/// The size of a hand-written value type of the runtime, by its path; one the table does not
-/// know is taken as a `String`'s.
-pub fn runtime_size(path: &str) -> usize {
-    RUNTIME_SIZES.iter().find(|(p, _)| *p == path).map_or(24, |&(_, size)| size)
-}
-
-/// Whether the size of a runtime value type is known (not guessed) by [`runtime_size`].
-pub fn knows_runtime_size(path: &str) -> bool {
-    RUNTIME_SIZES.iter().any(|(p, _)| *p == path)
+/// The size of a hand-written value type of the runtime, by its path, when the table knows it
+/// (one it does not is estimated as a `String`).
+pub fn runtime_size(path: &str) -> Option<usize> {
+    RUNTIME_SIZES.iter().find(|(p, _)| *p == path).map(|&(_, size)| size)
 }
 
 /// Whether `from` contains `to` (or `from` itself) through fields that are not lists: the
