@@ -141,6 +141,20 @@ fn numa_cells_are_numbered_from_0_and_distances_name_them() {
 }
 
 #[test]
+fn sets_of_billions_of_cpus_are_checked_without_listing_them() {
+    // validate() once listed every CPU of a `cpus` or `nodeset`: this took gigabytes.
+    let all = "0-4294967295";
+    let cells =
+        format!("<cell id='0' cpus='{all}' memory='1' unit='GiB'/><cell id='1' cpus='7' memory='1' unit='GiB'/>");
+    let problems = libvirt_problems(&numa_guest(&cells));
+    assert_eq!(paths(&problems), ["/domain/cpu/numa/cell[2]/@cpus"]);
+    let pages = guest().memory_backing(MemoryBacking::new().hugepages(Page::mib(2).nodeset(0..=u32::MAX)));
+    let problems = libvirt_problems(&pages);
+    assert_eq!(paths(&problems), ["/domain/memoryBacking/hugepages/page/@nodeset"]);
+    assert!(problems[0].message.contains("node 1 "), "{}", problems[0]);
+}
+
+#[test]
 fn numa_interconnects_name_cells_that_exist() {
     let cells = "<cell id='0' cpus='0' memory='1' unit='GiB'/><cell id='1' cpus='1' memory='1' unit='GiB'/>";
     let with = |links: &str| numa_guest(&format!("{cells}<interconnects>{links}</interconnects>"));

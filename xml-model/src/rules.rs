@@ -118,7 +118,8 @@ fn numa_cells(numa: &CpuNuma, val: &mut Validator) {
     let index = |i: usize| (n > 1).then_some(i + 1);
     // A cell without an id is numbered by its place.
     let ids: Vec<u32> = cells.iter().enumerate().map(|(i, c)| c.id.as_ref().map_or(i as u32, |id| id.get())).collect();
-    let cpus: Vec<Vec<u32>> = cells.iter().map(|c| c.cpus.as_ref().map(|s| s.cpus()).unwrap_or_default()).collect();
+    let no_cpus = crate::CpuSet::from_cpus([]);
+    let cpus: Vec<&crate::CpuSet> = cells.iter().map(|c| c.cpus.as_ref().unwrap_or(&no_cpus)).collect();
     for (i, cell) in cells.iter().enumerate() {
         let id = ids[i];
         val.element("cell", index(i), |val| {
@@ -132,7 +133,7 @@ fn numa_cells(numa: &CpuNuma, val: &mut Validator) {
             } else if ids[..i].contains(&id) {
                 val.attribute("id", |val| val.report_libvirt(format!("a second cell {id}"), SOURCE));
             }
-            let shared = ids[..i].iter().zip(&cpus).find(|(_, other)| other.iter().any(|c| cpus[i].contains(c)));
+            let shared = ids[..i].iter().zip(&cpus).find(|(_, other)| other.overlaps(cpus[i]));
             if let Some((other, _)) = shared {
                 val.attribute("cpus", |val| {
                     val.report_libvirt(format!("cells {other} and {id} have vCPUs in common"), SOURCE)
@@ -207,7 +208,7 @@ fn hugepage_nodesets(backing: &MemoryBacking, cells: usize, val: &mut Validator)
                     return;
                 };
                 // Without NUMA cells, libvirt takes `nodeset='0'` as the whole guest.
-                let missing = nodes.cpus().into_iter().find(|&n| n as usize >= cells && !(cells == 0 && n == 0));
+                let missing = nodes.first_from(u32::try_from(cells.max(1)).unwrap_or(u32::MAX));
                 if let Some(node) = missing {
                     val.attribute("nodeset", |val| {
                         val.report_libvirt(
@@ -216,9 +217,8 @@ fn hugepage_nodesets(backing: &MemoryBacking, cells: usize, val: &mut Validator)
                         )
                     });
                 }
-                let overlap = pages[..i].iter().enumerate().find(|(_, p)| {
-                    p.nodeset.as_ref().is_some_and(|other| other.cpus().iter().any(|&n| nodes.contains(n)))
-                });
+                let overlap =
+                    pages[..i].iter().enumerate().find(|(_, p)| p.nodeset.as_ref().is_some_and(|o| o.overlaps(nodes)));
                 if let Some((j, _)) = overlap {
                     val.attribute("nodeset", |val| {
                         val.report_libvirt(

@@ -382,20 +382,79 @@ impl CpuSet {
         &self.0
     }
 
-    /// The CPUs in the set, ascending.
+    /// The CPUs in the set, ascending. As many as the ranges span (`0-4294967295` is four
+    /// billion): for sets from other people, [`CpuSet::ranges`] and the tests built on it
+    /// take time and memory in proportion to the text instead.
     pub fn cpus(&self) -> Vec<u32> {
-        let mut set = std::collections::BTreeSet::new();
-        for item in &self.0 {
-            if let CpuSetItem::Range(a, b) = *item {
-                set.extend(a..=b);
+        self.ranges().into_iter().flat_map(|(first, last)| first..=last).collect()
+    }
+
+    /// The set as ascending ranges that neither overlap nor touch (`0-3,8,^2` is `0-1`, `3-3`,
+    /// `8-8`), exclusions applied.
+    pub fn ranges(&self) -> Vec<(u32, u32)> {
+        let mut spans: Vec<(u32, u32)> = self
+            .0
+            .iter()
+            .filter_map(|i| match *i {
+                CpuSetItem::Range(a, b) if a <= b => Some((a, b)),
+                _ => None,
+            })
+            .collect();
+        spans.sort_unstable();
+        let mut excluded: Vec<u32> =
+            self.0.iter().filter_map(|i| if let CpuSetItem::Exclude(n) = *i { Some(n) } else { None }).collect();
+        excluded.sort_unstable();
+        excluded.dedup();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
+        for (a, b) in spans {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
             }
         }
-        for item in &self.0 {
-            if let CpuSetItem::Exclude(n) = *item {
-                set.remove(&n);
+        let mut out = Vec::with_capacity(merged.len());
+        let mut next = 0;
+        for (a, b) in merged {
+            // What is left of this span, from `start` (none once an exclusion ends it).
+            let mut start = Some(a);
+            while let (Some(s), Some(&x)) = (start, excluded.get(next)) {
+                if x > b {
+                    break;
+                }
+                if x > s {
+                    out.push((s, x - 1));
+                }
+                if x >= s {
+                    start = x.checked_add(1).filter(|&n| n <= b);
+                }
+                next += 1;
+            }
+            if let Some(s) = start {
+                out.push((s, b));
             }
         }
-        set.into_iter().collect()
+        out
+    }
+
+    /// Whether the two sets have a CPU in common.
+    pub fn overlaps(&self, other: &CpuSet) -> bool {
+        let (a, b) = (self.ranges(), other.ranges());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if a[i].1 < b[j].0 {
+                i += 1;
+            } else if b[j].1 < a[i].0 {
+                j += 1;
+            } else {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The smallest CPU of the set that is `n` or more.
+    pub fn first_from(&self, n: u32) -> Option<u32> {
+        self.ranges().into_iter().find(|&(_, last)| last >= n).map(|(first, _)| first.max(n))
     }
 
     /// Whether CPU `n` is in the set.
@@ -667,5 +726,46 @@ mod tests {
         assert_eq!(ip, IpAddress::parse_xml("2001:db8::1").unwrap());
         assert_eq!(ip.to_xml(), "2001:0db8::0001");
         assert!(Ipv4Address::parse_xml("::1").is_err());
+    }
+
+    /// Every set of up to four items over CPUs 0..8, against the sets' members counted one
+    /// by one.
+    #[test]
+    fn cpu_set_ranges_hold_the_members_and_nothing_else() {
+        let items: Vec<CpuSetItem> = (0..8u32)
+            .flat_map(|a| (0..8u32).map(move |b| CpuSetItem::Range(a, b)))
+            .chain((0..8).map(CpuSetItem::Exclude))
+            .collect();
+        let members = |s: &CpuSet| (0..10).filter(|&n| s.contains(n)).collect::<Vec<u32>>();
+        let mut sets = Vec::new();
+        for (i, a) in items.iter().enumerate().step_by(3) {
+            for b in items.iter().skip(i % 5).step_by(7) {
+                for c in items.iter().skip(i % 3).step_by(11) {
+                    sets.push(CpuSet::new([*a, *b, *c]));
+                    sets.push(CpuSet::new([*a, *c]));
+                }
+            }
+        }
+        for s in &sets {
+            let from_ranges: Vec<u32> = s.ranges().iter().flat_map(|&(a, b)| a..=b).collect();
+            assert_eq!(from_ranges, members(s), "{s}");
+            assert!(s.ranges().windows(2).all(|w| w[0].1 + 1 < w[1].0), "{s}: {:?}", s.ranges());
+            for n in 0..9 {
+                assert_eq!(s.first_from(n), members(s).into_iter().find(|&m| m >= n), "{s} from {n}");
+            }
+        }
+        for (a, b) in sets.iter().zip(sets.iter().skip(1).chain(sets.iter().take(1))) {
+            let common = members(a).iter().any(|n| members(b).contains(n));
+            assert_eq!(a.overlaps(b), common, "{a} and {b}");
+        }
+    }
+
+    #[test]
+    fn cpu_sets_of_billions_are_tested_without_listing_them() {
+        let all = CpuSet::parse_xml("0-4294967295,^5").unwrap();
+        assert_eq!(all.ranges(), [(0, 4), (6, u32::MAX)]);
+        assert_eq!(all.first_from(5), Some(6));
+        assert!(all.overlaps(&CpuSet::from(u32::MAX)));
+        assert!(!all.overlaps(&CpuSet::from(5)));
     }
 }
