@@ -1,7 +1,9 @@
 //! Hostile input: how long reading, checking and `fmt` take on documents built to be slow
 //! (many attributes on one element, many siblings, unknown siblings that each are a problem,
-//! known and unknown siblings in turn, a long text node), with the default limits and with none. Each row should grow with the
-//! size, ten times the input about ten times the time. `cargo bench --bench hostile`.
+//! known and unknown siblings in turn, a long text node), with the default limits and with
+//! none; and `validate()` of guests with many NUMA cells and huge page sizes. Each row should
+//! grow with the size, ten times the input about ten times the time.
+//! `cargo bench --bench hostile`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -10,7 +12,7 @@ use libvirt_xml::model::check::Checker;
 use libvirt_xml::model::generated::domaincommon::Domain;
 use libvirt_xml::model::generated::reformat;
 use libvirt_xml::model::read::Tree;
-use libvirt_xml::model::Limits;
+use libvirt_xml::model::{Limits, ValidateRoot};
 use libvirt_xml::{Document, ReadOptions};
 
 fn attributes(n: usize) -> String {
@@ -72,5 +74,35 @@ fn main() {
                 cell(fmt)
             );
         }
+    }
+    validate_rows();
+}
+
+/// `validate()` compares NUMA cells' vCPUs and huge pages' nodesets with those before them:
+/// in order, by claiming their ranges, so no pair of them is compared.
+fn validate_rows() {
+    println!("validate(): time (problems found)");
+    for n in [10_000, 100_000] {
+        let cells: String = (0..n).map(|i| format!("<cell id='{i}' cpus='{i}' memory='1' unit='KiB'/>")).collect();
+        let pages: String = (0..n).map(|i| format!("<page size='2' unit='MiB' nodeset='{i}'/>")).collect();
+        // The last cell and page share with the first: one problem each.
+        let last = n - 1;
+        let cells = cells.replace(&format!("cpus='{last}'"), "cpus='0'");
+        let pages = pages.replace(&format!("nodeset='{last}'"), "nodeset='0'");
+        let xml = format!(
+            "<domain type='kvm'><name>n</name><memory>1</memory><memoryBacking><hugepages>{pages}</hugepages>\
+             </memoryBacking><os><type>hvm</type></os><cpu><numa>{cells}</numa></cpu></domain>"
+        );
+        let options = ReadOptions { limits: Limits::none(), ..ReadOptions::default() };
+        let guest = Document::<Domain>::parse_with(&xml, options).expect("reads").root;
+        let start = Instant::now();
+        let problems = black_box(guest.validate()).err().map_or(0, |p| p.len());
+        let took = start.elapsed();
+        println!(
+            "{:<26} {:>11} {:>9.1} ms ({problems})",
+            format!("{n} cells and page sizes"),
+            xml.len(),
+            took.as_secs_f64() * 1e3
+        );
     }
 }

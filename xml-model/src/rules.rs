@@ -18,10 +18,13 @@
 //! Rules that depend on the host (is a huge page size mounted, is a PCI device there) are
 //! checked against a connection by `xml-virt`'s `Connection::check_host`.
 
+use std::collections::BTreeMap;
+
 use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode};
 use crate::generated::domaincommon::{Device, DomainType, DriverType, Filesystem};
 use crate::generated::domaincommon::{Domain, MemoryBacking};
 use crate::validate::Validator;
+use crate::CpuSet;
 
 /// Every rule of this module, on a whole domain (called by the domain's `validate`).
 pub fn domain(d: &Domain, val: &mut Validator) {
@@ -118,8 +121,7 @@ fn numa_cells(numa: &CpuNuma, val: &mut Validator) {
     let index = |i: usize| (n > 1).then_some(i + 1);
     // A cell without an id is numbered by its place.
     let ids: Vec<u32> = cells.iter().enumerate().map(|(i, c)| c.id.as_ref().map_or(i as u32, |id| id.get())).collect();
-    let no_cpus = crate::CpuSet::from_cpus([]);
-    let cpus: Vec<&crate::CpuSet> = cells.iter().map(|c| c.cpus.as_ref().unwrap_or(&no_cpus)).collect();
+    let (mut seen, mut claims) = (vec![false; n], Claims::default());
     for (i, cell) in cells.iter().enumerate() {
         let id = ids[i];
         val.element("cell", index(i), |val| {
@@ -130,11 +132,10 @@ fn numa_cells(numa: &CpuNuma, val: &mut Validator) {
                         SOURCE,
                     )
                 });
-            } else if ids[..i].contains(&id) {
+            } else if std::mem::replace(&mut seen[id as usize], true) {
                 val.attribute("id", |val| val.report_libvirt(format!("a second cell {id}"), SOURCE));
             }
-            let shared = ids[..i].iter().zip(&cpus).find(|(_, other)| other.overlaps(cpus[i]));
-            if let Some((other, _)) = shared {
+            if let Some(other) = cell.cpus.as_ref().and_then(|cpus| claims.claim(cpus, i)).map(|j| ids[j]) {
                 val.attribute("cpus", |val| {
                     val.report_libvirt(format!("cells {other} and {id} have vCPUs in common"), SOURCE)
                 });
@@ -194,12 +195,13 @@ fn numa_cells(numa: &CpuNuma, val: &mut Validator) {
 fn hugepage_nodesets(backing: &MemoryBacking, cells: usize, val: &mut Validator) {
     let Some(hugepages) = &backing.hugepages else { return };
     let pages = &hugepages.pages;
+    let (mut seen_default, mut claims) = (false, Claims::default());
     val.element("hugepages", None, |val| {
         for (i, page) in pages.iter().enumerate() {
             let index = (pages.len() > 1).then_some(i + 1);
             val.element("page", index, |val| {
                 let Some(nodes) = &page.nodeset else {
-                    if pages[..i].iter().any(|p| p.nodeset.is_none()) {
+                    if std::mem::replace(&mut seen_default, true) {
                         val.report_libvirt(
                             "a second page size without nodeset: only one size can be the default",
                             "src/conf/domain_validate.c",
@@ -217,9 +219,7 @@ fn hugepage_nodesets(backing: &MemoryBacking, cells: usize, val: &mut Validator)
                         )
                     });
                 }
-                let overlap =
-                    pages[..i].iter().enumerate().find(|(_, p)| p.nodeset.as_ref().is_some_and(|o| o.overlaps(nodes)));
-                if let Some((j, _)) = overlap {
+                if let Some(j) = claims.claim(nodes, i) {
                     val.attribute("nodeset", |val| {
                         val.report_libvirt(
                             format!("it shares guest NUMA nodes with page[{}]", j + 1),
@@ -230,6 +230,33 @@ fn hugepage_nodesets(backing: &MemoryBacking, cells: usize, val: &mut Validator)
             });
         }
     });
+}
+
+/// Sets of CPUs or NUMA nodes, each claimed by an owner (a cell, a page size) in document
+/// order, to find the first set to share one with an earlier owner: in time linear in the
+/// sets' text however many owners a guest has (no pair is compared).
+#[derive(Default)]
+struct Claims(BTreeMap<u32, (u32, usize)>);
+
+impl Claims {
+    /// The owner that already holds a member of `set`, if any; else `set` is claimed for
+    /// `owner`. (A set that shares is not claimed: the ranges held never overlap.)
+    fn claim(&mut self, set: &CpuSet, owner: usize) -> Option<usize> {
+        let ranges = set.ranges();
+        for &(first, last) in &ranges {
+            // The held range that starts last at or before `last` is the only one that can
+            // reach `first`: held ranges are disjoint.
+            if let Some((_, &(end, by))) = self.0.range(..=last).next_back() {
+                if end >= first {
+                    return Some(by);
+                }
+            }
+        }
+        for (first, last) in ranges {
+            self.0.insert(first, (last, owner));
+        }
+        None
+    }
 }
 
 /// The 1-based place of `devices[i]` among the devices of its element name, when there are
