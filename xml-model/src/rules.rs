@@ -56,13 +56,14 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
         return;
     }
     let devices = d.device_list();
+    let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
     let is_virtiofs = |fs: &Filesystem| fs.driver.as_ref().is_some_and(|dr| matches!(dr.kind, DriverType::Virtiofs(_)));
     for (i, device) in devices.iter().enumerate() {
         let Device::Filesystem(fs) = device else { continue };
         if !is_virtiofs(fs) {
             continue;
         }
-        let index = sibling_index(devices, i);
+        let index = places[i];
         val.element("devices", None, |val| {
             val.element("filesystem", index, |val| {
                 val.report_libvirt(
@@ -172,11 +173,10 @@ fn numa_cells(numa: &CpuNuma, val: &mut Validator) {
     let links: Vec<_> = links
         .chain(interconnects.bandwidths.iter().map(|b| ("bandwidth", b.initiator.get(), b.target.get())))
         .collect();
+    let places = crate::validate::places(links.iter().map(|l| l.0));
     val.element("interconnects", None, |val| {
-        for (k, &(name, initiator, target)) in links.iter().enumerate() {
-            let same = links.iter().filter(|l| l.0 == name).count();
-            let place = links[..k].iter().filter(|l| l.0 == name).count();
-            val.element(name, (same > 1).then_some(place + 1), |val| {
+        for (&(name, initiator, target), index) in links.iter().zip(places) {
+            val.element(name, index, |val| {
                 for (attr, cell) in [("initiator", initiator), ("target", target)] {
                     if cell as usize >= n {
                         val.attribute(attr, |val| {
@@ -257,13 +257,4 @@ impl Claims {
         }
         None
     }
-}
-
-/// The 1-based place of `devices[i]` among the devices of its element name, when there are
-/// several (as paths index same-named siblings).
-fn sibling_index(devices: &[Device], i: usize) -> Option<usize> {
-    use crate::read::ElementChoice;
-    let name = devices[i].element_name();
-    let same = devices.iter().filter(|d| d.element_name() == name).count();
-    (same > 1).then(|| devices[..i].iter().filter(|d| d.element_name() == name).count() + 1)
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use rustc_hash::FxHashMap;
+
 use crate::read::ElementChoice;
 
 /// One problem found by validation, with the document path of the offending item.
@@ -119,10 +121,8 @@ impl Validator {
 
     /// Walks a list of element choices, indexing same-named siblings.
     pub fn choices<E: ElementChoice + ValidateChoice>(&mut self, items: &[E]) {
-        for (i, item) in items.iter().enumerate() {
-            let name = item.element_name();
-            let same = items.iter().filter(|o| o.element_name() == name).count();
-            let index = (same > 1).then(|| items[..i].iter().filter(|o| o.element_name() == name).count() + 1);
+        let places = places(items.iter().map(E::element_name));
+        for (item, index) in items.iter().zip(places) {
             item.validate_choice(self, index);
         }
     }
@@ -218,5 +218,32 @@ impl Numeric for String {
             Some(hex) => i128::from_str_radix(hex, 16).ok(),
             None => t.parse().ok(),
         }
+    }
+}
+
+/// The 1-based place of each element among those of its name, where there are several (as
+/// paths index same-named siblings: `disk[2]`); in two passes, however many there are.
+pub(crate) fn places(names: impl Iterator<Item = &'static str> + Clone) -> Vec<Option<usize>> {
+    let mut seen: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
+    for name in names.clone() {
+        seen.entry(name).or_default().0 += 1;
+    }
+    names
+        .map(|name| {
+            let (total, before) = seen.get_mut(name).expect("counted above");
+            *before += 1;
+            (*total > 1).then_some(*before)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn places_index_only_names_that_repeat() {
+        let names = ["disk", "interface", "disk", "video", "disk"];
+        let places = super::places(names.iter().copied());
+        assert_eq!(places, [Some(1), None, Some(2), None, Some(3)]);
+        assert_eq!(super::places(std::iter::empty()), []);
     }
 }
