@@ -233,8 +233,8 @@ fn hugepage_nodesets(backing: &MemoryBacking, cells: usize, val: &mut Validator)
 }
 
 /// Sets of CPUs or NUMA nodes, each claimed by an owner (a cell, a page size) in document
-/// order, to find the first set to share one with an earlier owner: in time linear in the
-/// sets' text however many owners a guest has (no pair is compared).
+/// order, to find a set that shares one with an earlier owner: no pair of owners is
+/// compared, so the time grows with the sets' text (n log n), however many owners a guest has.
 #[derive(Default)]
 struct Claims(BTreeMap<u32, (u32, usize)>);
 
