@@ -5,6 +5,7 @@
 mod support;
 
 use libvirt_xml::model::check::Checker;
+use libvirt_xml::model::generated::cputypes::{AccessReadWrite, Distances, Latency, NumaDistance, NumaInterconnects};
 use libvirt_xml::model::{Problem, Rule};
 use libvirt_xml::prelude::*;
 
@@ -98,56 +99,54 @@ fn hugepage_nodesets_name_guest_numa_cells() {
     assert_eq!(with(vec![Page::mib(2).nodeset(0), Page::gib(1).nodeset(1)]).validate(), Ok(()));
 }
 
-/// A guest with these NUMA cells (`<cell>` elements, as text).
-fn numa_guest(cells: &str) -> Domain {
-    let xml = guest().cpu(Cpu::host_model()).to_xml();
-    let xml = xml.replace("<cpu mode='host-model'/>", &format!("<cpu mode='host-model'><numa>{cells}</numa></cpu>"));
-    Domain::from_xml(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"))
+fn numa_guest(numa: CpuNuma) -> Domain {
+    guest().cpu(Cpu::host_model().numa(numa))
+}
+
+/// Cell `id` with vCPU set `cpus` and distances to the given cells.
+fn cell(id: u32, cpus: impl Into<CpuSet>, distances: &[(u32, u8)]) -> NumaCell {
+    let cell = NumaCell::of(id, cpus, ScaledInteger::gib(1));
+    match distances {
+        [] => cell,
+        _ => {
+            cell.distances(Distances::new().siblings(distances.iter().map(|&(to, value)| NumaDistance::new(to, value))))
+        }
+    }
 }
 
 #[test]
 fn numa_cells_are_numbered_from_0_and_distances_name_them() {
-    let cell = |id: u32, cpus: &str, distances: &str| match distances {
-        "" => format!("<cell id='{id}' cpus='{cpus}' memory='1' unit='GiB'/>"),
-        _ => format!("<cell id='{id}' cpus='{cpus}' memory='1' unit='GiB'><distances>{distances}</distances></cell>"),
-    };
-    let sibling = |id: u32, value: u32| format!("<sibling id='{id}' value='{value}'/>");
-    let two = |d0: &str, d1: &str| numa_guest(&(cell(0, "0", d0) + &cell(1, "1", d1)));
-    let fine = two(&(sibling(0, 10) + &sibling(1, 21)), &(sibling(0, 21) + &sibling(1, 10)));
-    assert_eq!(fine.validate(), Ok(()));
+    let two = |d0: &[(u32, u8)], d1: &[(u32, u8)]| numa_guest(CpuNuma::new().cell(cell(0, 0, d0)).cell(cell(1, 1, d1)));
+    assert_eq!(two(&[(0, 10), (1, 21)], &[(0, 21), (1, 10)]).validate(), Ok(()));
     // A distance to cell 2 of two: libvirt 9.0.0 refuses it writing outside its memory.
-    let missing = two(&(sibling(0, 10) + &sibling(2, 21)), &sibling(1, 10));
-    let problems = libvirt_problems(&missing);
+    let problems = libvirt_problems(&two(&[(0, 10), (2, 21)], &[(1, 10)]));
     assert_eq!(paths(&problems), ["/domain/cpu/numa/cell[1]/distances/sibling[2]/@id"]);
     assert!(problems[0].message.contains("cell 2 does not exist"), "{}", problems[0]);
     assert!(problems[0].to_string().contains("src/conf/numa_conf.c"), "{}", problems[0]);
     // 10 is the distance of a cell to itself, and only that.
-    let near = two(&(sibling(0, 10) + &sibling(1, 10)), "");
+    let near = two(&[(0, 10), (1, 10)], &[]);
     assert_eq!(paths(&libvirt_problems(&near)), ["/domain/cpu/numa/cell[1]/distances/sibling[2]/@value"]);
-    let far = two(&sibling(0, 20), "");
+    let far = two(&[(0, 20)], &[]);
     assert_eq!(paths(&libvirt_problems(&far)), ["/domain/cpu/numa/cell[1]/distances/sibling/@value"]);
     // Cells 0 and 2, or 0 twice, are not cells 0 and 1; nor may two cells share a vCPU.
-    let gap = numa_guest(&(cell(0, "0", "") + &cell(2, "1", "")));
+    let gap = numa_guest(CpuNuma::new().cell(cell(0, 0, &[])).cell(cell(2, 1, &[])));
     assert_eq!(paths(&libvirt_problems(&gap)), ["/domain/cpu/numa/cell[2]/@id"]);
-    let twice = numa_guest(&(cell(0, "0", "") + &cell(0, "1", "")));
+    let twice = numa_guest(CpuNuma::new().cell(cell(0, 0, &[])).cell(cell(0, 1, &[])));
     assert_eq!(paths(&libvirt_problems(&twice)), ["/domain/cpu/numa/cell[2]/@id"]);
-    let shared = numa_guest(&(cell(0, "0-1", "") + &cell(1, "1-2", "")));
+    let shared = numa_guest(CpuNuma::new().cell(cell(0, 0..=1, &[])).cell(cell(1, 1..=2, &[])));
     let problems = libvirt_problems(&shared);
     assert_eq!(paths(&problems), ["/domain/cpu/numa/cell[2]/@cpus"]);
     assert!(problems[0].message.contains("cells 0 and 1"), "{}", problems[0]);
     // Cells without ids are numbered by their place.
-    let unnumbered = "<cell cpus='0' memory='1' unit='GiB'/><cell cpus='1' memory='1' unit='GiB'/>";
-    assert_eq!(numa_guest(unnumbered).validate(), Ok(()));
+    let unnumbered = |cpu: u32| NumaCell::new(1u64).unit(Unit::gib()).cpus(cpu);
+    assert_eq!(numa_guest(CpuNuma::new().cell(unnumbered(0)).cell(unnumbered(1))).validate(), Ok(()));
 }
 
 #[test]
 fn sets_of_billions_of_cpus_are_checked_without_listing_them() {
     // validate() once listed every CPU of a `cpus` or `nodeset`: this took gigabytes.
-    let all = "0-4294967295";
-    let cells =
-        format!("<cell id='0' cpus='{all}' memory='1' unit='GiB'/><cell id='1' cpus='7' memory='1' unit='GiB'/>");
-    let problems = libvirt_problems(&numa_guest(&cells));
-    assert_eq!(paths(&problems), ["/domain/cpu/numa/cell[2]/@cpus"]);
+    let all = numa_guest(CpuNuma::new().cell(cell(0, 0..=u32::MAX, &[])).cell(cell(1, 7, &[])));
+    assert_eq!(paths(&libvirt_problems(&all)), ["/domain/cpu/numa/cell[2]/@cpus"]);
     let pages = guest().memory_backing(MemoryBacking::new().hugepages(Page::mib(2).nodeset(0..=u32::MAX)));
     let problems = libvirt_problems(&pages);
     assert_eq!(paths(&problems), ["/domain/memoryBacking/hugepages/page/@nodeset"]);
@@ -156,11 +155,13 @@ fn sets_of_billions_of_cpus_are_checked_without_listing_them() {
 
 #[test]
 fn numa_interconnects_name_cells_that_exist() {
-    let cells = "<cell id='0' cpus='0' memory='1' unit='GiB'/><cell id='1' cpus='1' memory='1' unit='GiB'/>";
-    let with = |links: &str| numa_guest(&format!("{cells}<interconnects>{links}</interconnects>"));
-    let latency = |i: u32, t: u32| format!("<latency initiator='{i}' target='{t}' type='access' value='5'/>");
-    assert_eq!(with(&(latency(0, 0) + &latency(0, 1))).validate(), Ok(()));
-    let problems = libvirt_problems(&with(&(latency(0, 1) + &latency(2, 3))));
+    let with = |links: [(u32, u32); 2]| {
+        let latencies = links.map(|(from, to)| Latency::new(from, to, AccessReadWrite::Access, 5u32));
+        let cells = CpuNuma::new().cell(cell(0, 0, &[])).cell(cell(1, 1, &[]));
+        numa_guest(cells.interconnects(NumaInterconnects::new().latencies(latencies)))
+    };
+    assert_eq!(with([(0, 0), (0, 1)]).validate(), Ok(()));
+    let problems = libvirt_problems(&with([(0, 1), (2, 3)]));
     assert_eq!(
         paths(&problems),
         ["/domain/cpu/numa/interconnects/latency[2]/@initiator", "/domain/cpu/numa/interconnects/latency[2]/@target"]

@@ -728,8 +728,8 @@ mod tests {
         assert!(Ipv4Address::parse_xml("::1").is_err());
     }
 
-    /// Every set of up to four items over CPUs 0..8, against the sets' members counted one
-    /// by one.
+    /// Some 3,000 sets of two or three items (ranges, empty ones included, and exclusions
+    /// over CPUs 0..8), against the sets' members counted one by one.
     #[test]
     fn cpu_set_ranges_hold_the_members_and_nothing_else() {
         let items: Vec<CpuSetItem> = (0..8u32)
