@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{AttrData, DeclData, Document, NodeData, NodeType, Span, NONE, XML_NS};
+use super::{AttrData, DeclData, Document, NodeData, NodeType, Span, NONE, OWNED, XML_NS};
 
 pub(super) fn from_roxmltree<'a>(src: &roxmltree::Document<'a>) -> Document<'a> {
     let mut doc = Document::empty(src.input_text());
@@ -22,8 +22,11 @@ pub(super) fn from_roxmltree<'a>(src: &roxmltree::Document<'a>) -> Document<'a> 
             roxmltree::NodeType::PI => {
                 let pi = node.pi().expect("a PI node has a PI");
                 let target = doc.own(pi.target);
-                let mut data = NodeData::new(NodeType::PI, parent, range, target);
-                data.local = pi.value.map_or(Span::ABSENT, |v| doc.own(v));
+                let data = NodeData::new(NodeType::PI, parent, range, target);
+                if let Some(value) = pi.value {
+                    let value = doc.own(value);
+                    doc.pi_values.push((doc.nodes.len() as u32, value));
+                }
                 doc.append(data)
             }
             roxmltree::NodeType::Root => continue,
@@ -54,26 +57,33 @@ fn element<'a>(
 ) -> u32 {
     let input = doc.input;
     let qname = qualified_name(node, input);
-    let mut data = NodeData::new(NodeType::Element, parent, range, doc.own(qname));
-    data.local = doc.own(node.tag_name().name());
+    let text = doc.own(qname);
+    let mut data = NodeData::new(NodeType::Element, parent, range, text);
+    data.local = local_start(text, node.tag_name().name());
     data.ns = uri(doc, uris, node.tag_name().namespace());
-    let start = doc.attrs.len() as u32;
+    data.attrs = doc.attrs.len() as u32;
     for a in node.attributes() {
         let qname = doc.own(&input[a.range_qname()]);
-        let local = doc.own(a.name());
+        let local = local_start(qname, a.name());
         let value = doc.own(a.value());
         let ns = uri(doc, uris, a.namespace());
         doc.attrs.push(AttrData { qname, local, value, ns, range: Span::input(a.range()) });
     }
-    data.attrs = (start, doc.attrs.len() as u32);
-    let start = doc.decls.len() as u32;
+    let node_id = doc.nodes.len() as u32;
+    let start = doc.decls.len();
     for (offset, prefix, namespace) in declarations(node, input) {
         let prefix = prefix.map_or(Span::ABSENT, |p| doc.own(p));
         let uri = doc.own(namespace);
-        doc.decls.push(DeclData { prefix, uri, offset: offset as u32 });
+        doc.decls.push(DeclData { node: node_id, prefix, uri, offset: offset as u32 });
     }
-    data.decls = (start, doc.decls.len() as u32);
+    data.declares = doc.decls.len() > start;
     doc.append(data)
+}
+
+/// Where `local`, the last part of the qualified name kept at `qname`, starts (with the
+/// flag `qname`'s start has: it is in the document's own text).
+fn local_start(qname: Span, local: &str) -> u32 {
+    (qname.end - local.len() as u32) | (qname.start & OWNED)
 }
 
 /// The element's name as written in the source, prefix included.

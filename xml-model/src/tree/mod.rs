@@ -66,61 +66,60 @@ impl Span {
     }
 }
 
+/// A node. Nodes are kept in document order, which lets a node leave out what that order
+/// already says (its first child is the node after it, its attributes run to the next
+/// node's): a large document's tree is held while it is read, and its size is the most of
+/// the memory `fmt` needs beyond the typed values.
 #[derive(Debug)]
 struct NodeData {
     kind: NodeType,
+    /// An element declares namespaces: they are in `Document::decls` under its id.
+    declares: bool,
     parent: u32,
-    prev: u32,
     next: u32,
-    first: u32,
-    last: u32,
     /// From the `<` of a start tag to the `>` of its end tag; a text's first piece.
     range: Span,
     /// An element's qualified name as written; a text's or comment's text; a PI's target.
     text: Span,
-    /// An element's local name; a PI's value (absent when it has none).
-    local: Span,
+    /// Where an element's local name starts in its qualified name (`text`), with the span
+    /// flag `OWNED` as `text` has it; the local name ends where `text` does.
+    local: u32,
     /// An element's namespace, an index of `Document::uris`.
     ns: u32,
-    /// An element's attributes, a range of `Document::attrs`.
-    attrs: (u32, u32),
-    /// The namespaces an element declares, a range of `Document::decls`.
-    decls: (u32, u32),
+    /// An element's first attribute in `Document::attrs`; its attributes run to the next
+    /// node's first (the attributes of a tag are added before its node).
+    attrs: u32,
 }
 
 impl NodeData {
     fn new(kind: NodeType, parent: u32, range: Span, text: Span) -> Self {
-        NodeData {
-            kind,
-            parent,
-            prev: NONE,
-            next: NONE,
-            first: NONE,
-            last: NONE,
-            range,
-            text,
-            local: Span::ABSENT,
-            ns: NONE,
-            attrs: (0, 0),
-            decls: (0, 0),
-        }
+        NodeData { kind, declares: false, parent, next: NONE, range, text, local: NONE, ns: NONE, attrs: 0 }
     }
 }
 
 #[derive(Debug)]
 struct AttrData {
     qname: Span,
-    local: Span,
+    /// Where the local name starts in `qname` (as [`NodeData::local`]).
+    local: u32,
     value: Span,
     ns: u32,
     /// From the name to the closing quote.
     range: Span,
 }
 
+impl AttrData {
+    fn local(&self) -> Span {
+        Span { start: self.local, end: self.qname.end }
+    }
+}
+
 /// A namespace declaration (`xmlns:p='..'`) of an element that its parent's scope did not
 /// already have.
 #[derive(Debug)]
 struct DeclData {
+    /// The element that declares it.
+    node: u32,
     /// Absent for the default namespace (`xmlns='..'`).
     prefix: Span,
     uri: Span,
@@ -136,6 +135,8 @@ pub struct Document<'a> {
     decls: Vec<DeclData>,
     /// Namespace names, each once (so equal names are equal indices); 0 is `xml:`'s.
     uris: Vec<Span>,
+    /// The values of the processing instructions that have one, by node.
+    pi_values: Vec<(u32, Span)>,
     /// Text that is not a slice of the input: unescaped values, and everything of a tree
     /// copied from roxmltree.
     owned: String,
@@ -164,6 +165,7 @@ struct Buffers {
     attrs: Vec<AttrData>,
     decls: Vec<DeclData>,
     uris: Vec<Span>,
+    pi_values: Vec<(u32, Span)>,
     owned: String,
 }
 
@@ -188,12 +190,14 @@ impl Drop for Document<'_> {
             attrs: std::mem::take(&mut self.attrs),
             decls: std::mem::take(&mut self.decls),
             uris: std::mem::take(&mut self.uris),
+            pi_values: std::mem::take(&mut self.pi_values),
             owned: std::mem::take(&mut self.owned),
         };
         spare.nodes.clear();
         spare.attrs.clear();
         spare.decls.clear();
         spare.uris.clear();
+        spare.pi_values.clear();
         spare.owned.clear();
         // A thread that is ending has no more documents to parse.
         let _ = SPARE.try_with(|cell| cell.set(Some(spare)));
@@ -305,12 +309,12 @@ impl<'a> Document<'a> {
     /// their text: the tree is the quick pass's (a document type, which roxmltree's tree may
     /// have followed, could give the same text other values), and no attribute has a
     /// namespace (its prefix means what the scope binds it to).
-    fn tag_text(&self, at: u32, name_end: u32, attrs: (u32, u32)) -> Option<&str> {
+    fn tag_text(&self, at: u32, name_end: u32, attrs: Range<usize>) -> Option<&str> {
         if self.copied {
             return None;
         }
         let mut end = name_end;
-        for a in &self.attrs[attrs.0 as usize..attrs.1 as usize] {
+        for a in &self.attrs[attrs] {
             if a.ns != NONE {
                 return None;
             }
@@ -356,7 +360,7 @@ impl<'a> Document<'a> {
     }
 
     fn empty(input: &'a str) -> Self {
-        let Buffers { nodes, attrs, decls, uris, owned } =
+        let Buffers { nodes, attrs, decls, uris, pi_values, owned } =
             SPARE.try_with(|c| c.take()).ok().flatten().unwrap_or_default();
         let mut doc = Document {
             input,
@@ -364,6 +368,7 @@ impl<'a> Document<'a> {
             attrs,
             decls,
             uris,
+            pi_values,
             owned,
             copied: false,
             lean: false,
@@ -376,19 +381,32 @@ impl<'a> Document<'a> {
         doc
     }
 
-    /// Adds a node as the last child of `parent`.
+    /// Adds a node as the last child of its parent. The node before it in document order is
+    /// its previous sibling, or inside it: going up from there to the parent's child finds
+    /// the sibling, passing only elements that are now closed, each at most once in a
+    /// document, so building stays linear.
     fn append(&mut self, mut data: NodeData) -> u32 {
         let id = self.nodes.len() as u32;
-        let parent = data.parent as usize;
-        data.prev = self.nodes[parent].last;
-        if data.prev != NONE {
-            self.nodes[data.prev as usize].next = id;
-        } else {
-            self.nodes[parent].first = id;
+        if data.kind != NodeType::Element {
+            // No attributes: its range ends where it starts.
+            data.attrs = self.attrs.len() as u32;
         }
-        self.nodes[parent].last = id;
+        let parent = data.parent;
+        let mut at = id - 1;
+        if at != parent {
+            while self.nodes[at as usize].parent != parent {
+                at = self.nodes[at as usize].parent;
+            }
+            self.nodes[at as usize].next = id;
+        }
         self.nodes.push(data);
         id
+    }
+
+    /// The attributes of node `id`, as indices of `attrs`.
+    fn attr_range(&self, id: u32) -> Range<usize> {
+        let start = self.nodes[id as usize].attrs as usize;
+        start..self.nodes.get(id as usize + 1).map_or(self.attrs.len(), |n| n.attrs as usize)
     }
 }
 
@@ -438,7 +456,7 @@ impl<'d> StartTag<'d> {
 
     /// See [`Document::tag_text`].
     pub(crate) fn text(&self) -> Option<&'d str> {
-        self.doc.tag_text(self.at, self.local.end, self.attrs)
+        self.doc.tag_text(self.at, self.local.end, self.attrs.0 as usize..self.attrs.1 as usize)
     }
 }
 
@@ -593,7 +611,7 @@ impl<'a> Node<'a> {
     /// An element's namespace and local name (empty for other nodes).
     pub fn tag_name(&self) -> ExpandedName<'a> {
         match self.d.kind {
-            NodeType::Element => ExpandedName { namespace: self.doc.uri(self.d.ns), name: self.doc.str(self.d.local) },
+            NodeType::Element => ExpandedName { namespace: self.doc.uri(self.d.ns), name: self.doc.str(self.local()) },
             _ => ExpandedName { namespace: None, name: "" },
         }
     }
@@ -635,7 +653,12 @@ impl<'a> Node<'a> {
             return NameBytes { local: b"", namespace: None };
         }
         let namespace = (self.d.ns != NONE).then(|| self.doc.bytes(self.doc.uris[self.d.ns as usize]));
-        NameBytes { local: self.doc.bytes(self.d.local), namespace }
+        NameBytes { local: self.doc.bytes(self.local()), namespace }
+    }
+
+    /// An element's local name.
+    fn local(&self) -> Span {
+        Span { start: self.d.local, end: self.d.text.end }
     }
 
     /// Whether the node is an element with this local name (in any namespace).
@@ -653,8 +676,8 @@ impl<'a> Node<'a> {
 
     /// An element's attributes in document order (namespace declarations are not attributes).
     pub fn attributes(&self) -> Attributes<'a> {
-        let (start, end) = self.d.attrs;
-        Attributes { doc: self.doc, items: self.doc.attrs[start as usize..end as usize].iter() }
+        let range = if self.is_element() { self.doc.attr_range(self.id) } else { 0..0 };
+        Attributes { doc: self.doc, items: self.doc.attrs[range].iter() }
     }
 
     /// The value of the attribute of no namespace named `name`.
@@ -665,23 +688,27 @@ impl<'a> Node<'a> {
     /// An element's start tag as [`Document::tag_text`] gives it.
     pub(crate) fn start_tag_text(&self) -> Option<&'a str> {
         match self.d.kind {
-            NodeType::Element => self.doc.tag_text(self.d.range.start, self.d.text.end, self.d.attrs),
+            NodeType::Element => self.doc.tag_text(self.d.range.start, self.d.text.end, self.doc.attr_range(self.id)),
             _ => None,
         }
     }
 
     /// Whether this element declares a namespace its parent's scope does not already have.
     pub fn declares_namespaces(&self) -> bool {
-        self.d.decls.0 != self.d.decls.1
+        self.d.declares
     }
 
     /// The namespaces this element declares that its parent's scope does not already have,
     /// in the order of its start tag: `(prefix, namespace name, offset of the declaration)`.
     pub fn namespace_declarations(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str, usize)> + 'a {
         let doc = self.doc;
-        let (start, end) = self.d.decls;
-        doc.decls[start as usize..end as usize]
+        let id = self.id;
+        // Declarations are added in document order, so an element's are together, found by
+        // a search (only for the elements that have some).
+        let start = if self.d.declares { doc.decls.partition_point(|d| d.node < id) } else { doc.decls.len() };
+        doc.decls[start..]
             .iter()
+            .take_while(move |d| d.node == id)
             .map(move |d| (doc.opt_str(d.prefix), doc.str(d.uri), d.offset as usize))
     }
 
@@ -696,8 +723,11 @@ impl<'a> Node<'a> {
 
     /// A processing instruction's target and value.
     pub fn pi(&self) -> Option<PI<'a>> {
-        (self.d.kind == NodeType::PI)
-            .then(|| PI { target: self.doc.str(self.d.text), value: self.doc.opt_str(self.d.local) })
+        (self.d.kind == NodeType::PI).then(|| {
+            let values = &self.doc.pi_values;
+            let value = values.binary_search_by_key(&self.id, |v| v.0).ok().map(|i| self.doc.str(values[i].1));
+            PI { target: self.doc.str(self.d.text), value }
+        })
     }
 
     /// Where the node is in the input, in bytes.
@@ -719,19 +749,16 @@ impl<'a> Node<'a> {
         self.parent().filter(Node::is_element)
     }
 
-    /// The first child.
+    /// The first child: the next node, when it is inside this one.
     pub fn first_child(&self) -> Option<Node<'a>> {
-        self.get(self.d.first)
+        let id = self.id + 1;
+        let d = self.doc.nodes.get(id as usize).filter(|d| d.parent == self.id)?;
+        Some(Node { doc: self.doc, id, d })
     }
 
     /// The next sibling.
     pub fn next_sibling(&self) -> Option<Node<'a>> {
         self.get(self.d.next)
-    }
-
-    /// The previous sibling.
-    pub fn prev_sibling(&self) -> Option<Node<'a>> {
-        self.get(self.d.prev)
     }
 
     /// The children in document order.
@@ -826,7 +853,7 @@ impl std::fmt::Debug for Attribute<'_> {
 impl<'a> Attribute<'a> {
     /// The local name.
     pub fn name(&self) -> &'a str {
-        self.doc.str(self.d.local)
+        self.doc.str(self.d.local())
     }
 
     /// The namespace name, if any.
@@ -842,7 +869,7 @@ impl<'a> Attribute<'a> {
     /// The local name and namespace as bytes.
     pub fn name_bytes(&self) -> NameBytes<'a> {
         let namespace = (self.d.ns != NONE).then(|| self.doc.bytes(self.doc.uris[self.d.ns as usize]));
-        NameBytes { local: self.doc.bytes(self.d.local), namespace }
+        NameBytes { local: self.doc.bytes(self.d.local()), namespace }
     }
 
     /// The name as written, prefix included.
@@ -936,6 +963,80 @@ mod tests {
         assert_eq!(places, [(1, 1), (1, 3), (1, 1), (2, 3), (1, 1), (3, 3), (1, 1)]);
         let last = doc.root().descendants().last().unwrap();
         assert_eq!(crate::read::node_path(last), "/a/b[3]/b");
+    }
+
+    /// The shape roxmltree gives a node and everything in it: kind, names, values and
+    /// children, read through each tree's own links.
+    fn shape(n: Node<'_>) -> String {
+        let attrs: Vec<_> = n.attributes().map(|a| (a.qualified_name(), a.namespace(), a.name(), a.value())).collect();
+        let kids: Vec<_> = n.children().map(shape).collect();
+        let pi = n.pi().map(|p| (p.target, p.value));
+        let tag = n.tag_name();
+        format!(
+            "{:?} {:?} {:?} {attrs:?} {pi:?} {:?} [{}]",
+            n.node_type(),
+            tag.namespace(),
+            tag.name(),
+            n.text(),
+            kids.join(", ")
+        )
+    }
+
+    fn rox_shape(n: roxmltree::Node<'_, '_>) -> String {
+        let kind = match n.node_type() {
+            roxmltree::NodeType::Root => NodeType::Root,
+            roxmltree::NodeType::Element => NodeType::Element,
+            roxmltree::NodeType::Text => NodeType::Text,
+            roxmltree::NodeType::Comment => NodeType::Comment,
+            roxmltree::NodeType::PI => NodeType::PI,
+        };
+        let text = n.document().input_text();
+        let attrs: Vec<_> =
+            n.attributes().map(|a| (&text[a.range_qname()], a.namespace(), a.name(), a.value())).collect();
+        let kids: Vec<_> = n.children().map(rox_shape).collect();
+        let pi = n.pi().map(|p| (p.target, p.value));
+        let (ns, name) = if n.is_element() { (n.tag_name().namespace(), n.tag_name().name()) } else { (None, "") };
+        let own_text = match kind {
+            NodeType::Element => n.first_child().filter(|c| c.is_text()).and_then(|c| c.text()),
+            NodeType::Text | NodeType::Comment => n.text(),
+            _ => None,
+        };
+        format!("{kind:?} {ns:?} {name:?} {attrs:?} {pi:?} {own_text:?} [{}]", kids.join(", "))
+    }
+
+    #[test]
+    fn links_left_out_of_the_nodes_give_roxmltree_s_tree() {
+        // Siblings after deep subtrees, empty elements, text between elements, namespaces
+        // declared on inner elements, and (handed to roxmltree) PIs with and without values.
+        let texts = [
+            "<a><b><c><d/></c>t</b><e/>u<f x='1' y='2'><g/><h z='3'/></f><!-- c --></a>",
+            "<a xmlns='urn:d' xmlns:p='urn:p'><p:b p:x='1'><c xmlns:q='urn:q' q:y='2'/><d xmlns:p='urn:p2'/></p:b><b/></a>",
+            "<?xml version='1.0'?><!-- before --><a><?p?><?q v w?><b>&amp;<![CDATA[x]]></b></a><?after?>",
+            "<a><b/><b><b/></b><b a='1'/></a>",
+        ];
+        for text in texts {
+            let ours = parse(text);
+            let rox = roxmltree::Document::parse(text).unwrap();
+            assert_eq!(shape(ours.root()), rox_shape(rox.root()), "{text}");
+            let decls: Vec<usize> = ours.root().descendants().map(|n| n.namespace_declarations().count()).collect();
+            let declared = |n: roxmltree::Node<'_, '_>| {
+                let inherited = |ns: &roxmltree::Namespace<'_>| {
+                    ns.uri() == XML_NS
+                        || n.parent_element()
+                            .is_some_and(|p| p.namespaces().any(|q| q.name() == ns.name() && q.uri() == ns.uri()))
+                };
+                n.namespaces().filter(|ns| !inherited(ns)).count()
+            };
+            let expected: Vec<usize> = rox.root().descendants().map(declared).collect();
+            assert_eq!(decls, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn nodes_are_small() {
+        // A large document's tree is held while it is read: every byte here is paid per node.
+        assert_eq!(std::mem::size_of::<NodeData>(), 40);
+        assert_eq!(std::mem::size_of::<AttrData>(), 32);
     }
 
     #[test]

@@ -295,11 +295,11 @@ impl<'a, 'l> Builder<'a, 'l> {
 
         // Namespace declarations come into force for the element's own name and attributes.
         let scope = self.scope.len();
-        let decls_start = self.doc.decls.len() as u32;
+        let decls_start = self.doc.decls.len();
         if found.declarations {
             self.take_declarations(attrs_start, scope)?;
         }
-        let decls_end = self.doc.decls.len() as u32;
+        let declares = self.doc.decls.len() > decls_start;
         let ns = match colon {
             Some(c) => self.lookup(&tag[..c]).ok_or_else(other)?,
             None if self.scope.is_empty() => NONE,
@@ -327,10 +327,10 @@ impl<'a, 'l> Builder<'a, 'l> {
             None => {
                 let mut data =
                     NodeData::new(NodeType::Element, self.parent(), Span::input(at..end), Span::input(qname.clone()));
-                data.local = local;
+                data.local = local.start;
                 data.ns = ns;
-                data.attrs = attrs;
-                data.decls = (decls_start, decls_end);
+                data.attrs = attrs.0;
+                data.declares = declares;
                 self.doc.append(data)
             }
         };
@@ -393,7 +393,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             found.declarations |= name.starts_with(b"xmlns") && (name_len == 5 || colon == Some(5));
             self.doc.attrs.push(AttrData {
                 qname: Span::input(at..at + name_len),
-                local: Span::input(colon.map_or(at, |c| at + c + 1)..at + name_len),
+                local: colon.map_or(at, |c| at + c + 1) as u32,
                 value,
                 ns: NONE,
                 range: Span::input(at..i),
@@ -428,10 +428,10 @@ impl<'a, 'l> Builder<'a, 'l> {
         let input = self.doc.input;
         for i in start..self.doc.attrs.len() {
             let a = &self.doc.attrs[i];
-            if a.local.start == a.qname.start {
+            if a.local == a.qname.start {
                 continue;
             }
-            let ns = match &input[a.qname.start as usize..a.local.start as usize - 1] {
+            let ns = match &input[a.qname.start as usize..a.local as usize - 1] {
                 "xml" => 0,
                 prefix => self.lookup(prefix.as_bytes()).ok_or_else(other)?,
             };
@@ -445,12 +445,12 @@ impl<'a, 'l> Builder<'a, 'l> {
     fn has_duplicates(&mut self, start: usize) -> bool {
         let input = self.doc.input.as_bytes();
         let attrs = &self.doc.attrs[start..];
-        let local = |a: &AttrData| &input[a.local.start as usize..a.local.end as usize];
+        let local = |a: &AttrData| &input[a.local as usize..a.qname.end as usize];
         if attrs.len() <= 16 {
             // Names differ mostly in length or first letter: told apart without a call.
-            let first = |a: &AttrData| input[a.local.start as usize];
+            let first = |a: &AttrData| input[a.local as usize];
             let same = |a: &AttrData, b: &AttrData| {
-                a.local.end - a.local.start == b.local.end - b.local.start
+                a.qname.end - a.local == b.qname.end - b.local
                     && first(a) == first(b)
                     && a.ns == b.ns
                     && local(a) == local(b)
@@ -488,7 +488,9 @@ impl<'a, 'l> Builder<'a, 'l> {
         };
         self.scope.push((prefix, index));
         if inherited != Some(index) {
-            self.doc.decls.push(DeclData { prefix, uri, offset });
+            // The element's node is the next one (its declarations come before it).
+            let node = self.doc.nodes.len() as u32;
+            self.doc.decls.push(DeclData { node, prefix, uri, offset });
         }
         Ok(())
     }
