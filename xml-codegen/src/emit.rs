@@ -454,7 +454,8 @@ fn roots(ir: &Ir, features: &Features) -> String {
         let m = format_ident!("{}", t.module);
         let n = format_ident!("{}", t.name);
         names.push(quote!(#root));
-        let read = quote!(crate::Document::<#m::#n>::parse_with(text, options).map(|d| d.to_xml_with(layout)));
+        let read =
+            quote!(crate::Document::<#m::#n>::parse_with(text, options).map(|d| d.write_sized(layout, text.len())));
         arms.push(match features.of_kind(ir, kind) {
             None => quote!(#root => #read,),
             Some(feature) => quote! {

@@ -82,12 +82,12 @@ pub fn reformat_with(
     match name.as_str() {
         "domain" => {
             crate::Document::<domaincommon::Domain>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(feature = "capability")]
         "capabilities" => {
             crate::Document::<capability::Capabilities>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "capability"))]
         "capabilities" => {
@@ -96,7 +96,7 @@ pub fn reformat_with(
         #[cfg(feature = "domaincaps")]
         "domainCapabilities" => {
             crate::Document::<domaincaps::DomainCapabilities>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "domaincaps"))]
         "domainCapabilities" => {
@@ -105,14 +105,14 @@ pub fn reformat_with(
         #[cfg(feature = "network")]
         "network" => {
             crate::Document::<network::Network>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "network"))]
         "network" => ::std::result::Result::Err(feature_off(text, options, "network")),
         #[cfg(feature = "networkport")]
         "networkport" => {
             crate::Document::<networkport::NetworkPort>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "networkport"))]
         "networkport" => {
@@ -121,14 +121,14 @@ pub fn reformat_with(
         #[cfg(feature = "storagepool")]
         "pool" => {
             crate::Document::<storagepool::Pool>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "storagepool"))]
         "pool" => ::std::result::Result::Err(feature_off(text, options, "storagepool")),
         #[cfg(feature = "storagevol")]
         "volume" => {
             crate::Document::<storagevol::Volume>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "storagevol"))]
         "volume" => ::std::result::Result::Err(feature_off(text, options, "storagevol")),
@@ -137,7 +137,7 @@ pub fn reformat_with(
             crate::Document::<
                 storagepoolcaps::StoragePoolCapabilities,
             >::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "storagepoolcaps"))]
         "storagepoolCapabilities" => {
@@ -146,28 +146,28 @@ pub fn reformat_with(
         #[cfg(feature = "nodedev")]
         "device" => {
             crate::Document::<nodedev::Device>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "nodedev"))]
         "device" => ::std::result::Result::Err(feature_off(text, options, "nodedev")),
         #[cfg(feature = "secret")]
         "secret" => {
             crate::Document::<secret::Secret>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "secret"))]
         "secret" => ::std::result::Result::Err(feature_off(text, options, "secret")),
         #[cfg(feature = "nwfilter")]
         "filter" => {
             crate::Document::<nwfilter::Filter>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "nwfilter"))]
         "filter" => ::std::result::Result::Err(feature_off(text, options, "nwfilter")),
         #[cfg(feature = "nwfilterbinding")]
         "filterbinding" => {
             crate::Document::<nwfilterbinding::FilterBinding>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "nwfilterbinding"))]
         "filterbinding" => {
@@ -176,7 +176,7 @@ pub fn reformat_with(
         #[cfg(feature = "interface")]
         "interface" => {
             crate::Document::<interface::Interface>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "interface"))]
         "interface" => {
@@ -185,7 +185,7 @@ pub fn reformat_with(
         #[cfg(feature = "domainsnapshot")]
         "domainsnapshot" => {
             crate::Document::<domainsnapshot::DomainSnapshot>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "domainsnapshot"))]
         "domainsnapshot" => {
@@ -196,7 +196,7 @@ pub fn reformat_with(
             crate::Document::<
                 domaincheckpoint::DomainCheckpoint,
             >::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "domaincheckpoint"))]
         "domaincheckpoint" => {
@@ -205,7 +205,7 @@ pub fn reformat_with(
         #[cfg(feature = "domainbackup")]
         "domainbackup" => {
             crate::Document::<domainbackup::DomainBackup>::parse_with(text, options)
-                .map(|d| d.to_xml_with(layout))
+                .map(|d| d.write_sized(layout, text.len()))
         }
         #[cfg(not(feature = "domainbackup"))]
         "domainbackup" => {
