@@ -215,3 +215,36 @@ fn many_known_and_unknown_siblings_in_turn_come_back_in_place() {
         format!("<domain type='kvm'>\n  <name>n</name>\n  <devices>{}\n  </devices>\n</domain>\n", one.repeat(2_000));
     assert_eq!(round_trip(&xml), xml);
 }
+
+/// A document over 1 MiB is read from a tree that keeps no records of the attributes its
+/// tags say all about (they are read again from the tags): it reads to the same values as
+/// the same elements in small documents, and what it writes reads back to them.
+#[test]
+fn a_large_document_reads_as_its_parts_do() {
+    let disk = |i: usize| {
+        match i % 4 {
+        0 => format!("<disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      <source file='/var/lib/d{i}.qcow2'/>\n      <target dev='vd{i}' bus='virtio'/>\n    </disk>"),
+        // Spaces around `=`, the other quote and `>` in a value.
+        1 => format!("<disk type = \"file\" device='disk'>\n      <source file=\"/srv/it's>{i}.img\"/>\n      <target dev='vd{i}'\n        bus='virtio'/>\n    </disk>"),
+        // A value that needed unescaping and an unknown prefixed attribute: records.
+        2 => format!("<disk type='file' device='cdrom' xmlns:acme='urn:acme' acme:id='{i}'>\n      <source file='/srv/a&amp;b{i}.iso'/>\n      <target dev='sd{i}' bus='sata'/>\n      <readonly/>\n    </disk>"),
+        _ => format!("<disk type='block' device='disk' unknown='{i}'>\n      <source dev='/dev/sd{i}'/>\n      <target dev='xvd{i}'/>\n    </disk>"),
+    }
+    };
+    let disks: Vec<String> = (0..7_000).map(disk).collect();
+    let xml = format!(
+        "<domain type='kvm'>\n  <name>big</name>\n  <memory unit='KiB'>1048576</memory>\n  <os>\n    <type>hvm</type>\n  </os>\n  <devices>\n    {}\n  </devices>\n</domain>\n",
+        disks.join("\n    ")
+    );
+    assert!(xml.len() > 1 << 20, "{} bytes: not a large document", xml.len());
+    let doc = Document::<Domain>::parse(&xml).unwrap_or_else(|e| panic!("{e}"));
+    let devices = &doc.root.devices.as_ref().expect("devices").devices;
+    assert_eq!(devices.len(), disks.len());
+    for (i, (read, text)) in devices.iter().zip(&disks).enumerate() {
+        let alone = Device::from_xml(text).unwrap_or_else(|e| panic!("disk {i}: {e}"));
+        assert!(read == &alone, "disk {i} differs: {:?}", first_difference(&read.to_xml(), &alone.to_xml()));
+    }
+    let written = doc.to_xml();
+    // Written in libvirt's spelling (single quotes, `&apos;`), so not as read: read back, the same.
+    assert!(Document::<Domain>::parse(&written).is_ok_and(|again| again == doc), "written back, it reads otherwise");
+}

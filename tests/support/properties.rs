@@ -153,12 +153,17 @@ fn dump_tree(doc: &Tree<'_>) -> String {
     out
 }
 
-/// The document tree's own pass and roxmltree's (`Tree::parse_with_roxmltree`) give the same
-/// tree, or refuse `text` with the same error; says how they differ, if they do. `Ok(true)` when the quick pass
-/// took the document itself.
+/// The document tree's own pass (also as it builds a large document's tree) and roxmltree's
+/// (`Tree::parse_with_roxmltree`) give the same tree, or refuse `text` with the same error;
+/// says how they differ, if they do. `Ok(true)` when the quick pass took the document itself.
 pub fn tree_same_both_ways(text: &str, allow_dtd: bool, limits: &Limits) -> Result<bool, String> {
     let quick = Tree::parse(text, allow_dtd, limits);
     let reference = Tree::parse_with_roxmltree(text, allow_dtd, limits);
+    // A large document's tree, which reads most attributes again from their tags.
+    let scanning = Tree::parse_scanning_attributes(text, allow_dtd, limits);
+    if scanning.as_ref().map(dump_tree) != quick.as_ref().map(dump_tree) {
+        return Err("the tree that reads attributes from their tags differs".into());
+    }
     match (quick, reference) {
         (Ok(q), Ok(r)) => {
             let (dq, dr) = (dump_tree(&q), dump_tree(&r));

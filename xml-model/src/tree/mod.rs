@@ -75,6 +75,11 @@ struct NodeData {
     kind: NodeType,
     /// An element declares namespaces: they are in `Document::decls` under its id.
     declares: bool,
+    /// An element's attributes are read again from its start tag when asked for, having no
+    /// records in `Document::attrs`: none of them has a prefix, declares a namespace or
+    /// needed unescaping, so the tag as written says all a record would. Only in large
+    /// documents (see [`SCAN_ATTRIBUTES_FROM`]).
+    scanned: bool,
     parent: u32,
     next: u32,
     /// From the `<` of a start tag to the `>` of its end tag; a text's first piece.
@@ -93,11 +98,22 @@ struct NodeData {
 
 impl NodeData {
     fn new(kind: NodeType, parent: u32, range: Span, text: Span) -> Self {
-        NodeData { kind, declares: false, parent, next: NONE, range, text, local: NONE, ns: NONE, attrs: 0 }
+        NodeData {
+            kind,
+            declares: false,
+            scanned: false,
+            parent,
+            next: NONE,
+            range,
+            text,
+            local: NONE,
+            ns: NONE,
+            attrs: 0,
+        }
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct AttrData {
     qname: Span,
     /// Where the local name starts in `qname` (as [`NodeData::local`]).
@@ -169,6 +185,12 @@ struct Buffers {
     owned: String,
 }
 
+/// Documents longer than this keep no records of the attributes their tags say all about
+/// (`NodeData::scanned`): the records are more than half of a tree, which is held beside the
+/// typed values while a document is read. Reading each tag again costs reading some 15%
+/// more instructions, which a small document's tree is not worth.
+const SCAN_ATTRIBUTES_FROM: usize = 1 << 20;
+
 /// Storage kept for the next document up to this size (a few hundred elements); a large
 /// document's is freed, so a thread holds little once it is done reading.
 const SPARE_BYTES: usize = 64 << 10;
@@ -233,9 +255,24 @@ impl<'a> Document<'a> {
         Self::parse_quick(input, false, limits, true)
     }
 
+    /// Parses `input` as [`Document::parse`] parses a large document, whatever its size: its
+    /// attributes read again from their tags when they say all about them. For the tests that
+    /// hold such trees to the others.
+    #[doc(hidden)]
+    pub fn parse_scanning_attributes(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
+        within_offsets(limits).check_size(input)?;
+        match Builder::new(input, limits, None, false).scanning_attributes().run() {
+            Ok(doc) => Ok(doc),
+            Err(Stop::Limit(e)) => Err(e),
+            Err(Stop::Other) => Self::parse_with_roxmltree(input, allow_dtd, limits),
+        }
+    }
+
     fn parse_quick(input: &'a str, allow_dtd: bool, limits: &Limits, lean: bool) -> Result<Document<'a>> {
         within_offsets(limits).check_size(input)?;
-        match Builder::new(input, limits, None, lean).run() {
+        let builder = Builder::new(input, limits, None, lean);
+        let builder = if input.len() > SCAN_ATTRIBUTES_FROM { builder.scanning_attributes() } else { builder };
+        match builder.run() {
             Ok(doc) => Ok(doc),
             Err(Stop::Limit(e)) => Err(e),
             Err(Stop::Other) => Self::parse_with_roxmltree(input, allow_dtd, limits),
@@ -309,16 +346,16 @@ impl<'a> Document<'a> {
     /// their text: the tree is the quick pass's (a document type, which roxmltree's tree may
     /// have followed, could give the same text other values), and no attribute has a
     /// namespace (its prefix means what the scope binds it to).
-    fn tag_text(&self, at: u32, name_end: u32, attrs: Range<usize>) -> Option<&str> {
+    fn tag_text(&self, at: u32, name_end: u32, attrs: Attributes<'_>) -> Option<&str> {
         if self.copied {
             return None;
         }
         let mut end = name_end;
-        for a in &self.attrs[attrs] {
-            if a.ns != NONE {
+        for a in attrs {
+            if a.d.ns != NONE {
                 return None;
             }
-            end = end.max(a.range.end);
+            end = end.max(a.d.range.end);
         }
         Some(&self.input[at as usize..end as usize])
     }
@@ -450,13 +487,13 @@ impl<'d> StartTag<'d> {
 
     /// The attributes, namespace declarations left out.
     pub(crate) fn attributes(&self) -> Attributes<'d> {
-        let items = self.doc.attrs[self.attrs.0 as usize..self.attrs.1 as usize].iter();
+        let items = Items::Records(self.doc.attrs[self.attrs.0 as usize..self.attrs.1 as usize].iter());
         Attributes { doc: self.doc, items }
     }
 
     /// See [`Document::tag_text`].
     pub(crate) fn text(&self) -> Option<&'d str> {
-        self.doc.tag_text(self.at, self.local.end, self.attrs.0 as usize..self.attrs.1 as usize)
+        self.doc.tag_text(self.at, self.local.end, self.attributes())
     }
 }
 
@@ -676,19 +713,31 @@ impl<'a> Node<'a> {
 
     /// An element's attributes in document order (namespace declarations are not attributes).
     pub fn attributes(&self) -> Attributes<'a> {
-        let range = if self.is_element() { self.doc.attr_range(self.id) } else { 0..0 };
-        Attributes { doc: self.doc, items: self.doc.attrs[range].iter() }
+        let items = if self.d.scanned {
+            Items::Tag(self.d.text.end as usize)
+        } else {
+            let range = if self.is_element() { self.doc.attr_range(self.id) } else { 0..0 };
+            Items::Records(self.doc.attrs[range].iter())
+        };
+        Attributes { doc: self.doc, items }
     }
 
     /// The value of the attribute of no namespace named `name`.
     pub fn attribute(&self, name: &str) -> Option<&'a str> {
-        self.attributes().find(|a| a.d.ns == NONE && a.name() == name).map(|a| a.value())
+        let doc = self.doc;
+        let wanted = |a: &AttrData| a.ns == NONE && doc.bytes(a.local()) == name.as_bytes();
+        if self.d.scanned {
+            return self.attributes().find(|a| wanted(&a.d)).map(|a| a.value());
+        }
+        // Asked of most elements while they are read (which variant an element is): the
+        // records are searched in place.
+        doc.attrs[doc.attr_range(self.id)].iter().find(|a| wanted(a)).map(|a| doc.str(a.value))
     }
 
     /// An element's start tag as [`Document::tag_text`] gives it.
     pub(crate) fn start_tag_text(&self) -> Option<&'a str> {
         match self.d.kind {
-            NodeType::Element => self.doc.tag_text(self.d.range.start, self.d.text.end, self.doc.attr_range(self.id)),
+            NodeType::Element => self.doc.tag_text(self.d.range.start, self.d.text.end, self.attributes()),
             _ => None,
         }
     }
@@ -820,28 +869,72 @@ impl<'a> Iterator for Descendants<'a> {
 #[derive(Clone)]
 pub struct Attributes<'a> {
     doc: &'a Document<'a>,
-    items: std::slice::Iter<'a, AttrData>,
+    items: Items<'a>,
+}
+
+/// Where an element's attributes come from.
+#[derive(Clone)]
+enum Items<'a> {
+    /// Their records.
+    Records(std::slice::Iter<'a, AttrData>),
+    /// Its start tag as written, from this offset of the input (see `NodeData::scanned`).
+    Tag(usize),
 }
 
 impl<'a> Iterator for Attributes<'a> {
     type Item = Attribute<'a>;
 
     fn next(&mut self) -> Option<Attribute<'a>> {
-        self.items.next().map(|d| Attribute { doc: self.doc, d })
+        let d = match &mut self.items {
+            Items::Records(records) => *records.next()?,
+            Items::Tag(at) => next_in_tag(self.doc.input.as_bytes(), at)?,
+        };
+        Some(Attribute { doc: self.doc, d })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.items.size_hint()
+        match &self.items {
+            Items::Records(records) => records.size_hint(),
+            Items::Tag(_) => (0, None),
+        }
     }
 }
 
-impl ExactSizeIterator for Attributes<'_> {}
+/// The attribute after offset `at` of a start tag that the quick pass found well-formed,
+/// with no prefixed names and no references in its values; `at` moves past it. `None` at
+/// the tag's end. Kept out of line: the loops over attributes, most of whose elements have
+/// records, stay small.
+#[inline(never)]
+fn next_in_tag(input: &[u8], at: &mut usize) -> Option<AttrData> {
+    let mut i = *at;
+    while input[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    if matches!(input[i], b'/' | b'>') {
+        return None;
+    }
+    let start = i;
+    while !matches!(input[i], b'=' | b' ' | b'\t' | b'\n') {
+        i += 1;
+    }
+    let name_end = i;
+    while !matches!(input[i], b'\'' | b'"') {
+        i += 1;
+    }
+    let quote = input[i];
+    let value_start = i + 1;
+    let value_end = value_start + memchr::memchr(quote, &input[value_start..]).unwrap_or(0);
+    *at = value_end + 1;
+    let qname = Span::input(start..name_end);
+    let value = Span::input(value_start..value_end);
+    Some(AttrData { qname, local: start as u32, value, ns: NONE, range: Span::input(start..value_end + 1) })
+}
 
 /// An attribute of an element.
 #[derive(Clone, Copy)]
 pub struct Attribute<'a> {
     doc: &'a Document<'a>,
-    d: &'a AttrData,
+    d: AttrData,
 }
 
 impl std::fmt::Debug for Attribute<'_> {
@@ -1013,11 +1106,18 @@ mod tests {
             "<a xmlns='urn:d' xmlns:p='urn:p'><p:b p:x='1'><c xmlns:q='urn:q' q:y='2'/><d xmlns:p='urn:p2'/></p:b><b/></a>",
             "<?xml version='1.0'?><!-- before --><a><?p?><?q v w?><b>&amp;<![CDATA[x]]></b></a><?after?>",
             "<a><b/><b><b/></b><b a='1'/></a>",
+            // Attributes read again from their tags: spaces around `=`, `>` and the other
+            // quote in values, empty values, beside tags whose values needed unescaping.
+            "<a x = \"1>2\"\n  y\t=\t'it\"s' z=''><b c='/>' d=\"a&amp;b\"/><e f='1'\n/></a>",
         ];
         for text in texts {
             let ours = parse(text);
+            let scanning = Document::parse_scanning_attributes(text, false, &Limits::default()).unwrap();
+            // The quick pass's own tree, but for the PIs and CDATA it leaves to roxmltree.
+            assert_eq!(ours.is_copied(), text.contains("<?p"), "{text}");
             let rox = roxmltree::Document::parse(text).unwrap();
             assert_eq!(shape(ours.root()), rox_shape(rox.root()), "{text}");
+            assert_eq!(shape(scanning.root()), rox_shape(rox.root()), "{text}");
             let decls: Vec<usize> = ours.root().descendants().map(|n| n.namespace_declarations().count()).collect();
             let declared = |n: roxmltree::Node<'_, '_>| {
                 let inherited = |ns: &roxmltree::Namespace<'_>| {

@@ -46,6 +46,8 @@ struct Open {
 struct Found {
     prefixed: bool,
     declarations: bool,
+    /// A value was unescaped or normalised.
+    unescaped: bool,
 }
 
 /// The text between two tags, while it is read piece by piece.
@@ -73,6 +75,9 @@ pub(super) struct Builder<'a, 'l> {
     uri_index: FxHashMap<String, u32>,
     run: Option<Run>,
     root_closed: bool,
+    /// Elements whose attributes their tags say all about keep no records of them (see
+    /// `NodeData::scanned`).
+    scan_attributes: bool,
     names: FxHashSet<(u32, &'a [u8])>,
 }
 
@@ -83,10 +88,13 @@ impl<'a, 'l> Builder<'a, 'l> {
         if visit.is_none() && input.len() > COUNT_FROM {
             // Rough sizes, as roxmltree guesses them: one node per tag, one attribute per `=`
             // (growing the attribute list by doubling costs more than the count). A small
-            // document's mostly fit in the room its thread kept from the last one.
+            // document's mostly fit in the room its thread kept from the last one; a large
+            // one's attributes are mostly read again from their tags, and need no room.
             let tags = memchr::memchr_iter(b'<', input.as_bytes()).count();
             doc.nodes.reserve(tags);
-            doc.attrs.reserve(memchr::memchr_iter(b'=', input.as_bytes()).count());
+            if input.len() <= super::SCAN_ATTRIBUTES_FROM {
+                doc.attrs.reserve(memchr::memchr_iter(b'=', input.as_bytes()).count());
+            }
         }
         Builder {
             doc,
@@ -98,8 +106,15 @@ impl<'a, 'l> Builder<'a, 'l> {
             uri_index: FxHashMap::default(),
             run: None,
             root_closed: false,
+            scan_attributes: false,
             names: FxHashSet::default(),
         }
+    }
+
+    /// Builds a tree that keeps no records of the attributes its tags say all about.
+    pub(super) fn scanning_attributes(mut self) -> Self {
+        self.scan_attributes = true;
+        self
     }
 
     pub(super) fn run(mut self) -> Step<Document<'a>> {
@@ -331,6 +346,13 @@ impl<'a, 'l> Builder<'a, 'l> {
                 data.ns = ns;
                 data.attrs = attrs.0;
                 data.declares = declares;
+                if self.scan_attributes
+                    && attrs.1 > attrs.0
+                    && !(found.prefixed || found.declarations || found.unescaped)
+                {
+                    self.doc.attrs.truncate(attrs_start);
+                    data.scanned = true;
+                }
                 self.doc.append(data)
             }
         };
@@ -382,6 +404,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             let value_at = i + 1;
             let (value_end, plain) = scan_value(bytes, value_at, quote).ok_or_else(other)?;
             i = value_end + 1;
+            found.unescaped |= !plain;
             let value = if plain {
                 Span::input(value_at..value_end)
             } else {
