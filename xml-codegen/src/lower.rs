@@ -55,6 +55,8 @@ pub struct Lowerer<'a> {
     newtypes: HashMap<String, TypeId>,
     choice_enums: HashMap<PatId, TypeId>,
     tag_enums: HashMap<PatId, TypeId>,
+    /// The elements whose content each tag enum is, in the order they were met.
+    tag_enum_elements: HashMap<TypeId, Vec<String>>,
     merged: HashMap<(TypeId, TypeId), TypeId>,
     /// Merged structs whose fields are still to compute: (merged, from, from).
     deferred: Vec<(TypeId, TypeId, TypeId)>,
@@ -229,6 +231,7 @@ impl<'a> Lowerer<'a> {
             newtypes: HashMap::new(),
             choice_enums: HashMap::new(),
             tag_enums: HashMap::new(),
+            tag_enum_elements: HashMap::new(),
             merged: HashMap::new(),
             deferred: Vec::new(),
             inlining: Vec::new(),
@@ -1014,6 +1017,33 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A tag enum built as one element's content is met as another's (`diskSource` is the
+    /// content of `<dataStore>` and of `<disk>`): its docs and its payloads' name them all,
+    /// not only the first.
+    fn also_content_of(&mut self, id: TypeId, element: &str) {
+        let Some(elements) = self.tag_enum_elements.get_mut(&id) else { return };
+        if element.is_empty() || elements.iter().any(|e| e == element) {
+            return;
+        }
+        let old = format!("The content of {}", element_list(elements));
+        elements.push(element.to_owned());
+        let new = format!("The content of {}", element_list(elements));
+        let mut types = vec![id];
+        if let Kind::TagEnum { variants, .. } = &self.ir.types[id].kind {
+            types.extend(variants.iter().filter_map(|v| match v.ty {
+                Ty::Named(t) => Some(t),
+                _ => None,
+            }));
+        }
+        // Values that share a payload (`'fifo' or 'rr'`) name it once each.
+        types.sort_unstable();
+        types.dedup();
+        for t in types {
+            let doc = &mut self.ir.types[t].doc;
+            *doc = doc.replacen(&old, &new, 1);
+        }
+    }
+
     /// The attribute every branch fixes to its own values, if there is one. With `empty`,
     /// the choice also allows nothing, which the branch taken when the attribute is absent
     /// must then allow too.
@@ -1022,8 +1052,9 @@ impl<'a> Lowerer<'a> {
     /// optional and has one value, or else the value codegen.toml's `[defaults]` names
     /// (`module::element@attribute`), libvirt's own default.
     fn tag_enum(&mut self, p: PatId, bs: &[PatId], ctx: &Ctx, empty: bool) -> Option<TypeId> {
-        if let Some(id) = self.tag_enums.get(&p) {
-            return Some(*id);
+        if let Some(&id) = self.tag_enums.get(&p) {
+            self.also_content_of(id, ctx.element());
+            return Some(id);
         }
         let mut candidates: Option<Vec<String>> = None;
         let mut per_branch = Vec::new();
@@ -1104,6 +1135,7 @@ impl<'a> Lowerer<'a> {
         self.ir.types[id].defines.extend(self.s.define_of.get(&p).cloned());
         self.ir.types[id].element = ctx.element().to_owned();
         self.tag_enums.insert(p, id);
+        self.tag_enum_elements.insert(id, vec![ctx.element().to_owned()]);
         let mut variants = Vec::new();
         for (b, values, optional) in plan {
             let mut fields = Vec::new();
@@ -1424,5 +1456,15 @@ fn dedupe_variant_names(vs: &mut [Variant]) {
             used.insert(name.clone());
         }
         v.name = name;
+    }
+}
+
+/// Element names for a doc comment: "`<a>`", "`<a>` or `<b>`", "`<a>`, `<b>` or `<c>`".
+fn element_list(elements: &[String]) -> String {
+    let names: Vec<String> = elements.iter().map(|e| format!("`<{e}>`")).collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

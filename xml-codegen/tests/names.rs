@@ -39,3 +39,35 @@ fn a_type_named_after_one_of_its_users_is_caught() {
     assert_eq!(caught.foreign, ["floppy"]);
     assert!(caught.uses > 20, "{} uses", caught.uses);
 }
+
+/// A tag enum that is the content of several elements (`diskSource`: `<disk>`,
+/// `<backingStore>`, `<dataStore>`) says so: its doc names each element its users are part
+/// of, not only the first one the generator met.
+#[test]
+fn a_shared_tag_enum_names_every_element_it_is_the_content_of() {
+    let m = model();
+    let users = audit::users(&m.ir, &m.live);
+    let mut unnamed = Vec::new();
+    let mut shared = 0;
+    for &id in &m.live {
+        let t = &m.ir.types[id];
+        if !matches!(t.kind, xml_codegen::ir::Kind::TagEnum { .. }) {
+            continue;
+        }
+        let elements: std::collections::BTreeSet<&str> = users
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .map(|u| m.ir.types[u.owner].element.as_str())
+            .filter(|e| !e.is_empty())
+            .collect();
+        shared += (elements.len() > 1) as usize;
+        for e in elements {
+            if !t.doc.contains(&format!("`<{e}>`")) {
+                unnamed.push(format!("{}::{} is part of <{e}>: \"{}\"", t.module, t.name, t.doc));
+            }
+        }
+    }
+    assert!(unnamed.is_empty(), "docs that leave out an element:\n{}", unnamed.join("\n"));
+    assert!(shared >= 2, "only {shared} tag enums are shared: the test no longer looks at what it should");
+}

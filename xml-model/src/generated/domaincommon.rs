@@ -1334,7 +1334,7 @@ pub struct BlockDisk {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: ::std::option::Option<::std::boxed::Box<BlockSource>>,
 }
-/// The content of `<dataStore>` when `type` is 'block'
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` when `type` is 'block'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -3452,7 +3452,7 @@ impl ::std::convert::From<::std::string::String> for DirDataStoreSource {
         DirDataStoreSource::new(v)
     }
 }
-/// The content of `<dataStore>` when `type` is 'dir'
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` when `type` is 'dir'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -4114,7 +4114,7 @@ pub enum DiskSnapshot {
     #[xml(value = "manual")]
     Manual,
 }
-/// The content of `<dataStore>` told apart by its `type` attribute
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5701,7 +5701,7 @@ impl ::std::convert::From<::std::string::String> for Fibrechannel {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[ -~]{1,128}")]
 pub struct FibrechannelAppid(pub ::std::string::String);
-/// The content of `<vcpusched>` when `scheduler` is 'fifo' or 'rr'
+/// The content of `<vcpusched>`, `<iothreadsched>` or `<emulatorsched>` when `scheduler` is 'fifo' or 'rr'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -5829,7 +5829,7 @@ pub struct FileDataStoreSource {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// The content of `<dataStore>` when `type` is 'file'
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` when `type` is 'file'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -9412,7 +9412,7 @@ pub struct NetworkDisk {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: ::std::option::Option<::std::boxed::Box<NetworkStorageSource>>,
 }
-/// The content of `<dataStore>` when `type` is 'network'
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` when `type` is 'network'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -9819,7 +9819,7 @@ pub struct NvmeDataStoreSource {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// The content of `<dataStore>` when `type` is 'nvme'
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` when `type` is 'nvme'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -11780,7 +11780,7 @@ impl ::std::convert::From<BrokenWorkaroundFixed> for Sbbc {
         Sbbc::new(v)
     }
 }
-/// The content of `<vcpusched>` told apart by its `scheduler` attribute
+/// The content of `<vcpusched>`, `<iothreadsched>` or `<emulatorsched>` told apart by its `scheduler` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15296,7 +15296,7 @@ pub enum Vhost {
     #[xml(value = "vhost")]
     Vhost,
 }
-/// The content of `<dataStore>` when `type` is 'vhostuser'
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` when `type` is 'vhostuser'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -15382,7 +15382,7 @@ pub struct VhostuserSource {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// The content of `<dataStore>` when `type` is 'vhostvdpa'
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` when `type` is 'vhostvdpa'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -15789,7 +15789,7 @@ pub struct VolumeDisk {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: ::std::option::Option<::std::boxed::Box<VolumeSource>>,
 }
-/// The content of `<dataStore>` when `type` is 'volume'
+/// The content of `<dataStore>`, `<disk>` or `<backingStore>` when `type` is 'volume'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
