@@ -346,7 +346,7 @@ impl<'a> Document<'a> {
     /// their text: the tree is the quick pass's (a document type, which roxmltree's tree may
     /// have followed, could give the same text other values), and no attribute has a
     /// namespace (its prefix means what the scope binds it to).
-    fn tag_text(&self, at: u32, name_end: u32, attrs: Attributes<'_>) -> Option<&str> {
+    fn tag_text<'s>(&self, at: u32, name_end: u32, attrs: impl Iterator<Item = Attribute<'s>>) -> Option<&str> {
         if self.copied {
             return None;
         }
@@ -486,9 +486,10 @@ impl<'d> StartTag<'d> {
     }
 
     /// The attributes, namespace declarations left out.
-    pub(crate) fn attributes(&self) -> Attributes<'d> {
-        let items = Items::Records(self.doc.attrs[self.attrs.0 as usize..self.attrs.1 as usize].iter());
-        Attributes { doc: self.doc, items }
+    pub(crate) fn attributes(&self) -> impl Iterator<Item = Attribute<'d>> + 'd {
+        // A tag being told always has its records (see `NodeData::scanned`).
+        let doc = self.doc;
+        doc.attrs[self.attrs.0 as usize..self.attrs.1 as usize].iter().map(move |&d| Attribute { doc, d })
     }
 
     /// See [`Document::tag_text`].
@@ -737,7 +738,14 @@ impl<'a> Node<'a> {
     /// An element's start tag as [`Document::tag_text`] gives it.
     pub(crate) fn start_tag_text(&self) -> Option<&'a str> {
         match self.d.kind {
-            NodeType::Element => self.doc.tag_text(self.d.range.start, self.d.text.end, self.attributes()),
+            NodeType::Element if self.d.scanned => {
+                self.doc.tag_text(self.d.range.start, self.d.text.end, self.attributes())
+            }
+            NodeType::Element => {
+                let doc = self.doc;
+                let records = doc.attrs[doc.attr_range(self.id)].iter().map(|&d| Attribute { doc, d });
+                doc.tag_text(self.d.range.start, self.d.text.end, records)
+            }
             _ => None,
         }
     }
