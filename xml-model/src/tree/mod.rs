@@ -242,7 +242,7 @@ impl<'a> Document<'a> {
     /// Parses `input`, refusing what breaks `limits` and what is not well-formed XML. A DTD
     /// (and the entities it declares) is allowed only with `allow_dtd`.
     pub fn parse(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
-        Self::parse_quick(input, allow_dtd, limits, false)
+        Self::parse_quick(input, allow_dtd, limits, false, input.len() > SCAN_ATTRIBUTES_FROM)
     }
 
     /// Parses `input` as [`Document::parse`] does, leaving out the text nodes that reading
@@ -252,7 +252,7 @@ impl<'a> Document<'a> {
     /// between the nodes ([`Document::is_lean`]); a document the quick pass leaves to
     /// roxmltree comes back whole.
     pub(crate) fn parse_lean(input: &'a str, limits: &Limits) -> Result<Document<'a>> {
-        Self::parse_quick(input, false, limits, true)
+        Self::parse_quick(input, false, limits, true, input.len() > SCAN_ATTRIBUTES_FROM)
     }
 
     /// Parses `input` as [`Document::parse`] parses a large document, whatever its size: its
@@ -260,18 +260,14 @@ impl<'a> Document<'a> {
     /// hold such trees to the others.
     #[doc(hidden)]
     pub fn parse_scanning_attributes(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
-        within_offsets(limits).check_size(input)?;
-        match Builder::new(input, limits, None, false).scanning_attributes().run() {
-            Ok(doc) => Ok(doc),
-            Err(Stop::Limit(e)) => Err(e),
-            Err(Stop::Other) => Self::parse_with_roxmltree(input, allow_dtd, limits),
-        }
+        Self::parse_quick(input, allow_dtd, limits, false, true)
     }
 
-    fn parse_quick(input: &'a str, allow_dtd: bool, limits: &Limits, lean: bool) -> Result<Document<'a>> {
+    /// `scan`: read attributes again from their tags (see `NodeData::scanned`).
+    fn parse_quick(input: &'a str, allow_dtd: bool, limits: &Limits, lean: bool, scan: bool) -> Result<Document<'a>> {
         within_offsets(limits).check_size(input)?;
         let builder = Builder::new(input, limits, None, lean);
-        let builder = if input.len() > SCAN_ATTRIBUTES_FROM { builder.scanning_attributes() } else { builder };
+        let builder = if scan { builder.scanning_attributes() } else { builder };
         match builder.run() {
             Ok(doc) => Ok(doc),
             Err(Stop::Limit(e)) => Err(e),
@@ -732,7 +728,14 @@ impl<'a> Node<'a> {
         }
         // Asked of most elements while they are read (which variant an element is): the
         // records are searched in place.
-        doc.attrs[doc.attr_range(self.id)].iter().find(|a| wanted(a)).map(|a| doc.str(a.value))
+        self.records().find(|a| wanted(&a.d)).map(|a| a.value())
+    }
+
+    /// An element's attribute records, walked in place (not for a `scanned` element, which
+    /// has none).
+    fn records(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        let doc = self.doc;
+        doc.attrs[doc.attr_range(self.id)].iter().map(move |&d| Attribute { doc, d })
     }
 
     /// An element's start tag as [`Document::tag_text`] gives it.
@@ -741,11 +744,7 @@ impl<'a> Node<'a> {
             NodeType::Element if self.d.scanned => {
                 self.doc.tag_text(self.d.range.start, self.d.text.end, self.attributes())
             }
-            NodeType::Element => {
-                let doc = self.doc;
-                let records = doc.attrs[doc.attr_range(self.id)].iter().map(|&d| Attribute { doc, d });
-                doc.tag_text(self.d.range.start, self.d.text.end, records)
-            }
+            NodeType::Element => self.doc.tag_text(self.d.range.start, self.d.text.end, self.records()),
             _ => None,
         }
     }
