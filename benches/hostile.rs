@@ -1,8 +1,9 @@
 //! Hostile input: how long reading, checking and `fmt` take on documents built to be slow
 //! (many attributes on one element, many siblings, unknown siblings that each are a problem,
 //! known and unknown siblings in turn, a long text node), with the default limits and with
-//! none; and `validate()` of guests with many NUMA cells, huge page sizes or devices. Each
-//! row should grow with the size, ten times the input about ten times the time.
+//! none; `validate()` of guests with many NUMA cells, huge page sizes or devices; `diff` and
+//! `differences` of documents of many siblings. Each row should grow with the size, ten times
+//! the input about ten times the time.
 //! `cargo bench --bench hostile`.
 
 use std::hint::black_box;
@@ -76,6 +77,39 @@ fn main() {
         }
     }
     validate_rows();
+    diff_rows();
+}
+
+/// `diff` and `differences` of documents of many siblings: matched by identity (disks of one
+/// target), by place (unknown elements), and without any agreeing (inputs of other types,
+/// each tried against the others until the budget of tries is spent).
+fn diff_rows() {
+    use libvirt_xml::model::diff::{diff, differences};
+    println!("diff: time (changes found)");
+    println!("{:<26} {:>11} {:>16} {:>16}", "documents", "bytes", "diff", "differences");
+    for n in [10_000, 100_000] {
+        let inputs = |kind: &str| {
+            let all: String = (0..n).map(|i| format!("<input type='{kind}{i}'/>")).collect();
+            format!("<domain type='kvm'><name>n</name><devices>{all}</devices></domain>")
+        };
+        let disk = siblings(n, "<disk type='file' device='disk'><target dev='vda'/></disk>");
+        let bogus = siblings(n, "<bogus/>");
+        let pairs = [
+            (format!("{n} disks"), disk.clone(), disk),
+            (format!("{n} unknown siblings"), bogus.clone(), bogus),
+            (format!("{n} inputs, none agreeing"), inputs("a"), inputs("b")),
+        ];
+        for (name, a, b) in &pairs {
+            let cell = |f: &dyn Fn() -> usize| {
+                let start = Instant::now();
+                let changes = black_box(f());
+                format!("{:>9.1} ms ({changes})", start.elapsed().as_secs_f64() * 1e3)
+            };
+            let d = cell(&|| diff(a, b).map_or(0, |c| c.len()));
+            let ds = cell(&|| differences(a, b).map_or(0, |c| c.len()));
+            println!("{name:<26} {:>11} {d:>16} {ds:>16}", a.len() + b.len());
+        }
+    }
 }
 
 /// `validate()` on guests with many NUMA cells and huge page sizes (whose sets it compares

@@ -25,8 +25,10 @@
 //! element libvirt adds by itself (`<cpu>`, `<clock>`, controllers) cannot be removed by
 //! leaving it out.
 
-use crate::read::Node;
+use std::collections::{HashMap, VecDeque};
 
+use crate::read::{Attribute, Node};
+use crate::tree::ExpandedName;
 use crate::{Result, XmlValue};
 
 /// One difference between the desired definition and libvirt's.
@@ -102,7 +104,8 @@ pub fn differences(desired: &str, actual: &str) -> Result<Vec<Change>> {
         out.push(Change { path: "/".into(), kind: ChangeKind::Changed { from: label(ar), to: label(dr) } });
         return Ok(out);
     }
-    compare(dr, ar, &format!("/{}", label(dr)), &mut out);
+    let mut budget = Budget::for_documents(desired, actual);
+    compare(dr, ar, &format!("/{}", label(dr)), &mut out, &mut budget);
     Ok(out)
 }
 
@@ -143,18 +146,20 @@ fn attribute_label(a: &crate::read::Attribute<'_>) -> String {
 }
 
 fn compare_both(a: Node<'_>, b: Node<'_>, path: &str, out: &mut Vec<Change>) {
+    let b_attributes = AttributeFinder::of(b);
     for attr in a.attributes() {
         let at = format!("{path}/{}", attribute_label(&attr));
-        match b.attributes().find(|o| o.name() == attr.name() && o.namespace() == attr.namespace()) {
+        match b_attributes.get(&attr) {
             None => out.push(Change { path: at, kind: ChangeKind::Removed(attr.value().to_owned()) }),
-            Some(o) if o.value() != attr.value() => {
-                out.push(Change { path: at, kind: changed(attr.value().to_owned(), o.value().to_owned()) })
+            Some(value) if value != attr.value() => {
+                out.push(Change { path: at, kind: changed(attr.value().to_owned(), value.to_owned()) })
             }
             Some(_) => {}
         }
     }
+    let a_attributes = AttributeFinder::of(a);
     for attr in b.attributes() {
-        if !a.attributes().any(|o| o.name() == attr.name() && o.namespace() == attr.namespace()) {
+        if a_attributes.get(&attr).is_none() {
             let at = format!("{path}/{}", attribute_label(&attr));
             out.push(Change { path: at, kind: ChangeKind::Added(attr.value().to_owned()) });
         }
@@ -163,37 +168,187 @@ fn compare_both(a: Node<'_>, b: Node<'_>, path: &str, out: &mut Vec<Change>) {
     if ta != tb {
         out.push(Change { path: path.to_owned(), kind: changed(ta, tb) });
     }
-    let ca: Vec<Node<'_>> = a.children().filter(|c| c.is_element()).collect();
-    let cb: Vec<Node<'_>> = b.children().filter(|c| c.is_element()).collect();
-    let mut used = vec![false; cb.len()];
-    let same = |list: &[Node<'_>], n: Node<'_>| list.iter().filter(|o| o.tag_name() == n.tag_name()).count();
-    let nth = |list: &[Node<'_>], i: usize| list[..i].iter().filter(|o| o.tag_name() == list[i].tag_name()).count() + 1;
-    for (i, &x) in ca.iter().enumerate() {
-        // Same identity where the element has one, else the same place among its namesakes.
-        let key = identity(x);
-        let found = match &key {
-            Some(k) => (0..cb.len())
-                .find(|&j| !used[j] && cb[j].tag_name() == x.tag_name() && identity(cb[j]).as_ref() == Some(k)),
-            None => {
-                let place = nth(&ca, i);
-                (0..cb.len()).find(|&j| {
-                    !used[j] && cb[j].tag_name() == x.tag_name() && identity(cb[j]).is_none() && nth(&cb, j) == place
-                })
-            }
+    let (ca, cb) = (Children::of(a), Children::of(b));
+    // Same identity where the element has one, else the same place among its namesakes.
+    let mut by_identity = cb.by_identity();
+    let mut by_place: HashMap<(ExpandedName<'_>, usize), usize> = (0..cb.nodes.len())
+        .filter(|&j| cb.ids[j].is_none())
+        .map(|j| ((cb.nodes[j].tag_name(), cb.places[j]), j))
+        .collect();
+    let mut used = vec![false; cb.nodes.len()];
+    for (i, &x) in ca.nodes.iter().enumerate() {
+        let found = match ca.ids[i].as_deref() {
+            Some(k) => by_identity.get_mut(&(x.tag_name(), k)).and_then(VecDeque::pop_front),
+            None => by_place.remove(&(x.tag_name(), ca.places[i])),
         };
-        let here = format!("{path}/{}", child_label(x, same(&ca, x), nth(&ca, i)));
+        let here = format!("{path}/{}", ca.label(i));
         match found {
             Some(j) => {
                 used[j] = true;
-                compare_both(x, cb[j], &here, out);
+                compare_both(x, cb.nodes[j], &here, out);
             }
             None => out.push(Change { path: here, kind: ChangeKind::Removed(summary(x)) }),
         }
     }
-    for (j, &y) in cb.iter().enumerate() {
+    for (j, &y) in cb.nodes.iter().enumerate() {
         if !used[j] {
-            let here = format!("{path}/{}", child_label(y, same(&cb, y), nth(&cb, j)));
+            let here = format!("{path}/{}", cb.label(j));
             out.push(Change { path: here, kind: ChangeKind::Added(summary(y)) });
+        }
+    }
+}
+
+/// The child elements of one element, with what matching them asks of each worked out once:
+/// found by scanning, matching a document of many siblings would take time quadratic in
+/// their number.
+struct Children<'a> {
+    nodes: Vec<Node<'a>>,
+    /// Each child's identity (see [`identity`]).
+    ids: Vec<Option<String>>,
+    /// Each child's place among the children of its name, from 1.
+    places: Vec<usize>,
+    /// How many children have each name.
+    counts: HashMap<ExpandedName<'a>, usize>,
+}
+
+impl<'a> Children<'a> {
+    fn of(parent: Node<'a>) -> Self {
+        let nodes: Vec<Node<'a>> = parent.children().filter(|c| c.is_element()).collect();
+        let mut counts: HashMap<ExpandedName<'a>, usize> = HashMap::new();
+        let places = nodes
+            .iter()
+            .map(|n| {
+                let count = counts.entry(n.tag_name()).or_default();
+                *count += 1;
+                *count
+            })
+            .collect();
+        let ids = nodes.iter().map(|&n| identity(n)).collect();
+        Children { nodes, ids, places, counts }
+    }
+
+    /// How child `i` is named in a path: by its identity, else by its place when others
+    /// share its name.
+    fn label(&self, i: usize) -> String {
+        let n = self.nodes[i];
+        child_label(n, self.ids[i].as_deref(), self.counts[&n.tag_name()], self.places[i])
+    }
+
+    /// The children that have an identity, in order, by name and identity.
+    fn by_identity(&self) -> HashMap<(ExpandedName<'a>, &str), VecDeque<usize>> {
+        let mut map: HashMap<_, VecDeque<usize>> = HashMap::new();
+        for (j, id) in self.ids.iter().enumerate() {
+            if let Some(k) = id {
+                map.entry((self.nodes[j].tag_name(), k.as_str())).or_default().push_back(j);
+            }
+        }
+        map
+    }
+}
+
+/// Looks up an element's attributes by name: by scanning when it has a few, through a map
+/// when it has many (scanning many for each of many would be quadratic).
+struct AttributeFinder<'a> {
+    node: Node<'a>,
+    many: Option<HashMap<(Option<&'a str>, &'a str), &'a str>>,
+}
+
+impl<'a> AttributeFinder<'a> {
+    fn of(node: Node<'a>) -> Self {
+        let many = node
+            .attributes()
+            .nth(16)
+            .map(|_| node.attributes().map(|a| ((a.namespace(), a.name()), a.value())).collect());
+        AttributeFinder { node, many }
+    }
+
+    /// The value of the attribute of the same name as `attr`.
+    fn get(&self, attr: &Attribute<'_>) -> Option<&'a str> {
+        match &self.many {
+            Some(map) => map.get(&(attr.namespace(), attr.name())).copied(),
+            None => self
+                .node
+                .attributes()
+                .find(|o| o.name() == attr.name() && o.namespace() == attr.namespace())
+                .map(|o| o.value()),
+        }
+    }
+}
+
+/// How much comparing [`differences`] may spend on trying which of libvirt's children says
+/// the same as a desired child without an identity. Each try compares the two elements whole,
+/// so with many namesakes and none agreeing, trying them all would be quadratic; once the
+/// budget, a multiple of the documents' size, is spent, such children are matched in order.
+/// A document libvirt wrote back needs a small part of it.
+struct Budget(usize);
+
+impl Budget {
+    fn for_documents(desired: &str, actual: &str) -> Self {
+        Budget(desired.len() + actual.len() + 10_000)
+    }
+
+    /// Counts `work` (elements and attributes compared) against the budget.
+    fn spend(&mut self, work: usize) {
+        self.0 = self.0.saturating_sub(work);
+    }
+
+    fn is_spent(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// libvirt's children of one element not yet matched with a desired child, by name and in
+/// order: a list for each name, linked through `next` and `prev`, so that taking one out
+/// costs the same however many there are.
+struct Unused<'a> {
+    first: HashMap<ExpandedName<'a>, usize>,
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    used: Vec<bool>,
+}
+
+/// The end of an [`Unused`] list.
+const END: usize = usize::MAX;
+
+impl<'a> Unused<'a> {
+    fn of(children: &Children<'a>) -> Self {
+        let n = children.nodes.len();
+        let (mut first, mut last) = (HashMap::new(), HashMap::new());
+        let (mut next, mut prev) = (vec![END; n], vec![END; n]);
+        for (j, c) in children.nodes.iter().enumerate() {
+            match last.insert(c.tag_name(), j) {
+                Some(p) => {
+                    next[p] = j;
+                    prev[j] = p;
+                }
+                None => {
+                    first.insert(c.tag_name(), j);
+                }
+            }
+        }
+        Unused { first, next, prev, used: vec![false; n] }
+    }
+
+    /// The unused children named `name`, in order.
+    fn named(&self, name: ExpandedName<'a>) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.first.get(&name).copied(), |&j| Some(self.next[j]).filter(|&n| n != END))
+    }
+
+    /// Marks child `j`, named `name`, used.
+    fn take(&mut self, j: usize, name: ExpandedName<'a>) {
+        self.used[j] = true;
+        let (p, n) = (self.prev[j], self.next[j]);
+        if p == END {
+            if n == END {
+                self.first.remove(&name);
+            } else {
+                self.first.insert(name, n);
+            }
+        } else {
+            self.next[p] = n;
+        }
+        if n != END {
+            self.prev[n] = p;
         }
     }
 }
@@ -205,7 +360,7 @@ pub fn domain_name(xml: &str) -> Option<String> {
     Some(name.text().unwrap_or("").trim().to_owned())
 }
 
-fn compare(d: Node<'_>, a: Node<'_>, path: &str, out: &mut Vec<Change>) {
+fn compare(d: Node<'_>, a: Node<'_>, path: &str, out: &mut Vec<Change>, budget: &mut Budget) {
     let is_root = d.parent().is_some_and(|p| p.is_root());
     let mut handled: Vec<&str> = Vec::new();
 
@@ -234,7 +389,10 @@ fn compare(d: Node<'_>, a: Node<'_>, path: &str, out: &mut Vec<Change>) {
         }
     }
 
+    let a_attributes = AttributeFinder::of(a);
+    let mut attributes = 0;
     for attr in d.attributes() {
+        attributes += 1;
         if attr.namespace().is_none() && handled.contains(&attr.name()) {
             continue;
         }
@@ -243,38 +401,41 @@ fn compare(d: Node<'_>, a: Node<'_>, path: &str, out: &mut Vec<Change>) {
             continue;
         }
         let at = format!("{path}/@{}", attr.name());
-        match a.attributes().find(|o| o.name() == attr.name() && o.namespace() == attr.namespace()) {
+        match a_attributes.get(&attr) {
             None => out.push(Change { path: at, kind: ChangeKind::Added(attr.value().to_owned()) }),
-            Some(o) if !value_eq(attr.name(), attr.value(), o.value()) => {
-                out.push(Change { path: at, kind: changed(o.value().to_owned(), attr.value().to_owned()) })
+            Some(value) if !value_eq(attr.name(), attr.value(), value) => {
+                out.push(Change { path: at, kind: changed(value.to_owned(), attr.value().to_owned()) })
             }
             Some(_) => {}
         }
     }
 
-    let actual: Vec<Node<'_>> = a.children().filter(|c| c.is_element()).collect();
-    let mut used = vec![false; actual.len()];
-    let desired: Vec<Node<'_>> = d.children().filter(|c| c.is_element()).collect();
-    for (i, dc) in desired.iter().enumerate() {
-        let same_name = desired.iter().filter(|o| o.tag_name() == dc.tag_name()).count();
-        let nth = desired[..i].iter().filter(|o| o.tag_name() == dc.tag_name()).count() + 1;
-        let child_path = format!("{path}/{}", child_label(*dc, same_name, nth));
-        let found = pick(*dc, &actual, &used);
+    let (desired, actual) = (Children::of(d), Children::of(a));
+    budget.spend(1 + attributes + desired.nodes.len() + actual.nodes.len());
+    let facts = if is_root { RootFacts::of(d, a) } else { RootFacts::default() };
+    let mut unused = Unused::of(&actual);
+    let mut by_identity = actual.by_identity();
+    for (i, &dc) in desired.nodes.iter().enumerate() {
+        let child_path = format!("{path}/{}", desired.label(i));
+        let found = match desired.ids[i].as_deref() {
+            Some(k) => by_identity.get_mut(&(dc.tag_name(), k)).and_then(|q| first_unused(q, &unused)),
+            None => agreeing(dc, &actual, &unused, budget),
+        };
         if let Some(j) = found {
-            used[j] = true;
+            unused.take(j, dc.tag_name());
         }
-        match normalised(*dc, found.map(|j| actual[j])) {
+        let found = found.map(|j| actual.nodes[j]);
+        match normalised(dc, found, &facts) {
             Normalised::Dropped => {}
             Normalised::Size(bytes) => {
-                let actual_bytes = found.and_then(|j| scaled_text(actual[j]));
-                if actual_bytes != Some(bytes) {
-                    let shown = found.map_or_else(|| "nothing".into(), |j| scaled_label(actual[j]));
-                    out.push(Change { path: child_path, kind: changed(shown, scaled_label(*dc)) });
+                if found.and_then(scaled_text) != Some(bytes) {
+                    let shown = found.map_or_else(|| "nothing".into(), scaled_label);
+                    out.push(Change { path: child_path, kind: changed(shown, scaled_label(dc)) });
                 }
             }
             Normalised::AsWritten => match found {
-                Some(j) => compare(*dc, actual[j], &child_path, out),
-                None => out.push(Change { path: child_path, kind: ChangeKind::Added(summary(*dc)) }),
+                Some(ac) => compare(dc, ac, &child_path, out, budget),
+                None => out.push(Change { path: child_path, kind: ChangeKind::Added(summary(dc)) }),
             },
         }
     }
@@ -297,18 +458,19 @@ fn compare(d: Node<'_>, a: Node<'_>, path: &str, out: &mut Vec<Change>) {
     if let Some(defaults) = defaults {
         // A console of a guest without serial ports is libvirt's cue to add the serial port
         // it stands for.
-        let has = |name: &str| desired.iter().any(|c| c.tag_name().namespace().is_none() && c.has_tag_name(name));
+        let has = |name: &str| desired.nodes.iter().any(|c| c.tag_name().namespace().is_none() && c.has_tag_name(name));
         let serial_for_console = a.has_tag_name("devices") && has("console") && !has("serial");
-        for (j, ac) in actual.iter().enumerate() {
+        for (j, &ac) in actual.nodes.iter().enumerate() {
             let own = ac.tag_name().namespace().is_none()
                 && (defaults.contains(&ac.tag_name().name()) || (serial_for_console && ac.has_tag_name("serial")));
-            if !used[j] && is_root && ac.tag_name().namespace().is_none() && ac.has_tag_name("devices") {
+            let used = unused.used[j];
+            if !used && is_root && ac.tag_name().namespace().is_none() && ac.has_tag_name("devices") {
                 // libvirt writes <devices> even when empty: only the devices in it count.
-                removed_devices(*ac, &format!("{path}/devices"), out);
-            } else if !used[j] && !own {
+                removed_devices(ac, &format!("{path}/devices"), out);
+            } else if !used && !own {
                 out.push(Change {
-                    path: format!("{path}/{}", child_label(*ac, 1, 1)),
-                    kind: ChangeKind::Removed(summary(*ac)),
+                    path: format!("{path}/{}", child_label(ac, actual.ids[j].as_deref(), 1, 1)),
+                    kind: ChangeKind::Removed(summary(ac)),
                 });
             }
         }
@@ -336,7 +498,7 @@ enum Normalised {
 /// - the `<source>` of a unix `<channel>` with no path, or with the path libvirt makes up in
 ///   its channel folder (`/var/lib/libvirt/qemu/channel/target/`), is libvirt's to fill in
 ///   when the guest starts.
-fn normalised(d: Node<'_>, a: Option<Node<'_>>) -> Normalised {
+fn normalised(d: Node<'_>, a: Option<Node<'_>>, root: &RootFacts) -> Normalised {
     if d.tag_name().namespace().is_some() {
         return Normalised::AsWritten;
     }
@@ -352,10 +514,9 @@ fn normalised(d: Node<'_>, a: Option<Node<'_>>) -> Normalised {
                 return Normalised::Dropped;
             }
         }
-        "memory" if at_root && has_numa_cells(d) => return Normalised::Dropped,
+        "memory" if at_root && root.numa_cells => return Normalised::Dropped,
         "currentMemory" if at_root => {
-            let total = a.and_then(|a| a.parent()).and_then(|r| element(r, "memory")).and_then(scaled_text);
-            if let (Some(want), Some(total)) = (scaled_text(d), total) {
+            if let (Some(want), Some(total)) = (scaled_text(d), a.and(root.memory)) {
                 return Normalised::Size(want.min(total));
             }
         }
@@ -375,10 +536,21 @@ fn normalised(d: Node<'_>, a: Option<Node<'_>>) -> Normalised {
     Normalised::AsWritten
 }
 
-/// Whether the domain of element `n` has NUMA cells (`<cpu><numa><cell>`).
-fn has_numa_cells(n: Node<'_>) -> bool {
-    let root = n.document().root_element();
-    element(root, "cpu").and_then(|c| element(c, "numa")).and_then(|n| element(n, "cell")).is_some()
+/// What libvirt's rules ask of the top-level elements, found once for all of them.
+#[derive(Default)]
+struct RootFacts {
+    /// The desired domain has NUMA cells (`<cpu><numa><cell>`).
+    numa_cells: bool,
+    /// libvirt's `<memory>`, in bytes.
+    memory: Option<u128>,
+}
+
+impl RootFacts {
+    fn of(desired: Node<'_>, actual: Node<'_>) -> Self {
+        let numa_cells =
+            element(desired, "cpu").and_then(|c| element(c, "numa")).and_then(|n| element(n, "cell")).is_some();
+        RootFacts { numa_cells, memory: element(actual, "memory").and_then(scaled_text) }
+    }
 }
 
 /// The first child element of `n` named `name`.
@@ -392,28 +564,40 @@ fn removed_devices(devices: Node<'_>, path: &str, out: &mut Vec<Change>) {
         let own = dev.tag_name().namespace().is_none() && DEVICE_DEFAULTS.contains(&dev.tag_name().name());
         if !own {
             out.push(Change {
-                path: format!("{path}/{}", child_label(dev, 1, 1)),
+                path: format!("{path}/{}", child_label(dev, identity(dev).as_deref(), 1, 1)),
                 kind: ChangeKind::Removed(summary(dev)),
             });
         }
     }
 }
 
-/// Which of libvirt's children stands for desired child `dc`: the one with the same identity
-/// (a disk's target, a filesystem's tag, a NIC's MAC, a host device's source), else the first
-/// unused one saying the same, else the first unused one of that name.
-fn pick(dc: Node<'_>, actual: &[Node<'_>], used: &[bool]) -> Option<usize> {
-    let candidates: Vec<usize> =
-        (0..actual.len()).filter(|&j| !used[j] && actual[j].tag_name() == dc.tag_name()).collect();
-    if let Some(k) = identity(dc) {
-        return candidates.into_iter().find(|&j| identity(actual[j]).as_deref() == Some(k.as_str()));
+/// The first child of `queue` (libvirt's children of one name and identity) not yet used.
+fn first_unused(queue: &mut VecDeque<usize>, unused: &Unused<'_>) -> Option<usize> {
+    while let Some(&j) = queue.front() {
+        if !unused.used[j] {
+            return Some(j);
+        }
+        queue.pop_front();
     }
-    let agrees = |j: &usize| {
+    None
+}
+
+/// Which of libvirt's children stands for desired child `dc`, which has no identity (a
+/// disk's target, a NIC's MAC...: those are matched by it): the first unused one of its
+/// name saying the same, else the first unused one of its name.
+fn agreeing(dc: Node<'_>, actual: &Children<'_>, unused: &Unused<'_>, budget: &mut Budget) -> Option<usize> {
+    let first = unused.named(dc.tag_name()).next()?;
+    for j in unused.named(dc.tag_name()) {
+        if budget.is_spent() {
+            break;
+        }
         let mut scratch = Vec::new();
-        compare(dc, actual[*j], "", &mut scratch);
-        scratch.is_empty()
-    };
-    candidates.iter().copied().find(agrees).or_else(|| candidates.first().copied())
+        compare(dc, actual.nodes[j], "", &mut scratch, budget);
+        if scratch.is_empty() {
+            return Some(j);
+        }
+    }
+    Some(first)
 }
 
 /// What tells repeated devices apart, as libvirt does.
@@ -450,9 +634,11 @@ fn identity(n: Node<'_>) -> Option<String> {
     }
 }
 
-fn child_label(n: Node<'_>, same_name: usize, nth: usize) -> String {
+/// How child `n`, of identity `id`, is named in a path: by its identity, else by its place
+/// (`nth` of `same_name`) when others share its name.
+fn child_label(n: Node<'_>, id: Option<&str>, same_name: usize, nth: usize) -> String {
     let name = label(n);
-    match identity(n) {
+    match id {
         Some(k) if !k.is_empty() => format!("{name}[{k}]"),
         _ if same_name > 1 => format!("{name}[{nth}]"),
         _ => name,
@@ -567,6 +753,7 @@ fn summary(n: Node<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::parse_document;
 
     fn diff(d: &str, a: &str) -> Vec<String> {
         differences(d, a).unwrap().iter().map(|c| c.to_string()).collect()
@@ -700,6 +887,49 @@ mod tests {
             diff(&own, &actual),
             ["/domain/devices/channel/source: added <source mode='bind' path='/run/g.sock'/>"]
         );
+    }
+
+    #[test]
+    fn children_without_identity_are_tried_until_the_budget_is_spent() {
+        let desired = dom("<devices><input type='tablet' bus='usb'/></devices>");
+        let actual = dom("<devices><input type='mouse' bus='ps2'/><input type='tablet' bus='usb'/></devices>");
+        // The tablet is found past the mouse libvirt added.
+        assert_eq!(diff(&desired, &actual), Vec::<String>::new());
+        // With no budget left, the first input stands for it.
+        let (d, a) = (parse_document(&desired).unwrap(), parse_document(&actual).unwrap());
+        let mut out = Vec::new();
+        compare(d.root_element(), a.root_element(), "/domain", &mut out, &mut Budget(0));
+        let out: Vec<String> = out.iter().map(|c| c.to_string()).collect();
+        assert_eq!(out, ["/domain/devices/input/@type: mouse -> tablet", "/domain/devices/input/@bus: ps2 -> usb"]);
+    }
+
+    #[test]
+    fn unused_children_are_listed_by_name_in_order() {
+        let doc = parse_document("<r><a/><b/><a/><a/><b/><a/></r>").unwrap();
+        let children = Children::of(doc.root_element());
+        let mut unused = Unused::of(&children);
+        let a = children.nodes[0].tag_name();
+        let b = children.nodes[1].tag_name();
+        assert_eq!(unused.named(a).collect::<Vec<_>>(), [0, 2, 3, 5]);
+        unused.take(2, a);
+        assert_eq!(unused.named(a).collect::<Vec<_>>(), [0, 3, 5]);
+        unused.take(0, a);
+        unused.take(5, a);
+        assert_eq!(unused.named(a).collect::<Vec<_>>(), [3]);
+        unused.take(3, a);
+        assert_eq!(unused.named(a).count(), 0);
+        assert_eq!(unused.named(b).collect::<Vec<_>>(), [1, 4]);
+        assert_eq!(children.places, [1, 1, 2, 3, 2, 4]);
+        assert_eq!(children.label(4), "b[2]");
+    }
+
+    #[test]
+    fn many_attributes_are_found_by_name() {
+        let attrs: String = (0..40).map(|i| format!(" a{i}='{i}'")).collect();
+        let moved: String = (0..40).rev().map(|i| format!(" a{i}='{}'", if i == 7 { 70 } else { i })).collect();
+        let changes = super::diff(&format!("<r{attrs}/>"), &format!("<r{moved} z='1'/>")).unwrap();
+        let changes: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
+        assert_eq!(changes, ["/r/@a7: 7 -> 70", "/r/@z: added 1"]);
     }
 
     #[test]

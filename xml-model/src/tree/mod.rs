@@ -551,7 +551,7 @@ impl std::fmt::Debug for Node<'_> {
 }
 
 /// An element's or attribute's name: its namespace and local name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ExpandedName<'a> {
     namespace: Option<&'a str>,
     name: &'a str,
