@@ -3,6 +3,7 @@
 //! Indentation and attribute order do not count. This is the round-trip criterion.
 
 use crate::read::{node_path, Node};
+use crate::tree::AttributeFinder;
 
 /// The first difference between two XML texts, described with its path and line in `a`;
 /// `None` when they are equivalent.
@@ -18,9 +19,19 @@ pub fn first_difference(a: &str, b: &str) -> Option<String> {
     compare_children(da.root(), db.root())
 }
 
+/// Where `node` is: its path and line.
 fn at(node: Node<'_>) -> String {
+    line_of(node, node_path(node))
+}
+
+/// Where attribute `name` of `node` is.
+fn at_attribute(node: Node<'_>, name: &str) -> String {
+    line_of(node, format!("{}/@{name}", node_path(node)))
+}
+
+fn line_of(node: Node<'_>, path: String) -> String {
     let pos = node.document().text_pos_at(node.range().start);
-    format!("{} (line {})", node_path(node), pos.row)
+    format!("{path} (line {})", pos.row)
 }
 
 /// The nodes that count: elements, comments, and text that is not only whitespace.
@@ -58,20 +69,24 @@ fn compare_node(x: Node<'_>, y: Node<'_>) -> Option<String> {
             if x.tag_name() != y.tag_name() {
                 return Some(format!("{}: element <{}> became <{}>", at(x), x.tag_name().name(), y.tag_name().name()));
             }
+            let (in_x, in_y) = (AttributeFinder::of(x), AttributeFinder::of(y));
             for attr in x.attributes() {
-                let other = y.attributes().find(|o| o.name() == attr.name() && o.namespace() == attr.namespace());
-                match other {
-                    None => return Some(format!("{}/@{}: attribute missing after the round trip", at(x), attr.name())),
+                match in_y.get(&attr) {
+                    None => {
+                        return Some(format!(
+                            "{}: attribute missing after the round trip",
+                            at_attribute(x, attr.name())
+                        ))
+                    }
                     Some(o) if o.value() != attr.value() => {
-                        return Some(format!("{}/@{}: '{}' became '{}'", at(x), attr.name(), attr.value(), o.value()))
+                        let at = at_attribute(x, attr.name());
+                        return Some(format!("{at}: '{}' became '{}'", attr.value(), o.value()));
                     }
                     Some(_) => {}
                 }
             }
-            if let Some(extra) =
-                y.attributes().find(|o| x.attributes().all(|a| a.name() != o.name() || a.namespace() != o.namespace()))
-            {
-                return Some(format!("{}/@{}: attribute added by the round trip", at(x), extra.name()));
+            if let Some(extra) = y.attributes().find(|o| in_x.get(o).is_none()) {
+                return Some(format!("{}: attribute added by the round trip", at_attribute(x, extra.name())));
             }
             compare_children(x, y)
         }
@@ -82,5 +97,30 @@ fn compare_node(x: Node<'_>, y: Node<'_>) -> Option<String> {
             crate::error::quote(y.text().unwrap_or(""))
         )),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+
+    #[test]
+    fn attributes_are_matched_by_name_whatever_their_number() {
+        for n in [3, 40] {
+            let attrs = |order: &mut dyn Iterator<Item = usize>, changed: Option<usize>| -> String {
+                order.map(|i| format!(" a{i}='{}'", if Some(i) == changed { 99 } else { i })).collect()
+            };
+            let a = format!("<r{}/>", attrs(&mut (0..n), None));
+            assert_eq!(first_difference(&a, &format!("<r{}/>", attrs(&mut (0..n).rev(), None))), None);
+            let changed = format!("<r{}/>", attrs(&mut (0..n).rev(), Some(1)));
+            assert_eq!(first_difference(&a, &changed).unwrap(), "/r/@a1 (line 1): '1' became '99'");
+            let fewer = format!("<r{}/>", attrs(&mut (1..n), None));
+            assert_eq!(
+                first_difference(&a, &fewer).unwrap(),
+                "/r/@a0 (line 1): attribute missing after the round trip"
+            );
+            let more = format!("<r{} z='1'/>", attrs(&mut (0..n), None));
+            assert_eq!(first_difference(&a, &more).unwrap(), "/r/@z (line 1): attribute added by the round trip");
+        }
     }
 }

@@ -27,8 +27,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::read::{Attribute, Node};
-use crate::tree::ExpandedName;
+use crate::read::Node;
+use crate::tree::{AttributeFinder, ExpandedName};
 use crate::{Result, XmlValue};
 
 /// One difference between the desired definition and libvirt's.
@@ -151,8 +151,8 @@ fn compare_both(a: Node<'_>, b: Node<'_>, path: &str, out: &mut Vec<Change>) {
         let at = format!("{path}/{}", attribute_label(&attr));
         match b_attributes.get(&attr) {
             None => out.push(Change { path: at, kind: ChangeKind::Removed(attr.value().to_owned()) }),
-            Some(value) if value != attr.value() => {
-                out.push(Change { path: at, kind: changed(attr.value().to_owned(), value.to_owned()) })
+            Some(o) if o.value() != attr.value() => {
+                out.push(Change { path: at, kind: changed(attr.value().to_owned(), o.value().to_owned()) })
             }
             Some(_) => {}
         }
@@ -243,35 +243,6 @@ impl<'a> Children<'a> {
             }
         }
         map
-    }
-}
-
-/// Looks up an element's attributes by name: by scanning when it has a few, through a map
-/// when it has many (scanning many for each of many would be quadratic).
-struct AttributeFinder<'a> {
-    node: Node<'a>,
-    many: Option<HashMap<(Option<&'a str>, &'a str), &'a str>>,
-}
-
-impl<'a> AttributeFinder<'a> {
-    fn of(node: Node<'a>) -> Self {
-        let many = node
-            .attributes()
-            .nth(16)
-            .map(|_| node.attributes().map(|a| ((a.namespace(), a.name()), a.value())).collect());
-        AttributeFinder { node, many }
-    }
-
-    /// The value of the attribute of the same name as `attr`.
-    fn get(&self, attr: &Attribute<'_>) -> Option<&'a str> {
-        match &self.many {
-            Some(map) => map.get(&(attr.namespace(), attr.name())).copied(),
-            None => self
-                .node
-                .attributes()
-                .find(|o| o.name() == attr.name() && o.namespace() == attr.namespace())
-                .map(|o| o.value()),
-        }
     }
 }
 
@@ -403,8 +374,8 @@ fn compare(d: Node<'_>, a: Node<'_>, path: &str, out: &mut Vec<Change>, budget: 
         let at = format!("{path}/@{}", attr.name());
         match a_attributes.get(&attr) {
             None => out.push(Change { path: at, kind: ChangeKind::Added(attr.value().to_owned()) }),
-            Some(value) if !value_eq(attr.name(), attr.value(), value) => {
-                out.push(Change { path: at, kind: changed(value.to_owned(), attr.value().to_owned()) })
+            Some(o) if !value_eq(attr.name(), attr.value(), o.value()) => {
+                out.push(Change { path: at, kind: changed(o.value().to_owned(), attr.value().to_owned()) })
             }
             Some(_) => {}
         }

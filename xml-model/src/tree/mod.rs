@@ -1002,6 +1002,35 @@ impl<'a> Attribute<'a> {
     }
 }
 
+/// Finds an element's attributes by name, as comparing two elements asks for each attribute
+/// of the other: by scanning when it has a few, through a map when it has many (scanning many
+/// for each of many would take time quadratic in their number).
+pub(crate) struct AttributeFinder<'a> {
+    node: Node<'a>,
+    many: Option<std::collections::HashMap<(Option<&'a str>, &'a str), Attribute<'a>>>,
+}
+
+impl<'a> AttributeFinder<'a> {
+    /// Past this many attributes, a map.
+    const SCAN: usize = 16;
+
+    pub(crate) fn of(node: Node<'a>) -> Self {
+        let many = node
+            .attributes()
+            .nth(Self::SCAN)
+            .map(|_| node.attributes().map(|a| ((a.namespace(), a.name()), a)).collect());
+        AttributeFinder { node, many }
+    }
+
+    /// The attribute of the same name (namespace and local name) as `attr`.
+    pub(crate) fn get(&self, attr: &Attribute<'_>) -> Option<Attribute<'a>> {
+        match &self.many {
+            Some(map) => map.get(&(attr.namespace(), attr.name())).copied(),
+            None => self.node.attributes().find(|o| o.name() == attr.name() && o.namespace() == attr.namespace()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
