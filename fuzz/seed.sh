@@ -10,3 +10,12 @@ for target in read_write check fmt; do
     cp "$corpus/$f" "$here/corpus/$target/$(echo "$f" | tr / _)"
   done
 done
+# diff reads two documents, split at a NUL: each document with the next (often a variant of it).
+mkdir -p "$here/corpus/diff"
+prev=
+tail -n +2 "$corpus/MANIFEST.tsv" | cut -f2 | while read -r f; do
+  if [ -n "$prev" ]; then
+    { cat "$corpus/$prev"; printf '\0'; cat "$corpus/$f"; } >"$here/corpus/diff/$(echo "$f" | tr / _)"
+  fi
+  prev=$f
+done

@@ -3,6 +3,9 @@
 //! accept reads completely into types (strict mode), and every document libvirt itself
 //! formatted comes back byte for byte. Numbers are printed per schema kind.
 
+#[allow(dead_code)]
+#[path = "support/properties.rs"]
+mod properties;
 mod support;
 
 use std::collections::BTreeMap;
@@ -54,6 +57,19 @@ fn every_document_round_trips_without_loss() {
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     let total: usize = counts.values().map(|c| c.0).sum();
     assert!(total >= 2929, "{total} documents round-tripped");
+}
+
+/// `diff` of each document with the next in the corpus (neighbours are often variants of one
+/// test) is the same both ways round, and finds nothing between a document and itself.
+#[test]
+fn diff_is_the_same_both_ways_on_neighbouring_documents() {
+    let corpus = corpus();
+    let mut differing = 0;
+    for pair in corpus.windows(2) {
+        let found = properties::diff_is_symmetric(&format!("{}\0{}", pair[0].text, pair[1].text));
+        differing += usize::from(found > 0);
+    }
+    assert!(differing > 2000, "only {differing} neighbouring documents differ");
 }
 
 #[test]

@@ -20,6 +20,7 @@ fn replay(folder: &str) {
         properties::lean_reading_matches_whole(text);
         properties::check_agrees_with_strict_reading(&mut checker, text);
         properties::fmt_is_idempotent(text);
+        properties::diff_is_symmetric(text);
         let limits = libvirt_xml::model::Limits::default();
         properties::tree_same_both_ways(text, false, &limits).unwrap_or_else(|e| panic!("the two parsers differ: {e}"));
         count += 1;

@@ -32,7 +32,7 @@ use crate::tree::{AttributeFinder, ExpandedName};
 use crate::{Result, XmlValue};
 
 /// One difference between the desired definition and libvirt's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Change {
     /// Where: `/domain/memory`, `/domain/devices/disk[vdb]/driver/@cache`.
     pub path: String,
@@ -41,7 +41,7 @@ pub struct Change {
 }
 
 /// What kind of difference a [`Change`] is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
     /// The desired definition states this; libvirt's does not have it.
     Added(String),
@@ -709,14 +709,23 @@ fn changed(from: String, to: String) -> ChangeKind {
     ChangeKind::Changed { from, to }
 }
 
-/// An element in a line: its XML with whitespace collapsed, cut at 160 characters.
+/// An element in a line: its XML with whitespace collapsed, cut at 160 characters (an
+/// element of many megabytes is not copied whole to be cut).
 fn summary(n: Node<'_>) -> String {
+    const CUT: usize = 160;
     let text = &n.document().input_text()[n.range()];
-    let mut s = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.len() > 160 {
-        let cut = (0..=160).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
-        s.truncate(cut);
-        s.push_str("...");
+    let mut s = String::new();
+    for word in text.split_whitespace() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(word);
+        if s.len() > CUT {
+            let cut = (0..=CUT).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
+            s.truncate(cut);
+            s.push_str("...");
+            break;
+        }
     }
     s
 }

@@ -205,8 +205,10 @@ fn redefine<T: Persistent>(
         return Ok(Applied::unchanged(object, residual));
     }
     // What libvirt did not take is residual, not a change; when the comparison saw nothing
-    // else, what changed is what libvirt's two definitions tell.
-    let mut changes: Vec<Change> = changes.into_iter().filter(|c| !residual.contains(c)).collect();
+    // else, what changed is what libvirt's two definitions tell. (A set: each change looked
+    // up in the list would be quadratic in their number.)
+    let not_taken: std::collections::HashSet<&Change> = residual.iter().collect();
+    let mut changes: Vec<Change> = changes.into_iter().filter(|c| !not_taken.contains(c)).collect();
     if changes.is_empty() {
         changes = moved;
     }
