@@ -249,8 +249,8 @@ impl<'a> Children<'a> {
 /// How much comparing [`differences`] may spend on trying which of libvirt's children says
 /// the same as a desired child without an identity. Each try compares the two elements whole,
 /// so with many namesakes and none agreeing, trying them all would be quadratic; once the
-/// budget, a multiple of the documents' size, is spent, such children are matched in order.
-/// A document libvirt wrote back needs a small part of it.
+/// budget (as many units of work as the documents have bytes) is spent, such children are
+/// matched in order. A document libvirt wrote back needs a small part of it.
 struct Budget(usize);
 
 impl Budget {
