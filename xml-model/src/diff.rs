@@ -301,8 +301,8 @@ impl Tries {
 struct Budget(usize);
 
 impl Budget {
-    /// Documents need far less: at most 0.15 units per byte in the corpus' 676 pairs of a
-    /// test's input and libvirt's output, 0.8 in any of its pairs of neighbouring documents.
+    /// Documents need far less: at most 0.2 units per byte in the corpus' 676 pairs of a
+    /// test's input and libvirt's output, 0.86 in any of its pairs of neighbouring documents.
     const PER_BYTE: usize = 2;
 
     fn for_documents(desired: &str, actual: &str) -> Self {
