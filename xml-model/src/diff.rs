@@ -261,10 +261,10 @@ impl<'a> Children<'a> {
 struct Tries {
     budget: Budget,
     /// Whether desired element `d` says nothing libvirt's element `a` does not, by the two
-    /// elements' offsets in their documents, for every pair compared in a try. Each pair is
-    /// then compared once in a try: compared again inside the try of each enclosing pair, a
-    /// chain of nested elements (a disk's `<backingStore>`s) took time exponential in its
-    /// depth.
+    /// elements' offsets in their documents, for each pair compared in a try where either has
+    /// child elements. Such a pair is then compared once in a try: compared again inside the
+    /// try of each enclosing pair, a chain of nested elements (a disk's `<backingStore>`s)
+    /// took time exponential in its depth.
     agrees: HashMap<(usize, usize), bool>,
 }
 
