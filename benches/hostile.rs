@@ -29,10 +29,14 @@ fn text(n: usize) -> String {
     format!("<domain type='kvm'><name>n</name><description>{}</description></domain>", "x".repeat(n))
 }
 
-fn time(f: impl FnOnce() -> bool) -> (Duration, bool) {
+fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     let start = Instant::now();
-    let ok = black_box(f());
-    (start.elapsed(), ok)
+    let out = black_box(f());
+    (start.elapsed(), out)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 fn main() {
@@ -63,9 +67,7 @@ fn main() {
             let typed = time(|| Document::<Domain>::parse_with(doc, read).is_ok());
             let check = time(|| Checker::new().with_limits(limits).check_str(doc).is_valid());
             let fmt = time(|| reformat(doc, fmt).is_ok());
-            let cell = |(d, ok): (Duration, bool)| {
-                format!("{:>9.1} ms ({})", d.as_secs_f64() * 1e3, if ok { "y" } else { "n" })
-            };
+            let cell = |(d, ok): (Duration, bool)| format!("{:>9.1} ms ({})", ms(d), if ok { "y" } else { "n" });
             println!(
                 "{name:<26} {:>11} {:>16} {:>16} {:>16} {:>16}",
                 doc.len(),
@@ -92,10 +94,8 @@ fn diff_rows() {
         let doc = attributes(n);
         let reversed: Vec<String> = (0..n).rev().map(|i| format!("a{i}='x'")).collect();
         let reversed = format!("<domain type='kvm' {}><name>n</name></domain>", reversed.join(" "));
-        let start = Instant::now();
-        let same = black_box(first_difference(&doc, &reversed)).is_none();
-        let took = start.elapsed().as_secs_f64() * 1e3;
-        println!("first_difference, {n} attributes reversed: {took:.1} ms (same: {same})");
+        let (took, same) = time(|| first_difference(&doc, &reversed).is_none());
+        println!("first_difference, {n} attributes reversed: {:.1} ms (same: {same})", ms(took));
     }
     // Each store tried once, not again inside the try of each store around it (which took
     // time exponential in the depth: 20 stores took 0.9 s).
@@ -108,10 +108,8 @@ fn diff_rows() {
             "</backingStore>".repeat(stores)
         ),
     );
-    let start = Instant::now();
-    let changes = black_box(differences(&chain, &chain)).map_or(0, |c| c.len());
-    let took = start.elapsed().as_secs_f64() * 1e3;
-    println!("differences, a chain of {stores} backing stores: {took:.1} ms ({changes} changes)");
+    let (took, changes) = time(|| differences(&chain, &chain).map_or(0, |c| c.len()));
+    println!("differences, a chain of {stores} backing stores: {:.1} ms ({changes} changes)", ms(took));
     println!("diff: time (changes found)");
     println!("{:<26} {:>11} {:>16} {:>16}", "documents", "bytes", "diff", "differences");
     for n in [10_000, 100_000] {
@@ -127,13 +125,9 @@ fn diff_rows() {
             (format!("{n} inputs, none agreeing"), inputs("a"), inputs("b")),
         ];
         for (name, a, b) in &pairs {
-            let cell = |f: &dyn Fn() -> usize| {
-                let start = Instant::now();
-                let changes = black_box(f());
-                format!("{:>9.1} ms ({changes})", start.elapsed().as_secs_f64() * 1e3)
-            };
-            let d = cell(&|| diff(a, b).map_or(0, |c| c.len()));
-            let ds = cell(&|| differences(a, b).map_or(0, |c| c.len()));
+            let cell = |(took, changes): (Duration, usize)| format!("{:>9.1} ms ({changes})", ms(took));
+            let d = cell(time(|| diff(a, b).map_or(0, |c| c.len())));
+            let ds = cell(time(|| differences(a, b).map_or(0, |c| c.len())));
             println!("{name:<26} {:>11} {d:>16} {ds:>16}", a.len() + b.len());
         }
     }
@@ -168,5 +162,5 @@ fn validate_row(name: &str, xml: &str) {
     let start = Instant::now();
     let problems = black_box(guest.validate()).err().map_or(0, |p| p.len());
     let took = start.elapsed();
-    println!("{name:<26} {:>11} {:>9.1} ms ({problems})", xml.len(), took.as_secs_f64() * 1e3);
+    println!("{name:<26} {:>11} {:>9.1} ms ({problems})", xml.len(), ms(took));
 }
