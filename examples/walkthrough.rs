@@ -90,7 +90,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "host CPU: {} {}, {} features, maxphysaddr {:?}, page sizes: {}",
         cpu.vendor.as_deref().unwrap_or("(no vendor)"),
         cpu.model.as_deref().unwrap_or("(no model)"),
-        cpu.features_element.len(),
+        cpu.features.len(),
         cpu.maxphysaddr.as_ref().map(|m| (&m.mode, &m.bits)),
         pages.join(", ")
     );

@@ -1,6 +1,7 @@
 //! What a reader of the generated API meets, counted: values left as strings although the
 //! schema gives them a type, type names taken from an element that does not use the type,
-//! names that repeat a word or end in a module name, boxed fields, copies of the domain.
+//! names that repeat a word or end in a module name, fields of a choice named after other
+//! elements, boxed fields, copies of the domain.
 //!
 //! `cargo run -p xml-codegen -- --audit` prints the report; the codegen's tests hold the
 //! figures that must stay at zero.
@@ -230,6 +231,47 @@ fn allowed_words(
     allowed
 }
 
+/// Fields holding a choice of child elements whose name is a placeholder (`rule_choice`) or
+/// takes a word of an XML name that is neither one of the choice's elements nor its owner
+/// (`floppy_choice` in `<disk>`, for `<throttlefilters>` or `<iotune>`), as `Type.field`.
+/// Names codegen.toml gives are a person's choice, and not checked.
+pub fn misnamed_choice_fields(ir: &Ir, live: &[TypeId]) -> Vec<Misnamed> {
+    let vocab = vocabulary(ir, live);
+    let mut out = Vec::new();
+    for &owner in live {
+        let Kind::Struct { fields, .. } = &ir.types[owner].kind else { continue };
+        for f in fields.iter().filter(|f| f.role == Role::Choice && f.renamed_from.is_none()) {
+            let Ty::Named(choice) = f.ty else { continue };
+            let mut allowed: BTreeSet<String> = lower_words(&ir.types[owner].element).into_iter().collect();
+            allowed.extend(ir.types[choice].defines.iter().flat_map(|d| lower_words(d)));
+            if let Kind::ChoiceEnum { variants } = &ir.types[choice].kind {
+                allowed.extend(variants.iter().flat_map(|v| lower_words(&v.key)));
+            }
+            let foreign: Vec<String> = f
+                .name
+                .split('_')
+                .filter(|w| {
+                    let one = crate::names::singular(w).unwrap_or_else(|| (*w).to_owned());
+                    let xml_name = vocab.contains(*w) || vocab.contains(&one);
+                    one == "choice" || (xml_name && !allowed.contains(*w) && !allowed.contains(&one))
+                })
+                .map(str::to_owned)
+                .collect();
+            if !foreign.is_empty() {
+                let t = &ir.types[owner];
+                out.push(Misnamed {
+                    module: t.module.clone(),
+                    name: format!("{}.{}", t.name, f.name),
+                    foreign,
+                    uses: 1,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.module, &a.name).cmp(&(&b.module, &b.name)));
+    out
+}
+
 /// Names that say a word twice (`AddressAddressType`).
 pub fn repeated_words(ir: &Ir, live: &[TypeId]) -> Vec<String> {
     let mut out = Vec::new();
@@ -304,6 +346,8 @@ pub struct Figures {
     pub domain_copies: Vec<String>,
     /// Types for which no candidate name was free (numbered until codegen.toml names them).
     pub numbered: Vec<String>,
+    /// Fields of a choice of elements named after none of them (see [`misnamed_choice_fields`]).
+    pub misnamed_choice_fields: Vec<Misnamed>,
 }
 
 /// Whether a schema type is free text, a path or a name: strings by nature.
@@ -322,6 +366,7 @@ pub fn figures(ir: &Ir, live: &[TypeId]) -> Figures {
         .map(|&id| format!("{}::{}", ir.types[id].module, ir.types[id].name))
         .collect();
     f.module_suffixes = module_suffixes(ir, live);
+    f.misnamed_choice_fields = misnamed_choice_fields(ir, live);
     for &id in live {
         let t = &ir.types[id];
         if t.replaced_by.is_some() {
@@ -404,6 +449,10 @@ pub fn report(ir: &Ir, live: &[TypeId]) -> String {
     for m in &f.misnamed {
         let _ = writeln!(s, "  {}::{} ({} uses): {}", m.module, m.name, m.uses, m.foreign.join(", "));
     }
+    let _ = writeln!(s, "fields of a choice named after none of its elements: {}", f.misnamed_choice_fields.len());
+    for m in &f.misnamed_choice_fields {
+        let _ = writeln!(s, "  {}::{}: {}", m.module, m.name, m.foreign.join(", "));
+    }
     let renamed: Vec<String> = live
         .iter()
         .filter_map(|&id| {
@@ -413,6 +462,21 @@ pub fn report(ir: &Ir, live: &[TypeId]) -> String {
         .collect();
     let _ = writeln!(s, "types renamed by schemas/codegen.toml (not checked above): {}", renamed.len());
     for r in &renamed {
+        let _ = writeln!(s, "  {r}");
+    }
+    let mut renamed_fields = Vec::new();
+    for &id in live {
+        let t = &ir.types[id];
+        if let Kind::Struct { fields, .. } = &t.kind {
+            for x in fields {
+                if let Some(from) = &x.renamed_from {
+                    renamed_fields.push(format!("{}::{}.{from} -> {}", t.module, t.name, x.name));
+                }
+            }
+        }
+    }
+    let _ = writeln!(s, "fields renamed by schemas/codegen.toml (not checked above): {}", renamed_fields.len());
+    for r in &renamed_fields {
         let _ = writeln!(s, "  {r}");
     }
     let _ = writeln!(s, "numbered names (no candidate was free): {}", f.numbered.len());

@@ -13,6 +13,8 @@ pub struct Config {
     pub rename: BTreeMap<String, String>,
     /// `module::Type.field` to box.
     pub boxed: Vec<String>,
+    /// `module::Type.field` -> the field's name, where its content gives no good one.
+    pub field_names: BTreeMap<String, String>,
     /// `module::GeneratedName` -> the path of a hand-written type used in its place.
     pub replace: BTreeMap<String, String>,
     /// RNG define -> the runtime value type that stands for it (`UUID` -> `crate::Uuid`).
@@ -78,6 +80,7 @@ impl Config {
             "order",
             "payload_tags_first",
             "lead",
+            "fields",
         ];
         if let Some(k) = table.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(format!("{}: unknown table [{k}]: expected one of {}", path.display(), KNOWN.join(", ")));
@@ -88,6 +91,7 @@ impl Config {
             values: strings(&table, "values", path)?,
             defaults: strings(&table, "defaults", path)?,
             validate: strings(&table, "validate", path)?,
+            field_names: strings(&table, "fields", path)?,
             ..Config::default()
         };
         if let Some(b) = table.get("box").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
@@ -167,6 +171,29 @@ impl Config {
             }
             ir.types[id].payload_tags_first = true;
         }
+        let field_at = |ir: &Ir, path: &str| -> Result<(TypeId, usize), String> {
+            let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;
+            let id = live
+                .iter()
+                .copied()
+                .find(|&id| key(ir, id) == ty)
+                .ok_or_else(|| format!("codegen.toml: no type {ty}"))?;
+            let Kind::Struct { fields, .. } = &ir.types[id].kind else {
+                return Err(format!("codegen.toml: {ty} is not a struct"));
+            };
+            let at =
+                fields.iter().position(|f| f.name == field).ok_or_else(|| format!("codegen.toml: no field {path}"))?;
+            Ok((id, at))
+        };
+        for (path, name) in &self.field_names {
+            let (id, at) = field_at(&*ir, path)?;
+            let Kind::Struct { fields, .. } = &ir.types[id].kind else { unreachable!("field_at finds struct fields") };
+            if fields.iter().any(|f| f.name == *name) {
+                return Err(format!("codegen.toml: {path}: the type has a field {name} already"));
+            }
+            let f = field_mut(ir, (id, at));
+            f.renamed_from = Some(std::mem::replace(&mut f.name, name.clone()));
+        }
         for (ty, names) in &self.order {
             let id = live
                 .iter()
@@ -204,20 +231,6 @@ impl Config {
             }
             fields.sort_by_key(|f| place(f).unwrap_or(usize::MAX));
         }
-        let field_at = |ir: &Ir, path: &str| -> Result<(TypeId, usize), String> {
-            let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;
-            let id = live
-                .iter()
-                .copied()
-                .find(|&id| key(ir, id) == ty)
-                .ok_or_else(|| format!("codegen.toml: no type {ty}"))?;
-            let Kind::Struct { fields, .. } = &ir.types[id].kind else {
-                return Err(format!("codegen.toml: {ty} is not a struct"));
-            };
-            let at =
-                fields.iter().position(|f| f.name == field).ok_or_else(|| format!("codegen.toml: no field {path}"))?;
-            Ok((id, at))
-        };
         for path in &self.boxed {
             let at = field_at(&*ir, path)?;
             field_mut(ir, at).boxed = true;
@@ -256,6 +269,11 @@ mod tests {
         assert_eq!(cfg.rename.len(), 1);
         let err = cfg.apply(&mut Ir::default(), &[]).unwrap_err();
         assert_eq!(err, "codegen.toml: no type domaincommon::Nothing to rename");
+        std::fs::write(&path, "[fields]\n\"nwfilter::Rule.gone\" = \"protocol\"\n").unwrap();
+        let cfg = Config::load(&path).unwrap();
+        assert_eq!(cfg.field_names.len(), 1);
+        let err = cfg.apply(&mut Ir::default(), &[]).unwrap_err();
+        assert_eq!(err, "codegen.toml: no type nwfilter::Rule");
         std::fs::write(&path, "[rename\n").unwrap();
         assert!(Config::load(&path).unwrap_err().contains("codegen.toml"));
         std::fs::remove_dir_all(&dir).unwrap();

@@ -69,6 +69,8 @@ pub struct Field {
     /// A flattened tag enum whose discriminating attribute is written before the owner's own
     /// attributes (codegen.toml `[lead]`).
     pub lead: bool,
+    /// The name the generator gave, where codegen.toml `[fields]` gives another.
+    pub renamed_from: Option<String>,
     /// Where a value's type comes from in the schema (for the audit and docs).
     pub schema: SchemaType,
 }

@@ -1351,6 +1351,7 @@ fn field(role: Role, occurs: Occurs, ty: Ty) -> Field {
         boxed: false,
         non_empty: false,
         lead: false,
+        renamed_from: None,
         schema: SchemaType::default(),
     }
 }
@@ -1410,20 +1411,17 @@ pub fn name_fields(fields: &mut [Field], ir: &Ir) {
                 _ => "group".to_owned(),
             },
             Role::Choice => match &f.ty {
-                Ty::Named(id) => {
-                    let h = snake(&ir.types[*id].hints[0]);
-                    if f.occurs == Occurs::Many {
-                        plural(&h)
-                    } else {
-                        h
-                    }
-                }
+                Ty::Named(id) => choice_field_name(ir, *id, f.occurs),
                 _ => "choice".to_owned(),
             },
         };
+        // Beside a child of its attribute's name (`<model>` and `@model` of a PCI controller),
+        // the content an attribute tells apart is the kind.
+        let tag_enum = matches!(&f.ty, Ty::Named(id) if matches!(ir.types[*id].kind, Kind::TagEnum { .. }));
         let suffix = match &f.role {
             Role::Attribute { .. } => "_attribute",
             Role::Child { .. } => "_element",
+            Role::Flatten if tag_enum => "_kind",
             _ => "_content",
         };
         let mut name = base.clone();
@@ -1432,6 +1430,33 @@ pub fn name_fields(fields: &mut [Field], ir: &Ir) {
         }
         used.insert(name.clone());
         f.name = name;
+    }
+}
+
+/// The field of a choice of child elements. A choice named only after where it was first
+/// met (`floppy_choice`, from the first branch of `<disk>` that has it) is named after its
+/// few elements instead: `throttlefilters_or_iotune`, `caches_and_monitors`, `domain`.
+fn choice_field_name(ir: &Ir, id: TypeId, occurs: Occurs) -> String {
+    let t = &ir.types[id];
+    let many = occurs == Occurs::Many;
+    let mut elements: Vec<&str> = Vec::new();
+    if let Kind::ChoiceEnum { variants } = &t.kind {
+        for v in variants {
+            if !elements.contains(&v.key.as_str()) {
+                elements.push(&v.key);
+            }
+        }
+    }
+    let placeholder = t.defines.is_empty() && t.hints[0].ends_with("Choice");
+    if placeholder && (1..=3).contains(&elements.len()) {
+        let names: Vec<String> = elements.iter().map(|e| if many { plural(&snake(e)) } else { snake(e) }).collect();
+        return names.join(if many { "_and_" } else { "_or_" });
+    }
+    let h = snake(&t.hints[0]);
+    if many {
+        plural(&h)
+    } else {
+        h
     }
 }
 

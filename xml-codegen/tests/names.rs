@@ -1,7 +1,8 @@
 //! The generated names, checked on libvirt's whole schema set (`xml-codegen --audit` prints
 //! the same figures): no type is named after an element (or attribute, or discriminating
 //! value) that is not among its uses, no name says a word twice or ends in a module's name,
-//! and every type got one of its candidate names (or one codegen.toml gives).
+//! every type got one of its candidate names (or one codegen.toml gives), and no field of a
+//! choice of elements is named after something other than them.
 
 use xml_codegen::audit;
 
@@ -21,6 +22,31 @@ fn no_type_is_named_after_something_that_does_not_use_it() {
     assert!(f.module_suffixes.is_empty(), "names ending in a module name: {:?}", f.module_suffixes);
     assert!(f.numbered.is_empty(), "no free candidate name (name them in codegen.toml): {:?}", f.numbered);
     assert_eq!(f.domain_copies, ["domaincommon::Domain"], "one domain type");
+    let fields: Vec<String> = f
+        .misnamed_choice_fields
+        .iter()
+        .map(|x| format!("{}::{} ({})", x.module, x.name, x.foreign.join(", ")))
+        .collect();
+    assert!(fields.is_empty(), "choice fields named after none of their elements:\n{}", fields.join("\n"));
+}
+
+/// The field check: a choice named after where it was first met, or after nothing, is caught.
+#[test]
+fn a_choice_field_named_after_something_else_is_caught() {
+    let mut m = model();
+    let disk = *m
+        .live
+        .iter()
+        .find(|&&id| m.ir.types[id].name == "Disk" && m.ir.types[id].module == "domaincommon")
+        .expect("the disk");
+    let xml_codegen::ir::Kind::Struct { fields, .. } = &mut m.ir.types[disk].kind else { panic!("a struct") };
+    let choice = fields.iter_mut().find(|f| f.name == "throttlefilters_or_iotune").expect("the disk's I/O limits");
+    // The name the generator gave before: from the first branch of <disk> it met.
+    choice.name = "floppy_choice".into();
+    let f = audit::figures(&m.ir, &m.live);
+    let caught: Vec<(&str, &[String])> =
+        f.misnamed_choice_fields.iter().map(|x| (x.name.as_str(), x.foreign.as_slice())).collect();
+    assert_eq!(caught, [("Disk.floppy_choice", &["floppy".to_owned(), "choice".to_owned()][..])]);
 }
 
 /// The check itself: a name taken from one use of a shared type is caught.

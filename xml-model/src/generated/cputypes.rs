@@ -529,7 +529,7 @@ pub struct HostCpu {
     /// `<features>`
     #[xml(child = "features")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
+    pub feature_flags: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<model>`
     #[xml(child = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -561,7 +561,7 @@ pub struct HostCpu {
     /// `<feature>`
     #[xml(child = "feature")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub features_element: ::std::vec::Vec<Feature>,
+    pub features: ::std::vec::Vec<Feature>,
     /// `<pages>`
     #[xml(child = "pages")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]

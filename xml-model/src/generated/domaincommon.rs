@@ -1624,7 +1624,7 @@ pub struct Cachetune {
     /// Child elements told apart by their names, in document order
     #[xml(choice, non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub cachetune_choices: ::std::vec::Vec<CachetuneChild>,
+    pub caches_and_monitors: ::std::vec::Vec<CachetuneChild>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -3664,7 +3664,7 @@ pub struct Disk {
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub floppy_choice: ::std::option::Option<DiskChild>,
+    pub throttlefilters_or_iotune: ::std::option::Option<DiskChild>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8930,7 +8930,7 @@ pub struct Memorytune {
     /// Child elements told apart by their names, in document order
     #[xml(choice, non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub memorytune_choices: ::std::vec::Vec<MemorytuneChild>,
+    pub nodes_and_monitors: ::std::vec::Vec<MemorytuneChild>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -9997,7 +9997,7 @@ pub struct Os {
     /// `<firmware>`
     #[xml(child = "firmware")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub firmware_element: ::std::option::Option<::std::boxed::Box<Firmware>>,
+    pub firmware_features: ::std::option::Option<::std::boxed::Box<Firmware>>,
     /// `<loader>`
     #[xml(child = "loader")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -10484,7 +10484,7 @@ pub struct PciController {
     pub target: ::std::option::Option<::std::boxed::Box<PciControllerTarget>>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
-    pub model_content: ControllerModel,
+    pub model_kind: ControllerModel,
 }
 impl ::std::convert::From<ControllerModel> for PciController {
     fn from(v: ControllerModel) -> Self {

@@ -249,7 +249,7 @@ pub struct DomainSnapshot {
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub domain_snapshot_choice: ::std::option::Option<DomainSnapshotChild>,
+    pub domain: ::std::option::Option<DomainSnapshotChild>,
     /// `<inactiveDomain>`
     #[xml(child = "inactiveDomain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

@@ -97,7 +97,7 @@ pub struct BondElement {
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bond_choice: ::std::option::Option<BondChild>,
+    pub miimon_or_arpmon: ::std::option::Option<BondChild>,
     /// `<interface>`
     #[xml(child = "interface", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]

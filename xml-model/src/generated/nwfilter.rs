@@ -599,7 +599,7 @@ pub struct Filter {
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub filter_choices: ::std::vec::Vec<FilterChild>,
+    pub filterrefs_and_rules: ::std::vec::Vec<FilterChild>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1298,7 +1298,7 @@ pub struct Rule {
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub rule_choice: ::std::option::Option<RuleChild>,
+    pub protocol: ::std::option::Option<RuleProtocol>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1309,7 +1309,7 @@ pub struct Rule {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", elements)]
-pub enum RuleChild {
+pub enum RuleProtocol {
     /// `<mac>`
     #[xml(element = "mac")]
     Mac(::std::boxed::Box<Mac>),
