@@ -84,7 +84,8 @@
 //! (`AddressType`, not `AddressAddressType`) or carries a module name; a type shared by
 //! several schemas lives in the module of the schema that defines it (`basictypes::YesNo`).
 //! Fields are the snake-cased attribute or element (`type` is `kind`), lists the plural
-//! (`disks`, `addresses`).
+//! (`disks`, `addresses`). A field holding one of a few elements is named after them
+//! (`throttlefilters_or_iotune`; a list: `caches_and_monitors`).
 //!
 //! To see or change a name:
 //!
@@ -93,10 +94,12 @@
 //! - `[rename]` in `schemas/codegen.toml` overrides one, keyed like prost's paths
 //!   (`"domaincommon::Qemucdev" = "CharDevice"`); a key that names no type is an error, so a
 //!   stale entry is noticed. Every rename there says why the schema's context was not enough.
+//!   `[fields]` names a field the same way (`"nwfilter::Rule.rule_choice" = "protocol"`).
 //! - `cargo run -p xml-codegen -- --audit` counts what a reader meets (types named after an
 //!   element that does not use them, repeated words, string values the schema types, boxed
 //!   fields); the codegen's tests fail when a type is named after an element that does not
-//!   use it, when a name repeats a word, ends in a module name or needs a number.
+//!   use it, when a name repeats a word, ends in a module name or needs a number, and when
+//!   a field holding a choice of elements is named after others.
 
 extern crate self as xml_model;
 

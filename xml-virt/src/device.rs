@@ -71,7 +71,7 @@ device_elements! {
     Console => "console",
     Channel => "channel",
     Rng => "rng",
-    Memorydev => "memory",
+    MemoryDevice => "memory",
     Redirdev => "redirdev",
     Shmem => "shmem",
     Sound => "sound",

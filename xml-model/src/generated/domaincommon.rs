@@ -140,7 +140,7 @@ pub struct AdapterSource {
     pub adapter: super::basictypes::Sourceinfoadapter,
     /// `<address>`
     #[xml(child = "address")]
-    pub address: Scsiaddress,
+    pub address: ScsiAddress,
 }
 /// `<add>` (domaincommon.rng:8510)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -366,11 +366,47 @@ pub struct AlsaAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audioalsa>>,
+    pub input: ::std::option::Option<::std::boxed::Box<AlsaAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audioalsa>>,
+    pub output: ::std::option::Option<::std::boxed::Box<AlsaAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5477)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct AlsaAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `@dev`
+    #[xml(attribute = "dev")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub dev: ::std::option::Option<super::basictypes::FilePath>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// One of 'any', 'secure', 'insecure'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -551,422 +587,6 @@ pub enum AudioType {
     #[xml(value = "file")]
     File(::std::boxed::Box<FileAudio>),
 }
-/// `<input>` (domaincommon.rng:5477)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audioalsa {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `@dev`
-    #[xml(attribute = "dev")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dev: ::std::option::Option<super::basictypes::FilePath>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5494)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiocoreaudio {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferCount`
-    #[xml(attribute = "bufferCount")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5460)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiodbus {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5655)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiofile {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5511)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiojack {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `@serverName`
-    #[xml(attribute = "serverName")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub server_name: ::std::option::Option<::std::string::String>,
-    /// `@clientName`
-    #[xml(attribute = "clientName")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub client_name: ::std::option::Option<::std::string::String>,
-    /// `@connectPorts`
-    #[xml(attribute = "connectPorts")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub connect_ports: ::std::option::Option<::std::string::String>,
-    /// `@exactName`
-    #[xml(attribute = "exactName")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub exact_name: ::std::option::Option<super::basictypes::YesNo>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5443)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audionone {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5545)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiooss {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `@dev`
-    #[xml(attribute = "dev")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dev: ::std::option::Option<super::basictypes::DeviceName>,
-    /// `@bufferCount`
-    #[xml(attribute = "bufferCount")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
-    /// `@tryPoll`
-    #[xml(attribute = "tryPoll")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub try_poll: ::std::option::Option<super::basictypes::YesNo>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5562)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiopipewire {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `@name`
-    #[xml(attribute = "name")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `@streamName`
-    #[xml(attribute = "streamName")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub stream_name: ::std::option::Option<::std::string::String>,
-    /// `@latency`
-    #[xml(attribute = "latency")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub latency: ::std::option::Option<crate::Number<u32>>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5589)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiopulseaudio {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `@name`
-    #[xml(attribute = "name")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `@streamName`
-    #[xml(attribute = "streamName")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub stream_name: ::std::option::Option<::std::string::String>,
-    /// `@latency`
-    #[xml(attribute = "latency")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub latency: ::std::option::Option<crate::Number<u32>>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5616)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiosdl {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferCount`
-    #[xml(attribute = "bufferCount")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<input>` (domaincommon.rng:5633)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Audiospice {
-    /// `@mixingEngine`
-    #[xml(attribute = "mixingEngine")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@fixedSettings`
-    #[xml(attribute = "fixedSettings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
-    /// `@voices`
-    #[xml(attribute = "voices")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub voices: ::std::option::Option<crate::Number<u32>>,
-    /// `@bufferLength`
-    #[xml(attribute = "bufferLength")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
-    /// `<settings>`
-    #[xml(child = "settings")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
 /// One of 'auto', 'never', 'always'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -1082,7 +702,7 @@ pub struct BaseBoardEntry {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Bhyvecmdline {
+pub struct BhyveCommandline {
     /// `<bhyve:arg>`
     #[xml(child = "bhyve:arg", ns = "http://libvirt.org/schemas/domain/bhyve/1.0")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -1992,7 +1612,7 @@ impl ::std::convert::From<BrokenWorkaroundFixed> for Cfpc {
 pub struct Channel {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: QemucdevSrcTypeChoice,
+    pub kind: CharSourceType,
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -2022,8 +1642,8 @@ pub struct Channel {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<QemucdevSrcTypeChoice> for Channel {
-    fn from(v: QemucdevSrcTypeChoice) -> Self {
+impl ::std::convert::From<CharSourceType> for Channel {
+    fn from(v: CharSourceType) -> Self {
         Channel::new(v)
     }
 }
@@ -2099,7 +1719,7 @@ pub struct ChannelTarget {
 pub struct CharDevice {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: QemucdevSrcTypeChoice,
+    pub kind: CharSourceType,
     /// `@tty`
     #[xml(attribute = "tty")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2119,7 +1739,7 @@ pub struct CharDevice {
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<::std::boxed::Box<QemucdevTgtDef>>,
+    pub target: ::std::option::Option<::std::boxed::Box<CharDeviceTarget>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2137,10 +1757,34 @@ pub struct CharDevice {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<QemucdevSrcTypeChoice> for CharDevice {
-    fn from(v: QemucdevSrcTypeChoice) -> Self {
+impl ::std::convert::From<CharSourceType> for CharDevice {
+    fn from(v: CharSourceType) -> Self {
         CharDevice::new(v)
     }
+}
+/// `<target>` (domaincommon.rng:4989)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct CharDeviceTarget {
+    /// `@type`
+    #[xml(attribute = "type")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub kind: ::std::option::Option<TargetType>,
+    /// `@port`
+    #[xml(attribute = "port")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub port: ::std::option::Option<::std::string::String>,
+    /// `<model>`
+    #[xml(child = "model")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub model: ::std::option::Option<SerialTargetModel>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<source>` (domaincommon.rng:5078)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2202,11 +1846,63 @@ pub struct CharSource {
     /// `<mouse>`
     #[xml(child = "mouse")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mouse: ::std::option::Option<Mousemode>,
+    pub mouse: ::std::option::Option<MouseMode>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+/// One of 'dev', 'file', 'pipe', 'unix', 'tcp', 'udp', 'null', 'stdio', 'vc', 'pty', 'spicevmc', 'spiceport', 'nmdm', 'qemu-vdagent', 'dbus'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum CharSourceType {
+    /// `dev`
+    #[xml(value = "dev")]
+    Dev,
+    /// `file`
+    #[xml(value = "file")]
+    File,
+    /// `pipe`
+    #[xml(value = "pipe")]
+    Pipe,
+    /// `unix`
+    #[xml(value = "unix")]
+    Unix,
+    /// `tcp`
+    #[xml(value = "tcp")]
+    Tcp,
+    /// `udp`
+    #[xml(value = "udp")]
+    Udp,
+    /// `null`
+    #[xml(value = "null")]
+    Null,
+    /// `stdio`
+    #[xml(value = "stdio")]
+    Stdio,
+    /// `vc`
+    #[xml(value = "vc")]
+    Vc,
+    /// `pty`
+    #[xml(value = "pty")]
+    Pty,
+    /// `spicevmc`
+    #[xml(value = "spicevmc")]
+    Spicevmc,
+    /// `spiceport`
+    #[xml(value = "spiceport")]
+    Spiceport,
+    /// `nmdm`
+    #[xml(value = "nmdm")]
+    Nmdm,
+    /// `qemu-vdagent`
+    #[xml(value = "qemu-vdagent")]
+    QemuVdagent,
+    /// `dbus`
+    #[xml(value = "dbus")]
+    Dbus,
 }
 /// `<chassis>` (domaincommon.rng:7141)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -2461,7 +2157,7 @@ pub struct Console {
     /// `@type`
     #[xml(attribute = "type")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kind: ::std::option::Option<QemucdevSrcTypeChoice>,
+    pub kind: ::std::option::Option<CharSourceType>,
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -2477,7 +2173,7 @@ pub struct Console {
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<::std::boxed::Box<QemucdevTgtDef>>,
+    pub target: ::std::option::Option<::std::boxed::Box<CharDeviceTarget>>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -2701,11 +2397,47 @@ pub struct CoreaudioAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiocoreaudio>>,
+    pub input: ::std::option::Option<::std::boxed::Box<CoreaudioAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiocoreaudio>>,
+    pub output: ::std::option::Option<::std::boxed::Box<CoreaudioAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5494)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct CoreaudioAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferCount`
+    #[xml(attribute = "bufferCount")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// A value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -2718,13 +2450,13 @@ pub struct CountCpu(pub crate::Number<u16>);
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", min = 1000i128, max = 1000000i128)]
-pub struct Cpuperiod(pub crate::Number<u32>);
+pub struct CpuPeriod(pub crate::Number<u32>);
 /// A value checked by `validate()`, within -1 to 17592186044415
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", min = -1i128, max = 17592186044415i128)]
-pub struct Cpuquota(pub crate::Number<i64>);
+pub struct CpuQuota(pub crate::Number<i64>);
 /// `<cputune>` (domaincommon.rng:1066)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2739,35 +2471,35 @@ pub struct Cputune {
     /// `<global_period>`
     #[xml(child = "global_period")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_period: ::std::option::Option<Cpuperiod>,
+    pub global_period: ::std::option::Option<CpuPeriod>,
     /// `<global_quota>`
     #[xml(child = "global_quota")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub global_quota: ::std::option::Option<Cpuquota>,
+    pub global_quota: ::std::option::Option<CpuQuota>,
     /// `<period>`
     #[xml(child = "period")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub period: ::std::option::Option<Cpuperiod>,
+    pub period: ::std::option::Option<CpuPeriod>,
     /// `<quota>`
     #[xml(child = "quota")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub quota: ::std::option::Option<Cpuquota>,
+    pub quota: ::std::option::Option<CpuQuota>,
     /// `<emulator_period>`
     #[xml(child = "emulator_period")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub emulator_period: ::std::option::Option<Cpuperiod>,
+    pub emulator_period: ::std::option::Option<CpuPeriod>,
     /// `<emulator_quota>`
     #[xml(child = "emulator_quota")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub emulator_quota: ::std::option::Option<Cpuquota>,
+    pub emulator_quota: ::std::option::Option<CpuQuota>,
     /// `<iothread_period>`
     #[xml(child = "iothread_period")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub iothread_period: ::std::option::Option<Cpuperiod>,
+    pub iothread_period: ::std::option::Option<CpuPeriod>,
     /// `<iothread_quota>`
     #[xml(child = "iothread_quota")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub iothread_quota: ::std::option::Option<Cpuquota>,
+    pub iothread_quota: ::std::option::Option<CpuQuota>,
     /// `<vcpupin>`
     #[xml(child = "vcpupin")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -3035,11 +2767,43 @@ pub struct DbusAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiodbus>>,
+    pub input: ::std::option::Option<::std::boxed::Box<DbusAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiodbus>>,
+    pub output: ::std::option::Option<::std::boxed::Box<DbusAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5460)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct DbusAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// The content of `<graphics>` when `type` is 'dbus'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -3260,7 +3024,7 @@ pub enum Device {
     Shmem(::std::boxed::Box<Shmem>),
     /// `<memory>`
     #[xml(element = "memory")]
-    Memory(::std::boxed::Box<Memorydev>),
+    Memory(::std::boxed::Box<MemoryDevice>),
     /// `<crypto>`
     #[xml(element = "crypto")]
     Crypto(::std::boxed::Box<Crypto>),
@@ -4438,7 +4202,7 @@ pub struct Domain {
     /// `<resource>`
     #[xml(child = "resource")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resource: ::std::option::Option<::std::boxed::Box<Respartition>>,
+    pub resource: ::std::option::Option<::std::boxed::Box<Resource>>,
     /// `<sysinfo>`
     #[xml(child = "sysinfo")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -4514,37 +4278,37 @@ pub struct Domain {
     /// `<qemu:commandline>`
     #[xml(child = "qemu:commandline", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub qemu_commandline: ::std::option::Option<::std::boxed::Box<Qemucmdline>>,
+    pub qemu_commandline: ::std::option::Option<::std::boxed::Box<QemuCommandline>>,
     /// `<qemu:capabilities>`
     #[xml(
         child = "qemu:capabilities",
         ns = "http://libvirt.org/schemas/domain/qemu/1.0"
     )]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub qemu_capabilities: ::std::option::Option<::std::boxed::Box<Qemucapabilities>>,
+    pub qemu_capabilities: ::std::option::Option<::std::boxed::Box<QemuCapabilities>>,
     /// `<qemu:override>`
     #[xml(child = "qemu:override", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub qemu_override: ::std::option::Option<::std::boxed::Box<Qemuoverride>>,
+    pub qemu_override: ::std::option::Option<::std::boxed::Box<QemuOverride>>,
     /// `<qemu:deprecation>`
     #[xml(child = "qemu:deprecation", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub qemu_deprecation: ::std::option::Option<Qemudeprecation>,
+    pub qemu_deprecation: ::std::option::Option<QemuDeprecation>,
     /// `<lxc:namespace>`
     #[xml(child = "lxc:namespace", ns = "http://libvirt.org/schemas/domain/lxc/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lxc_namespace: ::std::option::Option<::std::boxed::Box<Lxcsharens>>,
+    pub lxc_namespace: ::std::option::Option<::std::boxed::Box<LxcNamespace>>,
     /// `<bhyve:commandline>`
     #[xml(
         child = "bhyve:commandline",
         ns = "http://libvirt.org/schemas/domain/bhyve/1.0"
     )]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bhyve_commandline: ::std::option::Option<::std::boxed::Box<Bhyvecmdline>>,
+    pub bhyve_commandline: ::std::option::Option<::std::boxed::Box<BhyveCommandline>>,
     /// `<xen:commandline>`
     #[xml(child = "xen:commandline", ns = "http://libvirt.org/schemas/domain/xen/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub xen_commandline: ::std::option::Option<::std::boxed::Box<Xencmdline>>,
+    pub xen_commandline: ::std::option::Option<::std::boxed::Box<XenCommandline>>,
     /// `<vmware:datacenterpath>`
     #[xml(
         child = "vmware:datacenterpath",
@@ -5001,7 +4765,7 @@ pub struct DynamicSeclabel {
 pub struct EgdBackend {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: QemucdevSrcTypeChoice,
+    pub kind: CharSourceType,
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -5015,8 +4779,8 @@ pub struct EgdBackend {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub log: ::std::option::Option<::std::boxed::Box<Log>>,
 }
-impl ::std::convert::From<QemucdevSrcTypeChoice> for EgdBackend {
-    fn from(v: QemucdevSrcTypeChoice) -> Self {
+impl ::std::convert::From<CharSourceType> for EgdBackend {
+    fn from(v: CharSourceType) -> Self {
         EgdBackend::new(v)
     }
 }
@@ -5643,7 +5407,7 @@ pub struct Features {
     /// `<tcg>`
     #[xml(child = "tcg")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tcg: ::std::option::Option<::std::boxed::Box<Tcgfeatures>>,
+    pub tcg: ::std::option::Option<::std::boxed::Box<TcgFeatures>>,
     /// `<async-teardown>`
     #[xml(child = "async-teardown")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5752,11 +5516,43 @@ pub struct FileAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiofile>>,
+    pub input: ::std::option::Option<::std::boxed::Box<FileAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiofile>>,
+    pub output: ::std::option::Option<::std::boxed::Box<FileAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5655)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct FileAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// One of 'file', 'block'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -6196,7 +5992,7 @@ pub struct Frontend {
     /// `<qemu:property>`
     #[xml(child = "qemu:property", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub qemu_properties: ::std::vec::Vec<Qemuoverrideproperty>,
+    pub qemu_properties: ::std::vec::Vec<QemuOverrideProperty>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -7944,11 +7740,59 @@ pub struct JackAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiojack>>,
+    pub input: ::std::option::Option<::std::boxed::Box<JackAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiojack>>,
+    pub output: ::std::option::Option<::std::boxed::Box<JackAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5511)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct JackAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `@serverName`
+    #[xml(attribute = "serverName")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub server_name: ::std::option::Option<::std::string::String>,
+    /// `@clientName`
+    #[xml(attribute = "clientName")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub client_name: ::std::option::Option<::std::string::String>,
+    /// `@connectPorts`
+    #[xml(attribute = "connectPorts")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub connect_ports: ::std::option::Option<::std::string::String>,
+    /// `@exactName`
+    #[xml(attribute = "exactName")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub exact_name: ::std::option::Option<super::basictypes::YesNo>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<jpeg>` (domaincommon.rng:4414)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -8394,7 +8238,7 @@ impl ::std::convert::From<DiskType> for LunDisk {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Lxcsharens {
+pub struct LxcNamespace {
     /// `<lxc:sharenet>`
     #[xml(child = "lxc:sharenet", ns = "http://libvirt.org/schemas/domain/lxc/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8515,6 +8359,26 @@ pub struct McastSource {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
+/// `<address>` (domaincommon.rng:6818)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct MdevAddress {
+    /// `@uuid`
+    #[xml(attribute = "uuid")]
+    pub uuid: crate::Uuid,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<crate::Uuid> for MdevAddress {
+    fn from(v: crate::Uuid) -> Self {
+        MdevAddress::new(v)
+    }
+}
 /// The content of `<hostdev>` when `type` is 'mdev'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8546,35 +8410,15 @@ pub struct MdevHostdev {
 pub struct MdevSubsystemHostdevSource {
     /// `<address>`
     #[xml(child = "address")]
-    pub address: Mdevaddress,
+    pub address: MdevAddress,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<Mdevaddress> for MdevSubsystemHostdevSource {
-    fn from(v: Mdevaddress) -> Self {
+impl ::std::convert::From<MdevAddress> for MdevSubsystemHostdevSource {
+    fn from(v: MdevAddress) -> Self {
         MdevSubsystemHostdevSource::new(v)
-    }
-}
-/// `<address>` (domaincommon.rng:6818)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Mdevaddress {
-    /// `@uuid`
-    #[xml(attribute = "uuid")]
-    pub uuid: crate::Uuid,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<crate::Uuid> for Mdevaddress {
-    fn from(v: crate::Uuid) -> Self {
-        Mdevaddress::new(v)
     }
 }
 /// `<memballoon>` (domaincommon.rng:5780)
@@ -8752,48 +8596,13 @@ impl ::std::convert::From<FileAnonymousMemfd> for MemoryBackingSource {
         MemoryBackingSource::new(v)
     }
 }
-/// One of 'dimm', 'nvdimm', 'virtio-pmem', 'virtio-mem', 'sgx-epc'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum MemoryModel {
-    /// `dimm`
-    #[xml(value = "dimm")]
-    Dimm,
-    /// `nvdimm`
-    #[xml(value = "nvdimm")]
-    Nvdimm,
-    /// `virtio-pmem`
-    #[xml(value = "virtio-pmem")]
-    VirtioPmem,
-    /// `virtio-mem`
-    #[xml(value = "virtio-mem")]
-    VirtioMem,
-    /// `sgx-epc`
-    #[xml(value = "sgx-epc")]
-    SgxEpc,
-}
-/// The content of `<memory>` told apart by its `placement` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", tag = "placement")]
-pub enum MemoryPlacement {
-    /// `placement='static'`, also when `placement` is absent
-    #[xml(value = "static", default)]
-    Static(StaticMemory),
-    /// `placement='auto'`
-    #[xml(value = "auto")]
-    Auto,
-}
 /// `<memory>` (domaincommon.rng:7498)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Memorydev {
+pub struct MemoryDevice {
     /// `@model`
     #[xml(attribute = "model")]
     pub model: MemoryModel,
@@ -8812,10 +8621,10 @@ pub struct Memorydev {
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: ::std::option::Option<::std::boxed::Box<MemorydevSource>>,
+    pub source: ::std::option::Option<::std::boxed::Box<MemoryDeviceSource>>,
     /// `<target>`
     #[xml(child = "target")]
-    pub target: MemorydevTarget,
+    pub target: MemoryDeviceTarget,
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8839,7 +8648,7 @@ pub struct Memorydev {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct MemorydevSource {
+pub struct MemoryDeviceSource {
     /// `<pagesize>`
     #[xml(child = "pagesize")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8871,7 +8680,7 @@ pub struct MemorydevSource {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct MemorydevTarget {
+pub struct MemoryDeviceTarget {
     /// `@dynamicMemslots`
     #[xml(attribute = "dynamicMemslots")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8912,10 +8721,45 @@ pub struct MemorydevTarget {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<crate::ScaledInteger> for MemorydevTarget {
+impl ::std::convert::From<crate::ScaledInteger> for MemoryDeviceTarget {
     fn from(v: crate::ScaledInteger) -> Self {
-        MemorydevTarget::new(v)
+        MemoryDeviceTarget::new(v)
     }
+}
+/// One of 'dimm', 'nvdimm', 'virtio-pmem', 'virtio-mem', 'sgx-epc'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum MemoryModel {
+    /// `dimm`
+    #[xml(value = "dimm")]
+    Dimm,
+    /// `nvdimm`
+    #[xml(value = "nvdimm")]
+    Nvdimm,
+    /// `virtio-pmem`
+    #[xml(value = "virtio-pmem")]
+    VirtioPmem,
+    /// `virtio-mem`
+    #[xml(value = "virtio-mem")]
+    VirtioMem,
+    /// `sgx-epc`
+    #[xml(value = "sgx-epc")]
+    SgxEpc,
+}
+/// The content of `<memory>` told apart by its `placement` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", tag = "placement")]
+pub enum MemoryPlacement {
+    /// `placement='static'`, also when `placement` is absent
+    #[xml(value = "static", default)]
+    Static(StaticMemory),
+    /// `placement='auto'`
+    #[xml(value = "auto")]
+    Auto,
 }
 /// `<memorytune>` (domaincommon.rng:1213)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -9253,7 +9097,7 @@ pub struct MountFilesystemSource {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Mousemode {
+pub struct MouseMode {
     /// `@mode`
     #[xml(attribute = "mode")]
     pub mode: super::storagecommon::ServerClient,
@@ -9262,9 +9106,9 @@ pub struct Mousemode {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<super::storagecommon::ServerClient> for Mousemode {
+impl ::std::convert::From<super::storagecommon::ServerClient> for MouseMode {
     fn from(v: super::storagecommon::ServerClient) -> Self {
-        Mousemode::new(v)
+        MouseMode::new(v)
     }
 }
 /// `<msi>` (domaincommon.rng:5755)
@@ -9698,11 +9542,43 @@ pub struct NoneAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audionone>>,
+    pub input: ::std::option::Option<::std::boxed::Box<NoneAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audionone>>,
+    pub output: ::std::option::Option<::std::boxed::Box<NoneAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5443)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct NoneAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// The content of `<seclabel>` when `type` is 'none'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -10009,7 +9885,7 @@ pub struct Os {
     /// `<boot>`
     #[xml(child = "boot")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub boots: ::std::vec::Vec<Osbootdev>,
+    pub boots: ::std::vec::Vec<OsBoot>,
     /// `<bootmenu>`
     #[xml(child = "bootmenu")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -10054,6 +9930,26 @@ pub struct Os {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+/// `<boot>` (domaincommon.rng:1569)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct OsBoot {
+    /// `@dev`
+    #[xml(attribute = "dev")]
+    pub dev: BootDev,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<BootDev> for OsBoot {
+    fn from(v: BootDev) -> Self {
+        OsBoot::new(v)
+    }
 }
 /// One of 'bios', 'efi'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -10128,26 +10024,6 @@ pub struct OsType {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `<boot>` (domaincommon.rng:1569)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Osbootdev {
-    /// `@dev`
-    #[xml(attribute = "dev")]
-    pub dev: BootDev,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<BootDev> for Osbootdev {
-    fn from(v: BootDev) -> Self {
-        Osbootdev::new(v)
-    }
-}
 /// The content of `<audio>` when `type` is 'oss'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -10170,11 +10046,55 @@ pub struct OssAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiooss>>,
+    pub input: ::std::option::Option<::std::boxed::Box<OssAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiooss>>,
+    pub output: ::std::option::Option<::std::boxed::Box<OssAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5545)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct OssAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `@dev`
+    #[xml(attribute = "dev")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub dev: ::std::option::Option<super::basictypes::DeviceName>,
+    /// `@bufferCount`
+    #[xml(attribute = "bufferCount")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
+    /// `@tryPoll`
+    #[xml(attribute = "tryPoll")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub try_poll: ::std::option::Option<super::basictypes::YesNo>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<device>` (domaincommon.rng:8558)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -10402,7 +10322,7 @@ pub enum PassthroughMode {
 pub struct PassthroughSmartcard {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: QemucdevSrcTypeChoice,
+    pub kind: CharSourceType,
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -10418,10 +10338,10 @@ pub struct PassthroughSmartcard {
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub target: ::std::option::Option<::std::boxed::Box<QemucdevTgtDef>>,
+    pub target: ::std::option::Option<::std::boxed::Box<CharDeviceTarget>>,
 }
-impl ::std::convert::From<QemucdevSrcTypeChoice> for PassthroughSmartcard {
-    fn from(v: QemucdevSrcTypeChoice) -> Self {
+impl ::std::convert::From<CharSourceType> for PassthroughSmartcard {
+    fn from(v: CharSourceType) -> Self {
         PassthroughSmartcard::new(v)
     }
 }
@@ -10734,15 +10654,59 @@ pub struct PipewireAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiopipewire>>,
+    pub input: ::std::option::Option<::std::boxed::Box<PipewireAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiopipewire>>,
+    pub output: ::std::option::Option<::std::boxed::Box<PipewireAudioIo>>,
     /// `@runtimeDir`
     #[xml(attribute = "runtimeDir")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub runtime_dir: ::std::option::Option<super::basictypes::FilePath>,
+}
+/// `<input>` (domaincommon.rng:5562)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct PipewireAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `@name`
+    #[xml(attribute = "name")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `@streamName`
+    #[xml(attribute = "streamName")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub stream_name: ::std::option::Option<::std::string::String>,
+    /// `@latency`
+    #[xml(attribute = "latency")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub latency: ::std::option::Option<crate::Number<u32>>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// The content of `<timer>` when `name` is 'platform' or 'rtc'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -10794,11 +10758,27 @@ pub struct Pm {
     /// `<suspend-to-mem>`
     #[xml(child = "suspend-to-mem")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub suspend_to_mem: ::std::option::Option<SuspendChoices>,
+    pub suspend_to_mem: ::std::option::Option<PmSuspend>,
     /// `<suspend-to-disk>`
     #[xml(child = "suspend-to-disk")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub suspend_to_disk: ::std::option::Option<SuspendChoices>,
+    pub suspend_to_disk: ::std::option::Option<PmSuspend>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+/// `<suspend-to-mem>` (domaincommon.rng:4893)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct PmSuspend {
+    /// `@enabled`
+    #[xml(attribute = "enabled")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub enabled: ::std::option::Option<super::basictypes::YesNo>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -11050,11 +11030,55 @@ pub struct PulseaudioAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiopulseaudio>>,
+    pub input: ::std::option::Option<::std::boxed::Box<PulseaudioAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiopulseaudio>>,
+    pub output: ::std::option::Option<::std::boxed::Box<PulseaudioAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5589)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct PulseaudioAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `@name`
+    #[xml(attribute = "name")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `@streamName`
+    #[xml(attribute = "streamName")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub stream_name: ::std::option::Option<::std::string::String>,
+    /// `@latency`
+    #[xml(attribute = "latency")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub latency: ::std::option::Option<crate::Number<u32>>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<pvspinlock>` (domaincommon.rng:6969)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -11088,7 +11112,7 @@ pub enum Qemu {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Qemucapabilities {
+pub struct QemuCapabilities {
     /// `<qemu:add>`
     #[xml(child = "qemu:add", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -11102,109 +11126,13 @@ pub struct Qemucapabilities {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `<model>` (domaincommon.rng:4971)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct QemucdevSerialTgtModel {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ModelName,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<ModelName> for QemucdevSerialTgtModel {
-    fn from(v: ModelName) -> Self {
-        QemucdevSerialTgtModel::new(v)
-    }
-}
-/// One of 'dev', 'file', 'pipe', 'unix', 'tcp', 'udp', 'null', 'stdio', 'vc', 'pty', 'spicevmc', 'spiceport', 'nmdm', 'qemu-vdagent', 'dbus'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum QemucdevSrcTypeChoice {
-    /// `dev`
-    #[xml(value = "dev")]
-    Dev,
-    /// `file`
-    #[xml(value = "file")]
-    File,
-    /// `pipe`
-    #[xml(value = "pipe")]
-    Pipe,
-    /// `unix`
-    #[xml(value = "unix")]
-    Unix,
-    /// `tcp`
-    #[xml(value = "tcp")]
-    Tcp,
-    /// `udp`
-    #[xml(value = "udp")]
-    Udp,
-    /// `null`
-    #[xml(value = "null")]
-    Null,
-    /// `stdio`
-    #[xml(value = "stdio")]
-    Stdio,
-    /// `vc`
-    #[xml(value = "vc")]
-    Vc,
-    /// `pty`
-    #[xml(value = "pty")]
-    Pty,
-    /// `spicevmc`
-    #[xml(value = "spicevmc")]
-    Spicevmc,
-    /// `spiceport`
-    #[xml(value = "spiceport")]
-    Spiceport,
-    /// `nmdm`
-    #[xml(value = "nmdm")]
-    Nmdm,
-    /// `qemu-vdagent`
-    #[xml(value = "qemu-vdagent")]
-    QemuVdagent,
-    /// `dbus`
-    #[xml(value = "dbus")]
-    Dbus,
-}
-/// `<target>` (domaincommon.rng:4989)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct QemucdevTgtDef {
-    /// `@type`
-    #[xml(attribute = "type")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kind: ::std::option::Option<TargetType>,
-    /// `@port`
-    #[xml(attribute = "port")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub port: ::std::option::Option<::std::string::String>,
-    /// `<model>`
-    #[xml(child = "model")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<QemucdevSerialTgtModel>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
 /// `<commandline>` (domaincommon.rng:8484)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Qemucmdline {
+pub struct QemuCommandline {
     /// `<qemu:arg>`
     #[xml(child = "qemu:arg", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -11224,7 +11152,7 @@ pub struct Qemucmdline {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Qemudeprecation {
+pub struct QemuDeprecation {
     /// `@behavior`
     #[xml(attribute = "behavior")]
     pub behavior: DeprecationBehavior,
@@ -11233,9 +11161,9 @@ pub struct Qemudeprecation {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<DeprecationBehavior> for Qemudeprecation {
+impl ::std::convert::From<DeprecationBehavior> for QemuDeprecation {
     fn from(v: DeprecationBehavior) -> Self {
-        Qemudeprecation::new(v)
+        QemuDeprecation::new(v)
     }
 }
 /// `<override>` (domaincommon.rng:8555)
@@ -11244,7 +11172,7 @@ impl ::std::convert::From<DeprecationBehavior> for Qemudeprecation {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Qemuoverride {
+pub struct QemuOverride {
     /// `<qemu:device>`
     #[xml(child = "qemu:device", ns = "http://libvirt.org/schemas/domain/qemu/1.0")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -11260,7 +11188,7 @@ pub struct Qemuoverride {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Qemuoverrideproperty {
+pub struct QemuOverrideProperty {
     /// `@name`
     #[xml(attribute = "name")]
     pub name: ::std::string::String,
@@ -11504,7 +11432,7 @@ pub struct Redirdev {
     pub bus: Usb,
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: QemucdevSrcTypeChoice,
+    pub kind: CharSourceType,
     /// `<source>`
     #[xml(child = "source")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -11544,7 +11472,7 @@ pub struct Redirfilter {
     /// `<usbdev>`
     #[xml(child = "usbdev")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub usbdevs: ::std::vec::Vec<Usbdevfilter>,
+    pub usbdevs: ::std::vec::Vec<UsbDeviceFilter>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -11574,7 +11502,7 @@ pub struct Resolution {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Respartition {
+pub struct Resource {
     /// `<partition>`
     #[xml(child = "partition")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -11829,6 +11757,27 @@ impl ::std::convert::From<::std::string::String> for Script {
         Script::new(v)
     }
 }
+/// `<address>` (domaincommon.rng:6562)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct ScsiAddress {
+    /// `@bus`
+    #[xml(attribute = "bus")]
+    pub bus: crate::Number<u8>,
+    /// `@target`
+    #[xml(attribute = "target")]
+    pub target: crate::Number<u64>,
+    /// `@unit`
+    #[xml(attribute = "unit")]
+    pub unit: crate::Number<u64>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
 /// The content of `<controller>` when `type` is 'scsi'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11969,27 +11918,6 @@ impl ::std::convert::From<SourceProtocol> for ScsiSubsystemHostdevSource {
         ScsiSubsystemHostdevSource::new(v)
     }
 }
-/// `<address>` (domaincommon.rng:6562)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Scsiaddress {
-    /// `@bus`
-    #[xml(attribute = "bus")]
-    pub bus: crate::Number<u8>,
-    /// `@target`
-    #[xml(attribute = "target")]
-    pub target: crate::Number<u64>,
-    /// `@unit`
-    #[xml(attribute = "unit")]
-    pub unit: crate::Number<u64>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
 /// The content of `<audio>` when `type` is 'sdl'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12004,11 +11932,47 @@ pub struct SdlAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiosdl>>,
+    pub input: ::std::option::Option<::std::boxed::Box<SdlAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiosdl>>,
+    pub output: ::std::option::Option<::std::boxed::Box<SdlAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5616)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SdlAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferCount`
+    #[xml(attribute = "bufferCount")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_count: ::std::option::Option<crate::Number<u32>>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// The content of `<graphics>` when `type` is 'sdl'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -12116,6 +12080,26 @@ pub enum SecretType {
     /// `iscsi`
     #[xml(value = "iscsi")]
     Iscsi,
+}
+/// `<model>` (domaincommon.rng:4971)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SerialTargetModel {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ModelName,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<ModelName> for SerialTargetModel {
+    fn from(v: ModelName) -> Self {
+        SerialTargetModel::new(v)
+    }
 }
 /// `<server>` (domaincommon.rng:5746)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -13215,11 +13199,43 @@ pub struct SpiceAudio {
     /// `<input>`
     #[xml(child = "input")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub input: ::std::option::Option<::std::boxed::Box<Audiospice>>,
+    pub input: ::std::option::Option<::std::boxed::Box<SpiceAudioIo>>,
     /// `<output>`
     #[xml(child = "output")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub output: ::std::option::Option<::std::boxed::Box<Audiospice>>,
+    pub output: ::std::option::Option<::std::boxed::Box<SpiceAudioIo>>,
+}
+/// `<input>` (domaincommon.rng:5633)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SpiceAudioIo {
+    /// `@mixingEngine`
+    #[xml(attribute = "mixingEngine")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mixing_engine: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@fixedSettings`
+    #[xml(attribute = "fixedSettings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub fixed_settings: ::std::option::Option<super::basictypes::YesNo>,
+    /// `@voices`
+    #[xml(attribute = "voices")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub voices: ::std::option::Option<crate::Number<u32>>,
+    /// `@bufferLength`
+    #[xml(attribute = "bufferLength")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub buffer_length: ::std::option::Option<crate::Number<u32>>,
+    /// `<settings>`
+    #[xml(child = "settings")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub settings: ::std::option::Option<::std::boxed::Box<Settings>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// The content of `<graphics>` when `type` is 'spice'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -13299,7 +13315,7 @@ pub struct SpiceGraphics {
     /// `<mouse>`
     #[xml(child = "mouse")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mouse: ::std::option::Option<Mousemode>,
+    pub mouse: ::std::option::Option<MouseMode>,
     /// `<filetransfer>`
     #[xml(child = "filetransfer")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -13767,22 +13783,6 @@ pub enum SubsystemHostdevType {
     #[xml(value = "mdev")]
     Mdev(MdevHostdev),
 }
-/// `<suspend-to-mem>` (domaincommon.rng:4893)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct SuspendChoices {
-    /// `@enabled`
-    #[xml(attribute = "enabled")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub enabled: ::std::option::Option<super::basictypes::YesNo>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
 /// `<sysinfo>` (domaincommon.rng:7097)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -14137,7 +14137,7 @@ pub enum TargetType {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Tcgfeatures {
+pub struct TcgFeatures {
     /// `<tb-cache>`
     #[xml(child = "tb-cache")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -14813,7 +14813,7 @@ pub struct UsbController {
     /// `<master>`
     #[xml(child = "master")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub master: ::std::option::Option<::std::boxed::Box<Usbmaster>>,
+    pub master: ::std::option::Option<::std::boxed::Box<UsbMaster>>,
     /// `@ports`
     #[xml(attribute = "ports")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -14868,6 +14868,42 @@ pub enum UsbControllerModel {
     #[xml(value = "qemu-xhci")]
     QemuXhci,
 }
+/// `<usbdev>` (domaincommon.rng:5030)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct UsbDeviceFilter {
+    /// `@allow`
+    #[xml(attribute = "allow")]
+    pub allow: super::basictypes::YesNo,
+    /// `@class`
+    #[xml(attribute = "class")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub class: ::std::option::Option<::std::string::String>,
+    /// `@vendor`
+    #[xml(attribute = "vendor")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vendor: ::std::option::Option<::std::string::String>,
+    /// `@product`
+    #[xml(attribute = "product")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub product: ::std::option::Option<::std::string::String>,
+    /// `@version`
+    #[xml(attribute = "version")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub version: ::std::option::Option<::std::string::String>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<super::basictypes::YesNo> for UsbDeviceFilter {
+    fn from(v: super::basictypes::YesNo) -> Self {
+        UsbDeviceFilter::new(v)
+    }
+}
 /// The content of `<hostdev>` when `type` is 'usb'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -14882,6 +14918,36 @@ pub struct UsbHostdev {
 impl ::std::convert::From<UsbSubsystemHostdevSource> for UsbHostdev {
     fn from(v: UsbSubsystemHostdevSource) -> Self {
         UsbHostdev::new(v)
+    }
+}
+/// `<master>` (domaincommon.rng:7792)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct UsbMaster {
+    /// `@startport`
+    #[xml(attribute = "startport")]
+    pub startport: UsbPort,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<UsbPort> for UsbMaster {
+    fn from(v: UsbPort) -> Self {
+        UsbMaster::new(v)
+    }
+}
+impl ::std::convert::From<&str> for UsbMaster {
+    fn from(v: &str) -> Self {
+        UsbMaster::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for UsbMaster {
+    fn from(v: ::std::string::String) -> Self {
+        UsbMaster::new(v)
     }
 }
 /// A value checked by `validate()`: it matches `((0x)?[0-9a-fA-F]{1,3}\.){0,3}(0x)?[0-9a-fA-F]{1,3}`
@@ -14921,72 +14987,6 @@ pub struct UsbSubsystemHostdevSource {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// `<usbdev>` (domaincommon.rng:5030)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Usbdevfilter {
-    /// `@allow`
-    #[xml(attribute = "allow")]
-    pub allow: super::basictypes::YesNo,
-    /// `@class`
-    #[xml(attribute = "class")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub class: ::std::option::Option<::std::string::String>,
-    /// `@vendor`
-    #[xml(attribute = "vendor")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<::std::string::String>,
-    /// `@product`
-    #[xml(attribute = "product")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<::std::string::String>,
-    /// `@version`
-    #[xml(attribute = "version")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub version: ::std::option::Option<::std::string::String>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<super::basictypes::YesNo> for Usbdevfilter {
-    fn from(v: super::basictypes::YesNo) -> Self {
-        Usbdevfilter::new(v)
-    }
-}
-/// `<master>` (domaincommon.rng:7792)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Usbmaster {
-    /// `@startport`
-    #[xml(attribute = "startport")]
-    pub startport: UsbPort,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<UsbPort> for Usbmaster {
-    fn from(v: UsbPort) -> Self {
-        Usbmaster::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Usbmaster {
-    fn from(v: &str) -> Self {
-        Usbmaster::new(v)
-    }
-}
-impl ::std::convert::From<::std::string::String> for Usbmaster {
-    fn from(v: ::std::string::String) -> Self {
-        Usbmaster::new(v)
-    }
 }
 /// The content of `<interface>` when `type` is 'user'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -15998,6 +15998,22 @@ pub struct Xen {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
+/// `<commandline>` (domaincommon.rng:8640)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct XenCommandline {
+    /// `<xen:arg>`
+    #[xml(child = "xen:arg", ns = "http://libvirt.org/schemas/domain/xen/1.0")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub xen_args: ::std::vec::Vec<Arg>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
 /// The content of `<controller>` when `type` is 'xenbus'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -16013,22 +16029,6 @@ pub struct XenbusController {
     #[xml(attribute = "maxEventChannels")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_event_channels: ::std::option::Option<crate::Number<u32>>,
-}
-/// `<commandline>` (domaincommon.rng:8640)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Xencmdline {
-    /// `<xen:arg>`
-    #[xml(child = "xen:arg", ns = "http://libvirt.org/schemas/domain/xen/1.0")]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub xen_args: ::std::vec::Vec<Arg>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
 }
 /// One of 'yes'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]

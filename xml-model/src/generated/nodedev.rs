@@ -156,48 +156,6 @@ pub struct CapabilityType {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `<channel_dev_addr>` (nodedev.rng:753)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Capccwaddress {
-    /// `<cssid>`
-    #[xml(child = "cssid")]
-    pub cssid: crate::HexNumber<u8, 1>,
-    /// `<ssid>`
-    #[xml(child = "ssid")]
-    pub ssid: crate::HexNumber<u8, 1>,
-    /// `<devno>`
-    #[xml(child = "devno")]
-    pub devno: crate::HexNumber<u16, 4>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<capability>` (nodedev.rng:488)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Capsfcrport {
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: ScsiTargetCapabilityType,
-    /// `<rport>`
-    #[xml(child = "rport")]
-    pub rport: ::std::string::String,
-    /// `<wwpn>`
-    #[xml(child = "wwpn")]
-    pub wwpn: super::basictypes::Wwn,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
 /// `<capability>` (nodedev.rng:721)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -282,6 +240,27 @@ pub enum CcwgroupCapabilityType {
     #[xml(value = "qeth_layer3")]
     QethLayer3,
 }
+/// `<channel_dev_addr>` (nodedev.rng:753)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct ChannelDevAddress {
+    /// `<cssid>`
+    #[xml(child = "cssid")]
+    pub cssid: crate::HexNumber<u8, 1>,
+    /// `<ssid>`
+    #[xml(child = "ssid")]
+    pub ssid: crate::HexNumber<u8, 1>,
+    /// `<devno>`
+    #[xml(child = "devno")]
+    pub devno: crate::HexNumber<u16, 4>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
 /// The content of `<capability>` when `type` is 'css'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -301,7 +280,7 @@ pub struct CssCapability {
     /// `<channel_dev_addr>`
     #[xml(child = "channel_dev_addr")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub channel_dev_addr: ::std::option::Option<::std::boxed::Box<Capccwaddress>>,
+    pub channel_dev_addr: ::std::option::Option<::std::boxed::Box<ChannelDevAddress>>,
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -589,6 +568,27 @@ pub struct FcHostCapability {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fabric_wwn: ::std::option::Option<super::basictypes::Wwn>,
 }
+/// `<capability>` (nodedev.rng:488)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct FcRemotePortCapability {
+    /// `@type`
+    #[xml(attribute = "type")]
+    pub kind: ScsiTargetCapabilityType,
+    /// `<rport>`
+    #[xml(child = "rport")]
+    pub rport: ::std::string::String,
+    /// `<wwpn>`
+    #[xml(child = "wwpn")]
+    pub wwpn: super::basictypes::Wwn,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
 /// `<feature>` (nodedev.rng:356)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -873,7 +873,7 @@ pub struct NetCapability {
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub capabilities: ::std::vec::Vec<Subcapnet>,
+    pub capabilities: ::std::vec::Vec<NetSubCapability>,
 }
 impl ::std::convert::From<::std::string::String> for NetCapability {
     fn from(v: ::std::string::String) -> Self {
@@ -897,6 +897,26 @@ pub enum NetCapabilityType {
     /// `type='80211'`
     #[xml(value = "80211")]
     V80211,
+}
+/// `<capability>` (nodedev.rng:375)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct NetSubCapability {
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten)]
+    pub kind: NetCapabilityType,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<NetCapabilityType> for NetSubCapability {
+    fn from(v: NetCapabilityType) -> Self {
+        NetSubCapability::new(v)
+    }
 }
 /// A value checked by `validate()`: it matches `[a-zA-Z\-_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -1176,7 +1196,7 @@ pub struct ScsiTargetCapability {
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub capability: ::std::option::Option<::std::boxed::Box<Capsfcrport>>,
+    pub capability: ::std::option::Option<::std::boxed::Box<FcRemotePortCapability>>,
 }
 impl ::std::convert::From<::std::string::String> for ScsiTargetCapability {
     fn from(v: ::std::string::String) -> Self {
@@ -1258,26 +1278,6 @@ impl ::std::convert::From<&str> for StorageCapability {
 impl ::std::convert::From<::std::string::String> for StorageCapability {
     fn from(v: ::std::string::String) -> Self {
         StorageCapability::new(v)
-    }
-}
-/// `<capability>` (nodedev.rng:375)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Subcapnet {
-    /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
-    pub kind: NetCapabilityType,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<NetCapabilityType> for Subcapnet {
-    fn from(v: NetCapabilityType) -> Self {
-        Subcapnet::new(v)
     }
 }
 /// The content of `<capability>` when `type` is 'system'

@@ -490,6 +490,36 @@ pub struct IscsiDirectPool {
     #[xml(child = "source")]
     pub source: Sourceiscsidirect,
 }
+/// `<device>` (storagepool.rng:375)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct IscsiDirectSourceDevice {
+    /// `@path`
+    #[xml(attribute = "path")]
+    pub path: IscsiQualifiedName,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<IscsiQualifiedName> for IscsiDirectSourceDevice {
+    fn from(v: IscsiQualifiedName) -> Self {
+        IscsiDirectSourceDevice::new(v)
+    }
+}
+impl ::std::convert::From<&str> for IscsiDirectSourceDevice {
+    fn from(v: &str) -> Self {
+        IscsiDirectSourceDevice::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for IscsiDirectSourceDevice {
+    fn from(v: ::std::string::String) -> Self {
+        IscsiDirectSourceDevice::new(v)
+    }
+}
 /// The content of `<pool>` when `type` is 'iscsi'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1009,6 +1039,39 @@ impl ::std::convert::From<Sourcesheepdog> for SheepdogPool {
         SheepdogPool::new(v)
     }
 }
+/// `<device>` (storagepool.rng:354)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SourceDevice {
+    /// `@path`
+    #[xml(attribute = "path")]
+    pub path: ::std::string::String,
+    /// `<freeExtent>`
+    #[xml(child = "freeExtent")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub free_extents: ::std::vec::Vec<FreeExtent>,
+    /// `@part_separator`
+    #[xml(attribute = "part_separator")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub part_separator: ::std::option::Option<super::basictypes::YesNo>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for SourceDevice {
+    fn from(v: ::std::string::String) -> Self {
+        SourceDevice::new(v)
+    }
+}
+impl ::std::convert::From<&str> for SourceDevice {
+    fn from(v: &str) -> Self {
+        SourceDevice::new(v)
+    }
+}
 /// `<protocol>` (storagepool.rng:579)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1043,7 +1106,7 @@ impl ::std::convert::From<&str> for SourceProtocol {
 pub struct Sourcedisk {
     /// `<device>`
     #[xml(child = "device")]
-    pub device: Sourceinfodev,
+    pub device: SourceDevice,
     /// `<format>`
     #[xml(child = "format")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1061,8 +1124,8 @@ pub struct Sourcedisk {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<Sourceinfodev> for Sourcedisk {
-    fn from(v: Sourceinfodev) -> Self {
+impl ::std::convert::From<SourceDevice> for Sourcedisk {
+    fn from(v: SourceDevice) -> Self {
         Sourcedisk::new(v)
     }
 }
@@ -1075,7 +1138,7 @@ impl ::std::convert::From<Sourceinfodev> for Sourcedisk {
 pub struct Sourcefs {
     /// `<device>`
     #[xml(child = "device")]
-    pub device: Sourceinfodev,
+    pub device: SourceDevice,
     /// `<format>`
     #[xml(child = "format")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1093,8 +1156,8 @@ pub struct Sourcefs {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<Sourceinfodev> for Sourcefs {
-    fn from(v: Sourceinfodev) -> Self {
+impl ::std::convert::From<SourceDevice> for Sourcefs {
+    fn from(v: SourceDevice) -> Self {
         Sourcefs::new(v)
     }
 }
@@ -1172,69 +1235,6 @@ pub struct Sourceinfoauthsecret {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `<device>` (storagepool.rng:354)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourceinfodev {
-    /// `@path`
-    #[xml(attribute = "path")]
-    pub path: ::std::string::String,
-    /// `<freeExtent>`
-    #[xml(child = "freeExtent")]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub free_extents: ::std::vec::Vec<FreeExtent>,
-    /// `@part_separator`
-    #[xml(attribute = "part_separator")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub part_separator: ::std::option::Option<super::basictypes::YesNo>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Sourceinfodev {
-    fn from(v: ::std::string::String) -> Self {
-        Sourceinfodev::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Sourceinfodev {
-    fn from(v: &str) -> Self {
-        Sourceinfodev::new(v)
-    }
-}
-/// `<device>` (storagepool.rng:375)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourceinfodeviscsidirect {
-    /// `@path`
-    #[xml(attribute = "path")]
-    pub path: IscsiQualifiedName,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<IscsiQualifiedName> for Sourceinfodeviscsidirect {
-    fn from(v: IscsiQualifiedName) -> Self {
-        Sourceinfodeviscsidirect::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Sourceinfodeviscsidirect {
-    fn from(v: &str) -> Self {
-        Sourceinfodeviscsidirect::new(v)
-    }
-}
-impl ::std::convert::From<::std::string::String> for Sourceinfodeviscsidirect {
-    fn from(v: ::std::string::String) -> Self {
-        Sourceinfodeviscsidirect::new(v)
-    }
-}
 /// `<dir>` (storagepool.rng:396)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1278,7 +1278,7 @@ pub struct Sourceiscsi {
     pub hosts: ::std::vec::Vec<Host>,
     /// `<device>`
     #[xml(child = "device")]
-    pub device: Sourceinfodev,
+    pub device: SourceDevice,
     /// `<initiator>`
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1302,8 +1302,8 @@ pub struct Sourceiscsi {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<Sourceinfodev> for Sourceiscsi {
-    fn from(v: Sourceinfodev) -> Self {
+impl ::std::convert::From<SourceDevice> for Sourceiscsi {
+    fn from(v: SourceDevice) -> Self {
         Sourceiscsi::new(v)
     }
 }
@@ -1320,7 +1320,7 @@ pub struct Sourceiscsidirect {
     pub hosts: ::std::vec::Vec<Host>,
     /// `<device>`
     #[xml(child = "device")]
-    pub device: Sourceinfodeviscsidirect,
+    pub device: IscsiDirectSourceDevice,
     /// `<initiator>`
     #[xml(child = "initiator")]
     pub initiator: super::storagecommon::Initiatorinfo,
@@ -1347,7 +1347,7 @@ pub struct Sourcelogical {
     /// `<device>`
     #[xml(child = "device")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub devices: ::std::vec::Vec<Sourceinfodev>,
+    pub devices: ::std::vec::Vec<SourceDevice>,
     /// `<format>`
     #[xml(child = "format")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1529,7 +1529,7 @@ pub struct Sourcezfs {
     /// `<device>`
     #[xml(child = "device")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub device: ::std::option::Option<::std::boxed::Box<Sourceinfodev>>,
+    pub device: ::std::option::Option<::std::boxed::Box<SourceDevice>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

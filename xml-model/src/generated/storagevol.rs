@@ -222,7 +222,7 @@ pub struct Source {
     /// `<device>`
     #[xml(child = "device")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub devices: ::std::vec::Vec<Sourcedev>,
+    pub devices: ::std::vec::Vec<SourceDevice>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -234,7 +234,7 @@ pub struct Source {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Sourcedev {
+pub struct SourceDevice {
     /// `@path`
     #[xml(attribute = "path")]
     pub path: super::basictypes::AbsFilePath,
@@ -247,19 +247,19 @@ pub struct Sourcedev {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<super::basictypes::AbsFilePath> for Sourcedev {
+impl ::std::convert::From<super::basictypes::AbsFilePath> for SourceDevice {
     fn from(v: super::basictypes::AbsFilePath) -> Self {
-        Sourcedev::new(v)
+        SourceDevice::new(v)
     }
 }
-impl ::std::convert::From<&str> for Sourcedev {
+impl ::std::convert::From<&str> for SourceDevice {
     fn from(v: &str) -> Self {
-        Sourcedev::new(v)
+        SourceDevice::new(v)
     }
 }
-impl ::std::convert::From<::std::string::String> for Sourcedev {
+impl ::std::convert::From<::std::string::String> for SourceDevice {
     fn from(v: ::std::string::String) -> Self {
-        Sourcedev::new(v)
+        SourceDevice::new(v)
     }
 }
 /// `<target>` (storagevol.rng:103)
