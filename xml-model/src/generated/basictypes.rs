@@ -533,7 +533,7 @@ pub struct ScsiHostAdapter {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Sourceinfoadapter {
+pub struct SourceAdapter {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub kind: AdapterType,
@@ -542,9 +542,9 @@ pub struct Sourceinfoadapter {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<AdapterType> for Sourceinfoadapter {
+impl ::std::convert::From<AdapterType> for SourceAdapter {
     fn from(v: AdapterType) -> Self {
-        Sourceinfoadapter::new(v)
+        SourceAdapter::new(v)
     }
 }
 /// A value checked by `validate()`: it matches `[^/]+`

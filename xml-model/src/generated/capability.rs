@@ -199,18 +199,18 @@ pub struct Cache {
 pub struct Capabilities {
     /// `<host>`
     #[xml(child = "host")]
-    pub host: Hostcaps,
+    pub host: Host,
     /// `<guest>`
     #[xml(child = "guest")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub guests: ::std::vec::Vec<Guestcaps>,
+    pub guests: ::std::vec::Vec<Guest>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<Hostcaps> for Capabilities {
-    fn from(v: Hostcaps) -> Self {
+impl ::std::convert::From<Host> for Capabilities {
+    fn from(v: Host) -> Self {
         Capabilities::new(v)
     }
 }
@@ -577,6 +577,28 @@ pub struct Features {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
+/// `<guest>` (capability.rng:337)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct Guest {
+    /// `<os_type>`
+    #[xml(child = "os_type")]
+    pub os_type: GuestOsType,
+    /// `<arch>`
+    #[xml(child = "arch")]
+    pub arch: Arch,
+    /// `<features>`
+    #[xml(child = "features")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
 /// One of 'xen', 'linux', 'hvm', 'exe', 'uml'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -598,28 +620,6 @@ pub enum GuestOsType {
     /// `uml`
     #[xml(value = "uml")]
     Uml,
-}
-/// `<guest>` (capability.rng:337)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Guestcaps {
-    /// `<os_type>`
-    #[xml(child = "os_type")]
-    pub os_type: GuestOsType,
-    /// `<arch>`
-    #[xml(child = "arch")]
-    pub arch: Arch,
-    /// `<features>`
-    #[xml(child = "features")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: ::std::option::Option<::std::boxed::Box<Features>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
 }
 /// `<hap>` (capability.rng:494)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -645,7 +645,7 @@ pub struct Hap {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Hostcaps {
+pub struct Host {
     /// `<uuid>`
     #[xml(child = "uuid")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -686,9 +686,9 @@ pub struct Hostcaps {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<super::cputypes::HostCpu> for Hostcaps {
+impl ::std::convert::From<super::cputypes::HostCpu> for Host {
     fn from(v: super::cputypes::HostCpu) -> Self {
-        Hostcaps::new(v)
+        Host::new(v)
     }
 }
 /// `<iommu>` (capability.rng:98)

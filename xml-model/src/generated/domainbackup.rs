@@ -23,11 +23,11 @@ pub struct BackupEncryption {
     /// `<cipher>`
     #[xml(child = "cipher")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cipher: ::std::option::Option<::std::boxed::Box<Keycipher>>,
+    pub cipher: ::std::option::Option<::std::boxed::Box<EncryptionCipher>>,
     /// `<ivgen>`
     #[xml(child = "ivgen")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ivgen: ::std::option::Option<::std::boxed::Box<Keyivgen>>,
+    pub ivgen: ::std::option::Option<::std::boxed::Box<EncryptionIvgen>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -122,6 +122,32 @@ pub enum DriverType {
     #[xml(value = "qcow2")]
     Qcow2,
 }
+/// `<cipher>` (domainbackup.rng:27)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct EncryptionCipher {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// `@size`
+    #[xml(attribute = "size")]
+    pub size: crate::Number<u32>,
+    /// `@mode`
+    #[xml(attribute = "mode")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// `@hash`
+    #[xml(attribute = "hash")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub hash: ::std::option::Option<::std::string::String>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
 /// One of 'luks'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -131,6 +157,35 @@ pub enum EncryptionFormat {
     /// `luks`
     #[xml(value = "luks")]
     Luks,
+}
+/// `<ivgen>` (domainbackup.rng:30)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct EncryptionIvgen {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// `@hash`
+    #[xml(attribute = "hash")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub hash: ::std::option::Option<::std::string::String>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for EncryptionIvgen {
+    fn from(v: ::std::string::String) -> Self {
+        EncryptionIvgen::new(v)
+    }
+}
+impl ::std::convert::From<&str> for EncryptionIvgen {
+    fn from(v: &str) -> Self {
+        EncryptionIvgen::new(v)
+    }
 }
 /// The content of `<server>` when `transport` is 'fd'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -151,61 +206,6 @@ impl ::std::convert::From<::std::string::String> for FdServer {
 impl ::std::convert::From<&str> for FdServer {
     fn from(v: &str) -> Self {
         FdServer::new(v)
-    }
-}
-/// `<cipher>` (domainbackup.rng:27)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Keycipher {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::string::String,
-    /// `@size`
-    #[xml(attribute = "size")]
-    pub size: crate::Number<u32>,
-    /// `@mode`
-    #[xml(attribute = "mode")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mode: ::std::option::Option<::std::string::String>,
-    /// `@hash`
-    #[xml(attribute = "hash")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hash: ::std::option::Option<::std::string::String>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<ivgen>` (domainbackup.rng:30)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Keyivgen {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::string::String,
-    /// `@hash`
-    #[xml(attribute = "hash")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hash: ::std::option::Option<::std::string::String>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Keyivgen {
-    fn from(v: ::std::string::String) -> Self {
-        Keyivgen::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Keyivgen {
-    fn from(v: &str) -> Self {
-        Keyivgen::new(v)
     }
 }
 /// The content of `<domainbackup>` when `mode` is 'pull'

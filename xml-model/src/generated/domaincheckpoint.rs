@@ -19,6 +19,24 @@ pub struct BitmapDisk {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: ::std::option::Option<crate::Number<u64>>,
 }
+/// `<disk>` (domaincheckpoint.rng:55)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct CheckpointDisk {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten)]
+    pub checkpoint: DiskCheckpoint,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
 /// A value checked by `validate()`: it matches `[a-zA-Z0-9_\-][a-zA-Z0-9_\-.]*`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -38,24 +56,6 @@ pub enum DiskCheckpoint {
     #[xml(value = "bitmap", default)]
     Bitmap(BitmapDisk),
 }
-/// `<disk>` (domaincheckpoint.rng:55)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Diskcheckpoint {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::string::String,
-    /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
-    pub checkpoint: DiskCheckpoint,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
 /// `<disks>` (domaincheckpoint.rng:29)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -66,7 +66,7 @@ pub struct Disks {
     /// `<disk>`
     #[xml(child = "disk", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub disks: ::std::vec::Vec<Diskcheckpoint>,
+    pub disks: ::std::vec::Vec<CheckpointDisk>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]

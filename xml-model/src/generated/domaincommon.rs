@@ -137,7 +137,7 @@ pub struct ActivePcrBanks {
 pub struct AdapterSource {
     /// `<adapter>`
     #[xml(child = "adapter")]
-    pub adapter: super::basictypes::Sourceinfoadapter,
+    pub adapter: super::basictypes::SourceAdapter,
     /// `<address>`
     #[xml(child = "address")]
     pub address: ScsiAddress,
@@ -7717,7 +7717,7 @@ pub struct IscsiSource {
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub initiator: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+        ::std::boxed::Box<super::storagecommon::Initiator>,
     >,
 }
 impl ::std::convert::From<::std::string::String> for IscsiSource {
@@ -9473,7 +9473,7 @@ pub struct NetworkStorageSource {
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub initiator: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+        ::std::boxed::Box<super::storagecommon::Initiator>,
     >,
     /// `@query`
     #[xml(attribute = "query")]
@@ -12789,7 +12789,7 @@ pub struct SnapshotNetworkStorageSource {
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub initiator: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+        ::std::boxed::Box<super::storagecommon::Initiator>,
     >,
     /// `@query`
     #[xml(attribute = "query")]
@@ -13601,7 +13601,7 @@ pub struct StorageSource {
     #[xml(child = "initiator")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub initiator: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
+        ::std::boxed::Box<super::storagecommon::Initiator>,
     >,
     /// `@query`
     #[xml(attribute = "query")]

@@ -24,11 +24,11 @@ pub struct Encryption {
     /// `<cipher>`
     #[xml(child = "cipher")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cipher: ::std::option::Option<::std::boxed::Box<Keycipher>>,
+    pub cipher: ::std::option::Option<::std::boxed::Box<EncryptionCipher>>,
     /// `<ivgen>`
     #[xml(child = "ivgen")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ivgen: ::std::option::Option<::std::boxed::Box<Keyivgen>>,
+    pub ivgen: ::std::option::Option<::std::boxed::Box<EncryptionIvgen>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -38,6 +38,32 @@ impl ::std::convert::From<EncryptionFormat> for Encryption {
     fn from(v: EncryptionFormat) -> Self {
         Encryption::new(v)
     }
+}
+/// `<cipher>` (storagecommon.rng:35)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct EncryptionCipher {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// `@size`
+    #[xml(attribute = "size")]
+    pub size: crate::Number<u32>,
+    /// `@mode`
+    #[xml(attribute = "mode")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub mode: ::std::option::Option<::std::string::String>,
+    /// `@hash`
+    #[xml(attribute = "hash")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub hash: ::std::option::Option<::std::string::String>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// One of 'qemu', 'librbd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -74,6 +100,35 @@ pub enum EncryptionFormat {
     #[xml(value = "luks-any")]
     LuksAny,
 }
+/// `<ivgen>` (storagecommon.rng:38)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct EncryptionIvgen {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// `@hash`
+    #[xml(attribute = "hash")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub hash: ::std::option::Option<::std::string::String>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for EncryptionIvgen {
+    fn from(v: ::std::string::String) -> Self {
+        EncryptionIvgen::new(v)
+    }
+}
+impl ::std::convert::From<&str> for EncryptionIvgen {
+    fn from(v: &str) -> Self {
+        EncryptionIvgen::new(v)
+    }
+}
 /// `<features>` (storagecommon.rng:144)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -100,7 +155,7 @@ pub struct FileFormatFeatures {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Initiatorinfo {
+pub struct Initiator {
     /// `<iqn>`
     #[xml(child = "iqn")]
     pub iqn: Iqn,
@@ -109,9 +164,9 @@ pub struct Initiatorinfo {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<Iqn> for Initiatorinfo {
+impl ::std::convert::From<Iqn> for Initiator {
     fn from(v: Iqn) -> Self {
-        Initiatorinfo::new(v)
+        Initiator::new(v)
     }
 }
 /// `<iqn>` (storagecommon.rng:50)
@@ -137,61 +192,6 @@ impl ::std::convert::From<::std::string::String> for Iqn {
 impl ::std::convert::From<&str> for Iqn {
     fn from(v: &str) -> Self {
         Iqn::new(v)
-    }
-}
-/// `<cipher>` (storagecommon.rng:35)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Keycipher {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::string::String,
-    /// `@size`
-    #[xml(attribute = "size")]
-    pub size: crate::Number<u32>,
-    /// `@mode`
-    #[xml(attribute = "mode")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mode: ::std::option::Option<::std::string::String>,
-    /// `@hash`
-    #[xml(attribute = "hash")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hash: ::std::option::Option<::std::string::String>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<ivgen>` (storagecommon.rng:38)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Keyivgen {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::string::String,
-    /// `@hash`
-    #[xml(attribute = "hash")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hash: ::std::option::Option<::std::string::String>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Keyivgen {
-    fn from(v: ::std::string::String) -> Self {
-        Keyivgen::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Keyivgen {
-    fn from(v: &str) -> Self {
-        Keyivgen::new(v)
     }
 }
 /// `<permissions>` (storagecommon.rng:205)

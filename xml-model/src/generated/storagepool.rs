@@ -160,10 +160,42 @@ pub struct DiskPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcedisk,
+    pub source: DiskPoolSource,
     /// `<target>`
     #[xml(child = "target")]
     pub target: Target,
+}
+/// `<source>` (storagepool.rng:629)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct DiskPoolSource {
+    /// `<device>`
+    #[xml(child = "device")]
+    pub device: SourceDevice,
+    /// `<format>`
+    #[xml(child = "format")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub format: ::std::option::Option<::std::boxed::Box<DiskPoolSourceFormat>>,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
+    /// `<product>`
+    #[xml(child = "product")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<SourceDevice> for DiskPoolSource {
+    fn from(v: SourceDevice) -> Self {
+        DiskPoolSource::new(v)
+    }
 }
 /// `<format>` (storagepool.rng:508)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -309,7 +341,7 @@ pub struct FsPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcefs,
+    pub source: FsPoolSource,
     /// `<target>`
     #[xml(child = "target")]
     pub target: Target,
@@ -317,6 +349,38 @@ pub struct FsPool {
     #[xml(child = "ns:mount_opts", ns = "http://libvirt.org/schemas/storagepool/fs/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ns_mount_opts: ::std::option::Option<::std::boxed::Box<FsMountOpts>>,
+}
+/// `<source>` (storagepool.rng:559)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct FsPoolSource {
+    /// `<device>`
+    #[xml(child = "device")]
+    pub device: SourceDevice,
+    /// `<format>`
+    #[xml(child = "format")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub format: ::std::option::Option<FsPoolSourceFormat>,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
+    /// `<product>`
+    #[xml(child = "product")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<SourceDevice> for FsPoolSource {
+    fn from(v: SourceDevice) -> Self {
+        FsPoolSource::new(v)
+    }
 }
 /// `<format>` (storagepool.rng:468)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -420,11 +484,44 @@ pub struct GlusterPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcegluster,
+    pub source: GlusterPoolSource,
 }
-impl ::std::convert::From<Sourcegluster> for GlusterPool {
-    fn from(v: Sourcegluster) -> Self {
+impl ::std::convert::From<GlusterPoolSource> for GlusterPool {
+    fn from(v: GlusterPoolSource) -> Self {
         GlusterPool::new(v)
+    }
+}
+/// `<source>` (storagepool.rng:710)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct GlusterPoolSource {
+    /// `<host>`
+    #[xml(child = "host", non_empty)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub hosts: ::std::vec::Vec<Host>,
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: ::std::string::String,
+    /// `<dir>`
+    #[xml(child = "dir")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub dir: ::std::option::Option<::std::boxed::Box<SourceDir>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for GlusterPoolSource {
+    fn from(v: ::std::string::String) -> Self {
+        GlusterPoolSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for GlusterPoolSource {
+    fn from(v: &str) -> Self {
+        GlusterPoolSource::new(v)
     }
 }
 /// `<host>` (storagepool.rng:336)
@@ -488,7 +585,33 @@ pub struct IscsiDirectPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourceiscsidirect,
+    pub source: IscsiDirectPoolSource,
+}
+/// `<source>` (storagepool.rng:659)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct IscsiDirectPoolSource {
+    /// `<host>`
+    #[xml(child = "host", non_empty)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub hosts: ::std::vec::Vec<Host>,
+    /// `<device>`
+    #[xml(child = "device")]
+    pub device: IscsiDirectSourceDevice,
+    /// `<initiator>`
+    #[xml(child = "initiator")]
+    pub initiator: super::storagecommon::Initiator,
+    /// `<auth>`
+    #[xml(child = "auth")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub auth: ::std::option::Option<::std::boxed::Box<SourceAuth>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<device>` (storagepool.rng:375)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -552,10 +675,52 @@ pub struct IscsiPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourceiscsi,
+    pub source: IscsiPoolSource,
     /// `<target>`
     #[xml(child = "target")]
     pub target: Target,
+}
+/// `<source>` (storagepool.rng:641)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct IscsiPoolSource {
+    /// `<host>`
+    #[xml(child = "host", non_empty)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub hosts: ::std::vec::Vec<Host>,
+    /// `<device>`
+    #[xml(child = "device")]
+    pub device: SourceDevice,
+    /// `<initiator>`
+    #[xml(child = "initiator")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub initiator: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Initiator>,
+    >,
+    /// `<auth>`
+    #[xml(child = "auth")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub auth: ::std::option::Option<::std::boxed::Box<SourceAuth>>,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
+    /// `<product>`
+    #[xml(child = "product")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<SourceDevice> for IscsiPoolSource {
+    fn from(v: SourceDevice) -> Self {
+        IscsiPoolSource::new(v)
+    }
 }
 /// A value checked by `validate()`: it matches `iqn\.[0-9]{4}-(0[1-9]|1[0-2])\.[a-zA-Z0-9\.\-]+(:.+)?`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
@@ -599,10 +764,10 @@ pub struct LogicalPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcelogical,
+    pub source: LogicalPoolSource,
     /// `<target>`
     #[xml(child = "target")]
-    pub target: Targetlogical,
+    pub target: LogicalPoolTarget,
 }
 /// One of 'unknown', 'lvm2'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -616,6 +781,38 @@ pub enum LogicalPoolFormat {
     /// `lvm2`
     #[xml(value = "lvm2")]
     Lvm2,
+}
+/// `<source>` (storagepool.rng:610)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct LogicalPoolSource {
+    /// `<name>`
+    #[xml(child = "name")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub names: ::std::vec::Vec<::std::string::String>,
+    /// `<device>`
+    #[xml(child = "device")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub devices: ::std::vec::Vec<SourceDevice>,
+    /// `<format>`
+    #[xml(child = "format")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub format: ::std::option::Option<::std::boxed::Box<LogicalPoolSourceFormat>>,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
+    /// `<product>`
+    #[xml(child = "product")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<format>` (storagepool.rng:532)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -644,6 +841,28 @@ impl ::std::convert::From<LogicalPoolFormat> for LogicalPoolSourceFormat {
     fn from(v: LogicalPoolFormat) -> Self {
         LogicalPoolSourceFormat::new(v)
     }
+}
+/// `<target>` (storagepool.rng:322)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct LogicalPoolTarget {
+    /// `<path>`
+    #[xml(child = "path")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub path: ::std::option::Option<super::basictypes::AbsFilePath>,
+    /// `<permissions>`
+    #[xml(child = "permissions")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub permissions: ::std::option::Option<
+        ::std::boxed::Box<super::storagecommon::Permissions>,
+    >,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<option>` (storagepool.rng:757)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -740,7 +959,7 @@ pub struct NetfsPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcenetfs,
+    pub source: NetfsPoolSource,
     /// `<target>`
     #[xml(child = "target")]
     pub target: Target,
@@ -748,6 +967,42 @@ pub struct NetfsPool {
     #[xml(child = "ns:mount_opts", ns = "http://libvirt.org/schemas/storagepool/fs/1.0")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ns_mount_opts: ::std::option::Option<::std::boxed::Box<FsMountOpts>>,
+}
+/// `<source>` (storagepool.rng:571)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct NetfsPoolSource {
+    /// `<host>`
+    #[xml(child = "host")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub hosts: ::std::vec::Vec<Host>,
+    /// `<dir>`
+    #[xml(child = "dir")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub dir: ::std::option::Option<::std::boxed::Box<Dir>>,
+    /// `<format>`
+    #[xml(child = "format")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub format: ::std::option::Option<NetfsPoolSourceFormat>,
+    /// `<protocol>`
+    #[xml(child = "protocol")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub protocol: ::std::option::Option<::std::boxed::Box<SourceProtocol>>,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
+    /// `<product>`
+    #[xml(child = "product")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<format>` (storagepool.rng:494)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -928,7 +1183,7 @@ pub struct RbdPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcerbd,
+    pub source: RbdPoolSource,
     /// `<refresh>`
     #[xml(child = "refresh")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -941,9 +1196,42 @@ pub struct RbdPool {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ns_config_opts: ::std::option::Option<::std::boxed::Box<RbdConfigOpts>>,
 }
-impl ::std::convert::From<Sourcerbd> for RbdPool {
-    fn from(v: Sourcerbd) -> Self {
+impl ::std::convert::From<RbdPoolSource> for RbdPool {
+    fn from(v: RbdPoolSource) -> Self {
         RbdPool::new(v)
+    }
+}
+/// `<source>` (storagepool.rng:689)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct RbdPoolSource {
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: ::std::string::String,
+    /// `<host>`
+    #[xml(child = "host", non_empty)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub hosts: ::std::vec::Vec<Host>,
+    /// `<auth>`
+    #[xml(child = "auth")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub auth: ::std::option::Option<::std::boxed::Box<SourceAuth>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for RbdPoolSource {
+    fn from(v: ::std::string::String) -> Self {
+        RbdPoolSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for RbdPoolSource {
+    fn from(v: &str) -> Self {
+        RbdPoolSource::new(v)
     }
 }
 /// `<refresh>` (storagepool.rng:729)
@@ -994,10 +1282,38 @@ pub struct ScsiPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcescsi,
+    pub source: ScsiPoolSource,
     /// `<target>`
     #[xml(child = "target")]
     pub target: Target,
+}
+/// `<source>` (storagepool.rng:672)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct ScsiPoolSource {
+    /// `<adapter>`
+    #[xml(child = "adapter")]
+    pub adapter: super::basictypes::SourceAdapter,
+    /// `<vendor>`
+    #[xml(child = "vendor")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
+    /// `<product>`
+    #[xml(child = "product")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<super::basictypes::SourceAdapter> for ScsiPoolSource {
+    fn from(v: super::basictypes::SourceAdapter) -> Self {
+        ScsiPoolSource::new(v)
+    }
 }
 /// The content of `<pool>` when `type` is 'sheepdog'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1032,12 +1348,82 @@ pub struct SheepdogPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcesheepdog,
+    pub source: SheepdogPoolSource,
 }
-impl ::std::convert::From<Sourcesheepdog> for SheepdogPool {
-    fn from(v: Sourcesheepdog) -> Self {
+impl ::std::convert::From<SheepdogPoolSource> for SheepdogPool {
+    fn from(v: SheepdogPoolSource) -> Self {
         SheepdogPool::new(v)
     }
+}
+/// `<source>` (storagepool.rng:701)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SheepdogPoolSource {
+    /// `<host>`
+    #[xml(child = "host", non_empty)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub hosts: ::std::vec::Vec<Host>,
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: ::std::string::String,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for SheepdogPoolSource {
+    fn from(v: ::std::string::String) -> Self {
+        SheepdogPoolSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for SheepdogPoolSource {
+    fn from(v: &str) -> Self {
+        SheepdogPoolSource::new(v)
+    }
+}
+/// `<auth>` (storagepool.rng:420)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SourceAuth {
+    /// `@type`
+    #[xml(attribute = "type")]
+    pub kind: AuthType,
+    /// `@username`
+    #[xml(attribute = "username")]
+    pub username: ::std::string::String,
+    /// `<secret>`
+    #[xml(child = "secret")]
+    pub secret: SourceAuthSecret,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+/// `<secret>` (storagepool.rng:435)
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SourceAuthSecret {
+    /// `@uuid`
+    #[xml(attribute = "uuid")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub uuid: ::std::option::Option<::std::string::String>,
+    /// `@usage`
+    #[xml(attribute = "usage")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub usage: ::std::option::Option<::std::string::String>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
 }
 /// `<device>` (storagepool.rng:354)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1072,6 +1458,36 @@ impl ::std::convert::From<&str> for SourceDevice {
         SourceDevice::new(v)
     }
 }
+/// `<dir>` (storagepool.rng:396)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SourceDir {
+    /// `@path`
+    #[xml(attribute = "path")]
+    pub path: super::basictypes::AbsDirPath,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<super::basictypes::AbsDirPath> for SourceDir {
+    fn from(v: super::basictypes::AbsDirPath) -> Self {
+        SourceDir::new(v)
+    }
+}
+impl ::std::convert::From<&str> for SourceDir {
+    fn from(v: &str) -> Self {
+        SourceDir::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for SourceDir {
+    fn from(v: ::std::string::String) -> Self {
+        SourceDir::new(v)
+    }
+}
 /// `<protocol>` (storagepool.rng:579)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1095,454 +1511,6 @@ impl ::std::convert::From<::std::string::String> for SourceProtocol {
 impl ::std::convert::From<&str> for SourceProtocol {
     fn from(v: &str) -> Self {
         SourceProtocol::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:629)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcedisk {
-    /// `<device>`
-    #[xml(child = "device")]
-    pub device: SourceDevice,
-    /// `<format>`
-    #[xml(child = "format")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub format: ::std::option::Option<::std::boxed::Box<DiskPoolSourceFormat>>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
-    /// `<product>`
-    #[xml(child = "product")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<SourceDevice> for Sourcedisk {
-    fn from(v: SourceDevice) -> Self {
-        Sourcedisk::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:559)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcefs {
-    /// `<device>`
-    #[xml(child = "device")]
-    pub device: SourceDevice,
-    /// `<format>`
-    #[xml(child = "format")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub format: ::std::option::Option<FsPoolSourceFormat>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
-    /// `<product>`
-    #[xml(child = "product")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<SourceDevice> for Sourcefs {
-    fn from(v: SourceDevice) -> Self {
-        Sourcefs::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:710)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcegluster {
-    /// `<host>`
-    #[xml(child = "host", non_empty)]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::string::String,
-    /// `<dir>`
-    #[xml(child = "dir")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dir: ::std::option::Option<::std::boxed::Box<Sourceinfodir>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Sourcegluster {
-    fn from(v: ::std::string::String) -> Self {
-        Sourcegluster::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Sourcegluster {
-    fn from(v: &str) -> Self {
-        Sourcegluster::new(v)
-    }
-}
-/// `<auth>` (storagepool.rng:420)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourceinfoauth {
-    /// `@type`
-    #[xml(attribute = "type")]
-    pub kind: AuthType,
-    /// `@username`
-    #[xml(attribute = "username")]
-    pub username: ::std::string::String,
-    /// `<secret>`
-    #[xml(child = "secret")]
-    pub secret: Sourceinfoauthsecret,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<secret>` (storagepool.rng:435)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourceinfoauthsecret {
-    /// `@uuid`
-    #[xml(attribute = "uuid")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub uuid: ::std::option::Option<::std::string::String>,
-    /// `@usage`
-    #[xml(attribute = "usage")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub usage: ::std::option::Option<::std::string::String>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<dir>` (storagepool.rng:396)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourceinfodir {
-    /// `@path`
-    #[xml(attribute = "path")]
-    pub path: super::basictypes::AbsDirPath,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<super::basictypes::AbsDirPath> for Sourceinfodir {
-    fn from(v: super::basictypes::AbsDirPath) -> Self {
-        Sourceinfodir::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Sourceinfodir {
-    fn from(v: &str) -> Self {
-        Sourceinfodir::new(v)
-    }
-}
-impl ::std::convert::From<::std::string::String> for Sourceinfodir {
-    fn from(v: ::std::string::String) -> Self {
-        Sourceinfodir::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:641)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourceiscsi {
-    /// `<host>`
-    #[xml(child = "host", non_empty)]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
-    /// `<device>`
-    #[xml(child = "device")]
-    pub device: SourceDevice,
-    /// `<initiator>`
-    #[xml(child = "initiator")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub initiator: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Initiatorinfo>,
-    >,
-    /// `<auth>`
-    #[xml(child = "auth")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<::std::boxed::Box<Sourceinfoauth>>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
-    /// `<product>`
-    #[xml(child = "product")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<SourceDevice> for Sourceiscsi {
-    fn from(v: SourceDevice) -> Self {
-        Sourceiscsi::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:659)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourceiscsidirect {
-    /// `<host>`
-    #[xml(child = "host", non_empty)]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
-    /// `<device>`
-    #[xml(child = "device")]
-    pub device: IscsiDirectSourceDevice,
-    /// `<initiator>`
-    #[xml(child = "initiator")]
-    pub initiator: super::storagecommon::Initiatorinfo,
-    /// `<auth>`
-    #[xml(child = "auth")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<::std::boxed::Box<Sourceinfoauth>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<source>` (storagepool.rng:610)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcelogical {
-    /// `<name>`
-    #[xml(child = "name")]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub names: ::std::vec::Vec<::std::string::String>,
-    /// `<device>`
-    #[xml(child = "device")]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub devices: ::std::vec::Vec<SourceDevice>,
-    /// `<format>`
-    #[xml(child = "format")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub format: ::std::option::Option<::std::boxed::Box<LogicalPoolSourceFormat>>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
-    /// `<product>`
-    #[xml(child = "product")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<source>` (storagepool.rng:571)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcenetfs {
-    /// `<host>`
-    #[xml(child = "host")]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
-    /// `<dir>`
-    #[xml(child = "dir")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub dir: ::std::option::Option<::std::boxed::Box<Dir>>,
-    /// `<format>`
-    #[xml(child = "format")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub format: ::std::option::Option<NetfsPoolSourceFormat>,
-    /// `<protocol>`
-    #[xml(child = "protocol")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub protocol: ::std::option::Option<::std::boxed::Box<SourceProtocol>>,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
-    /// `<product>`
-    #[xml(child = "product")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `<source>` (storagepool.rng:689)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcerbd {
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::string::String,
-    /// `<host>`
-    #[xml(child = "host", non_empty)]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
-    /// `<auth>`
-    #[xml(child = "auth")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: ::std::option::Option<::std::boxed::Box<Sourceinfoauth>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Sourcerbd {
-    fn from(v: ::std::string::String) -> Self {
-        Sourcerbd::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Sourcerbd {
-    fn from(v: &str) -> Self {
-        Sourcerbd::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:672)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcescsi {
-    /// `<adapter>`
-    #[xml(child = "adapter")]
-    pub adapter: super::basictypes::Sourceinfoadapter,
-    /// `<vendor>`
-    #[xml(child = "vendor")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vendor: ::std::option::Option<::std::boxed::Box<Vendor>>,
-    /// `<product>`
-    #[xml(child = "product")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: ::std::option::Option<::std::boxed::Box<Product>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<super::basictypes::Sourceinfoadapter> for Sourcescsi {
-    fn from(v: super::basictypes::Sourceinfoadapter) -> Self {
-        Sourcescsi::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:701)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcesheepdog {
-    /// `<host>`
-    #[xml(child = "host", non_empty)]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Sourcesheepdog {
-    fn from(v: ::std::string::String) -> Self {
-        Sourcesheepdog::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Sourcesheepdog {
-    fn from(v: &str) -> Self {
-        Sourcesheepdog::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:459)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcevstorage {
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::string::String,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Sourcevstorage {
-    fn from(v: ::std::string::String) -> Self {
-        Sourcevstorage::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Sourcevstorage {
-    fn from(v: &str) -> Self {
-        Sourcevstorage::new(v)
-    }
-}
-/// `<source>` (storagepool.rng:448)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Sourcezfs {
-    /// `<name>`
-    #[xml(child = "name")]
-    pub name: ::std::string::String,
-    /// `<device>`
-    #[xml(child = "device")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub device: ::std::option::Option<::std::boxed::Box<SourceDevice>>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Sourcezfs {
-    fn from(v: ::std::string::String) -> Self {
-        Sourcezfs::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Sourcezfs {
-    fn from(v: &str) -> Self {
-        Sourcezfs::new(v)
     }
 }
 /// `<target>` (storagepool.rng:311)
@@ -1580,28 +1548,6 @@ impl ::std::convert::From<::std::string::String> for Target {
     fn from(v: ::std::string::String) -> Self {
         Target::new(v)
     }
-}
-/// `<target>` (storagepool.rng:322)
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Targetlogical {
-    /// `<path>`
-    #[xml(child = "path")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub path: ::std::option::Option<super::basictypes::AbsFilePath>,
-    /// `<permissions>`
-    #[xml(child = "permissions")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub permissions: ::std::option::Option<
-        ::std::boxed::Box<super::storagecommon::Permissions>,
-    >,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
 }
 /// `<vendor>` (storagepool.rng:230)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1677,10 +1623,35 @@ pub struct VstoragePool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcevstorage,
+    pub source: VstoragePoolSource,
     /// `<target>`
     #[xml(child = "target")]
     pub target: Target,
+}
+/// `<source>` (storagepool.rng:459)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct VstoragePoolSource {
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: ::std::string::String,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for VstoragePoolSource {
+    fn from(v: ::std::string::String) -> Self {
+        VstoragePoolSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for VstoragePoolSource {
+    fn from(v: &str) -> Self {
+        VstoragePoolSource::new(v)
+    }
 }
 /// The content of `<pool>` when `type` is 'zfs'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1715,14 +1686,43 @@ pub struct ZfsPool {
     pub features: ::std::option::Option<::std::boxed::Box<Features>>,
     /// `<source>`
     #[xml(child = "source")]
-    pub source: Sourcezfs,
+    pub source: ZfsPoolSource,
     /// `<target>`
     #[xml(child = "target")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target: ::std::option::Option<::std::boxed::Box<Target>>,
 }
-impl ::std::convert::From<Sourcezfs> for ZfsPool {
-    fn from(v: Sourcezfs) -> Self {
+impl ::std::convert::From<ZfsPoolSource> for ZfsPool {
+    fn from(v: ZfsPoolSource) -> Self {
         ZfsPool::new(v)
+    }
+}
+/// `<source>` (storagepool.rng:448)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct ZfsPoolSource {
+    /// `<name>`
+    #[xml(child = "name")]
+    pub name: ::std::string::String,
+    /// `<device>`
+    #[xml(child = "device")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub device: ::std::option::Option<::std::boxed::Box<SourceDevice>>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for ZfsPoolSource {
+    fn from(v: ::std::string::String) -> Self {
+        ZfsPoolSource::new(v)
+    }
+}
+impl ::std::convert::From<&str> for ZfsPoolSource {
+    fn from(v: &str) -> Self {
+        ZfsPoolSource::new(v)
     }
 }
