@@ -3428,7 +3428,7 @@ pub struct Disk {
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub throttlefilters_or_iotune: ::std::option::Option<DiskChild>,
+    pub throttlefilters_or_iotune: ::std::option::Option<DiskThrottle>,
     /// `<readonly>`
     #[xml(child = "readonly")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -3589,19 +3589,6 @@ pub struct DiskBlockIo {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// A child element of `<disk>` told apart by its name
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", elements)]
-pub enum DiskChild {
-    /// `<throttlefilters>`
-    #[xml(element = "throttlefilters")]
-    Throttlefilters(::std::boxed::Box<Throttlefilters>),
-    /// `<iotune>`
-    #[xml(element = "iotune")]
-    Iotune(::std::boxed::Box<Iotune>),
 }
 /// The content of `<disk>` told apart by its `device` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -4082,6 +4069,19 @@ impl ::std::convert::From<::std::string::String> for DiskTarget {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "(ioemu:)?(fd|hd|sd|vd|xvd|ubd)[a-zA-Z0-9_]+")]
 pub struct DiskTargetDev(pub ::std::string::String);
+/// A child element of `<disk>` told apart by its name
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", elements)]
+pub enum DiskThrottle {
+    /// `<throttlefilters>`
+    #[xml(element = "throttlefilters")]
+    Throttlefilters(::std::boxed::Box<Throttlefilters>),
+    /// `<iotune>`
+    #[xml(element = "iotune")]
+    Iotune(::std::boxed::Box<Iotune>),
+}
 /// The content of `<disk>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -192,7 +192,7 @@ pub struct Disksnapshot {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct Domain {
+pub struct DomainReference {
     /// `<uuid>`
     #[xml(child = "uuid")]
     pub uuid: crate::Uuid,
@@ -201,9 +201,9 @@ pub struct Domain {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<crate::Uuid> for Domain {
+impl ::std::convert::From<crate::Uuid> for DomainReference {
     fn from(v: crate::Uuid) -> Self {
-        Domain::new(v)
+        DomainReference::new(v)
     }
 }
 /// `<domainsnapshot>` (domainsnapshot.rng:11)
@@ -249,7 +249,7 @@ pub struct DomainSnapshot {
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub domain: ::std::option::Option<DomainSnapshotChild>,
+    pub domain: ::std::option::Option<SnapshotDomain>,
     /// `<inactiveDomain>`
     #[xml(child = "inactiveDomain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -281,19 +281,6 @@ pub enum DomainSnapshotActive {
     /// `1`
     #[xml(value = "1")]
     V1,
-}
-/// A child element of `<domainsnapshot>` told apart by its name
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", elements)]
-pub enum DomainSnapshotChild {
-    /// `<domain>` with `@type`
-    #[xml(element = "domain", if_attribute = "type")]
-    Domain(::std::boxed::Box<super::domaincommon::Domain>),
-    /// `<domain>`
-    #[xml(element = "domain")]
-    DomainReference(::std::boxed::Box<Domain>),
 }
 /// The content of `<memory>` when `snapshot` is 'external'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -491,6 +478,19 @@ pub struct RevertDisks {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+/// A child element of `<domainsnapshot>` told apart by its name
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", elements)]
+pub enum SnapshotDomain {
+    /// `<domain>` with `@type`
+    #[xml(element = "domain", if_attribute = "type")]
+    Domain(::std::boxed::Box<super::domaincommon::Domain>),
+    /// `<domain>`
+    #[xml(element = "domain")]
+    DomainReference(::std::boxed::Box<DomainReference>),
 }
 /// One of 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'disk-snapshot'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]

@@ -70,19 +70,6 @@ pub struct BareEthernetInterface {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A child element of `<bond>` told apart by its name
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", elements)]
-pub enum BondChild {
-    /// `<miimon>`
-    #[xml(element = "miimon")]
-    Miimon(::std::boxed::Box<Miimon>),
-    /// `<arpmon>`
-    #[xml(element = "arpmon")]
-    Arpmon(::std::boxed::Box<Arpmon>),
-}
 /// `<bond>` (interface.rng:165)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -97,7 +84,7 @@ pub struct BondElement {
     /// Child elements told apart by their names, in document order
     #[xml(choice)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub miimon_or_arpmon: ::std::option::Option<BondChild>,
+    pub miimon_or_arpmon: ::std::option::Option<BondMonitor>,
     /// `<interface>`
     #[xml(child = "interface", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -164,6 +151,19 @@ pub enum BondMode {
     /// `balance-alb`
     #[xml(value = "balance-alb")]
     BalanceAlb,
+}
+/// A child element of `<bond>` told apart by its name
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", elements)]
+pub enum BondMonitor {
+    /// `<miimon>`
+    #[xml(element = "miimon")]
+    Miimon(::std::boxed::Box<Miimon>),
+    /// `<arpmon>`
+    #[xml(element = "arpmon")]
+    Arpmon(::std::boxed::Box<Arpmon>),
 }
 /// `<bridge>` (interface.rng:127)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
