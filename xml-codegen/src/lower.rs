@@ -970,7 +970,7 @@ impl<'a> Lowerer<'a> {
         let base = match (self.s.define_of.get(&p), occ, singular(&snake(ctx.owner()))) {
             (Some(d), _, _) => camel(d),
             (None, Occurs::Many, Some(s)) => camel(&s),
-            _ => format!("{}Choice", ctx.owner()),
+            _ => format!("{}{PLACEHOLDER_CHOICE}", ctx.owner()),
         };
         let doc = format!("A child element of `<{}>` told apart by its name", ctx.element());
         let id = self.new_type(ctx.hints(&base), ctx.module.clone(), doc, Kind::ChoiceEnum { variants: vec![] });
@@ -1433,6 +1433,10 @@ pub fn name_fields(fields: &mut [Field], ir: &Ir) {
     }
 }
 
+/// The end of the name a choice of elements takes from where it was met, when it has no
+/// define to be named after and no list to be the singular of.
+const PLACEHOLDER_CHOICE: &str = "Choice";
+
 /// The field of a choice of child elements. A choice named only after where it was first
 /// met (`floppy_choice`, from the first branch of `<disk>` that has it) is named after its
 /// few elements instead: `throttlefilters_or_iotune`, `caches_and_monitors`, `domain`.
@@ -1447,7 +1451,7 @@ fn choice_field_name(ir: &Ir, id: TypeId, occurs: Occurs) -> String {
             }
         }
     }
-    let placeholder = t.defines.is_empty() && t.hints[0].ends_with("Choice");
+    let placeholder = t.defines.is_empty() && t.hints[0].ends_with(PLACEHOLDER_CHOICE);
     if placeholder && (1..=3).contains(&elements.len()) {
         let names: Vec<String> = elements.iter().map(|e| if many { plural(&snake(e)) } else { snake(e) }).collect();
         return names.join(if many { "_and_" } else { "_or_" });
