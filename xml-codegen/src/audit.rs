@@ -147,12 +147,16 @@ fn foreign_words(name: &str, allowed: &BTreeSet<String>, vocabulary: &BTreeSet<S
 }
 
 /// A type whose name uses a word of an element (or attribute, or discriminating value) that
-/// is not among its uses: `FloppyAddress` for the `<address>` of every device.
+/// is not among its uses: `FloppyAddress` for the `<address>` of every device. A field is
+/// reported the same way ([`misnamed_choice_fields`]).
 #[derive(Debug, Clone)]
 pub struct Misnamed {
     pub module: String,
+    /// The type's name; for a field, `Type.field`.
     pub name: String,
+    /// The words of the name that come from elsewhere.
     pub foreign: Vec<String>,
+    /// The fields and variants that have the type; 1 for a field.
     pub uses: usize,
 }
 
