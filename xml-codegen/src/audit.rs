@@ -1,7 +1,8 @@
 //! What a reader of the generated API meets, counted: values left as strings although the
 //! schema gives them a type, type names taken from an element that does not use the type,
 //! names that repeat a word or end in a module name, fields of a choice named after other
-//! elements, boxed fields, copies of the domain.
+//! elements, types named only after an item many elements have, boxed fields, copies of the
+//! domain.
 //!
 //! `cargo run -p xml-codegen -- --audit` prints the report; the codegen's tests hold the
 //! figures that must stay at zero.
@@ -276,6 +277,98 @@ pub fn misnamed_choice_fields(ir: &Ir, live: &[TypeId]) -> Vec<Misnamed> {
     out
 }
 
+/// A type named only after its own item when elements of many kinds have an item of that
+/// name: `TargetType` for a character device's `<target type>`, though a dozen elements hold
+/// a `<target>`. Its name says what, not whose.
+#[derive(Debug, Clone)]
+pub struct Unplaced {
+    pub module: String,
+    pub name: String,
+    /// The most particular word of the name, and in how many places (parents of an element,
+    /// elements holding an attribute) the schemas have an item of that name.
+    pub word: String,
+    pub places: usize,
+}
+
+/// From how many places on an item's name no longer says whose it is, within a module:
+/// `<target>`, under ten elements of a domain, does not.
+pub const UNPLACED_PLACES: usize = 6;
+
+/// Types of one or two uses whose name has no word beyond the names of their own item (the
+/// element or attribute they are, the element holding them; see [`Unplaced`]), when each
+/// word is the name of an item in [`UNPLACED_PLACES`] places or more and the type is in
+/// fewer than half of them. A type in most of them (`Alias`, every device's) is named well
+/// by its item alone.
+pub fn unplaced(ir: &Ir, live: &[TypeId]) -> Vec<Unplaced> {
+    let all = users(ir, live);
+    // The parents of the elements of each name, and the elements holding each attribute, in
+    // each module (a network's `<interface>` does not make a domain's less particular).
+    let mut parents: HashMap<(&str, String), BTreeSet<&str>> = HashMap::new();
+    let mut holders: HashMap<(&str, String), BTreeSet<&str>> = HashMap::new();
+    for &id in live {
+        let t = &ir.types[id];
+        let Kind::Struct { fields, .. } = &t.kind else { continue };
+        for f in fields {
+            match &f.role {
+                Role::Child { name, .. } => parents.entry((t.module.as_str(), name.to_ascii_lowercase())),
+                Role::Attribute { name } => holders.entry((t.module.as_str(), name.to_ascii_lowercase())),
+                _ => continue,
+            }
+            .or_default()
+            .insert(t.element.as_str());
+        }
+    }
+    let mut out = Vec::new();
+    for &id in live {
+        let t = &ir.types[id];
+        if t.replaced_by.is_some() || t.renamed_from.is_some() {
+            continue;
+        }
+        let uses = all.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+        if uses.is_empty() || uses.len() > 2 {
+            continue;
+        }
+        // Where the type's own item is: for each of its names (its elements', the attributes
+        // it is used as), the elements it is found in.
+        let mut found: HashMap<String, BTreeSet<&str>> = HashMap::new();
+        let mut is_attribute: BTreeSet<String> = BTreeSet::new();
+        for u in uses {
+            let owner = &ir.types[u.owner];
+            let Kind::Struct { fields, .. } = &owner.kind else { continue };
+            let attribute = fields.iter().any(|f| matches!(&f.role, Role::Attribute { name } if *name == u.xml));
+            for w in lower_words(&u.xml) {
+                if attribute {
+                    is_attribute.insert(w.clone());
+                }
+                found.entry(w).or_default().insert(owner.element.as_str());
+            }
+            // The owner's element is found where the owner is used.
+            let around: BTreeSet<&str> =
+                all.get(&u.owner).into_iter().flatten().map(|ou| ir.types[ou.owner].element.as_str()).collect();
+            for w in lower_words(&owner.element) {
+                found.entry(w).or_default().extend(around.iter().copied());
+            }
+        }
+        let name: Vec<String> = lower_words(&t.name).into_iter().filter(|w| !NEUTRAL.contains(&w.as_str())).collect();
+        // A word places the type when few elements have an item of that name, or when the
+        // type is in most of them.
+        let unplaced_word = |w: &String| {
+            let here = found.get(w)?.len();
+            let index = if is_attribute.contains(w) { &holders } else { &parents };
+            let n = index.get(&(t.module.as_str(), w.clone())).map_or(0, BTreeSet::len);
+            (n >= UNPLACED_PLACES && here * 2 < n).then_some(n)
+        };
+        let Some(counted) = name.iter().map(|w| unplaced_word(w).map(|n| (w, n))).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        if let Some((word, n)) = counted.into_iter().min_by_key(|x| x.1) {
+            out.push(Unplaced { module: t.module.clone(), name: t.name.clone(), word: word.clone(), places: n });
+        }
+    }
+    out.sort_by(|a, b| (&a.module, &a.name).cmp(&(&b.module, &b.name)));
+    out
+}
+
 /// Names that say a word twice (`AddressAddressType`).
 pub fn repeated_words(ir: &Ir, live: &[TypeId]) -> Vec<String> {
     let mut out = Vec::new();
@@ -352,6 +445,8 @@ pub struct Figures {
     pub numbered: Vec<String>,
     /// Fields of a choice of elements named after none of them (see [`misnamed_choice_fields`]).
     pub misnamed_choice_fields: Vec<Misnamed>,
+    /// Types named only after an item many elements have (see [`unplaced`]).
+    pub unplaced: Vec<Unplaced>,
 }
 
 /// Whether a schema type is free text, a path or a name: strings by nature.
@@ -371,6 +466,7 @@ pub fn figures(ir: &Ir, live: &[TypeId]) -> Figures {
         .collect();
     f.module_suffixes = module_suffixes(ir, live);
     f.misnamed_choice_fields = misnamed_choice_fields(ir, live);
+    f.unplaced = unplaced(ir, live);
     for &id in live {
         let t = &ir.types[id];
         if t.replaced_by.is_some() {
@@ -456,6 +552,11 @@ pub fn report(ir: &Ir, live: &[TypeId]) -> String {
     let _ = writeln!(s, "fields of a choice named after none of its elements: {}", f.misnamed_choice_fields.len());
     for m in &f.misnamed_choice_fields {
         let _ = writeln!(s, "  {}::{}: {}", m.module, m.name, m.foreign.join(", "));
+    }
+    let _ =
+        writeln!(s, "types named only after an item that {UNPLACED_PLACES} or more places have: {}", f.unplaced.len());
+    for u in &f.unplaced {
+        let _ = writeln!(s, "  {}::{}: `{}` is in {} places", u.module, u.name, u.word, u.places);
     }
     let renamed: Vec<String> = live
         .iter()

@@ -1,8 +1,9 @@
 //! The generated names, checked on libvirt's whole schema set (`xml-codegen --audit` prints
 //! the same figures): no type is named after an element (or attribute, or discriminating
 //! value) that is not among its uses, no name says a word twice or ends in a module's name,
-//! every type got one of its candidate names (or one codegen.toml gives), and no field of a
-//! choice of elements is named after something other than them.
+//! every type got one of its candidate names (or one codegen.toml gives), no field of a
+//! choice of elements is named after something other than them, and no value is named only
+//! after an item (`<target type>`) that many elements have.
 
 use xml_codegen::audit;
 
@@ -28,6 +29,29 @@ fn no_type_is_named_after_something_that_does_not_use_it() {
         .map(|x| format!("{}::{} ({})", x.module, x.name, x.foreign.join(", ")))
         .collect();
     assert!(fields.is_empty(), "choice fields named after none of their elements:\n{}", fields.join("\n"));
+    let unplaced: Vec<String> =
+        f.unplaced.iter().map(|x| format!("{}::{} (`{}` in {} places)", x.module, x.name, x.word, x.places)).collect();
+    assert!(unplaced.is_empty(), "named only after an item many elements have:\n{}", unplaced.join("\n"));
+}
+
+/// A value named only after its item, where a dozen elements have such an item, is caught:
+/// `TargetType`, the generator's name for a character device's `<target type>`.
+#[test]
+fn a_type_named_only_after_a_common_item_is_caught() {
+    let mut m = model();
+    let id = *m
+        .live
+        .iter()
+        .find(|&&id| m.ir.types[id].name == "CharTargetType" && m.ir.types[id].module == "domaincommon")
+        .expect("the type of a character device's <target type>");
+    // Checked as if the generator had named it: first as codegen.toml does, then as it did.
+    m.ir.types[id].renamed_from = None;
+    assert!(audit::figures(&m.ir, &m.live).unplaced.is_empty(), "`char` says whose target");
+    m.ir.types[id].name = "TargetType".into();
+    let f = audit::figures(&m.ir, &m.live);
+    let caught: Vec<(&str, &str)> = f.unplaced.iter().map(|x| (x.name.as_str(), x.word.as_str())).collect();
+    assert_eq!(caught, [("TargetType", "target")]);
+    assert!(f.unplaced[0].places >= audit::UNPLACED_PLACES, "{} places", f.unplaced[0].places);
 }
 
 /// The field check: a choice named after where it was first met, or after nothing, is caught.

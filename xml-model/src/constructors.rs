@@ -26,10 +26,10 @@ use crate::generated::cputypes::{
 use crate::generated::domaincommon::{
     Access, BridgeInterface, BridgeInterfaceSource, Device, Devices, Disk, DiskDevice, DiskSource, DiskTarget, Domain,
     DriverType, FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType,
-    FsBinary, FsDriver, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType, MemoryBacking,
-    MountFilesystem, MountFilesystemSource, NetworkInterface, Os, OsType, Page, PciHostdev, PciSubsystemHostdevSource,
-    Product, SubsystemHostdev, SubsystemHostdevType, TargetBus, TypeValue, UsbHostdev, UsbSubsystemHostdevSource,
-    Vendor, VirtiofsDriver, VolumeDiskSource, VolumeSource,
+    FsBinary, FsDriver, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType,
+    MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Os, OsType, Page, PciHostdev,
+    PciSubsystemHostdevSource, Product, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev,
+    UsbSubsystemHostdevSource, Vendor, VirtiofsDriver, VolumeDiskSource, VolumeSource,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -71,7 +71,7 @@ impl Os {
     /// `<os><type>hvm</type></os>`: a fully virtualized machine (what QEMU/KVM runs; libvirt
     /// asks for an OS type though the schema does not).
     pub fn hvm() -> Self {
-        Os::new().kind(OsType::new().value(TypeValue::Hvm))
+        Os::new().kind(OsType::new().value(GuestOsType::Hvm))
     }
 
     /// The machine type (`<type machine='pc-q35-jammy-hpb'>`): which board QEMU emulates.

@@ -1034,25 +1034,6 @@ pub struct BlockSource {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'hd', 'fd', 'cdrom', 'network'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum BootDev {
-    /// `hd`
-    #[xml(value = "hd")]
-    Hd,
-    /// `fd`
-    #[xml(value = "fd")]
-    Fd,
-    /// `cdrom`
-    #[xml(value = "cdrom")]
-    Cdrom,
-    /// `network`
-    #[xml(value = "network")]
-    Network,
-}
 /// A value checked by `validate()`: it matches `[a-zA-Z0-9.\s]{1,8}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1678,6 +1659,19 @@ pub enum ChannelName {
     #[xml(value = "usbredir")]
     Usbredir,
 }
+/// One of 'connected', 'disconnected'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum ChannelState {
+    /// `connected`
+    #[xml(value = "connected")]
+    Connected,
+    /// `disconnected`
+    #[xml(value = "disconnected")]
+    Disconnected,
+}
 /// `<target>` (domaincommon.rng:5836)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1704,7 +1698,7 @@ pub struct ChannelTarget {
     /// `@state`
     #[xml(attribute = "state")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: ::std::option::Option<TargetState>,
+    pub state: ::std::option::Option<ChannelState>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -1772,7 +1766,7 @@ pub struct CharDeviceTarget {
     /// `@type`
     #[xml(attribute = "type")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kind: ::std::option::Option<TargetType>,
+    pub kind: ::std::option::Option<CharTargetType>,
     /// `@port`
     #[xml(attribute = "port")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1903,6 +1897,58 @@ pub enum CharSourceType {
     /// `dbus`
     #[xml(value = "dbus")]
     Dbus,
+}
+/// One of 'xen', 'serial', 'uml', 'virtio', 'lxc', 'openvz', 'sclp', 'sclplm', 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vio-serial', 'system-serial', 'sclp-serial', 'isa-debug'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum CharTargetType {
+    /// `xen`
+    #[xml(value = "xen")]
+    Xen,
+    /// `serial`
+    #[xml(value = "serial")]
+    Serial,
+    /// `uml`
+    #[xml(value = "uml")]
+    Uml,
+    /// `virtio`
+    #[xml(value = "virtio")]
+    Virtio,
+    /// `lxc`
+    #[xml(value = "lxc")]
+    Lxc,
+    /// `openvz`
+    #[xml(value = "openvz")]
+    Openvz,
+    /// `sclp`
+    #[xml(value = "sclp")]
+    Sclp,
+    /// `sclplm`
+    #[xml(value = "sclplm")]
+    Sclplm,
+    /// `isa-serial`
+    #[xml(value = "isa-serial")]
+    IsaSerial,
+    /// `usb-serial`
+    #[xml(value = "usb-serial")]
+    UsbSerial,
+    /// `pci-serial`
+    #[xml(value = "pci-serial")]
+    PciSerial,
+    /// `spapr-vio-serial`
+    #[xml(value = "spapr-vio-serial")]
+    SpaprVioSerial,
+    /// `system-serial`
+    #[xml(value = "system-serial")]
+    SystemSerial,
+    /// `sclp-serial`
+    #[xml(value = "sclp-serial")]
+    SclpSerial,
+    /// `isa-debug`
+    #[xml(value = "isa-debug")]
+    IsaDebug,
 }
 /// `<chassis>` (domaincommon.rng:7141)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -4601,19 +4647,6 @@ pub enum DriverIo {
     #[xml(value = "io_uring")]
     IoUring,
 }
-/// One of 'qemu', 'vhostuser'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum DriverName {
-    /// `qemu`
-    #[xml(value = "qemu")]
-    Qemu,
-    /// `vhostuser`
-    #[xml(value = "vhostuser")]
-    Vhostuser,
-}
 /// One of 'stop', 'report', 'ignore'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -6305,6 +6338,28 @@ pub struct Guest {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
+/// One of 'xen', 'linux', 'xenpvh', 'hvm', 'exe'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum GuestOsType {
+    /// `xen`
+    #[xml(value = "xen")]
+    Xen,
+    /// `linux`
+    #[xml(value = "linux")]
+    Linux,
+    /// `xenpvh`
+    #[xml(value = "xenpvh")]
+    Xenpvh,
+    /// `hvm`
+    #[xml(value = "hvm")]
+    Hvm,
+    /// `exe`
+    #[xml(value = "exe")]
+    Exe,
+}
 /// One of 'guestfwd', 'virtio', 'xen'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -6522,6 +6577,47 @@ impl ::std::convert::From<HostdevInterfaceSource> for HostdevInterface {
         HostdevInterface::new(v)
     }
 }
+/// `<address>` (domaincommon.rng:6708)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct HostdevInterfaceAddress {
+    /// `@bus`
+    #[xml(attribute = "bus")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub bus: ::std::option::Option<crate::Number<u16, crate::AnyBase>>,
+    /// `@device`
+    #[xml(attribute = "device")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub device: ::std::option::Option<crate::Number<u16, crate::AnyBase>>,
+    /// The content that depends on the discriminating attribute
+    #[xml(flatten)]
+    pub kind: HostdevInterfaceAddressType,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<HostdevInterfaceAddressType> for HostdevInterfaceAddress {
+    fn from(v: HostdevInterfaceAddressType) -> Self {
+        HostdevInterfaceAddress::new(v)
+    }
+}
+/// The content of `<address>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", tag = "type")]
+pub enum HostdevInterfaceAddressType {
+    /// `type='pci'`
+    #[xml(value = "pci")]
+    Pci(SourcePciAddress),
+    /// `type='usb'`
+    #[xml(value = "usb")]
+    Usb(SourceUsbAddress),
+}
 /// `<source>` (domaincommon.rng:3670)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6544,7 +6640,7 @@ pub struct HostdevInterfaceSource {
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: ::std::option::Option<::std::boxed::Box<SourceAddress>>,
+    pub address: ::std::option::Option<::std::boxed::Box<HostdevInterfaceAddress>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -8503,7 +8599,7 @@ pub struct Memnode {
     pub cellid: crate::Number<u32>,
     /// `@mode`
     #[xml(attribute = "mode")]
-    pub mode: Mode,
+    pub mode: NumatuneMemoryMode,
     /// `@nodeset`
     #[xml(attribute = "nodeset")]
     pub nodeset: crate::CpuSet,
@@ -8642,6 +8738,26 @@ pub struct MemoryDevice {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
+/// `<address>` (domaincommon.rng:7626)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct MemoryDeviceAddress {
+    /// `@base`
+    #[xml(attribute = "base")]
+    pub base: crate::HexNumber<u64, 1>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<crate::HexNumber<u64, 1>> for MemoryDeviceAddress {
+    fn from(v: crate::HexNumber<u64, 1>) -> Self {
+        MemoryDeviceAddress::new(v)
+    }
+}
 /// `<source>` (domaincommon.rng:7545)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8715,7 +8831,7 @@ pub struct MemoryDeviceTarget {
     /// `<address>`
     #[xml(child = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: ::std::option::Option<::std::boxed::Box<TargetAddress>>,
+    pub address: ::std::option::Option<::std::boxed::Box<MemoryDeviceAddress>>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -8937,25 +9053,6 @@ impl ::std::convert::From<MiscCapabilitiesHostdevSource> for MiscHostdev {
     fn from(v: MiscCapabilitiesHostdevSource) -> Self {
         MiscHostdev::new(v)
     }
-}
-/// One of 'strict', 'preferred', 'interleave', 'restrictive'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum Mode {
-    /// `strict`
-    #[xml(value = "strict")]
-    Strict,
-    /// `preferred`
-    #[xml(value = "preferred")]
-    Preferred,
-    /// `interleave`
-    #[xml(value = "interleave")]
-    Interleave,
-    /// `restrictive`
-    #[xml(value = "restrictive")]
-    Restrictive,
 }
 /// One of 'virtio', 'virtio-transitional', 'virtio-non-transitional'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -9622,7 +9719,7 @@ pub struct NumatuneMemory {
     /// `@mode`
     #[xml(attribute = "mode")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mode: ::std::option::Option<Mode>,
+    pub mode: ::std::option::Option<NumatuneMemoryMode>,
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
     pub placement: MemoryPlacement,
@@ -9635,6 +9732,25 @@ impl ::std::convert::From<MemoryPlacement> for NumatuneMemory {
     fn from(v: MemoryPlacement) -> Self {
         NumatuneMemory::new(v)
     }
+}
+/// One of 'strict', 'preferred', 'interleave', 'restrictive'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum NumatuneMemoryMode {
+    /// `strict`
+    #[xml(value = "strict")]
+    Strict,
+    /// `preferred`
+    #[xml(value = "preferred")]
+    Preferred,
+    /// `interleave`
+    #[xml(value = "interleave")]
+    Interleave,
+    /// `restrictive`
+    #[xml(value = "restrictive")]
+    Restrictive,
 }
 /// The content of `<dataStore>` when `type` is 'nvme'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -9940,16 +10056,35 @@ pub struct Os {
 pub struct OsBoot {
     /// `@dev`
     #[xml(attribute = "dev")]
-    pub dev: BootDev,
+    pub dev: OsBootDevice,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<BootDev> for OsBoot {
-    fn from(v: BootDev) -> Self {
+impl ::std::convert::From<OsBootDevice> for OsBoot {
+    fn from(v: OsBootDevice) -> Self {
         OsBoot::new(v)
     }
+}
+/// One of 'hd', 'fd', 'cdrom', 'network'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum OsBootDevice {
+    /// `hd`
+    #[xml(value = "hd")]
+    Hd,
+    /// `fd`
+    #[xml(value = "fd")]
+    Fd,
+    /// `cdrom`
+    #[xml(value = "cdrom")]
+    Cdrom,
+    /// `network`
+    #[xml(value = "network")]
+    Network,
 }
 /// One of 'bios', 'efi'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -10018,7 +10153,7 @@ pub struct OsType {
     /// The text content
     #[xml(text)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub value: ::std::option::Option<TypeValue>,
+    pub value: ::std::option::Option<GuestOsType>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -11898,6 +12033,19 @@ impl ::std::convert::From<ScsiSubsystemHostdevSource> for ScsiHostdev {
         ScsiHostdev::new(v)
     }
 }
+/// The content of `<source>` told apart by its `protocol` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", tag = "protocol")]
+pub enum ScsiHostdevProtocol {
+    /// `protocol='adapter'`, also when `protocol` is absent
+    #[xml(value = "adapter", default)]
+    Adapter(::std::boxed::Box<AdapterSource>),
+    /// `protocol='iscsi'`
+    #[xml(value = "iscsi")]
+    Iscsi(::std::boxed::Box<IscsiSource>),
+}
 /// `<source>` (domaincommon.rng:6552)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -11907,14 +12055,14 @@ impl ::std::convert::From<ScsiSubsystemHostdevSource> for ScsiHostdev {
 pub struct ScsiSubsystemHostdevSource {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
-    pub protocol: SourceProtocol,
+    pub protocol: ScsiHostdevProtocol,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<SourceProtocol> for ScsiSubsystemHostdevSource {
-    fn from(v: SourceProtocol) -> Self {
+impl ::std::convert::From<ScsiHostdevProtocol> for ScsiSubsystemHostdevSource {
+    fn from(v: ScsiHostdevProtocol) -> Self {
         ScsiSubsystemHostdevSource::new(v)
     }
 }
@@ -12928,47 +13076,6 @@ pub enum SoundModel {
     #[xml(value = "virtio")]
     Virtio,
 }
-/// `<address>` (domaincommon.rng:6708)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct SourceAddress {
-    /// `@bus`
-    #[xml(attribute = "bus")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bus: ::std::option::Option<crate::Number<u16, crate::AnyBase>>,
-    /// `@device`
-    #[xml(attribute = "device")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub device: ::std::option::Option<crate::Number<u16, crate::AnyBase>>,
-    /// The content that depends on the discriminating attribute
-    #[xml(flatten)]
-    pub kind: SourceAddressType,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<SourceAddressType> for SourceAddress {
-    fn from(v: SourceAddressType) -> Self {
-        SourceAddress::new(v)
-    }
-}
-/// The content of `<address>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", tag = "type")]
-pub enum SourceAddressType {
-    /// `type='pci'`
-    #[xml(value = "pci")]
-    Pci(SourcePciAddress),
-    /// `type='usb'`
-    #[xml(value = "usb")]
-    Usb(SourceUsbAddress),
-}
 /// A value checked by `validate()`: it matches `[a-zA-Z0-9_\.\-\\:/ ]*`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -13114,19 +13221,6 @@ pub struct SourcePciAddress {
     #[xml(attribute = "multifunction")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multifunction: ::std::option::Option<super::basictypes::OnOff>,
-}
-/// The content of `<source>` told apart by its `protocol` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", tag = "protocol")]
-pub enum SourceProtocol {
-    /// `protocol='adapter'`, also when `protocol` is absent
-    #[xml(value = "adapter", default)]
-    Adapter(::std::boxed::Box<AdapterSource>),
-    /// `protocol='iscsi'`
-    #[xml(value = "iscsi")]
-    Iscsi(::std::boxed::Box<IscsiSource>),
 }
 /// One of 'mandatory', 'requisite', 'optional'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -13999,26 +14093,6 @@ pub struct TabletOrMouseOrKeyboardInput {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bus: ::std::option::Option<InputBus>,
 }
-/// `<address>` (domaincommon.rng:7626)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct TargetAddress {
-    /// `@base`
-    #[xml(attribute = "base")]
-    pub base: crate::HexNumber<u64, 1>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<crate::HexNumber<u64, 1>> for TargetAddress {
-    fn from(v: crate::HexNumber<u64, 1>) -> Self {
-        TargetAddress::new(v)
-    }
-}
 /// One of 'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -14053,19 +14127,6 @@ pub enum TargetBus {
     #[xml(value = "sd")]
     Sd,
 }
-/// One of 'connected', 'disconnected'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum TargetState {
-    /// `connected`
-    #[xml(value = "connected")]
-    Connected,
-    /// `disconnected`
-    #[xml(value = "disconnected")]
-    Disconnected,
-}
 /// One of 'open', 'closed'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -14078,58 +14139,6 @@ pub enum TargetTray {
     /// `closed`
     #[xml(value = "closed")]
     Closed,
-}
-/// One of 'xen', 'serial', 'uml', 'virtio', 'lxc', 'openvz', 'sclp', 'sclplm', 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vio-serial', 'system-serial', 'sclp-serial', 'isa-debug'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum TargetType {
-    /// `xen`
-    #[xml(value = "xen")]
-    Xen,
-    /// `serial`
-    #[xml(value = "serial")]
-    Serial,
-    /// `uml`
-    #[xml(value = "uml")]
-    Uml,
-    /// `virtio`
-    #[xml(value = "virtio")]
-    Virtio,
-    /// `lxc`
-    #[xml(value = "lxc")]
-    Lxc,
-    /// `openvz`
-    #[xml(value = "openvz")]
-    Openvz,
-    /// `sclp`
-    #[xml(value = "sclp")]
-    Sclp,
-    /// `sclplm`
-    #[xml(value = "sclplm")]
-    Sclplm,
-    /// `isa-serial`
-    #[xml(value = "isa-serial")]
-    IsaSerial,
-    /// `usb-serial`
-    #[xml(value = "usb-serial")]
-    UsbSerial,
-    /// `pci-serial`
-    #[xml(value = "pci-serial")]
-    PciSerial,
-    /// `spapr-vio-serial`
-    #[xml(value = "spapr-vio-serial")]
-    SpaprVioSerial,
-    /// `system-serial`
-    #[xml(value = "system-serial")]
-    SystemSerial,
-    /// `sclp-serial`
-    #[xml(value = "sclp-serial")]
-    SclpSerial,
-    /// `isa-debug`
-    #[xml(value = "isa-debug")]
-    IsaDebug,
 }
 /// `<tcg>` (domaincommon.rng:7373)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -14662,28 +14671,6 @@ pub struct Tune {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// One of 'xen', 'linux', 'xenpvh', 'hvm', 'exe'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum TypeValue {
-    /// `xen`
-    #[xml(value = "xen")]
-    Xen,
-    /// `linux`
-    #[xml(value = "linux")]
-    Linux,
-    /// `xenpvh`
-    #[xml(value = "xenpvh")]
-    Xenpvh,
-    /// `hvm`
-    #[xml(value = "hvm")]
-    Hvm,
-    /// `exe`
-    #[xml(value = "exe")]
-    Exe,
 }
 /// The content of `<interface>` when `type` is 'udp'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -15456,7 +15443,7 @@ pub struct VideoDriver {
     /// `@name`
     #[xml(attribute = "name")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: ::std::option::Option<DriverName>,
+    pub name: ::std::option::Option<VideoDriverName>,
     /// `@vgaconf`
     #[xml(attribute = "vgaconf")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -15465,6 +15452,19 @@ pub struct VideoDriver {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+/// One of 'qemu', 'vhostuser'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum VideoDriverName {
+    /// `qemu`
+    #[xml(value = "qemu")]
+    Qemu,
+    /// `vhostuser`
+    #[xml(value = "vhostuser")]
+    Vhostuser,
 }
 /// `<model>` (domaincommon.rng:4698)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
