@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use libvirt_xml::generated::basictypes::Arch;
-use libvirt_xml::generated::domaincommon::{OsType, TargetBus, TypeValue};
+use libvirt_xml::generated::domaincommon::TargetBus;
 use libvirt_xml::model::check::Checker;
 use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{
@@ -56,7 +56,7 @@ fn guest(name: &str, kind: DomainType, share: &str, hugepages: bool, limit: bool
     Domain::new(kind, name)
         .memory(ScaledInteger::mib(128))
         .vcpu(1)
-        .os(Os::hvm().kind(OsType::new().arch(Arch::X8664).value(TypeValue::Hvm)))
+        .os(Os::hvm().arch(Arch::X8664))
         .cpu(Cpu::host_model().maxphysaddr(maxphysaddr))
         .memory_backing(backing)
         .device(Filesystem::virtiofs(share, "myfs"))

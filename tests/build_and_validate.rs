@@ -70,7 +70,7 @@ fn typed_values_come_from_natural_ones() {
     assert_eq!(cpu.mode, Some(CpuMode::HostModel));
     assert_eq!(cpu.maxphysaddr.as_ref().unwrap().limit.as_ref().unwrap().get(), 41);
     assert_eq!(guest.memory.as_ref().unwrap().size.bytes(), Some(4 << 30));
-    assert_eq!(guest.vcpu.as_ref().unwrap().value.0.get(), 2);
+    assert_eq!(guest.vcpu.as_ref().unwrap().value.get(), 2);
     let [Device::Filesystem(fs), Device::Hostdev(usb), Device::Hostdev(pci)] = guest.device_list() else {
         panic!("three devices: {:?}", guest.device_list());
     };

@@ -6,7 +6,6 @@ use std::io::Write;
 use std::sync::Once;
 
 use libvirt_xml::generated::basictypes::Arch;
-use libvirt_xml::generated::domaincommon::{OsType, TypeValue};
 use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{Connection, Guest};
 
@@ -64,11 +63,10 @@ pub fn domain_type_name() -> String {
 /// A small x86_64 guest with no disk: it boots into the firmware and stays there, which is
 /// all the lifecycle needs. Tests add what they need with the setters.
 pub fn small_guest(name: &str) -> Domain {
-    let os_type = OsType::new().arch(Arch::X8664).value(TypeValue::Hvm);
     Domain::new(domain_type(), name)
         .memory(ScaledInteger::mib(64))
         .vcpu(1)
-        .os(Os::new().kind(os_type))
+        .os(Os::hvm().arch(Arch::X8664))
         .devices(Devices::new())
 }
 

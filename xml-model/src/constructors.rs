@@ -19,7 +19,7 @@
 //! assert_eq!(guest.devices.as_ref().map(|d| d.devices.len()), Some(3));
 //! ```
 
-use crate::generated::basictypes::{OnOff, YesNo};
+use crate::generated::basictypes::{Arch, OnOff, YesNo};
 use crate::generated::cputypes::{
     Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, FeaturePolicy, MaxphysaddrMode, MemoryAccessMode, NumaCell,
 };
@@ -84,6 +84,21 @@ impl Os {
     #[must_use]
     pub fn machine(mut self, machine: &str) -> Self {
         self.kind.get_or_insert_with(Default::default).machine = Some(machine.to_owned());
+        self
+    }
+
+    /// The guest's architecture (`<type arch='x86_64'>`); without it libvirt takes the
+    /// host's.
+    ///
+    /// ```
+    /// use xml_model::generated::basictypes::Arch;
+    /// use xml_model::prelude::*;
+    /// let os = Os::hvm().arch(Arch::Aarch64).machine("virt");
+    /// assert_eq!(xml_model::to_fragment(&os, "os"), "<os>\n  <type arch='aarch64' machine='virt'>hvm</type>\n</os>");
+    /// ```
+    #[must_use]
+    pub fn arch(mut self, arch: Arch) -> Self {
+        self.kind.get_or_insert_with(Default::default).arch = Some(arch);
         self
     }
 }

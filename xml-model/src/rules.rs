@@ -145,7 +145,7 @@ fn numa_cells(numa: &CpuNuma, val: &mut Validator) {
             val.element("distances", None, |val| {
                 let siblings = &distances.siblings;
                 for (j, sibling) in siblings.iter().enumerate() {
-                    let (to, value) = (sibling.id.get(), sibling.value.0.get());
+                    let (to, value) = (sibling.id.get(), sibling.value.get());
                     val.element("sibling", (siblings.len() > 1).then_some(j + 1), |val| {
                         if to as usize >= n {
                             val.attribute("id", |val| {
