@@ -79,6 +79,20 @@ fn typed_values_come_from_natural_ones() {
     assert!(libvirt_xml::model::to_fragment(&**pci, "hostdev").contains("managed='yes'"));
 }
 
+/// Devices picked by kind, and edited in place, without a match over the device enum.
+#[test]
+fn devices_are_picked_by_kind() {
+    let mut guest = guide_guest().device(Disk::file("/var/lib/libvirt/images/a.qcow2", "vda", TargetBus::Virtio));
+    let devices = guest.device_list();
+    assert_eq!(devices.iter().filter_map(Device::as_hostdev).count(), 2);
+    assert_eq!(devices.iter().find_map(Device::as_filesystem).map(|fs| fs.target.dir.as_str()), Some("myfs"));
+    assert!(devices[0].as_disk().is_none(), "the first device is the filesystem");
+    let devices = &mut guest.devices.as_mut().expect("<devices>").devices;
+    let disk = devices.iter_mut().find_map(Device::as_disk_mut).expect("the disk");
+    disk.target.dev = "vdb".into();
+    assert!(guest.to_xml().contains("<target dev='vdb' bus='virtio'/>"), "{}", guest.to_xml());
+}
+
 #[test]
 fn validate_reports_facets_with_paths() {
     let mut guest = guide_guest();

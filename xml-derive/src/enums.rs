@@ -205,7 +205,9 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         if let Some(r) = &opts.root {
             return Err(syn::Error::new_spanned(r, "an `elements` enum is a choice of roots; it has no single root"));
         }
-        element_choice(name, &vs, &k)
+        let accessors = accessors(name, &vs);
+        let choice = element_choice(name, &vs, &k);
+        quote!(#choice #accessors)
     } else {
         dispatching(name, &vs, other.as_ref(), &opts, &k)
     };
@@ -270,6 +272,49 @@ fn validate(
             }
         }
     }
+}
+
+/// `as_disk()` and `as_disk_mut()` for each element of a choice: the payload when the value
+/// is that element, so that `devices.iter().filter_map(Device::as_disk)` picks the disks.
+fn accessors(name: &Ident, vs: &[Variant]) -> TokenStream {
+    let methods = vs.iter().filter(|v| !v.unit).map(|v| {
+        let snake = snake(&v.ident.to_string());
+        let (get, get_mut) = (format_ident!("as_{}", snake), format_ident!("as_{}_mut", snake));
+        let (id, ty) = (&v.ident, &v.ty);
+        let (shared, unique) = if v.boxed { (quote!(&**x), quote!(&mut **x)) } else { (quote!(x), quote!(x)) };
+        let doc = format!("The `<{}>`, when this is one.", v.key.value());
+        quote! {
+            #[doc = #doc]
+            #[allow(unreachable_patterns)]
+            pub fn #get(&self) -> ::std::option::Option<&#ty> {
+                match self {
+                    #name::#id(x) => ::std::option::Option::Some(#shared),
+                    _ => ::std::option::Option::None,
+                }
+            }
+            #[doc = #doc]
+            #[allow(unreachable_patterns)]
+            pub fn #get_mut(&mut self) -> ::std::option::Option<&mut #ty> {
+                match self {
+                    #name::#id(x) => ::std::option::Option::Some(#unique),
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    });
+    quote!(impl #name { #(#methods)* })
+}
+
+/// `IscsiSource` -> `iscsi_source`.
+fn snake(ident: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in ident.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 fn element_choice(name: &Ident, vs: &[Variant], k: &TokenStream) -> TokenStream {

@@ -18,7 +18,8 @@ mod structs;
 mod value;
 
 /// Element content: structs (fields are attributes, children, text, groups) and enums
-/// (variants told apart by an attribute value, a child's text, or the element name).
+/// (variants told apart by an attribute value, a child's text, or the element name; a
+/// choice of elements also gets `as_<element>()` and `as_<element>_mut()`).
 #[proc_macro_derive(Xml, attributes(xml))]
 pub fn derive_xml(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
