@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use libvirt_xml::generated::cputypes::{Distances, NumaDistance};
 use libvirt_xml::generated::domaincommon::TargetBus;
 use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{
@@ -54,6 +55,47 @@ fn define_start_dump_destroy_undefine() {
     assert_eq!(guest.state().unwrap(), GuestState::Shutoff);
     guest.undefine().unwrap();
     assert!(conn.find_guest("t-lifecycle").unwrap().is_none());
+}
+
+/// A definition that breaks a rule `validate()` knows is not sent: on this one, a NUMA
+/// distance to a cell that does not exist, Debian 12's libvirt writes outside its memory.
+#[test]
+fn what_validate_refuses_is_not_sent() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let to =
+        |cells: &[(u32, u8)]| Distances::new().siblings(cells.iter().map(|&(id, value)| NumaDistance::new(id, value)));
+    let cell0 = NumaCell::of(0, 0, ScaledInteger::mib(64)).distances(to(&[(0, 10), (2, 21)]));
+    let cell1 = NumaCell::of(1, 1, ScaledInteger::mib(64));
+    let guest = minimal("t-rejected").vcpu(2).cpu(Cpu::host_model().numa(CpuNuma::new().cell(cell0).cell(cell1)));
+    let place = "/domain/cpu/numa/cell[1]/distances/sibling[2]/@id";
+    for result in [conn.define(&guest).map(drop), conn.apply(&guest).map(drop)] {
+        let Err(Error::Rejected(problems)) = result else { panic!("sent to libvirt: {result:?}") };
+        assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), [place]);
+    }
+    assert!(conn.find_guest("t-rejected").unwrap().is_none());
+    let message = conn.define(&guest).unwrap_err().to_string();
+    assert!(message.starts_with(&format!("not sent to libvirt: {place}: ")), "{message}");
+    // The same guest without the distance to nowhere is defined.
+    let fixed = minimal("t-rejected").vcpu(2).cpu(
+        Cpu::host_model().numa(
+            CpuNuma::new()
+                .cell(NumaCell::of(0, 0, ScaledInteger::mib(64)).distances(to(&[(0, 10), (1, 21)])))
+                .cell(NumaCell::of(1, 1, ScaledInteger::mib(64)).distances(to(&[(0, 21), (1, 10)]))),
+        ),
+    );
+    let defined = conn.define(&fixed).unwrap();
+    // An edit that adds the distance to nowhere is refused with what it added, and nothing
+    // changes; one that keeps the definition valid goes through.
+    let edit = defined.edit(|d: &mut Domain| {
+        let numa = d.cpu.as_mut().and_then(|c| c.numa.as_mut()).expect("the NUMA cells");
+        numa.cells[0].distances.as_mut().expect("cell 0's distances").siblings[1].id = 2u32.into();
+    });
+    let Err(Error::Rejected(problems)) = edit else { panic!("sent to libvirt: {edit:?}") };
+    assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), [place]);
+    let stored: Domain = defined.dumpxml(XmlView::Inactive).unwrap();
+    assert_eq!(stored.cpu.unwrap().numa.unwrap().cells[0].distances.as_ref().unwrap().siblings[1].id.get(), 1);
+    assert!(defined.edit(|d: &mut Domain| d.vcpu = Some(Vcpu::new(4u16).into())).unwrap().changed());
+    defined.undefine().unwrap();
 }
 
 #[test]

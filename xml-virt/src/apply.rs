@@ -34,9 +34,13 @@
 //! unless libvirt itself changed it in between (a failed start can: the report then says
 //! what `apply` put back).
 
-use xml_model::{Document, ReadOptions, XmlDocument, XmlRoot};
+use std::collections::HashMap;
+
+use xml_model::validate::{Problem, Rule};
+use xml_model::{Document, ReadOptions, ValidateRoot, XmlDocument, XmlRoot};
 
 use crate::connection::check_root;
+use crate::error::validated;
 use crate::guest::XmlView;
 use crate::{Connection, Error, Guest, Result};
 use xml_model::diff::{differences, domain_name, Change};
@@ -82,14 +86,17 @@ impl Connection {
     /// `desired` says: defines it when there is no such guest, and otherwise redefines it
     /// unless the definitions already agree. Idempotent: applying the same document twice
     /// changes nothing the second time, and the second call reports
-    /// [`Outcome::Unchanged`]. See the module documentation for how it decides and what holds
+    /// [`Outcome::Unchanged`]. A document that fails `validate()` is not sent
+    /// ([`Error::Rejected`]). See the module documentation for how it decides and what holds
     /// when libvirt fails midway.
-    pub fn apply<D: XmlRoot>(&self, desired: &D) -> Result<ApplyReport> {
+    pub fn apply<D: XmlRoot + ValidateRoot>(&self, desired: &D) -> Result<ApplyReport> {
         check_root::<D>()?;
+        validated(desired)?;
         self.apply_xml(&desired.to_xml())
     }
 
-    /// [`Connection::apply`] for a document as text.
+    /// [`Connection::apply`] for a document as text, sent as it is: nothing is checked before
+    /// libvirt sees it.
     pub fn apply_xml(&self, desired: &str) -> Result<ApplyReport> {
         Ok(apply_object::<Guest>(self, desired)?.into())
     }
@@ -220,17 +227,20 @@ impl Guest {
     /// when something changed (`virsh edit`). The definition is read losslessly: elements
     /// and attributes the model does not know, other applications' metadata, comments and
     /// layout are written back as they were. Renaming is refused (libvirt would define a
-    /// second guest); an unchanged definition is not written.
+    /// second guest); an unchanged definition is not written; one the change makes fail
+    /// `validate()` is not sent ([`Error::Rejected`], with the problems the change added).
     pub fn edit<D, F>(&self, change: F) -> Result<ApplyReport>
     where
-        D: XmlRoot,
+        D: XmlRoot + ValidateRoot,
         F: FnOnce(&mut D),
     {
         check_root::<D>()?;
         let before = self.xml(XmlView::Inactive)?;
         let mut doc = Document::<D>::parse_with(&before, ReadOptions::default())?;
         let unchanged = doc.to_xml();
+        let problems_before = doc.root.validate().err().unwrap_or_default();
         change(&mut doc.root);
+        added_problems(problems_before, doc.root.validate().err().unwrap_or_default())?;
         let after = doc.to_xml();
         let running = self.is_active()?;
         if after == unchanged {
@@ -251,6 +261,35 @@ impl Guest {
 
     fn clone_handle(&self) -> Guest {
         Guest { dom: self.dom.clone() }
+    }
+}
+
+/// [`Error::Rejected`] with the problems `after` has that `before` had not. They are told
+/// apart by what they say, not where: a device added before a problem moves its path, and
+/// what libvirt stored (which its own checks passed) is not for an edit to refuse.
+fn added_problems(before: Vec<Problem>, after: Vec<Problem>) -> Result<()> {
+    let said = |p: &Problem| {
+        let rule = match p.rule {
+            Rule::Schema => "",
+            Rule::Libvirt(source) => source,
+        };
+        (p.message.clone(), rule)
+    };
+    let mut known: HashMap<(String, &str), usize> = HashMap::new();
+    for p in &before {
+        *known.entry(said(p)).or_default() += 1;
+    }
+    let mut added = Vec::new();
+    for p in after {
+        match known.get_mut(&said(&p)) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => added.push(p),
+        }
+    }
+    if added.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Rejected(added))
     }
 }
 

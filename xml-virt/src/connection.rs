@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-use xml_model::{XmlDocument, XmlRoot};
+use xml_model::{ValidateRoot, XmlDocument, XmlRoot};
 
+use crate::error::validated;
 use crate::guest::{Guest, GuestState};
 use crate::{Error, Result};
 
@@ -50,14 +51,18 @@ impl Connection {
         Ok(self.conn.driver_type()?)
     }
 
-    /// Defines (or redefines) a persistent guest from a typed document, as `virsh define`.
+    /// Defines (or redefines) a persistent guest from a typed document, as `virsh define`,
+    /// once it passes `validate()` ([`Error::Rejected`] with every problem when it does not).
     /// Use [`Connection::apply`] to redefine only when something changed.
-    pub fn define<D: XmlRoot>(&self, domain: &D) -> Result<Guest> {
+    pub fn define<D: XmlRoot + ValidateRoot>(&self, domain: &D) -> Result<Guest> {
         check_root::<D>()?;
+        validated(domain)?;
         self.define_xml(&domain.to_xml())
     }
 
-    pub(crate) fn define_xml(&self, xml: &str) -> Result<Guest> {
+    /// Defines (or redefines) a guest from XML as it is, as `virsh define` does: nothing is
+    /// checked before libvirt sees it.
+    pub fn define_xml(&self, xml: &str) -> Result<Guest> {
         Ok(Guest { dom: self.conn.define_domain_xml(xml)? })
     }
 

@@ -38,6 +38,27 @@ pub enum Error {
     /// The request cannot be handed to libvirt as it is; the message says why.
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// The document breaks rules of libvirt's schemas or code (what its `validate()` finds),
+    /// so it was not sent: libvirt would refuse it, or silently change it, or (Debian 12's
+    /// 9.0.0, for a NUMA distance to a cell that does not exist) write outside its own
+    /// memory. Every problem, with its path.
+    #[error("not sent to libvirt: {}", summary(.0))]
+    Rejected(Vec<xml_model::validate::Problem>),
+}
+
+/// The first problem, and how many more there are.
+fn summary(problems: &[xml_model::validate::Problem]) -> String {
+    match problems {
+        [] => "no problem".to_owned(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
+    }
+}
+
+/// `Ok` when `document` breaks no rule `validate()` knows, else [`Error::Rejected`]: what
+/// every typed definition goes through before libvirt sees it.
+pub(crate) fn validated<D: xml_model::ValidateRoot>(document: &D) -> Result<()> {
+    document.validate().map_err(Error::Rejected)
 }
 
 /// `NoDomain` for a known value, `Unknown(42)` for one the `virt` crate does not name.

@@ -3,7 +3,9 @@
 //! Documents go in and come out typed: [`Connection::define`] and [`Connection::apply`] take
 //! any domain document type of the model (`XmlRoot`), [`Guest::dumpxml`] reads libvirt's
 //! answer back into one, [`Guest::edit`] changes a definition without losing what the model
-//! does not know. The embedded `test:///default` driver needs no daemon, so examples default
+//! does not know. A typed document is checked with its `validate()` before libvirt sees it,
+//! and one that fails is not sent ([`Error::Rejected`]); `define_xml` and `apply_xml` send
+//! text as it is. The embedded `test:///default` driver needs no daemon, so examples default
 //! to it; real runs use `qemu:///system` or `qemu:///session`.
 //!
 //! One concern per module: [`connection`](Connection) (opening, listing, defining),

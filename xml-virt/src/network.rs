@@ -113,8 +113,10 @@ impl Connection {
     /// `desired` says, as [`Connection::apply`] does for guests: created when missing,
     /// redefined only on a real change (libvirt's stored definition before and after decides
     /// when the comparison is unsure), with the UUID, bridge name and MAC address libvirt gave
-    /// it kept. A running network is not restarted.
+    /// it kept. A running network is not restarted. One that fails `validate()` is not sent
+    /// ([`Error::Rejected`](crate::Error::Rejected)).
     pub fn apply_network(&self, desired: &Network) -> Result<NetworkApplyReport> {
+        crate::error::validated(desired)?;
         Ok(apply_object::<VirtualNetwork>(self, &desired.to_xml())?.into())
     }
 
@@ -139,8 +141,10 @@ impl Connection {
     }
 
     /// Defines (or redefines) a persistent virtual network, as `virsh net-define`. A network of
-    /// the same name keeps its UUID when the new definition gives none.
+    /// the same name keeps its UUID when the new definition gives none. One that fails
+    /// `validate()` is not sent ([`Error::Rejected`](crate::Error::Rejected)).
     pub fn define_network(&self, network: &Network) -> Result<VirtualNetwork> {
+        crate::error::validated(network)?;
         let mut network = network.clone();
         if network.uuid.is_none() {
             if let Some(existing) = self.find_network(&network.name)? {

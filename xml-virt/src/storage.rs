@@ -65,8 +65,10 @@ pub struct PoolInfo {
 impl Connection {
     /// Defines (or redefines) a persistent storage pool, as `virsh pool-define`. A pool of the
     /// same name keeps its UUID. The pool is not built or started: see
-    /// [`StoragePool::build`] and [`StoragePool::start`].
+    /// [`StoragePool::build`] and [`StoragePool::start`]. One that fails `validate()` is not
+    /// sent ([`Error::Rejected`](crate::Error::Rejected)).
     pub fn define_pool(&self, pool: &Pool) -> Result<StoragePool> {
+        crate::error::validated(pool)?;
         let xml = pool.to_xml();
         let name = xml_model::diff::domain_name(&xml).unwrap_or_default();
         let xml = match self.find_pool(&name)? {
@@ -173,8 +175,10 @@ impl StoragePool {
     }
 
     /// Creates a volume in it (`virsh vol-create`), for instance
-    /// `Volume::image("data.qcow2", ScaledInteger::gib(8), FormatType::Qcow2)`.
+    /// `Volume::image("data.qcow2", ScaledInteger::gib(8), FormatType::Qcow2)`. One that fails
+    /// `validate()` is not sent ([`Error::Rejected`](crate::Error::Rejected)).
     pub fn create_volume(&self, volume: &Volume) -> Result<StorageVolume> {
+        crate::error::validated(volume)?;
         Ok(StorageVolume { vol: virt::storage_vol::StorageVol::create_xml(&self.pool, &volume.to_xml(), 0)? })
     }
 
