@@ -278,7 +278,7 @@ fn validate(
 /// is that element, so that `devices.iter().filter_map(Device::as_disk)` picks the disks.
 fn accessors(name: &Ident, vs: &[Variant]) -> TokenStream {
     let methods = vs.iter().filter(|v| !v.unit).map(|v| {
-        let snake = snake(&v.ident.to_string());
+        let snake = crate::value::lower_words(&v.ident.to_string(), '_');
         let (get, get_mut) = (format_ident!("as_{}", snake), format_ident!("as_{}_mut", snake));
         let (id, ty) = (&v.ident, &v.ty);
         let (shared, unique) = if v.boxed { (quote!(&**x), quote!(&mut **x)) } else { (quote!(x), quote!(x)) };
@@ -303,18 +303,6 @@ fn accessors(name: &Ident, vs: &[Variant]) -> TokenStream {
         }
     });
     quote!(impl #name { #(#methods)* })
-}
-
-/// `IscsiSource` -> `iscsi_source`.
-fn snake(ident: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in ident.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
 }
 
 fn element_choice(name: &Ident, vs: &[Variant], k: &TokenStream) -> TokenStream {

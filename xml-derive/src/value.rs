@@ -53,11 +53,16 @@ pub(crate) fn variant_value(v: &syn::Variant, opts: &attr::VariantOpts) -> LitSt
 
 /// `HostModel` -> `host-model`: the default spelling of a variant.
 fn kebab(ident: &str) -> String {
+    lower_words(ident, '-')
+}
+
+/// A camel-cased name's words in lower case, joined by `sep`: `HostModel` -> `host_model`.
+pub(crate) fn lower_words(ident: &str, sep: char) -> String {
     let mut out = String::new();
     for (i, c) in ident.chars().enumerate() {
         if c.is_uppercase() {
             if i > 0 {
-                out.push('-');
+                out.push(sep);
             }
             out.extend(c.to_lowercase());
         } else {
