@@ -311,6 +311,17 @@ fn attach_and_detach_in_the_definition_or_a_clear_refusal() {
         // Older test drivers have no device hotplug: that is a clear refusal, not a crash.
         Err(e) => assert_eq!(e.libvirt_code(), Some("NoSupport"), "{e}"),
     }
+    // A device that fails validate() is not sent, as a whole device or as its own type.
+    let bad = Hostdev::pci(HostPciAddress::at(0, 6, 0x10, 8));
+    let sent = [
+        guest.attach_device(&bad, DeviceFlags::CONFIG),
+        guest.update_device(&Device::from(bad.clone()), DeviceFlags::CONFIG),
+    ];
+    for result in sent {
+        let Err(Error::Rejected(problems)) = result else { panic!("sent to libvirt: {result:?}") };
+        assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), ["/hostdev/source/address/@function"]);
+    }
+    guest.undefine().unwrap();
 }
 
 #[test]

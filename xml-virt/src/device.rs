@@ -3,9 +3,10 @@
 use std::ops::BitOr;
 
 use xml_model::generated::domaincommon as dc;
+use xml_model::validate::{Problem, Validate, Validator};
 use xml_model::write::{WriteChoice, Writer};
 
-use crate::{Guest, Result};
+use crate::{Error, Guest, Result};
 
 /// Where a device change applies (`virDomainDeviceModifyFlags`): the running guest, the
 /// persistent definition, or both. Combine with `|`.
@@ -39,6 +40,9 @@ impl BitOr for DeviceFlags {
 pub trait DeviceXml {
     /// The device element (`<disk>...</disk>`).
     fn device_xml(&self) -> String;
+    /// What `validate()` finds in the device alone (its values out of range or pattern, the
+    /// rules of libvirt's code about it), with paths from its element (`/hostdev/...`).
+    fn device_problems(&self) -> Vec<Problem>;
 }
 
 impl DeviceXml for dc::Device {
@@ -47,6 +51,11 @@ impl DeviceXml for dc::Device {
         self.write_choice(&mut w);
         w.into_string()
     }
+    fn device_problems(&self) -> Vec<Problem> {
+        let mut v = Validator::default();
+        self.validate_choice(&mut v, None);
+        v.finish()
+    }
 }
 
 macro_rules! device_elements {
@@ -54,6 +63,11 @@ macro_rules! device_elements {
         $(impl DeviceXml for dc::$ty {
             fn device_xml(&self) -> String {
                 xml_model::to_fragment(self, $name)
+            }
+            fn device_problems(&self) -> Vec<Problem> {
+                let mut v = Validator::new($name);
+                self.validate_with(&mut v);
+                v.finish()
             }
         })*
     };
@@ -83,13 +97,25 @@ impl<T: DeviceXml + ?Sized> DeviceXml for &T {
     fn device_xml(&self) -> String {
         (**self).device_xml()
     }
+    fn device_problems(&self) -> Vec<Problem> {
+        (**self).device_problems()
+    }
+}
+
+/// The device's element, once it passes `validate()` ([`Error::Rejected`] when it does not).
+fn validated(device: &(impl DeviceXml + ?Sized)) -> Result<String> {
+    match device.device_problems() {
+        problems if problems.is_empty() => Ok(device.device_xml()),
+        problems => Err(Error::Rejected(problems)),
+    }
 }
 
 impl Guest {
     /// Attaches a device (`virsh attach-device`): hotplugs it into the running guest with
-    /// [`DeviceFlags::LIVE`], adds it to the definition with [`DeviceFlags::CONFIG`].
+    /// [`DeviceFlags::LIVE`], adds it to the definition with [`DeviceFlags::CONFIG`]. A
+    /// device that fails `validate()` is not sent ([`Error::Rejected`]).
     pub fn attach_device(&self, device: &impl DeviceXml, flags: DeviceFlags) -> Result<()> {
-        Ok(self.dom.attach_device_flags(&device.device_xml(), flags.bits())?)
+        Ok(self.dom.attach_device_flags(&validated(device)?, flags.bits())?)
     }
 
     /// Detaches a device (`virsh detach-device`), found by its identity (a disk by its
@@ -101,7 +127,8 @@ impl Guest {
     }
 
     /// Changes a device in place (`virsh update-device`): a CD-ROM's medium, a NIC's link.
+    /// A device that fails `validate()` is not sent ([`Error::Rejected`]).
     pub fn update_device(&self, device: &impl DeviceXml, flags: DeviceFlags) -> Result<()> {
-        Ok(self.dom.update_device_flags(&device.device_xml(), flags.bits())?)
+        Ok(self.dom.update_device_flags(&validated(device)?, flags.bits())?)
     }
 }
