@@ -5,6 +5,7 @@
 pub mod analyse;
 pub mod audit;
 pub mod config;
+pub mod docs;
 pub mod emit;
 pub mod facets;
 pub mod grammar;
@@ -85,6 +86,7 @@ pub fn model_with(dir: &Path, schemas: &[(&str, &str)], cfg: &config::Config) ->
     analyse::box_recursion(&mut ir, &live);
     naming::name_types(&mut ir, &live);
     cfg.apply(&mut ir, &live).map_err(rng::LoadError)?;
+    docs::place(&mut ir, &live);
     Ok(Model { ir, live })
 }
 

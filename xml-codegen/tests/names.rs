@@ -121,3 +121,24 @@ fn a_shared_tag_enum_names_every_element_it_is_the_content_of() {
     assert!(unnamed.is_empty(), "docs that leave out an element:\n{}", unnamed.join("\n"));
     assert!(shared >= 2, "only {shared} tag enums are shared: the test no longer looks at what it should");
 }
+
+/// A value type says whose it is when it has few places, and a struct shared by elements of
+/// several names names them all; a value of many places (`YesNo`) says only what it holds.
+#[test]
+fn docs_say_where_a_value_or_a_shared_struct_is() {
+    let m = model();
+    let doc = |module: &str, name: &str| {
+        let id = m.live.iter().find(|&&id| m.ir.types[id].name == name && m.ir.types[id].module == module);
+        m.ir.types[*id.unwrap_or_else(|| panic!("{module}::{name}"))].doc.clone()
+    };
+    assert_eq!(
+        doc("domaincommon", "NumatuneMemoryMode"),
+        "`@mode` of `<memory>` in `<numatune>` and `<memnode>` in `<numatune>`: one of 'strict', 'preferred', \
+         'interleave', 'restrictive'"
+    );
+    // A domain is also a snapshot's `<inactiveDomain>`.
+    assert!(doc("domaincommon", "VcpuValue")
+        .starts_with("The text of `<vcpu>` in `<domain>` or `<inactiveDomain>`: a value"));
+    assert!(doc("domaincommon", "CharDevice").starts_with("`<parallel>` or `<serial>` ("));
+    assert_eq!(doc("basictypes", "YesNo"), "One of 'yes', 'no'");
+}

@@ -28,7 +28,7 @@ pub enum AdapterType {
     #[xml(value = "fc_host")]
     FcHost(FcHostAdapter),
 }
-/// One of 'aarch64', 'alpha', 'armv6l', 'armv7l', 'cris', 'i686', 'ia64', 'lm32', 'loongarch64', 'm68k', 'microblaze', 'microblazeel', 'mips', 'mipsel', 'mips64', 'mips64el', 'openrisc', 'parisc', 'parisc64', 'ppc', 'ppc64', 'ppc64le', 'ppcemb', 'riscv32', 'riscv64', 's390', 's390x', 'sh4', 'sh4eb', 'sparc', 'sparc64', 'unicore32', 'x86_64', 'xtensa', 'xtensaeb'
+/// `@arch` of `<type>` in `<os>`, `@name` of `<arch>` in `<guest>` and the text of `<arch>` in `<cpu>` in `<host>`: one of 'aarch64', 'alpha', 'armv6l', 'armv7l', 'cris', 'i686', 'ia64', 'lm32', 'loongarch64', 'm68k', 'microblaze', 'microblazeel', 'mips', 'mipsel', 'mips64', 'mips64el', 'openrisc', 'parisc', 'parisc64', 'ppc', 'ppc64', 'ppc64le', 'ppcemb', 'riscv32', 'riscv64', 's390', 's390x', 'sh4', 'sh4eb', 'sparc', 'sparc64', 'unicore32', 'x86_64', 'xtensa', 'xtensaeb'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -140,7 +140,7 @@ pub enum Arch {
     #[xml(value = "xtensaeb")]
     Xtensaeb,
 }
-/// A value checked by `validate()`: it matches `.+`
+/// `@address` of `<graphics>`: a value checked by `validate()`: it matches `.+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -158,7 +158,7 @@ pub struct DeviceName(pub ::std::string::String);
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[a-zA-Z0-9\\.\\-]+")]
 pub struct DnsName(pub ::std::string::String);
-/// One of 'kvm', 'vfio', 'xen'
+/// `@name` of `<driver>` in `<forward>`, `<hostdev>` or `<plug>`: one of 'kvm', 'vfio', 'xen'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -316,7 +316,7 @@ pub struct InterfaceDriver {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'kvm', 'vfio', 'xen', 'qemu', 'vhost'
+/// `@name` of `<driver>` in `<interface>`: one of 'kvm', 'vfio', 'xen', 'qemu', 'vhost'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -338,7 +338,7 @@ pub enum InterfaceDriverName {
     #[xml(value = "vhost")]
     Vhost,
 }
-/// One of 'seconds', 'minutes', 'hours'
+/// `@unit` of `<lease>` in `<host>` or `<range>`: one of 'seconds', 'minutes', 'hours'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -374,7 +374,7 @@ pub struct Link {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'
+/// `@state` of `<link>` in `<capability>` or `<interface>`: one of 'unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -418,7 +418,7 @@ pub struct Metadata {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`, within 10 to ..
+/// `@value` of `<sibling>` in `<distances>`: a value checked by `validate()`, within 10 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -572,7 +572,7 @@ pub enum YesNo {
     #[xml(value = "no")]
     No,
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9_\-]+`
+/// `@zone` of `<bridge>` in `<network>`: a value checked by `validate()`: it matches `[a-zA-Z0-9_\-]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

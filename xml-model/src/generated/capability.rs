@@ -73,7 +73,7 @@ pub struct Arch {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of '31', '32', '64'
+/// The text of `<wordsize>` in `<arch>` in `<guest>`: one of '31', '32', '64'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -461,7 +461,7 @@ impl ::std::convert::From<DomainType> for Domain {
         Domain::new(v)
     }
 }
-/// One of 'qemu', 'kqemu', 'kvm', 'xen', 'uml', 'lxc', 'openvz', 'test', 'hvf'
+/// `@type` of `<domain>` in `<arch>`: one of 'qemu', 'kqemu', 'kvm', 'xen', 'uml', 'lxc', 'openvz', 'test', 'hvf'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -599,7 +599,7 @@ pub struct Guest {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'xen', 'linux', 'hvm', 'exe', 'uml'
+/// The text of `<os_type>` in `<guest>` in `<capabilities>`: one of 'xen', 'linux', 'hvm', 'exe', 'uml'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -784,7 +784,7 @@ pub struct Migration {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `(llc_|mbm_)[a-zA-Z0-9\-_]+`
+/// `@name` of `<feature>` in `<monitor>`: a value checked by `validate()`: it matches `(llc_|mbm_)[a-zA-Z0-9\-_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -944,7 +944,7 @@ pub struct UriTransports {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'vpxmigr', 'tcp', 'rdma', 'vzmigr'
+/// The text of `<uri_transport>` in `<uri_transports>` in `<migration_features>`: one of 'vpxmigr', 'tcp', 'rdma', 'vzmigr'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

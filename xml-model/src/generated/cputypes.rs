@@ -3,7 +3,7 @@
 
 use crate::Extras;
 
-/// One of 'access', 'read', 'write'
+/// `@type` of `<latency>` in `<interconnects>` and `<bandwidth>` in `<interconnects>`: one of 'access', 'read', 'write'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -50,7 +50,7 @@ pub struct Bandwidth {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'none', 'direct', 'full'
+/// `@associativity` of `<cache>` in `<cell>`: one of 'none', 'direct', 'full'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -66,7 +66,7 @@ pub enum CacheAssociativity {
     #[xml(value = "full")]
     Full,
 }
-/// One of '1', '2', '3'
+/// `@level` of `<cache>` in `<cpu>`: one of '1', '2', '3'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -82,7 +82,7 @@ pub enum CacheLevel {
     #[xml(value = "3")]
     V3,
 }
-/// One of 'emulate', 'passthrough', 'disable'
+/// `@mode` of `<cache>` in `<cpu>`: one of 'emulate', 'passthrough', 'disable'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -98,7 +98,7 @@ pub enum CacheMode {
     #[xml(value = "disable")]
     Disable,
 }
-/// One of 'none', 'writeback', 'writethrough'
+/// `@policy` of `<cache>` in `<cell>`: one of 'none', 'writeback', 'writethrough'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -238,7 +238,7 @@ impl ::std::convert::From<CacheMode> for CpuCache {
         CpuCache::new(v)
     }
 }
-/// One of 'none', 'partial', 'full'
+/// `@check` of `<cpu>` in `<domain>` or `<inactiveDomain>`: one of 'none', 'partial', 'full'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -272,13 +272,13 @@ pub struct CpuFeature {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9\-_]+`
+/// `@name` of `<feature>` in `<cpu>`: a value checked by `validate()`: it matches `[a-zA-Z0-9\-_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_]+")]
 pub struct CpuFeatureName(pub ::std::string::String);
-/// One of 'minimum', 'exact', 'strict'
+/// `@match` of `<cpu>` in `<domain>` or `<inactiveDomain>`: one of 'minimum', 'exact', 'strict'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -322,7 +322,7 @@ impl ::std::convert::From<MaxphysaddrMode> for CpuMaxPhysAddr {
         CpuMaxPhysAddr::new(v)
     }
 }
-/// One of 'custom', 'host-model', 'host-passthrough', 'maximum'
+/// `@mode` of `<cpu>` in `<domain>` or `<inactiveDomain>`: one of 'custom', 'host-model', 'host-passthrough', 'maximum'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -460,13 +460,13 @@ impl ::std::convert::From<::std::string::String> for Feature {
         Feature::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9\-_\.]+`
+/// `@name` of `<feature>` in `<cpu>`: a value checked by `validate()`: it matches `[a-zA-Z0-9\-_\.]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_\\.]+")]
 pub struct FeatureName(pub ::std::string::String);
-/// One of 'force', 'require', 'optional', 'disable', 'forbid'
+/// `@policy` of `<feature>` in `<cpu>`: one of 'force', 'require', 'optional', 'disable', 'forbid'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -622,7 +622,7 @@ pub struct Line {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'emulate', 'passthrough'
+/// `@mode` of `<maxphysaddr>` in `<cpu>`: one of 'emulate', 'passthrough'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -635,7 +635,7 @@ pub enum MaxphysaddrMode {
     #[xml(value = "passthrough")]
     Passthrough,
 }
-/// One of 'shared', 'private'
+/// `@access` of `<memory>` in `<devices>`, `@memAccess` of `<cell>` in `<numa>` and `@mode` of `<access>` in `<memoryBacking>`: one of 'shared', 'private'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -673,7 +673,7 @@ impl ::std::convert::From<u64> for Microcode {
         Microcode::new(v)
     }
 }
-/// One of 'allow', 'forbid'
+/// `@fallback` of `<model>` in `<cpu>`: one of 'allow', 'forbid'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -686,7 +686,7 @@ pub enum ModelFallback {
     #[xml(value = "forbid")]
     Forbid,
 }
-/// A value checked by `validate()`: it matches `[^,]{12}`
+/// `@vendor_id` of `<model>` in `<cpu>`: a value checked by `validate()`: it matches `[^,]{12}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

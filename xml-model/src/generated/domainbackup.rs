@@ -33,7 +33,7 @@ pub struct BackupEncryption {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'full', 'incremental'
+/// `@backupmode` of `<disk>` in `<disks>`: one of 'full', 'incremental'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -112,7 +112,7 @@ pub enum DomainBackupMode {
     #[xml(value = "pull")]
     Pull(PullBackup),
 }
-/// One of 'qcow2'
+/// `@type` of `<driver>` in `<disk>`: one of 'qcow2'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -148,7 +148,7 @@ pub struct EncryptionCipher {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'luks'
+/// `@format` of `<encryption>` in `<scratch>` or `<target>`: one of 'luks'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

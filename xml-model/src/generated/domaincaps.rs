@@ -770,7 +770,7 @@ impl ::std::convert::From<super::basictypes::YesNo> for Sgx {
         Sgx::new(v)
     }
 }
-/// `<vmcoreinfo>` (domaincaps.rng:389)
+/// `<async-teardown>`, `<backingStoreInput>`, `<backup>` or 4 other elements (domaincaps.rng:389)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -814,7 +814,7 @@ impl ::std::convert::From<super::basictypes::YesNo> for Tpm {
         Tpm::new(v)
     }
 }
-/// One of 'KiB'
+/// `@unit` of `<section_size>` in `<sgx>` and `<section>` in `<sections>`: one of 'KiB'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

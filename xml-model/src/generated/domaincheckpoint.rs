@@ -37,7 +37,7 @@ pub struct CheckpointDisk {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9_\-][a-zA-Z0-9_\-.]*`
+/// The text of `<name>` in `<domaincheckpoint>` and `<parent>` in `<domaincheckpoint>`: a value checked by `validate()`: it matches `[a-zA-Z0-9_\-][a-zA-Z0-9_\-.]*`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

@@ -187,13 +187,13 @@ impl ::std::convert::From<AddressType> for Address {
         Address::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `0x[a-fA-F0-9]{1,4}`
+/// `@iobase` of `<address>`: a value checked by `validate()`: it matches `0x[a-fA-F0-9]{1,4}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "0x[a-fA-F0-9]{1,4}")]
 pub struct AddressIobase(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `0x[a-fA-F0-9]`
+/// `@irq` of `<address>`: a value checked by `validate()`: it matches `0x[a-fA-F0-9]`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -271,7 +271,7 @@ impl ::std::convert::From<AiaValue> for Aia {
         Aia::new(v)
     }
 }
-/// One of 'none', 'aplic', 'aplic-imsic'
+/// `@value` of `<aia>` in `<features>`: one of 'none', 'aplic', 'aplic-imsic'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -317,7 +317,7 @@ impl ::std::convert::From<::std::string::String> for Alias {
         Alias::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9_\-.]+`
+/// `@name` of `<alias>` and `@persistent` of `<teaming>`: a value checked by `validate()`: it matches `[a-zA-Z0-9_\-.]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -343,7 +343,7 @@ pub struct Allocation {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'immediate', 'ondemand'
+/// `@mode` of `<allocation>` in `<memoryBacking>`: one of 'immediate', 'ondemand'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -372,7 +372,7 @@ pub struct AlsaAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<AlsaAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5477)
+/// `<input>` or `<output>` (domaincommon.rng:5477)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -408,7 +408,7 @@ pub struct AlsaAudioIo {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'any', 'secure', 'insecure'
+/// `@defaultMode` of `<graphics>` and `@mode` of `<channel>` in `<graphics>`: one of 'any', 'secure', 'insecure'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -503,7 +503,7 @@ pub struct Audio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'esd', 'alsa', 'arts', 'pulseaudio'
+/// `@driver` of `<audio>`: one of 'esd', 'alsa', 'arts', 'pulseaudio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -587,7 +587,7 @@ pub enum AudioType {
     #[xml(value = "file")]
     File(::std::boxed::Box<FileAudio>),
 }
-/// One of 'auto', 'never', 'always'
+/// `@compression` of `<jpeg>` in `<graphics>` and `<zlib>` in `<graphics>`: one of 'auto', 'never', 'always'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -619,7 +619,7 @@ pub enum BackendType {
     #[xml(value = "external")]
     External(ExternalBackend),
 }
-/// One of '1.2', '2.0'
+/// `@version` of `<backend>` in `<tpm>`: one of '1.2', '2.0'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1034,7 +1034,7 @@ pub struct BlockSource {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9.\s]{1,8}`
+/// `@loadparm` of `<boot>`: a value checked by `validate()`: it matches `[a-zA-Z0-9.\s]{1,8}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1080,7 +1080,7 @@ impl ::std::convert::From<super::basictypes::YesNo> for Bootmenu {
         Bootmenu::new(v)
     }
 }
-/// One of 'both', 'code', 'data'
+/// `@type` of `<cache>` in `<cachetune>`, `<bank>` in `<cache>` and `<control>` in `<bank>`: one of 'both', 'code', 'data'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1160,7 +1160,7 @@ impl ::std::convert::From<::std::string::String> for BridgeInterfaceSource {
         BridgeInterfaceSource::new(v)
     }
 }
-/// One of 'vepa', 'bridge', 'private', 'passthrough'
+/// `@mode` of `<source>` in `<interface>` and `<plug>`: one of 'vepa', 'bridge', 'private', 'passthrough'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1179,7 +1179,7 @@ pub enum BridgeMode {
     #[xml(value = "passthrough")]
     Passthrough,
 }
-/// One of 'broken', 'workaround', 'fixed'
+/// `@value` of `<cfpc>` in `<features>` and `<sbbc>` in `<features>`: one of 'broken', 'workaround', 'fixed'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1195,7 +1195,7 @@ pub enum BrokenWorkaroundFixed {
     #[xml(value = "fixed")]
     Fixed,
 }
-/// One of 'none', 'always'
+/// `@mode` of `<cache>` in `<binary>`: one of 'none', 'always'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1479,7 +1479,7 @@ pub enum CapabilitiesHostdevType {
     #[xml(value = "net")]
     Net(NetHostdev),
 }
-/// One of 'default', 'allow', 'deny'
+/// `@policy` of `<capabilities>` in `<features>`: one of 'default', 'allow', 'deny'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1628,7 +1628,7 @@ impl ::std::convert::From<CharSourceType> for Channel {
         Channel::new(v)
     }
 }
-/// One of 'main', 'display', 'inputs', 'cursor', 'playback', 'record', 'smartcard', 'usbredir'
+/// `@name` of `<channel>` in `<graphics>`: one of 'main', 'display', 'inputs', 'cursor', 'playback', 'record', 'smartcard', 'usbredir'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1659,7 +1659,7 @@ pub enum ChannelName {
     #[xml(value = "usbredir")]
     Usbredir,
 }
-/// One of 'connected', 'disconnected'
+/// `@state` of `<target>` in `<channel>`: one of 'connected', 'disconnected'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1704,7 +1704,7 @@ pub struct ChannelTarget {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `<parallel>` (domaincommon.rng:5826)
+/// `<parallel>` or `<serial>` (domaincommon.rng:5826)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -1898,7 +1898,7 @@ pub enum CharSourceType {
     #[xml(value = "dbus")]
     Dbus,
 }
-/// One of 'xen', 'serial', 'uml', 'virtio', 'lxc', 'openvz', 'sclp', 'sclplm', 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vio-serial', 'system-serial', 'sclp-serial', 'isa-debug'
+/// `@type` of `<target>`: one of 'xen', 'serial', 'uml', 'virtio', 'lxc', 'openvz', 'sclp', 'sclplm', 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vio-serial', 'system-serial', 'sclp-serial', 'isa-debug'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2022,7 +2022,7 @@ pub struct Cipher {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'aes', 'dea'
+/// `@name` of `<cipher>` in `<keywrap>`: one of 'aes', 'dea'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2079,7 +2079,7 @@ impl ::std::convert::From<ClockOffset> for Clock {
         Clock::new(v)
     }
 }
-/// One of 'reset', or other text
+/// `@adjustment` of `<clock>`: one of 'reset', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2092,7 +2092,7 @@ pub enum ClockAdjustment {
     #[xml(other)]
     Other(::std::string::String),
 }
-/// One of 'utc', 'localtime'
+/// `@basis` of `<clock>`: one of 'utc', 'localtime'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2163,7 +2163,7 @@ impl ::std::convert::From<CodecType> for Codec {
         Codec::new(v)
     }
 }
-/// One of 'duplex', 'micro', 'output'
+/// `@type` of `<codec>` in `<sound>`: one of 'duplex', 'micro', 'output'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2179,7 +2179,7 @@ pub enum CodecType {
     #[xml(value = "output")]
     Output,
 }
-/// One of 'connect'
+/// `@mode` of `<source>` in `<backend>`: one of 'connect'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2421,13 +2421,13 @@ pub struct Cookie {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[!#$%&'*+\-.0-9A-Z\^_`a-z|~]+`
+/// `@name` of `<cookie>` in `<cookies>`: a value checked by `validate()`: it matches `[!#$%&'*+\-.0-9A-Z\^_`a-z|~]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[!#$%&'*+\\-.0-9A-Z\\^_`a-z|~]+")]
 pub struct CookieName(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `"?[!#$%&'()*+\-./0-9:>=<?@A-Z\^_`\[\]a-z|~]+"?`
+/// The text of `<cookie>` in `<cookies>`: a value checked by `validate()`: it matches `"?[!#$%&'()*+\-./0-9:>=<?@A-Z\^_`\[\]a-z|~]+"?`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2449,7 +2449,7 @@ pub struct CoreaudioAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<CoreaudioAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5494)
+/// `<input>` or `<output>` (domaincommon.rng:5494)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -2485,7 +2485,7 @@ pub struct CoreaudioAudioIo {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`, within 1 to ..
+/// `@current` of `<vcpu>` in `<domain>` or `<inactiveDomain>`: a value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2583,7 +2583,7 @@ pub struct Cputune {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'
+/// The text of `<on_crash>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2819,7 +2819,7 @@ pub struct DbusAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<DbusAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5460)
+/// `<input>` or `<output>` (domaincommon.rng:5460)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -2875,7 +2875,7 @@ pub struct DbusGraphics {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audio: ::std::option::Option<::std::boxed::Box<AudioId>>,
 }
-/// One of 'default', 'passt'
+/// `@type` of `<backend>` in `<interface>`: one of 'default', 'passt'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -2933,7 +2933,7 @@ impl ::std::convert::From<&str> for Del {
         Del::new(v)
     }
 }
-/// One of 'none', 'omit', 'reject', 'crash'
+/// `@behavior` of `<deprecation>` in `<domain>` or `<inactiveDomain>`: one of 'none', 'omit', 'reject', 'crash'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -3751,7 +3751,7 @@ pub struct DiskDriver {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'luks', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk', 'aio'
+/// `@type` of `<driver>` in `<disk>`: one of 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'luks', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk', 'aio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -3880,19 +3880,19 @@ pub struct DiskMirror {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[ -~]{0,40}`
+/// The text of `<product>` in `<disk>` in `<devices>`: a value checked by `validate()`: it matches `[ -~]{0,40}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[ -~]{0,40}")]
 pub struct DiskProduct(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[A-Za-z0-9_\.\+\- ]+`
+/// The text of `<serial>` in `<disk>` in `<devices>`: a value checked by `validate()`: it matches `[A-Za-z0-9_\.\+\- ]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[A-Za-z0-9_\\.\\+\\- ]+")]
 pub struct DiskSerial(pub ::std::string::String);
-/// One of 'no', 'internal', 'external', 'manual'
+/// `@snapshot` of `<disk>` in `<devices>`: one of 'no', 'internal', 'external', 'manual'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4109,7 +4109,7 @@ impl ::std::convert::From<::std::string::String> for DiskTarget {
         DiskTarget::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `(ioemu:)?(fd|hd|sd|vd|xvd|ubd)[a-zA-Z0-9_]+`
+/// `@dev` of `<target>` in `<disk>` and `@name` of `<disk>` in `<disks>`: a value checked by `validate()`: it matches `(ioemu:)?(fd|hd|sd|vd|xvd|ubd)[a-zA-Z0-9_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4144,13 +4144,13 @@ pub enum DiskType {
     #[xml(value = "volume")]
     Volume(::std::boxed::Box<VolumeDisk>),
 }
-/// A value checked by `validate()`: it matches `[ -~]{0,8}`
+/// The text of `<vendor>` in `<disk>` in `<devices>`: a value checked by `validate()`: it matches `[ -~]{0,8}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[ -~]{0,8}")]
 pub struct DiskVendor(pub ::std::string::String);
-/// `<domain>` (domaincommon.rng:21)
+/// `<domain>` or `<inactiveDomain>` (domaincommon.rng:21)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -4367,7 +4367,7 @@ pub struct Domain {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of '', or other text
+/// The text of `<genid>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of '', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4380,7 +4380,7 @@ pub enum DomainGenid {
     #[xml(other)]
     Other(::std::string::String),
 }
-/// One of 'qemu', 'kqemu', 'kvm', 'xen', 'lxc', 'uml', 'openvz', 'test', 'vmware', 'hyperv', 'vbox', 'phyp', 'vz', 'bhyve', 'hvf'
+/// `@type` of `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'qemu', 'kqemu', 'kvm', 'xen', 'lxc', 'uml', 'openvz', 'test', 'vmware', 'hyperv', 'vbox', 'phyp', 'vz', 'bhyve', 'hvf'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4486,7 +4486,7 @@ pub struct DriveAddress {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unit: ::std::option::Option<crate::Number<u32>>,
 }
-/// One of 'default', 'none', 'writeback', 'writethrough', 'directsync', 'unsafe'
+/// `@cache` of `<driver>` in `<disk>`: one of 'default', 'none', 'writeback', 'writethrough', 'directsync', 'unsafe'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4511,7 +4511,7 @@ pub enum DriverCache {
     #[xml(value = "unsafe")]
     Unsafe,
 }
-/// One of 'off', 'on', 'unmap'
+/// `@detect_zeroes` of `<driver>` in `<disk>`: one of 'off', 'on', 'unmap'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4527,7 +4527,7 @@ pub enum DriverDetectZeroes {
     #[xml(value = "unmap")]
     Unmap,
 }
-/// One of 'unmap', 'ignore'
+/// `@discard` of `<driver>` in `<disk>`: one of 'unmap', 'ignore'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4540,7 +4540,7 @@ pub enum DriverDiscard {
     #[xml(value = "ignore")]
     Ignore,
 }
-/// One of 'stop', 'report', 'ignore', 'enospace'
+/// `@error_policy` of `<driver>` in `<disk>`: one of 'stop', 'report', 'ignore', 'enospace'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4631,7 +4631,7 @@ pub struct DriverHost {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'threads', 'native', 'io_uring'
+/// `@io` of `<driver>` in `<disk>`: one of 'threads', 'native', 'io_uring'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4647,7 +4647,7 @@ pub enum DriverIo {
     #[xml(value = "io_uring")]
     IoUring,
 }
-/// One of 'stop', 'report', 'ignore'
+/// `@rerror_policy` of `<driver>` in `<disk>`: one of 'stop', 'report', 'ignore'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4663,7 +4663,7 @@ pub enum DriverRerrorPolicy {
     #[xml(value = "ignore")]
     Ignore,
 }
-/// One of 'iothread', 'timer'
+/// `@txmode` of `<driver>` in `<interface>`: one of 'iothread', 'timer'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4739,7 +4739,7 @@ pub struct DriverTypeCommon {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_per_vq: ::std::option::Option<super::basictypes::OnOff>,
 }
-/// One of 'io', 'on', 'off'
+/// `@vgaconf` of `<driver>` in `<video>`: one of 'io', 'on', 'off'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -4755,7 +4755,7 @@ pub enum DriverVgaconf {
     #[xml(value = "off")]
     Off,
 }
-/// One of 'immediate'
+/// `@wrpolicy` of `<driver>`: one of 'immediate'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5043,7 +5043,7 @@ impl ::std::convert::From<::std::string::String> for Env {
         Env::new(v)
     }
 }
-/// One of 'ethernet'
+/// `@type` of `<interface>` in `<bond>`: one of 'ethernet'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5065,7 +5065,7 @@ pub struct EthernetInterface {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: ::std::option::Option<::std::boxed::Box<InterfaceIpInfo>>,
 }
-/// One of 'ethernet', 'vlan', 'bond'
+/// `@type` of `<interface>` in `<bridge>`: one of 'ethernet', 'vlan', 'bond'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5157,7 +5157,7 @@ pub struct Event {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'cmt', 'mbmt', 'mbml', 'cpu_cycles', 'instructions', 'cache_references', 'cache_misses', 'branch_instructions', 'branch_misses', 'bus_cycles', 'stalled_cycles_frontend', 'stalled_cycles_backend', 'ref_cpu_cycles', 'cpu_clock', 'task_clock', 'page_faults', 'context_switches', 'cpu_migrations', 'page_faults_min', 'page_faults_maj', 'alignment_faults', 'emulation_faults'
+/// `@name` of `<event>` in `<perf>`: one of 'cmt', 'mbmt', 'mbml', 'cpu_cycles', 'instructions', 'cache_references', 'cache_misses', 'branch_instructions', 'branch_misses', 'bus_cycles', 'stalled_cycles_frontend', 'stalled_cycles_backend', 'ref_cpu_cycles', 'cpu_clock', 'task_clock', 'page_faults', 'context_switches', 'cpu_migrations', 'page_faults_min', 'page_faults_maj', 'alignment_faults', 'emulation_faults'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5263,7 +5263,7 @@ pub struct ExternalBackendSource {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'fail', 'disconnect', 'keep'
+/// `@connected` of `<graphics>`: one of 'fail', 'disconnect', 'keep'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5297,7 +5297,7 @@ pub struct Feature {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'enrolled-keys', 'secure-boot'
+/// `@name` of `<feature>` in `<firmware>`: one of 'enrolled-keys', 'secure-boot'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5310,7 +5310,7 @@ pub enum FeatureName {
     #[xml(value = "secure-boot")]
     SecureBoot,
 }
-/// `<relaxed>` (domaincommon.rng:8063)
+/// `<audit_control>`, `<audit_write>`, `<avic>` or 59 other elements (domaincommon.rng:8063)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -5492,7 +5492,7 @@ impl ::std::convert::From<::std::string::String> for Fibrechannel {
         Fibrechannel::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `[ -~]{1,128}`
+/// `@appid` of `<fibrechannel>` in `<resource>`: a value checked by `validate()`: it matches `[ -~]{1,128}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5519,7 +5519,7 @@ impl ::std::convert::From<u16> for FifoOrRrSchedparam {
         FifoOrRrSchedparam::new(v)
     }
 }
-/// One of 'file', 'anonymous', 'memfd'
+/// `@type` of `<source>` in `<memoryBacking>`: one of 'file', 'anonymous', 'memfd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5555,7 +5555,7 @@ pub struct FileAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<FileAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5655)
+/// `<input>` or `<output>` (domaincommon.rng:5655)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -5587,7 +5587,7 @@ pub struct FileAudioIo {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'file', 'block'
+/// `@type` of `<disk>` in `<disks>`: one of 'file', 'block'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5836,7 +5836,7 @@ pub struct Filesystem {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'passthrough', 'mapped', 'squash'
+/// `@accessmode` of `<filesystem>` in `<devices>`: one of 'passthrough', 'mapped', 'squash'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5852,7 +5852,7 @@ pub enum FilesystemAccessmode {
     #[xml(value = "squash")]
     Squash,
 }
-/// One of 'default', 'remap', 'forbid', 'warn'
+/// `@multidevs` of `<filesystem>` in `<devices>`: one of 'default', 'remap', 'forbid', 'warn'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -5941,7 +5941,7 @@ impl ::std::convert::From<super::basictypes::YesNo> for Filetransfer {
         Filetransfer::new(v)
     }
 }
-/// One of 'filtered', 'unfiltered'
+/// `@sgio` of `<disk>` and `<hostdev>`: one of 'filtered', 'unfiltered'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6161,7 +6161,7 @@ pub struct Geometry {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'auto', 'none', 'lba'
+/// `@trans` of `<geometry>` in `<disk>`: one of 'auto', 'none', 'lba'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6193,7 +6193,7 @@ pub struct Gic {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'host', '2', '3'
+/// `@version` of `<gic>` in `<features>`: one of 'host', '2', '3'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6274,7 +6274,7 @@ impl ::std::convert::From<GraphicsType> for Graphics {
         Graphics::new(v)
     }
 }
-/// One of 'allow-exclusive', 'force-shared', 'ignore'
+/// `@sharePolicy` of `<graphics>`: one of 'allow-exclusive', 'force-shared', 'ignore'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6338,7 +6338,7 @@ pub struct Guest {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'xen', 'linux', 'xenpvh', 'hvm', 'exe'
+/// The text of `<type>` in `<os>`: one of 'xen', 'linux', 'xenpvh', 'hvm', 'exe'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6360,7 +6360,7 @@ pub enum GuestOsType {
     #[xml(value = "exe")]
     Exe,
 }
-/// One of 'guestfwd', 'virtio', 'xen'
+/// `@type` of `<target>` in `<channel>`: one of 'guestfwd', 'virtio', 'xen'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6695,7 +6695,7 @@ pub struct Hpt {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'enabled', 'disabled', 'required'
+/// `@resizing` of `<hpt>` in `<features>`: one of 'enabled', 'disabled', 'required'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6808,7 +6808,7 @@ impl ::std::convert::From<IbsValue> for Ibs {
         Ibs::new(v)
     }
 }
-/// One of 'broken', 'workaround', 'fixed-ibs', 'fixed-ccd', 'fixed-na'
+/// `@value` of `<ibs>` in `<features>`: one of 'broken', 'workaround', 'fixed-ibs', 'fixed-ccd', 'fixed-na'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6882,7 +6882,7 @@ impl ::std::convert::From<ImageCompression> for Image {
         Image::new(v)
     }
 }
-/// One of 'auto_glz', 'auto_lz', 'quic', 'glz', 'lz', 'off'
+/// `@compression` of `<image>` in `<graphics>`: one of 'auto_glz', 'auto_lz', 'quic', 'glz', 'lz', 'off'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6925,7 +6925,7 @@ pub struct Initenv {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z_]+[a-zA-Z0-9_]*`
+/// `@name` of `<initenv>` in `<os>`: a value checked by `validate()`: it matches `[a-zA-Z_]+[a-zA-Z0-9_]*`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -6971,7 +6971,7 @@ impl ::std::convert::From<InputType> for Input {
         Input::new(v)
     }
 }
-/// One of 'ps2', 'usb', 'xen', 'virtio'
+/// `@bus` of `<input>`: one of 'ps2', 'usb', 'xen', 'virtio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -7222,7 +7222,7 @@ impl ::std::convert::From<::std::string::String> for InterfaceModel {
         InterfaceModel::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9\-_]+`
+/// `@type` of `<model>` in `<interface>`: a value checked by `validate()`: it matches `[a-zA-Z0-9\-_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -7410,7 +7410,7 @@ impl ::std::convert::From<IoapicDriver> for Ioapic {
         Ioapic::new(v)
     }
 }
-/// One of 'qemu', 'kvm'
+/// `@driver` of `<ioapic>` in `<features>`: one of 'qemu', 'kvm'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -7495,7 +7495,7 @@ pub struct IommuDriver {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'intel', 'smmuv3', 'virtio'
+/// `@model` of `<iommu>` in `<devices>`: one of 'intel', 'smmuv3', 'virtio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -7651,7 +7651,7 @@ impl ::std::convert::From<Schedparam> for Iothreadsched {
         Iothreadsched::new(v)
     }
 }
-/// `<throttlegroup>` (domaincommon.rng:6883)
+/// `<iotune>` or `<throttlegroup>` (domaincommon.rng:6883)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -7842,7 +7842,7 @@ pub struct JackAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<JackAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5511)
+/// `<input>` or `<output>` (domaincommon.rng:5511)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -7910,7 +7910,7 @@ impl ::std::convert::From<AutoNeverAlways> for Jpeg {
         Jpeg::new(v)
     }
 }
-/// One of 'keep'
+/// `@connected` of `<graphics>`: one of 'keep'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8094,7 +8094,7 @@ impl ::std::convert::From<LinkState> for Link {
         Link::new(v)
     }
 }
-/// One of 'up', 'down'
+/// `@state` of `<link>` in `<interface>`: one of 'up', 'down'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8182,7 +8182,7 @@ pub struct Loader {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'rom', 'pflash'
+/// `@type` of `<loader>` in `<os>`: one of 'rom', 'pflash'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8195,7 +8195,7 @@ pub enum LoaderType {
     #[xml(value = "pflash")]
     Pflash,
 }
-/// A value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
+/// The text of `<loader>` in `<os>`: a value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8251,7 +8251,7 @@ pub struct Lock {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'poweroff', 'restart', 'pause', 'ignore'
+/// The text of `<on_lockfailure>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'poweroff', 'restart', 'pause', 'ignore'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8384,7 +8384,7 @@ impl ::std::convert::From<crate::MacAddress> for Mac {
         Mac::new(v)
     }
 }
-/// One of 'generated', 'static'
+/// `@type` of `<mac>` in `<interface>`: one of 'generated', 'static'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8565,7 +8565,7 @@ impl ::std::convert::From<MemballoonModel> for Memballoon {
         Memballoon::new(v)
     }
 }
-/// One of 'virtio', 'virtio-transitional', 'virtio-non-transitional', 'xen', 'none'
+/// `@model` of `<memballoon>` in `<devices>`: one of 'virtio', 'virtio-transitional', 'virtio-non-transitional', 'xen', 'none'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8842,7 +8842,7 @@ impl ::std::convert::From<crate::ScaledInteger> for MemoryDeviceTarget {
         MemoryDeviceTarget::new(v)
     }
 }
-/// One of 'dimm', 'nvdimm', 'virtio-pmem', 'virtio-mem', 'sgx-epc'
+/// `@model` of `<memory>` in `<devices>`: one of 'dimm', 'nvdimm', 'virtio-pmem', 'virtio-mem', 'sgx-epc'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8978,7 +8978,7 @@ pub struct MetadataCache {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'copy', 'active-commit'
+/// `@job` of `<mirror>` in `<disk>`: one of 'copy', 'active-commit'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -8991,7 +8991,7 @@ pub enum MirrorJob {
     #[xml(value = "active-commit")]
     ActiveCommit,
 }
-/// One of 'yes', 'abort', 'pivot'
+/// `@ready` of `<mirror>` in `<disk>`: one of 'yes', 'abort', 'pivot'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -9070,7 +9070,7 @@ pub enum Model {
     #[xml(value = "virtio-non-transitional")]
     VirtioNonTransitional,
 }
-/// One of 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vty', 'pl011', '16550a', 'sclpconsole', 'sclplmconsole', 'isa-debugcon'
+/// `@name` of `<model>` in `<target>`: one of 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vty', 'pl011', '16550a', 'sclpconsole', 'sclplmconsole', 'isa-debugcon'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -9248,7 +9248,7 @@ impl ::std::convert::From<MsrsUnknown> for Msrs {
         Msrs::new(v)
     }
 }
-/// One of 'ignore', 'fault'
+/// `@unknown` of `<msrs>` in `<features>`: one of 'ignore', 'fault'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -9261,7 +9261,7 @@ pub enum MsrsUnknown {
     #[xml(value = "fault")]
     Fault,
 }
-/// One of 'name', 'pid'
+/// `@type` of `<shareipc>` in `<namespace>` and `<shareuts>` in `<namespace>`: one of 'name', 'pid'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -9453,7 +9453,7 @@ impl ::std::convert::From<&str> for NetworkListen {
         NetworkListen::new(v)
     }
 }
-/// One of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
+/// `@protocol` of `<source>` in `<dataStore>` or `<disk>` and `<source>` in `<mirror>` or `<nvram>`: one of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -9645,7 +9645,7 @@ pub struct NoneAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<NoneAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5443)
+/// `<input>` or `<output>` (domaincommon.rng:5443)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -9733,7 +9733,7 @@ impl ::std::convert::From<MemoryPlacement> for NumatuneMemory {
         NumatuneMemory::new(v)
     }
 }
-/// One of 'strict', 'preferred', 'interleave', 'restrictive'
+/// `@mode` of `<memory>` in `<numatune>` and `<memnode>` in `<numatune>`: one of 'strict', 'preferred', 'interleave', 'restrictive'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -9890,7 +9890,7 @@ pub struct Nvram {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
+/// The text of `<nvram>` in `<os>`: a value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -9912,7 +9912,7 @@ pub struct OemStrings {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'destroy', 'restart', 'preserve', 'rename-restart'
+/// The text of `<on_poweroff>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>` and the text of `<on_reboot>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'destroy', 'restart', 'preserve', 'rename-restart'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10067,7 +10067,7 @@ impl ::std::convert::From<OsBootDevice> for OsBoot {
         OsBoot::new(v)
     }
 }
-/// One of 'hd', 'fd', 'cdrom', 'network'
+/// `@dev` of `<boot>` in `<os>`: one of 'hd', 'fd', 'cdrom', 'network'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10086,7 +10086,7 @@ pub enum OsBootDevice {
     #[xml(value = "network")]
     Network,
 }
-/// One of 'bios', 'efi'
+/// `@firmware` of `<os>` in `<domain>` or `<inactiveDomain>`: one of 'bios', 'efi'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10187,7 +10187,7 @@ pub struct OssAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<OssAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5545)
+/// `<input>` or `<output>` (domaincommon.rng:5545)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -10317,7 +10317,7 @@ pub struct Panic {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'isa', 'pseries', 'hyperv', 's390', 'pvpanic'
+/// `@model` of `<panic>` in `<devices>`: one of 'isa', 'pseries', 'hyperv', 's390', 'pvpanic'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10435,7 +10435,7 @@ impl ::std::convert::From<::std::string::String> for PassthroughInputSource {
         PassthroughInputSource::new(v)
     }
 }
-/// One of 'sync_pt', 'share_pt'
+/// `@mode` of `<passthrough>` in `<xen>`: one of 'sync_pt', 'share_pt'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10480,7 +10480,7 @@ impl ::std::convert::From<CharSourceType> for PassthroughSmartcard {
         PassthroughSmartcard::new(v)
     }
 }
-/// One of 'pci'
+/// `@type` of `<source>` in `<dataStore>` and `<address>` in `<forward>`: one of 'pci'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10566,7 +10566,7 @@ impl ::std::convert::From<PciControllerModelName> for PciControllerModel {
         PciControllerModel::new(v)
     }
 }
-/// One of 'spapr-pci-host-bridge', 'pci-bridge', 'i82801b11-bridge', 'pcie-pci-bridge', 'ioh3420', 'pcie-root-port', 'x3130-upstream', 'xio3130-downstream', 'pxb', 'pxb-pcie'
+/// `@name` of `<model>` in `<controller>`: one of 'spapr-pci-host-bridge', 'pci-bridge', 'i82801b11-bridge', 'pcie-pci-bridge', 'ioh3420', 'pcie-root-port', 'x3130-upstream', 'xio3130-downstream', 'pxb', 'pxb-pcie'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10721,7 +10721,7 @@ impl ::std::convert::From<HostPciAddress> for PciSubsystemHostdevSource {
         PciSubsystemHostdevSource::new(v)
     }
 }
-/// One of 'pci', 'unix'
+/// `@type` of `<source>` in `<mirror>` or `<nvram>`: one of 'pci', 'unix'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10750,7 +10750,7 @@ pub struct Perf {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'raw', 'qcow2'
+/// `@format` of `<loader>` in `<os>` and `<nvram>` in `<os>` and `@templateFormat` of `<nvram>` in `<os>`: one of 'raw', 'qcow2'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10763,7 +10763,7 @@ pub enum PflashFormatTypes {
     #[xml(value = "qcow2")]
     Qcow2,
 }
-/// One of 'piix3', 'piix4', 'ich6'
+/// `@model` of `<controller>`: one of 'piix3', 'piix4', 'ich6'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -10799,7 +10799,7 @@ pub struct PipewireAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub runtime_dir: ::std::option::Option<super::basictypes::FilePath>,
 }
-/// `<input>` (domaincommon.rng:5562)
+/// `<input>` or `<output>` (domaincommon.rng:5562)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -10903,7 +10903,7 @@ pub struct Pm {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `<suspend-to-mem>` (domaincommon.rng:4893)
+/// `<suspend-to-disk>` or `<suspend-to-mem>` (domaincommon.rng:4893)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -11035,13 +11035,13 @@ pub struct Profile {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[A-Za-z0-9.\-:]+`
+/// `@name` of `<profile>` in `<backend>` and `@source` of `<profile>` in `<backend>`: a value checked by `validate()`: it matches `[A-Za-z0-9.\-:]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[A-Za-z0-9.\\-:]+")]
 pub struct ProfileName(pub ::std::string::String);
-/// One of 'check', 'fips-host'
+/// `@removeDisabled` of `<profile>` in `<backend>`: one of 'check', 'fips-host'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -11054,7 +11054,7 @@ pub enum ProfileRemoveDisabled {
     #[xml(value = "fips-host")]
     FipsHost,
 }
-/// One of 'string', 'signed', 'unsigned', 'bool', 'remove'
+/// `@type` of `<property>` in `<frontend>`: one of 'string', 'signed', 'unsigned', 'bool', 'remove'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -11092,7 +11092,7 @@ pub struct Protocol {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'raw', 'telnet', 'telnets', 'tls'
+/// `@type` of `<protocol>`: one of 'raw', 'telnet', 'telnets', 'tls'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -11141,7 +11141,7 @@ pub struct Pstore {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'acpi-erst'
+/// `@backend` of `<pstore>` in `<devices>`: one of 'acpi-erst'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -11171,7 +11171,7 @@ pub struct PulseaudioAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<PulseaudioAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5589)
+/// `<input>` or `<output>` (domaincommon.rng:5589)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -11231,7 +11231,7 @@ pub struct Pvspinlock {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'qemu'
+/// `@engine` of `<encryption>` in `<scratch>` or `<target>` and `@type` of `<crypto>` in `<devices>`: one of 'qemu'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -11441,7 +11441,7 @@ pub struct RandomBackend {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value: ::std::option::Option<RandomValue>,
 }
-/// A value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
+/// The text of `<backend>`: a value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -11549,7 +11549,7 @@ impl ::std::convert::From<u64> for Readahead {
         Readahead::new(v)
     }
 }
-/// A value checked by `validate()`, within -1 to ..
+/// `@rebootTimeout` of `<bios>` in `<os>`: a value checked by `validate()`, within -1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -11810,7 +11810,7 @@ pub struct Sandbox {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'namespace', 'chroot'
+/// `@mode` of `<sandbox>` in `<binary>`: one of 'namespace', 'chroot'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -11925,7 +11925,7 @@ pub struct ScsiController {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub model: ::std::option::Option<ScsiControllerModel>,
 }
-/// One of 'auto', 'buslogic', 'lsilogic', 'lsisas1068', 'vmpvscsi', 'ibmvscsi', 'virtio-scsi', 'lsisas1078', 'virtio-transitional', 'virtio-non-transitional', 'ncr53c90', 'dc390', 'am53c974'
+/// `@model` of `<controller>`: one of 'auto', 'buslogic', 'lsilogic', 'lsisas1068', 'vmpvscsi', 'ibmvscsi', 'virtio-scsi', 'lsisas1078', 'virtio-transitional', 'virtio-non-transitional', 'ncr53c90', 'dc390', 'am53c974'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -12086,7 +12086,7 @@ pub struct SdlAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<SdlAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5616)
+/// `<input>` or `<output>` (domaincommon.rng:5616)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -12190,7 +12190,7 @@ impl ::std::convert::From<SeclabelType> for Seclabel {
         Seclabel::new(v)
     }
 }
-/// One of 'no'
+/// `@relabel` of `<seclabel>`: one of 'no'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -12216,7 +12216,7 @@ pub enum SeclabelType {
     #[xml(value = "none")]
     None(NoneSeclabel),
 }
-/// One of 'ceph', 'iscsi'
+/// `@type` of `<secret>` in `<auth>`: one of 'ceph', 'iscsi'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -12334,7 +12334,7 @@ pub struct Settings {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 's8', 'u8', 's16', 'u16', 's32', 'u32', 'f32'
+/// `@format` of `<settings>` in `<input>` or `<output>`: one of 's8', 'u8', 's16', 'u16', 's32', 'u32', 'f32'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -12490,7 +12490,7 @@ pub struct Sharenet {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'netns', 'name', 'pid'
+/// `@type` of `<sharenet>` in `<namespace>`: one of 'netns', 'name', 'pid'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -12606,7 +12606,7 @@ impl ::std::convert::From<ShmemModelType> for ShmemModel {
         ShmemModel::new(v)
     }
 }
-/// One of 'ivshmem', 'ivshmem-plain', 'ivshmem-doorbell'
+/// `@type` of `<model>` in `<shmem>`: one of 'ivshmem', 'ivshmem-plain', 'ivshmem-doorbell'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -12622,13 +12622,13 @@ pub enum ShmemModelType {
     #[xml(value = "ivshmem-doorbell")]
     IvshmemDoorbell,
 }
-/// A value checked by `validate()`: it matches `[^/]*`
+/// `@name` of `<shmem>` in `<devices>`: a value checked by `validate()`: it matches `[^/]*`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[^/]*")]
 pub struct ShmemName(pub ::std::string::String);
-/// One of 'master', 'peer'
+/// `@role` of `<shmem>` in `<devices>`: one of 'master', 'peer'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -12662,7 +12662,7 @@ pub struct Slice {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'storage'
+/// `@type` of `<slice>` in `<slices>`: one of 'storage'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -12756,7 +12756,7 @@ impl ::std::convert::From<SmbiosMode> for Smbios {
         Smbios::new(v)
     }
 }
-/// One of 'emulate', 'host', 'sysinfo'
+/// `@mode` of `<smbios>` in `<os>`: one of 'emulate', 'host', 'sysinfo'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13042,7 +13042,7 @@ impl ::std::convert::From<SoundModel> for Sound {
         Sound::new(v)
     }
 }
-/// One of 'sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich7', 'ich9', 'usb', 'virtio'
+/// `@model` of `<sound>` in `<devices>`: one of 'sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich7', 'ich9', 'usb', 'virtio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13076,7 +13076,7 @@ pub enum SoundModel {
     #[xml(value = "virtio")]
     Virtio,
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9_\.\-\\:/ ]*`
+/// `@bridge` of `<source>` in `<interface>`: a value checked by `validate()`: it matches `[a-zA-Z0-9_\.\-\\:/ ]*`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13130,7 +13130,7 @@ pub struct SourceDataStore {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'all'
+/// `@grab` of `<source>` in `<input>`: one of 'all'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13140,7 +13140,7 @@ pub enum SourceGrab {
     #[xml(value = "all")]
     All,
 }
-/// One of 'ctrl-ctrl', 'alt-alt', 'shift-shift', 'meta-meta', 'scrolllock', 'ctrl-scrolllock'
+/// `@grabToggle` of `<source>` in `<input>`: one of 'ctrl-ctrl', 'alt-alt', 'shift-shift', 'meta-meta', 'scrolllock', 'ctrl-scrolllock'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13165,7 +13165,7 @@ pub enum SourceGrabToggle {
     #[xml(value = "ctrl-scrolllock")]
     CtrlScrolllock,
 }
-/// One of 'off', 'uninitialized', 'on'
+/// `@guestReset` of `<source>` in `<hostdev>`: one of 'off', 'uninitialized', 'on'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13181,7 +13181,7 @@ pub enum SourceGuestReset {
     #[xml(value = "on")]
     On,
 }
-/// One of 'host', 'direct'
+/// `@mode` of `<source>` in `<dataStore>` or `<disk>`, `<source>` in `<mirror>` or `<nvram>` and `<source>` in `<dataStore>`: one of 'host', 'direct'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13265,7 +13265,7 @@ pub struct SourceUsbAddress {
     #[xml(attribute = "device")]
     pub device: crate::Number<u16, crate::AnyBase>,
 }
-/// A value checked by `validate()`: it matches `(naa\.)[0-9a-fA-F]{16}`
+/// `@wwpn` of `<source>` in `<hostdev>`: a value checked by `validate()`: it matches `(naa\.)[0-9a-fA-F]{16}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13299,7 +13299,7 @@ pub struct SpiceAudio {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub output: ::std::option::Option<::std::boxed::Box<SpiceAudioIo>>,
 }
-/// `<input>` (domaincommon.rng:5633)
+/// `<input>` or `<output>` (domaincommon.rng:5633)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -13768,7 +13768,7 @@ pub struct StorageSource {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser', 'vhostvdpa'
+/// `@type` of `<nvram>` in `<os>` and `<mirror>` in `<disk>`: one of 'file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser', 'vhostvdpa'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13819,7 +13819,7 @@ impl ::std::convert::From<StreamingMode> for Streaming {
         Streaming::new(v)
     }
 }
-/// One of 'filter', 'all', 'off'
+/// `@mode` of `<streaming>` in `<graphics>`: one of 'filter', 'all', 'off'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13897,7 +13897,7 @@ impl ::std::convert::From<SysinfoType> for Sysinfo {
         Sysinfo::new(v)
     }
 }
-/// One of 'manufacturer', 'product', 'version', 'serial', 'asset', 'location'
+/// `@name` of `<entry>` in `<baseBoard>`: one of 'manufacturer', 'product', 'version', 'serial', 'asset', 'location'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13922,7 +13922,7 @@ pub enum SysinfoBaseBoardName {
     #[xml(value = "location")]
     Location,
 }
-/// One of 'vendor', 'version', 'date', 'release'
+/// `@name` of `<entry>` in `<bios>`: one of 'vendor', 'version', 'date', 'release'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13941,7 +13941,7 @@ pub enum SysinfoBiosName {
     #[xml(value = "release")]
     Release,
 }
-/// One of 'manufacturer', 'version', 'serial', 'asset', 'sku'
+/// `@name` of `<entry>` in `<chassis>`: one of 'manufacturer', 'version', 'serial', 'asset', 'sku'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -13963,7 +13963,7 @@ pub enum SysinfoChassisName {
     #[xml(value = "sku")]
     Sku,
 }
-/// One of 'manufacturer', 'product', 'version', 'serial', 'uuid', 'sku', 'family'
+/// `@name` of `<entry>` in `<system>`: one of 'manufacturer', 'product', 'version', 'serial', 'uuid', 'sku', 'family'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14056,7 +14056,7 @@ pub struct Table {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'raw', 'rawset', 'slic', 'msdm'
+/// `@type` of `<table>` in `<acpi>`: one of 'raw', 'rawset', 'slic', 'msdm'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14075,7 +14075,7 @@ pub enum TableType {
     #[xml(value = "msdm")]
     Msdm,
 }
-/// A value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
+/// The text of `<table>` in `<acpi>`: a value checked by `validate()`: it matches `(/|[a-zA-Z]:\\).+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14093,7 +14093,7 @@ pub struct TabletOrMouseOrKeyboardInput {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bus: ::std::option::Option<InputBus>,
 }
-/// One of 'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'
+/// `@bus` of `<target>` in `<disk>`: one of 'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14127,7 +14127,7 @@ pub enum TargetBus {
     #[xml(value = "sd")]
     Sd,
 }
-/// One of 'open', 'closed'
+/// `@tray` of `<target>` in `<disk>`: one of 'open', 'closed'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14333,7 +14333,7 @@ pub struct Throttlegroups {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9_\.\+\-/]+`
+/// `@timezone` of `<clock>`: a value checked by `validate()`: it matches `[a-zA-Z0-9_\.\+\-/]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14388,7 +14388,7 @@ impl ::std::convert::From<TimerName> for Timer {
         Timer::new(v)
     }
 }
-/// One of 'auto', 'native', 'emulate', 'paravirt', 'smpsafe'
+/// `@mode` of `<timer>`: one of 'auto', 'native', 'emulate', 'paravirt', 'smpsafe'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14441,7 +14441,7 @@ pub enum TimerName {
     #[xml(value = "hypervclock")]
     Hypervclock,
 }
-/// One of 'delay', 'merge', 'discard', 'catchup'
+/// `@tickpolicy` of `<timer>`: one of 'delay', 'merge', 'discard', 'catchup'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14460,7 +14460,7 @@ pub enum TimerTickpolicy {
     #[xml(value = "catchup")]
     Catchup,
 }
-/// One of 'boot', 'guest', 'wall', 'realtime'
+/// `@track` of `<timer>`: one of 'boot', 'guest', 'wall', 'realtime'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14571,7 +14571,7 @@ impl ::std::convert::From<BackendType> for TpmBackend {
         TpmBackend::new(v)
     }
 }
-/// One of 'tpm-tis', 'tpm-crb', 'tpm-spapr', 'spapr-tpm-proxy'
+/// `@model` of `<tpm>` in `<devices>`: one of 'tpm-tis', 'tpm-crb', 'tpm-spapr', 'spapr-tpm-proxy'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14756,7 +14756,7 @@ impl ::std::convert::From<::std::string::String> for UnixHost {
         UnixHost::new(v)
     }
 }
-/// One of 'usb'
+/// `@bus` of `<redirdev>` in `<devices>` and `@type` of `<hub>` in `<devices>`: one of 'usb'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14806,7 +14806,7 @@ pub struct UsbController {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: ::std::option::Option<crate::Number<u32>>,
 }
-/// One of 'piix3-uhci', 'piix4-uhci', 'ehci', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3', 'vt82c686b-uhci', 'pci-ohci', 'nec-xhci', 'none', 'qusb1', 'qusb2', 'qemu-xhci'
+/// `@model` of `<controller>`: one of 'piix3-uhci', 'piix4-uhci', 'ehci', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3', 'vt82c686b-uhci', 'pci-ohci', 'nec-xhci', 'none', 'qusb1', 'qusb2', 'qemu-xhci'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -14937,7 +14937,7 @@ impl ::std::convert::From<::std::string::String> for UsbMaster {
         UsbMaster::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `((0x)?[0-9a-fA-F]{1,3}\.){0,3}(0x)?[0-9a-fA-F]{1,3}`
+/// `@port` of `<address>` and `@startport` of `<master>` in `<controller>`: a value checked by `validate()`: it matches `((0x)?[0-9a-fA-F]{1,3}\.){0,3}(0x)?[0-9a-fA-F]{1,3}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15040,7 +15040,7 @@ impl ::std::convert::From<u16> for Vcpu {
         Vcpu::new(v)
     }
 }
-/// One of 'static', 'auto'
+/// `@placement` of `<vcpu>` in `<domain>` or `<inactiveDomain>`: one of 'static', 'auto'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15053,7 +15053,7 @@ pub enum VcpuPlacement {
     #[xml(value = "auto")]
     Auto,
 }
-/// A value checked by `validate()`, within 1 to ..
+/// The text of `<vcpu>` in `<domain>` or `<inactiveDomain>`: a value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15251,13 +15251,13 @@ impl ::std::convert::From<super::basictypes::OnOff> for VendorId {
         VendorId::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `[^,]{0,12}`
+/// `@value` of `<vendor_id>` in `<hyperv>`: a value checked by `validate()`: it matches `[^,]{0,12}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[^,]{0,12}")]
 pub struct VendorIdValue(pub ::std::string::String);
-/// One of 'vfio-pci', 'vfio-ccw', 'vfio-ap'
+/// `@model` of `<hostdev>` and the text of `<deviceAPI>` in `<type>` in `<capability>`: one of 'vfio-pci', 'vfio-ccw', 'vfio-ap'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15273,7 +15273,7 @@ pub enum VfioDeviceApi {
     #[xml(value = "vfio-ap")]
     VfioAp,
 }
-/// One of 'vhost'
+/// `@protocol` of `<source>` in `<hostdev>`: one of 'vhost'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15453,7 +15453,7 @@ pub struct VideoDriver {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'qemu', 'vhostuser'
+/// `@name` of `<driver>` in `<video>`: one of 'qemu', 'vhostuser'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15510,7 +15510,7 @@ impl ::std::convert::From<ModelType> for VideoModel {
         VideoModel::new(v)
     }
 }
-/// One of 'virtio'
+/// `@bus` of `<input>` and `@model` of `<crypto>` in `<devices>`: one of 'virtio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15925,7 +15925,7 @@ impl ::std::convert::From<WatchdogModel> for Watchdog {
         Watchdog::new(v)
     }
 }
-/// One of 'reset', 'shutdown', 'poweroff', 'pause', 'none', 'dump', 'inject-nmi'
+/// `@action` of `<watchdog>` in `<devices>`: one of 'reset', 'shutdown', 'poweroff', 'pause', 'none', 'dump', 'inject-nmi'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15953,7 +15953,7 @@ pub enum WatchdogAction {
     #[xml(value = "inject-nmi")]
     InjectNmi,
 }
-/// One of 'i6300esb', 'ib700', 'diag288', 'itco'
+/// `@model` of `<watchdog>` in `<devices>`: one of 'i6300esb', 'ib700', 'diag288', 'itco'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -15972,7 +15972,7 @@ pub enum WatchdogModel {
     #[xml(value = "itco")]
     Itco,
 }
-/// A value checked by `validate()`, within 100 to 1000
+/// The text of `<weight>` in `<blkiotune>` in `<domain>` or `<inactiveDomain>` and `<device>` in `<blkiotune>`: a value checked by `validate()`, within 100 to 1000
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -16030,7 +16030,7 @@ pub struct XenbusController {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_event_channels: ::std::option::Option<crate::Number<u32>>,
 }
-/// One of 'yes'
+/// `@labelskip` of `<seclabel>` in `<scratch>`, `<source>` or `<target>`, `@relabel` of `<seclabel>` and `@trunk` of `<vlan>`: one of 'yes'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

@@ -269,7 +269,7 @@ pub struct DomainSnapshot {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of '0', '1'
+/// The text of `<active>` in `<domainsnapshot>`: one of '0', '1'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -492,7 +492,7 @@ pub enum SnapshotDomain {
     #[xml(element = "domain")]
     DomainReference(::std::boxed::Box<DomainReference>),
 }
-/// One of 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'disk-snapshot'
+/// The text of `<state>` in `<domainsnapshot>`: one of 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'disk-snapshot'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

@@ -25,7 +25,7 @@ pub struct Arpmon {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'none', 'active', 'backup', 'all'
+/// `@validate` of `<arpmon>` in `<bond>`: one of 'none', 'active', 'backup', 'all'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -124,7 +124,7 @@ pub struct BondInterface {
     #[xml(child = "bond")]
     pub bond: BondElement,
 }
-/// One of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'
+/// `@mode` of `<bond>` in `<interface>`: one of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -430,7 +430,7 @@ impl ::std::convert::From<u32> for Miimon {
         Miimon::new(v)
     }
 }
-/// One of 'ioctl', 'netif'
+/// `@carrier` of `<miimon>` in `<bond>`: one of 'ioctl', 'netif'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -488,7 +488,7 @@ impl ::std::convert::From<StartMode> for Start {
         Start::new(v)
     }
 }
-/// One of 'onboot', 'none', 'hotplug'
+/// `@mode` of `<start>` in `<interface>`: one of 'onboot', 'none', 'hotplug'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -504,7 +504,7 @@ pub enum StartMode {
     #[xml(value = "hotplug")]
     Hotplug,
 }
-/// A value checked by `validate()`, within 0 to ..
+/// `@delay` of `<bridge>` in `<interface>`: a value checked by `validate()`, within 0 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -528,7 +528,7 @@ pub struct VlanDevice {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`, within .. to 4095
+/// `@tag` of `<vlan>` in `<interface>`: a value checked by `validate()`, within .. to 4095
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

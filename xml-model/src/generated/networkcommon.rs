@@ -3,7 +3,7 @@
 
 use crate::Extras;
 
-/// One of 'ipv4', 'ipv6'
+/// `@family` of `<ip>` in `<hostdev>`, `<interface>` or `<source>`, `<route>` and `<ip>` in `<network>`: one of 'ipv4', 'ipv6'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -40,7 +40,7 @@ pub struct Bandwidth {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`, within 1 to ..
+/// `@burst` of `<inbound>` in `<bandwidth>` and `<outbound>` in `<bandwidth>`: a value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -74,7 +74,7 @@ pub struct Inbound {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'kernel', 'libvirt'
+/// `@macTableManager` of `<source>` in `<interface>`, `<bridge>` in `<network>` and `<plug>`: one of 'kernel', 'libvirt'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -176,7 +176,7 @@ pub struct Parameters {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`, within 1 to ..
+/// `@end` of `<port>` in `<nat>` and `@start` of `<port>` in `<nat>`: a value checked by `validate()`, within 1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -198,7 +198,7 @@ pub struct PortOptions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'tcp', 'udp'
+/// `@proto` of `<portForward>` in `<interface>` and `@protocol` of `<srv>` in `<dns>`: one of 'tcp', 'udp'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -280,13 +280,13 @@ impl ::std::convert::From<u16> for Tag {
         Tag::new(v)
     }
 }
-/// A value checked by `validate()`, within .. to 4095
+/// `@id` of `<tag>` in `<vlan>`: a value checked by `validate()`, within .. to 4095
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", max = 4095i128)]
 pub struct TagId(pub crate::Number<u16>);
-/// One of 'tagged', 'untagged'
+/// `@nativeMode` of `<tag>` in `<vlan>`: one of 'tagged', 'untagged'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -299,7 +299,7 @@ pub enum TagNativeMode {
     #[xml(value = "untagged")]
     Untagged,
 }
-/// A value checked by `validate()` (not checked here: maxLength 39)
+/// `@profileid` of `<parameters>` in `<virtualport>`: a value checked by `validate()` (not checked here: maxLength 39)
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -325,7 +325,7 @@ pub struct Virtualport {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of '802.1Qbg', '802.1Qbh', 'openvswitch', 'midonet'
+/// `@type` of `<virtualport>`: one of '802.1Qbg', '802.1Qbh', 'openvswitch', 'midonet'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

@@ -112,13 +112,13 @@ impl ::std::convert::From<DeviceCapabilityType> for Capability {
         Capability::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `0x[0-9a-fA-F]{6}`
+/// The text of `<class>` in `<capability>`: a value checked by `validate()`: it matches `0x[0-9a-fA-F]{6}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "0x[0-9a-fA-F]{6}")]
 pub struct CapabilityClass(pub ::std::string::String);
-/// One of 'online', 'offline'
+/// The text of `<state>` in `<capability>`: one of 'online', 'offline'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -174,7 +174,7 @@ pub struct CcwCapability {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'ccwgroup_member'
+/// `@type` of `<capability>`: one of 'ccwgroup_member'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -224,7 +224,7 @@ pub struct CcwgroupCapability {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'qeth_generic', 'qeth_layer2', 'qeth_layer3'
+/// `@type` of `<capability>`: one of 'qeth_generic', 'qeth_layer2', 'qeth_layer3'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -521,7 +521,7 @@ pub struct Devnode {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'dev', 'link'
+/// `@type` of `<devnode>` in `<device>`: one of 'dev', 'link'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -701,13 +701,13 @@ pub struct Link {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+(.[0-9]+)?`
+/// `@speed` of `<link>` in `<pci-express>`: a value checked by `validate()`: it matches `[0-9]+(.[0-9]+)?`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[0-9]+(.[0-9]+)?")]
 pub struct LinkSpeed(pub ::std::string::String);
-/// One of 'cap', 'sta'
+/// `@validity` of `<link>` in `<pci-express>`: one of 'cap', 'sta'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -720,7 +720,7 @@ pub enum LinkValidity {
     #[xml(value = "sta")]
     Sta,
 }
-/// A value checked by `validate()`: it matches `([a-fA-F0-9]{2}:){5}[a-fA-F0-9]{2}`
+/// The text of `<address>` in `<capability>`: a value checked by `validate()`: it matches `([a-fA-F0-9]{2}:){5}[a-fA-F0-9]{2}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -918,7 +918,7 @@ impl ::std::convert::From<NetCapabilityType> for NetSubCapability {
         NetSubCapability::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `[a-zA-Z\-_]+`
+/// `@name` of `<feature>` in `<capability>`: a value checked by `validate()`: it matches `[a-zA-Z\-_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -968,7 +968,7 @@ pub struct Parent {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `/[a-zA-Z0-9_\+\-/%]+`
+/// The text of `<block>` in `<capability>` and the text of `<chardev>` in `<capability>`: a value checked by `validate()`: it matches `/[a-zA-Z0-9_\+\-/%]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1065,7 +1065,7 @@ pub struct PciExpress {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'primary', 'control', 'render'
+/// The text of `<type>` in `<capability>`: one of 'primary', 'control', 'render'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1208,7 +1208,7 @@ impl ::std::convert::From<&str> for ScsiTargetCapability {
         ScsiTargetCapability::new(v)
     }
 }
-/// One of 'fc_remote_port'
+/// `@type` of `<capability>`: one of 'fc_remote_port'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1298,7 +1298,7 @@ pub struct SystemCapability {
     #[xml(child = "firmware")]
     pub firmware: Firmware,
 }
-/// One of 'mdev_types'
+/// `@type` of `<capability>`: one of 'mdev_types'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

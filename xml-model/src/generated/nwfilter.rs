@@ -3,7 +3,7 @@
 
 use crate::Extras;
 
-/// One of 'drop', 'accept', 'reject', 'continue', 'return'
+/// `@action` of `<rule>` in `<filter>`: one of 'drop', 'accept', 'reject', 'continue', 'return'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -386,7 +386,7 @@ pub struct Arp {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'yes', 'no', 'true', 'false', '1', '0'
+/// `@gratuitous` of `<arp>` in `<rule>` and `<rarp>` in `<rule>`: one of 'yes', 'no', 'true', 'false', '1', '0'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -411,7 +411,7 @@ pub enum Boolean {
     #[xml(value = "0")]
     V0,
 }
-/// One of 'in', 'out', 'inout'
+/// `@direction` of `<rule>` in `<filter>`: one of 'in', 'out', 'inout'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -615,7 +615,7 @@ impl ::std::convert::From<&str> for Filter {
         Filter::new(v)
     }
 }
-/// One of 'root', or other text
+/// `@chain` of `<filter>`: one of 'root', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -994,7 +994,7 @@ pub struct Ip {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'tcp', 'udp', 'udplite', 'esp', 'ah', 'icmp', 'igmp', 'sctp', 'icmpv6', or other text
+/// `@protocol` of `<ip>` in `<rule>` and `<ipv6>` in `<rule>`: one of 'tcp', 'udp', 'udplite', 'esp', 'ah', 'icmp', 'igmp', 'sctp', 'icmpv6', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1174,7 +1174,7 @@ pub struct Mac {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'arp', 'rarp', 'ipv4', 'ipv6', 'vlan', or other text
+/// `@encap-protocol` of `<vlan>` in `<rule>` and `@protocolid` of `<mac>` in `<rule>`: one of 'arp', 'rarp', 'ipv4', 'ipv6', 'vlan', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1199,7 +1199,7 @@ pub enum MacProtocolid {
     #[xml(other)]
     Other(::std::string::String),
 }
-/// A value checked by `validate()`, within -1000 to 1000
+/// `@priority` of `<filter>` and `<rule>` in `<filter>`: a value checked by `validate()`, within -1000 to 1000
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1570,7 +1570,7 @@ pub struct SctpIpv6 {
     pattern = "((NEW|ESTABLISHED|RELATED|INVALID)(,(NEW|ESTABLISHED|RELATED|INVALID))*|NONE)"
 )]
 pub struct StateflagsType(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `([Ff][Aa][Ll][Ss][Ee]|0)`
+/// `@statematch` of `<rule>` in `<filter>`: a value checked by `validate()`: it matches `([Ff][Aa][Ll][Ss][Ee]|0)`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1879,7 +1879,7 @@ pub struct TcpIpv6 {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `((SYN|ACK|URG|PSH|FIN|RST)(,(SYN|ACK|URG|PSH|FIN|RST))*|ALL|NONE)/((SYN|ACK|URG|PSH|FIN|RST)(,(SYN|ACK|URG|PSH|FIN|RST))*|ALL|NONE)`
+/// `@flags` of `<tcp>` in `<rule>` and `<tcp-ipv6>` in `<rule>`: a value checked by `validate()`: it matches `((SYN|ACK|URG|PSH|FIN|RST)(,(SYN|ACK|URG|PSH|FIN|RST))*|ALL|NONE)/((SYN|ACK|URG|PSH|FIN|RST)(,(SYN|ACK|URG|PSH|FIN|RST))*|ALL|NONE)`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

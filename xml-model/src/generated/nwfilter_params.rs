@@ -3,13 +3,13 @@
 
 use crate::Extras;
 
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9_]+`
+/// `@name` of `<parameter>` in `<filterref>` and `<env>` in `<commandline>`: a value checked by `validate()`: it matches `[a-zA-Z0-9_]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[a-zA-Z0-9_]+")]
 pub struct FilterParamName(pub ::std::string::String);
-/// A value checked by `validate()`: it matches `[a-zA-Z0-9_\.:]+`
+/// `@value` of `<parameter>` in `<filterref>`: a value checked by `validate()`: it matches `[a-zA-Z0-9_\.:]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

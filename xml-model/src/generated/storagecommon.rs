@@ -65,7 +65,7 @@ pub struct EncryptionCipher {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'qemu', 'librbd'
+/// `@engine` of `<encryption>` in `<disk>`, `<source>` or `<target>`: one of 'qemu', 'librbd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -78,7 +78,7 @@ pub enum EncryptionEngine {
     #[xml(value = "librbd")]
     Librbd,
 }
-/// One of 'default', 'qcow', 'luks', 'luks2', 'luks-any'
+/// `@format` of `<encryption>` in `<disk>`, `<source>` or `<target>`: one of 'default', 'qcow', 'luks', 'luks2', 'luks-any'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -222,7 +222,7 @@ pub struct Permissions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of '-1', or other text
+/// The text of `<group>` in `<permissions>` in `<backingStore>` or `<target>` and the text of `<owner>` in `<permissions>` in `<backingStore>` or `<target>`: one of '-1', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -259,7 +259,7 @@ pub struct Reconnect {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'default', 'capacity'
+/// `@allocation` of `<volume>` in `<refresh>`: one of 'default', 'capacity'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -320,7 +320,7 @@ impl ::std::convert::From<SecretType> for Secret {
         Secret::new(v)
     }
 }
-/// One of 'passphrase'
+/// `@type` of `<secret>` in `<encryption>`: one of 'passphrase'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -330,7 +330,7 @@ pub enum SecretType {
     #[xml(value = "passphrase")]
     Passphrase,
 }
-/// One of 'server', 'client'
+/// `@mode` of `<source>` in `<reservations>`, `<source>` in `<interface>` and `<mouse>` in `<graphics>` or `<source>`: one of 'server', 'client'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -411,7 +411,7 @@ pub enum StorageFormat {
     #[xml(value = "vmdk")]
     Vmdk,
 }
-/// One of 'cow', 'qcow', 'qcow2', 'qed', 'vmdk'
+/// `@type` of `<driver>` in `<disk>`: one of 'cow', 'qcow', 'qcow2', 'qed', 'vmdk'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

@@ -3,7 +3,7 @@
 
 use crate::Extras;
 
-/// One of 'chap', 'ceph'
+/// `@type` of `<auth>` in `<source>`: one of 'chap', 'ceph'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -225,7 +225,7 @@ impl ::std::convert::From<DiskPoolSourceFormatType> for DiskPoolSourceFormat {
         DiskPoolSourceFormat::new(v)
     }
 }
-/// One of 'unknown', 'dos', 'dvh', 'gpt', 'mac', 'bsd', 'pc98', 'sun', 'lvm2'
+/// `@type` of `<format>` in `<source>`: one of 'unknown', 'dos', 'dvh', 'gpt', 'mac', 'bsd', 'pc98', 'sun', 'lvm2'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -402,7 +402,7 @@ impl ::std::convert::From<FsPoolSourceFormatType> for FsPoolSourceFormat {
         FsPoolSourceFormat::new(v)
     }
 }
-/// One of 'auto', 'ext2', 'ext3', 'ext4', 'ufs', 'iso9660', 'udf', 'gfs', 'gfs2', 'vfat', 'hfs+', 'xfs', 'ocfs2', 'vmfs'
+/// `@type` of `<format>` in `<source>`: one of 'auto', 'ext2', 'ext3', 'ext4', 'ufs', 'iso9660', 'udf', 'gfs', 'gfs2', 'vfat', 'hfs+', 'xfs', 'ocfs2', 'vmfs'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -722,7 +722,7 @@ impl ::std::convert::From<SourceDevice> for IscsiPoolSource {
         IscsiPoolSource::new(v)
     }
 }
-/// A value checked by `validate()`: it matches `iqn\.[0-9]{4}-(0[1-9]|1[0-2])\.[a-zA-Z0-9\.\-]+(:.+)?`
+/// `@path` of `<device>` in `<source>`: a value checked by `validate()`: it matches `iqn\.[0-9]{4}-(0[1-9]|1[0-2])\.[a-zA-Z0-9\.\-]+(:.+)?`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -769,7 +769,7 @@ pub struct LogicalPool {
     #[xml(child = "target")]
     pub target: LogicalPoolTarget,
 }
-/// One of 'unknown', 'lvm2'
+/// `@type` of `<format>` in `<source>`: one of 'unknown', 'lvm2'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -1020,7 +1020,7 @@ pub struct NetfsPoolSourceFormat {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'auto', 'nfs', 'cifs', 'glusterfs'
+/// `@type` of `<format>` in `<source>`: one of 'auto', 'nfs', 'cifs', 'glusterfs'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]

@@ -85,7 +85,7 @@ impl ::std::convert::From<FormatType> for Format {
         Format::new(v)
     }
 }
-/// One of 'unknown', 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'luks', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk', 'none', 'auto', 'ext2', 'ext3', 'ext4', 'ufs', 'iso9660', 'udf', 'gfs', 'gfs2', 'vfat', 'hfs+', 'xfs', 'ocfs2', 'vmfs', 'linux', 'fat16', 'fat32', 'linux-swap', 'linux-lvm', 'linux-raid', 'extended'
+/// `@type` of `<format>` in `<backingStore>` or `<target>`: one of 'unknown', 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'luks', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk', 'none', 'auto', 'ext2', 'ext3', 'ext4', 'ufs', 'iso9660', 'udf', 'gfs', 'gfs2', 'vfat', 'hfs+', 'xfs', 'ocfs2', 'vmfs', 'linux', 'fat16', 'fat32', 'linux-swap', 'linux-lvm', 'linux-raid', 'extended'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -316,7 +316,7 @@ pub struct Target {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// A value checked by `validate()`: it matches `[0-9]+\.[0-9]+`
+/// The text of `<compat>` in `<target>` in `<volume>`: a value checked by `validate()`: it matches `[0-9]+\.[0-9]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
@@ -403,7 +403,7 @@ pub struct Volume {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// One of 'file', 'block', 'dir', 'network', 'netdir'
+/// `@type` of `<volume>`: one of 'file', 'block', 'dir', 'network', 'netdir'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
