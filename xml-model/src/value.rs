@@ -4,7 +4,19 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-/// What a value should have looked like, for error messages ("an unsigned integer").
+/// What a value should have looked like, for error messages ("an unsigned integer"): the
+/// error of parsing a value from text, as `str::parse` does.
+///
+/// ```
+/// use xml_model::MacAddress;
+/// let e = "52:54:00".parse::<MacAddress>().unwrap_err();
+/// assert_eq!(e.to_string(), "expected a MAC address (six pairs of hexadecimal digits joined by ':')");
+/// // An error like any other: `?` takes it into `Box<dyn Error>`.
+/// fn mac(text: &str) -> Result<MacAddress, Box<dyn std::error::Error>> {
+///     Ok(text.parse()?)
+/// }
+/// assert!(mac("52:54:00:12:34:56").is_ok());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected(pub String);
 
@@ -14,6 +26,14 @@ impl Expected {
         Expected(what.into())
     }
 }
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {}", self.0)
+    }
+}
+
+impl std::error::Error for Expected {}
 
 /// A value that is the text of an attribute or of a text-only element.
 pub trait XmlValue: Sized {
