@@ -3432,7 +3432,7 @@ pub struct Disk {
     /// `@model`
     #[xml(attribute = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<VirtioModel>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -5776,7 +5776,7 @@ pub struct Filesystem {
     /// `@model`
     #[xml(attribute = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<VirtioModel>,
     /// `<driver>`
     #[xml(child = "driver")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -6948,7 +6948,7 @@ pub struct Input {
     /// `@model`
     #[xml(attribute = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<VirtioModel>,
     /// `<alias>`
     #[xml(child = "alias")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -9053,22 +9053,6 @@ impl ::std::convert::From<MiscCapabilitiesHostdevSource> for MiscHostdev {
     fn from(v: MiscCapabilitiesHostdevSource) -> Self {
         MiscHostdev::new(v)
     }
-}
-/// One of 'virtio', 'virtio-transitional', 'virtio-non-transitional'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum Model {
-    /// `virtio`
-    #[xml(value = "virtio")]
-    Virtio,
-    /// `virtio-transitional`
-    #[xml(value = "virtio-transitional")]
-    VirtioTransitional,
-    /// `virtio-non-transitional`
-    #[xml(value = "virtio-non-transitional")]
-    VirtioNonTransitional,
 }
 /// `@name` of `<model>` in `<target>`: one of 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vty', 'pl011', '16550a', 'sclpconsole', 'sclplmconsole', 'isa-debugcon'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -11660,7 +11644,7 @@ pub struct Resource {
 pub struct Rng {
     /// `@model`
     #[xml(attribute = "model")]
-    pub model: Model,
+    pub model: VirtioModel,
     /// `<backend>`
     #[xml(child = "backend")]
     pub backend: RngBackend,
@@ -11981,7 +11965,7 @@ pub struct ScsiHostHostdev {
     /// `@model`
     #[xml(attribute = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<VirtioModel>,
     /// `<source>`
     #[xml(child = "source")]
     pub source: ScsiHostSubsystemHostdevSource,
@@ -15520,6 +15504,22 @@ pub enum Virtio {
     #[xml(value = "virtio")]
     Virtio,
 }
+/// One of 'virtio', 'virtio-transitional', 'virtio-non-transitional'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum VirtioModel {
+    /// `virtio`
+    #[xml(value = "virtio")]
+    Virtio,
+    /// `virtio-transitional`
+    #[xml(value = "virtio-transitional")]
+    VirtioTransitional,
+    /// `virtio-non-transitional`
+    #[xml(value = "virtio-non-transitional")]
+    VirtioNonTransitional,
+}
 /// `<driver>` (domaincommon.rng:6247)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -15587,7 +15587,7 @@ pub struct VirtioSerialController {
     /// `@model`
     #[xml(attribute = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<VirtioModel>,
     /// `@ports`
     #[xml(attribute = "ports")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -15863,7 +15863,7 @@ pub struct Vsock {
     /// `@model`
     #[xml(attribute = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<Model>,
+    pub model: ::std::option::Option<VirtioModel>,
     /// `<cid>`
     #[xml(child = "cid")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
