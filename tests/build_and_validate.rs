@@ -93,6 +93,39 @@ fn devices_are_picked_by_kind() {
     assert!(guest.to_xml().contains("<target dev='vdb' bus='virtio'/>"), "{}", guest.to_xml());
 }
 
+/// The shortcuts for common devices write what libvirt's schemas and rules accept.
+#[test]
+fn shortcuts_for_common_devices() {
+    let guest = Domain::new(DomainType::Kvm, "q35")
+        .memory(ScaledInteger::gib(4))
+        .vcpu(2)
+        .os(Os::hvm().machine("q35"))
+        .device(Controller::virtio_scsi())
+        .device(Disk::file("/var/lib/libvirt/images/q35.qcow2", "sda", TargetBus::Scsi).format(DiskDriverType::Qcow2))
+        .device(Device::serial(CharDevice::pty()))
+        .device(Console::pty())
+        .device(Graphics::vnc())
+        .device(Graphics::spice())
+        .device(Rng::urandom());
+    let xml = guest.to_xml();
+    assert!(Checker::new().check_value(&guest).is_valid(), "{xml}");
+    support::xmllint(&xml, "domain.rng").unwrap_or_else(|e| panic!("xmllint refuses it: {e}\n{xml}"));
+    assert_eq!(guest.validate(), Ok(()));
+    for part in [
+        "<controller type='scsi' model='virtio-scsi'/>",
+        "<driver name='qemu' type='qcow2'/>",
+        "<serial type='pty'/>",
+        "<console type='pty'>\n      <target type='serial' port='0'/>\n    </console>",
+        "<graphics type='vnc' autoport='yes'/>",
+        "<graphics type='spice' autoport='yes'/>",
+        "<rng model='virtio'>\n      <backend model='random'>/dev/urandom</backend>\n    </rng>",
+    ] {
+        assert!(xml.contains(part), "{part} in\n{xml}");
+    }
+    let disk = guest.device_list().iter().find_map(Device::as_disk).expect("the disk");
+    assert_eq!(disk.source().and_then(DiskSource::path), Some("/var/lib/libvirt/images/q35.qcow2"));
+}
+
 #[test]
 fn validate_reports_facets_with_paths() {
     let mut guest = guide_guest();

@@ -24,12 +24,14 @@ use crate::generated::cputypes::{
     Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, FeaturePolicy, MaxphysaddrMode, MemoryAccessMode, NumaCell,
 };
 use crate::generated::domaincommon::{
-    Access, BridgeInterface, BridgeInterfaceSource, Device, Devices, Disk, DiskDevice, DiskSource, DiskTarget, Domain,
-    DriverType, FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType,
-    FsBinary, FsDriver, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType,
-    MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Os, OsType, Page, PciHostdev,
-    PciSubsystemHostdevSource, Product, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev,
-    UsbSubsystemHostdevSource, Vendor, VirtiofsDriver, VolumeDiskSource, VolumeSource,
+    Access, BridgeInterface, BridgeInterfaceSource, CharDevice, CharDeviceTarget, CharSourceType, CharTargetType,
+    Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain, DriverType,
+    FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType, FsBinary, FsDriver,
+    Graphics, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType, MemoryBacking,
+    MountFilesystem, MountFilesystemSource, NetworkInterface, Os, OsType, Page, PciHostdev, PciSubsystemHostdevSource,
+    Product, RandomBackend, Rng, RngBackend, ScsiController, ScsiControllerModel, SpiceGraphics, SubsystemHostdev,
+    SubsystemHostdevType, TargetBus, UsbHostdev, UsbSubsystemHostdevSource, Vendor, VirtioModel, VirtiofsDriver,
+    VncGraphics, VolumeDiskSource, VolumeSource,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -255,6 +257,116 @@ impl Disk {
             f.source = Some(Box::new(FileSource::new().file(path)));
         }
         self
+    }
+
+    /// The image's format, read by QEMU's driver (`<driver name='qemu' type='qcow2'/>`):
+    /// without it libvirt takes the image as raw.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let disk = Disk::file("/images/web.qcow2", "vda", TargetBus::Virtio).format(DiskDriverType::Qcow2);
+    /// assert!(xml_model::to_fragment(&disk, "disk").contains("<driver name='qemu' type='qcow2'/>"));
+    /// ```
+    #[must_use]
+    pub fn format(mut self, format: DiskDriverType) -> Self {
+        let driver = self.driver.get_or_insert_with(Default::default);
+        driver.name.get_or_insert_with(|| "qemu".into());
+        driver.kind = Some(format);
+        self
+    }
+
+    /// The `<source>` of a floppy, disk or CD-ROM, whatever its type (a file, a block
+    /// device, a network image...); `None` for a `lun`, whose sources are its own.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let disk = Disk::file("/images/web.qcow2", "vda", TargetBus::Virtio);
+    /// assert_eq!(disk.source().and_then(DiskSource::path), Some("/images/web.qcow2"));
+    /// ```
+    pub fn source(&self) -> Option<&DiskSource> {
+        match &self.device {
+            DiskDevice::Disk(s) | DiskDevice::Cdrom(s) | DiskDevice::Floppy(s) => Some(s),
+            DiskDevice::Lun(_) => None,
+        }
+    }
+}
+
+impl DiskSource {
+    /// The host path a disk reads: a file's `file`, a block device's `dev`, a directory's
+    /// `dir`; `None` for a network image, a volume of a pool, and an empty drive.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            DiskSource::File(f) => f.source.as_ref()?.file.as_deref(),
+            DiskSource::Block(b) => b.source.as_ref()?.dev.as_deref(),
+            DiskSource::Dir(d) => d.source.as_ref().map(|s| s.dir.as_str()),
+            _ => None,
+        }
+    }
+}
+
+impl CharDevice {
+    /// A pseudo-terminal (`type='pty'`), which `virsh console` attaches to; a `<serial>`
+    /// with [`Device::serial`].
+    pub fn pty() -> Self {
+        CharDevice::new(CharSourceType::Pty)
+    }
+}
+
+impl Device {
+    /// `<serial>`: a character device is also a `<parallel>`, so it does not convert into a
+    /// device by itself.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let guest = Domain::new(DomainType::Kvm, "demo").device(Device::serial(CharDevice::pty()));
+    /// assert!(guest.to_xml().contains("<serial type='pty'/>"));
+    /// ```
+    pub fn serial(device: CharDevice) -> Self {
+        Device::Serial(Box::new(device))
+    }
+
+    /// `<parallel>` (see [`Device::serial`]).
+    pub fn parallel(device: CharDevice) -> Self {
+        Device::Parallel(Box::new(device))
+    }
+}
+
+impl Console {
+    /// The console on the first serial port, a pseudo-terminal
+    /// (`<console type='pty'><target type='serial' port='0'/></console>`), as virt-install
+    /// writes it.
+    pub fn pty() -> Self {
+        let target = CharDeviceTarget::new().kind(CharTargetType::Serial).port("0");
+        Console::new().kind(CharSourceType::Pty).target(target)
+    }
+}
+
+impl Graphics {
+    /// A VNC display on a port libvirt picks (`<graphics type='vnc' autoport='yes'/>`),
+    /// listening where libvirt's `vnc_listen` says (127.0.0.1 unless the host changed it).
+    pub fn vnc() -> Self {
+        Graphics::new(VncGraphics::new().autoport(true))
+    }
+
+    /// A SPICE display on ports libvirt picks (`<graphics type='spice' autoport='yes'/>`).
+    pub fn spice() -> Self {
+        Graphics::new(SpiceGraphics::new().autoport(true))
+    }
+}
+
+impl Controller {
+    /// A virtio SCSI controller (`<controller type='scsi' model='virtio-scsi'/>`), the bus of
+    /// disks on [`TargetBus::Scsi`].
+    pub fn virtio_scsi() -> Self {
+        Controller::new(ScsiController::new().model(ScsiControllerModel::VirtioScsi))
+    }
+}
+
+impl Rng {
+    /// A virtio random number generator fed by the host's `/dev/urandom`
+    /// (`<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>`).
+    pub fn urandom() -> Self {
+        Rng::new(VirtioModel::Virtio, RngBackend::new(RandomBackend::new().value("/dev/urandom")))
     }
 }
 

@@ -10,8 +10,9 @@ pub use crate::generated::cputypes::{
     NumaCell,
 };
 pub use crate::generated::domaincommon::{
-    Controller, Device, Devices, Disk, DiskDevice, Domain, DomainType, Filesystem, Graphics, HostPciAddress, Hostdev,
-    Hugepages, Interface, Memory, MemoryBacking, Os, Page, TargetBus, Vcpu,
+    CharDevice, Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, Domain, DomainType,
+    Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages, Interface, InterfaceType, Memory, MemoryBacking, Os,
+    Page, Rng, TargetBus, Vcpu,
 };
 #[cfg(feature = "network")]
 pub use crate::generated::network::Network;

@@ -556,6 +556,10 @@ pub struct Network {
     /// `<name>`
     #[xml(child = "name")]
     pub name: ::std::string::String,
+    /// `<uuid>`
+    #[xml(child = "uuid")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub uuid: ::std::option::Option<crate::Uuid>,
     /// `<title>`
     #[xml(child = "title")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -568,10 +572,10 @@ pub struct Network {
     #[xml(child = "metadata")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: ::std::option::Option<::std::boxed::Box<super::basictypes::Metadata>>,
-    /// `<uuid>`
-    #[xml(child = "uuid")]
+    /// `<forward>`
+    #[xml(child = "forward")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub uuid: ::std::option::Option<crate::Uuid>,
+    pub forward: ::std::option::Option<::std::boxed::Box<Forward>>,
     /// `<bridge>`
     #[xml(child = "bridge")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -584,20 +588,6 @@ pub struct Network {
     #[xml(child = "mac")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mac: ::std::option::Option<::std::boxed::Box<Mac>>,
-    /// `<forward>`
-    #[xml(child = "forward")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub forward: ::std::option::Option<::std::boxed::Box<Forward>>,
-    /// `<virtualport>`
-    #[xml(child = "virtualport")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub virtualport: ::std::option::Option<
-        ::std::boxed::Box<super::networkcommon::Virtualport>,
-    >,
-    /// `<portgroup>`
-    #[xml(child = "portgroup")]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub portgroups: ::std::vec::Vec<Portgroup>,
     /// `<domain>`
     #[xml(child = "domain")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -606,16 +596,16 @@ pub struct Network {
     #[xml(child = "dns")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dns: ::std::option::Option<::std::boxed::Box<Dns>>,
+    /// `<vlan>`
+    #[xml(child = "vlan")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
     /// `<bandwidth>`
     #[xml(child = "bandwidth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bandwidth: ::std::option::Option<
         ::std::boxed::Box<super::networkcommon::Bandwidth>,
     >,
-    /// `<vlan>`
-    #[xml(child = "vlan")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub vlan: ::std::option::Option<::std::boxed::Box<super::networkcommon::Vlan>>,
     /// `<port>`
     #[xml(child = "port")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -628,6 +618,16 @@ pub struct Network {
     #[xml(child = "route")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub routes: ::std::vec::Vec<super::networkcommon::Route>,
+    /// `<virtualport>`
+    #[xml(child = "virtualport")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub virtualport: ::std::option::Option<
+        ::std::boxed::Box<super::networkcommon::Virtualport>,
+    >,
+    /// `<portgroup>`
+    #[xml(child = "portgroup")]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub portgroups: ::std::vec::Vec<Portgroup>,
     /// `<dnsmasq:options>`
     #[xml(
         child = "dnsmasq:options",
