@@ -4,6 +4,7 @@
 
 mod support;
 
+use libvirt_xml::generated::domaincommon::DriveAddress;
 use libvirt_xml::model::check::Checker;
 use libvirt_xml::prelude::*;
 
@@ -101,7 +102,12 @@ fn shortcuts_for_common_devices() {
         .vcpu(2)
         .os(Os::hvm().machine("q35"))
         .device(Controller::virtio_scsi())
-        .device(Disk::file("/var/lib/libvirt/images/q35.qcow2", "sda", TargetBus::Scsi).format(DiskDriverType::Qcow2))
+        .device(
+            Disk::file("/var/lib/libvirt/images/q35.qcow2", "sda", TargetBus::Scsi)
+                .format(DiskDriverType::Qcow2)
+                // An address is made from the content of its type, as from the type itself.
+                .address(DriveAddress::new().controller(0).bus(0).target(0).unit(0)),
+        )
         .device(Device::serial(CharDevice::pty()))
         .device(Console::pty())
         .device(Graphics::vnc())
@@ -114,6 +120,7 @@ fn shortcuts_for_common_devices() {
     for part in [
         "<controller type='scsi' model='virtio-scsi'/>",
         "<driver name='qemu' type='qcow2'/>",
+        "<address type='drive' controller='0' bus='0' target='0' unit='0'/>",
         "<serial type='pty'/>",
         "<console type='pty'>\n      <target type='serial' port='0'/>\n    </console>",
         "<graphics type='vnc' autoport='yes'/>",

@@ -176,6 +176,27 @@ impl Emitter<'_> {
                 }
             });
         }
+        // What the required choice is made from: `.address(DriveAddress::new())` as well as
+        // `.address(AddressType::Drive(..))`, each variant's content that no other variant
+        // shares (the tag enum's own `From`s).
+        if let Ty::Named(id) = ty {
+            if let Kind::TagEnum { variants, .. } = &self.ir.types[id].kind {
+                for v in variants {
+                    let Ty::Named(payload) = v.ty else { continue };
+                    if variants.iter().filter(|o| o.ty == v.ty).count() > 1 {
+                        continue;
+                    }
+                    let p = self.ty(&Ty::Named(payload), from);
+                    out.push(quote! {
+                        impl ::std::convert::From<#p> for #name {
+                            fn from(v: #p) -> Self {
+                                #name::new(#inner::from(v))
+                            }
+                        }
+                    });
+                }
+            }
+        }
         quote!(#(#out)*)
     }
 

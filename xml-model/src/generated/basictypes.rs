@@ -547,6 +547,16 @@ impl ::std::convert::From<AdapterType> for SourceAdapter {
         SourceAdapter::new(v)
     }
 }
+impl ::std::convert::From<ScsiHostAdapter> for SourceAdapter {
+    fn from(v: ScsiHostAdapter) -> Self {
+        SourceAdapter::new(AdapterType::from(v))
+    }
+}
+impl ::std::convert::From<FcHostAdapter> for SourceAdapter {
+    fn from(v: FcHostAdapter) -> Self {
+        SourceAdapter::new(AdapterType::from(v))
+    }
+}
 /// A value checked by `validate()`: it matches `[^/]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -99,6 +99,16 @@ impl ::std::convert::From<DomainBackupMode> for DomainBackup {
         DomainBackup::new(v)
     }
 }
+impl ::std::convert::From<PushBackup> for DomainBackup {
+    fn from(v: PushBackup) -> Self {
+        DomainBackup::new(DomainBackupMode::from(v))
+    }
+}
+impl ::std::convert::From<PullBackup> for DomainBackup {
+    fn from(v: PullBackup) -> Self {
+        DomainBackup::new(DomainBackupMode::from(v))
+    }
+}
 /// The content of `<domainbackup>` told apart by its `mode` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -481,6 +491,21 @@ pub struct Server {
 impl ::std::convert::From<ServerTransport> for Server {
     fn from(v: ServerTransport) -> Self {
         Server::new(v)
+    }
+}
+impl ::std::convert::From<TcpServer> for Server {
+    fn from(v: TcpServer) -> Self {
+        Server::new(ServerTransport::from(v))
+    }
+}
+impl ::std::convert::From<UnixServer> for Server {
+    fn from(v: UnixServer) -> Self {
+        Server::new(ServerTransport::from(v))
+    }
+}
+impl ::std::convert::From<FdServer> for Server {
+    fn from(v: FdServer) -> Self {
+        Server::new(ServerTransport::from(v))
     }
 }
 /// The content of `<server>` told apart by its `transport` attribute

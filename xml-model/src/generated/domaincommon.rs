@@ -187,6 +187,51 @@ impl ::std::convert::From<AddressType> for Address {
         Address::new(v)
     }
 }
+impl ::std::convert::From<PciAddress> for Address {
+    fn from(v: PciAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
+impl ::std::convert::From<DriveAddress> for Address {
+    fn from(v: DriveAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
+impl ::std::convert::From<VirtioSerialAddress> for Address {
+    fn from(v: VirtioSerialAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
+impl ::std::convert::From<CcidAddress> for Address {
+    fn from(v: CcidAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
+impl ::std::convert::From<UsbAddress> for Address {
+    fn from(v: UsbAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
+impl ::std::convert::From<SpaprVioAddress> for Address {
+    fn from(v: SpaprVioAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
+impl ::std::convert::From<CcwAddress> for Address {
+    fn from(v: CcwAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
+impl ::std::convert::From<IsaAddress> for Address {
+    fn from(v: IsaAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
+impl ::std::convert::From<DimmAddress> for Address {
+    fn from(v: DimmAddress) -> Self {
+        Address::new(AddressType::from(v))
+    }
+}
 /// `@iobase` of `<address>`: a value checked by `validate()`: it matches `0x[a-fA-F0-9]{1,4}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2079,6 +2124,21 @@ impl ::std::convert::From<ClockOffset> for Clock {
         Clock::new(v)
     }
 }
+impl ::std::convert::From<TimezoneClock> for Clock {
+    fn from(v: TimezoneClock) -> Self {
+        Clock::new(ClockOffset::from(v))
+    }
+}
+impl ::std::convert::From<VariableClock> for Clock {
+    fn from(v: VariableClock) -> Self {
+        Clock::new(ClockOffset::from(v))
+    }
+}
+impl ::std::convert::From<AbsoluteClock> for Clock {
+    fn from(v: AbsoluteClock) -> Self {
+        Clock::new(ClockOffset::from(v))
+    }
+}
 /// `@adjustment` of `<clock>`: one of 'reset', or other text
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -2275,6 +2335,36 @@ pub struct Controller {
 impl ::std::convert::From<ControllerType> for Controller {
     fn from(v: ControllerType) -> Self {
         Controller::new(v)
+    }
+}
+impl ::std::convert::From<ScsiController> for Controller {
+    fn from(v: ScsiController) -> Self {
+        Controller::new(ControllerType::from(v))
+    }
+}
+impl ::std::convert::From<UsbController> for Controller {
+    fn from(v: UsbController) -> Self {
+        Controller::new(ControllerType::from(v))
+    }
+}
+impl ::std::convert::From<IdeController> for Controller {
+    fn from(v: IdeController) -> Self {
+        Controller::new(ControllerType::from(v))
+    }
+}
+impl ::std::convert::From<PciController> for Controller {
+    fn from(v: PciController) -> Self {
+        Controller::new(ControllerType::from(v))
+    }
+}
+impl ::std::convert::From<VirtioSerialController> for Controller {
+    fn from(v: VirtioSerialController) -> Self {
+        Controller::new(ControllerType::from(v))
+    }
+}
+impl ::std::convert::From<XenbusController> for Controller {
+    fn from(v: XenbusController) -> Self {
+        Controller::new(ControllerType::from(v))
     }
 }
 /// `<driver>` (domaincommon.rng:3049)
@@ -3612,6 +3702,46 @@ impl ::std::convert::From<DiskSource> for DiskBackingStore {
         DiskBackingStore::new(v)
     }
 }
+impl ::std::convert::From<FileDiskSource> for DiskBackingStore {
+    fn from(v: FileDiskSource) -> Self {
+        DiskBackingStore::new(DiskSource::from(v))
+    }
+}
+impl ::std::convert::From<BlockDiskSource> for DiskBackingStore {
+    fn from(v: BlockDiskSource) -> Self {
+        DiskBackingStore::new(DiskSource::from(v))
+    }
+}
+impl ::std::convert::From<DirDiskSource> for DiskBackingStore {
+    fn from(v: DirDiskSource) -> Self {
+        DiskBackingStore::new(DiskSource::from(v))
+    }
+}
+impl ::std::convert::From<NetworkDiskSource> for DiskBackingStore {
+    fn from(v: NetworkDiskSource) -> Self {
+        DiskBackingStore::new(DiskSource::from(v))
+    }
+}
+impl ::std::convert::From<VolumeDiskSource> for DiskBackingStore {
+    fn from(v: VolumeDiskSource) -> Self {
+        DiskBackingStore::new(DiskSource::from(v))
+    }
+}
+impl ::std::convert::From<NvmeDiskSource> for DiskBackingStore {
+    fn from(v: NvmeDiskSource) -> Self {
+        DiskBackingStore::new(DiskSource::from(v))
+    }
+}
+impl ::std::convert::From<VhostuserDiskSource> for DiskBackingStore {
+    fn from(v: VhostuserDiskSource) -> Self {
+        DiskBackingStore::new(DiskSource::from(v))
+    }
+}
+impl ::std::convert::From<VhostvdpaDiskSource> for DiskBackingStore {
+    fn from(v: VhostvdpaDiskSource) -> Self {
+        DiskBackingStore::new(DiskSource::from(v))
+    }
+}
 /// `<blockio>` (domaincommon.rng:2588)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -3960,6 +4090,11 @@ pub struct DiskSourceNetworkHost {
 impl ::std::convert::From<HostTransport> for DiskSourceNetworkHost {
     fn from(v: HostTransport) -> Self {
         DiskSourceNetworkHost::new(v)
+    }
+}
+impl ::std::convert::From<UnixHost> for DiskSourceNetworkHost {
+    fn from(v: UnixHost) -> Self {
+        DiskSourceNetworkHost::new(HostTransport::from(v))
     }
 }
 /// `<cookies>` (domaincommon.rng:2120)
@@ -4947,6 +5082,16 @@ pub struct EmulatorBackendSource {
 impl ::std::convert::From<SourceType> for EmulatorBackendSource {
     fn from(v: SourceType) -> Self {
         EmulatorBackendSource::new(v)
+    }
+}
+impl ::std::convert::From<EmulatorBackendFileSource> for EmulatorBackendSource {
+    fn from(v: EmulatorBackendFileSource) -> Self {
+        EmulatorBackendSource::new(SourceType::from(v))
+    }
+}
+impl ::std::convert::From<EmulatorBackendDirSource> for EmulatorBackendSource {
+    fn from(v: EmulatorBackendDirSource) -> Self {
+        EmulatorBackendSource::new(SourceType::from(v))
     }
 }
 /// `<emulatorpin>` (domaincommon.rng:1124)
@@ -6091,6 +6236,11 @@ impl ::std::convert::From<DriverType> for FsDriver {
         FsDriver::new(v)
     }
 }
+impl ::std::convert::From<VirtiofsDriver> for FsDriver {
+    fn from(v: VirtiofsDriver) -> Self {
+        FsDriver::new(DriverType::from(v))
+    }
+}
 /// The content of `<sysinfo>` when `type` is 'fwcfg'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6272,6 +6422,41 @@ pub struct Graphics {
 impl ::std::convert::From<GraphicsType> for Graphics {
     fn from(v: GraphicsType) -> Self {
         Graphics::new(v)
+    }
+}
+impl ::std::convert::From<SdlGraphics> for Graphics {
+    fn from(v: SdlGraphics) -> Self {
+        Graphics::new(GraphicsType::from(v))
+    }
+}
+impl ::std::convert::From<VncGraphics> for Graphics {
+    fn from(v: VncGraphics) -> Self {
+        Graphics::new(GraphicsType::from(v))
+    }
+}
+impl ::std::convert::From<SpiceGraphics> for Graphics {
+    fn from(v: SpiceGraphics) -> Self {
+        Graphics::new(GraphicsType::from(v))
+    }
+}
+impl ::std::convert::From<DbusGraphics> for Graphics {
+    fn from(v: DbusGraphics) -> Self {
+        Graphics::new(GraphicsType::from(v))
+    }
+}
+impl ::std::convert::From<RdpGraphics> for Graphics {
+    fn from(v: RdpGraphics) -> Self {
+        Graphics::new(GraphicsType::from(v))
+    }
+}
+impl ::std::convert::From<DesktopGraphics> for Graphics {
+    fn from(v: DesktopGraphics) -> Self {
+        Graphics::new(GraphicsType::from(v))
+    }
+}
+impl ::std::convert::From<EglHeadlessGraphics> for Graphics {
+    fn from(v: EglHeadlessGraphics) -> Self {
+        Graphics::new(GraphicsType::from(v))
     }
 }
 /// `@sharePolicy` of `<graphics>`: one of 'allow-exclusive', 'force-shared', 'ignore'
@@ -6551,6 +6736,16 @@ impl ::std::convert::From<HostdevMode> for Hostdev {
         Hostdev::new(v)
     }
 }
+impl ::std::convert::From<SubsystemHostdev> for Hostdev {
+    fn from(v: SubsystemHostdev) -> Self {
+        Hostdev::new(HostdevMode::from(v))
+    }
+}
+impl ::std::convert::From<CapabilitiesHostdevType> for Hostdev {
+    fn from(v: CapabilitiesHostdevType) -> Self {
+        Hostdev::new(HostdevMode::from(v))
+    }
+}
 /// The content of `<interface>` when `type` is 'hostdev'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6603,6 +6798,16 @@ pub struct HostdevInterfaceAddress {
 impl ::std::convert::From<HostdevInterfaceAddressType> for HostdevInterfaceAddress {
     fn from(v: HostdevInterfaceAddressType) -> Self {
         HostdevInterfaceAddress::new(v)
+    }
+}
+impl ::std::convert::From<SourcePciAddress> for HostdevInterfaceAddress {
+    fn from(v: SourcePciAddress) -> Self {
+        HostdevInterfaceAddress::new(HostdevInterfaceAddressType::from(v))
+    }
+}
+impl ::std::convert::From<SourceUsbAddress> for HostdevInterfaceAddress {
+    fn from(v: SourceUsbAddress) -> Self {
+        HostdevInterfaceAddress::new(HostdevInterfaceAddressType::from(v))
     }
 }
 /// The content of `<address>` told apart by its `type` attribute
@@ -6773,6 +6978,11 @@ pub struct Hyperv {
 impl ::std::convert::From<HypervMode> for Hyperv {
     fn from(v: HypervMode) -> Self {
         Hyperv::new(v)
+    }
+}
+impl ::std::convert::From<CustomHyperv> for Hyperv {
+    fn from(v: CustomHyperv) -> Self {
+        Hyperv::new(HypervMode::from(v))
     }
 }
 /// The content of `<hyperv>` told apart by its `mode` attribute
@@ -6971,6 +7181,16 @@ impl ::std::convert::From<InputType> for Input {
         Input::new(v)
     }
 }
+impl ::std::convert::From<PassthroughInput> for Input {
+    fn from(v: PassthroughInput) -> Self {
+        Input::new(InputType::from(v))
+    }
+}
+impl ::std::convert::From<EvdevInput> for Input {
+    fn from(v: EvdevInput) -> Self {
+        Input::new(InputType::from(v))
+    }
+}
 /// `@bus` of `<input>`: one of 'ps2', 'usb', 'xen', 'virtio'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -7142,6 +7362,66 @@ pub struct Interface {
 impl ::std::convert::From<InterfaceType> for Interface {
     fn from(v: InterfaceType) -> Self {
         Interface::new(v)
+    }
+}
+impl ::std::convert::From<BridgeInterface> for Interface {
+    fn from(v: BridgeInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<EthernetInterface> for Interface {
+    fn from(v: EthernetInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<VhostuserInterface> for Interface {
+    fn from(v: VhostuserInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<NetworkInterface> for Interface {
+    fn from(v: NetworkInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<DirectInterface> for Interface {
+    fn from(v: DirectInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<UserInterface> for Interface {
+    fn from(v: UserInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<InternalInterface> for Interface {
+    fn from(v: InternalInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<UdpInterface> for Interface {
+    fn from(v: UdpInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<ServerInterface> for Interface {
+    fn from(v: ServerInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<HostdevInterface> for Interface {
+    fn from(v: HostdevInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<VdpaInterface> for Interface {
+    fn from(v: VdpaInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
+    }
+}
+impl ::std::convert::From<VdsInterface> for Interface {
+    fn from(v: VdsInterface) -> Self {
+        Interface::new(InterfaceType::from(v))
     }
 }
 /// `<backend>` (domaincommon.rng:3892)
@@ -8008,6 +8288,16 @@ impl ::std::convert::From<LaunchSecurityType> for LaunchSecurity {
         LaunchSecurity::new(v)
     }
 }
+impl ::std::convert::From<SevLaunchSecurity> for LaunchSecurity {
+    fn from(v: SevLaunchSecurity) -> Self {
+        LaunchSecurity::new(LaunchSecurityType::from(v))
+    }
+}
+impl ::std::convert::From<SevSnpLaunchSecurity> for LaunchSecurity {
+    fn from(v: SevSnpLaunchSecurity) -> Self {
+        LaunchSecurity::new(LaunchSecurityType::from(v))
+    }
+}
 /// The content of `<launchSecurity>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8125,6 +8415,21 @@ pub struct Listen {
 impl ::std::convert::From<ListenType> for Listen {
     fn from(v: ListenType) -> Self {
         Listen::new(v)
+    }
+}
+impl ::std::convert::From<AddressListen> for Listen {
+    fn from(v: AddressListen) -> Self {
+        Listen::new(ListenType::from(v))
+    }
+}
+impl ::std::convert::From<NetworkListen> for Listen {
+    fn from(v: NetworkListen) -> Self {
+        Listen::new(ListenType::from(v))
+    }
+}
+impl ::std::convert::From<SocketListen> for Listen {
+    fn from(v: SocketListen) -> Self {
+        Listen::new(ListenType::from(v))
     }
 }
 /// The content of `<listen>` told apart by its `type` attribute
@@ -8326,6 +8631,21 @@ pub struct LunDisk {
 impl ::std::convert::From<DiskType> for LunDisk {
     fn from(v: DiskType) -> Self {
         LunDisk::new(v)
+    }
+}
+impl ::std::convert::From<NetworkDisk> for LunDisk {
+    fn from(v: NetworkDisk) -> Self {
+        LunDisk::new(DiskType::from(v))
+    }
+}
+impl ::std::convert::From<BlockDisk> for LunDisk {
+    fn from(v: BlockDisk) -> Self {
+        LunDisk::new(DiskType::from(v))
+    }
+}
+impl ::std::convert::From<VolumeDisk> for LunDisk {
+    fn from(v: VolumeDisk) -> Self {
+        LunDisk::new(DiskType::from(v))
     }
 }
 /// `<namespace>` (domaincommon.rng:8581)
@@ -9715,6 +10035,11 @@ pub struct NumatuneMemory {
 impl ::std::convert::From<MemoryPlacement> for NumatuneMemory {
     fn from(v: MemoryPlacement) -> Self {
         NumatuneMemory::new(v)
+    }
+}
+impl ::std::convert::From<StaticMemory> for NumatuneMemory {
+    fn from(v: StaticMemory) -> Self {
+        NumatuneMemory::new(MemoryPlacement::from(v))
     }
 }
 /// `@mode` of `<memory>` in `<numatune>` and `<memnode>` in `<numatune>`: one of 'strict', 'preferred', 'interleave', 'restrictive'
@@ -11693,6 +12018,16 @@ impl ::std::convert::From<RngBackendModel> for RngBackend {
         RngBackend::new(v)
     }
 }
+impl ::std::convert::From<RandomBackend> for RngBackend {
+    fn from(v: RandomBackend) -> Self {
+        RngBackend::new(RngBackendModel::from(v))
+    }
+}
+impl ::std::convert::From<EgdBackend> for RngBackend {
+    fn from(v: EgdBackend) -> Self {
+        RngBackend::new(RngBackendModel::from(v))
+    }
+}
 /// The content of `<backend>` told apart by its `model` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12050,6 +12385,16 @@ impl ::std::convert::From<ScsiHostdevProtocol> for ScsiSubsystemHostdevSource {
         ScsiSubsystemHostdevSource::new(v)
     }
 }
+impl ::std::convert::From<AdapterSource> for ScsiSubsystemHostdevSource {
+    fn from(v: AdapterSource) -> Self {
+        ScsiSubsystemHostdevSource::new(ScsiHostdevProtocol::from(v))
+    }
+}
+impl ::std::convert::From<IscsiSource> for ScsiSubsystemHostdevSource {
+    fn from(v: IscsiSource) -> Self {
+        ScsiSubsystemHostdevSource::new(ScsiHostdevProtocol::from(v))
+    }
+}
 /// The content of `<audio>` when `type` is 'sdl'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12172,6 +12517,21 @@ pub struct Seclabel {
 impl ::std::convert::From<SeclabelType> for Seclabel {
     fn from(v: SeclabelType) -> Self {
         Seclabel::new(v)
+    }
+}
+impl ::std::convert::From<DynamicSeclabel> for Seclabel {
+    fn from(v: DynamicSeclabel) -> Self {
+        Seclabel::new(SeclabelType::from(v))
+    }
+}
+impl ::std::convert::From<StaticSeclabel> for Seclabel {
+    fn from(v: StaticSeclabel) -> Self {
+        Seclabel::new(SeclabelType::from(v))
+    }
+}
+impl ::std::convert::From<NoneSeclabel> for Seclabel {
+    fn from(v: NoneSeclabel) -> Self {
+        Seclabel::new(SeclabelType::from(v))
     }
 }
 /// `@relabel` of `<seclabel>`: one of 'no'
@@ -12702,6 +13062,16 @@ pub struct Smartcard {
 impl ::std::convert::From<SmartcardMode> for Smartcard {
     fn from(v: SmartcardMode) -> Self {
         Smartcard::new(v)
+    }
+}
+impl ::std::convert::From<HostCertificatesSmartcard> for Smartcard {
+    fn from(v: HostCertificatesSmartcard) -> Self {
+        Smartcard::new(SmartcardMode::from(v))
+    }
+}
+impl ::std::convert::From<PassthroughSmartcard> for Smartcard {
+    fn from(v: PassthroughSmartcard) -> Self {
+        Smartcard::new(SmartcardMode::from(v))
     }
 }
 /// The content of `<smartcard>` told apart by its `mode` attribute
@@ -13839,6 +14209,31 @@ impl ::std::convert::From<SubsystemHostdevType> for SubsystemHostdev {
         SubsystemHostdev::new(v)
     }
 }
+impl ::std::convert::From<PciHostdev> for SubsystemHostdev {
+    fn from(v: PciHostdev) -> Self {
+        SubsystemHostdev::new(SubsystemHostdevType::from(v))
+    }
+}
+impl ::std::convert::From<UsbHostdev> for SubsystemHostdev {
+    fn from(v: UsbHostdev) -> Self {
+        SubsystemHostdev::new(SubsystemHostdevType::from(v))
+    }
+}
+impl ::std::convert::From<ScsiHostdev> for SubsystemHostdev {
+    fn from(v: ScsiHostdev) -> Self {
+        SubsystemHostdev::new(SubsystemHostdevType::from(v))
+    }
+}
+impl ::std::convert::From<ScsiHostHostdev> for SubsystemHostdev {
+    fn from(v: ScsiHostHostdev) -> Self {
+        SubsystemHostdev::new(SubsystemHostdevType::from(v))
+    }
+}
+impl ::std::convert::From<MdevHostdev> for SubsystemHostdev {
+    fn from(v: MdevHostdev) -> Self {
+        SubsystemHostdev::new(SubsystemHostdevType::from(v))
+    }
+}
 /// The content of `<hostdev>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -13879,6 +14274,16 @@ pub struct Sysinfo {
 impl ::std::convert::From<SysinfoType> for Sysinfo {
     fn from(v: SysinfoType) -> Self {
         Sysinfo::new(v)
+    }
+}
+impl ::std::convert::From<SmbiosSysinfo> for Sysinfo {
+    fn from(v: SmbiosSysinfo) -> Self {
+        Sysinfo::new(SysinfoType::from(v))
+    }
+}
+impl ::std::convert::From<FwcfgSysinfo> for Sysinfo {
+    fn from(v: FwcfgSysinfo) -> Self {
+        Sysinfo::new(SysinfoType::from(v))
     }
 }
 /// `@name` of `<entry>` in `<baseBoard>`: one of 'manufacturer', 'product', 'version', 'serial', 'asset', 'location'
@@ -14185,6 +14590,11 @@ impl ::std::convert::From<TeamingType> for Teaming {
         Teaming::new(v)
     }
 }
+impl ::std::convert::From<TransientTeaming> for Teaming {
+    fn from(v: TransientTeaming) -> Self {
+        Teaming::new(TeamingType::from(v))
+    }
+}
 /// The content of `<teaming>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -14372,6 +14782,11 @@ impl ::std::convert::From<TimerName> for Timer {
         Timer::new(v)
     }
 }
+impl ::std::convert::From<TscTimer> for Timer {
+    fn from(v: TscTimer) -> Self {
+        Timer::new(TimerName::from(v))
+    }
+}
 /// `@mode` of `<timer>`: one of 'auto', 'native', 'emulate', 'paravirt', 'smpsafe'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -14553,6 +14968,21 @@ pub struct TpmBackend {
 impl ::std::convert::From<BackendType> for TpmBackend {
     fn from(v: BackendType) -> Self {
         TpmBackend::new(v)
+    }
+}
+impl ::std::convert::From<PassthroughBackend> for TpmBackend {
+    fn from(v: PassthroughBackend) -> Self {
+        TpmBackend::new(BackendType::from(v))
+    }
+}
+impl ::std::convert::From<EmulatorBackend> for TpmBackend {
+    fn from(v: EmulatorBackend) -> Self {
+        TpmBackend::new(BackendType::from(v))
+    }
+}
+impl ::std::convert::From<ExternalBackend> for TpmBackend {
+    fn from(v: ExternalBackend) -> Self {
+        TpmBackend::new(BackendType::from(v))
     }
 }
 /// `@model` of `<tpm>` in `<devices>`: one of 'tpm-tis', 'tpm-crb', 'tpm-spapr', 'spapr-tpm-proxy'
@@ -15492,6 +15922,11 @@ pub struct VideoModel {
 impl ::std::convert::From<ModelType> for VideoModel {
     fn from(v: ModelType) -> Self {
         VideoModel::new(v)
+    }
+}
+impl ::std::convert::From<QxlModel> for VideoModel {
+    fn from(v: QxlModel) -> Self {
+        VideoModel::new(ModelType::from(v))
     }
 }
 /// `@bus` of `<input>` and `@model` of `<crypto>` in `<devices>`: one of 'virtio'

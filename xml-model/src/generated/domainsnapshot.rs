@@ -392,6 +392,11 @@ impl ::std::convert::From<MemorySnapshot> for Memory {
         Memory::new(v)
     }
 }
+impl ::std::convert::From<ExternalMemory> for Memory {
+    fn from(v: ExternalMemory) -> Self {
+        Memory::new(MemorySnapshot::from(v))
+    }
+}
 /// The content of `<memory>` told apart by its `snapshot` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

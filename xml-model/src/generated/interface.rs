@@ -327,6 +327,26 @@ impl ::std::convert::From<EthernetInterface> for Interface {
         Interface::new(v)
     }
 }
+impl ::std::convert::From<InterfaceEthernet> for Interface {
+    fn from(v: InterfaceEthernet) -> Self {
+        Interface::new(EthernetInterface::from(v))
+    }
+}
+impl ::std::convert::From<EthernetInterfaceBridge> for Interface {
+    fn from(v: EthernetInterfaceBridge) -> Self {
+        Interface::new(EthernetInterface::from(v))
+    }
+}
+impl ::std::convert::From<BondInterface> for Interface {
+    fn from(v: BondInterface) -> Self {
+        Interface::new(EthernetInterface::from(v))
+    }
+}
+impl ::std::convert::From<EthernetInterfaceVlan> for Interface {
+    fn from(v: EthernetInterfaceVlan) -> Self {
+        Interface::new(EthernetInterface::from(v))
+    }
+}
 /// The content of `<interface>` when `type` is 'ethernet'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

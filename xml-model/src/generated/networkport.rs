@@ -247,6 +247,26 @@ impl ::std::convert::From<PlugType> for Plug {
         Plug::new(v)
     }
 }
+impl ::std::convert::From<NetworkPlug> for Plug {
+    fn from(v: NetworkPlug) -> Self {
+        Plug::new(PlugType::from(v))
+    }
+}
+impl ::std::convert::From<BridgePlug> for Plug {
+    fn from(v: BridgePlug) -> Self {
+        Plug::new(PlugType::from(v))
+    }
+}
+impl ::std::convert::From<DirectPlug> for Plug {
+    fn from(v: DirectPlug) -> Self {
+        Plug::new(PlugType::from(v))
+    }
+}
+impl ::std::convert::From<HostdevPciPlug> for Plug {
+    fn from(v: HostdevPciPlug) -> Self {
+        Plug::new(PlugType::from(v))
+    }
+}
 /// The content of `<plug>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

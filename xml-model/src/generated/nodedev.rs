@@ -112,6 +112,101 @@ impl ::std::convert::From<DeviceCapabilityType> for Capability {
         Capability::new(v)
     }
 }
+impl ::std::convert::From<SystemCapability> for Capability {
+    fn from(v: SystemCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<PciCapability> for Capability {
+    fn from(v: PciCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<UsbDeviceCapability> for Capability {
+    fn from(v: UsbDeviceCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<UsbCapability> for Capability {
+    fn from(v: UsbCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<NetCapability> for Capability {
+    fn from(v: NetCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<ScsiGenericCapability> for Capability {
+    fn from(v: ScsiGenericCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<DeviceScsiHostCapability> for Capability {
+    fn from(v: DeviceScsiHostCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<ScsiTargetCapability> for Capability {
+    fn from(v: ScsiTargetCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<ScsiCapability> for Capability {
+    fn from(v: ScsiCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<StorageCapability> for Capability {
+    fn from(v: StorageCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<DrmCapability> for Capability {
+    fn from(v: DrmCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<MdevCapability> for Capability {
+    fn from(v: MdevCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<DeviceCcwCapability> for Capability {
+    fn from(v: DeviceCcwCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<DeviceCcwgroupCapability> for Capability {
+    fn from(v: DeviceCcwgroupCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<CssCapability> for Capability {
+    fn from(v: CssCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<VdpaCapability> for Capability {
+    fn from(v: VdpaCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<ApCardCapability> for Capability {
+    fn from(v: ApCardCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<ApQueueCapability> for Capability {
+    fn from(v: ApQueueCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<ApMatrixCapability> for Capability {
+    fn from(v: ApMatrixCapability) -> Self {
+        Capability::new(DeviceCapabilityType::from(v))
+    }
+}
 /// The text of `<class>` in `<capability>`: a value checked by `validate()`: it matches `0x[0-9a-fA-F]{6}`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1168,6 +1263,16 @@ pub struct ScsiHostCapability {
 impl ::std::convert::From<ScsiHostCapabilityType> for ScsiHostCapability {
     fn from(v: ScsiHostCapabilityType) -> Self {
         ScsiHostCapability::new(v)
+    }
+}
+impl ::std::convert::From<FcHostCapability> for ScsiHostCapability {
+    fn from(v: FcHostCapability) -> Self {
+        ScsiHostCapability::new(ScsiHostCapabilityType::from(v))
+    }
+}
+impl ::std::convert::From<VportOpsCapability> for ScsiHostCapability {
+    fn from(v: VportOpsCapability) -> Self {
+        ScsiHostCapability::new(ScsiHostCapabilityType::from(v))
     }
 }
 /// The content of `<capability>` told apart by its `type` attribute

@@ -134,6 +134,31 @@ impl ::std::convert::From<UsageType> for Usage {
         Usage::new(v)
     }
 }
+impl ::std::convert::From<VolumeUsage> for Usage {
+    fn from(v: VolumeUsage) -> Self {
+        Usage::new(UsageType::from(v))
+    }
+}
+impl ::std::convert::From<CephUsage> for Usage {
+    fn from(v: CephUsage) -> Self {
+        Usage::new(UsageType::from(v))
+    }
+}
+impl ::std::convert::From<IscsiUsage> for Usage {
+    fn from(v: IscsiUsage) -> Self {
+        Usage::new(UsageType::from(v))
+    }
+}
+impl ::std::convert::From<TlsUsage> for Usage {
+    fn from(v: TlsUsage) -> Self {
+        Usage::new(UsageType::from(v))
+    }
+}
+impl ::std::convert::From<VtpmUsage> for Usage {
+    fn from(v: VtpmUsage) -> Self {
+        Usage::new(UsageType::from(v))
+    }
+}
 /// The content of `<usage>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

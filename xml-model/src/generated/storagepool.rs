@@ -1060,6 +1060,76 @@ impl ::std::convert::From<PoolType> for Pool {
         Pool::new(v)
     }
 }
+impl ::std::convert::From<DirPool> for Pool {
+    fn from(v: DirPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<FsPool> for Pool {
+    fn from(v: FsPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<NetfsPool> for Pool {
+    fn from(v: NetfsPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<LogicalPool> for Pool {
+    fn from(v: LogicalPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<DiskPool> for Pool {
+    fn from(v: DiskPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<IscsiPool> for Pool {
+    fn from(v: IscsiPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<IscsiDirectPool> for Pool {
+    fn from(v: IscsiDirectPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<ScsiPool> for Pool {
+    fn from(v: ScsiPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<MpathPool> for Pool {
+    fn from(v: MpathPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<RbdPool> for Pool {
+    fn from(v: RbdPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<SheepdogPool> for Pool {
+    fn from(v: SheepdogPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<GlusterPool> for Pool {
+    fn from(v: GlusterPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<ZfsPool> for Pool {
+    fn from(v: ZfsPool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
+impl ::std::convert::From<VstoragePool> for Pool {
+    fn from(v: VstoragePool) -> Self {
+        Pool::new(PoolType::from(v))
+    }
+}
 /// The content of `<pool>` told apart by its `type` attribute
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
