@@ -4,7 +4,7 @@
 
 mod support;
 
-use libvirt_xml::generated::domaincommon::DriveAddress;
+use libvirt_xml::generated::domaincommon::{AddressListen, DriveAddress, Listen, VncGraphics};
 use libvirt_xml::model::check::Checker;
 use libvirt_xml::prelude::*;
 
@@ -131,6 +131,13 @@ fn shortcuts_for_common_devices() {
     }
     let disk = guest.device_list().iter().find_map(Device::as_disk).expect("the disk");
     assert_eq!(disk.source().and_then(DiskSource::path), Some("/var/lib/libvirt/images/q35.qcow2"));
+    // `listen` is the attribute, so the adder of `<listen>` children is `push_listen`.
+    let vnc =
+        VncGraphics::new().listen("127.0.0.1").push_listen(Listen::new(AddressListen::new().address("127.0.0.1")));
+    assert_eq!(
+        libvirt_xml::model::to_fragment(&Graphics::new(vnc), "graphics"),
+        "<graphics type='vnc' listen='127.0.0.1'>\n  <listen type='address' address='127.0.0.1'/>\n</graphics>"
+    );
 }
 
 #[test]

@@ -7,7 +7,8 @@
 //! Setters take anything that converts into the field's type (`41` for a `Number<u32>`,
 //! `true` for a yes/no enum) and box what the field boxes, so a caller never writes
 //! `Box::new`, `Some` or `.into()`. A list has a setter for all its items and one that adds
-//! an item, named after one item (`pages([..])`, `page(..)`).
+//! an item, named after one item (`pages([..])`, `page(..)`; `push_listen(..)` where a field
+//! is already called `listen`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -94,11 +95,15 @@ pub fn construct(input: &DeriveInput, fields: &[Field]) -> TokenStream {
                         self
                     }
                 });
-                // A singular that is a keyword (`enums` -> `enum`) takes `_`, as fields do.
-                let one = singular(&id.to_string())
-                    .map(|s| if syn::parse_str::<Ident>(&s).is_ok() { s } else { format!("{s}_") })
-                    .filter(|s| !taken.contains(s) && s != "new")
-                    .unwrap_or_else(|| format!("push_{id}"));
+                // A singular that is a keyword (`enums` -> `enum`) takes `_`, as fields do; one
+                // a field already has (`listen`, the attribute beside `<listen>` children)
+                // is `push_listen`.
+                let one = match singular(&id.to_string()) {
+                    Some(s) if syn::parse_str::<Ident>(&s).is_err() => format!("{s}_"),
+                    Some(s) if !taken.contains(&s) && s != "new" => s,
+                    Some(s) => format!("push_{s}"),
+                    None => format!("push_{id}"),
+                };
                 let one = format_ident!("{}", one);
                 let value = boxed(quote!(value.into()));
                 let doc_one = format!(" Adds one of {what}.");

@@ -173,6 +173,22 @@ impl ScaledInteger {
     pub fn in_kib(&self) -> Option<u64> {
         self.bytes().map(|b| b / 1024)
     }
+
+    /// The amount in MiB (rounded down), KiB being the default unit.
+    ///
+    /// ```
+    /// use xml_model::ScaledInteger;
+    /// assert_eq!(ScaledInteger::gib(8).in_mib(), Some(8192));
+    /// assert_eq!(ScaledInteger::kib(218_112).in_mib(), Some(213));
+    /// ```
+    pub fn in_mib(&self) -> Option<u64> {
+        self.bytes().map(|b| b >> 20)
+    }
+
+    /// The amount in GiB (rounded down), KiB being the default unit.
+    pub fn in_gib(&self) -> Option<u64> {
+        self.bytes().map(|b| b >> 30)
+    }
 }
 
 /// `4 GiB`; `4 KiB` where no unit is written (the default of `<memory>`; other elements have
