@@ -430,6 +430,35 @@ impl Interface {
             BridgeInterface::new().source(BridgeInterfaceSource::from(bridge)),
         )))
     }
+
+    /// The virtual network a `type='network'` NIC is on (`<source network='default'/>`);
+    /// `None` for a NIC of another type.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// assert_eq!(Interface::network("default").network_name(), Some("default"));
+    /// assert_eq!(Interface::bridge("br0").network_name(), None);
+    /// ```
+    pub fn network_name(&self) -> Option<&str> {
+        match &self.kind {
+            InterfaceType::Network(n) => Some(&n.source.network),
+            _ => None,
+        }
+    }
+
+    /// The host bridge a `type='bridge'` NIC is on (`<source bridge='br0'/>`); `None` for a
+    /// NIC of another type. (The bridge a network NIC ends up on is the network's.)
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// assert_eq!(Interface::bridge("br0").bridge_name(), Some("br0"));
+    /// ```
+    pub fn bridge_name(&self) -> Option<&str> {
+        match &self.kind {
+            InterfaceType::Bridge(b) => b.source.as_ref().map(|s| s.bridge.as_str()),
+            _ => None,
+        }
+    }
 }
 
 impl HostPciAddress {
