@@ -29,7 +29,7 @@ fn name_shared_elements(ir: &mut Ir, live: &[TypeId]) {
         if names.len() < 2 || !t.doc.starts_with(&first) {
             continue;
         }
-        let listed: Vec<String> = names.iter().map(|n| format!("`<{n}>`")).collect();
+        let listed = quoted(&names);
         let said = match listed.len() {
             n if n <= NAMED + 1 => either(&listed),
             n => format!("{} or {} other elements", listed[..NAMED].join(", "), n - NAMED),
@@ -66,12 +66,11 @@ fn place_values(ir: &mut Ir, live: &[TypeId]) {
                 .flatten()
                 .flat_map(|p| element_names(ir, &all, p.owner))
                 .filter(|e| *e != owner.element)
-                .map(|e| format!("`<{e}>`"))
                 .collect();
             parents.sort();
             parents.dedup();
             let element = match parents.len() {
-                1..=NAMED => format!("`<{}>` in {}", owner.element, either(&parents)),
+                1..=NAMED => format!("`<{}>` in {}", owner.element, element_list(&parents)),
                 _ => format!("`<{}>`", owner.element),
             };
             for f in fields.iter().filter(|f| f.ty == Ty::Named(id)) {
@@ -126,6 +125,16 @@ fn element_names(ir: &Ir, all: &HashMap<TypeId, Vec<Use>>, id: TypeId) -> Vec<St
         names.push(t.element.clone());
     }
     names
+}
+
+/// `` `<a>`, `<b>` or `<c>` ``.
+pub(crate) fn element_list(elements: &[String]) -> String {
+    either(&quoted(elements))
+}
+
+/// Element names as the docs write them: `` `<a>` ``.
+fn quoted(elements: &[String]) -> Vec<String> {
+    elements.iter().map(|e| format!("`<{e}>`")).collect()
 }
 
 /// `a`, `a and b`, `a, b and c`.

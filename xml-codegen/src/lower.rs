@@ -1025,9 +1025,9 @@ impl<'a> Lowerer<'a> {
         if element.is_empty() || elements.iter().any(|e| e == element) {
             return;
         }
-        let old = format!("The content of {}", element_list(elements));
+        let old = format!("The content of {}", crate::docs::element_list(elements));
         elements.push(element.to_owned());
-        let new = format!("The content of {}", element_list(elements));
+        let new = format!("The content of {}", crate::docs::element_list(elements));
         let mut types = vec![id];
         if let Kind::TagEnum { variants, .. } = &self.ir.types[id].kind {
             types.extend(variants.iter().filter_map(|v| match v.ty {
@@ -1485,15 +1485,5 @@ fn dedupe_variant_names(vs: &mut [Variant]) {
             used.insert(name.clone());
         }
         v.name = name;
-    }
-}
-
-/// Element names for a doc comment: "`<a>`", "`<a>` or `<b>`", "`<a>`, `<b>` or `<c>`".
-fn element_list(elements: &[String]) -> String {
-    let names: Vec<String> = elements.iter().map(|e| format!("`<{e}>`")).collect();
-    match names.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
     }
 }

@@ -249,11 +249,7 @@ impl Disk {
     /// a disk of another source is returned as it was.
     #[must_use]
     pub fn medium(mut self, path: &str) -> Self {
-        let source = match &mut self.device {
-            DiskDevice::Disk(s) | DiskDevice::Cdrom(s) | DiskDevice::Floppy(s) => s,
-            DiskDevice::Lun(_) => return self,
-        };
-        if let DiskSource::File(f) = source {
+        if let Some(DiskSource::File(f)) = self.source_mut() {
             f.source = Some(Box::new(FileSource::new().file(path)));
         }
         self
@@ -285,6 +281,14 @@ impl Disk {
     /// ```
     pub fn source(&self) -> Option<&DiskSource> {
         match &self.device {
+            DiskDevice::Disk(s) | DiskDevice::Cdrom(s) | DiskDevice::Floppy(s) => Some(s),
+            DiskDevice::Lun(_) => None,
+        }
+    }
+
+    /// [`Disk::source`], to change.
+    pub fn source_mut(&mut self) -> Option<&mut DiskSource> {
+        match &mut self.device {
             DiskDevice::Disk(s) | DiskDevice::Cdrom(s) | DiskDevice::Floppy(s) => Some(s),
             DiskDevice::Lun(_) => None,
         }
