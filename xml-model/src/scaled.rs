@@ -9,60 +9,78 @@ use crate::{Extras, Xml};
 ///
 /// libvirt reads `b`/`bytes`, `k`/`KiB`, `KB` (1000), `M`/`MiB`, `MB`, and so on up to
 /// exbibytes; case matters only for the `B` that marks powers of 1000.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Unit {
-    /// Borrowed from [`SPELLINGS`] when it is one of them, so that reading the usual units
-    /// allocates nothing.
-    spelling: Cow<'static, str>,
-    bytes: u64,
+    /// The spelling read, kept inline: no unit is longer than `bytes`, so an `Option<Unit>`
+    /// takes 8 bytes and reading one allocates nothing.
+    spelling: [u8; Unit::LONGEST],
+    len: u8,
+    /// The unit is `base^power` bytes, `base` 1000 when `decimal`, else 1024.
+    power: u8,
+    decimal: bool,
 }
 
-/// The spellings of units libvirt and people write, in the case they write them.
-const SPELLINGS: &[&str] = &[
-    "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "b", "bytes", "KB", "MB", "GB", "TB", "PB", "EB", "k", "K", "M", "G",
-    "T", "P", "E",
-];
-
 impl Unit {
+    /// The length of the longest spelling, `bytes`.
+    const LONGEST: usize = 5;
+
+    /// A unit spelt `text` (ASCII, at most [`Unit::LONGEST`] bytes).
+    const fn spelt(text: &str, power: u8, decimal: bool) -> Self {
+        let mut spelling = [0; Unit::LONGEST];
+        let mut i = 0;
+        while i < text.len() {
+            spelling[i] = text.as_bytes()[i];
+            i += 1;
+        }
+        Unit { spelling, len: text.len() as u8, power, decimal }
+    }
+
     /// The number of bytes in one unit.
     pub fn bytes(&self) -> u64 {
-        self.bytes
+        let base: u64 = if self.decimal { 1000 } else { 1024 };
+        base.pow(u32::from(self.power))
     }
 
     /// The unit as written.
     pub fn as_str(&self) -> &str {
-        &self.spelling
+        std::str::from_utf8(&self.spelling[..usize::from(self.len)]).expect("units are spelt in ASCII")
     }
 
     /// Bytes (`b`).
     pub fn b() -> Self {
-        Unit { spelling: Cow::Borrowed("b"), bytes: 1 }
+        Unit::spelt("b", 0, false)
     }
 
     /// KiB, libvirt's default unit for memory.
     pub fn kib() -> Self {
-        Unit { spelling: Cow::Borrowed("KiB"), bytes: 1024 }
+        Unit::spelt("KiB", 1, false)
     }
 
     /// MiB.
     pub fn mib() -> Self {
-        Unit { spelling: Cow::Borrowed("MiB"), bytes: 1 << 20 }
+        Unit::spelt("MiB", 2, false)
     }
 
     /// GiB.
     pub fn gib() -> Self {
-        Unit { spelling: Cow::Borrowed("GiB"), bytes: 1 << 30 }
+        Unit::spelt("GiB", 3, false)
     }
 
     /// TiB.
     pub fn tib() -> Self {
-        Unit { spelling: Cow::Borrowed("TiB"), bytes: 1 << 40 }
+        Unit::spelt("TiB", 4, false)
+    }
+}
+
+impl std::fmt::Debug for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unit").field("spelling", &self.as_str()).field("bytes", &self.bytes()).finish()
     }
 }
 
 impl std::fmt::Display for Unit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.spelling)
+        f.write_str(self.as_str())
     }
 }
 
@@ -92,16 +110,12 @@ impl XmlValue for Unit {
                 return Err(bad());
             }
         };
-        let base: u64 = if decimal { 1000 } else { 1024 };
-        let spelling = match SPELLINGS.iter().find(|s| **s == text) {
-            Some(known) => Cow::Borrowed(*known),
-            None => Cow::Owned(text.to_owned()),
-        };
-        Ok(Unit { spelling, bytes: base.pow(power) })
+        // What matched above is ASCII and at most `bytes` long.
+        Ok(Unit::spelt(text, power, decimal))
     }
 
     fn to_xml(&self) -> std::borrow::Cow<'_, str> {
-        Cow::Borrowed(&self.spelling)
+        Cow::Borrowed(self.as_str())
     }
 }
 
@@ -205,7 +219,7 @@ impl std::fmt::Display for ScaledInteger {
 #[cfg(feature = "serde")]
 impl serde::Serialize for Unit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.spelling)
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -229,7 +243,7 @@ impl schemars::JsonSchema for Unit {
 
 #[cfg(test)]
 mod tests {
-    use super::{Unit, SPELLINGS};
+    use super::Unit;
     use crate::value::XmlValue;
 
     /// Units are read whatever their case, as libvirt reads them, and written as spelt.
@@ -248,11 +262,15 @@ mod tests {
         assert_eq!(Unit::parse_xml("gIb").unwrap().to_xml(), "gIb");
     }
 
-    /// The spellings kept without allocating are units, each written back as it is spelt.
+    /// The spellings libvirt and people write are units, each written back as it is spelt.
     #[test]
-    fn known_spellings_are_units() {
-        for text in SPELLINGS {
-            assert_eq!(Unit::parse_xml(text).map(|u| u.to_xml().into_owned()).as_deref(), Ok(*text));
+    fn usual_spellings_are_units() {
+        let usual = [
+            "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "b", "bytes", "KB", "MB", "GB", "TB", "PB", "EB", "k", "K", "M",
+            "G", "T", "P", "E",
+        ];
+        for text in usual {
+            assert_eq!(Unit::parse_xml(text).map(|u| u.to_xml().into_owned()).as_deref(), Ok(text));
         }
     }
 }
