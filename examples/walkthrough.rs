@@ -190,7 +190,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // virsh edit: a description and another application's metadata; nothing else is lost.
     let edit = guest.edit(|d: &mut Domain| {
-        d.description = Some("made by the libvirt-xml walk-through".into());
+        d.set_description("made by the libvirt-xml walk-through");
     })?;
     println!(
         "edit: {:?}, {} change(s), takes effect at next boot: {}",

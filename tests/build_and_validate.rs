@@ -94,6 +94,30 @@ fn devices_are_picked_by_kind() {
     assert!(guest.to_xml().contains("<target dev='vdb' bus='virtio'/>"), "{}", guest.to_xml());
 }
 
+/// A document read back is changed in place by the `set_` twins of the setters, boxed
+/// children too, and what they do not touch is written as it was read.
+#[test]
+fn set_changes_a_read_document_in_place() {
+    let before = "<domain type='kvm'>\n  <name>web</name>\n  <!-- sized by hand -->\n  \
+                  <memory unit='KiB'>1048576</memory>\n  <vcpu placement='static'>1</vcpu>\n  \
+                  <devices>\n    <disk type='file' device='disk'>\n      \
+                  <source file='/var/lib/libvirt/images/web.qcow2'/>\n      \
+                  <target dev='vda' bus='virtio'/>\n    </disk>\n  </devices>\n</domain>\n";
+    let mut guest = Domain::from_xml(before).expect("reads");
+    guest.set_memory(ScaledInteger::gib(2)).set_cpu(Cpu::host_model());
+    if let Some(vcpu) = &mut guest.vcpu {
+        vcpu.set_value(4);
+    }
+    let devices = &mut guest.devices.as_mut().expect("<devices>").devices;
+    let disk = devices.iter_mut().find_map(Device::as_disk_mut).expect("the disk");
+    disk.set_target(DiskTarget::new("sda").bus(TargetBus::Scsi)).set_readonly(Empty::new());
+    let after = before
+        .replace("<memory unit='KiB'>1048576</memory>", "<memory unit='GiB'>2</memory>")
+        .replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>4</vcpu>\n  <cpu mode='host-model'/>")
+        .replace("<target dev='vda' bus='virtio'/>", "<target dev='sda' bus='scsi'/>\n      <readonly/>");
+    assert_eq!(guest.to_xml(), after);
+}
+
 /// The shortcuts for common devices write what libvirt's schemas and rules accept.
 #[test]
 fn shortcuts_for_common_devices() {

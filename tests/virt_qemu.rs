@@ -120,7 +120,7 @@ fn hugepage_shared_memory_and_virtiofs_guest_runs() {
     let binary = std::path::Path::new("/usr/lib/qemu/virtiofsd");
     if binary.exists() {
         if let libvirt_xml::generated::domaincommon::FilesystemType::Mount(mount) = &mut fs.kind {
-            mount.binary = Some(Box::new(FsBinary::new().path(binary.display().to_string().as_str())));
+            mount.set_binary(FsBinary::new().path(binary.display().to_string().as_str()));
         }
     }
     let guest = small_guest(&n).memory_backing(MemoryBacking::shared().hugepages(Page::mib(2))).device(fs);

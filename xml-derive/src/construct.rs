@@ -1,7 +1,9 @@
-//! Construction: `Type::new(required..)` and a chaining setter per field, on the value itself.
+//! Construction: `Type::new(required..)` and a chaining setter per field, on the value itself;
+//! beside it, `set_<field>` changes a value in place.
 //!
 //! ```ignore
 //! let cpu = Cpu::new().mode(CpuMode::HostModel).maxphysaddr(MaxPhysAddr::new(PhysAddrMode::Passthrough));
+//! guest.set_cpu(cpu); // on a `&mut Domain`, as in `Guest::edit`
 //! ```
 //!
 //! Setters take anything that converts into the field's type (`41` for a `Number<u32>`,
@@ -32,6 +34,29 @@ fn singular(name: &str) -> Option<String> {
     }
 }
 
+/// The setter that builds (`id(self, value) -> Self`) and the one that changes a value in
+/// place (`set_id(&mut self, value)`, for a document read back or the closure of
+/// `Guest::edit`), both taking what converts into the field's type; `value` is the
+/// expression stored, made from `value`.
+fn setter_pair(id: &Ident, inner: &syn::Type, what: &str, value: TokenStream) -> TokenStream {
+    let set = format_ident!("set_{}", id.to_string().trim_start_matches("r#"));
+    let doc = format!(" Sets {what}.");
+    let doc_set = format!(" Sets {what} in place, replacing what was there.");
+    quote! {
+        #[doc = #doc]
+        #[must_use]
+        pub fn #id(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+            self.#set(value);
+            self
+        }
+        #[doc = #doc_set]
+        pub fn #set(&mut self, value: impl ::std::convert::Into<#inner>) -> &mut Self {
+            self.#id = #value;
+            self
+        }
+    }
+}
+
 pub fn construct(input: &DeriveInput, fields: &[Field]) -> TokenStream {
     let name = &input.ident;
     let taken: Vec<String> = fields.iter().map(|f| f.ident.to_string()).collect();
@@ -59,29 +84,12 @@ pub fn construct(input: &DeriveInput, fields: &[Field]) -> TokenStream {
                 params.push(quote!(#id: impl ::std::convert::Into<#inner>));
                 inits.push(quote!(#id: #value));
                 required_docs.push(format!("`{id}` ({what})"));
-                let value = boxed(quote!(value.into()));
-                let doc = format!(" Sets {what}.");
-                setters.push(quote! {
-                    #[doc = #doc]
-                    #[must_use]
-                    pub fn #id(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
-                        self.#id = #value;
-                        self
-                    }
-                });
+                setters.push(setter_pair(id, inner, &what, boxed(quote!(value.into()))));
             }
             Occurs::Optional => {
                 inits.push(quote!(#id: ::std::option::Option::None));
                 let value = boxed(quote!(value.into()));
-                let doc = format!(" Sets {what}.");
-                setters.push(quote! {
-                    #[doc = #doc]
-                    #[must_use]
-                    pub fn #id(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
-                        self.#id = ::std::option::Option::Some(#value);
-                        self
-                    }
-                });
+                setters.push(setter_pair(id, inner, &what, quote!(::std::option::Option::Some(#value))));
             }
             Occurs::Many => {
                 inits.push(quote!(#id: ::std::vec::Vec::new()));

@@ -250,7 +250,7 @@ impl Disk {
     #[must_use]
     pub fn medium(mut self, path: &str) -> Self {
         if let Some(DiskSource::File(f)) = self.source_mut() {
-            f.source = Some(Box::new(FileSource::new().file(path)));
+            f.set_source(FileSource::new().file(path));
         }
         self
     }
@@ -399,7 +399,7 @@ impl Filesystem {
     #[must_use]
     pub fn virtiofsd(mut self, path: &str) -> Self {
         if let FilesystemType::Mount(mount) = &mut self.kind {
-            mount.binary = Some(Box::new(FsBinary::new().path(path)));
+            mount.set_binary(FsBinary::new().path(path));
         }
         self
     }
@@ -418,7 +418,7 @@ impl Interface {
     /// );
     /// ```
     pub fn network(network: &str) -> Self {
-        Interface::new(InterfaceType::Network(Box::new(NetworkInterface::new(network))))
+        Interface::new(NetworkInterface::new(network))
     }
 
     /// A NIC on a bridge of the host (`<interface type='bridge'><source bridge='br0'/>`):
@@ -430,9 +430,7 @@ impl Interface {
     /// assert_eq!(xml_model::to_fragment(&nic, "interface"), "<interface type='bridge'>\n  <source bridge='br0'/>\n</interface>");
     /// ```
     pub fn bridge(bridge: &str) -> Self {
-        Interface::new(InterfaceType::Bridge(Box::new(
-            BridgeInterface::new().source(BridgeInterfaceSource::from(bridge)),
-        )))
+        Interface::new(BridgeInterface::new().source(BridgeInterfaceSource::from(bridge)))
     }
 
     /// The virtual network a `type='network'` NIC is on (`<source network='default'/>`);
@@ -478,18 +476,18 @@ impl Hostdev {
     /// (`lsusb` shows them as `0b6d:3880`).
     pub fn usb(vendor: u16, product: u16) -> Self {
         let source = UsbSubsystemHostdevSource::new().vendor(Vendor::new(vendor)).product(Product::new(product));
-        Hostdev::subsystem(SubsystemHostdevType::Usb(UsbHostdev::new(source)))
+        Hostdev::subsystem(UsbHostdev::new(source))
     }
 
     /// A host PCI device passed through (an SR-IOV virtual function, a GPU), by its address.
     pub fn pci(address: HostPciAddress) -> Self {
         let source = PciSubsystemHostdevSource::new(address);
-        Hostdev::subsystem(SubsystemHostdevType::Pci(Box::new(PciHostdev::new(source))))
+        Hostdev::subsystem(PciHostdev::new(source))
     }
 
     /// `<hostdev mode='subsystem'>` of this kind.
-    pub fn subsystem(kind: SubsystemHostdevType) -> Self {
-        Hostdev::new(HostdevMode::Subsystem(Box::new(SubsystemHostdev::new(kind))))
+    pub fn subsystem(kind: impl Into<SubsystemHostdevType>) -> Self {
+        Hostdev::new(SubsystemHostdev::new(kind))
     }
 
     /// `managed='yes'`: libvirt detaches the device from its host driver when the guest
@@ -498,7 +496,7 @@ impl Hostdev {
     #[must_use]
     pub fn managed(mut self, managed: bool) -> Self {
         if let HostdevMode::Subsystem(s) = &mut self.mode {
-            s.managed = Some(managed.into());
+            s.set_managed(managed);
         }
         self
     }
@@ -509,8 +507,8 @@ impl crate::generated::storagepool::Pool {
     /// A pool of image files in the host directory `path` (`virsh pool-define-as NAME dir
     /// --target PATH`); `build` on the runtime's pool makes the directory.
     pub fn dir(name: &str, path: &str) -> Self {
-        use crate::generated::storagepool::{DirPool, PoolType, Target};
-        Self::new(PoolType::Dir(Box::new(DirPool::new(name, Target::new(path)))))
+        use crate::generated::storagepool::{DirPool, Target};
+        Self::new(DirPool::new(name, Target::new(path)))
     }
 }
 

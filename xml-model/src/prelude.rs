@@ -10,11 +10,13 @@ pub use crate::generated::cputypes::{
     NumaCell,
 };
 pub use crate::generated::domaincommon::{
-    CharDevice, Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, Domain, DomainType,
-    Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages, Interface, InterfaceType, Memory, MemoryBacking, Os,
-    Page, Rng, TargetBus, Vcpu,
+    CharDevice, Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain,
+    DomainType, Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages, Interface, InterfaceType, Memory,
+    MemoryBacking, Os, Page, Rng, TargetBus, Vcpu,
 };
 #[cfg(feature = "network")]
 pub use crate::generated::network::Network;
-pub use crate::{CpuSet, Document, IpAddress, MacAddress, Number, ReadOptions, ScaledInteger, Unit, Uuid, XmlDocument};
+pub use crate::{
+    CpuSet, Document, Empty, IpAddress, MacAddress, Number, ReadOptions, ScaledInteger, Unit, Uuid, XmlDocument,
+};
 pub use crate::{Validate, ValidateRoot};
