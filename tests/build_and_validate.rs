@@ -4,7 +4,10 @@
 
 mod support;
 
-use libvirt_xml::generated::domaincommon::{AddressListen, DriveAddress, Listen, VncGraphics};
+use libvirt_xml::generated::domaincommon::{
+    AddressListen, Clock, DriveAddress, Input, Listen, Memballoon, MemballoonModel, Tpm, TpmBackend, TpmModel, Video,
+    VideoModel, VncGraphics, Watchdog, WatchdogAction, WatchdogModel,
+};
 use libvirt_xml::model::check::Checker;
 use libvirt_xml::prelude::*;
 
@@ -136,7 +139,17 @@ fn shortcuts_for_common_devices() {
         .device(Console::pty())
         .device(Graphics::vnc())
         .device(Graphics::spice())
-        .device(Rng::urandom());
+        .device(Rng::urandom())
+        // Generated: one constructor per kind whose content needs nothing.
+        .clock(Clock::utc())
+        .device(Interface::user())
+        .device(Input::tablet())
+        .device(Controller::usb())
+        .device(Video::new().model(VideoModel::virtio()))
+        .device(Tpm::new(TpmBackend::emulator()).model(TpmModel::TpmCrb))
+        // Devices the schema keeps beside the list, in their own fields.
+        .device(Watchdog::new(WatchdogModel::I6300esb).action(WatchdogAction::Reset))
+        .device(Memballoon::new(MemballoonModel::Virtio));
     let xml = guest.to_xml();
     assert!(Checker::new().check_value(&guest).is_valid(), "{xml}");
     support::xmllint(&xml, "domain.rng").unwrap_or_else(|e| panic!("xmllint refuses it: {e}\n{xml}"));
@@ -150,6 +163,13 @@ fn shortcuts_for_common_devices() {
         "<graphics type='vnc' autoport='yes'/>",
         "<graphics type='spice' autoport='yes'/>",
         "<rng model='virtio'>\n      <backend model='random'>/dev/urandom</backend>\n    </rng>",
+        "<clock offset='utc'/>",
+        "<interface type='user'/>",
+        "<input type='tablet'/>",
+        "<controller type='usb'/>",
+        "<video>\n      <model type='virtio'/>\n    </video>",
+        "<tpm model='tpm-crb'>\n      <backend type='emulator'/>\n    </tpm>",
+        "<watchdog model='i6300esb' action='reset'/>\n    <memballoon model='virtio'/>\n  </devices>",
     ] {
         assert!(xml.contains(part), "{part} in\n{xml}");
     }

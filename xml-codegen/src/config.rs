@@ -38,6 +38,9 @@ pub struct Config {
     /// `module::Type.field`: flattened tag enums whose discriminating attribute libvirt
     /// writes before the owner's own (`<controller type='usb' index='0'>`).
     pub lead: Vec<String>,
+    /// `module::Type::method`: constructors the runtime writes by hand (they set more than
+    /// the variant they are named after), in place of the generated ones.
+    pub hand_written: Vec<String>,
 }
 
 /// A group of attributes and text read as one runtime value (`scaledInteger`).
@@ -81,6 +84,7 @@ impl Config {
             "payload_tags_first",
             "lead",
             "fields",
+            "hand_written",
         ];
         if let Some(k) = table.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(format!("{}: unknown table [{k}]: expected one of {}", path.display(), KNOWN.join(", ")));
@@ -99,6 +103,9 @@ impl Config {
         }
         if let Some(b) = table.get("lead").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
             cfg.lead = b.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        }
+        if let Some(c) = table.get("hand_written").and_then(|v| v.get("constructors")).and_then(|v| v.as_array()) {
+            cfg.hand_written = c.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
         }
         if let Some(t) = table.get("payload_tags_first").and_then(|v| v.get("types")).and_then(|v| v.as_array()) {
             cfg.payload_tags_first = t.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
@@ -170,6 +177,16 @@ impl Config {
                 return Err(format!("codegen.toml: {ty} is not a tag enum (payload_tags_first)"));
             }
             ir.types[id].payload_tags_first = true;
+        }
+        for path in &self.hand_written {
+            let (ty, method) =
+                path.rsplit_once("::").ok_or_else(|| format!("codegen.toml: {path} is not Type::method"))?;
+            let id = live
+                .iter()
+                .copied()
+                .find(|&id| key(ir, id) == ty)
+                .ok_or_else(|| format!("codegen.toml: no type {ty} for hand_written"))?;
+            ir.types[id].hand_written.push(method.to_owned());
         }
         let field_at = |ir: &Ir, path: &str| -> Result<(TypeId, usize), String> {
             let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;

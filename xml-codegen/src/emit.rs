@@ -139,7 +139,8 @@ impl Emitter<'_> {
 
     /// A struct that requires one thing is made from it: `From` that thing, and from its
     /// natural value (`vcpu(2)` for a `<vcpu>` whose text is a checked number).
-    fn conversions(&self, name: &proc_macro2::Ident, fields: &[Field], from: &str) -> TokenStream {
+    fn conversions(&self, t: &TypeDef, fields: &[Field], from: &str) -> TokenStream {
+        let name = &format_ident!("{}", t.name);
         let required: Vec<&Field> = fields.iter().filter(|f| f.occurs == Occurs::One).collect();
         let [f] = required.as_slice() else { return quote!() };
         let ty = value_ty(self.ir, f);
@@ -180,7 +181,8 @@ impl Emitter<'_> {
         // `.address(AddressType::Drive(..))`, each variant's content that no other variant
         // shares (the tag enum's own `From`s).
         if let Ty::Named(id) = ty {
-            if let Kind::TagEnum { variants, .. } = &self.ir.types[id].kind {
+            if let Kind::TagEnum { attribute, variants } = &self.ir.types[id].kind {
+                out.push(self.variant_constructors(t, fields, &inner, attribute, variants, from));
                 for v in variants {
                     let Ty::Named(payload) = v.ty else { continue };
                     if variants.iter().filter(|o| o.ty == v.ty).count() > 1 {
@@ -198,6 +200,68 @@ impl Emitter<'_> {
             }
         }
         quote!(#(#out)*)
+    }
+
+    /// `Input::tablet()` for `Input::new(InputType::Tablet(TabletOrMouseOrKeyboardInput::new()))`:
+    /// a constructor per variant of a struct's one required tag enum whose content needs
+    /// nothing (a unit variant, or a struct of optional fields), named after the variant. Not
+    /// for a name a field's setter has.
+    fn variant_constructors(
+        &self,
+        t: &TypeDef,
+        fields: &[Field],
+        tag_enum: &TokenStream,
+        attribute: &str,
+        variants: &[Variant],
+        from: &str,
+    ) -> TokenStream {
+        let name = format_ident!("{}", t.name);
+        let mut out = Vec::new();
+        // Not for variants named after a value that is a number (`80203`).
+        for v in variants.iter().filter(|v| !v.absent && !v.key.starts_with(|c: char| c.is_ascii_digit())) {
+            let needs_nothing = match &v.ty {
+                Ty::Empty => true,
+                Ty::Named(p) => match &self.ir.types[*p].kind {
+                    Kind::Struct { fields, .. } => fields.iter().all(|f| f.occurs != Occurs::One),
+                    _ => false,
+                },
+                _ => false,
+            };
+            let method = crate::names::snake(&v.name);
+            let taken = fields.iter().any(|f| f.name == method) || t.hand_written.contains(&method);
+            if !needs_nothing || taken || method.ends_with('_') || method == "new" {
+                continue;
+            }
+            let method = format_ident!("{}", method);
+            let vn = format_ident!("{}", v.name);
+            let value = match &v.ty {
+                Ty::Empty => quote!(#tag_enum::#vn),
+                ty => {
+                    let p = self.ty(ty, from);
+                    let content = if v.boxed { quote!(::std::boxed::Box::new(#p::new())) } else { quote!(#p::new()) };
+                    quote!(#tag_enum::#vn(#content))
+                }
+            };
+            let doc = match t.element.as_str() {
+                "" => format!(" `{attribute}='{}'`.", v.key),
+                e => format!(" `<{e} {attribute}='{}'>`.", v.key),
+            };
+            out.push(quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #method() -> Self {
+                    #name::new(#value)
+                }
+            });
+        }
+        if out.is_empty() {
+            return quote!();
+        }
+        quote! {
+            impl #name {
+                #(#out)*
+            }
+        }
     }
 
     fn item(&self, id: TypeId) -> TokenStream {
@@ -219,7 +283,7 @@ impl Emitter<'_> {
                     }
                 });
                 let default = fields.iter().all(|f| f.occurs != Occurs::One).then(|| quote!(Default,));
-                let froms = self.conversions(&name, fields, from);
+                let froms = self.conversions(t, fields, from);
                 quote! {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq, #default crate::Xml)]

@@ -149,6 +149,9 @@ pub struct TypeDef {
     /// A tag enum whose variants' own leading discriminating attributes are written before
     /// its own (codegen.toml `[payload_tags_first]`).
     pub payload_tags_first: bool,
+    /// Constructors written by hand on this type (codegen.toml `[hand_written]`): not
+    /// generated.
+    pub hand_written: Vec<String>,
     /// No candidate name was free: the name is the last candidate numbered, to be renamed
     /// in codegen.toml.
     pub numbered: bool,

@@ -270,6 +270,7 @@ impl<'a> Lowerer<'a> {
             renamed_from: None,
             validate: None,
             payload_tags_first: false,
+            hand_written: Vec::new(),
             numbered: false,
             defines: Vec::new(),
             element: String::new(),

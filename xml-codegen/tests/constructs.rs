@@ -43,6 +43,14 @@ fn tag_choice() {
     check("tag_choice.xml");
 }
 
+/// An element whose one requirement is its kind converts from each kind's content, and has a
+/// constructor per kind whose content needs nothing (`Input::tablet()`, `Input::none()`), not
+/// for one that needs something (`passthrough` needs its `<source>`).
+#[test]
+fn variant_constructors() {
+    check("variant_constructors.xml");
+}
+
 /// Other choices merge into optional fields.
 #[test]
 fn merged_choice() {

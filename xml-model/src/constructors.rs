@@ -27,11 +27,12 @@ use crate::generated::domaincommon::{
     Access, BridgeInterface, BridgeInterfaceSource, CharDevice, CharDeviceTarget, CharSourceType, CharTargetType,
     Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain, DriverType,
     FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType, FsBinary, FsDriver,
-    Graphics, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType, MemoryBacking,
-    MountFilesystem, MountFilesystemSource, NetworkInterface, Os, OsType, Page, PciHostdev, PciSubsystemHostdevSource,
-    Product, RandomBackend, Rng, RngBackend, ScsiController, ScsiControllerModel, SpiceGraphics, SubsystemHostdev,
-    SubsystemHostdevType, TargetBus, UsbHostdev, UsbSubsystemHostdevSource, Vendor, VirtioModel, VirtiofsDriver,
-    VncGraphics, VolumeDiskSource, VolumeSource,
+    Graphics, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType, Iommu,
+    Memballoon, MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page,
+    Panic, PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController,
+    ScsiControllerModel, SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev,
+    UsbSubsystemHostdevSource, Vendor, VirtioModel, VirtiofsDriver, VncGraphics, VolumeDiskSource, VolumeSource, Vsock,
+    Watchdog,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -56,10 +57,30 @@ impl From<bool> for OnOff {
 }
 
 impl Domain {
-    /// Adds a device to `<devices>` (made when there is none yet).
+    /// Adds a device to `<devices>` (made when there is none yet): one of the list of
+    /// [`Device`]s, or one the schema keeps beside it ([`DevicesItem`]).
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// use xml_model::generated::domaincommon::{Memballoon, MemballoonModel, Watchdog, WatchdogModel};
+    ///
+    /// let guest = Domain::new(DomainType::Kvm, "web")
+    ///     .device(Graphics::vnc())
+    ///     .device(Watchdog::new(WatchdogModel::I6300esb))
+    ///     .device(Memballoon::new(MemballoonModel::Virtio));
+    /// let devices = guest.devices.as_deref().expect("<devices>");
+    /// assert_eq!((devices.devices.len(), devices.watchdogs.len()), (1, 1));
+    /// assert!(devices.memballoon.is_some());
+    /// ```
     #[must_use]
-    pub fn device(mut self, device: impl Into<Device>) -> Self {
-        self.devices.get_or_insert_with(Default::default).devices.push(device.into());
+    pub fn device(mut self, device: impl DevicesItem) -> Self {
+        self.add_device(device);
+        self
+    }
+
+    /// [`Domain::device`] in place, for a guest read back or the closure of `Guest::edit`.
+    pub fn add_device(&mut self, device: impl DevicesItem) -> &mut Self {
+        device.add_to(self.devices.get_or_insert_with(Default::default));
         self
     }
 
@@ -68,6 +89,53 @@ impl Domain {
         self.devices.as_deref().map_or(&[], |d: &Devices| &d.devices)
     }
 }
+
+/// What [`Domain::device`] adds to `<devices>`: a [`Device`] of its list (and all that
+/// converts into one: a [`Disk`], an [`Interface`]...), or one of the devices libvirt's schema
+/// keeps apart from that list, each in its own field of [`Devices`]: a [`Watchdog`] or a
+/// [`Panic`] is added to its list, a [`Memballoon`], [`Nvram`], [`Iommu`], [`Vsock`] or
+/// [`Pstore`] (of which a guest has one) replaces the one there was.
+pub trait DevicesItem {
+    /// Puts the device in its place in `devices`.
+    fn add_to(self, devices: &mut Devices);
+}
+
+impl<T: Into<Device>> DevicesItem for T {
+    fn add_to(self, devices: &mut Devices) {
+        devices.devices.push(self.into());
+    }
+}
+
+impl DevicesItem for Watchdog {
+    fn add_to(self, devices: &mut Devices) {
+        devices.watchdogs.push(self);
+    }
+}
+
+impl DevicesItem for Panic {
+    fn add_to(self, devices: &mut Devices) {
+        devices.panics.push(self);
+    }
+}
+
+/// The devices of which a guest has one: adding one replaces the one there was.
+macro_rules! one_per_guest {
+    ($($ty:ident => $set:ident),* $(,)?) => {$(
+        impl DevicesItem for $ty {
+            fn add_to(self, devices: &mut Devices) {
+                devices.$set(self);
+            }
+        }
+    )*};
+}
+
+one_per_guest!(
+    Memballoon => set_memballoon,
+    Nvram => set_nvram,
+    Iommu => set_iommu,
+    Vsock => set_vsock,
+    Pstore => set_pstore,
+);
 
 impl Os {
     /// `<os><type>hvm</type></os>`: a fully virtualized machine (what QEMU/KVM runs; libvirt

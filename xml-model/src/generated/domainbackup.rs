@@ -99,6 +99,13 @@ impl ::std::convert::From<DomainBackupMode> for DomainBackup {
         DomainBackup::new(v)
     }
 }
+impl DomainBackup {
+    /// `<domainbackup mode='push'>`.
+    #[must_use]
+    pub fn push() -> Self {
+        DomainBackup::new(DomainBackupMode::Push(PushBackup::new()))
+    }
+}
 impl ::std::convert::From<PushBackup> for DomainBackup {
     fn from(v: PushBackup) -> Self {
         DomainBackup::new(DomainBackupMode::from(v))

@@ -187,6 +187,48 @@ impl ::std::convert::From<AddressType> for Address {
         Address::new(v)
     }
 }
+impl Address {
+    /// `<address type='pci'>`.
+    #[must_use]
+    pub fn pci() -> Self {
+        Address::new(AddressType::Pci(PciAddress::new()))
+    }
+    /// `<address type='drive'>`.
+    #[must_use]
+    pub fn drive() -> Self {
+        Address::new(AddressType::Drive(DriveAddress::new()))
+    }
+    /// `<address type='spapr-vio'>`.
+    #[must_use]
+    pub fn spapr_vio() -> Self {
+        Address::new(AddressType::SpaprVio(SpaprVioAddress::new()))
+    }
+    /// `<address type='ccw'>`.
+    #[must_use]
+    pub fn ccw() -> Self {
+        Address::new(AddressType::Ccw(CcwAddress::new()))
+    }
+    /// `<address type='isa'>`.
+    #[must_use]
+    pub fn isa() -> Self {
+        Address::new(AddressType::Isa(IsaAddress::new()))
+    }
+    /// `<address type='virtio-mmio'>`.
+    #[must_use]
+    pub fn virtio_mmio() -> Self {
+        Address::new(AddressType::VirtioMmio)
+    }
+    /// `<address type='dimm'>`.
+    #[must_use]
+    pub fn dimm() -> Self {
+        Address::new(AddressType::Dimm(DimmAddress::new()))
+    }
+    /// `<address type='unassigned'>`.
+    #[must_use]
+    pub fn unassigned() -> Self {
+        Address::new(AddressType::Unassigned)
+    }
+}
 impl ::std::convert::From<PciAddress> for Address {
     fn from(v: PciAddress) -> Self {
         Address::new(AddressType::from(v))
@@ -2124,6 +2166,28 @@ impl ::std::convert::From<ClockOffset> for Clock {
         Clock::new(v)
     }
 }
+impl Clock {
+    /// `<clock offset='localtime'>`.
+    #[must_use]
+    pub fn localtime() -> Self {
+        Clock::new(ClockOffset::Localtime(LocaltimeOrUtcClock::new()))
+    }
+    /// `<clock offset='utc'>`.
+    #[must_use]
+    pub fn utc() -> Self {
+        Clock::new(ClockOffset::Utc(LocaltimeOrUtcClock::new()))
+    }
+    /// `<clock offset='timezone'>`.
+    #[must_use]
+    pub fn timezone() -> Self {
+        Clock::new(ClockOffset::Timezone(TimezoneClock::new()))
+    }
+    /// `<clock offset='variable'>`.
+    #[must_use]
+    pub fn variable() -> Self {
+        Clock::new(ClockOffset::Variable(VariableClock::new()))
+    }
+}
 impl ::std::convert::From<TimezoneClock> for Clock {
     fn from(v: TimezoneClock) -> Self {
         Clock::new(ClockOffset::from(v))
@@ -2335,6 +2399,53 @@ pub struct Controller {
 impl ::std::convert::From<ControllerType> for Controller {
     fn from(v: ControllerType) -> Self {
         Controller::new(v)
+    }
+}
+impl Controller {
+    /// `<controller type='fdc'>`.
+    #[must_use]
+    pub fn fdc() -> Self {
+        Controller::new(ControllerType::Fdc)
+    }
+    /// `<controller type='sata'>`.
+    #[must_use]
+    pub fn sata() -> Self {
+        Controller::new(ControllerType::Sata)
+    }
+    /// `<controller type='ccid'>`.
+    #[must_use]
+    pub fn ccid() -> Self {
+        Controller::new(ControllerType::Ccid)
+    }
+    /// `<controller type='scsi'>`.
+    #[must_use]
+    pub fn scsi() -> Self {
+        Controller::new(ControllerType::Scsi(ScsiController::new()))
+    }
+    /// `<controller type='usb'>`.
+    #[must_use]
+    pub fn usb() -> Self {
+        Controller::new(ControllerType::Usb(UsbController::new()))
+    }
+    /// `<controller type='ide'>`.
+    #[must_use]
+    pub fn ide() -> Self {
+        Controller::new(ControllerType::Ide(IdeController::new()))
+    }
+    /// `<controller type='isa'>`.
+    #[must_use]
+    pub fn isa() -> Self {
+        Controller::new(ControllerType::Isa)
+    }
+    /// `<controller type='virtio-serial'>`.
+    #[must_use]
+    pub fn virtio_serial() -> Self {
+        Controller::new(ControllerType::VirtioSerial(VirtioSerialController::new()))
+    }
+    /// `<controller type='xenbus'>`.
+    #[must_use]
+    pub fn xenbus() -> Self {
+        Controller::new(ControllerType::Xenbus(XenbusController::new()))
     }
 }
 impl ::std::convert::From<ScsiController> for Controller {
@@ -2753,6 +2864,18 @@ pub struct CryptoBackend {
 impl ::std::convert::From<CryptoBackendModel> for CryptoBackend {
     fn from(v: CryptoBackendModel) -> Self {
         CryptoBackend::new(v)
+    }
+}
+impl CryptoBackend {
+    /// `<backend model='builtin'>`.
+    #[must_use]
+    pub fn builtin() -> Self {
+        CryptoBackend::new(CryptoBackendModel::Builtin)
+    }
+    /// `<backend model='lkcf'>`.
+    #[must_use]
+    pub fn lkcf() -> Self {
+        CryptoBackend::new(CryptoBackendModel::Lkcf)
     }
 }
 /// The content of `<backend>` told apart by its `model` attribute
@@ -3700,6 +3823,38 @@ pub struct DiskBackingStore {
 impl ::std::convert::From<DiskSource> for DiskBackingStore {
     fn from(v: DiskSource) -> Self {
         DiskBackingStore::new(v)
+    }
+}
+impl DiskBackingStore {
+    /// `<backingStore type='file'>`.
+    #[must_use]
+    pub fn file() -> Self {
+        DiskBackingStore::new(DiskSource::File(FileDiskSource::new()))
+    }
+    /// `<backingStore type='block'>`.
+    #[must_use]
+    pub fn block() -> Self {
+        DiskBackingStore::new(DiskSource::Block(BlockDiskSource::new()))
+    }
+    /// `<backingStore type='dir'>`.
+    #[must_use]
+    pub fn dir() -> Self {
+        DiskBackingStore::new(DiskSource::Dir(DirDiskSource::new()))
+    }
+    /// `<backingStore type='network'>`.
+    #[must_use]
+    pub fn network() -> Self {
+        DiskBackingStore::new(DiskSource::Network(NetworkDiskSource::new()))
+    }
+    /// `<backingStore type='volume'>`.
+    #[must_use]
+    pub fn volume() -> Self {
+        DiskBackingStore::new(DiskSource::Volume(VolumeDiskSource::new()))
+    }
+    /// `<backingStore type='nvme'>`.
+    #[must_use]
+    pub fn nvme() -> Self {
+        DiskBackingStore::new(DiskSource::Nvme(NvmeDiskSource::new()))
     }
 }
 impl ::std::convert::From<FileDiskSource> for DiskBackingStore {
@@ -5134,6 +5289,18 @@ impl ::std::convert::From<Schedparam> for Emulatorsched {
         Emulatorsched::new(v)
     }
 }
+impl Emulatorsched {
+    /// `<emulatorsched scheduler='batch'>`.
+    #[must_use]
+    pub fn batch() -> Self {
+        Emulatorsched::new(Schedparam::Batch)
+    }
+    /// `<emulatorsched scheduler='idle'>`.
+    #[must_use]
+    pub fn idle() -> Self {
+        Emulatorsched::new(Schedparam::Idle)
+    }
+}
 /// `<encryption>` (domaincommon.rng:6075)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6236,6 +6403,38 @@ impl ::std::convert::From<DriverType> for FsDriver {
         FsDriver::new(v)
     }
 }
+impl FsDriver {
+    /// `<driver type='path'>`.
+    #[must_use]
+    pub fn path() -> Self {
+        FsDriver::new(DriverType::Path(DriverTypeCommon::new()))
+    }
+    /// `<driver type='handle'>`.
+    #[must_use]
+    pub fn handle() -> Self {
+        FsDriver::new(DriverType::Handle(DriverTypeCommon::new()))
+    }
+    /// `<driver type='nbd'>`.
+    #[must_use]
+    pub fn nbd() -> Self {
+        FsDriver::new(DriverType::Nbd(DriverTypeCommon::new()))
+    }
+    /// `<driver type='ploop'>`.
+    #[must_use]
+    pub fn ploop() -> Self {
+        FsDriver::new(DriverType::Ploop(DriverTypeCommon::new()))
+    }
+    /// `<driver type='virtiofs'>`.
+    #[must_use]
+    pub fn virtiofs() -> Self {
+        FsDriver::new(DriverType::Virtiofs(VirtiofsDriver::new()))
+    }
+    /// `<driver type='mtp'>`.
+    #[must_use]
+    pub fn mtp() -> Self {
+        FsDriver::new(DriverType::Mtp)
+    }
+}
 impl ::std::convert::From<VirtiofsDriver> for FsDriver {
     fn from(v: VirtiofsDriver) -> Self {
         FsDriver::new(DriverType::from(v))
@@ -6422,6 +6621,33 @@ pub struct Graphics {
 impl ::std::convert::From<GraphicsType> for Graphics {
     fn from(v: GraphicsType) -> Self {
         Graphics::new(v)
+    }
+}
+impl Graphics {
+    /// `<graphics type='sdl'>`.
+    #[must_use]
+    pub fn sdl() -> Self {
+        Graphics::new(GraphicsType::Sdl(SdlGraphics::new()))
+    }
+    /// `<graphics type='dbus'>`.
+    #[must_use]
+    pub fn dbus() -> Self {
+        Graphics::new(GraphicsType::Dbus(DbusGraphics::new()))
+    }
+    /// `<graphics type='rdp'>`.
+    #[must_use]
+    pub fn rdp() -> Self {
+        Graphics::new(GraphicsType::Rdp(RdpGraphics::new()))
+    }
+    /// `<graphics type='desktop'>`.
+    #[must_use]
+    pub fn desktop() -> Self {
+        Graphics::new(GraphicsType::Desktop(DesktopGraphics::new()))
+    }
+    /// `<graphics type='egl-headless'>`.
+    #[must_use]
+    pub fn egl_headless() -> Self {
+        Graphics::new(GraphicsType::EglHeadless(EglHeadlessGraphics::new()))
     }
 }
 impl ::std::convert::From<SdlGraphics> for Graphics {
@@ -6800,6 +7026,15 @@ impl ::std::convert::From<HostdevInterfaceAddressType> for HostdevInterfaceAddre
         HostdevInterfaceAddress::new(v)
     }
 }
+impl HostdevInterfaceAddress {
+    /// `<address type='pci'>`.
+    #[must_use]
+    pub fn pci() -> Self {
+        HostdevInterfaceAddress::new(
+            HostdevInterfaceAddressType::Pci(SourcePciAddress::new()),
+        )
+    }
+}
 impl ::std::convert::From<SourcePciAddress> for HostdevInterfaceAddress {
     fn from(v: SourcePciAddress) -> Self {
         HostdevInterfaceAddress::new(HostdevInterfaceAddressType::from(v))
@@ -6978,6 +7213,18 @@ pub struct Hyperv {
 impl ::std::convert::From<HypervMode> for Hyperv {
     fn from(v: HypervMode) -> Self {
         Hyperv::new(v)
+    }
+}
+impl Hyperv {
+    /// `<hyperv mode='passthrough'>`.
+    #[must_use]
+    pub fn passthrough() -> Self {
+        Hyperv::new(HypervMode::Passthrough)
+    }
+    /// `<hyperv mode='custom'>`.
+    #[must_use]
+    pub fn custom() -> Self {
+        Hyperv::new(HypervMode::Custom(::std::boxed::Box::new(CustomHyperv::new())))
     }
 }
 impl ::std::convert::From<CustomHyperv> for Hyperv {
@@ -7181,6 +7428,23 @@ impl ::std::convert::From<InputType> for Input {
         Input::new(v)
     }
 }
+impl Input {
+    /// `<input type='tablet'>`.
+    #[must_use]
+    pub fn tablet() -> Self {
+        Input::new(InputType::Tablet(TabletOrMouseOrKeyboardInput::new()))
+    }
+    /// `<input type='mouse'>`.
+    #[must_use]
+    pub fn mouse() -> Self {
+        Input::new(InputType::Mouse(TabletOrMouseOrKeyboardInput::new()))
+    }
+    /// `<input type='keyboard'>`.
+    #[must_use]
+    pub fn keyboard() -> Self {
+        Input::new(InputType::Keyboard(TabletOrMouseOrKeyboardInput::new()))
+    }
+}
 impl ::std::convert::From<PassthroughInput> for Input {
     fn from(v: PassthroughInput) -> Self {
         Input::new(InputType::from(v))
@@ -7362,6 +7626,28 @@ pub struct Interface {
 impl ::std::convert::From<InterfaceType> for Interface {
     fn from(v: InterfaceType) -> Self {
         Interface::new(v)
+    }
+}
+impl Interface {
+    /// `<interface type='ethernet'>`.
+    #[must_use]
+    pub fn ethernet() -> Self {
+        Interface::new(InterfaceType::Ethernet(EthernetInterface::new()))
+    }
+    /// `<interface type='vhostuser'>`.
+    #[must_use]
+    pub fn vhostuser() -> Self {
+        Interface::new(InterfaceType::Vhostuser(VhostuserInterface::new()))
+    }
+    /// `<interface type='user'>`.
+    #[must_use]
+    pub fn user() -> Self {
+        Interface::new(InterfaceType::User(UserInterface::new()))
+    }
+    /// `<interface type='null'>`.
+    #[must_use]
+    pub fn null() -> Self {
+        Interface::new(InterfaceType::Null)
     }
 }
 impl ::std::convert::From<BridgeInterface> for Interface {
@@ -7931,6 +8217,18 @@ impl ::std::convert::From<Schedparam> for Iothreadsched {
         Iothreadsched::new(v)
     }
 }
+impl Iothreadsched {
+    /// `<iothreadsched scheduler='batch'>`.
+    #[must_use]
+    pub fn batch() -> Self {
+        Iothreadsched::new(Schedparam::Batch)
+    }
+    /// `<iothreadsched scheduler='idle'>`.
+    #[must_use]
+    pub fn idle() -> Self {
+        Iothreadsched::new(Schedparam::Idle)
+    }
+}
 /// `<iotune>` or `<throttlegroup>` (domaincommon.rng:6883)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8288,6 +8586,13 @@ impl ::std::convert::From<LaunchSecurityType> for LaunchSecurity {
         LaunchSecurity::new(v)
     }
 }
+impl LaunchSecurity {
+    /// `<launchSecurity type='s390-pv'>`.
+    #[must_use]
+    pub fn s390_pv() -> Self {
+        LaunchSecurity::new(LaunchSecurityType::S390Pv)
+    }
+}
 impl ::std::convert::From<SevLaunchSecurity> for LaunchSecurity {
     fn from(v: SevLaunchSecurity) -> Self {
         LaunchSecurity::new(LaunchSecurityType::from(v))
@@ -8415,6 +8720,23 @@ pub struct Listen {
 impl ::std::convert::From<ListenType> for Listen {
     fn from(v: ListenType) -> Self {
         Listen::new(v)
+    }
+}
+impl Listen {
+    /// `<listen type='address'>`.
+    #[must_use]
+    pub fn address() -> Self {
+        Listen::new(ListenType::Address(AddressListen::new()))
+    }
+    /// `<listen type='socket'>`.
+    #[must_use]
+    pub fn socket() -> Self {
+        Listen::new(ListenType::Socket(SocketListen::new()))
+    }
+    /// `<listen type='none'>`.
+    #[must_use]
+    pub fn none() -> Self {
+        Listen::new(ListenType::None)
     }
 }
 impl ::std::convert::From<AddressListen> for Listen {
@@ -8631,6 +8953,23 @@ pub struct LunDisk {
 impl ::std::convert::From<DiskType> for LunDisk {
     fn from(v: DiskType) -> Self {
         LunDisk::new(v)
+    }
+}
+impl LunDisk {
+    /// `<disk type='network'>`.
+    #[must_use]
+    pub fn network() -> Self {
+        LunDisk::new(DiskType::Network(::std::boxed::Box::new(NetworkDisk::new())))
+    }
+    /// `<disk type='block'>`.
+    #[must_use]
+    pub fn block() -> Self {
+        LunDisk::new(DiskType::Block(BlockDisk::new()))
+    }
+    /// `<disk type='volume'>`.
+    #[must_use]
+    pub fn volume() -> Self {
+        LunDisk::new(DiskType::Volume(::std::boxed::Box::new(VolumeDisk::new())))
     }
 }
 impl ::std::convert::From<NetworkDisk> for LunDisk {
@@ -10037,6 +10376,13 @@ impl ::std::convert::From<MemoryPlacement> for NumatuneMemory {
         NumatuneMemory::new(v)
     }
 }
+impl NumatuneMemory {
+    /// `<memory placement='auto'>`.
+    #[must_use]
+    pub fn auto() -> Self {
+        NumatuneMemory::new(MemoryPlacement::Auto)
+    }
+}
 impl ::std::convert::From<StaticMemory> for NumatuneMemory {
     fn from(v: StaticMemory) -> Self {
         NumatuneMemory::new(MemoryPlacement::from(v))
@@ -10853,6 +11199,58 @@ pub struct PciController {
 impl ::std::convert::From<ControllerModel> for PciController {
     fn from(v: ControllerModel) -> Self {
         PciController::new(v)
+    }
+}
+impl PciController {
+    /// `<controller model='pci-root'>`.
+    #[must_use]
+    pub fn pci_root() -> Self {
+        PciController::new(ControllerModel::PciRoot(PciRootOrPcieRootController::new()))
+    }
+    /// `<controller model='pcie-root'>`.
+    #[must_use]
+    pub fn pcie_root() -> Self {
+        PciController::new(ControllerModel::PcieRoot(PciRootOrPcieRootController::new()))
+    }
+    /// `<controller model='pci-bridge'>`.
+    #[must_use]
+    pub fn pci_bridge() -> Self {
+        PciController::new(ControllerModel::PciBridge)
+    }
+    /// `<controller model='dmi-to-pci-bridge'>`.
+    #[must_use]
+    pub fn dmi_to_pci_bridge() -> Self {
+        PciController::new(ControllerModel::DmiToPciBridge)
+    }
+    /// `<controller model='pcie-to-pci-bridge'>`.
+    #[must_use]
+    pub fn pcie_to_pci_bridge() -> Self {
+        PciController::new(ControllerModel::PcieToPciBridge)
+    }
+    /// `<controller model='pcie-root-port'>`.
+    #[must_use]
+    pub fn pcie_root_port() -> Self {
+        PciController::new(ControllerModel::PcieRootPort)
+    }
+    /// `<controller model='pcie-switch-upstream-port'>`.
+    #[must_use]
+    pub fn pcie_switch_upstream_port() -> Self {
+        PciController::new(ControllerModel::PcieSwitchUpstreamPort)
+    }
+    /// `<controller model='pcie-switch-downstream-port'>`.
+    #[must_use]
+    pub fn pcie_switch_downstream_port() -> Self {
+        PciController::new(ControllerModel::PcieSwitchDownstreamPort)
+    }
+    /// `<controller model='pci-expander-bus'>`.
+    #[must_use]
+    pub fn pci_expander_bus() -> Self {
+        PciController::new(ControllerModel::PciExpanderBus)
+    }
+    /// `<controller model='pcie-expander-bus'>`.
+    #[must_use]
+    pub fn pcie_expander_bus() -> Self {
+        PciController::new(ControllerModel::PcieExpanderBus)
     }
 }
 /// `<model>` (domaincommon.rng:2903)
@@ -12018,6 +12416,18 @@ impl ::std::convert::From<RngBackendModel> for RngBackend {
         RngBackend::new(v)
     }
 }
+impl RngBackend {
+    /// `<backend model='random'>`.
+    #[must_use]
+    pub fn random() -> Self {
+        RngBackend::new(RngBackendModel::Random(RandomBackend::new()))
+    }
+    /// `<backend model='builtin'>`.
+    #[must_use]
+    pub fn builtin() -> Self {
+        RngBackend::new(RngBackendModel::Builtin)
+    }
+}
 impl ::std::convert::From<RandomBackend> for RngBackend {
     fn from(v: RandomBackend) -> Self {
         RngBackend::new(RngBackendModel::from(v))
@@ -12517,6 +12927,18 @@ pub struct Seclabel {
 impl ::std::convert::From<SeclabelType> for Seclabel {
     fn from(v: SeclabelType) -> Self {
         Seclabel::new(v)
+    }
+}
+impl Seclabel {
+    /// `<seclabel type='dynamic'>`.
+    #[must_use]
+    pub fn dynamic() -> Self {
+        Seclabel::new(SeclabelType::Dynamic(DynamicSeclabel::new()))
+    }
+    /// `<seclabel type='none'>`.
+    #[must_use]
+    pub fn none() -> Self {
+        Seclabel::new(SeclabelType::None(NoneSeclabel::new()))
     }
 }
 impl ::std::convert::From<DynamicSeclabel> for Seclabel {
@@ -13062,6 +13484,18 @@ pub struct Smartcard {
 impl ::std::convert::From<SmartcardMode> for Smartcard {
     fn from(v: SmartcardMode) -> Self {
         Smartcard::new(v)
+    }
+}
+impl Smartcard {
+    /// `<smartcard mode='host'>`.
+    #[must_use]
+    pub fn host() -> Self {
+        Smartcard::new(SmartcardMode::Host)
+    }
+    /// `<smartcard mode='host-certificates'>`.
+    #[must_use]
+    pub fn host_certificates() -> Self {
+        Smartcard::new(SmartcardMode::HostCertificates(HostCertificatesSmartcard::new()))
     }
 }
 impl ::std::convert::From<HostCertificatesSmartcard> for Smartcard {
@@ -14276,6 +14710,18 @@ impl ::std::convert::From<SysinfoType> for Sysinfo {
         Sysinfo::new(v)
     }
 }
+impl Sysinfo {
+    /// `<sysinfo type='smbios'>`.
+    #[must_use]
+    pub fn smbios() -> Self {
+        Sysinfo::new(SysinfoType::Smbios(SmbiosSysinfo::new()))
+    }
+    /// `<sysinfo type='fwcfg'>`.
+    #[must_use]
+    pub fn fwcfg() -> Self {
+        Sysinfo::new(SysinfoType::Fwcfg(FwcfgSysinfo::new()))
+    }
+}
 impl ::std::convert::From<SmbiosSysinfo> for Sysinfo {
     fn from(v: SmbiosSysinfo) -> Self {
         Sysinfo::new(SysinfoType::from(v))
@@ -14590,6 +15036,13 @@ impl ::std::convert::From<TeamingType> for Teaming {
         Teaming::new(v)
     }
 }
+impl Teaming {
+    /// `<teaming type='persistent'>`.
+    #[must_use]
+    pub fn persistent() -> Self {
+        Teaming::new(TeamingType::Persistent)
+    }
+}
 impl ::std::convert::From<TransientTeaming> for Teaming {
     fn from(v: TransientTeaming) -> Self {
         Teaming::new(TeamingType::from(v))
@@ -14782,6 +15235,48 @@ impl ::std::convert::From<TimerName> for Timer {
         Timer::new(v)
     }
 }
+impl Timer {
+    /// `<timer name='platform'>`.
+    #[must_use]
+    pub fn platform() -> Self {
+        Timer::new(TimerName::Platform(PlatformOrRtcTimer::new()))
+    }
+    /// `<timer name='rtc'>`.
+    #[must_use]
+    pub fn rtc() -> Self {
+        Timer::new(TimerName::Rtc(PlatformOrRtcTimer::new()))
+    }
+    /// `<timer name='tsc'>`.
+    #[must_use]
+    pub fn tsc() -> Self {
+        Timer::new(TimerName::Tsc(TscTimer::new()))
+    }
+    /// `<timer name='hpet'>`.
+    #[must_use]
+    pub fn hpet() -> Self {
+        Timer::new(TimerName::Hpet(HpetOrPitOrArmvtimerTimer::new()))
+    }
+    /// `<timer name='pit'>`.
+    #[must_use]
+    pub fn pit() -> Self {
+        Timer::new(TimerName::Pit(HpetOrPitOrArmvtimerTimer::new()))
+    }
+    /// `<timer name='armvtimer'>`.
+    #[must_use]
+    pub fn armvtimer() -> Self {
+        Timer::new(TimerName::Armvtimer(HpetOrPitOrArmvtimerTimer::new()))
+    }
+    /// `<timer name='kvmclock'>`.
+    #[must_use]
+    pub fn kvmclock() -> Self {
+        Timer::new(TimerName::Kvmclock)
+    }
+    /// `<timer name='hypervclock'>`.
+    #[must_use]
+    pub fn hypervclock() -> Self {
+        Timer::new(TimerName::Hypervclock)
+    }
+}
 impl ::std::convert::From<TscTimer> for Timer {
     fn from(v: TscTimer) -> Self {
         Timer::new(TimerName::from(v))
@@ -14968,6 +15463,25 @@ pub struct TpmBackend {
 impl ::std::convert::From<BackendType> for TpmBackend {
     fn from(v: BackendType) -> Self {
         TpmBackend::new(v)
+    }
+}
+impl TpmBackend {
+    /// `<backend type='passthrough'>`.
+    #[must_use]
+    pub fn passthrough() -> Self {
+        TpmBackend::new(BackendType::Passthrough(PassthroughBackend::new()))
+    }
+    /// `<backend type='emulator'>`.
+    #[must_use]
+    pub fn emulator() -> Self {
+        TpmBackend::new(
+            BackendType::Emulator(::std::boxed::Box::new(EmulatorBackend::new())),
+        )
+    }
+    /// `<backend type='external'>`.
+    #[must_use]
+    pub fn external() -> Self {
+        TpmBackend::new(BackendType::External(ExternalBackend::new()))
     }
 }
 impl ::std::convert::From<PassthroughBackend> for TpmBackend {
@@ -15557,6 +16071,18 @@ impl ::std::convert::From<Schedparam> for Vcpusched {
         Vcpusched::new(v)
     }
 }
+impl Vcpusched {
+    /// `<vcpusched scheduler='batch'>`.
+    #[must_use]
+    pub fn batch() -> Self {
+        Vcpusched::new(Schedparam::Batch)
+    }
+    /// `<vcpusched scheduler='idle'>`.
+    #[must_use]
+    pub fn idle() -> Self {
+        Vcpusched::new(Schedparam::Idle)
+    }
+}
 /// The content of `<interface>` when `type` is 'vdpa'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -15922,6 +16448,63 @@ pub struct VideoModel {
 impl ::std::convert::From<ModelType> for VideoModel {
     fn from(v: ModelType) -> Self {
         VideoModel::new(v)
+    }
+}
+impl VideoModel {
+    /// `<model type='vga'>`.
+    #[must_use]
+    pub fn vga() -> Self {
+        VideoModel::new(ModelType::Vga)
+    }
+    /// `<model type='cirrus'>`.
+    #[must_use]
+    pub fn cirrus() -> Self {
+        VideoModel::new(ModelType::Cirrus)
+    }
+    /// `<model type='vmvga'>`.
+    #[must_use]
+    pub fn vmvga() -> Self {
+        VideoModel::new(ModelType::Vmvga)
+    }
+    /// `<model type='xen'>`.
+    #[must_use]
+    pub fn xen() -> Self {
+        VideoModel::new(ModelType::Xen)
+    }
+    /// `<model type='vbox'>`.
+    #[must_use]
+    pub fn vbox() -> Self {
+        VideoModel::new(ModelType::Vbox)
+    }
+    /// `<model type='virtio'>`.
+    #[must_use]
+    pub fn virtio() -> Self {
+        VideoModel::new(ModelType::Virtio)
+    }
+    /// `<model type='gop'>`.
+    #[must_use]
+    pub fn gop() -> Self {
+        VideoModel::new(ModelType::Gop)
+    }
+    /// `<model type='none'>`.
+    #[must_use]
+    pub fn none() -> Self {
+        VideoModel::new(ModelType::None)
+    }
+    /// `<model type='bochs'>`.
+    #[must_use]
+    pub fn bochs() -> Self {
+        VideoModel::new(ModelType::Bochs)
+    }
+    /// `<model type='ramfb'>`.
+    #[must_use]
+    pub fn ramfb() -> Self {
+        VideoModel::new(ModelType::Ramfb)
+    }
+    /// `<model type='qxl'>`.
+    #[must_use]
+    pub fn qxl() -> Self {
+        VideoModel::new(ModelType::Qxl(QxlModel::new()))
     }
 }
 impl ::std::convert::From<QxlModel> for VideoModel {

@@ -392,6 +392,18 @@ impl ::std::convert::From<MemorySnapshot> for Memory {
         Memory::new(v)
     }
 }
+impl Memory {
+    /// `<memory snapshot='no'>`.
+    #[must_use]
+    pub fn no() -> Self {
+        Memory::new(MemorySnapshot::No)
+    }
+    /// `<memory snapshot='internal'>`.
+    #[must_use]
+    pub fn internal() -> Self {
+        Memory::new(MemorySnapshot::Internal)
+    }
+}
 impl ::std::convert::From<ExternalMemory> for Memory {
     fn from(v: ExternalMemory) -> Self {
         Memory::new(MemorySnapshot::from(v))

@@ -112,6 +112,13 @@ impl ::std::convert::From<DeviceCapabilityType> for Capability {
         Capability::new(v)
     }
 }
+impl Capability {
+    /// `<capability type='ap_matrix'>`.
+    #[must_use]
+    pub fn ap_matrix() -> Self {
+        Capability::new(DeviceCapabilityType::ApMatrix(ApMatrixCapability::new()))
+    }
+}
 impl ::std::convert::From<SystemCapability> for Capability {
     fn from(v: SystemCapability) -> Self {
         Capability::new(DeviceCapabilityType::from(v))
