@@ -38,9 +38,10 @@ pub struct Config {
     /// `module::Type.field`: flattened tag enums whose discriminating attribute libvirt
     /// writes before the owner's own (`<controller type='usb' index='0'>`).
     pub lead: Vec<String>,
-    /// `module::Type::method`: constructors the runtime writes by hand (they set more than
-    /// the variant they are named after), in place of the generated ones.
-    pub hand_written: Vec<String>,
+    /// `module::Type::method`: constructors named after a kind not to generate, because
+    /// xml-model writes them by hand (setting more than the kind) or because libvirt's code
+    /// refuses the kind with nothing else set.
+    pub no_constructor: Vec<String>,
 }
 
 /// A group of attributes and text read as one runtime value (`scaledInteger`).
@@ -84,7 +85,7 @@ impl Config {
             "payload_tags_first",
             "lead",
             "fields",
-            "hand_written",
+            "variant_constructors",
         ];
         if let Some(k) = table.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(format!("{}: unknown table [{k}]: expected one of {}", path.display(), KNOWN.join(", ")));
@@ -104,8 +105,11 @@ impl Config {
         if let Some(b) = table.get("lead").and_then(|v| v.get("fields")).and_then(|v| v.as_array()) {
             cfg.lead = b.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
         }
-        if let Some(c) = table.get("hand_written").and_then(|v| v.get("constructors")).and_then(|v| v.as_array()) {
-            cfg.hand_written = c.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        if let Some(c) = table.get("variant_constructors") {
+            for key in ["hand_written", "refused"] {
+                let list = c.get(key).and_then(|v| v.as_array()).into_iter().flatten();
+                cfg.no_constructor.extend(list.filter_map(|v| v.as_str().map(str::to_owned)));
+            }
         }
         if let Some(t) = table.get("payload_tags_first").and_then(|v| v.get("types")).and_then(|v| v.as_array()) {
             cfg.payload_tags_first = t.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
@@ -178,15 +182,18 @@ impl Config {
             }
             ir.types[id].payload_tags_first = true;
         }
-        for path in &self.hand_written {
+        for path in &self.no_constructor {
             let (ty, method) =
                 path.rsplit_once("::").ok_or_else(|| format!("codegen.toml: {path} is not Type::method"))?;
             let id = live
                 .iter()
                 .copied()
                 .find(|&id| key(ir, id) == ty)
-                .ok_or_else(|| format!("codegen.toml: no type {ty} for hand_written"))?;
-            ir.types[id].hand_written.push(method.to_owned());
+                .ok_or_else(|| format!("codegen.toml: no type {ty} for [variant_constructors]"))?;
+            if !crate::emit::variant_constructors(ir, &ir.types[id]).iter().any(|(m, _)| m == method) {
+                return Err(format!("codegen.toml: [variant_constructors] {path} is not a constructor to leave out"));
+            }
+            ir.types[id].no_constructor.push(method.to_owned());
         }
         let field_at = |ir: &Ir, path: &str| -> Result<(TypeId, usize), String> {
             let (ty, field) = path.rsplit_once('.').ok_or_else(|| format!("codegen.toml: {path} is not Type.field"))?;

@@ -43,6 +43,8 @@ pub fn value_ty(ir: &Ir, f: &Field) -> Ty {
 
 struct Emitter<'a> {
     ir: &'a Ir,
+    /// [`element_types`].
+    elements: std::collections::HashSet<TypeId>,
 }
 
 impl Emitter<'_> {
@@ -139,8 +141,8 @@ impl Emitter<'_> {
 
     /// A struct that requires one thing is made from it: `From` that thing, and from its
     /// natural value (`vcpu(2)` for a `<vcpu>` whose text is a checked number).
-    fn conversions(&self, t: &TypeDef, fields: &[Field], from: &str) -> TokenStream {
-        let name = &format_ident!("{}", t.name);
+    fn conversions(&self, id: TypeId, fields: &[Field], from: &str) -> TokenStream {
+        let name = &format_ident!("{}", self.ir.types[id].name);
         let required: Vec<&Field> = fields.iter().filter(|f| f.occurs == Occurs::One).collect();
         let [f] = required.as_slice() else { return quote!() };
         let ty = value_ty(self.ir, f);
@@ -180,9 +182,9 @@ impl Emitter<'_> {
         // What the required choice is made from: `.address(DriveAddress::new())` as well as
         // `.address(AddressType::Drive(..))`, each variant's content that no other variant
         // shares (the tag enum's own `From`s).
-        if let Ty::Named(id) = ty {
-            if let Kind::TagEnum { attribute, variants } = &self.ir.types[id].kind {
-                out.push(self.variant_constructors(t, fields, &inner, attribute, variants, from));
+        if let Ty::Named(tag_enum) = ty {
+            if let Kind::TagEnum { variants, .. } = &self.ir.types[tag_enum].kind {
+                out.push(self.variant_constructors(id, &inner, from));
                 for v in variants {
                     let Ty::Named(payload) = v.ty else { continue };
                     if variants.iter().filter(|o| o.ty == v.ty).count() > 1 {
@@ -203,36 +205,18 @@ impl Emitter<'_> {
     }
 
     /// `Input::tablet()` for `Input::new(InputType::Tablet(TabletOrMouseOrKeyboardInput::new()))`:
-    /// a constructor per variant of a struct's one required tag enum whose content needs
-    /// nothing (a unit variant, or a struct of optional fields), named after the variant. Not
-    /// for a name a field's setter has.
-    fn variant_constructors(
-        &self,
-        t: &TypeDef,
-        fields: &[Field],
-        tag_enum: &TokenStream,
-        attribute: &str,
-        variants: &[Variant],
-        from: &str,
-    ) -> TokenStream {
+    /// the constructors [`variant_constructors`] names, one per kind whose content may be empty.
+    fn variant_constructors(&self, id: TypeId, tag_enum: &TokenStream, from: &str) -> TokenStream {
+        let t = &self.ir.types[id];
         let name = format_ident!("{}", t.name);
+        let Some((attribute, variants)) = crate::constructible::kind_of(self.ir, t) else { return quote!() };
         let mut out = Vec::new();
-        // Not for variants named after a value that is a number (`80203`).
-        for v in variants.iter().filter(|v| !v.absent && !v.key.starts_with(|c: char| c.is_ascii_digit())) {
-            let needs_nothing = match &v.ty {
-                Ty::Empty => true,
-                Ty::Named(p) => match &self.ir.types[*p].kind {
-                    Kind::Struct { fields, .. } => fields.iter().all(|f| f.occurs != Occurs::One),
-                    _ => false,
-                },
-                _ => false,
-            };
-            let method = crate::names::snake(&v.name);
-            let taken = fields.iter().any(|f| f.name == method) || t.hand_written.contains(&method);
-            if !needs_nothing || taken || method.ends_with('_') || method == "new" {
+        for (method, v) in variant_constructors(self.ir, t) {
+            if t.no_constructor.contains(&method) {
                 continue;
             }
             let method = format_ident!("{}", method);
+            let v = &variants[v];
             let vn = format_ident!("{}", v.name);
             let value = match &v.ty {
                 Ty::Empty => quote!(#tag_enum::#vn),
@@ -242,9 +226,11 @@ impl Emitter<'_> {
                     quote!(#tag_enum::#vn(#content))
                 }
             };
-            let doc = match t.element.as_str() {
-                "" => format!(" `{attribute}='{}'`.", v.key),
-                e => format!(" `<{e} {attribute}='{}'>`.", v.key),
+            // The element when this is its type; a variant's content is only part of one.
+            let doc = if self.elements.contains(&id) {
+                format!(" `<{} {attribute}='{}'/>`: nothing else set.", t.element, v.key)
+            } else {
+                format!(" `{attribute}='{}'`, nothing else set.", v.key)
             };
             out.push(quote! {
                 #[doc = #doc]
@@ -283,7 +269,7 @@ impl Emitter<'_> {
                     }
                 });
                 let default = fields.iter().all(|f| f.occurs != Occurs::One).then(|| quote!(Default,));
-                let froms = self.conversions(t, fields, from);
+                let froms = self.conversions(id, fields, from);
                 quote! {
                     #[doc = #doc]
                     #[derive(Debug, Clone, PartialEq, #default crate::Xml)]
@@ -414,9 +400,56 @@ impl Emitter<'_> {
     }
 }
 
+/// The constructors named after the kinds of a struct whose one requirement is its kind
+/// (`Input::tablet()`), with the index of their variant: one per kind the schema accepts
+/// with nothing else set ([`TypeDef::alone`]), named after it. None for a kind that is a
+/// number (`80203`), a keyword, or an answer (`no`, `yes`), and none that would take the
+/// name of a method the derive gives the struct (a field's setter, its `set_` twin, a list's
+/// adder). codegen.toml `[variant_constructors]` leaves out more.
+pub fn variant_constructors(ir: &Ir, t: &TypeDef) -> Vec<(String, usize)> {
+    let Some((_, variants)) = crate::constructible::kind_of(ir, t) else { return Vec::new() };
+    let Kind::Struct { fields, .. } = &t.kind else { return Vec::new() };
+    let mut out = Vec::new();
+    for (i, v) in variants.iter().enumerate() {
+        if v.absent || !t.alone.contains(&v.key) || v.key.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let method = crate::names::snake(&v.name);
+        let derived = fields
+            .iter()
+            .any(|f| f.name == method || (f.occurs == Occurs::Many && f.name.starts_with(method.as_str())));
+        let reads_otherwise = ["new", "no", "yes"].contains(&method.as_str()) || method.starts_with("set_");
+        if derived || reads_otherwise || method.ends_with('_') {
+            continue;
+        }
+        out.push((method, i));
+    }
+    out
+}
+
+/// The types that are an element's (not a variant's content): what a constructor's doc may
+/// show as a whole element.
+fn element_types(ir: &Ir) -> std::collections::HashSet<TypeId> {
+    let mut out: std::collections::HashSet<TypeId> = ir.roots.iter().map(|r| r.2).collect();
+    for t in &ir.types {
+        match &t.kind {
+            Kind::Struct { fields, .. } => out.extend(fields.iter().filter_map(|f| match (&f.role, &f.ty) {
+                (Role::Child { .. }, Ty::Named(id)) => Some(*id),
+                _ => None,
+            })),
+            Kind::ChoiceEnum { variants } => out.extend(variants.iter().filter_map(|v| match v.ty {
+                Ty::Named(id) => Some(id),
+                _ => None,
+            })),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The generated files: module name -> formatted source.
 pub fn emit(ir: &Ir, live: &[TypeId], header: &str) -> BTreeMap<String, String> {
-    let e = Emitter { ir };
+    let e = Emitter { ir, elements: element_types(ir) };
     let mut by_module: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     let mut order = live.to_vec();
     order.sort_by(|a, b| ir.types[*a].name.cmp(&ir.types[*b].name));

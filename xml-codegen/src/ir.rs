@@ -149,9 +149,14 @@ pub struct TypeDef {
     /// A tag enum whose variants' own leading discriminating attributes are written before
     /// its own (codegen.toml `[payload_tags_first]`).
     pub payload_tags_first: bool,
-    /// Constructors written by hand on this type (codegen.toml `[hand_written]`): not
-    /// generated.
-    pub hand_written: Vec<String>,
+    /// Constructors named after a kind (`emit::variant_constructors`) not to generate for
+    /// this type (codegen.toml `[variant_constructors]`).
+    pub no_constructor: Vec<String>,
+    /// The `<element>` patterns this struct is the type of (several after merging).
+    pub patterns: Vec<crate::rng::PatId>,
+    /// The values of the struct's kind (its one required tag enum's attribute) with which
+    /// the schema accepts it with nothing else set (`constructible::mark`).
+    pub alone: Vec<String>,
     /// No candidate name was free: the name is the last candidate numbered, to be renamed
     /// in codegen.toml.
     pub numbered: bool,

@@ -5,6 +5,7 @@
 pub mod analyse;
 pub mod audit;
 pub mod config;
+pub mod constructible;
 pub mod docs;
 pub mod emit;
 pub mod facets;
@@ -84,6 +85,7 @@ pub fn model_with(dir: &Path, schemas: &[(&str, &str)], cfg: &config::Config) ->
     hoist::hoist(&mut ir);
     let live = analyse::dedupe(&mut ir);
     analyse::box_recursion(&mut ir, &live);
+    constructible::mark(&schema, &mut ir, &live);
     naming::name_types(&mut ir, &live);
     cfg.apply(&mut ir, &live).map_err(rng::LoadError)?;
     docs::place(&mut ir, &live);

@@ -270,7 +270,9 @@ impl<'a> Lowerer<'a> {
             renamed_from: None,
             validate: None,
             payload_tags_first: false,
-            hand_written: Vec::new(),
+            no_constructor: Vec::new(),
+            patterns: Vec::new(),
+            alone: Vec::new(),
             numbered: false,
             defines: Vec::new(),
             element: String::new(),
@@ -326,6 +328,7 @@ impl<'a> Lowerer<'a> {
             let id =
                 self.new_type(vec![camel(&local)], kind.to_owned(), doc, Kind::Struct { fields: vec![], extras: true });
             self.ir.types[id].element = local.clone();
+            self.ir.types[id].patterns = roots.clone();
             let mut fields = Vec::new();
             self.choice_of(roots[0], contents, false, Occurs::One, &ctx, &mut fields);
             self.resolve_overlaps(&mut fields);
@@ -439,6 +442,7 @@ impl<'a> Lowerer<'a> {
                 self.new_type(ctx.hints(&camel(&local)), self.module(el), doc, Kind::Struct { fields, extras: true });
             self.ir.types[id].element = local.clone();
             self.ir.types[id].defines.extend(define);
+            self.ir.types[id].patterns.push(el);
             self.elements.insert(el, Ty::Named(id));
             return Ty::Named(id);
         }
@@ -456,6 +460,7 @@ impl<'a> Lowerer<'a> {
         let id = self.new_type(hints, self.module(el), doc, Kind::Struct { fields: vec![], extras: true });
         self.ir.types[id].defines.extend(define);
         self.ir.types[id].element = local.clone();
+        self.ir.types[id].patterns.push(el);
         if let Pattern::Ref { name, .. } = self.pat(content) {
             if !matches!(self.pat(self.deref(content)), Pattern::Element { .. }) {
                 self.ir.types[id].content_define = Some(name.clone());
@@ -1289,6 +1294,8 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.ir.types[id].defines = defines;
+        let patterns = [self.ir.types[x].patterns.clone(), self.ir.types[y].patterns.clone()].concat();
+        self.ir.types[id].patterns = patterns;
         self.merged.insert((x, y), id);
         self.deferred.push((id, x, y));
         id

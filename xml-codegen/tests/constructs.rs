@@ -106,3 +106,15 @@ fn replaced_types_are_not_generated() {
     assert!(!text.contains("pub struct DiskTarget"), "{text}");
     std::fs::remove_dir_all(&cfg_dir).unwrap();
 }
+
+/// codegen.toml's `[variant_constructors]`: an entry that names no constructor the generator
+/// would make is an error, not an entry silently ignored.
+#[test]
+fn a_stale_variant_constructor_entry_is_an_error() {
+    let mut cfg = xml_codegen::config::Config::load(&xml_codegen::config_path()).expect("codegen.toml");
+    cfg.no_constructor.push("domaincommon::Input::joystick".into());
+    let err = xml_codegen::model_with(&xml_codegen::schema_dir(), xml_codegen::TOP_LEVEL, &cfg)
+        .err()
+        .expect("the stale entry is refused");
+    assert!(err.to_string().contains("domaincommon::Input::joystick"), "{err}");
+}

@@ -547,13 +547,6 @@ impl ::std::convert::From<AdapterType> for SourceAdapter {
         SourceAdapter::new(v)
     }
 }
-impl SourceAdapter {
-    /// `<adapter type='scsi_host'>`.
-    #[must_use]
-    pub fn scsi_host() -> Self {
-        SourceAdapter::new(AdapterType::ScsiHost(ScsiHostAdapter::new()))
-    }
-}
 impl ::std::convert::From<ScsiHostAdapter> for SourceAdapter {
     fn from(v: ScsiHostAdapter) -> Self {
         SourceAdapter::new(AdapterType::from(v))

@@ -100,7 +100,7 @@ impl ::std::convert::From<DomainBackupMode> for DomainBackup {
     }
 }
 impl DomainBackup {
-    /// `<domainbackup mode='push'>`.
+    /// `<domainbackup mode='push'/>`: nothing else set.
     #[must_use]
     pub fn push() -> Self {
         DomainBackup::new(DomainBackupMode::Push(PushBackup::new()))

@@ -188,42 +188,42 @@ impl ::std::convert::From<AddressType> for Address {
     }
 }
 impl Address {
-    /// `<address type='pci'>`.
+    /// `<address type='pci'/>`: nothing else set.
     #[must_use]
     pub fn pci() -> Self {
         Address::new(AddressType::Pci(PciAddress::new()))
     }
-    /// `<address type='drive'>`.
+    /// `<address type='drive'/>`: nothing else set.
     #[must_use]
     pub fn drive() -> Self {
         Address::new(AddressType::Drive(DriveAddress::new()))
     }
-    /// `<address type='spapr-vio'>`.
+    /// `<address type='spapr-vio'/>`: nothing else set.
     #[must_use]
     pub fn spapr_vio() -> Self {
         Address::new(AddressType::SpaprVio(SpaprVioAddress::new()))
     }
-    /// `<address type='ccw'>`.
+    /// `<address type='ccw'/>`: nothing else set.
     #[must_use]
     pub fn ccw() -> Self {
         Address::new(AddressType::Ccw(CcwAddress::new()))
     }
-    /// `<address type='isa'>`.
+    /// `<address type='isa'/>`: nothing else set.
     #[must_use]
     pub fn isa() -> Self {
         Address::new(AddressType::Isa(IsaAddress::new()))
     }
-    /// `<address type='virtio-mmio'>`.
+    /// `<address type='virtio-mmio'/>`: nothing else set.
     #[must_use]
     pub fn virtio_mmio() -> Self {
         Address::new(AddressType::VirtioMmio)
     }
-    /// `<address type='dimm'>`.
+    /// `<address type='dimm'/>`: nothing else set.
     #[must_use]
     pub fn dimm() -> Self {
         Address::new(AddressType::Dimm(DimmAddress::new()))
     }
-    /// `<address type='unassigned'>`.
+    /// `<address type='unassigned'/>`: nothing else set.
     #[must_use]
     pub fn unassigned() -> Self {
         Address::new(AddressType::Unassigned)
@@ -2167,22 +2167,17 @@ impl ::std::convert::From<ClockOffset> for Clock {
     }
 }
 impl Clock {
-    /// `<clock offset='localtime'>`.
+    /// `<clock offset='localtime'/>`: nothing else set.
     #[must_use]
     pub fn localtime() -> Self {
         Clock::new(ClockOffset::Localtime(LocaltimeOrUtcClock::new()))
     }
-    /// `<clock offset='utc'>`.
+    /// `<clock offset='utc'/>`: nothing else set.
     #[must_use]
     pub fn utc() -> Self {
         Clock::new(ClockOffset::Utc(LocaltimeOrUtcClock::new()))
     }
-    /// `<clock offset='timezone'>`.
-    #[must_use]
-    pub fn timezone() -> Self {
-        Clock::new(ClockOffset::Timezone(TimezoneClock::new()))
-    }
-    /// `<clock offset='variable'>`.
+    /// `<clock offset='variable'/>`: nothing else set.
     #[must_use]
     pub fn variable() -> Self {
         Clock::new(ClockOffset::Variable(VariableClock::new()))
@@ -2402,47 +2397,47 @@ impl ::std::convert::From<ControllerType> for Controller {
     }
 }
 impl Controller {
-    /// `<controller type='fdc'>`.
+    /// `<controller type='fdc'/>`: nothing else set.
     #[must_use]
     pub fn fdc() -> Self {
         Controller::new(ControllerType::Fdc)
     }
-    /// `<controller type='sata'>`.
+    /// `<controller type='sata'/>`: nothing else set.
     #[must_use]
     pub fn sata() -> Self {
         Controller::new(ControllerType::Sata)
     }
-    /// `<controller type='ccid'>`.
+    /// `<controller type='ccid'/>`: nothing else set.
     #[must_use]
     pub fn ccid() -> Self {
         Controller::new(ControllerType::Ccid)
     }
-    /// `<controller type='scsi'>`.
+    /// `<controller type='scsi'/>`: nothing else set.
     #[must_use]
     pub fn scsi() -> Self {
         Controller::new(ControllerType::Scsi(ScsiController::new()))
     }
-    /// `<controller type='usb'>`.
+    /// `<controller type='usb'/>`: nothing else set.
     #[must_use]
     pub fn usb() -> Self {
         Controller::new(ControllerType::Usb(UsbController::new()))
     }
-    /// `<controller type='ide'>`.
+    /// `<controller type='ide'/>`: nothing else set.
     #[must_use]
     pub fn ide() -> Self {
         Controller::new(ControllerType::Ide(IdeController::new()))
     }
-    /// `<controller type='isa'>`.
+    /// `<controller type='isa'/>`: nothing else set.
     #[must_use]
     pub fn isa() -> Self {
         Controller::new(ControllerType::Isa)
     }
-    /// `<controller type='virtio-serial'>`.
+    /// `<controller type='virtio-serial'/>`: nothing else set.
     #[must_use]
     pub fn virtio_serial() -> Self {
         Controller::new(ControllerType::VirtioSerial(VirtioSerialController::new()))
     }
-    /// `<controller type='xenbus'>`.
+    /// `<controller type='xenbus'/>`: nothing else set.
     #[must_use]
     pub fn xenbus() -> Self {
         Controller::new(ControllerType::Xenbus(XenbusController::new()))
@@ -2867,12 +2862,12 @@ impl ::std::convert::From<CryptoBackendModel> for CryptoBackend {
     }
 }
 impl CryptoBackend {
-    /// `<backend model='builtin'>`.
+    /// `<backend model='builtin'/>`: nothing else set.
     #[must_use]
     pub fn builtin() -> Self {
         CryptoBackend::new(CryptoBackendModel::Builtin)
     }
-    /// `<backend model='lkcf'>`.
+    /// `<backend model='lkcf'/>`: nothing else set.
     #[must_use]
     pub fn lkcf() -> Self {
         CryptoBackend::new(CryptoBackendModel::Lkcf)
@@ -3823,38 +3818,6 @@ pub struct DiskBackingStore {
 impl ::std::convert::From<DiskSource> for DiskBackingStore {
     fn from(v: DiskSource) -> Self {
         DiskBackingStore::new(v)
-    }
-}
-impl DiskBackingStore {
-    /// `<backingStore type='file'>`.
-    #[must_use]
-    pub fn file() -> Self {
-        DiskBackingStore::new(DiskSource::File(FileDiskSource::new()))
-    }
-    /// `<backingStore type='block'>`.
-    #[must_use]
-    pub fn block() -> Self {
-        DiskBackingStore::new(DiskSource::Block(BlockDiskSource::new()))
-    }
-    /// `<backingStore type='dir'>`.
-    #[must_use]
-    pub fn dir() -> Self {
-        DiskBackingStore::new(DiskSource::Dir(DirDiskSource::new()))
-    }
-    /// `<backingStore type='network'>`.
-    #[must_use]
-    pub fn network() -> Self {
-        DiskBackingStore::new(DiskSource::Network(NetworkDiskSource::new()))
-    }
-    /// `<backingStore type='volume'>`.
-    #[must_use]
-    pub fn volume() -> Self {
-        DiskBackingStore::new(DiskSource::Volume(VolumeDiskSource::new()))
-    }
-    /// `<backingStore type='nvme'>`.
-    #[must_use]
-    pub fn nvme() -> Self {
-        DiskBackingStore::new(DiskSource::Nvme(NvmeDiskSource::new()))
     }
 }
 impl ::std::convert::From<FileDiskSource> for DiskBackingStore {
@@ -5290,12 +5253,12 @@ impl ::std::convert::From<Schedparam> for Emulatorsched {
     }
 }
 impl Emulatorsched {
-    /// `<emulatorsched scheduler='batch'>`.
+    /// `<emulatorsched scheduler='batch'/>`: nothing else set.
     #[must_use]
     pub fn batch() -> Self {
         Emulatorsched::new(Schedparam::Batch)
     }
-    /// `<emulatorsched scheduler='idle'>`.
+    /// `<emulatorsched scheduler='idle'/>`: nothing else set.
     #[must_use]
     pub fn idle() -> Self {
         Emulatorsched::new(Schedparam::Idle)
@@ -6404,32 +6367,32 @@ impl ::std::convert::From<DriverType> for FsDriver {
     }
 }
 impl FsDriver {
-    /// `<driver type='path'>`.
+    /// `<driver type='path'/>`: nothing else set.
     #[must_use]
     pub fn path() -> Self {
         FsDriver::new(DriverType::Path(DriverTypeCommon::new()))
     }
-    /// `<driver type='handle'>`.
+    /// `<driver type='handle'/>`: nothing else set.
     #[must_use]
     pub fn handle() -> Self {
         FsDriver::new(DriverType::Handle(DriverTypeCommon::new()))
     }
-    /// `<driver type='nbd'>`.
+    /// `<driver type='nbd'/>`: nothing else set.
     #[must_use]
     pub fn nbd() -> Self {
         FsDriver::new(DriverType::Nbd(DriverTypeCommon::new()))
     }
-    /// `<driver type='ploop'>`.
+    /// `<driver type='ploop'/>`: nothing else set.
     #[must_use]
     pub fn ploop() -> Self {
         FsDriver::new(DriverType::Ploop(DriverTypeCommon::new()))
     }
-    /// `<driver type='virtiofs'>`.
+    /// `<driver type='virtiofs'/>`: nothing else set.
     #[must_use]
     pub fn virtiofs() -> Self {
         FsDriver::new(DriverType::Virtiofs(VirtiofsDriver::new()))
     }
-    /// `<driver type='mtp'>`.
+    /// `<driver type='mtp'/>`: nothing else set.
     #[must_use]
     pub fn mtp() -> Self {
         FsDriver::new(DriverType::Mtp)
@@ -6624,27 +6587,27 @@ impl ::std::convert::From<GraphicsType> for Graphics {
     }
 }
 impl Graphics {
-    /// `<graphics type='sdl'>`.
+    /// `<graphics type='sdl'/>`: nothing else set.
     #[must_use]
     pub fn sdl() -> Self {
         Graphics::new(GraphicsType::Sdl(SdlGraphics::new()))
     }
-    /// `<graphics type='dbus'>`.
+    /// `<graphics type='dbus'/>`: nothing else set.
     #[must_use]
     pub fn dbus() -> Self {
         Graphics::new(GraphicsType::Dbus(DbusGraphics::new()))
     }
-    /// `<graphics type='rdp'>`.
+    /// `<graphics type='rdp'/>`: nothing else set.
     #[must_use]
     pub fn rdp() -> Self {
         Graphics::new(GraphicsType::Rdp(RdpGraphics::new()))
     }
-    /// `<graphics type='desktop'>`.
+    /// `<graphics type='desktop'/>`: nothing else set.
     #[must_use]
     pub fn desktop() -> Self {
         Graphics::new(GraphicsType::Desktop(DesktopGraphics::new()))
     }
-    /// `<graphics type='egl-headless'>`.
+    /// `<graphics type='egl-headless'/>`: nothing else set.
     #[must_use]
     pub fn egl_headless() -> Self {
         Graphics::new(GraphicsType::EglHeadless(EglHeadlessGraphics::new()))
@@ -7027,7 +6990,7 @@ impl ::std::convert::From<HostdevInterfaceAddressType> for HostdevInterfaceAddre
     }
 }
 impl HostdevInterfaceAddress {
-    /// `<address type='pci'>`.
+    /// `<address type='pci'/>`: nothing else set.
     #[must_use]
     pub fn pci() -> Self {
         HostdevInterfaceAddress::new(
@@ -7216,12 +7179,12 @@ impl ::std::convert::From<HypervMode> for Hyperv {
     }
 }
 impl Hyperv {
-    /// `<hyperv mode='passthrough'>`.
+    /// `<hyperv mode='passthrough'/>`: nothing else set.
     #[must_use]
     pub fn passthrough() -> Self {
         Hyperv::new(HypervMode::Passthrough)
     }
-    /// `<hyperv mode='custom'>`.
+    /// `<hyperv mode='custom'/>`: nothing else set.
     #[must_use]
     pub fn custom() -> Self {
         Hyperv::new(HypervMode::Custom(::std::boxed::Box::new(CustomHyperv::new())))
@@ -7429,17 +7392,17 @@ impl ::std::convert::From<InputType> for Input {
     }
 }
 impl Input {
-    /// `<input type='tablet'>`.
+    /// `<input type='tablet'/>`: nothing else set.
     #[must_use]
     pub fn tablet() -> Self {
         Input::new(InputType::Tablet(TabletOrMouseOrKeyboardInput::new()))
     }
-    /// `<input type='mouse'>`.
+    /// `<input type='mouse'/>`: nothing else set.
     #[must_use]
     pub fn mouse() -> Self {
         Input::new(InputType::Mouse(TabletOrMouseOrKeyboardInput::new()))
     }
-    /// `<input type='keyboard'>`.
+    /// `<input type='keyboard'/>`: nothing else set.
     #[must_use]
     pub fn keyboard() -> Self {
         Input::new(InputType::Keyboard(TabletOrMouseOrKeyboardInput::new()))
@@ -7629,22 +7592,17 @@ impl ::std::convert::From<InterfaceType> for Interface {
     }
 }
 impl Interface {
-    /// `<interface type='ethernet'>`.
+    /// `<interface type='ethernet'/>`: nothing else set.
     #[must_use]
     pub fn ethernet() -> Self {
         Interface::new(InterfaceType::Ethernet(EthernetInterface::new()))
     }
-    /// `<interface type='vhostuser'>`.
-    #[must_use]
-    pub fn vhostuser() -> Self {
-        Interface::new(InterfaceType::Vhostuser(VhostuserInterface::new()))
-    }
-    /// `<interface type='user'>`.
+    /// `<interface type='user'/>`: nothing else set.
     #[must_use]
     pub fn user() -> Self {
         Interface::new(InterfaceType::User(UserInterface::new()))
     }
-    /// `<interface type='null'>`.
+    /// `<interface type='null'/>`: nothing else set.
     #[must_use]
     pub fn null() -> Self {
         Interface::new(InterfaceType::Null)
@@ -8218,12 +8176,12 @@ impl ::std::convert::From<Schedparam> for Iothreadsched {
     }
 }
 impl Iothreadsched {
-    /// `<iothreadsched scheduler='batch'>`.
+    /// `<iothreadsched scheduler='batch'/>`: nothing else set.
     #[must_use]
     pub fn batch() -> Self {
         Iothreadsched::new(Schedparam::Batch)
     }
-    /// `<iothreadsched scheduler='idle'>`.
+    /// `<iothreadsched scheduler='idle'/>`: nothing else set.
     #[must_use]
     pub fn idle() -> Self {
         Iothreadsched::new(Schedparam::Idle)
@@ -8587,7 +8545,7 @@ impl ::std::convert::From<LaunchSecurityType> for LaunchSecurity {
     }
 }
 impl LaunchSecurity {
-    /// `<launchSecurity type='s390-pv'>`.
+    /// `<launchSecurity type='s390-pv'/>`: nothing else set.
     #[must_use]
     pub fn s390_pv() -> Self {
         LaunchSecurity::new(LaunchSecurityType::S390Pv)
@@ -8723,17 +8681,17 @@ impl ::std::convert::From<ListenType> for Listen {
     }
 }
 impl Listen {
-    /// `<listen type='address'>`.
+    /// `<listen type='address'/>`: nothing else set.
     #[must_use]
     pub fn address() -> Self {
         Listen::new(ListenType::Address(AddressListen::new()))
     }
-    /// `<listen type='socket'>`.
+    /// `<listen type='socket'/>`: nothing else set.
     #[must_use]
     pub fn socket() -> Self {
         Listen::new(ListenType::Socket(SocketListen::new()))
     }
-    /// `<listen type='none'>`.
+    /// `<listen type='none'/>`: nothing else set.
     #[must_use]
     pub fn none() -> Self {
         Listen::new(ListenType::None)
@@ -8953,23 +8911,6 @@ pub struct LunDisk {
 impl ::std::convert::From<DiskType> for LunDisk {
     fn from(v: DiskType) -> Self {
         LunDisk::new(v)
-    }
-}
-impl LunDisk {
-    /// `<disk type='network'>`.
-    #[must_use]
-    pub fn network() -> Self {
-        LunDisk::new(DiskType::Network(::std::boxed::Box::new(NetworkDisk::new())))
-    }
-    /// `<disk type='block'>`.
-    #[must_use]
-    pub fn block() -> Self {
-        LunDisk::new(DiskType::Block(BlockDisk::new()))
-    }
-    /// `<disk type='volume'>`.
-    #[must_use]
-    pub fn volume() -> Self {
-        LunDisk::new(DiskType::Volume(::std::boxed::Box::new(VolumeDisk::new())))
     }
 }
 impl ::std::convert::From<NetworkDisk> for LunDisk {
@@ -10377,7 +10318,7 @@ impl ::std::convert::From<MemoryPlacement> for NumatuneMemory {
     }
 }
 impl NumatuneMemory {
-    /// `<memory placement='auto'>`.
+    /// `<memory placement='auto'/>`: nothing else set.
     #[must_use]
     pub fn auto() -> Self {
         NumatuneMemory::new(MemoryPlacement::Auto)
@@ -11202,52 +11143,52 @@ impl ::std::convert::From<ControllerModel> for PciController {
     }
 }
 impl PciController {
-    /// `<controller model='pci-root'>`.
+    /// `model='pci-root'`, nothing else set.
     #[must_use]
     pub fn pci_root() -> Self {
         PciController::new(ControllerModel::PciRoot(PciRootOrPcieRootController::new()))
     }
-    /// `<controller model='pcie-root'>`.
+    /// `model='pcie-root'`, nothing else set.
     #[must_use]
     pub fn pcie_root() -> Self {
         PciController::new(ControllerModel::PcieRoot(PciRootOrPcieRootController::new()))
     }
-    /// `<controller model='pci-bridge'>`.
+    /// `model='pci-bridge'`, nothing else set.
     #[must_use]
     pub fn pci_bridge() -> Self {
         PciController::new(ControllerModel::PciBridge)
     }
-    /// `<controller model='dmi-to-pci-bridge'>`.
+    /// `model='dmi-to-pci-bridge'`, nothing else set.
     #[must_use]
     pub fn dmi_to_pci_bridge() -> Self {
         PciController::new(ControllerModel::DmiToPciBridge)
     }
-    /// `<controller model='pcie-to-pci-bridge'>`.
+    /// `model='pcie-to-pci-bridge'`, nothing else set.
     #[must_use]
     pub fn pcie_to_pci_bridge() -> Self {
         PciController::new(ControllerModel::PcieToPciBridge)
     }
-    /// `<controller model='pcie-root-port'>`.
+    /// `model='pcie-root-port'`, nothing else set.
     #[must_use]
     pub fn pcie_root_port() -> Self {
         PciController::new(ControllerModel::PcieRootPort)
     }
-    /// `<controller model='pcie-switch-upstream-port'>`.
+    /// `model='pcie-switch-upstream-port'`, nothing else set.
     #[must_use]
     pub fn pcie_switch_upstream_port() -> Self {
         PciController::new(ControllerModel::PcieSwitchUpstreamPort)
     }
-    /// `<controller model='pcie-switch-downstream-port'>`.
+    /// `model='pcie-switch-downstream-port'`, nothing else set.
     #[must_use]
     pub fn pcie_switch_downstream_port() -> Self {
         PciController::new(ControllerModel::PcieSwitchDownstreamPort)
     }
-    /// `<controller model='pci-expander-bus'>`.
+    /// `model='pci-expander-bus'`, nothing else set.
     #[must_use]
     pub fn pci_expander_bus() -> Self {
         PciController::new(ControllerModel::PciExpanderBus)
     }
-    /// `<controller model='pcie-expander-bus'>`.
+    /// `model='pcie-expander-bus'`, nothing else set.
     #[must_use]
     pub fn pcie_expander_bus() -> Self {
         PciController::new(ControllerModel::PcieExpanderBus)
@@ -12417,12 +12358,12 @@ impl ::std::convert::From<RngBackendModel> for RngBackend {
     }
 }
 impl RngBackend {
-    /// `<backend model='random'>`.
+    /// `<backend model='random'/>`: nothing else set.
     #[must_use]
     pub fn random() -> Self {
         RngBackend::new(RngBackendModel::Random(RandomBackend::new()))
     }
-    /// `<backend model='builtin'>`.
+    /// `<backend model='builtin'/>`: nothing else set.
     #[must_use]
     pub fn builtin() -> Self {
         RngBackend::new(RngBackendModel::Builtin)
@@ -12930,12 +12871,12 @@ impl ::std::convert::From<SeclabelType> for Seclabel {
     }
 }
 impl Seclabel {
-    /// `<seclabel type='dynamic'>`.
+    /// `<seclabel type='dynamic'/>`: nothing else set.
     #[must_use]
     pub fn dynamic() -> Self {
         Seclabel::new(SeclabelType::Dynamic(DynamicSeclabel::new()))
     }
-    /// `<seclabel type='none'>`.
+    /// `<seclabel type='none'/>`: nothing else set.
     #[must_use]
     pub fn none() -> Self {
         Seclabel::new(SeclabelType::None(NoneSeclabel::new()))
@@ -13487,15 +13428,10 @@ impl ::std::convert::From<SmartcardMode> for Smartcard {
     }
 }
 impl Smartcard {
-    /// `<smartcard mode='host'>`.
+    /// `<smartcard mode='host'/>`: nothing else set.
     #[must_use]
     pub fn host() -> Self {
         Smartcard::new(SmartcardMode::Host)
-    }
-    /// `<smartcard mode='host-certificates'>`.
-    #[must_use]
-    pub fn host_certificates() -> Self {
-        Smartcard::new(SmartcardMode::HostCertificates(HostCertificatesSmartcard::new()))
     }
 }
 impl ::std::convert::From<HostCertificatesSmartcard> for Smartcard {
@@ -14711,12 +14647,12 @@ impl ::std::convert::From<SysinfoType> for Sysinfo {
     }
 }
 impl Sysinfo {
-    /// `<sysinfo type='smbios'>`.
+    /// `<sysinfo type='smbios'/>`: nothing else set.
     #[must_use]
     pub fn smbios() -> Self {
         Sysinfo::new(SysinfoType::Smbios(SmbiosSysinfo::new()))
     }
-    /// `<sysinfo type='fwcfg'>`.
+    /// `<sysinfo type='fwcfg'/>`: nothing else set.
     #[must_use]
     pub fn fwcfg() -> Self {
         Sysinfo::new(SysinfoType::Fwcfg(FwcfgSysinfo::new()))
@@ -15037,7 +14973,7 @@ impl ::std::convert::From<TeamingType> for Teaming {
     }
 }
 impl Teaming {
-    /// `<teaming type='persistent'>`.
+    /// `<teaming type='persistent'/>`: nothing else set.
     #[must_use]
     pub fn persistent() -> Self {
         Teaming::new(TeamingType::Persistent)
@@ -15236,42 +15172,42 @@ impl ::std::convert::From<TimerName> for Timer {
     }
 }
 impl Timer {
-    /// `<timer name='platform'>`.
+    /// `<timer name='platform'/>`: nothing else set.
     #[must_use]
     pub fn platform() -> Self {
         Timer::new(TimerName::Platform(PlatformOrRtcTimer::new()))
     }
-    /// `<timer name='rtc'>`.
+    /// `<timer name='rtc'/>`: nothing else set.
     #[must_use]
     pub fn rtc() -> Self {
         Timer::new(TimerName::Rtc(PlatformOrRtcTimer::new()))
     }
-    /// `<timer name='tsc'>`.
+    /// `<timer name='tsc'/>`: nothing else set.
     #[must_use]
     pub fn tsc() -> Self {
         Timer::new(TimerName::Tsc(TscTimer::new()))
     }
-    /// `<timer name='hpet'>`.
+    /// `<timer name='hpet'/>`: nothing else set.
     #[must_use]
     pub fn hpet() -> Self {
         Timer::new(TimerName::Hpet(HpetOrPitOrArmvtimerTimer::new()))
     }
-    /// `<timer name='pit'>`.
+    /// `<timer name='pit'/>`: nothing else set.
     #[must_use]
     pub fn pit() -> Self {
         Timer::new(TimerName::Pit(HpetOrPitOrArmvtimerTimer::new()))
     }
-    /// `<timer name='armvtimer'>`.
+    /// `<timer name='armvtimer'/>`: nothing else set.
     #[must_use]
     pub fn armvtimer() -> Self {
         Timer::new(TimerName::Armvtimer(HpetOrPitOrArmvtimerTimer::new()))
     }
-    /// `<timer name='kvmclock'>`.
+    /// `<timer name='kvmclock'/>`: nothing else set.
     #[must_use]
     pub fn kvmclock() -> Self {
         Timer::new(TimerName::Kvmclock)
     }
-    /// `<timer name='hypervclock'>`.
+    /// `<timer name='hypervclock'/>`: nothing else set.
     #[must_use]
     pub fn hypervclock() -> Self {
         Timer::new(TimerName::Hypervclock)
@@ -15466,22 +15402,17 @@ impl ::std::convert::From<BackendType> for TpmBackend {
     }
 }
 impl TpmBackend {
-    /// `<backend type='passthrough'>`.
+    /// `<backend type='passthrough'/>`: nothing else set.
     #[must_use]
     pub fn passthrough() -> Self {
         TpmBackend::new(BackendType::Passthrough(PassthroughBackend::new()))
     }
-    /// `<backend type='emulator'>`.
+    /// `<backend type='emulator'/>`: nothing else set.
     #[must_use]
     pub fn emulator() -> Self {
         TpmBackend::new(
             BackendType::Emulator(::std::boxed::Box::new(EmulatorBackend::new())),
         )
-    }
-    /// `<backend type='external'>`.
-    #[must_use]
-    pub fn external() -> Self {
-        TpmBackend::new(BackendType::External(ExternalBackend::new()))
     }
 }
 impl ::std::convert::From<PassthroughBackend> for TpmBackend {
@@ -16072,12 +16003,12 @@ impl ::std::convert::From<Schedparam> for Vcpusched {
     }
 }
 impl Vcpusched {
-    /// `<vcpusched scheduler='batch'>`.
+    /// `<vcpusched scheduler='batch'/>`: nothing else set.
     #[must_use]
     pub fn batch() -> Self {
         Vcpusched::new(Schedparam::Batch)
     }
-    /// `<vcpusched scheduler='idle'>`.
+    /// `<vcpusched scheduler='idle'/>`: nothing else set.
     #[must_use]
     pub fn idle() -> Self {
         Vcpusched::new(Schedparam::Idle)
@@ -16451,57 +16382,57 @@ impl ::std::convert::From<ModelType> for VideoModel {
     }
 }
 impl VideoModel {
-    /// `<model type='vga'>`.
+    /// `<model type='vga'/>`: nothing else set.
     #[must_use]
     pub fn vga() -> Self {
         VideoModel::new(ModelType::Vga)
     }
-    /// `<model type='cirrus'>`.
+    /// `<model type='cirrus'/>`: nothing else set.
     #[must_use]
     pub fn cirrus() -> Self {
         VideoModel::new(ModelType::Cirrus)
     }
-    /// `<model type='vmvga'>`.
+    /// `<model type='vmvga'/>`: nothing else set.
     #[must_use]
     pub fn vmvga() -> Self {
         VideoModel::new(ModelType::Vmvga)
     }
-    /// `<model type='xen'>`.
+    /// `<model type='xen'/>`: nothing else set.
     #[must_use]
     pub fn xen() -> Self {
         VideoModel::new(ModelType::Xen)
     }
-    /// `<model type='vbox'>`.
+    /// `<model type='vbox'/>`: nothing else set.
     #[must_use]
     pub fn vbox() -> Self {
         VideoModel::new(ModelType::Vbox)
     }
-    /// `<model type='virtio'>`.
+    /// `<model type='virtio'/>`: nothing else set.
     #[must_use]
     pub fn virtio() -> Self {
         VideoModel::new(ModelType::Virtio)
     }
-    /// `<model type='gop'>`.
+    /// `<model type='gop'/>`: nothing else set.
     #[must_use]
     pub fn gop() -> Self {
         VideoModel::new(ModelType::Gop)
     }
-    /// `<model type='none'>`.
+    /// `<model type='none'/>`: nothing else set.
     #[must_use]
     pub fn none() -> Self {
         VideoModel::new(ModelType::None)
     }
-    /// `<model type='bochs'>`.
+    /// `<model type='bochs'/>`: nothing else set.
     #[must_use]
     pub fn bochs() -> Self {
         VideoModel::new(ModelType::Bochs)
     }
-    /// `<model type='ramfb'>`.
+    /// `<model type='ramfb'/>`: nothing else set.
     #[must_use]
     pub fn ramfb() -> Self {
         VideoModel::new(ModelType::Ramfb)
     }
-    /// `<model type='qxl'>`.
+    /// `<model type='qxl'/>`: nothing else set.
     #[must_use]
     pub fn qxl() -> Self {
         VideoModel::new(ModelType::Qxl(QxlModel::new()))

@@ -393,12 +393,7 @@ impl ::std::convert::From<MemorySnapshot> for Memory {
     }
 }
 impl Memory {
-    /// `<memory snapshot='no'>`.
-    #[must_use]
-    pub fn no() -> Self {
-        Memory::new(MemorySnapshot::No)
-    }
-    /// `<memory snapshot='internal'>`.
+    /// `<memory snapshot='internal'/>`: nothing else set.
     #[must_use]
     pub fn internal() -> Self {
         Memory::new(MemorySnapshot::Internal)

@@ -113,7 +113,7 @@ impl ::std::convert::From<DeviceCapabilityType> for Capability {
     }
 }
 impl Capability {
-    /// `<capability type='ap_matrix'>`.
+    /// `<capability type='ap_matrix'/>`: nothing else set.
     #[must_use]
     pub fn ap_matrix() -> Self {
         Capability::new(DeviceCapabilityType::ApMatrix(ApMatrixCapability::new()))
