@@ -13,8 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use libvirt_xml::generated::domaincommon::{
-    CrashOptions, DiskDriver, DiskDriverType, Features, FsBinary, InterfaceModel, InterfaceType, Mac, TargetBus,
-    UserInterface,
+    CrashOptions, DiskDriver, DiskDriverType, Features, FsBinary, InterfaceModel, Mac, TargetBus,
 };
 use libvirt_xml::model::Empty;
 use libvirt_xml::prelude::*;
@@ -503,7 +502,7 @@ fn interface_and_usb_hostdev_attach_and_detach() {
     let _cleanup = Cleanup::new(&conn, &n);
     // ACPI lets the i440fx PCI bus take hotplugged cards.
     let guest = define(&conn, &small_guest(&n).features(acpi()));
-    let nic = Interface::new(InterfaceType::User(UserInterface::new()))
+    let nic = Interface::user()
         .mac(Mac::new(MacAddress::new([0x52, 0x54, 0x00, 0x4c, 0x58, 0x01])))
         .model(InterfaceModel::new("rtl8139"));
     // The seed guide's USB passthrough, by vendor and product.

@@ -39,7 +39,8 @@ fn singular(name: &str) -> Option<String> {
 /// `Guest::edit`), both taking what converts into the field's type; `value` is the
 /// expression stored, made from `value`.
 fn setter_pair(id: &Ident, inner: &syn::Type, what: &str, value: TokenStream) -> TokenStream {
-    let set = format_ident!("set_{}", id.to_string().trim_start_matches("r#"));
+    // `set_match`, not `set_match_`: the `_` keeps a keyword apart, which `set_` does too.
+    let set = format_ident!("set_{}", id.to_string().trim_start_matches("r#").trim_end_matches('_'));
     let doc = format!(" Sets {what}.");
     let doc_set = format!(" Sets {what} in place, replacing what was there.");
     quote! {

@@ -25,14 +25,13 @@ use crate::generated::cputypes::{
 };
 use crate::generated::domaincommon::{
     Access, BridgeInterface, BridgeInterfaceSource, CharDevice, CharDeviceTarget, CharSourceType, CharTargetType,
-    Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain, DriverType,
+    Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain,
     FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType, FsBinary, FsDriver,
     Graphics, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType, Iommu,
     Memballoon, MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page,
     Panic, PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController,
     ScsiControllerModel, SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev,
-    UsbSubsystemHostdevSource, Vendor, VirtioModel, VirtiofsDriver, VncGraphics, VolumeDiskSource, VolumeSource, Vsock,
-    Watchdog,
+    UsbSubsystemHostdevSource, Vendor, VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -58,7 +57,9 @@ impl From<bool> for OnOff {
 
 impl Domain {
     /// Adds a device to `<devices>` (made when there is none yet): one of the list of
-    /// [`Device`]s, or one the schema keeps beside it ([`DevicesItem`]).
+    /// [`Device`]s, or one the schema keeps beside it ([`DevicesItem`]). A guest has one
+    /// `<memballoon>`, `<nvram>`, `<iommu>`, `<vsock>` and `<pstore>`: adding one replaces
+    /// the one there was.
     ///
     /// ```
     /// use xml_model::prelude::*;
@@ -78,7 +79,9 @@ impl Domain {
         self
     }
 
-    /// [`Domain::device`] in place, for a guest read back or the closure of `Guest::edit`.
+    /// [`Domain::device`] in place, for a guest read back or the closure of `Guest::edit`
+    /// (a `<memballoon>`, `<nvram>`, `<iommu>`, `<vsock>` or `<pstore>` replaces the one
+    /// there was).
     pub fn add_device(&mut self, device: impl DevicesItem) -> &mut Self {
         device.add_to(self.devices.get_or_insert_with(Default::default));
         self
@@ -447,12 +450,9 @@ impl Filesystem {
     /// `<filesystem type='mount' accessmode='passthrough'>` with `<driver type='virtiofs'/>`.
     /// The guest needs shared memory ([`MemoryBacking::shared`]).
     pub fn virtiofs(dir: &str, tag: &str) -> Self {
-        Filesystem::new(
-            FilesystemType::Mount(Box::new(MountFilesystem::new(MountFilesystemSource::new().dir(dir)))),
-            FilesystemTarget::new(tag),
-        )
-        .accessmode(FilesystemAccessmode::Passthrough)
-        .driver(FsDriver::new(DriverType::Virtiofs(VirtiofsDriver::new())))
+        Filesystem::new(MountFilesystem::new(MountFilesystemSource::new().dir(dir)), FilesystemTarget::new(tag))
+            .accessmode(FilesystemAccessmode::Passthrough)
+            .driver(FsDriver::virtiofs())
     }
 
     /// The virtiofsd program that serves a virtiofs share (`<binary path='..'/>`), for hosts

@@ -4,6 +4,7 @@
 //! values they hold, and the traits that read, write and check them. Everything else is in
 //! `generated::<schema>`.
 
+pub use crate::constructors::DevicesItem;
 pub use crate::generated::basictypes::{HostdevDriver, OnOff, YesNo};
 pub use crate::generated::cputypes::{
     Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, CpuNuma, CpuTopology, MaxphysaddrMode, MemoryAccessMode,

@@ -47,27 +47,27 @@ impl Unit {
     }
 
     /// Bytes (`b`).
-    pub fn b() -> Self {
+    pub const fn b() -> Self {
         Unit::spelt("b", 0, false)
     }
 
     /// KiB, libvirt's default unit for memory.
-    pub fn kib() -> Self {
+    pub const fn kib() -> Self {
         Unit::spelt("KiB", 1, false)
     }
 
     /// MiB.
-    pub fn mib() -> Self {
+    pub const fn mib() -> Self {
         Unit::spelt("MiB", 2, false)
     }
 
     /// GiB.
-    pub fn gib() -> Self {
+    pub const fn gib() -> Self {
         Unit::spelt("GiB", 3, false)
     }
 
     /// TiB.
-    pub fn tib() -> Self {
+    pub const fn tib() -> Self {
         Unit::spelt("TiB", 4, false)
     }
 }
