@@ -190,7 +190,7 @@ impl Config {
                 .copied()
                 .find(|&id| key(ir, id) == ty)
                 .ok_or_else(|| format!("codegen.toml: no type {ty} for [variant_constructors]"))?;
-            if !crate::emit::variant_constructors(ir, &ir.types[id]).iter().any(|(m, _)| m == method) {
+            if !crate::emit::kind_constructor_names(ir, &ir.types[id]).iter().any(|(m, _)| m == method) {
                 return Err(format!("codegen.toml: [variant_constructors] {path} is not a constructor to leave out"));
             }
             ir.types[id].no_constructor.push(method.to_owned());

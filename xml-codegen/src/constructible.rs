@@ -1,6 +1,6 @@
 //! Which kinds of an element the schema accepts with nothing else set (`<input
 //! type='tablet'/>`, `<controller type='pci' model='pcie-root-port'/>`): those get a
-//! constructor of their own (`Input::tablet()`, see `emit::variant_constructors`).
+//! constructor of their own (`Input::tablet()`, see `emit::kind_constructor_names`).
 //!
 //! Decided on the RNG patterns the struct was lowered from, not on its fields: merging
 //! elements of one name makes their fields optional (`<backingStore/>` beside the

@@ -184,7 +184,7 @@ impl Emitter<'_> {
         // shares (the tag enum's own `From`s).
         if let Ty::Named(tag_enum) = ty {
             if let Kind::TagEnum { variants, .. } = &self.ir.types[tag_enum].kind {
-                out.push(self.variant_constructors(id, &inner, from));
+                out.push(self.kind_constructors(id, &inner, from));
                 for v in variants {
                     let Ty::Named(payload) = v.ty else { continue };
                     if variants.iter().filter(|o| o.ty == v.ty).count() > 1 {
@@ -205,13 +205,13 @@ impl Emitter<'_> {
     }
 
     /// `Input::tablet()` for `Input::new(InputType::Tablet(TabletOrMouseOrKeyboardInput::new()))`:
-    /// the constructors [`variant_constructors`] names, one per kind whose content may be empty.
-    fn variant_constructors(&self, id: TypeId, tag_enum: &TokenStream, from: &str) -> TokenStream {
+    /// the constructors [`kind_constructor_names`] names, less those codegen.toml leaves out.
+    fn kind_constructors(&self, id: TypeId, tag_enum: &TokenStream, from: &str) -> TokenStream {
         let t = &self.ir.types[id];
         let name = format_ident!("{}", t.name);
         let Some((attribute, variants)) = crate::constructible::kind_of(self.ir, t) else { return quote!() };
         let mut out = Vec::new();
-        for (method, v) in variant_constructors(self.ir, t) {
+        for (method, v) in kind_constructor_names(self.ir, t) {
             if t.no_constructor.contains(&method) {
                 continue;
             }
@@ -406,7 +406,7 @@ impl Emitter<'_> {
 /// number (`80203`), a keyword, or an answer (`no`, `yes`), and none that would take the
 /// name of a method the derive gives the struct (a field's setter, its `set_` twin, a list's
 /// adder). codegen.toml `[variant_constructors]` leaves out more.
-pub fn variant_constructors(ir: &Ir, t: &TypeDef) -> Vec<(String, usize)> {
+pub fn kind_constructor_names(ir: &Ir, t: &TypeDef) -> Vec<(String, usize)> {
     let Some((_, variants)) = crate::constructible::kind_of(ir, t) else { return Vec::new() };
     let Kind::Struct { fields, .. } = &t.kind else { return Vec::new() };
     let mut out = Vec::new();

@@ -149,7 +149,7 @@ pub struct TypeDef {
     /// A tag enum whose variants' own leading discriminating attributes are written before
     /// its own (codegen.toml `[payload_tags_first]`).
     pub payload_tags_first: bool,
-    /// Constructors named after a kind (`emit::variant_constructors`) not to generate for
+    /// Constructors named after a kind (`emit::kind_constructor_names`) not to generate for
     /// this type (codegen.toml `[variant_constructors]`).
     pub no_constructor: Vec<String>,
     /// The `<element>` patterns this struct is the type of (several after merging).
