@@ -5,8 +5,8 @@
 mod support;
 
 use libvirt_xml::generated::domaincommon::{
-    AddressListen, Clock, DriveAddress, Input, Listen, Memballoon, MemballoonModel, Tpm, TpmBackend, TpmModel, Video,
-    VideoModel, VncGraphics, Watchdog, WatchdogAction, WatchdogModel,
+    AddressListen, Clock, DriveAddress, Input, InputBus, Listen, Memballoon, MemballoonModel, Tpm, TpmBackend,
+    TpmModel, Video, VideoModel, VncGraphics, Watchdog, WatchdogAction, WatchdogModel,
 };
 use libvirt_xml::model::check::Checker;
 use libvirt_xml::prelude::*;
@@ -95,6 +95,26 @@ fn devices_are_picked_by_kind() {
     let disk = devices.iter_mut().find_map(Device::as_disk_mut).expect("the disk");
     disk.target.dev = "vdb".into();
     assert!(guest.to_xml().contains("<target dev='vdb' bus='virtio'/>"), "{}", guest.to_xml());
+}
+
+/// The kinds of an element told apart by an attribute are picked like devices, by accessors
+/// named after the value: a macvtap NIC's source device without a match, a constructed
+/// tablet put on the USB bus.
+#[test]
+fn kinds_are_picked_by_their_attribute() {
+    let guest = Domain::from_xml(
+        "<domain type='kvm'><name>k</name><devices>\
+         <interface type='direct'><source dev='eth0' mode='bridge'/></interface>\
+         </devices></domain>",
+    )
+    .expect("reads");
+    let nic = guest.device_list().iter().find_map(Device::as_interface).expect("a NIC");
+    assert_eq!(nic.kind.as_direct().map(|d| d.source.dev.as_str()), Some("eth0"));
+    assert!(nic.kind.as_network().is_none() && nic.network_name().is_none());
+    let mut tablet = Input::tablet();
+    tablet.kind.as_tablet_mut().expect("a tablet").set_bus(InputBus::Usb);
+    assert!(tablet.kind.as_mouse().is_none(), "the content is shared, the kind is not");
+    assert_eq!(libvirt_xml::model::to_fragment(&tablet, "input"), "<input type='tablet' bus='usb'/>");
 }
 
 /// A document read back is changed in place by the `set_` twins of the setters, boxed

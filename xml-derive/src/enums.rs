@@ -205,11 +205,16 @@ pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         if let Some(r) = &opts.root {
             return Err(syn::Error::new_spanned(r, "an `elements` enum is a choice of roots; it has no single root"));
         }
-        let accessors = accessors(name, &vs);
+        let accessors = accessors(name, &vs, |key| format!("The `<{key}>`, when this is one."));
         let choice = element_choice(name, &vs, &k);
         quote!(#choice #accessors)
     } else {
-        dispatching(name, &vs, other.as_ref(), &opts, &k)
+        let told_by = opts.tag.as_ref().map(|t| format!("`{}`", t.value()));
+        let told_by = told_by.or_else(|| opts.child_text.as_ref().map(|c| format!("the text of `<{}>`", c.value())));
+        let told_by = told_by.unwrap_or_default();
+        let accessors = accessors(name, &vs, |key| format!("The content, when {told_by} is `{key}`."));
+        let dispatching = dispatching(name, &vs, other.as_ref(), &opts, &k);
+        quote!(#dispatching #accessors)
     };
     let validate = validate(name, &vs, other.as_ref(), opts.elements, opts.validate.as_ref(), &k);
     Ok(quote!(#body #validate))
@@ -274,17 +279,21 @@ fn validate(
     }
 }
 
-/// `as_disk()` and `as_disk_mut()` for each element of a choice: the payload when the value
-/// is that element, so that `devices.iter().filter_map(Device::as_disk)` picks the disks.
-fn accessors(name: &Ident, vs: &[Variant]) -> TokenStream {
-    let methods = vs.iter().filter(|v| !v.unit).map(|v| {
+/// `as_disk()` and `as_disk_mut()` for each element of a choice, `as_direct()` for each kind
+/// of a tag enum (`<interface type='direct'>`): the payload when the value is that one, so
+/// that `devices.iter().filter_map(Device::as_disk)` picks the disks and
+/// `nic.kind.as_direct()` reads a macvtap NIC's source without a match. Inline: nothing is
+/// compiled for an accessor nobody calls.
+fn accessors(name: &Ident, vs: &[Variant], doc: impl Fn(&str) -> String) -> TokenStream {
+    let methods = vs.iter().filter(|v| !v.unit && !v.absent).map(|v| {
         let snake = crate::value::lower_words(&v.ident.to_string(), '_');
         let (get, get_mut) = (format_ident!("as_{}", snake), format_ident!("as_{}_mut", snake));
         let (id, ty) = (&v.ident, &v.ty);
         let (shared, unique) = if v.boxed { (quote!(&**x), quote!(&mut **x)) } else { (quote!(x), quote!(x)) };
-        let doc = format!("The `<{}>`, when this is one.", v.key.value());
+        let doc = doc(&v.key.value());
         quote! {
             #[doc = #doc]
+            #[inline]
             #[allow(unreachable_patterns)]
             pub fn #get(&self) -> ::std::option::Option<&#ty> {
                 match self {
@@ -293,6 +302,7 @@ fn accessors(name: &Ident, vs: &[Variant]) -> TokenStream {
                 }
             }
             #[doc = #doc]
+            #[inline]
             #[allow(unreachable_patterns)]
             pub fn #get_mut(&mut self) -> ::std::option::Option<&mut #ty> {
                 match self {

@@ -27,9 +27,9 @@ use crate::generated::domaincommon::{
     Access, BridgeInterface, BridgeInterfaceSource, CharDevice, CharDeviceTarget, CharSourceType, CharTargetType,
     Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain,
     FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType, FsBinary, FsDriver,
-    Graphics, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, InterfaceType, Iommu,
-    Memballoon, MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page,
-    Panic, PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController,
+    Graphics, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, Iommu, Memballoon,
+    MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page, Panic,
+    PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController,
     ScsiControllerModel, SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev,
     UsbSubsystemHostdevSource, Vendor, VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
 };
@@ -502,7 +502,8 @@ impl Interface {
     }
 
     /// The virtual network a `type='network'` NIC is on (`<source network='default'/>`);
-    /// `None` for a NIC of another type.
+    /// `None` for a NIC of another type (whose source `self.kind.as_direct()` and its kin
+    /// give).
     ///
     /// ```
     /// use xml_model::prelude::*;
@@ -510,10 +511,7 @@ impl Interface {
     /// assert_eq!(Interface::bridge("br0").network_name(), None);
     /// ```
     pub fn network_name(&self) -> Option<&str> {
-        match &self.kind {
-            InterfaceType::Network(n) => Some(&n.source.network),
-            _ => None,
-        }
+        self.kind.as_network().map(|n| n.source.network.as_str())
     }
 
     /// The host bridge a `type='bridge'` NIC is on (`<source bridge='br0'/>`); `None` for a
@@ -524,10 +522,7 @@ impl Interface {
     /// assert_eq!(Interface::bridge("br0").bridge_name(), Some("br0"));
     /// ```
     pub fn bridge_name(&self) -> Option<&str> {
-        match &self.kind {
-            InterfaceType::Bridge(b) => b.source.as_ref().map(|s| s.bridge.as_str()),
-            _ => None,
-        }
+        self.kind.as_bridge().and_then(|b| b.source.as_ref()).map(|s| s.bridge.as_str())
     }
 }
 
