@@ -4,10 +4,7 @@
 
 mod support;
 
-use libvirt_xml::generated::domaincommon::{
-    AddressListen, Clock, DriveAddress, Input, InputBus, Listen, Memballoon, MemballoonModel, Tpm, TpmBackend,
-    TpmModel, Video, VideoModel, VncGraphics, Watchdog, WatchdogAction, WatchdogModel,
-};
+use libvirt_xml::generated::domaincommon::{AddressListen, DriveAddress, Listen, VncGraphics};
 use libvirt_xml::model::check::Checker;
 use libvirt_xml::prelude::*;
 

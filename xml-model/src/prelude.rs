@@ -11,9 +11,10 @@ pub use crate::generated::cputypes::{
     NumaCell,
 };
 pub use crate::generated::domaincommon::{
-    CharDevice, Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain,
-    DomainType, Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages, Interface, InterfaceType, Memory,
-    MemoryBacking, Os, Page, Rng, TargetBus, Vcpu,
+    CharDevice, Clock, Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget,
+    Domain, DomainType, Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages, Input, InputBus, Interface,
+    InterfaceType, Memballoon, MemballoonModel, Memory, MemoryBacking, Os, Page, Rng, TargetBus, Tpm, TpmBackend,
+    TpmModel, Vcpu, Video, VideoModel, Watchdog, WatchdogAction, WatchdogModel,
 };
 #[cfg(feature = "network")]
 pub use crate::generated::network::Network;
