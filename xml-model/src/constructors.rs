@@ -26,12 +26,12 @@ use crate::generated::cputypes::{
 use crate::generated::domaincommon::{
     Access, BridgeInterface, BridgeInterfaceSource, CharDevice, CharDeviceTarget, CharSourceType, CharTargetType,
     Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain,
-    FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FilesystemType, FsBinary, FsDriver,
-    Graphics, GuestOsType, HostPciAddress, Hostdev, HostdevMode, Hugepages, Interface, Iommu, Memballoon,
-    MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page, Panic,
-    PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController,
-    ScsiControllerModel, SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev,
-    UsbSubsystemHostdevSource, Vendor, VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
+    FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FsBinary, FsDriver, Graphics,
+    GuestOsType, HostPciAddress, Hostdev, Hugepages, Interface, Iommu, Memballoon, MemoryBacking, MountFilesystem,
+    MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page, Panic, PciHostdev, PciSubsystemHostdevSource,
+    Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController, ScsiControllerModel, SpiceGraphics,
+    SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev, UsbSubsystemHostdevSource, Vendor, VirtioModel,
+    VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -466,7 +466,7 @@ impl Filesystem {
     /// ```
     #[must_use]
     pub fn virtiofsd(mut self, path: &str) -> Self {
-        if let FilesystemType::Mount(mount) = &mut self.kind {
+        if let Some(mount) = self.kind.as_mount_mut() {
             mount.set_binary(FsBinary::new().path(path));
         }
         self
@@ -558,8 +558,8 @@ impl Hostdev {
     /// returned as they were.
     #[must_use]
     pub fn managed(mut self, managed: bool) -> Self {
-        if let HostdevMode::Subsystem(s) = &mut self.mode {
-            s.set_managed(managed);
+        if let Some(subsystem) = self.mode.as_subsystem_mut() {
+            subsystem.set_managed(managed);
         }
         self
     }
