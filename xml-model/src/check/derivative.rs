@@ -49,6 +49,9 @@ pub(crate) struct Engine {
     tags: TextMemo,
     /// Elements' texts gone through before (see [`Engine::element_text`]).
     texts: TextMemo,
+    /// What each pattern leads to after an element with no text at all (`<address .../>`,
+    /// most elements), by pattern: an index, no hashing ([`UNKNOWN`] where not yet known).
+    empty_texts: Vec<PatternId>,
     /// Past this many patterns or strings, [`Engine::trim`] starts afresh.
     limit: usize,
 }
@@ -62,16 +65,20 @@ pub(crate) struct Engine {
 #[derive(Default)]
 struct TextMemo {
     entries: Map<u64, TextEntry>,
-    /// The namespaces and texts of the entries, one after another.
+    /// The namespaces and texts of the entries, one after another; a text remembered for
+    /// several patterns is kept once.
     bytes: Vec<u8>,
+    /// Where each namespace and text is in `bytes`, by their hash: for inserting only, so
+    /// that lookups go through less memory.
+    stored: Map<u64, u32>,
 }
 
 struct TextEntry {
     pattern: PatternId,
     /// Where the entry's namespace, then its text, start in `TextMemo::bytes`.
     start: u32,
-    ns_len: u32,
-    text_len: u32,
+    ns_len: u16,
+    text_len: u16,
     next: PatternId,
 }
 
@@ -98,7 +105,7 @@ impl TextMemo {
             return None;
         }
         let e = self.entries.get(&Self::key(pattern, ns, text))?;
-        let (start, ns_end) = (e.start as usize, (e.start + e.ns_len) as usize);
+        let (start, ns_end) = (e.start as usize, e.start as usize + e.ns_len as usize);
         let same = e.pattern == pattern
             && e.text_len as usize == text.len()
             && e.ns_len as usize == ns.len()
@@ -108,21 +115,42 @@ impl TextMemo {
     }
 
     fn insert(&mut self, pattern: PatternId, ns: &str, text: &str, next: PatternId) {
-        if text.len() > TEXT_MEMO_MAX_TEXT {
+        if text.len() > TEXT_MEMO_MAX_TEXT || ns.len() > u16::MAX as usize {
             return;
         }
-        let start = self.bytes.len() as u32;
         if let std::collections::hash_map::Entry::Vacant(slot) = self.entries.entry(Self::key(pattern, ns, text)) {
-            self.bytes.extend_from_slice(ns.as_bytes());
-            self.bytes.extend_from_slice(text.as_bytes());
-            slot.insert(TextEntry { pattern, start, ns_len: ns.len() as u32, text_len: text.len() as u32, next });
+            let start = place(&mut self.bytes, &mut self.stored, ns, text);
+            slot.insert(TextEntry { pattern, start, ns_len: ns.len() as u16, text_len: text.len() as u16, next });
         }
     }
 
     fn clear(&mut self) {
         self.entries.clear();
         self.bytes.clear();
+        self.stored.clear();
     }
+}
+
+/// Where a namespace and text are in a memo's `bytes`: where they were put for another
+/// pattern, or appended.
+fn place(bytes: &mut Vec<u8>, stored: &mut Map<u64, u32>, ns: &str, text: &str) -> u32 {
+    let at = stored.entry(TextMemo::key(0, ns, text)).or_insert(u32::MAX);
+    if *at != u32::MAX {
+        // Any bytes that spell them will do; those of another text of the same hash may
+        // not, and may end sooner.
+        let start = *at as usize;
+        let there = bytes.get(start..start + ns.len() + text.len());
+        if there.is_some_and(|b| b[..ns.len()] == *ns.as_bytes() && b[ns.len()..] == *text.as_bytes()) {
+            return *at;
+        }
+    }
+    let start = bytes.len() as u32;
+    bytes.extend_from_slice(ns.as_bytes());
+    bytes.extend_from_slice(text.as_bytes());
+    if *at == u32::MAX {
+        *at = start;
+    }
+    start
 }
 
 /// How a derivative treats what does not match.
@@ -153,6 +181,9 @@ enum Wrap {
     AfterWith(PatternId),
 }
 
+/// Not known yet, in [`Engine`]'s tables by pattern.
+const UNKNOWN: PatternId = PatternId::MAX;
+
 /// Beyond this many patterns the arena and memos are dropped between documents, so a
 /// long-running checker's memory stays bounded.
 const ARENA_LIMIT: usize = 4_000_000;
@@ -177,6 +208,7 @@ impl Engine {
             datatypes: datatype::Checker::new(grammar),
             tags: TextMemo::default(),
             texts: TextMemo::default(),
+            empty_texts: Vec::new(),
             limit: ARENA_LIMIT,
         };
         e.reset();
@@ -208,6 +240,7 @@ impl Engine {
         self.string_list.clear();
         self.tags.clear();
         self.texts.clear();
+        self.empty_texts.clear();
     }
 
     /// Called between documents.
@@ -288,6 +321,9 @@ impl Engine {
     /// After the text of an element (all of it, between its tags): whitespace alone may be
     /// the value or nothing. What both walks, with and without a tree, take text through.
     pub(crate) fn element_text(&mut self, p: PatternId, text: &str) -> PatternId {
+        if text.is_empty() {
+            return self.empty_text(p);
+        }
         if let Some(next) = self.texts.get(p, "", text) {
             return next;
         }
@@ -295,6 +331,21 @@ impl Engine {
         let d = self.text(p, s);
         let next = if is_whitespace(text) { self.choice(p, d) } else { d };
         self.texts.insert(p, "", text, next);
+        next
+    }
+
+    /// [`Engine::element_text`] of no text.
+    fn empty_text(&mut self, p: PatternId) -> PatternId {
+        if let Some(&next) = self.empty_texts.get(p as usize).filter(|&&next| next != UNKNOWN) {
+            return next;
+        }
+        let s = self.string("");
+        let d = self.text(p, s);
+        let next = self.choice(p, d);
+        if self.empty_texts.len() <= p as usize {
+            self.empty_texts.resize(p as usize + 1, UNKNOWN);
+        }
+        self.empty_texts[p as usize] = next;
         next
     }
 
@@ -717,5 +768,29 @@ fn tokens_equal(want: &str, got: &str) -> bool {
             (Some(x), Some(y)) if x == y => {}
             _ => return false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TextMemo;
+
+    #[test]
+    fn a_text_remembered_for_several_patterns_is_kept_once() {
+        let mut memo = TextMemo::default();
+        let tag = "address type='pci' domain='0x0000' bus='0x00'";
+        memo.insert(1, "", tag, 10);
+        memo.insert(2, "", tag, 20);
+        memo.insert(3, "urn:x", tag, 30);
+        memo.insert(4, "", "", 40);
+        assert_eq!(memo.bytes.len(), tag.len() + "urn:x".len() + tag.len());
+        assert_eq!(memo.get(1, "", tag), Some(10));
+        assert_eq!(memo.get(2, "", tag), Some(20));
+        assert_eq!(memo.get(3, "urn:x", tag), Some(30));
+        assert_eq!(memo.get(3, "", tag), None);
+        assert_eq!(memo.get(4, "", ""), Some(40));
+        assert_eq!(memo.get(5, "", tag), None);
+        // A namespace and text are told apart, not just their concatenation.
+        assert_eq!(memo.get(3, "urn:xa", &tag[1..]), None);
     }
 }
