@@ -88,8 +88,7 @@ fn devices_are_picked_by_kind() {
     assert_eq!(devices.iter().filter_map(Device::as_hostdev).count(), 2);
     assert_eq!(devices.iter().find_map(Device::as_filesystem).map(|fs| fs.target.dir.as_str()), Some("myfs"));
     assert!(devices[0].as_disk().is_none(), "the first device is the filesystem");
-    let devices = &mut guest.devices.as_mut().expect("<devices>").devices;
-    let disk = devices.iter_mut().find_map(Device::as_disk_mut).expect("the disk");
+    let disk = guest.device_list_mut().iter_mut().find_map(Device::as_disk_mut).expect("the disk");
     disk.target.dev = "vdb".into();
     assert!(guest.to_xml().contains("<target dev='vdb' bus='virtio'/>"), "{}", guest.to_xml());
 }
@@ -128,14 +127,41 @@ fn set_changes_a_read_document_in_place() {
     if let Some(vcpu) = &mut guest.vcpu {
         vcpu.set_value(4);
     }
-    let devices = &mut guest.devices.as_mut().expect("<devices>").devices;
-    let disk = devices.iter_mut().find_map(Device::as_disk_mut).expect("the disk");
+    let disk = guest.device_list_mut().iter_mut().find_map(Device::as_disk_mut).expect("the disk");
     disk.set_target(DiskTarget::new("sda").bus(TargetBus::Scsi)).set_readonly(Empty::new());
     let after = before
         .replace("<memory unit='KiB'>1048576</memory>", "<memory unit='GiB'>2</memory>")
         .replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>4</vcpu>\n  <cpu mode='host-model'/>")
         .replace("<target dev='vda' bus='virtio'/>", "<target dev='sda' bus='scsi'/>\n      <readonly/>");
     assert_eq!(guest.to_xml(), after);
+}
+
+/// Devices picked out of a read guest come back in document order, and what stays is
+/// written as it was read.
+#[test]
+fn devices_are_removed_by_what_they_are() {
+    let before = "<domain type='kvm'>\n  <name>web</name>\n  <devices>\n    \
+                  <disk type='file' device='cdrom'>\n      <source file='/a.iso'/>\n      \
+                  <target dev='sda' bus='sata'/>\n    </disk>\n    \
+                  <disk type='file' device='disk'>\n      <source file='/web.qcow2'/>\n      \
+                  <target dev='vda' bus='virtio'/>\n    </disk>\n    \
+                  <interface type='user'/>\n    \
+                  <disk type='file' device='cdrom'>\n      <source file='/b.iso'/>\n      \
+                  <target dev='sdb' bus='sata'/>\n    </disk>\n  </devices>\n</domain>\n";
+    let mut guest = Domain::from_xml(before).expect("reads");
+    let cdroms = guest.remove_devices(|d| d.as_disk().is_some_and(|disk| disk.device.as_cdrom().is_some()));
+    let paths: Vec<_> = cdroms.iter().filter_map(Device::as_disk).map(Disk::path).collect();
+    assert_eq!(paths, [Some("/a.iso"), Some("/b.iso")]);
+    let kept: Vec<_> =
+        guest.device_list().iter().map(|d| (d.as_disk().is_some(), d.as_interface().is_some())).collect();
+    assert_eq!(kept, [(true, false), (false, true)]);
+    assert_eq!(guest.device_list().iter().find_map(Device::as_disk).and_then(Disk::path), Some("/web.qcow2"));
+    let xml = guest.to_xml();
+    assert!(!xml.contains(".iso") && xml.contains("<interface type='user'/>\n  </devices>"), "{xml}");
+    // Nothing to take from a guest without <devices>, and none is made.
+    let mut bare = Domain::new(DomainType::Kvm, "bare");
+    assert!(bare.remove_devices(|_| true).is_empty());
+    assert!(bare.devices.is_none());
 }
 
 /// The shortcuts for common devices write what libvirt's schemas and rules accept.
@@ -191,7 +217,7 @@ fn shortcuts_for_common_devices() {
         assert!(xml.contains(part), "{part} in\n{xml}");
     }
     let disk = guest.device_list().iter().find_map(Device::as_disk).expect("the disk");
-    assert_eq!(disk.source().and_then(DiskSource::path), Some("/var/lib/libvirt/images/q35.qcow2"));
+    assert_eq!(disk.path(), Some("/var/lib/libvirt/images/q35.qcow2"));
     // `listen` is the attribute, so the adder of `<listen>` children is `push_listen`.
     let vnc =
         VncGraphics::new().listen("127.0.0.1").push_listen(Listen::new(AddressListen::new().address("127.0.0.1")));

@@ -91,6 +91,48 @@ impl Domain {
     pub fn device_list(&self) -> &[Device] {
         self.devices.as_deref().map_or(&[], |d: &Devices| &d.devices)
     }
+
+    /// [`Domain::device_list`], to change: `<devices>` is made when there is none, as
+    /// [`Domain::add_device`] makes it.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    ///
+    /// let mut guest = Domain::from_xml(
+    ///     "<domain type='kvm'><name>web</name><devices>\
+    ///      <interface type='network'><source network='default'/></interface>\
+    ///      </devices></domain>",
+    /// )?;
+    /// for nic in guest.device_list_mut().iter_mut().filter_map(Device::as_interface_mut) {
+    ///     nic.set_model("virtio");
+    /// }
+    /// assert!(guest.to_xml().contains("<model type='virtio'/>"));
+    /// # Ok::<(), xml_model::Error>(())
+    /// ```
+    pub fn device_list_mut(&mut self) -> &mut Vec<Device> {
+        &mut self.devices.get_or_insert_with(Default::default).devices
+    }
+
+    /// Takes the devices of the list that `which` picks out of the guest, and gives them
+    /// back in document order (to detach them from the running guest too, for instance).
+    /// The rest keep their order; a guest with no `<devices>` is left as it is.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    ///
+    /// let mut guest = Domain::new(DomainType::Kvm, "web")
+    ///     .device(Disk::file("/images/web.qcow2", "vda", TargetBus::Virtio))
+    ///     .device(Disk::cdrom("sda", TargetBus::Sata).medium("/images/install.iso"));
+    /// let cdroms = guest.remove_devices(|d| d.as_disk().is_some_and(|disk| disk.device.as_cdrom().is_some()));
+    /// assert_eq!(cdroms.len(), 1);
+    /// assert_eq!(guest.device_list().len(), 1);
+    /// ```
+    pub fn remove_devices(&mut self, mut which: impl FnMut(&Device) -> bool) -> Vec<Device> {
+        let Some(devices) = self.devices.as_deref_mut() else { return Vec::new() };
+        let (removed, kept) = std::mem::take(&mut devices.devices).into_iter().partition(|d| which(d));
+        devices.devices = kept;
+        removed
+    }
 }
 
 /// What [`Domain::device`] adds to `<devices>`: a [`Device`] of its list (and all that
@@ -363,6 +405,20 @@ impl Disk {
             DiskDevice::Disk(s) | DiskDevice::Cdrom(s) | DiskDevice::Floppy(s) => Some(s),
             DiskDevice::Lun(_) => None,
         }
+    }
+
+    /// The host path the disk reads ([`DiskSource::path`] of its [`Disk::source`]): a
+    /// file's, a block device's or a directory's; `None` for a network image, a volume of a
+    /// pool, an empty drive and a `lun`.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let disk = Disk::cdrom("sda", TargetBus::Sata);
+    /// assert_eq!(disk.path(), None);
+    /// assert_eq!(disk.medium("/images/install.iso").path(), Some("/images/install.iso"));
+    /// ```
+    pub fn path(&self) -> Option<&str> {
+        self.source().and_then(DiskSource::path)
     }
 }
 
