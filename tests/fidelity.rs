@@ -109,8 +109,7 @@ fn values_set_in_code_are_written_canonically() {
 #[test]
 fn content_added_after_reading_goes_where_the_type_puts_it() {
     let mut doc = Document::<Domain>::parse(UNKNOWN).unwrap();
-    let devices = doc.root.devices.as_mut().unwrap();
-    devices.devices.push(Filesystem::virtiofs("/var/guests/h-virtiofs", "myfs").into());
+    doc.root.device_list_mut().push(Filesystem::virtiofs("/var/guests/h-virtiofs", "myfs").into());
     let out = doc.to_xml();
     // Unknown content keeps its recorded place; the new device follows the last known one.
     let fs = out.find("<filesystem").expect("written");

@@ -57,7 +57,6 @@ mod virtiofs;
 
 use std::time::Duration;
 
-use libvirt_xml::generated::domaincommon::FilesystemType;
 use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{Connection, DeviceFlags, GuestState, XmlView};
 use virt_support::{daemon, domain_type, name, Cleanup};
@@ -128,16 +127,13 @@ fn memory_backings_and_virtiofs_run() {
     let share = std::env::temp_dir().join(format!("libvirt-xml-e2e-recipe-share-{}", std::process::id()));
     std::fs::create_dir_all(&share).unwrap();
     let mut guest = virtiofs::guest();
-    let devices = guest.devices.as_mut().unwrap();
     let virtiofsd = std::path::Path::new("/usr/lib/qemu/virtiofsd");
-    for device in &mut devices.devices {
-        if let Device::Filesystem(fs) = device {
-            if let FilesystemType::Mount(mount) = &mut fs.kind {
-                mount.source.dir = Some(share.display().to_string().as_str().into());
-            }
-            if virtiofsd.exists() {
-                **fs = (**fs).clone().virtiofsd(&virtiofsd.display().to_string());
-            }
+    for fs in guest.device_list_mut().iter_mut().filter_map(Device::as_filesystem_mut) {
+        if let Some(mount) = fs.kind.as_mount_mut() {
+            mount.source.dir = Some(share.display().to_string().as_str().into());
+        }
+        if virtiofsd.exists() {
+            *fs = fs.clone().virtiofsd(&virtiofsd.display().to_string());
         }
     }
     let live = run(&conn, "virtiofs", guest, true);
