@@ -113,6 +113,26 @@ fn kinds_are_picked_by_their_attribute() {
     assert_eq!(libvirt_xml::model::to_fragment(&tablet, "input"), "<input type='tablet' bus='usb'/>");
 }
 
+/// Which host devices a guest passes through, read back without a match over the kinds.
+#[test]
+fn passed_through_devices_are_read_back() {
+    let guest = Domain::from_xml(
+        "<domain type='kvm'><name>p</name><devices>\
+         <hostdev mode='subsystem' type='pci' managed='yes'><source>\
+         <address domain='0x0000' bus='0x06' slot='0x10' function='0x2'/></source></hostdev>\
+         <hostdev mode='subsystem' type='usb'><source><vendor id='0x0b6d'/>\
+         <product id='0x3880'/></source></hostdev>\
+         <hostdev mode='subsystem' type='usb'><source><address bus='1' device='5'/></source></hostdev>\
+         </devices></domain>",
+    )
+    .expect("reads");
+    let hostdevs: Vec<&Hostdev> = guest.device_list().iter().filter_map(Device::as_hostdev).collect();
+    let pci: Vec<_> = hostdevs.iter().map(|h| h.pci_address()).collect();
+    assert_eq!(pci, [Some(&HostPciAddress::at(0, 6, 0x10, 2)), None, None]);
+    let usb: Vec<_> = hostdevs.iter().map(|h| h.usb_ids()).collect();
+    assert_eq!(usb, [None, Some((0x0b6d, 0x3880)), None]);
+}
+
 /// A document read back is changed in place by the `set_` twins of the setters, boxed
 /// children too, and what they do not touch is written as it was read.
 #[test]

@@ -609,6 +609,32 @@ impl Hostdev {
         Hostdev::new(SubsystemHostdev::new(kind))
     }
 
+    /// The host address of a PCI device passed through (what [`Hostdev::pci`] takes);
+    /// `None` for other kinds.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let vf = Hostdev::pci(HostPciAddress::at(0x0000, 0x06, 0x10, 0x2));
+    /// assert_eq!(vf.pci_address(), Some(&HostPciAddress::at(0x0000, 0x06, 0x10, 0x2)));
+    /// assert_eq!(Hostdev::usb(0x0b6d, 0x3880).pci_address(), None);
+    /// ```
+    pub fn pci_address(&self) -> Option<&HostPciAddress> {
+        Some(&self.mode.as_subsystem()?.kind.as_pci()?.source.address)
+    }
+
+    /// The vendor and product ids of a USB device passed through by them (what
+    /// [`Hostdev::usb`] takes); `None` for other kinds, and for a USB device found by its
+    /// bus and device numbers.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// assert_eq!(Hostdev::usb(0x0b6d, 0x3880).usb_ids(), Some((0x0b6d, 0x3880)));
+    /// ```
+    pub fn usb_ids(&self) -> Option<(u16, u16)> {
+        let source = &self.mode.as_subsystem()?.kind.as_usb()?.source;
+        Some((source.vendor.as_ref()?.id.get(), source.product.as_ref()?.id.get()))
+    }
+
     /// `managed='yes'`: libvirt detaches the device from its host driver when the guest
     /// starts and gives it back when it stops. Only subsystem devices have it; others are
     /// returned as they were.
