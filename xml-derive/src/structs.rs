@@ -161,6 +161,9 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
     let mut finish = Vec::new();
     let mut knows_attr = Vec::new();
     let mut knows_child = Vec::new();
+    // The rank of each list of child elements, public: code that takes items out of a list
+    // read from a document tells the recorded order which ones (`Extras::forget_items`).
+    let mut list_ranks = Vec::new();
     let mut write_attrs = Vec::new();
     let mut write_children = Vec::new();
     let mut extras_expr = quote!(&#k::extras::NO_EXTRAS);
@@ -271,6 +274,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 });
                 if f.shape.occurs == Occurs::Many {
                     own_finish.push(quote!(p.#id.shrink_to_fit();));
+                    list_ranks.push(list_rank(id, &rank));
                 }
                 let local = xml.value().rsplit(':').next().unwrap_or_default().to_owned();
                 knows_child.push(quote!(name == #local));
@@ -295,6 +299,7 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 });
                 if f.shape.occurs == Occurs::Many {
                     own_finish.push(quote!(p.#id.shrink_to_fit();));
+                    list_ranks.push(list_rank(id, &rank));
                 }
                 knows_child.push(quote!(<#inner as #k::read::ElementChoice>::accepts(name)));
                 let write_one =
@@ -437,6 +442,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
     };
     let (attr_match, child_match) = (by_name(&attr_names), by_name(&child_names));
 
+    let list_ranks_impl = (!list_ranks.is_empty()).then(|| quote!(impl #name { #(#list_ranks)* }));
+
     // (`partial` becomes the type's tokens, `finished` the value `finish` builds.)
     let (partial_decl, partial, begin, finished) = match own_partial {
         true => (
@@ -464,6 +471,8 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
             #(#rank_consts)*
 
             #partial_decl
+
+            #list_ranks_impl
 
             #[allow(unused_variables, unreachable_code)]
             impl #k::read::ReadContent for #name {
@@ -528,6 +537,18 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
                 }
             }
         };
+    }
+}
+
+/// `DEVICES_RANK`: the rank of the list field `devices` in the recorded order of its element.
+fn list_rank(id: &Ident, rank: &Ident) -> TokenStream {
+    let field = id.to_string();
+    let name = format_ident!("{}_RANK", field.trim_start_matches("r#").to_uppercase());
+    let doc = format!("The rank of `{field}` in the order of children `Extras` records (see `Extras::forget_items`).");
+    quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        pub const #name: u16 = #rank;
     }
 }
 

@@ -129,8 +129,18 @@ impl Domain {
     /// ```
     pub fn remove_devices(&mut self, mut which: impl FnMut(&Device) -> bool) -> Vec<Device> {
         let Some(devices) = self.devices.as_deref_mut() else { return Vec::new() };
-        let (removed, kept) = std::mem::take(&mut devices.devices).into_iter().partition(|d| which(d));
+        let (mut removed, mut indices) = (Vec::new(), Vec::new());
+        let mut kept = Vec::with_capacity(devices.devices.len());
+        for (i, device) in std::mem::take(&mut devices.devices).into_iter().enumerate() {
+            if which(&device) {
+                removed.push(device);
+                indices.push(i);
+            } else {
+                kept.push(device);
+            }
+        }
         devices.devices = kept;
+        devices.extras.forget_items(Devices::DEVICES_RANK, &indices);
         removed
     }
 }

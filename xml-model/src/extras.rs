@@ -102,6 +102,25 @@ impl Extras {
         self.get().map_or(&[], |x| &x.attributes)
     }
 
+    /// Forgets where items taken out of a list field stood in the recorded order of
+    /// children, so that the items left keep their own places among unknown content and
+    /// comments (else each would move up into the place of one taken out). `rank` is the
+    /// list's (`Devices::DEVICES_RANK`), `removed` the indices the items had in the list,
+    /// ascending.
+    pub fn forget_items(&mut self, rank: u16, removed: &[usize]) {
+        let Some(x) = self.0.as_deref_mut() else { return };
+        let mut index = 0;
+        let mut removed = removed.iter().peekable();
+        x.child_order.retain(|slot| {
+            if *slot != Slot::Known(rank) {
+                return true;
+            }
+            let gone = removed.next_if_eq(&&index).is_some();
+            index += 1;
+            !gone
+        });
+    }
+
     /// Forgets the recorded layout so the element is written in the type's own order;
     /// unknown content stays.
     pub fn forget_order(&mut self) {
@@ -141,4 +160,23 @@ pub struct Empty {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Extras, ExtrasInner, Slot};
+
+    #[test]
+    fn forget_items_drops_the_places_of_the_items_taken_out() {
+        use Slot::{Known, Unknown};
+        let order = vec![Unknown(0), Known(1), Known(2), Unknown(1), Known(1), Known(1), Known(3)];
+        let mut extras = Extras(Some(Box::new(ExtrasInner { child_order: order, ..Default::default() })));
+        extras.forget_items(1, &[0, 2]);
+        let left = &extras.get().expect("kept").child_order;
+        assert_eq!(left, &[Unknown(0), Known(2), Unknown(1), Known(1), Known(3)]);
+        // Nothing recorded, nothing to forget (and nothing is allocated).
+        let mut none = Extras::none();
+        none.forget_items(1, &[0]);
+        assert!(none.is_empty());
+    }
 }
