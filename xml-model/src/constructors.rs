@@ -93,7 +93,9 @@ impl Domain {
     }
 
     /// [`Domain::device_list`], to change: `<devices>` is made when there is none, as
-    /// [`Domain::add_device`] makes it.
+    /// [`Domain::add_device`] makes it. To take devices out, [`Domain::remove_devices`]
+    /// keeps the others in their places among comments and unknown content, where a
+    /// `retain` on this list moves each up into the place of one taken out.
     ///
     /// ```
     /// use xml_model::prelude::*;
