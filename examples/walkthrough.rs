@@ -188,9 +188,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     };
 
-    // virsh edit: a description and another application's metadata; nothing else is lost.
+    // virsh edit: a description, and the CD-ROM drive taken out again; nothing else is lost.
     let edit = guest.edit(|d: &mut Domain| {
         d.set_description("made by the libvirt-xml walk-through");
+        d.remove_devices(|device| device.as_disk().is_some_and(|disk| disk.target.dev == "hdc"));
     })?;
     println!(
         "edit: {:?}, {} change(s), takes effect at next boot: {}",
