@@ -211,7 +211,8 @@ fn shortcuts_for_common_devices() {
         // Generated: one constructor per kind whose content needs nothing.
         .clock(Clock::utc())
         .device(Interface::user())
-        .device(Input::tablet())
+        .device(Input::tablet().bus(InputBus::Usb))
+        .device(Input::keyboard().bus(InputBus::Ps2))
         .device(Controller::usb())
         .device(Video::new().model(VideoModel::virtio()))
         .device(Tpm::new(TpmBackend::emulator()).model(TpmModel::TpmCrb))
@@ -233,7 +234,7 @@ fn shortcuts_for_common_devices() {
         "<rng model='virtio'>\n      <backend model='random'>/dev/urandom</backend>\n    </rng>",
         "<clock offset='utc'/>",
         "<interface type='user'/>",
-        "<input type='tablet'/>",
+        "<input type='tablet' bus='usb'/>\n    <input type='keyboard' bus='ps2'/>",
         "<controller type='usb'/>",
         "<video>\n      <model type='virtio'/>\n    </video>",
         "<tpm model='tpm-crb'>\n      <backend type='emulator'/>\n    </tpm>",

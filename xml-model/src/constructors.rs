@@ -27,11 +27,11 @@ use crate::generated::domaincommon::{
     Access, BridgeInterface, BridgeInterfaceSource, CharDevice, CharDeviceTarget, CharSourceType, CharTargetType,
     Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain,
     FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FsBinary, FsDriver, Graphics,
-    GuestOsType, HostPciAddress, Hostdev, Hugepages, Interface, Iommu, Memballoon, MemoryBacking, MountFilesystem,
-    MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page, Panic, PciHostdev, PciSubsystemHostdevSource,
-    Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController, ScsiControllerModel, SpiceGraphics,
-    SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev, UsbSubsystemHostdevSource, Vendor, VirtioModel,
-    VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
+    GuestOsType, HostPciAddress, Hostdev, Hugepages, Input, InputBus, InputType, Interface, Iommu, Memballoon,
+    MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page, Panic,
+    PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController,
+    ScsiControllerModel, SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev,
+    UsbSubsystemHostdevSource, Vendor, VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -591,6 +591,25 @@ impl Interface {
     /// ```
     pub fn bridge_name(&self) -> Option<&str> {
         self.kind.as_bridge().and_then(|b| b.source.as_ref()).map(|s| s.bridge.as_str())
+    }
+}
+
+impl Input {
+    /// The bus a tablet, mouse or keyboard is on (`<input type='tablet' bus='usb'/>`, the
+    /// pointer virt-install gives a guest). A passthrough input is always on virtio and an
+    /// evdev one has no bus: they are returned as they were.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let tablet = Input::tablet().bus(InputBus::Usb);
+    /// assert_eq!(xml_model::to_fragment(&tablet, "input"), "<input type='tablet' bus='usb'/>");
+    /// ```
+    #[must_use]
+    pub fn bus(mut self, bus: InputBus) -> Self {
+        if let InputType::Tablet(c) | InputType::Mouse(c) | InputType::Keyboard(c) = &mut self.kind {
+            c.set_bus(bus);
+        }
+        self
     }
 }
 
