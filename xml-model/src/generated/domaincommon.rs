@@ -1247,6 +1247,22 @@ impl ::std::convert::From<::std::string::String> for BridgeInterfaceSource {
         BridgeInterfaceSource::new(v)
     }
 }
+/// `@type` of `<interface>` in `<bridge>`: one of 'ethernet', 'vlan', 'bond'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum BridgeInterfaceType {
+    /// `ethernet`
+    #[xml(value = "ethernet")]
+    Ethernet,
+    /// `vlan`
+    #[xml(value = "vlan")]
+    Vlan,
+    /// `bond`
+    #[xml(value = "bond")]
+    Bond,
+}
 /// `@mode` of `<source>` in `<interface>` and `<plug>`: one of 'vepa', 'bridge', 'private', 'passthrough'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -1769,7 +1785,7 @@ pub struct ChannelTarget {
     /// `@type`
     #[xml(attribute = "type")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kind: ::std::option::Option<GuestfwdVirtioXen>,
+    pub kind: ::std::option::Option<ChannelTargetType>,
     /// `@address`
     #[xml(attribute = "address")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1790,6 +1806,22 @@ pub struct ChannelTarget {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+/// `@type` of `<target>` in `<channel>`: one of 'guestfwd', 'virtio', 'xen'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum ChannelTargetType {
+    /// `guestfwd`
+    #[xml(value = "guestfwd")]
+    Guestfwd,
+    /// `virtio`
+    #[xml(value = "virtio")]
+    Virtio,
+    /// `xen`
+    #[xml(value = "xen")]
+    Xen,
 }
 /// `<parallel>` or `<serial>` (domaincommon.rng:5826)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -3082,19 +3114,6 @@ pub struct DbusGraphics {
     #[xml(child = "audio")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub audio: ::std::option::Option<::std::boxed::Box<AudioId>>,
-}
-/// `@type` of `<backend>` in `<interface>`: one of 'default', 'passt'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum DefaultPasst {
-    /// `default`
-    #[xml(value = "default")]
-    Default,
-    /// `passt`
-    #[xml(value = "passt")]
-    Passt,
 }
 /// `<defaultiothread>` (domaincommon.rng:948)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -5340,22 +5359,6 @@ pub struct EthernetInterface {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: ::std::option::Option<::std::boxed::Box<InterfaceIpInfo>>,
 }
-/// `@type` of `<interface>` in `<bridge>`: one of 'ethernet', 'vlan', 'bond'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum EthernetVlanBond {
-    /// `ethernet`
-    #[xml(value = "ethernet")]
-    Ethernet,
-    /// `vlan`
-    #[xml(value = "vlan")]
-    Vlan,
-    /// `bond`
-    #[xml(value = "bond")]
-    Bond,
-}
 /// The content of `<input>` when `type` is 'evdev'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -5793,22 +5796,6 @@ impl ::std::convert::From<u16> for FifoOrRrSchedparam {
     fn from(v: u16) -> Self {
         FifoOrRrSchedparam::new(v)
     }
-}
-/// `@type` of `<source>` in `<memoryBacking>`: one of 'file', 'anonymous', 'memfd'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum FileAnonymousMemfd {
-    /// `file`
-    #[xml(value = "file")]
-    File,
-    /// `anonymous`
-    #[xml(value = "anonymous")]
-    Anonymous,
-    /// `memfd`
-    #[xml(value = "memfd")]
-    Memfd,
 }
 /// The content of `<audio>` when `type` is 'file'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -6734,22 +6721,6 @@ pub enum GuestOsType {
     #[xml(value = "exe")]
     Exe,
 }
-/// `@type` of `<target>` in `<channel>`: one of 'guestfwd', 'virtio', 'xen'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum GuestfwdVirtioXen {
-    /// `guestfwd`
-    #[xml(value = "guestfwd")]
-    Guestfwd,
-    /// `virtio`
-    #[xml(value = "virtio")]
-    Virtio,
-    /// `xen`
-    #[xml(value = "xen")]
-    Xen,
-}
 /// `<hap>` (domaincommon.rng:6941)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7260,7 +7231,23 @@ pub struct IdeController {
     /// `@model`
     #[xml(attribute = "model")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub model: ::std::option::Option<Piix3Piix4Ich6>,
+    pub model: ::std::option::Option<IdeControllerModel>,
+}
+/// `@model` of `<controller>`: one of 'piix3', 'piix4', 'ich6'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum IdeControllerModel {
+    /// `piix3`
+    #[xml(value = "piix3")]
+    Piix3,
+    /// `piix4`
+    #[xml(value = "piix4")]
+    Piix4,
+    /// `ich6`
+    #[xml(value = "ich6")]
+    Ich6,
 }
 /// `<idmap>` (domaincommon.rng:704)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -7678,7 +7665,7 @@ pub struct InterfaceBackend {
     /// `@type`
     #[xml(attribute = "type")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kind: ::std::option::Option<DefaultPasst>,
+    pub kind: ::std::option::Option<InterfaceBackendType>,
     /// `@tap`
     #[xml(attribute = "tap")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -7695,6 +7682,19 @@ pub struct InterfaceBackend {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+/// `@type` of `<backend>` in `<interface>`: one of 'default', 'passt'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum InterfaceBackendType {
+    /// `default`
+    #[xml(value = "default")]
+    Default,
+    /// `passt`
+    #[xml(value = "passt")]
+    Passt,
 }
 /// `<source>` (domaincommon.rng:3477)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -9281,16 +9281,32 @@ pub struct MemoryBacking {
 pub struct MemoryBackingSource {
     /// `@type`
     #[xml(attribute = "type")]
-    pub kind: FileAnonymousMemfd,
+    pub kind: MemoryBackingSourceType,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<FileAnonymousMemfd> for MemoryBackingSource {
-    fn from(v: FileAnonymousMemfd) -> Self {
+impl ::std::convert::From<MemoryBackingSourceType> for MemoryBackingSource {
+    fn from(v: MemoryBackingSourceType) -> Self {
         MemoryBackingSource::new(v)
     }
+}
+/// `@type` of `<source>` in `<memoryBacking>`: one of 'file', 'anonymous', 'memfd'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum MemoryBackingSourceType {
+    /// `file`
+    #[xml(value = "file")]
+    File,
+    /// `anonymous`
+    #[xml(value = "anonymous")]
+    Anonymous,
+    /// `memfd`
+    #[xml(value = "memfd")]
+    Memfd,
 }
 /// `<memory>` (domaincommon.rng:7498)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -11410,22 +11426,6 @@ pub enum PflashFormatTypes {
     /// `qcow2`
     #[xml(value = "qcow2")]
     Qcow2,
-}
-/// `@model` of `<controller>`: one of 'piix3', 'piix4', 'ich6'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum Piix3Piix4Ich6 {
-    /// `piix3`
-    #[xml(value = "piix3")]
-    Piix3,
-    /// `piix4`
-    #[xml(value = "piix4")]
-    Piix4,
-    /// `ich6`
-    #[xml(value = "ich6")]
-    Ich6,
 }
 /// The content of `<audio>` when `type` is 'pipewire'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

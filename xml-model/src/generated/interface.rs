@@ -199,7 +199,7 @@ pub struct BridgeInterface {
     /// `@type`
     #[xml(attribute = "type")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub kind: ::std::option::Option<super::domaincommon::EthernetVlanBond>,
+    pub kind: ::std::option::Option<super::domaincommon::BridgeInterfaceType>,
     /// `@name`
     #[xml(attribute = "name")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

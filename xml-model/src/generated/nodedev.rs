@@ -645,12 +645,28 @@ pub enum DevnodeType {
 pub struct DrmCapability {
     /// `<type>`
     #[xml(child = "type")]
-    pub kind: PrimaryControlRender,
+    pub kind: DrmCapabilityType,
 }
-impl ::std::convert::From<PrimaryControlRender> for DrmCapability {
-    fn from(v: PrimaryControlRender) -> Self {
+impl ::std::convert::From<DrmCapabilityType> for DrmCapability {
+    fn from(v: DrmCapabilityType) -> Self {
         DrmCapability::new(v)
     }
+}
+/// The text of `<type>` in `<capability>`: one of 'primary', 'control', 'render'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum DrmCapabilityType {
+    /// `primary`
+    #[xml(value = "primary")]
+    Primary,
+    /// `control`
+    #[xml(value = "control")]
+    Control,
+    /// `render`
+    #[xml(value = "render")]
+    Render,
 }
 /// The content of `<capability>` when `type` is 'fc_host'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -1166,22 +1182,6 @@ pub struct PciExpress {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// The text of `<type>` in `<capability>`: one of 'primary', 'control', 'render'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum PrimaryControlRender {
-    /// `primary`
-    #[xml(value = "primary")]
-    Primary,
-    /// `control`
-    #[xml(value = "control")]
-    Control,
-    /// `render`
-    #[xml(value = "render")]
-    Render,
 }
 /// `<product>` (nodedev.rng:160)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
