@@ -544,7 +544,11 @@ fn content_impls(name: &Ident, fields: &[Field], k: &TokenStream) -> TokenStream
 fn list_rank(id: &Ident, rank: &Ident) -> TokenStream {
     let field = id.to_string();
     let name = format_ident!("{}_RANK", field.trim_start_matches("r#").to_uppercase());
-    let doc = format!("The rank of `{field}` in the order of children `Extras` records (see `Extras::forget_items`).");
+    let doc = format!(
+        "The rank of `{field}` in the order of children `Extras` records (see `Extras::forget_items`), \
+         where this type is an element's own content; as the flattened content of another, its ranks \
+         start at its place there."
+    );
     quote! {
         #[doc = #doc]
         #[doc(hidden)]
