@@ -148,7 +148,7 @@ fn set_changes_a_read_document_in_place() {
         vcpu.set_value(4);
     }
     let disk = guest.device_list_mut().iter_mut().find_map(Device::as_disk_mut).expect("the disk");
-    disk.set_target(DiskTarget::new("sda").bus(TargetBus::Scsi)).set_readonly(Empty::new());
+    disk.set_target(DiskTarget::new("sda").bus(TargetBus::Scsi)).set_readonly(true);
     let after = before
         .replace("<memory unit='KiB'>1048576</memory>", "<memory unit='GiB'>2</memory>")
         .replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>4</vcpu>\n  <cpu mode='host-model'/>")
@@ -251,6 +251,24 @@ fn shortcuts_for_common_devices() {
         libvirt_xml::model::to_fragment(&Graphics::new(vnc), "graphics"),
         "<graphics type='vnc' listen='127.0.0.1'>\n  <listen type='address' address='127.0.0.1'/>\n</graphics>"
     );
+}
+
+/// An optional empty element says what it says by being there: its setters take a `bool`.
+#[test]
+fn presence_flags_are_set_with_a_bool() {
+    let features = Features::new().acpi(true).pae(true).pae(false);
+    assert_eq!(libvirt_xml::model::to_fragment(&features, "features"), "<features>\n  <acpi/>\n</features>");
+    // `true` keeps the element already there, with the content it was read with.
+    let mut guest = Domain::from_xml(
+        "<domain type='kvm'><name>f</name><features><acpi><x:y xmlns:x='urn:x'/></acpi></features></domain>",
+    )
+    .expect("reads");
+    let features = guest.features.as_mut().expect("features");
+    features.set_acpi(true).set_viridian(true);
+    let xml = libvirt_xml::model::to_fragment(&**features, "features");
+    assert!(xml.contains("<x:y xmlns:x='urn:x'/>") && xml.contains("<viridian/>"), "{xml}");
+    features.set_acpi(false);
+    assert_eq!(features.acpi, None);
 }
 
 #[test]

@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use libvirt_xml::generated::domaincommon::{
     CrashOptions, DiskDriver, DiskDriverType, Features, FsBinary, InterfaceModel, Mac, TargetBus,
 };
-use libvirt_xml::model::Empty;
 use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{
     huge_page_pools, kvm_check, ChangeKind, Connection, DeviceFlags, DomainCapsQuery, Error, Guest, GuestState,
@@ -37,7 +36,7 @@ fn define(conn: &Connection, guest: &Domain) -> Guest {
 
 /// `<features><acpi/></features>`: ACPI lets the i440fx PCI bus take hotplugged cards.
 fn acpi() -> Features {
-    Features::new().acpi(Empty::default())
+    Features::new().acpi(true)
 }
 
 fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {

@@ -10,7 +10,8 @@
 //! `true` for a yes/no enum) and box what the field boxes, so a caller never writes
 //! `Box::new`, `Some` or `.into()`. A list has a setter for all its items and one that adds
 //! an item, named after one item (`pages([..])`, `page(..)`; `push_listen(..)` where a field
-//! is already called `listen`).
+//! is already called `listen`). An optional empty element, a flag by its presence
+//! (`<features><acpi/>`, `<disk><readonly/>`), is set with a `bool`: `.acpi(true)`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -31,6 +32,39 @@ fn singular(name: &str) -> Option<String> {
         Some(name[..name.len() - 1].to_owned())
     } else {
         None
+    }
+}
+
+/// Whether a field's type is the runtime's `Empty`: an element with no content of its own,
+/// whose presence is what it says.
+fn is_empty_element(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Empty"))
+}
+
+/// The setters of an optional empty element: `true` puts it there (keeping the one already
+/// there, with what it holds), `false` takes it out.
+fn flag_setter_pair(id: &Ident, what: &str) -> TokenStream {
+    let set = format_ident!("set_{}", id.to_string().trim_start_matches("r#").trim_end_matches('_'));
+    let doc = format!(" Puts {what} there (`true`) or leaves it out (`false`).");
+    let doc_set =
+        format!(" Puts {what} there (`true`; one already there is kept as it is) or takes it out (`false`), in place.");
+    quote! {
+        #[doc = #doc]
+        #[must_use]
+        pub fn #id(mut self, present: bool) -> Self {
+            self.#set(present);
+            self
+        }
+        #[doc = #doc_set]
+        pub fn #set(&mut self, present: bool) -> &mut Self {
+            match present {
+                true => {
+                    self.#id.get_or_insert_with(::std::default::Default::default);
+                }
+                false => self.#id = ::std::option::Option::None,
+            }
+            self
+        }
     }
 }
 
@@ -86,6 +120,10 @@ pub fn construct(input: &DeriveInput, fields: &[Field]) -> TokenStream {
                 inits.push(quote!(#id: #value));
                 required_docs.push(format!("`{id}` ({what})"));
                 setters.push(setter_pair(id, inner, &what, boxed(quote!(value.into()))));
+            }
+            Occurs::Optional if !f.shape.boxed && is_empty_element(inner) => {
+                inits.push(quote!(#id: ::std::option::Option::None));
+                setters.push(flag_setter_pair(id, &what));
             }
             Occurs::Optional => {
                 inits.push(quote!(#id: ::std::option::Option::None));

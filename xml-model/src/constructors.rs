@@ -359,7 +359,7 @@ impl Disk {
     /// (`virsh attach-disk --type cdrom`); [`Disk::medium`] puts an image in.
     pub fn cdrom(dev: &str, bus: TargetBus) -> Self {
         Disk::new(DiskDevice::Cdrom(DiskSource::File(FileDiskSource::new())), DiskTarget::new(dev).bus(bus))
-            .readonly(crate::Empty::default())
+            .readonly(true)
     }
 
     /// A disk backed by volume `volume` of storage pool `pool`, seen by the guest as `dev`
