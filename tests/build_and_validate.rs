@@ -207,6 +207,8 @@ fn shortcuts_for_common_devices() {
         .device(Console::pty())
         .device(Graphics::vnc())
         .device(Graphics::spice())
+        .device(Channel::guest_agent())
+        .device(Channel::spice_agent())
         .device(Rng::urandom())
         // Generated: one constructor per kind whose content needs nothing.
         .clock(Clock::utc())
@@ -229,6 +231,8 @@ fn shortcuts_for_common_devices() {
         "<address type='drive' controller='0' bus='0' target='0' unit='0'/>",
         "<serial type='pty'/>",
         "<console type='pty'>\n      <target type='serial' port='0'/>\n    </console>",
+        "<channel type='unix'>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>",
+        "<channel type='spicevmc'>\n      <target type='virtio' name='com.redhat.spice.0'/>\n    </channel>",
         "<graphics type='vnc' autoport='yes'/>",
         "<graphics type='spice' autoport='yes'/>",
         "<rng model='virtio'>\n      <backend model='random'>/dev/urandom</backend>\n    </rng>",

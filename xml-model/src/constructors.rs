@@ -24,14 +24,15 @@ use crate::generated::cputypes::{
     Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, FeaturePolicy, MaxphysaddrMode, MemoryAccessMode, NumaCell,
 };
 use crate::generated::domaincommon::{
-    Access, BridgeInterface, BridgeInterfaceSource, CharDevice, CharDeviceTarget, CharSourceType, CharTargetType,
-    Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain,
-    FileDiskSource, FileSource, Filesystem, FilesystemAccessmode, FilesystemTarget, FsBinary, FsDriver, Graphics,
-    GuestOsType, HostPciAddress, Hostdev, Hugepages, Input, InputBus, InputType, Interface, Iommu, Memballoon,
-    MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsType, Page, Panic,
-    PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController,
-    ScsiControllerModel, SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev,
-    UsbSubsystemHostdevSource, Vendor, VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
+    Access, BridgeInterface, BridgeInterfaceSource, Channel, ChannelTarget, ChannelTargetType, CharDevice,
+    CharDeviceTarget, CharSourceType, CharTargetType, Console, Controller, Device, Devices, Disk, DiskDevice,
+    DiskDriverType, DiskSource, DiskTarget, Domain, FileDiskSource, FileSource, Filesystem, FilesystemAccessmode,
+    FilesystemTarget, FsBinary, FsDriver, Graphics, GuestOsType, HostPciAddress, Hostdev, Hugepages, Input, InputBus,
+    InputType, Interface, Iommu, Memballoon, MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface,
+    Nvram, Os, OsType, Page, Panic, PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng,
+    RngBackend, ScsiController, ScsiControllerModel, SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus,
+    UsbHostdev, UsbSubsystemHostdevSource, Vendor, VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock,
+    Watchdog,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -481,6 +482,39 @@ impl Console {
     pub fn pty() -> Self {
         let target = CharDeviceTarget::new().kind(CharTargetType::Serial).port("0");
         Console::new().kind(CharSourceType::Pty).target(target)
+    }
+}
+
+impl Channel {
+    /// The channel of the QEMU guest agent (`qemu-ga` in the guest), as virt-install writes
+    /// it: `<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>`.
+    /// libvirt makes the socket and picks its path.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let guest = Domain::new(DomainType::Kvm, "demo").device(Channel::guest_agent());
+    /// assert!(guest.to_xml().contains("<target type='virtio' name='org.qemu.guest_agent.0'/>"));
+    /// ```
+    pub fn guest_agent() -> Self {
+        Channel::virtio("org.qemu.guest_agent.0")
+    }
+
+    /// The channel of the SPICE agent (`spice-vdagent` in the guest: clipboard, display
+    /// size): `<channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>`.
+    /// It needs SPICE graphics ([`Graphics::spice`]).
+    pub fn spice_agent() -> Self {
+        Channel::new(CharSourceType::Spicevmc).target(Self::virtio_port("com.redhat.spice.0"))
+    }
+
+    /// A virtio serial port the guest finds by `name` (`/dev/virtio-ports/<name>`), on a UNIX
+    /// socket of the host that libvirt makes: `<channel type='unix'><target type='virtio'
+    /// name='..'/></channel>`.
+    pub fn virtio(name: &str) -> Self {
+        Channel::new(CharSourceType::Unix).target(Self::virtio_port(name))
+    }
+
+    fn virtio_port(name: &str) -> ChannelTarget {
+        ChannelTarget::new().kind(ChannelTargetType::Virtio).name(name)
     }
 }
 

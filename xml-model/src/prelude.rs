@@ -11,10 +11,10 @@ pub use crate::generated::cputypes::{
     NumaCell,
 };
 pub use crate::generated::domaincommon::{
-    CharDevice, Clock, Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget,
-    Domain, DomainType, Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages, Input, InputBus, Interface,
-    InterfaceType, Memballoon, MemballoonModel, Memory, MemoryBacking, Os, Page, Rng, TargetBus, Tpm, TpmBackend,
-    TpmModel, Vcpu, Video, VideoModel, Watchdog, WatchdogAction, WatchdogModel,
+    Channel, CharDevice, Clock, Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource,
+    DiskTarget, Domain, DomainType, Features, Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages, Input,
+    InputBus, Interface, InterfaceType, Memballoon, MemballoonModel, Memory, MemoryBacking, Os, Page, Rng, TargetBus,
+    Tpm, TpmBackend, TpmModel, Vcpu, Video, VideoModel, Watchdog, WatchdogAction, WatchdogModel,
 };
 #[cfg(feature = "network")]
 pub use crate::generated::network::Network;
