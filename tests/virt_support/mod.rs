@@ -7,7 +7,7 @@ use std::sync::Once;
 
 use libvirt_xml::generated::basictypes::Arch;
 use libvirt_xml::prelude::*;
-use libvirt_xml::virt::{Connection, Guest};
+use libvirt_xml::virt::{Connection, Guest, UndefineFlags};
 
 /// The daemon the end-to-end tests use: `$LIBVIRT_XML_E2E_URI`, else `qemu:///system`.
 pub fn uri() -> String {
@@ -97,7 +97,8 @@ impl Drop for Cleanup<'_> {
             if g.is_active().unwrap_or(false) {
                 let _ = g.destroy();
             }
-            let _ = g.undefine();
+            // A UEFI guest that ran has its variables file beside it: that goes too.
+            let _ = g.undefine_with(UndefineFlags::NVRAM);
         }
         for f in &self.files {
             let _ = std::fs::remove_file(f);

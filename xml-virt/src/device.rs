@@ -1,38 +1,23 @@
 //! Attaching, detaching and updating typed devices, live and/or in the persistent definition.
 
-use std::ops::BitOr;
-
 use xml_model::generated::domaincommon as dc;
 use xml_model::validate::{Problem, Validate, Validator};
 use xml_model::write::{WriteChoice, Writer};
 
 use crate::{Error, Guest, Result};
 
-/// Where a device change applies (`virDomainDeviceModifyFlags`): the running guest, the
-/// persistent definition, or both. Combine with `|`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DeviceFlags(u32);
-
-impl DeviceFlags {
-    /// The guest's current state: live when it runs, the definition when it is off.
-    pub const CURRENT: DeviceFlags = DeviceFlags(virt::sys::VIR_DOMAIN_DEVICE_MODIFY_CURRENT);
-    /// The running guest (hotplug); lost when it stops.
-    pub const LIVE: DeviceFlags = DeviceFlags(virt::sys::VIR_DOMAIN_DEVICE_MODIFY_LIVE);
-    /// The persistent definition; used from the next start.
-    pub const CONFIG: DeviceFlags = DeviceFlags(virt::sys::VIR_DOMAIN_DEVICE_MODIFY_CONFIG);
-    /// For updates: force the change (eject a locked CD-ROM tray).
-    pub const FORCE: DeviceFlags = DeviceFlags(virt::sys::VIR_DOMAIN_DEVICE_MODIFY_FORCE);
-
-    /// The raw libvirt flags.
-    pub fn bits(self) -> u32 {
-        self.0
-    }
-}
-
-impl BitOr for DeviceFlags {
-    type Output = DeviceFlags;
-    fn bitor(self, rhs: DeviceFlags) -> DeviceFlags {
-        DeviceFlags(self.0 | rhs.0)
+libvirt_flags! {
+    /// Where a device change applies (`virDomainDeviceModifyFlags`): the running guest, the
+    /// persistent definition, or both. Combine with `|`.
+    DeviceFlags {
+        /// The guest's current state: live when it runs, the definition when it is off.
+        CURRENT = virt::sys::VIR_DOMAIN_DEVICE_MODIFY_CURRENT;
+        /// The running guest (hotplug); lost when it stops.
+        LIVE = virt::sys::VIR_DOMAIN_DEVICE_MODIFY_LIVE;
+        /// The persistent definition; used from the next start.
+        CONFIG = virt::sys::VIR_DOMAIN_DEVICE_MODIFY_CONFIG;
+        /// For updates: force the change (eject a locked CD-ROM tray).
+        FORCE = virt::sys::VIR_DOMAIN_DEVICE_MODIFY_FORCE;
     }
 }
 

@@ -45,6 +45,23 @@ pub enum XmlView {
     Inactive,
 }
 
+libvirt_flags! {
+    /// What [`Guest::undefine_with`] does with what a guest has beside its definition
+    /// (`virDomainUndefineFlagsValues`). Combine with `|`.
+    UndefineFlags {
+        /// Removes the UEFI variables file (`<nvram>`) too.
+        NVRAM = virt::sys::VIR_DOMAIN_UNDEFINE_NVRAM;
+        /// Leaves the UEFI variables file where it is.
+        KEEP_NVRAM = virt::sys::VIR_DOMAIN_UNDEFINE_KEEP_NVRAM;
+        /// Removes the managed save image (`virsh managedsave`) too.
+        MANAGED_SAVE = virt::sys::VIR_DOMAIN_UNDEFINE_MANAGED_SAVE;
+        /// Removes the metadata of its snapshots (their data stays in the disk images).
+        SNAPSHOTS_METADATA = virt::sys::VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
+        /// Removes the metadata of its checkpoints.
+        CHECKPOINTS_METADATA = virt::sys::VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA;
+    }
+}
+
 /// How [`Guest::shutdown`] ended.
 #[derive(Debug)]
 pub enum Shutdown {
@@ -181,8 +198,20 @@ impl Guest {
 
     /// Removes the persistent definition (`virsh undefine`); a running guest keeps running
     /// until it stops, then is gone.
+    ///
+    /// libvirt refuses this for a guest that has something of its own beside the definition:
+    /// UEFI variables (`<nvram>`, made when a guest with `<os firmware='efi'>` first starts),
+    /// a managed save, snapshots or checkpoints. [`Guest::undefine_with`] says what becomes of
+    /// them.
     pub fn undefine(&self) -> Result<()> {
         Ok(self.dom.undefine()?)
+    }
+
+    /// Removes the persistent definition, and with it (or not) what the guest has beside it
+    /// (`virsh undefine --nvram`, `--keep-nvram`, `--managed-save`, ...):
+    /// `guest.undefine_with(UndefineFlags::NVRAM)` removes a UEFI guest and its variables.
+    pub fn undefine_with(&self, flags: UndefineFlags) -> Result<()> {
+        Ok(self.dom.undefine_flags(flags.bits())?)
     }
 
     /// Saves the running guest's memory and device state to `path` and stops it

@@ -16,6 +16,32 @@
 //! host's devices), `migrate`, and, with the `qemu` feature, `monitor` (QEMU monitor
 //! commands).
 
+/// A set of libvirt flags for one call, a newtype over its raw bits: combined with `|`,
+/// read back with `bits()`.
+macro_rules! libvirt_flags {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $flag:ident = $raw:path;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(u32);
+
+        impl $name {
+            $($(#[$fdoc])* pub const $flag: $name = $name($raw);)*
+
+            /// The raw libvirt flags.
+            pub fn bits(self) -> u32 {
+                self.0
+            }
+        }
+
+        impl ::std::ops::BitOr for $name {
+            type Output = $name;
+            fn bitor(self, rhs: $name) -> $name {
+                $name(self.0 | rhs.0)
+            }
+        }
+    };
+}
+
 mod apply;
 mod connection;
 mod device;
@@ -35,7 +61,7 @@ pub use connection::Connection;
 pub use device::{DeviceFlags, DeviceXml};
 pub use error::{Error, Result};
 pub use events::{Events, GuestEvent, Lifecycle, StopReason};
-pub use guest::{Guest, GuestState, Shutdown, XmlView};
+pub use guest::{Guest, GuestState, Shutdown, UndefineFlags, XmlView};
 pub use host::{huge_page_pools, hugetlbfs_mounts, kvm_check, DomainCapsQuery, HugePagePool, HugetlbfsMount, KvmCheck};
 pub use migrate::MigrateOptions;
 pub use network::{DhcpLease, NetworkApplyReport, NetworkState, VirtualNetwork};
