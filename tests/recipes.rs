@@ -60,6 +60,9 @@ mod nat_network;
 #[path = "../examples/pci_passthrough.rs"]
 mod pci_passthrough;
 #[allow(dead_code)]
+#[path = "../examples/server.rs"]
+mod server;
+#[allow(dead_code)]
 #[path = "../examples/storage.rs"]
 mod storage;
 #[allow(dead_code)]
@@ -95,6 +98,7 @@ fn guests() -> Vec<(&'static str, Domain)> {
         ("nat_network", nat_network::guest()),
         ("bridge_nic", bridge_nic::guest()),
         ("storage", storage::guest(DomainType::Kvm)),
+        ("server", server::guest()),
     ]
 }
 
@@ -109,7 +113,7 @@ fn accepted(snapshot: &str, xml: &str, schema: &str) {
 #[test]
 fn every_example_guest_is_valid_and_reviewed() {
     let guests = guests();
-    assert_eq!(guests.len(), 19);
+    assert_eq!(guests.len(), 20);
     for (name, guest) in &guests {
         assert_eq!(guest.validate(), Ok(()), "{name}");
         accepted(&format!("example_{name}"), &guest.to_xml(), "domain.rng");

@@ -49,6 +49,9 @@ mod memory_shared;
 #[path = "../examples/pci_passthrough.rs"]
 mod pci_passthrough;
 #[allow(dead_code)]
+#[path = "../examples/server.rs"]
+mod server;
+#[allow(dead_code)]
 #[path = "../examples/usb_passthrough.rs"]
 mod usb_passthrough;
 #[allow(dead_code)]
@@ -58,7 +61,7 @@ mod virtiofs;
 use std::time::Duration;
 
 use libvirt_xml::prelude::*;
-use libvirt_xml::virt::{Connection, DeviceFlags, GuestState, XmlView};
+use libvirt_xml::virt::{Connection, DeviceFlags, GuestState, UndefineFlags, XmlView};
 use virt_support::{daemon, domain_type, name, Cleanup};
 
 /// An example's guest, small enough for the test host, under this test's name. A guest with
@@ -184,6 +187,49 @@ fn count_added(defined: &Domain) -> usize {
         .iter()
         .filter(|d| !matches!(d, Device::Hostdev(_) | Device::Disk(_) | Device::Interface(_)))
         .count()
+}
+
+/// The server example runs: libvirt picks its UEFI firmware and makes the guest agent's
+/// socket. Its disk is an empty image of this test, and its NIC is taken out (the `default`
+/// network need not be running here); the CPU model is the host's only with KVM.
+#[test]
+fn the_server_guest_runs_on_uefi_with_its_guest_agent_channel() {
+    let Some(conn) = daemon() else { return };
+    // As defined, everything is kept.
+    let defined = run(&conn, "server-defined", server::guest(), false);
+    assert_eq!(defined.os.as_ref().unwrap().firmware, server::guest().os.unwrap().firmware);
+
+    let image = std::env::temp_dir().join(format!("libvirt-xml-e2e-server-{}.qcow2", std::process::id()));
+    let made = std::process::Command::new("qemu-img")
+        .args(["create", "-q", "-f", "qcow2"])
+        .arg(&image)
+        .arg("16M")
+        .status()
+        .expect("qemu-img runs");
+    assert!(made.success());
+    let mut guest = server::guest();
+    guest.remove_devices(|d| d.as_disk().is_some() || d.as_interface().is_some());
+    guest.add_device(Disk::file(&image.display().to_string(), "vda", TargetBus::Virtio).format(DiskDriverType::Qcow2));
+    if domain_type() != DomainType::Kvm {
+        guest.cpu = None;
+    }
+    let n = name("server");
+    let cleanup = Cleanup::new(&conn, &n);
+    let report = conn.apply(&small(guest, &n)).unwrap();
+    report.guest.start().unwrap_or_else(|e| panic!("the server does not start: {e}"));
+    let live: Domain = report.guest.dumpxml(XmlView::Live).unwrap();
+    let os = live.os.as_ref().unwrap();
+    assert!(os.loader.is_some() && os.nvram.is_some(), "libvirt picked the firmware: {:?}", os);
+    let channel = live.device_list().iter().find_map(Device::as_channel).expect("the channel");
+    let socket = channel.sources.first().and_then(|s| s.path.as_deref()).expect("a socket path");
+    assert!(socket.ends_with("/org.qemu.guest_agent.0"), "{socket}");
+    // Once it has run, its UEFI variables keep a plain undefine from removing it.
+    report.guest.destroy().unwrap();
+    assert!(report.guest.undefine().is_err(), "libvirt keeps a guest with UEFI variables");
+    report.guest.undefine_with(UndefineFlags::NVRAM).unwrap();
+    assert!(conn.find_guest(&n).unwrap().is_none());
+    drop(cleanup);
+    std::fs::remove_file(&image).unwrap();
 }
 
 #[test]
