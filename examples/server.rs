@@ -6,7 +6,7 @@
 //!
 //! `cargo run --example server`
 
-use libvirt_xml::generated::domaincommon::{Apic, OffOptions, OsFirmware};
+use libvirt_xml::generated::domaincommon::{Apic, LifecycleAction, OsFirmware};
 use libvirt_xml::prelude::*;
 
 pub fn guest() -> Domain {
@@ -17,7 +17,7 @@ pub fn guest() -> Domain {
         .features(Features::new().acpi(true).apic(Apic::new()))
         .cpu(Cpu::host_model())
         .clock(Clock::utc())
-        .on_poweroff(OffOptions::Destroy)
+        .on_poweroff(LifecycleAction::Destroy)
         .device(
             Disk::file("/var/lib/libvirt/images/server.qcow2", "vda", TargetBus::Virtio).format(DiskDriverType::Qcow2),
         )

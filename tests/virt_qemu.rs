@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use libvirt_xml::generated::domaincommon::{
-    CrashOptions, DiskDriver, DiskDriverType, Features, FsBinary, InterfaceModel, Mac, TargetBus,
+    CrashAction, DiskDriver, DiskDriverType, Features, FsBinary, InterfaceModel, Mac, TargetBus,
 };
 use libvirt_xml::prelude::*;
 use libvirt_xml::virt::{
@@ -374,7 +374,7 @@ fn edit_keeps_unknown_elements_and_foreign_metadata() {
     let guest = small_guest(&n)
         .metadata(libvirt_xml::generated::basictypes::Metadata::new().element(owner))
         .features(acpi().apic(libvirt_xml::generated::domaincommon::Apic::new()))
-        .on_crash(CrashOptions::Preserve);
+        .on_crash(CrashAction::Preserve);
     let guest = define(&conn, &guest);
     let before = guest.xml(XmlView::Inactive).unwrap();
 

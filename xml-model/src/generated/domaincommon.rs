@@ -2816,7 +2816,7 @@ pub struct Cputune {
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub enum CrashOptions {
+pub enum CrashAction {
     /// `destroy`
     #[xml(value = "destroy")]
     Destroy,
@@ -4556,19 +4556,19 @@ pub struct Domain {
     /// `<on_poweroff>`
     #[xml(child = "on_poweroff")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub on_poweroff: ::std::option::Option<OffOptions>,
+    pub on_poweroff: ::std::option::Option<LifecycleAction>,
     /// `<on_reboot>`
     #[xml(child = "on_reboot")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub on_reboot: ::std::option::Option<OffOptions>,
+    pub on_reboot: ::std::option::Option<LifecycleAction>,
     /// `<on_crash>`
     #[xml(child = "on_crash")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub on_crash: ::std::option::Option<CrashOptions>,
+    pub on_crash: ::std::option::Option<CrashAction>,
     /// `<on_lockfailure>`
     #[xml(child = "on_lockfailure")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub on_lockfailure: ::std::option::Option<LockfailureOptions>,
+    pub on_lockfailure: ::std::option::Option<LockFailureAction>,
     /// `<pm>`
     #[xml(child = "pm")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -8627,6 +8627,25 @@ impl ::std::convert::From<&str> for LeaseTarget {
         LeaseTarget::new(v)
     }
 }
+/// The text of `<on_poweroff>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>` and the text of `<on_reboot>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'destroy', 'restart', 'preserve', 'rename-restart'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum LifecycleAction {
+    /// `destroy`
+    #[xml(value = "destroy")]
+    Destroy,
+    /// `restart`
+    #[xml(value = "restart")]
+    Restart,
+    /// `preserve`
+    #[xml(value = "preserve")]
+    Preserve,
+    /// `rename-restart`
+    #[xml(value = "rename-restart")]
+    RenameRestart,
+}
 /// `<link>` (domaincommon.rng:3783)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8841,7 +8860,7 @@ pub struct Lock {
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub enum LockfailureOptions {
+pub enum LockFailureAction {
     /// `poweroff`
     #[xml(value = "poweroff")]
     Poweroff,
@@ -10523,25 +10542,6 @@ pub struct OemStrings {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// The text of `<on_poweroff>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>` and the text of `<on_reboot>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'destroy', 'restart', 'preserve', 'rename-restart'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum OffOptions {
-    /// `destroy`
-    #[xml(value = "destroy")]
-    Destroy,
-    /// `restart`
-    #[xml(value = "restart")]
-    Restart,
-    /// `preserve`
-    #[xml(value = "preserve")]
-    Preserve,
-    /// `rename-restart`
-    #[xml(value = "rename-restart")]
-    RenameRestart,
 }
 /// `<openfiles>` (domaincommon.rng:3401)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
