@@ -529,10 +529,10 @@ fn advance(text: &str, from: TextPos) -> TextPos {
 
 /// A node of a [`Document`].
 ///
-/// Two pointers and no more: a value of 16 bytes is passed in registers, where one of 24
-/// went through the stack on each of the millions of calls that take a node (a store
-/// and an at once wider load of it, which the processor cannot forward: a stall). The
-/// node's index is where `d` stands in the document's nodes.
+/// Two pointers and no more: a value of 16 bytes is passed in registers. One of 24 went
+/// through the stack on each of the millions of calls that take a node, written as narrow
+/// stores and read back by one wide load, which the processor cannot forward from them (a
+/// stall). The node's index is where `d` stands in the document's nodes.
 #[derive(Clone, Copy)]
 pub struct Node<'a> {
     doc: &'a Document<'a>,
@@ -818,8 +818,8 @@ impl<'a> Node<'a> {
 
     /// The first child: the next node, when it is inside this one.
     pub fn first_child(&self) -> Option<Node<'a>> {
-        let id = self.id() + 1;
-        let d = self.doc.nodes.get(id as usize).filter(|d| d.parent == id - 1)?;
+        let parent = self.id();
+        let d = self.doc.nodes.get(parent as usize + 1).filter(|d| d.parent == parent)?;
         Some(Node { doc: self.doc, d })
     }
 
