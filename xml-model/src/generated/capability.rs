@@ -354,7 +354,7 @@ pub struct CpuMonitor {
     /// `<feature>`
     #[xml(child = "feature", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub features: ::std::vec::Vec<Feature>,
+    pub features: ::std::vec::Vec<CpuMonitorFeature>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
@@ -368,6 +368,36 @@ impl ::std::convert::From<crate::Number<u32>> for CpuMonitor {
 impl ::std::convert::From<u32> for CpuMonitor {
     fn from(v: u32) -> Self {
         CpuMonitor::new(v)
+    }
+}
+/// `<feature>` (capability.rng:321)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct CpuMonitorFeature {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: MonitorFeature,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<MonitorFeature> for CpuMonitorFeature {
+    fn from(v: MonitorFeature) -> Self {
+        CpuMonitorFeature::new(v)
+    }
+}
+impl ::std::convert::From<&str> for CpuMonitorFeature {
+    fn from(v: &str) -> Self {
+        CpuMonitorFeature::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for CpuMonitorFeature {
+    fn from(v: ::std::string::String) -> Self {
+        CpuMonitorFeature::new(v)
     }
 }
 /// `<cpus>` (capability.rng:174)
@@ -494,36 +524,6 @@ pub enum DomainType {
     /// `hvf`
     #[xml(value = "hvf")]
     Hvf,
-}
-/// `<feature>` (capability.rng:321)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Feature {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: MonitorFeature,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<MonitorFeature> for Feature {
-    fn from(v: MonitorFeature) -> Self {
-        Feature::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Feature {
-    fn from(v: &str) -> Self {
-        Feature::new(v)
-    }
-}
-impl ::std::convert::From<::std::string::String> for Feature {
-    fn from(v: ::std::string::String) -> Self {
-        Feature::new(v)
-    }
 }
 /// `<features>` (capability.rng:448)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

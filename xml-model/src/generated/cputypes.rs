@@ -266,17 +266,17 @@ pub struct CpuFeature {
     pub policy: FeaturePolicy,
     /// `@name`
     #[xml(attribute = "name")]
-    pub name: FeatureName,
+    pub name: CpuFeatureName,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `@name` of `<feature>` in `<cpu>`: a value checked by `validate()`: it matches `[a-zA-Z0-9\-_]+`
+/// `@name` of `<feature>` in `<cpu>`: a value checked by `validate()`: it matches `[a-zA-Z0-9\-_\.]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_]+")]
+#[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_\\.]+")]
 pub struct CpuFeatureName(pub ::std::string::String);
 /// `@match` of `<cpu>` in `<domain>` or `<inactiveDomain>`: one of 'minimum', 'exact', 'strict'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -430,42 +430,6 @@ pub struct Distances {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `<feature>` (cputypes.rng:406)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Feature {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: CpuFeatureName,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<CpuFeatureName> for Feature {
-    fn from(v: CpuFeatureName) -> Self {
-        Feature::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Feature {
-    fn from(v: &str) -> Self {
-        Feature::new(v)
-    }
-}
-impl ::std::convert::From<::std::string::String> for Feature {
-    fn from(v: ::std::string::String) -> Self {
-        Feature::new(v)
-    }
-}
-/// `@name` of `<feature>` in `<cpu>`: a value checked by `validate()`: it matches `[a-zA-Z0-9\-_\.]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_\\.]+")]
-pub struct FeatureName(pub ::std::string::String);
 /// `@policy` of `<feature>` in `<cpu>`: one of 'force', 'require', 'optional', 'disable', 'forbid'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -561,7 +525,7 @@ pub struct HostCpu {
     /// `<feature>`
     #[xml(child = "feature")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub features: ::std::vec::Vec<Feature>,
+    pub features: ::std::vec::Vec<HostCpuFeature>,
     /// `<pages>`
     #[xml(child = "pages")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -576,6 +540,42 @@ impl ::std::convert::From<super::basictypes::Arch> for HostCpu {
         HostCpu::new(v)
     }
 }
+/// `<feature>` (cputypes.rng:406)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct HostCpuFeature {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: HostCpuFeatureName,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<HostCpuFeatureName> for HostCpuFeature {
+    fn from(v: HostCpuFeatureName) -> Self {
+        HostCpuFeature::new(v)
+    }
+}
+impl ::std::convert::From<&str> for HostCpuFeature {
+    fn from(v: &str) -> Self {
+        HostCpuFeature::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for HostCpuFeature {
+    fn from(v: ::std::string::String) -> Self {
+        HostCpuFeature::new(v)
+    }
+}
+/// `@name` of `<feature>` in `<cpu>`: a value checked by `validate()`: it matches `[a-zA-Z0-9\-_]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_]+")]
+pub struct HostCpuFeatureName(pub ::std::string::String);
 /// `<latency>` (cputypes.rng:225)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -5557,37 +5557,6 @@ pub enum FailDisconnectKeep {
     #[xml(value = "keep")]
     Keep,
 }
-/// `<feature>` (domaincommon.rng:319)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Feature {
-    /// `@enabled`
-    #[xml(attribute = "enabled")]
-    pub enabled: super::basictypes::YesNo,
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: FeatureName,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-/// `@name` of `<feature>` in `<firmware>`: one of 'enrolled-keys', 'secure-boot'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum FeatureName {
-    /// `enrolled-keys`
-    #[xml(value = "enrolled-keys")]
-    EnrolledKeys,
-    /// `secure-boot`
-    #[xml(value = "secure-boot")]
-    SecureBoot,
-}
 /// `<audit_control>`, `<audit_write>`, `<avic>` or 59 other elements (domaincommon.rng:8063)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6255,11 +6224,42 @@ pub struct Firmware {
     /// `<feature>`
     #[xml(child = "feature", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub features: ::std::vec::Vec<Feature>,
+    pub features: ::std::vec::Vec<FirmwareFeature>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+/// `<feature>` (domaincommon.rng:319)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct FirmwareFeature {
+    /// `@enabled`
+    #[xml(attribute = "enabled")]
+    pub enabled: super::basictypes::YesNo,
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: FirmwareFeatureName,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+/// `@name` of `<feature>` in `<firmware>`: one of 'enrolled-keys', 'secure-boot'
+#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum FirmwareFeatureName {
+    /// `enrolled-keys`
+    #[xml(value = "enrolled-keys")]
+    EnrolledKeys,
+    /// `secure-boot`
+    #[xml(value = "secure-boot")]
+    SecureBoot,
 }
 /// `<frames>` (domaincommon.rng:8862)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]

@@ -707,36 +707,6 @@ pub struct FcRemotePortCapability {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-/// `<feature>` (nodedev.rng:356)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Feature {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: Netfeaturename,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<Netfeaturename> for Feature {
-    fn from(v: Netfeaturename) -> Self {
-        Feature::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Feature {
-    fn from(v: &str) -> Self {
-        Feature::new(v)
-    }
-}
-impl ::std::convert::From<::std::string::String> for Feature {
-    fn from(v: ::std::string::String) -> Self {
-        Feature::new(v)
-    }
-}
 /// `<firmware>` (nodedev.rng:122)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -987,7 +957,7 @@ pub struct NetCapability {
     /// `<feature>`
     #[xml(child = "feature")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub features: ::std::vec::Vec<Feature>,
+    pub features: ::std::vec::Vec<NetFeature>,
     /// `<capability>`
     #[xml(child = "capability")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
@@ -1016,6 +986,42 @@ pub enum NetCapabilityType {
     #[xml(value = "80211")]
     V80211,
 }
+/// `<feature>` (nodedev.rng:356)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct NetFeature {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: NetFeatureName,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<NetFeatureName> for NetFeature {
+    fn from(v: NetFeatureName) -> Self {
+        NetFeature::new(v)
+    }
+}
+impl ::std::convert::From<&str> for NetFeature {
+    fn from(v: &str) -> Self {
+        NetFeature::new(v)
+    }
+}
+impl ::std::convert::From<::std::string::String> for NetFeature {
+    fn from(v: ::std::string::String) -> Self {
+        NetFeature::new(v)
+    }
+}
+/// `@name` of `<feature>` in `<capability>`: a value checked by `validate()`: it matches `[a-zA-Z\-_]+`
+#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", pattern = "[a-zA-Z\\-_]+")]
+pub struct NetFeatureName(pub ::std::string::String);
 /// `<capability>` (nodedev.rng:375)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -1036,12 +1042,6 @@ impl ::std::convert::From<NetCapabilityType> for NetSubCapability {
         NetSubCapability::new(v)
     }
 }
-/// `@name` of `<feature>` in `<capability>`: a value checked by `validate()`: it matches `[a-zA-Z\-_]+`
-#[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", pattern = "[a-zA-Z\\-_]+")]
-pub struct Netfeaturename(pub ::std::string::String);
 /// `<numa>` (nodedev.rng:240)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
