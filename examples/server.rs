@@ -6,14 +6,14 @@
 //!
 //! `cargo run --example server`
 
-use libvirt_xml::generated::domaincommon::{Apic, LifecycleAction, OsFirmware};
+use libvirt_xml::generated::domaincommon::{Apic, LifecycleAction};
 use libvirt_xml::prelude::*;
 
 pub fn guest() -> Domain {
     Domain::new(DomainType::Kvm, "server")
         .memory(ScaledInteger::gib(4))
         .vcpu(2)
-        .os(Os::hvm().machine("q35").firmware(OsFirmware::Efi))
+        .os(Os::uefi().machine("q35"))
         .features(Features::new().acpi(true).apic(Apic::new()))
         .cpu(Cpu::host_model())
         .clock(Clock::utc())

@@ -195,7 +195,7 @@ fn shortcuts_for_common_devices() {
     let guest = Domain::new(DomainType::Kvm, "q35")
         .memory(ScaledInteger::gib(4))
         .vcpu(2)
-        .os(Os::hvm().machine("q35"))
+        .os(Os::uefi().machine("q35").secure_boot(true))
         .device(Controller::virtio_scsi())
         .device(
             Disk::file("/var/lib/libvirt/images/q35.qcow2", "sda", TargetBus::Scsi)
@@ -226,6 +226,9 @@ fn shortcuts_for_common_devices() {
     support::xmllint(&xml, "domain.rng").unwrap_or_else(|e| panic!("xmllint refuses it: {e}\n{xml}"));
     assert_eq!(guest.validate(), Ok(()));
     for part in [
+        "<os firmware='efi'>\n    <type machine='q35'>hvm</type>\n    <firmware>\n      \
+         <feature enabled='yes' name='secure-boot'/>\n      <feature enabled='yes' name='enrolled-keys'/>\n    \
+         </firmware>\n  </os>",
         "<controller type='scsi' model='virtio-scsi'/>",
         "<driver name='qemu' type='qcow2'/>",
         "<address type='drive' controller='0' bus='0' target='0' unit='0'/>",

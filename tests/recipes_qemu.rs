@@ -191,7 +191,8 @@ fn count_added(defined: &Domain) -> usize {
 
 /// The server example runs: libvirt picks its UEFI firmware and makes the guest agent's
 /// socket. Its disk is an empty image of this test, and its NIC is taken out (the `default`
-/// network need not be running here); the CPU model is the host's only with KVM.
+/// network need not be running here); the CPU model is the host's only with KVM. Then the
+/// same guest asks for Secure Boot, and for firmware without it, and gets what it asked for.
 #[test]
 fn the_server_guest_runs_on_uefi_with_its_guest_agent_channel() {
     let Some(conn) = daemon() else { return };
@@ -213,22 +214,37 @@ fn the_server_guest_runs_on_uefi_with_its_guest_agent_channel() {
     if domain_type() != DomainType::Kvm {
         guest.cpu = None;
     }
-    let n = name("server");
-    let cleanup = Cleanup::new(&conn, &n);
-    let report = conn.apply(&small(guest, &n)).unwrap();
-    report.guest.start().unwrap_or_else(|e| panic!("the server does not start: {e}"));
-    let live: Domain = report.guest.dumpxml(XmlView::Live).unwrap();
-    let os = live.os.as_ref().unwrap();
-    assert!(os.loader.is_some() && os.nvram.is_some(), "libvirt picked the firmware: {:?}", os);
-    let channel = live.device_list().iter().find_map(Device::as_channel).expect("the channel");
-    let socket = channel.sources.first().and_then(|s| s.path.as_deref()).expect("a socket path");
-    assert!(socket.ends_with("/org.qemu.guest_agent.0"), "{socket}");
-    // Once it has run, its UEFI variables keep a plain undefine from removing it.
-    report.guest.destroy().unwrap();
-    assert!(report.guest.undefine().is_err(), "libvirt keeps a guest with UEFI variables");
-    report.guest.undefine_with(UndefineFlags::NVRAM).unwrap();
-    assert!(conn.find_guest(&n).unwrap().is_none());
-    drop(cleanup);
+    for (what, secure_boot) in
+        [("server", None), ("server-secure-boot", Some(true)), ("server-no-secure-boot", Some(false))]
+    {
+        let n = name(what);
+        let cleanup = Cleanup::new(&conn, &n);
+        let mut guest = guest.clone();
+        if let Some(on) = secure_boot {
+            guest = guest.os(Os::uefi().machine("q35").secure_boot(on));
+        }
+        let report = conn.apply(&small(guest, &n)).unwrap();
+        report.guest.start().unwrap_or_else(|e| panic!("{what} does not start: {e}"));
+        let live: Domain = report.guest.dumpxml(XmlView::Live).unwrap();
+        let os = live.os.as_ref().unwrap();
+        let loader = os.loader.as_ref().unwrap_or_else(|| panic!("{what}: libvirt picked no firmware"));
+        assert!(os.nvram.is_some(), "{what}: a variables file");
+        let loader_path = loader.value.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        match secure_boot {
+            Some(on) => assert_eq!(loader.secure == Some(YesNo::Yes), on, "{what}: {loader_path}"),
+            None => {
+                let channel = live.device_list().iter().find_map(Device::as_channel).expect("the channel");
+                let socket = channel.sources.first().and_then(|s| s.path.as_deref()).expect("a socket path");
+                assert!(socket.ends_with("/org.qemu.guest_agent.0"), "{socket}");
+                // Once it has run, its UEFI variables keep a plain undefine from removing it.
+                report.guest.destroy().unwrap();
+                assert!(report.guest.undefine().is_err(), "libvirt keeps a guest with UEFI variables");
+                report.guest.undefine_with(UndefineFlags::NVRAM).unwrap();
+                assert!(conn.find_guest(&n).unwrap().is_none());
+            }
+        }
+        drop(cleanup);
+    }
     std::fs::remove_file(&image).unwrap();
 }
 

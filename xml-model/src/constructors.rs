@@ -27,12 +27,12 @@ use crate::generated::domaincommon::{
     Access, BridgeInterface, BridgeInterfaceSource, Channel, ChannelTarget, ChannelTargetType, CharDevice,
     CharDeviceTarget, CharSourceType, CharTargetType, Console, Controller, Device, Devices, Disk, DiskDevice,
     DiskDriverType, DiskSource, DiskTarget, Domain, FileDiskSource, FileSource, Filesystem, FilesystemAccessmode,
-    FilesystemTarget, FsBinary, FsDriver, Graphics, GuestOsType, HostPciAddress, Hostdev, Hugepages, Input, InputBus,
-    InputType, Interface, Iommu, Memballoon, MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface,
-    Nvram, Os, OsType, Page, Panic, PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng,
-    RngBackend, ScsiController, ScsiControllerModel, SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus,
-    UsbHostdev, UsbSubsystemHostdevSource, Vendor, VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock,
-    Watchdog,
+    FilesystemTarget, Firmware, FirmwareFeature, FirmwareFeatureName, FsBinary, FsDriver, Graphics, GuestOsType,
+    HostPciAddress, Hostdev, Hugepages, Input, InputBus, InputType, Interface, Iommu, Memballoon, MemoryBacking,
+    MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsFirmware, OsType, Page, Panic, PciHostdev,
+    PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController, ScsiControllerModel,
+    SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev, UsbSubsystemHostdevSource, Vendor,
+    VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -200,6 +200,36 @@ impl Os {
     /// asks for an OS type though the schema does not).
     pub fn hvm() -> Self {
         Os::new().kind(OsType::new().value(GuestOsType::Hvm))
+    }
+
+    /// `<os firmware='efi'>`, fully virtualized: UEFI firmware that libvirt picks from what
+    /// the host has (OVMF on x86_64, found through the descriptors in
+    /// `/usr/share/qemu/firmware`), with a file for the guest's UEFI variables that it makes
+    /// on the first start. A guest that has run goes with
+    /// `Guest::undefine_with(UndefineFlags::NVRAM)`.
+    pub fn uefi() -> Self {
+        Os::hvm().firmware(OsFirmware::Efi)
+    }
+
+    /// Asks for UEFI firmware with Secure Boot on and the usual keys enrolled, as Windows 11
+    /// wants (`<firmware><feature enabled='yes' name='secure-boot'/><feature enabled='yes'
+    /// name='enrolled-keys'/></firmware>`), or (`false`) for firmware without Secure Boot
+    /// (`<feature enabled='no' name='secure-boot'/>`). libvirt picks by these features only
+    /// for [`Os::uefi`]; on x86_64, Secure Boot needs a q35 machine.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let os = Os::uefi().machine("q35").secure_boot(true);
+    /// assert!(xml_model::to_fragment(&os, "os").contains("<feature enabled='yes' name='secure-boot'/>"));
+    /// ```
+    #[must_use]
+    pub fn secure_boot(self, on: bool) -> Self {
+        let feature = |name| FirmwareFeature::new(on, name);
+        let features = match on {
+            true => vec![feature(FirmwareFeatureName::SecureBoot), feature(FirmwareFeatureName::EnrolledKeys)],
+            false => vec![feature(FirmwareFeatureName::SecureBoot)],
+        };
+        self.firmware_features(Firmware::new().features(features))
     }
 
     /// The machine type (`<type machine='pc-q35-jammy-hpb'>`): which board QEMU emulates.
