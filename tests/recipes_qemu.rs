@@ -230,19 +230,32 @@ fn the_server_guest_runs_on_uefi_with_its_guest_agent_channel() {
         let loader = os.loader.as_ref().unwrap_or_else(|| panic!("{what}: libvirt picked no firmware"));
         assert!(os.nvram.is_some(), "{what}: a variables file");
         let loader_path = loader.value.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        let variables = os.nvram.as_ref().and_then(|v| v.value.clone()).expect("the variables file's path");
+        let variables = std::path::PathBuf::from(variables.to_string());
+        report.guest.destroy().unwrap();
+        if let Some(on) = secure_boot {
+            assert_eq!(loader.secure == Some(YesNo::Yes), on, "{what}: {loader_path}");
+        }
+        // Once it has run, its UEFI variables keep a plain undefine from removing it.
+        assert!(report.guest.undefine().is_err(), "{what}: libvirt keeps a guest with UEFI variables");
+        assert!(variables.exists(), "{what}: {}", variables.display());
         match secure_boot {
-            Some(on) => assert_eq!(loader.secure == Some(YesNo::Yes), on, "{what}: {loader_path}"),
             None => {
                 let channel = live.device_list().iter().find_map(Device::as_channel).expect("the channel");
                 let socket = channel.sources.first().and_then(|s| s.path.as_deref()).expect("a socket path");
                 assert!(socket.ends_with("/org.qemu.guest_agent.0"), "{socket}");
-                // Once it has run, its UEFI variables keep a plain undefine from removing it.
-                report.guest.destroy().unwrap();
-                assert!(report.guest.undefine().is_err(), "libvirt keeps a guest with UEFI variables");
                 report.guest.undefine_with(UndefineFlags::NVRAM).unwrap();
-                assert!(conn.find_guest(&n).unwrap().is_none());
+                assert!(!variables.exists(), "the variables went with the guest");
+            }
+            // Moved away as a definition (to the test driver): the variables stay here.
+            Some(_) => {
+                let elsewhere = Connection::open(libvirt_xml::virt::TEST_URI).unwrap();
+                report.guest.migrate_offline(&elsewhere, true).unwrap();
+                assert!(variables.exists(), "{what}: the variables stay on this host");
+                std::fs::remove_file(&variables).unwrap();
             }
         }
+        assert!(conn.find_guest(&n).unwrap().is_none(), "{what}: gone from this host");
         drop(cleanup);
     }
     std::fs::remove_file(&image).unwrap();

@@ -97,8 +97,11 @@ impl Drop for Cleanup<'_> {
             if g.is_active().unwrap_or(false) {
                 let _ = g.destroy();
             }
-            // A UEFI guest that ran has its variables file beside it: that goes too.
-            let _ = g.undefine_with(UndefineFlags::NVRAM);
+            // A UEFI guest that ran has its variables file beside it: that goes too (drivers
+            // without UEFI refuse the flag).
+            if g.undefine_with(UndefineFlags::NVRAM).is_err() {
+                let _ = g.undefine();
+            }
         }
         for f in &self.files {
             let _ = std::fs::remove_file(f);
