@@ -210,6 +210,8 @@ impl Guest {
     /// Removes the persistent definition, and with it (or not) what the guest has beside it
     /// (`virsh undefine --nvram`, `--keep-nvram`, `--managed-save`, ...):
     /// `guest.undefine_with(UndefineFlags::NVRAM)` removes a UEFI guest and its variables.
+    /// A driver refuses the flags it has no use for: the test driver takes only
+    /// `MANAGED_SAVE` and `SNAPSHOTS_METADATA`.
     pub fn undefine_with(&self, flags: UndefineFlags) -> Result<()> {
         Ok(self.dom.undefine_flags(flags.bits())?)
     }
