@@ -5,7 +5,9 @@
 mod support;
 
 use libvirt_xml::model::check::Checker;
+use libvirt_xml::model::generated::basictypes::Arch;
 use libvirt_xml::model::generated::cputypes::{AccessReadWrite, Distances, Latency, NumaDistance, NumaInterconnects};
+use libvirt_xml::model::generated::domaincommon::{Loader, LoaderType};
 use libvirt_xml::model::{Problem, Rule};
 use libvirt_xml::prelude::*;
 
@@ -47,6 +49,26 @@ fn virtiofs_without_shared_memory() {
     private.cells[1].mem_access = Some(MemoryAccessMode::Private);
     let g = guest().cpu(Cpu::host_model().numa(private)).memory_backing(MemoryBacking::shared()).device(share());
     assert_eq!(paths(&libvirt_problems(&g)), ["/domain/devices/filesystem"]);
+}
+
+#[test]
+fn uefi_on_x86_needs_acpi() {
+    let q35 = || guest().os(Os::uefi().machine("q35"));
+    let problems = libvirt_problems(&q35());
+    assert_eq!(paths(&problems), ["/domain/os"]);
+    let text = problems[0].to_string();
+    assert!(text.contains("needs ACPI") && text.contains("src/qemu/qemu_validate.c"), "{text}");
+    assert_eq!(q35().features(Features::new().acpi(true)).validate(), Ok(()));
+    // x86 by its architecture too, and UEFI by a pflash loader written by hand.
+    let x86 = guest().os(Os::uefi().arch(Arch::X8664));
+    assert_eq!(paths(&libvirt_problems(&x86)), ["/domain/os"]);
+    let mut loader = guest().os(Os::hvm().machine("pc-i440fx-7.2"));
+    let os = loader.os.as_mut().unwrap();
+    os.set_loader(Loader::new().kind(LoaderType::Pflash).value("/usr/share/OVMF/OVMF_CODE_4M.fd"));
+    assert_eq!(paths(&libvirt_problems(&loader)), ["/domain/os"]);
+    // Not x86, or not known to be (libvirt takes the host's architecture): left to libvirt.
+    assert_eq!(guest().os(Os::uefi().arch(Arch::Aarch64).machine("virt")).validate(), Ok(()));
+    assert_eq!(guest().os(Os::uefi()).validate(), Ok(()));
 }
 
 #[test]

@@ -205,7 +205,8 @@ impl Os {
     /// `<os firmware='efi'>`, fully virtualized: UEFI firmware that libvirt picks from what
     /// the host has (OVMF on x86_64, found through the descriptors in
     /// `/usr/share/qemu/firmware`), with a file for the guest's UEFI variables that it makes
-    /// on the first start. A guest that has run goes with
+    /// on the first start. On x86 the firmware needs ACPI (`Features::new().acpi(true)`;
+    /// `validate()` says so). A guest that has run goes with
     /// `Guest::undefine_with(UndefineFlags::NVRAM)`.
     pub fn uefi() -> Self {
         Os::hvm().firmware(OsFirmware::Efi)

@@ -13,6 +13,7 @@
 //! | CPU `<feature>`s need a `<model>` in `mode='custom'` | refuses (cpu_conf.c) |
 //! | the `<model>` of a `host-passthrough` or `maximum` CPU | drops it silently (cpu_conf.c) |
 //! | a huge page's `nodeset` names guest NUMA cells; nodesets do not overlap; one page size at most has no nodeset | refuses (domain_validate.c) |
+//! | UEFI firmware (`<os firmware='efi'>`, or a `pflash` `<loader>`) on an x86 guest needs `<features><acpi/>` | refuses (qemu_validate.c) |
 //! | NUMA cells are numbered 0 to n-1, once each, with no vCPU in two; a `<sibling>` distance or an interconnect names an existing cell; a distance is 10 to the cell itself only | refuses (numa_conf.c); libvirt 9.0.0 writes outside its memory refusing a distance to a missing cell |
 //!
 //! Rules that depend on the host (is a huge page size mounted, is a PCI device there) are
@@ -20,8 +21,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::generated::basictypes::Arch;
 use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode};
-use crate::generated::domaincommon::{Device, DomainType, DriverType, Filesystem};
+use crate::generated::domaincommon::{
+    Device, DomainType, DriverType, Features, Filesystem, LoaderType, Os, OsFirmware,
+};
 use crate::generated::domaincommon::{Domain, MemoryBacking};
 use crate::validate::Validator;
 use crate::CpuSet;
@@ -30,6 +34,9 @@ use crate::CpuSet;
 pub fn domain(d: &Domain, val: &mut Validator) {
     if matches!(d.kind, DomainType::Kvm | DomainType::Qemu) {
         virtiofs_needs_shared_memory(d, val);
+        if let Some(os) = &d.os {
+            uefi_needs_acpi_on_x86(os, d.features.as_deref(), val);
+        }
     }
     if let Some(cpu) = &d.cpu {
         val.element("cpu", None, |val| cpu_rules(cpu, val));
@@ -72,6 +79,33 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
                     "src/qemu/qemu_validate.c",
                 )
             })
+        });
+    }
+}
+
+/// QEMU's x86 UEFI firmware finds the machine's devices through ACPI: libvirt refuses it
+/// without. An x86 guest is one whose `arch` says so, or, without an `arch` (libvirt then
+/// takes the host's), whose machine type is one of x86's only; a guest that says neither is
+/// left to libvirt, which knows its host.
+fn uefi_needs_acpi_on_x86(os: &Os, features: Option<&Features>, val: &mut Validator) {
+    let uefi =
+        os.firmware == Some(OsFirmware::Efi) || os.loader.as_ref().is_some_and(|l| l.kind == Some(LoaderType::Pflash));
+    if !uefi || features.is_some_and(|f| f.acpi.is_some()) {
+        return;
+    }
+    let kind = os.kind.as_ref();
+    let x86 = match kind.and_then(|t| t.arch.as_ref()) {
+        Some(arch) => matches!(arch, Arch::I686 | Arch::X8664),
+        None => kind
+            .and_then(|t| t.machine.as_deref())
+            .is_some_and(|m| matches!(m, "pc" | "q35" | "isapc" | "microvm") || m.starts_with("pc-")),
+    };
+    if x86 {
+        val.element("os", None, |val| {
+            val.report_libvirt(
+                "UEFI firmware on x86 needs ACPI: add <features><acpi/></features> (Features::new().acpi(true))",
+                "src/qemu/qemu_validate.c",
+            )
         });
     }
 }
