@@ -61,7 +61,7 @@ mod virtiofs;
 use std::time::Duration;
 
 use libvirt_xml::prelude::*;
-use libvirt_xml::virt::{Connection, DeviceFlags, GuestState, UndefineFlags, XmlView};
+use libvirt_xml::virt::{Connection, DeviceFlags, GuestState, Outcome, UndefineFlags, XmlView};
 use virt_support::{daemon, domain_type, name, Cleanup};
 
 /// An example's guest, small enough for the test host, under this test's name. A guest with
@@ -223,8 +223,11 @@ fn the_server_guest_runs_on_uefi_with_its_guest_agent_channel() {
         if let Some(on) = secure_boot {
             guest = guest.os(Os::uefi().machine("q35").secure_boot(on));
         }
-        let report = conn.apply(&small(guest, &n)).unwrap();
+        let guest = small(guest, &n);
+        let report = conn.apply(&guest).unwrap();
         report.guest.start().unwrap_or_else(|e| panic!("{what} does not start: {e}"));
+        // The firmware libvirt picked is its own addition: the guest as written is unchanged.
+        assert_eq!(conn.apply(&guest).unwrap().outcome, Outcome::Unchanged, "{what}");
         let live: Domain = report.guest.dumpxml(XmlView::Live).unwrap();
         let os = live.os.as_ref().unwrap();
         let loader = os.loader.as_ref().unwrap_or_else(|| panic!("{what}: libvirt picked no firmware"));
