@@ -196,6 +196,8 @@ fn shortcuts_for_common_devices() {
         .memory(ScaledInteger::gib(4))
         .vcpu(2)
         .os(Os::uefi().machine("q35").secure_boot(true))
+        // x86 UEFI firmware needs ACPI (`validate()` says so without it).
+        .features(Features::new().acpi(true))
         .device(Controller::virtio_scsi())
         .device(
             Disk::file("/var/lib/libvirt/images/q35.qcow2", "sda", TargetBus::Scsi)
