@@ -204,7 +204,7 @@ impl Emitter<'_> {
         quote!(#(#out)*)
     }
 
-    /// `Input::tablet()` for `Input::new(InputType::Tablet(TabletOrMouseOrKeyboardInput::new()))`:
+    /// `Input::tablet()` for `Input::new(InputType::Tablet(HidInput::new()))`:
     /// the constructors [`kind_constructor_names`] names, less those codegen.toml leaves out.
     fn kind_constructors(&self, id: TypeId, tag_enum: &TokenStream, from: &str) -> TokenStream {
         let t = &self.ir.types[id];

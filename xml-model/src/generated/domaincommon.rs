@@ -338,6 +338,18 @@ pub enum AddressType {
     #[xml(value = "unassigned")]
     Unassigned,
 }
+/// The content of `<clock>` when `offset` is 'localtime' or 'utc'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct AdjustableClock {
+    /// `@adjustment`
+    #[xml(attribute = "adjustment")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub adjustment: ::std::option::Option<ClockAdjustment>,
+}
 /// `<aia>` (domaincommon.rng:7383)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -2202,12 +2214,12 @@ impl Clock {
     /// `<clock offset='localtime'/>`: nothing else set.
     #[must_use]
     pub fn localtime() -> Self {
-        Clock::new(ClockOffset::Localtime(LocaltimeOrUtcClock::new()))
+        Clock::new(ClockOffset::Localtime(AdjustableClock::new()))
     }
     /// `<clock offset='utc'/>`: nothing else set.
     #[must_use]
     pub fn utc() -> Self {
-        Clock::new(ClockOffset::Utc(LocaltimeOrUtcClock::new()))
+        Clock::new(ClockOffset::Utc(AdjustableClock::new()))
     }
     /// `<clock offset='variable'/>`: nothing else set.
     #[must_use]
@@ -2264,10 +2276,10 @@ pub enum ClockBasis {
 pub enum ClockOffset {
     /// `offset='localtime'`
     #[xml(value = "localtime")]
-    Localtime(LocaltimeOrUtcClock),
+    Localtime(AdjustableClock),
     /// `offset='utc'`
     #[xml(value = "utc")]
-    Utc(LocaltimeOrUtcClock),
+    Utc(AdjustableClock),
     /// `offset='timezone'`
     #[xml(value = "timezone")]
     Timezone(TimezoneClock),
@@ -2565,10 +2577,10 @@ pub struct ControllerDriver {
 pub enum ControllerModel {
     /// `model='pci-root'`
     #[xml(value = "pci-root")]
-    PciRoot(PciRootOrPcieRootController),
+    PciRoot(PciRootController),
     /// `model='pcie-root'`
     #[xml(value = "pcie-root")]
-    PcieRoot(PciRootOrPcieRootController),
+    PcieRoot(PciRootController),
     /// `model='pci-bridge'`
     #[xml(value = "pci-bridge")]
     PciBridge,
@@ -5745,27 +5757,6 @@ impl ::std::convert::From<::std::string::String> for Fibrechannel {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "[ -~]{1,128}")]
 pub struct FibrechannelAppid(pub ::std::string::String);
-/// The content of `<vcpusched>`, `<iothreadsched>` or `<emulatorsched>` when `scheduler` is 'fifo' or 'rr'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct FifoOrRrSchedparam {
-    /// `@priority`
-    #[xml(attribute = "priority")]
-    pub priority: crate::Number<u16>,
-}
-impl ::std::convert::From<crate::Number<u16>> for FifoOrRrSchedparam {
-    fn from(v: crate::Number<u16>) -> Self {
-        FifoOrRrSchedparam::new(v)
-    }
-}
-impl ::std::convert::From<u16> for FifoOrRrSchedparam {
-    fn from(v: u16) -> Self {
-        FifoOrRrSchedparam::new(v)
-    }
-}
 /// The content of `<audio>` when `type` is 'file'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6737,6 +6728,18 @@ pub struct Hap {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
+/// The content of `<input>` when `type` is 'tablet' or 'mouse' or 'keyboard'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct HidInput {
+    /// `@bus`
+    #[xml(attribute = "bus")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub bus: ::std::option::Option<InputBus>,
+}
 /// `<host>` (domaincommon.rng:6576)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -6822,10 +6825,10 @@ pub struct HostPciAddress {
 pub enum HostTransport {
     /// `transport='tcp'`, also when `transport` is absent
     #[xml(value = "tcp", default)]
-    Tcp(TcpOrRdmaHost),
+    Tcp(InetHost),
     /// `transport='rdma'`
     #[xml(value = "rdma")]
-    Rdma(TcpOrRdmaHost),
+    Rdma(InetHost),
     /// `transport='unix'`
     #[xml(value = "unix")]
     Unix(UnixHost),
@@ -7032,22 +7035,6 @@ pub enum HostdevMode {
     /// `mode='capabilities'`
     #[xml(value = "capabilities")]
     Capabilities(CapabilitiesHostdevType),
-}
-/// The content of `<timer>` when `name` is 'hpet' or 'pit' or 'armvtimer'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct HpetOrPitOrArmvtimerTimer {
-    /// `@tickpolicy`
-    #[xml(attribute = "tickpolicy")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tickpolicy: ::std::option::Option<TimerTickpolicy>,
-    /// `<catchup>`
-    #[xml(child = "catchup")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub catchup: ::std::option::Option<::std::boxed::Box<Catchup>>,
 }
 /// `<hpt>` (domaincommon.rng:7295)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -7314,6 +7301,31 @@ pub enum ImageCompression {
     #[xml(value = "off")]
     Off,
 }
+/// The content of `<host>` when `transport` is 'tcp' or 'rdma'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct InetHost {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// `@port`
+    #[xml(attribute = "port")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub port: ::std::option::Option<crate::Number<u32>>,
+}
+impl ::std::convert::From<::std::string::String> for InetHost {
+    fn from(v: ::std::string::String) -> Self {
+        InetHost::new(v)
+    }
+}
+impl ::std::convert::From<&str> for InetHost {
+    fn from(v: &str) -> Self {
+        InetHost::new(v)
+    }
+}
 /// `<initenv>` (domaincommon.rng:492)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -7382,17 +7394,17 @@ impl Input {
     /// `<input type='tablet'/>`: nothing else set.
     #[must_use]
     pub fn tablet() -> Self {
-        Input::new(InputType::Tablet(TabletOrMouseOrKeyboardInput::new()))
+        Input::new(InputType::Tablet(HidInput::new()))
     }
     /// `<input type='mouse'/>`: nothing else set.
     #[must_use]
     pub fn mouse() -> Self {
-        Input::new(InputType::Mouse(TabletOrMouseOrKeyboardInput::new()))
+        Input::new(InputType::Mouse(HidInput::new()))
     }
     /// `<input type='keyboard'/>`: nothing else set.
     #[must_use]
     pub fn keyboard() -> Self {
-        Input::new(InputType::Keyboard(TabletOrMouseOrKeyboardInput::new()))
+        Input::new(InputType::Keyboard(HidInput::new()))
     }
 }
 impl ::std::convert::From<PassthroughInput> for Input {
@@ -7432,13 +7444,13 @@ pub enum InputBus {
 pub enum InputType {
     /// `type='tablet'`
     #[xml(value = "tablet")]
-    Tablet(TabletOrMouseOrKeyboardInput),
+    Tablet(HidInput),
     /// `type='mouse'`
     #[xml(value = "mouse")]
-    Mouse(TabletOrMouseOrKeyboardInput),
+    Mouse(HidInput),
     /// `type='keyboard'`
     #[xml(value = "keyboard")]
-    Keyboard(TabletOrMouseOrKeyboardInput),
+    Keyboard(HidInput),
     /// `type='passthrough'`
     #[xml(value = "passthrough")]
     Passthrough(PassthroughInput),
@@ -8822,18 +8834,6 @@ pub struct Local {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// The content of `<clock>` when `offset` is 'localtime' or 'utc'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct LocaltimeOrUtcClock {
-    /// `@adjustment`
-    #[xml(attribute = "adjustment")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub adjustment: ::std::option::Option<ClockAdjustment>,
 }
 /// `<lock>` (domaincommon.rng:3378)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
@@ -11162,12 +11162,12 @@ impl PciController {
     /// `model='pci-root'`, nothing else set.
     #[must_use]
     pub fn pci_root() -> Self {
-        PciController::new(ControllerModel::PciRoot(PciRootOrPcieRootController::new()))
+        PciController::new(ControllerModel::PciRoot(PciRootController::new()))
     }
     /// `model='pcie-root'`, nothing else set.
     #[must_use]
     pub fn pcie_root() -> Self {
-        PciController::new(ControllerModel::PcieRoot(PciRootOrPcieRootController::new()))
+        PciController::new(ControllerModel::PcieRoot(PciRootController::new()))
     }
     /// `model='pci-bridge'`, nothing else set.
     #[must_use]
@@ -11351,7 +11351,7 @@ impl ::std::convert::From<PciSubsystemHostdevSource> for PciHostdev {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
-pub struct PciRootOrPcieRootController {
+pub struct PciRootController {
     /// `<pcihole64>`
     #[xml(child = "pcihole64")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -11490,26 +11490,6 @@ pub struct PipewireAudioIo {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// The content of `<timer>` when `name` is 'platform' or 'rtc'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct PlatformOrRtcTimer {
-    /// `@track`
-    #[xml(attribute = "track")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub track: ::std::option::Option<TimerTrack>,
-    /// `@tickpolicy`
-    #[xml(attribute = "tickpolicy")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tickpolicy: ::std::option::Option<TimerTickpolicy>,
-    /// `<catchup>`
-    #[xml(child = "catchup")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub catchup: ::std::option::Option<::std::boxed::Box<Catchup>>,
 }
 /// `<playback>` (domaincommon.rng:4438)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -12197,6 +12177,27 @@ impl ::std::convert::From<u64> for Readahead {
         Readahead::new(v)
     }
 }
+/// The content of `<vcpusched>`, `<iothreadsched>` or `<emulatorsched>` when `scheduler` is 'fifo' or 'rr'
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct RealtimeSchedparam {
+    /// `@priority`
+    #[xml(attribute = "priority")]
+    pub priority: crate::Number<u16>,
+}
+impl ::std::convert::From<crate::Number<u16>> for RealtimeSchedparam {
+    fn from(v: crate::Number<u16>) -> Self {
+        RealtimeSchedparam::new(v)
+    }
+}
+impl ::std::convert::From<u16> for RealtimeSchedparam {
+    fn from(v: u16) -> Self {
+        RealtimeSchedparam::new(v)
+    }
+}
 /// `@rebootTimeout` of `<bios>` in `<os>`: a value checked by `validate()`, within -1 to ..
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12448,6 +12449,26 @@ pub struct Rom {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
+/// The content of `<timer>` when `name` is 'platform' or 'rtc'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct RtcTimer {
+    /// `@track`
+    #[xml(attribute = "track")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub track: ::std::option::Option<TimerTrack>,
+    /// `@tickpolicy`
+    #[xml(attribute = "tickpolicy")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tickpolicy: ::std::option::Option<TimerTickpolicy>,
+    /// `<catchup>`
+    #[xml(child = "catchup")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub catchup: ::std::option::Option<::std::boxed::Box<Catchup>>,
+}
 /// `<rx>` (domaincommon.rng:8860)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -12527,10 +12548,10 @@ pub enum Schedparam {
     Idle,
     /// `scheduler='fifo'`
     #[xml(value = "fifo")]
-    Fifo(FifoOrRrSchedparam),
+    Fifo(RealtimeSchedparam),
     /// `scheduler='rr'`
     #[xml(value = "rr")]
-    Rr(FifoOrRrSchedparam),
+    Rr(RealtimeSchedparam),
 }
 /// `<script>` (domaincommon.rng:3858)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -14852,18 +14873,6 @@ pub enum TableType {
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate", pattern = "(/|[a-zA-Z]:\\\\).+")]
 pub struct TableValue(pub ::std::string::String);
-/// The content of `<input>` when `type` is 'tablet' or 'mouse' or 'keyboard'
-#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct TabletOrMouseOrKeyboardInput {
-    /// `@bus`
-    #[xml(attribute = "bus")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bus: ::std::option::Option<InputBus>,
-}
 /// `@bus` of `<target>` in `<disk>`: one of 'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'
 #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
@@ -14926,31 +14935,6 @@ pub struct TcgFeatures {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// The content of `<host>` when `transport` is 'tcp' or 'rdma'
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct TcpOrRdmaHost {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::string::String,
-    /// `@port`
-    #[xml(attribute = "port")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub port: ::std::option::Option<crate::Number<u32>>,
-}
-impl ::std::convert::From<::std::string::String> for TcpOrRdmaHost {
-    fn from(v: ::std::string::String) -> Self {
-        TcpOrRdmaHost::new(v)
-    }
-}
-impl ::std::convert::From<&str> for TcpOrRdmaHost {
-    fn from(v: &str) -> Self {
-        TcpOrRdmaHost::new(v)
-    }
 }
 /// `<teaming>` (domaincommon.rng:4174)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -15116,6 +15100,22 @@ pub struct Throttlegroups {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
+/// The content of `<timer>` when `name` is 'hpet' or 'pit' or 'armvtimer'
+#[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct TickTimer {
+    /// `@tickpolicy`
+    #[xml(attribute = "tickpolicy")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tickpolicy: ::std::option::Option<TimerTickpolicy>,
+    /// `<catchup>`
+    #[xml(child = "catchup")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub catchup: ::std::option::Option<::std::boxed::Box<Catchup>>,
+}
 /// `@timezone` of `<clock>`: a value checked by `validate()`: it matches `[a-zA-Z0-9_\.\+\-/]+`
 #[derive(Debug, Clone, PartialEq, Eq, crate::XmlValue)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -15175,12 +15175,12 @@ impl Timer {
     /// `<timer name='platform'/>`: nothing else set.
     #[must_use]
     pub fn platform() -> Self {
-        Timer::new(TimerName::Platform(PlatformOrRtcTimer::new()))
+        Timer::new(TimerName::Platform(RtcTimer::new()))
     }
     /// `<timer name='rtc'/>`: nothing else set.
     #[must_use]
     pub fn rtc() -> Self {
-        Timer::new(TimerName::Rtc(PlatformOrRtcTimer::new()))
+        Timer::new(TimerName::Rtc(RtcTimer::new()))
     }
     /// `<timer name='tsc'/>`: nothing else set.
     #[must_use]
@@ -15190,17 +15190,17 @@ impl Timer {
     /// `<timer name='hpet'/>`: nothing else set.
     #[must_use]
     pub fn hpet() -> Self {
-        Timer::new(TimerName::Hpet(HpetOrPitOrArmvtimerTimer::new()))
+        Timer::new(TimerName::Hpet(TickTimer::new()))
     }
     /// `<timer name='pit'/>`: nothing else set.
     #[must_use]
     pub fn pit() -> Self {
-        Timer::new(TimerName::Pit(HpetOrPitOrArmvtimerTimer::new()))
+        Timer::new(TimerName::Pit(TickTimer::new()))
     }
     /// `<timer name='armvtimer'/>`: nothing else set.
     #[must_use]
     pub fn armvtimer() -> Self {
-        Timer::new(TimerName::Armvtimer(HpetOrPitOrArmvtimerTimer::new()))
+        Timer::new(TimerName::Armvtimer(TickTimer::new()))
     }
     /// `<timer name='kvmclock'/>`: nothing else set.
     #[must_use]
@@ -15248,22 +15248,22 @@ pub enum TimerMode {
 pub enum TimerName {
     /// `name='platform'`
     #[xml(value = "platform")]
-    Platform(PlatformOrRtcTimer),
+    Platform(RtcTimer),
     /// `name='rtc'`
     #[xml(value = "rtc")]
-    Rtc(PlatformOrRtcTimer),
+    Rtc(RtcTimer),
     /// `name='tsc'`
     #[xml(value = "tsc")]
     Tsc(TscTimer),
     /// `name='hpet'`
     #[xml(value = "hpet")]
-    Hpet(HpetOrPitOrArmvtimerTimer),
+    Hpet(TickTimer),
     /// `name='pit'`
     #[xml(value = "pit")]
-    Pit(HpetOrPitOrArmvtimerTimer),
+    Pit(TickTimer),
     /// `name='armvtimer'`
     #[xml(value = "armvtimer")]
-    Armvtimer(HpetOrPitOrArmvtimerTimer),
+    Armvtimer(TickTimer),
     /// `name='kvmclock'`
     #[xml(value = "kvmclock")]
     Kvmclock,
