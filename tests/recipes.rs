@@ -215,7 +215,7 @@ mod test_driver {
         let network = nat_network::network();
         let defined = conn.define_network(&network).unwrap();
         let back = defined.dumpxml().unwrap();
-        assert_eq!(back.forward.as_ref().and_then(|f| f.mode.clone()), network.forward.as_ref().unwrap().mode);
+        assert_eq!(back.forward.as_ref().and_then(|f| f.mode), network.forward.as_ref().unwrap().mode);
         assert_eq!(back.ips, network.ips);
         // A second one, started and stopped.
         let other = Network { name: "lxv-recipe-nat".into(), ..network };

@@ -378,6 +378,9 @@ impl Emitter<'_> {
                         quote!(#[doc = #vdoc] #[xml(value = #v)] #vn,)
                     })
                     .collect();
+                // A value of the schema's list alone is a plain tag: `Copy`, so that it is
+                // compared and passed on without cloning (`t.model == TpmModel::TpmCrb`).
+                let copy = (!*other).then(|| quote!(Copy,));
                 let other = other.then(|| {
                     let mut n = "Other".to_owned();
                     while used.contains(&n) {
@@ -389,7 +392,7 @@ impl Emitter<'_> {
                 });
                 quote! {
                     #[doc = #doc]
-                    #[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+                    #[derive(Debug, Clone, #copy PartialEq, Eq, Hash, crate::XmlValue)]
                     #[cfg_attr(feature = "serde", xml(serde))]
                     #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
                     #[xml(crate = "crate")]

@@ -29,7 +29,7 @@ pub enum AdapterType {
     FcHost(FcHostAdapter),
 }
 /// `@arch` of `<type>` in `<os>`, `@name` of `<arch>` in `<guest>` and the text of `<arch>` in `<cpu>` in `<host>`: one of 'aarch64', 'alpha', 'armv6l', 'armv7l', 'cris', 'i686', 'ia64', 'lm32', 'loongarch64', 'm68k', 'microblaze', 'microblazeel', 'mips', 'mipsel', 'mips64', 'mips64el', 'openrisc', 'parisc', 'parisc64', 'ppc', 'ppc64', 'ppc64le', 'ppcemb', 'riscv32', 'riscv64', 's390', 's390x', 'sh4', 'sh4eb', 'sparc', 'sparc64', 'unicore32', 'x86_64', 'xtensa', 'xtensaeb'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -159,7 +159,7 @@ pub struct DeviceName(pub ::std::string::String);
 #[xml(crate = "crate", pattern = "[a-zA-Z0-9\\.\\-]+")]
 pub struct DnsName(pub ::std::string::String);
 /// `@name` of `<driver>` in `<forward>`, `<hostdev>` or `<plug>`: one of 'kvm', 'vfio', 'xen'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -317,7 +317,7 @@ pub struct InterfaceDriver {
     pub extras: Extras,
 }
 /// `@name` of `<driver>` in `<interface>`: one of 'kvm', 'vfio', 'xen', 'qemu', 'vhost'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -339,7 +339,7 @@ pub enum InterfaceDriverName {
     Vhost,
 }
 /// `@unit` of `<lease>` in `<host>` or `<range>`: one of 'seconds', 'minutes', 'hours'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -375,7 +375,7 @@ pub struct Link {
     pub extras: Extras,
 }
 /// `@state` of `<link>` in `<capability>` or `<interface>`: one of 'unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -437,7 +437,7 @@ pub struct ObjectName(pub ::std::string::String);
 #[xml(crate = "crate", pattern = "[^\\n]+")]
 pub struct ObjectNameWithSlash(pub ::std::string::String);
 /// One of 'on', 'off'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -570,7 +570,7 @@ pub struct VolName(pub ::std::string::String);
 #[xml(crate = "crate", pattern = "(0x)?[0-9a-fA-F]{16}")]
 pub struct Wwn(pub ::std::string::String);
 /// One of 'yes', 'no'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

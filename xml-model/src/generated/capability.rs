@@ -74,7 +74,7 @@ pub struct Arch {
     pub extras: Extras,
 }
 /// The text of `<wordsize>` in `<arch>` in `<guest>`: one of '31', '32', '64'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -492,7 +492,7 @@ impl ::std::convert::From<DomainType> for Domain {
     }
 }
 /// `@type` of `<domain>` in `<arch>`: one of 'qemu', 'kqemu', 'kvm', 'xen', 'uml', 'lxc', 'openvz', 'test', 'hvf'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -600,7 +600,7 @@ pub struct Guest {
     pub extras: Extras,
 }
 /// The text of `<os_type>` in `<guest>` in `<capabilities>`: one of 'xen', 'linux', 'hvm', 'exe', 'uml'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -945,7 +945,7 @@ pub struct UriTransports {
     pub extras: Extras,
 }
 /// The text of `<uri_transport>` in `<uri_transports>` in `<migration_features>`: one of 'vpxmigr', 'tcp', 'rdma', 'vzmigr'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

@@ -4,7 +4,7 @@
 use crate::Extras;
 
 /// `@type` of `<latency>` in `<interconnects>` and `<bandwidth>` in `<interconnects>`: one of 'access', 'read', 'write'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -51,7 +51,7 @@ pub struct Bandwidth {
     pub extras: Extras,
 }
 /// `@associativity` of `<cache>` in `<cell>`: one of 'none', 'direct', 'full'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -67,7 +67,7 @@ pub enum CacheAssociativity {
     Full,
 }
 /// `@level` of `<cache>` in `<cpu>`: one of '1', '2', '3'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -83,7 +83,7 @@ pub enum CacheLevel {
     V3,
 }
 /// `@mode` of `<cache>` in `<cpu>`: one of 'emulate', 'passthrough', 'disable'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -99,7 +99,7 @@ pub enum CacheMode {
     Disable,
 }
 /// `@policy` of `<cache>` in `<cell>`: one of 'none', 'writeback', 'writethrough'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -239,7 +239,7 @@ impl ::std::convert::From<CacheMode> for CpuCache {
     }
 }
 /// `@check` of `<cpu>` in `<domain>` or `<inactiveDomain>`: one of 'none', 'partial', 'full'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -279,7 +279,7 @@ pub struct CpuFeature {
 #[xml(crate = "crate", pattern = "[a-zA-Z0-9\\-_\\.]+")]
 pub struct CpuFeatureName(pub ::std::string::String);
 /// `@match` of `<cpu>` in `<domain>` or `<inactiveDomain>`: one of 'minimum', 'exact', 'strict'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -323,7 +323,7 @@ impl ::std::convert::From<MaxphysaddrMode> for CpuMaxPhysAddr {
     }
 }
 /// `@mode` of `<cpu>` in `<domain>` or `<inactiveDomain>`: one of 'custom', 'host-model', 'host-passthrough', 'maximum'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -431,7 +431,7 @@ pub struct Distances {
     pub extras: Extras,
 }
 /// `@policy` of `<feature>` in `<cpu>`: one of 'force', 'require', 'optional', 'disable', 'forbid'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -623,7 +623,7 @@ pub struct Line {
     pub extras: Extras,
 }
 /// `@mode` of `<maxphysaddr>` in `<cpu>`: one of 'emulate', 'passthrough'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -636,7 +636,7 @@ pub enum MaxphysaddrMode {
     Passthrough,
 }
 /// `@access` of `<memory>` in `<devices>`, `@memAccess` of `<cell>` in `<numa>` and `@mode` of `<access>` in `<memoryBacking>`: one of 'shared', 'private'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -674,7 +674,7 @@ impl ::std::convert::From<u64> for Microcode {
     }
 }
 /// `@fallback` of `<model>` in `<cpu>`: one of 'allow', 'forbid'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

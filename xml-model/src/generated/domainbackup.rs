@@ -34,7 +34,7 @@ pub struct BackupEncryption {
     pub extras: Extras,
 }
 /// `@backupmode` of `<disk>` in `<disks>`: one of 'full', 'incremental'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -130,7 +130,7 @@ pub enum DomainBackupMode {
     Pull(PullBackup),
 }
 /// `@type` of `<driver>` in `<disk>`: one of 'qcow2'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -166,7 +166,7 @@ pub struct EncryptionCipher {
     pub extras: Extras,
 }
 /// `@format` of `<encryption>` in `<scratch>` or `<target>`: one of 'luks'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

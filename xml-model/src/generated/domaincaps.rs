@@ -815,7 +815,7 @@ impl ::std::convert::From<super::basictypes::YesNo> for Tpm {
     }
 }
 /// `@unit` of `<section_size>` in `<sgx>` and `<section>` in `<sections>`: one of 'KiB'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

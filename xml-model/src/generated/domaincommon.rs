@@ -371,7 +371,7 @@ impl ::std::convert::From<AiaValue> for Aia {
     }
 }
 /// `@value` of `<aia>` in `<features>`: one of 'none', 'aplic', 'aplic-imsic'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -443,7 +443,7 @@ pub struct Allocation {
     pub extras: Extras,
 }
 /// `@mode` of `<allocation>` in `<memoryBacking>`: one of 'immediate', 'ondemand'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -508,7 +508,7 @@ pub struct AlsaAudioIo {
     pub extras: Extras,
 }
 /// `@defaultMode` of `<graphics>` and `@mode` of `<channel>` in `<graphics>`: one of 'any', 'secure', 'insecure'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -603,7 +603,7 @@ pub struct Audio {
     pub extras: Extras,
 }
 /// `@driver` of `<audio>`: one of 'esd', 'alsa', 'arts', 'pulseaudio'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -687,7 +687,7 @@ pub enum AudioType {
     File(::std::boxed::Box<FileAudio>),
 }
 /// `@compression` of `<jpeg>` in `<graphics>` and `<zlib>` in `<graphics>`: one of 'auto', 'never', 'always'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -719,7 +719,7 @@ pub enum BackendType {
     External(ExternalBackend),
 }
 /// `@version` of `<backend>` in `<tpm>`: one of '1.2', '2.0'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1180,7 +1180,7 @@ impl ::std::convert::From<super::basictypes::YesNo> for Bootmenu {
     }
 }
 /// `@type` of `<cache>` in `<cachetune>`, `<bank>` in `<cache>` and `<control>` in `<bank>`: one of 'both', 'code', 'data'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1260,7 +1260,7 @@ impl ::std::convert::From<::std::string::String> for BridgeInterfaceSource {
     }
 }
 /// `@type` of `<interface>` in `<bridge>`: one of 'ethernet', 'vlan', 'bond'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1276,7 +1276,7 @@ pub enum BridgeInterfaceType {
     Bond,
 }
 /// `@mode` of `<source>` in `<interface>` and `<plug>`: one of 'vepa', 'bridge', 'private', 'passthrough'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1295,7 +1295,7 @@ pub enum BridgeMode {
     Passthrough,
 }
 /// `@value` of `<cfpc>` in `<features>` and `<sbbc>` in `<features>`: one of 'broken', 'workaround', 'fixed'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1311,7 +1311,7 @@ pub enum BrokenWorkaroundFixed {
     Fixed,
 }
 /// `@mode` of `<cache>` in `<binary>`: one of 'none', 'always'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1595,7 +1595,7 @@ pub enum CapabilitiesHostdevType {
     Net(NetHostdev),
 }
 /// `@policy` of `<capabilities>` in `<features>`: one of 'default', 'allow', 'deny'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1744,7 +1744,7 @@ impl ::std::convert::From<CharSourceType> for Channel {
     }
 }
 /// `@name` of `<channel>` in `<graphics>`: one of 'main', 'display', 'inputs', 'cursor', 'playback', 'record', 'smartcard', 'usbredir'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1775,7 +1775,7 @@ pub enum ChannelName {
     Usbredir,
 }
 /// `@state` of `<target>` in `<channel>`: one of 'connected', 'disconnected'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1820,7 +1820,7 @@ pub struct ChannelTarget {
     pub extras: Extras,
 }
 /// `@type` of `<target>` in `<channel>`: one of 'guestfwd', 'virtio', 'xen'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1978,7 +1978,7 @@ pub struct CharSource {
     pub extras: Extras,
 }
 /// One of 'dev', 'file', 'pipe', 'unix', 'tcp', 'udp', 'null', 'stdio', 'vc', 'pty', 'spicevmc', 'spiceport', 'nmdm', 'qemu-vdagent', 'dbus'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -2030,7 +2030,7 @@ pub enum CharSourceType {
     Dbus,
 }
 /// `@type` of `<target>`: one of 'xen', 'serial', 'uml', 'virtio', 'lxc', 'openvz', 'sclp', 'sclplm', 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vio-serial', 'system-serial', 'sclp-serial', 'isa-debug'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -2154,7 +2154,7 @@ pub struct Cipher {
     pub extras: Extras,
 }
 /// `@name` of `<cipher>` in `<keywrap>`: one of 'aes', 'dea'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -2256,7 +2256,7 @@ pub enum ClockAdjustment {
     Other(::std::string::String),
 }
 /// `@basis` of `<clock>`: one of 'utc', 'localtime'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -2327,7 +2327,7 @@ impl ::std::convert::From<CodecType> for Codec {
     }
 }
 /// `@type` of `<codec>` in `<sound>`: one of 'duplex', 'micro', 'output'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -2343,7 +2343,7 @@ pub enum CodecType {
     Output,
 }
 /// `@mode` of `<source>` in `<backend>`: one of 'connect'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -2824,7 +2824,7 @@ pub struct Cputune {
     pub extras: Extras,
 }
 /// The text of `<on_crash>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -3173,7 +3173,7 @@ impl ::std::convert::From<&str> for Del {
     }
 }
 /// `@behavior` of `<deprecation>` in `<domain>` or `<inactiveDomain>`: one of 'none', 'omit', 'reject', 'crash'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4031,7 +4031,7 @@ pub struct DiskDriver {
     pub extras: Extras,
 }
 /// `@type` of `<driver>` in `<disk>`: one of 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'luks', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk', 'aio'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4172,7 +4172,7 @@ pub struct DiskProduct(pub ::std::string::String);
 #[xml(crate = "crate", pattern = "[A-Za-z0-9_\\.\\+\\- ]+")]
 pub struct DiskSerial(pub ::std::string::String);
 /// `@snapshot` of `<disk>` in `<devices>`: one of 'no', 'internal', 'external', 'manual'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4665,7 +4665,7 @@ pub enum DomainGenid {
     Other(::std::string::String),
 }
 /// `@type` of `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'qemu', 'kqemu', 'kvm', 'xen', 'lxc', 'uml', 'openvz', 'test', 'vmware', 'hyperv', 'vbox', 'phyp', 'vz', 'bhyve', 'hvf'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4771,7 +4771,7 @@ pub struct DriveAddress {
     pub unit: ::std::option::Option<crate::Number<u32>>,
 }
 /// `@cache` of `<driver>` in `<disk>`: one of 'default', 'none', 'writeback', 'writethrough', 'directsync', 'unsafe'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4796,7 +4796,7 @@ pub enum DriverCache {
     Unsafe,
 }
 /// `@detect_zeroes` of `<driver>` in `<disk>`: one of 'off', 'on', 'unmap'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4812,7 +4812,7 @@ pub enum DriverDetectZeroes {
     Unmap,
 }
 /// `@discard` of `<driver>` in `<disk>`: one of 'unmap', 'ignore'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4825,7 +4825,7 @@ pub enum DriverDiscard {
     Ignore,
 }
 /// `@error_policy` of `<driver>` in `<disk>`: one of 'stop', 'report', 'ignore', 'enospace'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4916,7 +4916,7 @@ pub struct DriverHost {
     pub extras: Extras,
 }
 /// `@io` of `<driver>` in `<disk>`: one of 'threads', 'native', 'io_uring'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4932,7 +4932,7 @@ pub enum DriverIo {
     IoUring,
 }
 /// `@rerror_policy` of `<driver>` in `<disk>`: one of 'stop', 'report', 'ignore'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -4948,7 +4948,7 @@ pub enum DriverRerrorPolicy {
     Ignore,
 }
 /// `@txmode` of `<driver>` in `<interface>`: one of 'iothread', 'timer'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -5024,7 +5024,7 @@ pub struct DriverTypeCommon {
     pub page_per_vq: ::std::option::Option<super::basictypes::OnOff>,
 }
 /// `@vgaconf` of `<driver>` in `<video>`: one of 'io', 'on', 'off'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -5040,7 +5040,7 @@ pub enum DriverVgaconf {
     Off,
 }
 /// `@wrpolicy` of `<driver>`: one of 'immediate'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -5350,7 +5350,7 @@ impl ::std::convert::From<::std::string::String> for Env {
     }
 }
 /// `@type` of `<interface>` in `<bond>`: one of 'ethernet'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -5448,7 +5448,7 @@ pub struct Event {
     pub extras: Extras,
 }
 /// `@name` of `<event>` in `<perf>`: one of 'cmt', 'mbmt', 'mbml', 'cpu_cycles', 'instructions', 'cache_references', 'cache_misses', 'branch_instructions', 'branch_misses', 'bus_cycles', 'stalled_cycles_frontend', 'stalled_cycles_backend', 'ref_cpu_cycles', 'cpu_clock', 'task_clock', 'page_faults', 'context_switches', 'cpu_migrations', 'page_faults_min', 'page_faults_maj', 'alignment_faults', 'emulation_faults'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -5554,7 +5554,7 @@ pub struct ExternalBackendSource {
     pub extras: Extras,
 }
 /// `@connected` of `<graphics>`: one of 'fail', 'disconnect', 'keep'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -5810,7 +5810,7 @@ pub struct FileAudioIo {
     pub extras: Extras,
 }
 /// `@type` of `<disk>` in `<disks>`: one of 'file', 'block'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -6059,7 +6059,7 @@ pub struct Filesystem {
     pub extras: Extras,
 }
 /// `@accessmode` of `<filesystem>` in `<devices>`: one of 'passthrough', 'mapped', 'squash'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -6075,7 +6075,7 @@ pub enum FilesystemAccessmode {
     Squash,
 }
 /// `@multidevs` of `<filesystem>` in `<devices>`: one of 'default', 'remap', 'forbid', 'warn'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -6164,7 +6164,7 @@ impl ::std::convert::From<super::basictypes::YesNo> for Filetransfer {
     }
 }
 /// `@sgio` of `<disk>` and `<hostdev>`: one of 'filtered', 'unfiltered'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -6240,7 +6240,7 @@ pub struct FirmwareFeature {
     pub extras: Extras,
 }
 /// `@name` of `<feature>` in `<firmware>`: one of 'enrolled-keys', 'secure-boot'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -6452,7 +6452,7 @@ pub struct Geometry {
     pub extras: Extras,
 }
 /// `@trans` of `<geometry>` in `<disk>`: one of 'auto', 'none', 'lba'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -6484,7 +6484,7 @@ pub struct Gic {
     pub extras: Extras,
 }
 /// `@version` of `<gic>` in `<features>`: one of 'host', '2', '3'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -6627,7 +6627,7 @@ impl ::std::convert::From<EglHeadlessGraphics> for Graphics {
     }
 }
 /// `@sharePolicy` of `<graphics>`: one of 'allow-exclusive', 'force-shared', 'ignore'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -6691,7 +6691,7 @@ pub struct Guest {
     pub extras: Extras,
 }
 /// The text of `<type>` in `<os>`: one of 'xen', 'linux', 'xenpvh', 'hvm', 'exe'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -7057,7 +7057,7 @@ pub struct Hpt {
     pub extras: Extras,
 }
 /// `@resizing` of `<hpt>` in `<features>`: one of 'enabled', 'disabled', 'required'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -7187,7 +7187,7 @@ impl ::std::convert::From<IbsValue> for Ibs {
     }
 }
 /// `@value` of `<ibs>` in `<features>`: one of 'broken', 'workaround', 'fixed-ibs', 'fixed-ccd', 'fixed-na'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -7221,7 +7221,7 @@ pub struct IdeController {
     pub model: ::std::option::Option<IdeControllerModel>,
 }
 /// `@model` of `<controller>`: one of 'piix3', 'piix4', 'ich6'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -7277,7 +7277,7 @@ impl ::std::convert::From<ImageCompression> for Image {
     }
 }
 /// `@compression` of `<image>` in `<graphics>`: one of 'auto_glz', 'auto_lz', 'quic', 'glz', 'lz', 'off'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -7418,7 +7418,7 @@ impl ::std::convert::From<EvdevInput> for Input {
     }
 }
 /// `@bus` of `<input>`: one of 'ps2', 'usb', 'xen', 'virtio'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -7696,7 +7696,7 @@ pub struct InterfaceBackend {
     pub extras: Extras,
 }
 /// `@type` of `<backend>` in `<interface>`: one of 'default', 'passt'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -7947,7 +7947,7 @@ impl ::std::convert::From<IoapicDriver> for Ioapic {
     }
 }
 /// `@driver` of `<ioapic>` in `<features>`: one of 'qemu', 'kvm'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -8032,7 +8032,7 @@ pub struct IommuDriver {
     pub extras: Extras,
 }
 /// `@model` of `<iommu>` in `<devices>`: one of 'intel', 'smmuv3', 'virtio'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -8459,7 +8459,7 @@ impl ::std::convert::From<AutoNeverAlways> for Jpeg {
     }
 }
 /// `@connected` of `<graphics>`: one of 'keep'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -8640,7 +8640,7 @@ impl ::std::convert::From<&str> for LeaseTarget {
     }
 }
 /// The text of `<on_poweroff>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>` and the text of `<on_reboot>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'destroy', 'restart', 'preserve', 'rename-restart'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -8679,7 +8679,7 @@ impl ::std::convert::From<LinkState> for Link {
     }
 }
 /// `@state` of `<link>` in `<interface>`: one of 'up', 'down'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -8799,7 +8799,7 @@ pub struct Loader {
     pub extras: Extras,
 }
 /// `@type` of `<loader>` in `<os>`: one of 'rom', 'pflash'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -8856,7 +8856,7 @@ pub struct Lock {
     pub extras: Extras,
 }
 /// The text of `<on_lockfailure>` in `<domain>` in `<domaincheckpoint>` or `<domainsnapshot>`: one of 'poweroff', 'restart', 'pause', 'ignore'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9004,7 +9004,7 @@ impl ::std::convert::From<crate::MacAddress> for Mac {
     }
 }
 /// `@type` of `<mac>` in `<interface>`: one of 'generated', 'static'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9185,7 +9185,7 @@ impl ::std::convert::From<MemballoonModel> for Memballoon {
     }
 }
 /// `@model` of `<memballoon>` in `<devices>`: one of 'virtio', 'virtio-transitional', 'virtio-non-transitional', 'xen', 'none'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9312,7 +9312,7 @@ impl ::std::convert::From<MemoryBackingSourceType> for MemoryBackingSource {
     }
 }
 /// `@type` of `<source>` in `<memoryBacking>`: one of 'file', 'anonymous', 'memfd'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9478,7 +9478,7 @@ impl ::std::convert::From<crate::ScaledInteger> for MemoryDeviceTarget {
     }
 }
 /// `@model` of `<memory>` in `<devices>`: one of 'dimm', 'nvdimm', 'virtio-pmem', 'virtio-mem', 'sgx-epc'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9614,7 +9614,7 @@ pub struct MetadataCache {
     pub extras: Extras,
 }
 /// `@job` of `<mirror>` in `<disk>`: one of 'copy', 'active-commit'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9627,7 +9627,7 @@ pub enum MirrorJob {
     ActiveCommit,
 }
 /// `@ready` of `<mirror>` in `<disk>`: one of 'yes', 'abort', 'pivot'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9690,7 +9690,7 @@ impl ::std::convert::From<MiscCapabilitiesHostdevSource> for MiscHostdev {
     }
 }
 /// `@name` of `<model>` in `<target>`: one of 'isa-serial', 'usb-serial', 'pci-serial', 'spapr-vty', 'pl011', '16550a', 'sclpconsole', 'sclplmconsole', 'isa-debugcon'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9868,7 +9868,7 @@ impl ::std::convert::From<MsrsUnknown> for Msrs {
     }
 }
 /// `@unknown` of `<msrs>` in `<features>`: one of 'ignore', 'fault'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -9881,7 +9881,7 @@ pub enum MsrsUnknown {
     Fault,
 }
 /// `@type` of `<shareipc>` in `<namespace>` and `<shareuts>` in `<namespace>`: one of 'name', 'pid'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -10073,7 +10073,7 @@ impl ::std::convert::From<&str> for NetworkListen {
     }
 }
 /// `@protocol` of `<source>` in `<dataStore>` or `<disk>` and `<source>` in `<mirror>` or `<nvram>`: one of 'nbd', 'gluster', 'rbd', 'iscsi', 'http', 'https', 'ftps', 'ftp', 'ssh', 'sheepdog', 'tftp', 'vxhs', 'nfs'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -10365,7 +10365,7 @@ impl ::std::convert::From<StaticMemory> for NumatuneMemory {
     }
 }
 /// `@mode` of `<memory>` in `<numatune>` and `<memnode>` in `<numatune>`: one of 'strict', 'preferred', 'interleave', 'restrictive'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -10680,7 +10680,7 @@ impl ::std::convert::From<OsBootDevice> for OsBoot {
     }
 }
 /// `@dev` of `<boot>` in `<os>`: one of 'hd', 'fd', 'cdrom', 'network'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -10699,7 +10699,7 @@ pub enum OsBootDevice {
     Network,
 }
 /// `@firmware` of `<os>` in `<domain>` or `<inactiveDomain>`: one of 'bios', 'efi'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -10930,7 +10930,7 @@ pub struct Panic {
     pub extras: Extras,
 }
 /// `@model` of `<panic>` in `<devices>`: one of 'isa', 'pseries', 'hyperv', 's390', 'pvpanic'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11048,7 +11048,7 @@ impl ::std::convert::From<::std::string::String> for PassthroughInputSource {
     }
 }
 /// `@mode` of `<passthrough>` in `<xen>`: one of 'sync_pt', 'share_pt'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11093,7 +11093,7 @@ impl ::std::convert::From<CharSourceType> for PassthroughSmartcard {
     }
 }
 /// `@type` of `<source>` in `<dataStore>` and `<address>` in `<forward>`: one of 'pci'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11231,7 +11231,7 @@ impl ::std::convert::From<PciControllerModelName> for PciControllerModel {
     }
 }
 /// `@name` of `<model>` in `<controller>`: one of 'spapr-pci-host-bridge', 'pci-bridge', 'i82801b11-bridge', 'pcie-pci-bridge', 'ioh3420', 'pcie-root-port', 'x3130-upstream', 'xio3130-downstream', 'pxb', 'pxb-pcie'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11386,7 +11386,7 @@ impl ::std::convert::From<HostPciAddress> for PciSubsystemHostdevSource {
     }
 }
 /// `@type` of `<source>` in `<mirror>` or `<nvram>`: one of 'pci', 'unix'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11415,7 +11415,7 @@ pub struct Perf {
     pub extras: Extras,
 }
 /// `@format` of `<loader>` in `<os>` and `<nvram>` in `<os>` and `@templateFormat` of `<nvram>` in `<os>`: one of 'raw', 'qcow2'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11670,7 +11670,7 @@ pub struct Profile {
 #[xml(crate = "crate", pattern = "[A-Za-z0-9.\\-:]+")]
 pub struct ProfileName(pub ::std::string::String);
 /// `@removeDisabled` of `<profile>` in `<backend>`: one of 'check', 'fips-host'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11683,7 +11683,7 @@ pub enum ProfileRemoveDisabled {
     FipsHost,
 }
 /// `@type` of `<property>` in `<frontend>`: one of 'string', 'signed', 'unsigned', 'bool', 'remove'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11721,7 +11721,7 @@ pub struct Protocol {
     pub extras: Extras,
 }
 /// `@type` of `<protocol>`: one of 'raw', 'telnet', 'telnets', 'tls'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11770,7 +11770,7 @@ pub struct Pstore {
     pub extras: Extras,
 }
 /// `@backend` of `<pstore>` in `<devices>`: one of 'acpi-erst'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -11860,7 +11860,7 @@ pub struct Pvspinlock {
     pub extras: Extras,
 }
 /// `@engine` of `<encryption>` in `<scratch>` or `<target>` and `@type` of `<crypto>` in `<devices>`: one of 'qemu'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -12502,7 +12502,7 @@ pub struct Sandbox {
     pub extras: Extras,
 }
 /// `@mode` of `<sandbox>` in `<binary>`: one of 'namespace', 'chroot'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -12617,7 +12617,7 @@ pub struct ScsiController {
     pub model: ::std::option::Option<ScsiControllerModel>,
 }
 /// `@model` of `<controller>`: one of 'auto', 'buslogic', 'lsilogic', 'lsisas1068', 'vmpvscsi', 'ibmvscsi', 'virtio-scsi', 'lsisas1078', 'virtio-transitional', 'virtio-non-transitional', 'ncr53c90', 'dc390', 'am53c974'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -12919,7 +12919,7 @@ impl ::std::convert::From<NoneSeclabel> for Seclabel {
     }
 }
 /// `@relabel` of `<seclabel>`: one of 'no'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -12945,7 +12945,7 @@ pub enum SeclabelType {
     None(NoneSeclabel),
 }
 /// `@type` of `<secret>` in `<auth>`: one of 'ceph', 'iscsi'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13063,7 +13063,7 @@ pub struct Settings {
     pub extras: Extras,
 }
 /// `@format` of `<settings>` in `<input>` or `<output>`: one of 's8', 'u8', 's16', 'u16', 's32', 'u32', 'f32'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13219,7 +13219,7 @@ pub struct Sharenet {
     pub extras: Extras,
 }
 /// `@type` of `<sharenet>` in `<namespace>`: one of 'netns', 'name', 'pid'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13335,7 +13335,7 @@ impl ::std::convert::From<ShmemModelType> for ShmemModel {
     }
 }
 /// `@type` of `<model>` in `<shmem>`: one of 'ivshmem', 'ivshmem-plain', 'ivshmem-doorbell'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13357,7 +13357,7 @@ pub enum ShmemModelType {
 #[xml(crate = "crate", pattern = "[^/]*")]
 pub struct ShmemName(pub ::std::string::String);
 /// `@role` of `<shmem>` in `<devices>`: one of 'master', 'peer'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13391,7 +13391,7 @@ pub struct Slice {
     pub extras: Extras,
 }
 /// `@type` of `<slice>` in `<slices>`: one of 'storage'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13502,7 +13502,7 @@ impl ::std::convert::From<SmbiosMode> for Smbios {
     }
 }
 /// `@mode` of `<smbios>` in `<os>`: one of 'emulate', 'host', 'sysinfo'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13788,7 +13788,7 @@ impl ::std::convert::From<SoundModel> for Sound {
     }
 }
 /// `@model` of `<sound>` in `<devices>`: one of 'sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich7', 'ich9', 'usb', 'virtio'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13876,7 +13876,7 @@ pub struct SourceDataStore {
     pub extras: Extras,
 }
 /// `@grab` of `<source>` in `<input>`: one of 'all'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13886,7 +13886,7 @@ pub enum SourceGrab {
     All,
 }
 /// `@grabToggle` of `<source>` in `<input>`: one of 'ctrl-ctrl', 'alt-alt', 'shift-shift', 'meta-meta', 'scrolllock', 'ctrl-scrolllock'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13911,7 +13911,7 @@ pub enum SourceGrabToggle {
     CtrlScrolllock,
 }
 /// `@guestReset` of `<source>` in `<hostdev>`: one of 'off', 'uninitialized', 'on'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13927,7 +13927,7 @@ pub enum SourceGuestReset {
     On,
 }
 /// `@mode` of `<source>` in `<dataStore>` or `<disk>`, `<source>` in `<mirror>` or `<nvram>` and `<source>` in `<dataStore>`: one of 'host', 'direct'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -13968,7 +13968,7 @@ pub struct SourcePciAddress {
     pub multifunction: ::std::option::Option<super::basictypes::OnOff>,
 }
 /// One of 'mandatory', 'requisite', 'optional'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14514,7 +14514,7 @@ pub struct StorageSource {
     pub extras: Extras,
 }
 /// `@type` of `<nvram>` in `<os>` and `<mirror>` in `<disk>`: one of 'file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser', 'vhostvdpa'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14565,7 +14565,7 @@ impl ::std::convert::From<StreamingMode> for Streaming {
     }
 }
 /// `@mode` of `<streaming>` in `<graphics>`: one of 'filter', 'all', 'off'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14690,7 +14690,7 @@ impl ::std::convert::From<FwcfgSysinfo> for Sysinfo {
     }
 }
 /// `@name` of `<entry>` in `<baseBoard>`: one of 'manufacturer', 'product', 'version', 'serial', 'asset', 'location'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14715,7 +14715,7 @@ pub enum SysinfoBaseBoardName {
     Location,
 }
 /// `@name` of `<entry>` in `<bios>`: one of 'vendor', 'version', 'date', 'release'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14734,7 +14734,7 @@ pub enum SysinfoBiosName {
     Release,
 }
 /// `@name` of `<entry>` in `<chassis>`: one of 'manufacturer', 'version', 'serial', 'asset', 'sku'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14756,7 +14756,7 @@ pub enum SysinfoChassisName {
     Sku,
 }
 /// `@name` of `<entry>` in `<system>`: one of 'manufacturer', 'product', 'version', 'serial', 'uuid', 'sku', 'family'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14849,7 +14849,7 @@ pub struct Table {
     pub extras: Extras,
 }
 /// `@type` of `<table>` in `<acpi>`: one of 'raw', 'rawset', 'slic', 'msdm'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14874,7 +14874,7 @@ pub enum TableType {
 #[xml(crate = "crate", pattern = "(/|[a-zA-Z]:\\\\).+")]
 pub struct TableValue(pub ::std::string::String);
 /// `@bus` of `<target>` in `<disk>`: one of 'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -14908,7 +14908,7 @@ pub enum TargetBus {
     Sd,
 }
 /// `@tray` of `<target>` in `<disk>`: one of 'open', 'closed'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -15219,7 +15219,7 @@ impl ::std::convert::From<TscTimer> for Timer {
     }
 }
 /// `@mode` of `<timer>`: one of 'auto', 'native', 'emulate', 'paravirt', 'smpsafe'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -15272,7 +15272,7 @@ pub enum TimerName {
     Hypervclock,
 }
 /// `@tickpolicy` of `<timer>`: one of 'delay', 'merge', 'discard', 'catchup'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -15291,7 +15291,7 @@ pub enum TimerTickpolicy {
     Catchup,
 }
 /// `@track` of `<timer>`: one of 'boot', 'guest', 'wall', 'realtime'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -15431,7 +15431,7 @@ impl ::std::convert::From<ExternalBackend> for TpmBackend {
     }
 }
 /// `@model` of `<tpm>` in `<devices>`: one of 'tpm-tis', 'tpm-crb', 'tpm-spapr', 'spapr-tpm-proxy'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -15616,7 +15616,7 @@ impl ::std::convert::From<::std::string::String> for UnixHost {
     }
 }
 /// `@bus` of `<redirdev>` in `<devices>` and `@type` of `<hub>` in `<devices>`: one of 'usb'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -15666,7 +15666,7 @@ pub struct UsbController {
     pub ports: ::std::option::Option<crate::Number<u32>>,
 }
 /// `@model` of `<controller>`: one of 'piix3-uhci', 'piix4-uhci', 'ehci', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3', 'vt82c686b-uhci', 'pci-ohci', 'nec-xhci', 'none', 'qusb1', 'qusb2', 'qemu-xhci'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -15900,7 +15900,7 @@ impl ::std::convert::From<u16> for Vcpu {
     }
 }
 /// `@placement` of `<vcpu>` in `<domain>` or `<inactiveDomain>`: one of 'static', 'auto'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -16129,7 +16129,7 @@ impl ::std::convert::From<super::basictypes::OnOff> for VendorId {
 #[xml(crate = "crate", pattern = "[^,]{0,12}")]
 pub struct VendorIdValue(pub ::std::string::String);
 /// `@model` of `<hostdev>` and the text of `<deviceAPI>` in `<type>` in `<capability>`: one of 'vfio-pci', 'vfio-ccw', 'vfio-ap'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -16145,7 +16145,7 @@ pub enum VfioDeviceApi {
     VfioAp,
 }
 /// `@protocol` of `<source>` in `<hostdev>`: one of 'vhost'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -16325,7 +16325,7 @@ pub struct VideoDriver {
     pub extras: Extras,
 }
 /// `@name` of `<driver>` in `<video>`: one of 'qemu', 'vhostuser'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -16444,7 +16444,7 @@ impl ::std::convert::From<QxlModel> for VideoModel {
     }
 }
 /// `@bus` of `<input>` and `@model` of `<crypto>` in `<devices>`: one of 'virtio'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -16454,7 +16454,7 @@ pub enum Virtio {
     Virtio,
 }
 /// One of 'virtio', 'virtio-transitional', 'virtio-non-transitional'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -16875,7 +16875,7 @@ impl ::std::convert::From<WatchdogModel> for Watchdog {
     }
 }
 /// `@action` of `<watchdog>` in `<devices>`: one of 'reset', 'shutdown', 'poweroff', 'pause', 'none', 'dump', 'inject-nmi'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -16903,7 +16903,7 @@ pub enum WatchdogAction {
     InjectNmi,
 }
 /// `@model` of `<watchdog>` in `<devices>`: one of 'i6300esb', 'ib700', 'diag288', 'itco'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -16980,7 +16980,7 @@ pub struct XenbusController {
     pub max_event_channels: ::std::option::Option<crate::Number<u32>>,
 }
 /// `@labelskip` of `<seclabel>` in `<scratch>`, `<source>` or `<target>`, `@relabel` of `<seclabel>` and `@trunk` of `<vlan>`: one of 'yes'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

@@ -270,7 +270,7 @@ pub struct DomainSnapshot {
     pub extras: Extras,
 }
 /// The text of `<active>` in `<domainsnapshot>`: one of '0', '1'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -505,7 +505,7 @@ pub enum SnapshotDomain {
     DomainReference(::std::boxed::Box<DomainReference>),
 }
 /// The text of `<state>` in `<domainsnapshot>`: one of 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'disk-snapshot'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

@@ -26,7 +26,7 @@ pub struct Arpmon {
     pub extras: Extras,
 }
 /// `@validate` of `<arpmon>` in `<bond>`: one of 'none', 'active', 'backup', 'all'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -125,7 +125,7 @@ pub struct BondInterface {
     pub bond: BondElement,
 }
 /// `@mode` of `<bond>` in `<interface>`: one of 'balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -451,7 +451,7 @@ impl ::std::convert::From<u32> for Miimon {
     }
 }
 /// `@carrier` of `<miimon>` in `<bond>`: one of 'ioctl', 'netif'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -509,7 +509,7 @@ impl ::std::convert::From<StartMode> for Start {
     }
 }
 /// `@mode` of `<start>` in `<interface>`: one of 'onboot', 'none', 'hotplug'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

@@ -294,7 +294,7 @@ impl ::std::convert::From<super::domaincommon::Pci> for ForwardAddress {
     }
 }
 /// `@mode` of `<forward>` in `<network>`: one of 'nat', 'route', 'open', 'bridge', 'passthrough', 'private', 'vepa', 'hostdev'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

@@ -4,7 +4,7 @@
 use crate::Extras;
 
 /// `@family` of `<ip>` in `<hostdev>`, `<interface>` or `<source>`, `<route>` and `<ip>` in `<network>`: one of 'ipv4', 'ipv6'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -75,7 +75,7 @@ pub struct Inbound {
     pub extras: Extras,
 }
 /// `@macTableManager` of `<source>` in `<interface>`, `<bridge>` in `<network>` and `<plug>`: one of 'kernel', 'libvirt'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -199,7 +199,7 @@ pub struct PortOptions {
     pub extras: Extras,
 }
 /// `@proto` of `<portForward>` in `<interface>` and `@protocol` of `<srv>` in `<dns>`: one of 'tcp', 'udp'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -287,7 +287,7 @@ impl ::std::convert::From<u16> for Tag {
 #[xml(crate = "crate", max = 4095i128)]
 pub struct TagId(pub crate::Number<u16>);
 /// `@nativeMode` of `<tag>` in `<vlan>`: one of 'tagged', 'untagged'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -326,7 +326,7 @@ pub struct Virtualport {
     pub extras: Extras,
 }
 /// `@type` of `<virtualport>`: one of '802.1Qbg', '802.1Qbh', 'openvswitch', 'midonet'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

@@ -221,7 +221,7 @@ impl ::std::convert::From<ApMatrixCapability> for Capability {
 #[xml(crate = "crate", pattern = "0x[0-9a-fA-F]{6}")]
 pub struct CapabilityClass(pub ::std::string::String);
 /// The text of `<state>` in `<capability>`: one of 'online', 'offline'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -277,7 +277,7 @@ pub struct CcwCapability {
     pub extras: Extras,
 }
 /// `@type` of `<capability>`: one of 'ccwgroup_member'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -327,7 +327,7 @@ pub struct CcwgroupCapability {
     pub extras: Extras,
 }
 /// `@type` of `<capability>`: one of 'qeth_generic', 'qeth_layer2', 'qeth_layer3'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -624,7 +624,7 @@ pub struct Devnode {
     pub extras: Extras,
 }
 /// `@type` of `<devnode>` in `<device>`: one of 'dev', 'link'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -653,7 +653,7 @@ impl ::std::convert::From<DrmCapabilityType> for DrmCapability {
     }
 }
 /// The text of `<type>` in `<capability>`: one of 'primary', 'control', 'render'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -796,7 +796,7 @@ pub struct Link {
 #[xml(crate = "crate", pattern = "[0-9]+(.[0-9]+)?")]
 pub struct LinkSpeed(pub ::std::string::String);
 /// `@validity` of `<link>` in `<pci-express>`: one of 'cap', 'sta'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1321,7 +1321,7 @@ impl ::std::convert::From<&str> for ScsiTargetCapability {
     }
 }
 /// `@type` of `<capability>`: one of 'fc_remote_port'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -1411,7 +1411,7 @@ pub struct SystemCapability {
     pub firmware: Firmware,
 }
 /// `@type` of `<capability>`: one of 'mdev_types'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

@@ -4,7 +4,7 @@
 use crate::Extras;
 
 /// `@action` of `<rule>` in `<filter>`: one of 'drop', 'accept', 'reject', 'continue', 'return'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -387,7 +387,7 @@ pub struct Arp {
     pub extras: Extras,
 }
 /// `@gratuitous` of `<arp>` in `<rule>` and `<rarp>` in `<rule>`: one of 'yes', 'no', 'true', 'false', '1', '0'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -412,7 +412,7 @@ pub enum Boolean {
     V0,
 }
 /// `@direction` of `<rule>` in `<filter>`: one of 'in', 'out', 'inout'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]

@@ -66,7 +66,7 @@ pub struct EncryptionCipher {
     pub extras: Extras,
 }
 /// `@engine` of `<encryption>` in `<disk>`, `<source>` or `<target>`: one of 'qemu', 'librbd'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -79,7 +79,7 @@ pub enum EncryptionEngine {
     Librbd,
 }
 /// `@format` of `<encryption>` in `<disk>`, `<source>` or `<target>`: one of 'default', 'qcow', 'luks', 'luks2', 'luks-any'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -260,7 +260,7 @@ pub struct Reconnect {
     pub extras: Extras,
 }
 /// `@allocation` of `<volume>` in `<refresh>`: one of 'default', 'capacity'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -321,7 +321,7 @@ impl ::std::convert::From<SecretType> for Secret {
     }
 }
 /// `@type` of `<secret>` in `<encryption>`: one of 'passphrase'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -331,7 +331,7 @@ pub enum SecretType {
     Passphrase,
 }
 /// `@mode` of `<source>` in `<reservations>`, `<source>` in `<interface>` and `<mouse>` in `<graphics>` or `<source>`: one of 'server', 'client'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -344,7 +344,7 @@ pub enum ServerClient {
     Client,
 }
 /// One of 'unix'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -354,7 +354,7 @@ pub enum SourceType {
     Unix,
 }
 /// One of 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'luks', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
@@ -412,7 +412,7 @@ pub enum StorageFormat {
     Vmdk,
 }
 /// `@type` of `<driver>` in `<disk>`: one of 'cow', 'qcow', 'qcow2', 'qed', 'vmdk'
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::XmlValue)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
 #[cfg_attr(feature = "serde", xml(serde))]
 #[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
 #[xml(crate = "crate")]
