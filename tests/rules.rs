@@ -271,3 +271,43 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
         ]
     );
 }
+
+#[test]
+fn hyperv_spinlocks_need_retries_and_a_vendor_id_its_value() {
+    use libvirt_xml::model::generated::domaincommon::{CustomHyperv, Hyperv, Spinlocks, VendorId};
+    let with = |hyperv: CustomHyperv| guest().features(Features::new().hyperv(hyperv));
+    let few = libvirt_problems(&with(CustomHyperv::new().spinlocks(Spinlocks::new(OnOff::On).retries(100))));
+    assert_eq!(paths(&few), ["/domain/features/hyperv/spinlocks"]);
+    let text = few[0].to_string();
+    assert!(text.contains("4095") && text.contains("(here: 100)") && text.contains("src/conf/domain_conf.c"), "{text}");
+    let none = libvirt_problems(&with(CustomHyperv::new().spinlocks(Spinlocks::new(OnOff::On))));
+    assert!(none[0].message.contains("(here: none)"), "{}", none[0]);
+    let vendor = libvirt_problems(&with(CustomHyperv::new().vendor_id(VendorId::new(OnOff::On))));
+    assert_eq!(paths(&vendor), ["/domain/features/hyperv/vendor_id"]);
+    // Turned off, neither needs anything; at the least, or with a value, they are fine.
+    let fine = [
+        CustomHyperv::new().spinlocks(Spinlocks::new(OnOff::Off)).vendor_id(VendorId::new(OnOff::Off)),
+        CustomHyperv::new().spinlocks(Spinlocks::new(OnOff::On).retries(4095)),
+        CustomHyperv::new().vendor_id(VendorId::new(OnOff::On).value("KVMKVMKVM")),
+    ];
+    for hyperv in fine {
+        assert_eq!(with(hyperv).validate(), Ok(()));
+    }
+    // The shortcut for Windows breaks none of them, and the schema takes it with its clock.
+    let windows = guest().features(Features::new().acpi(true).hyperv(Hyperv::windows())).clock(Clock::windows());
+    assert_eq!(windows.validate(), Ok(()));
+    support::xmllint(&windows.to_xml(), "domain.rng").unwrap();
+}
+
+#[test]
+fn a_timer_takes_a_tick_policy_whichever_kind_it_is() {
+    use libvirt_xml::model::generated::domaincommon::{Timer, TimerTickpolicy};
+    for timer in [Timer::rtc(), Timer::platform(), Timer::pit(), Timer::hpet(), Timer::armvtimer(), Timer::tsc()] {
+        let timer = timer.tickpolicy(TimerTickpolicy::Merge);
+        let xml = guest().clock(Clock::utc().timer(timer)).to_xml();
+        assert!(xml.contains("tickpolicy='merge'"), "{xml}");
+    }
+    let kvmclock = std::panic::catch_unwind(|| Timer::kvmclock().tickpolicy(TimerTickpolicy::Merge));
+    let message = *kvmclock.unwrap_err().downcast::<&str>().unwrap();
+    assert_eq!(message, "<timer name='kvmclock'> has no tickpolicy");
+}

@@ -542,3 +542,31 @@ fn listings_leave_out_what_another_client_undefines_meanwhile() {
     churn.join().unwrap();
     assert!(rounds > 0);
 }
+
+/// The Hyper-V rules of `validate()` are libvirt's own: sent as they are, libvirt's parser
+/// refuses the same definitions; the Windows shortcuts are defined and read back as written.
+#[test]
+fn libvirt_refuses_what_the_hyperv_rules_refuse() {
+    use libvirt_xml::generated::domaincommon::{CustomHyperv, Hyperv, Spinlocks, VendorId};
+    let conn = Connection::open(TEST_URI).unwrap();
+    let with = |hyperv: CustomHyperv| minimal("t-hyperv").features(Features::new().hyperv(hyperv));
+    let refused = [
+        (CustomHyperv::new().spinlocks(Spinlocks::new(OnOff::On).retries(100)), "at least 4095"),
+        (CustomHyperv::new().spinlocks(Spinlocks::new(OnOff::On)), "retries"),
+        (CustomHyperv::new().vendor_id(VendorId::new(OnOff::On)), "vendor_id"),
+    ];
+    for (hyperv, says) in refused {
+        let guest = with(hyperv);
+        let Err(Error::Rejected(problems)) = conn.define(&guest) else { panic!("sent to libvirt") };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let error = conn.define_xml(&guest.to_xml()).map(drop).expect_err("libvirt refuses it too");
+        assert!(error.to_string().contains(says), "{error}");
+    }
+    let windows =
+        minimal("t-hyperv").features(Features::new().acpi(true).hyperv(Hyperv::windows())).clock(Clock::windows());
+    let defined = conn.define(&windows).unwrap();
+    let stored: Domain = defined.dumpxml(XmlView::Inactive).unwrap();
+    assert_eq!(stored.features, windows.features);
+    assert_eq!(stored.clock, windows.clock);
+    defined.undefine().unwrap();
+}

@@ -25,14 +25,15 @@ use crate::generated::cputypes::{
 };
 use crate::generated::domaincommon::{
     Access, BridgeInterface, BridgeInterfaceSource, Channel, ChannelTarget, ChannelTargetType, CharDevice,
-    CharDeviceTarget, CharSourceType, CharTargetType, Console, Controller, Device, Devices, Disk, DiskDevice,
-    DiskDriverType, DiskSource, DiskTarget, Domain, FileDiskSource, FileSource, Filesystem, FilesystemAccessmode,
-    FilesystemTarget, Firmware, FirmwareFeature, FirmwareFeatureName, FsBinary, FsDriver, Graphics, GuestOsType,
-    HostPciAddress, Hostdev, Hugepages, Input, InputBus, InputType, Interface, Iommu, Memballoon, MemoryBacking,
-    MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsFirmware, OsType, Page, Panic, PciHostdev,
-    PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend, ScsiController, ScsiControllerModel,
-    SpiceGraphics, SubsystemHostdev, SubsystemHostdevType, TargetBus, UsbHostdev, UsbSubsystemHostdevSource, Vendor,
-    VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
+    CharDeviceTarget, CharSourceType, CharTargetType, Clock, Console, Controller, CustomHyperv, Device, Devices, Disk,
+    DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain, FileDiskSource, FileSource, Filesystem,
+    FilesystemAccessmode, FilesystemTarget, Firmware, FirmwareFeature, FirmwareFeatureName, FsBinary, FsDriver,
+    Graphics, GuestOsType, HostPciAddress, Hostdev, Hugepages, Hyperv, Input, InputBus, InputType, Interface, Iommu,
+    Memballoon, MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsFirmware, OsType,
+    Page, Panic, PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend,
+    ScsiController, ScsiControllerModel, SpiceGraphics, Spinlocks, Stimer, SubsystemHostdev, SubsystemHostdevType,
+    TargetBus, Timer, TimerName, TimerTickpolicy, Tlbflush, UsbHostdev, UsbSubsystemHostdevSource, Vendor, VirtioModel,
+    VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -546,6 +547,85 @@ impl Channel {
 
     fn virtio_port(name: &str) -> ChannelTarget {
         ChannelTarget::new().kind(ChannelTargetType::Virtio).name(name)
+    }
+}
+
+impl Hyperv {
+    /// The Hyper-V enlightenments virt-manager turns on for a Windows guest, which make
+    /// Windows run as it does on Hyper-V (fewer exits for timers, interrupts and TLB
+    /// flushes): `<hyperv mode='custom'>` with `relaxed`, `vapic`, `spinlocks` (8191
+    /// retries), `vpindex`, `runtime`, `synic`, `stimer`, `frequencies`, `tlbflush` and `ipi`
+    /// on. Each needs KVM to offer it; virt-manager leaves out what the host's domain
+    /// capabilities do not list. QEMU starts `stimer` only beside the Hyper-V clock: use it
+    /// with [`Clock::windows`], which has the `hypervclock` timer.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// use xml_model::generated::domaincommon::Hyperv;
+    /// let guest = Domain::new(DomainType::Kvm, "win11")
+    ///     .features(Features::new().acpi(true).hyperv(Hyperv::windows()))
+    ///     .clock(Clock::windows());
+    /// assert!(guest.to_xml().contains("<spinlocks state='on' retries='8191'/>"));
+    /// assert_eq!(guest.validate(), Ok(()));
+    /// ```
+    pub fn windows() -> Self {
+        let hyperv = CustomHyperv::new()
+            .relaxed(OnOff::On)
+            .vapic(OnOff::On)
+            .spinlocks(Spinlocks::new(OnOff::On).retries(8191))
+            .vpindex(OnOff::On)
+            .runtime(OnOff::On)
+            .synic(OnOff::On)
+            .stimer(Stimer::new().state(OnOff::On))
+            .frequencies(OnOff::On)
+            .tlbflush(Tlbflush::new().state(OnOff::On))
+            .ipi(OnOff::On);
+        Hyperv::from(hyperv)
+    }
+}
+
+impl Clock {
+    /// The clock virt-manager gives a Windows guest: in local time (Windows keeps the
+    /// real-time clock in local time, not UTC), the RTC catching up on ticks it missed, the
+    /// PIT delaying them, no HPET, and the Hyper-V clock (`hypervclock`, which
+    /// [`Hyperv::windows`]'s `stimer` needs).
+    pub fn windows() -> Self {
+        Clock::localtime()
+            .timer(Timer::rtc().tickpolicy(TimerTickpolicy::Catchup))
+            .timer(Timer::pit().tickpolicy(TimerTickpolicy::Delay))
+            .timer(Timer::hpet().present(false))
+            .timer(Timer::hypervclock().present(true))
+    }
+}
+
+impl Timer {
+    /// What the timer does with ticks the guest missed while it was not running
+    /// (`tickpolicy`): `Timer::rtc().tickpolicy(TimerTickpolicy::Catchup)`.
+    ///
+    /// # Panics
+    ///
+    /// On a `kvmclock` or `hypervclock` timer, which have no tick policy.
+    #[must_use]
+    pub fn tickpolicy(mut self, policy: TimerTickpolicy) -> Self {
+        self.set_tickpolicy(policy);
+        self
+    }
+
+    /// [`Timer::tickpolicy`] on a timer held by `&mut`.
+    ///
+    /// # Panics
+    ///
+    /// On a `kvmclock` or `hypervclock` timer, which have no tick policy.
+    pub fn set_tickpolicy(&mut self, policy: TimerTickpolicy) -> &mut Self {
+        let slot = match &mut self.name {
+            TimerName::Platform(t) | TimerName::Rtc(t) => &mut t.tickpolicy,
+            TimerName::Hpet(t) | TimerName::Pit(t) | TimerName::Armvtimer(t) => &mut t.tickpolicy,
+            TimerName::Tsc(t) => &mut t.tickpolicy,
+            TimerName::Kvmclock => panic!("<timer name='kvmclock'> has no tickpolicy"),
+            TimerName::Hypervclock => panic!("<timer name='hypervclock'> has no tickpolicy"),
+        };
+        *slot = Some(policy);
+        self
     }
 }
 

@@ -14,6 +14,7 @@
 //! | the `<model>` of a `host-passthrough` or `maximum` CPU | drops it silently (cpu_conf.c) |
 //! | a huge page's `nodeset` names guest NUMA cells; nodesets do not overlap; one page size at most has no nodeset | refuses (domain_validate.c) |
 //! | UEFI firmware (`<os firmware='efi'>`, or a `pflash` `<loader>`) on an x86 guest needs `<features><acpi/>` | refuses (qemu_validate.c) |
+//! | a Hyper-V `<spinlocks state='on'>` has `retries`, at least 4095; a `<vendor_id state='on'>` has a `value` | refuses (domain_conf.c) |
 //! | NUMA cells are numbered 0 to n-1, once each, with no vCPU in two; a `<sibling>` distance or an interconnect names an existing cell; a distance is 10 to the cell itself only | refuses (numa_conf.c); libvirt 9.0.0 writes outside its memory refusing a distance to a missing cell |
 //!
 //! Rules that depend on the host (is a huge page size mounted, is a PCI device there) are
@@ -22,9 +23,10 @@
 use std::collections::BTreeMap;
 
 use crate::generated::basictypes::Arch;
+use crate::generated::basictypes::OnOff;
 use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode};
 use crate::generated::domaincommon::{
-    Device, DomainType, DriverType, Features, Filesystem, LoaderType, Os, OsFirmware,
+    CustomHyperv, Device, DomainType, DriverType, Features, Filesystem, HypervMode, LoaderType, Os, OsFirmware,
 };
 use crate::generated::domaincommon::{Domain, MemoryBacking};
 use crate::validate::Validator;
@@ -37,6 +39,9 @@ pub fn domain(d: &Domain, val: &mut Validator) {
         if let Some(os) = &d.os {
             uefi_needs_acpi_on_x86(os, d.features.as_deref(), val);
         }
+    }
+    if let Some(HypervMode::Custom(hyperv)) = d.features.as_ref().and_then(|f| f.hyperv.as_ref()).map(|h| &h.mode) {
+        val.element("features", None, |val| val.element("hyperv", None, |val| hyperv_rules(hyperv, val)));
     }
     if let Some(cpu) = &d.cpu {
         val.element("cpu", None, |val| cpu_rules(cpu, val));
@@ -106,6 +111,33 @@ fn uefi_needs_acpi_on_x86(os: &Os, features: Option<&Features>, val: &mut Valida
                 "UEFI firmware on x86 needs ACPI: add <features><acpi/></features> (Features::new().acpi(true))",
                 "src/qemu/qemu_validate.c",
             )
+        });
+    }
+}
+
+/// What libvirt's parser asks of Hyper-V features it turns on, for every hypervisor:
+/// Windows spins on a lock that many times before it tells Hyper-V, and QEMU's `hv-vendor-id`
+/// has no default.
+fn hyperv_rules(hyperv: &CustomHyperv, val: &mut Validator) {
+    const MIN_SPINLOCK_RETRIES: u32 = 4095;
+    if let Some(spinlocks) = hyperv.spinlocks.as_deref().filter(|s| s.state == OnOff::On) {
+        let retries = spinlocks.retries.as_ref().map(|r| r.get());
+        if !retries.is_some_and(|r| r >= MIN_SPINLOCK_RETRIES) {
+            let said = retries.map_or_else(|| "none".to_owned(), |r| r.to_string());
+            val.element("spinlocks", None, |val| {
+                val.report_libvirt(
+                    format!(
+                        "spinlocks state='on' needs retries='{MIN_SPINLOCK_RETRIES}' or more (here: {said}): \
+                         Spinlocks::new(OnOff::On).retries(8191)"
+                    ),
+                    "src/conf/domain_conf.c",
+                )
+            });
+        }
+    }
+    if hyperv.vendor_id.as_deref().is_some_and(|v| v.state == OnOff::On && v.value.is_none()) {
+        val.element("vendor_id", None, |val| {
+            val.report_libvirt("vendor_id state='on' needs a value (up to 12 characters)", "src/conf/domain_conf.c")
         });
     }
 }
