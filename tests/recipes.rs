@@ -71,6 +71,9 @@ mod usb_passthrough;
 #[allow(dead_code)]
 #[path = "../examples/virtiofs.rs"]
 mod virtiofs;
+#[allow(dead_code)]
+#[path = "../examples/windows.rs"]
+mod windows;
 
 use libvirt_xml::model::check::Checker;
 use libvirt_xml::model::to_fragment;
@@ -99,6 +102,7 @@ fn guests() -> Vec<(&'static str, Domain)> {
         ("bridge_nic", bridge_nic::guest()),
         ("storage", storage::guest(DomainType::Kvm)),
         ("server", server::guest()),
+        ("windows", windows::guest()),
     ]
 }
 
@@ -113,7 +117,7 @@ fn accepted(snapshot: &str, xml: &str, schema: &str) {
 #[test]
 fn every_example_guest_is_valid_and_reviewed() {
     let guests = guests();
-    assert_eq!(guests.len(), 20);
+    assert_eq!(guests.len(), 21);
     for (name, guest) in &guests {
         assert_eq!(guest.validate(), Ok(()), "{name}");
         accepted(&format!("example_{name}"), &guest.to_xml(), "domain.rng");

@@ -57,6 +57,9 @@ mod usb_passthrough;
 #[allow(dead_code)]
 #[path = "../examples/virtiofs.rs"]
 mod virtiofs;
+#[allow(dead_code)]
+#[path = "../examples/windows.rs"]
+mod windows;
 
 use std::time::Duration;
 
@@ -187,6 +190,25 @@ fn count_added(defined: &Domain) -> usize {
         .iter()
         .filter(|d| !matches!(d, Device::Hostdev(_) | Device::Disk(_) | Device::Interface(_)))
         .count()
+}
+
+/// The Windows example is defined on the daemon with nothing dropped: its TPM, Secure Boot
+/// firmware, Hyper-V enlightenments and clock. It is not started: its enlightenments need
+/// KVM (QEMU under TCG refuses `hv-vpindex`).
+#[test]
+fn the_windows_guest_is_defined_as_written() {
+    let Some(conn) = daemon() else { return };
+    let defined = run(&conn, "windows-defined", windows::guest(), false);
+    let guest = windows::guest();
+    assert_eq!(defined.clock, guest.clock);
+    assert_eq!(
+        defined.features.as_ref().and_then(|f| f.hyperv.as_ref()),
+        guest.features.as_ref().and_then(|f| f.hyperv.as_ref())
+    );
+    let tpm = |d: &Domain| {
+        d.device_list().iter().filter_map(|d| d.as_tpm()).map(|t| (t.model, t.backend.version)).collect::<Vec<_>>()
+    };
+    assert_eq!(tpm(&defined), tpm(&guest));
 }
 
 /// The server example runs: libvirt picks its UEFI firmware and makes the guest agent's
