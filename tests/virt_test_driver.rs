@@ -570,3 +570,19 @@ fn libvirt_refuses_what_the_hyperv_rules_refuse() {
     assert_eq!(stored.clock, windows.clock);
     defined.undefine().unwrap();
 }
+
+/// Two disks with one target: `validate()` refuses it before libvirt sees it, and libvirt's
+/// own parser, sent the same definition unchecked, refuses it too.
+#[test]
+fn libvirt_refuses_two_disks_with_one_target() {
+    let conn = Connection::open(TEST_URI).unwrap();
+    let guest = minimal("t-targets").device(Disk::file("/tmp/a.img", "vda", TargetBus::Virtio)).device(Disk::file(
+        "/tmp/b.img",
+        "vda",
+        TargetBus::Virtio,
+    ));
+    let Err(Error::Rejected(problems)) = conn.define(&guest) else { panic!("sent to libvirt") };
+    assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), ["/domain/devices/disk[2]/target/@dev"]);
+    let error = conn.define_xml(&guest.to_xml()).map(drop).expect_err("libvirt refuses it too");
+    assert!(error.to_string().contains("target 'vda' duplicated"), "{error}");
+}

@@ -14,6 +14,7 @@
 //! | the `<model>` of a `host-passthrough` or `maximum` CPU | drops it silently (cpu_conf.c) |
 //! | a huge page's `nodeset` names guest NUMA cells; nodesets do not overlap; one page size at most has no nodeset | refuses (domain_validate.c) |
 //! | UEFI firmware (`<os firmware='efi'>`, or a `pflash` `<loader>`) on an x86 guest needs `<features><acpi/>` | refuses (qemu_validate.c) |
+//! | two disks with one target (`<target dev='vda'>`) | refuses (domain_validate.c) |
 //! | a Hyper-V `<spinlocks state='on'>` has `retries`, at least 4095; a `<vendor_id state='on'>` has a `value` | refuses (domain_conf.c) |
 //! | NUMA cells are numbered 0 to n-1, once each, with no vCPU in two; a `<sibling>` distance or an interconnect names an existing cell; a distance is 10 to the cell itself only | refuses (numa_conf.c); libvirt 9.0.0 writes outside its memory refusing a distance to a missing cell |
 //!
@@ -34,6 +35,7 @@ use crate::CpuSet;
 
 /// Every rule of this module, on a whole domain (called by the domain's `validate`).
 pub fn domain(d: &Domain, val: &mut Validator) {
+    disk_targets_differ(d, val);
     if matches!(d.kind, DomainType::Kvm | DomainType::Qemu) {
         virtiofs_needs_shared_memory(d, val);
         if let Some(os) = &d.os {
@@ -83,6 +85,38 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
                      (MemoryBacking::shared()), or memAccess='shared' on every NUMA cell",
                     "src/qemu/qemu_validate.c",
                 )
+            })
+        });
+    }
+}
+
+/// Each disk is seen by the guest under its own target (`vda`, `sdb`): a second disk with
+/// the target of another is refused, whatever the hypervisor.
+fn disk_targets_differ(d: &Domain, val: &mut Validator) {
+    let devices = d.device_list();
+    let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, device) in devices.iter().enumerate() {
+        let Device::Disk(disk) = device else { continue };
+        let dev = disk.target.dev.0.as_str();
+        let Some(&earlier) = first.get(dev) else {
+            first.insert(dev, i);
+            continue;
+        };
+        let earlier = match places[earlier] {
+            Some(n) => format!("disk[{n}]"),
+            None => "disk".to_owned(),
+        };
+        val.element("devices", None, |val| {
+            val.element("disk", places[i], |val| {
+                val.element("target", None, |val| {
+                    val.attribute("dev", |val| {
+                        val.report_libvirt(
+                            format!("target '{dev}' is already the target of {earlier}: each disk needs a target of its own"),
+                            "src/conf/domain_validate.c",
+                        )
+                    })
+                })
             })
         });
     }
