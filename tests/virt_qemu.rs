@@ -407,7 +407,8 @@ fn bad_input_is_a_clear_error() {
     let Err(e) = conn.guest("lxv-no-such-guest") else { panic!("found a missing guest") };
     assert_eq!(e.libvirt_code(), Some("NoDomain"), "{e}");
 
-    // A definition libvirt rejects: two disks on one target. The error is libvirt's and names them.
+    // A definition libvirt rejects: two disks on one target. validate() refuses it before
+    // libvirt sees it; sent as text, the error is libvirt's and names them.
     let n = name("rejected");
     let _cleanup = Cleanup::new(&conn, &n);
     let two = small_guest(&n).device(Disk::file("/tmp/lxv-a.img", "vda", TargetBus::Virtio)).device(Disk::file(
@@ -415,7 +416,8 @@ fn bad_input_is_a_clear_error() {
         "vda",
         TargetBus::Virtio,
     ));
-    let Err(e) = conn.define(&two) else { panic!("libvirt took two disks on vda") };
+    assert!(matches!(conn.define(&two), Err(Error::Rejected(_))), "sent to libvirt");
+    let Err(e) = conn.define_xml(&two.to_xml()) else { panic!("libvirt took two disks on vda") };
     assert_eq!(e.libvirt_code(), Some("XmlError"), "{e}");
     assert!(e.to_string().contains("target 'vda' duplicated"), "the error says what is wrong: {e}");
     assert!(conn.find_guest(&n).unwrap().is_none(), "nothing half-defined");
