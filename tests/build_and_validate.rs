@@ -87,7 +87,7 @@ fn devices_are_picked_by_kind() {
     let devices = guest.device_list();
     assert_eq!(devices.iter().filter_map(Device::as_hostdev).count(), 2);
     assert_eq!(devices.iter().find_map(Device::as_filesystem).map(|fs| fs.target.dir.as_str()), Some("myfs"));
-    assert!(devices[0].as_disk().is_none(), "the first device is the filesystem");
+    assert!(devices[0].as_disk().is_some(), "the disk goes first, where libvirt writes disks");
     let disk = guest.device_list_mut().iter_mut().find_map(Device::as_disk_mut).expect("the disk");
     disk.target.dev = "vdb".into();
     assert!(guest.to_xml().contains("<target dev='vdb' bus='virtio'/>"), "{}", guest.to_xml());
@@ -287,4 +287,48 @@ fn validate_reports_facets_with_paths() {
     let problems = guest.validate().unwrap_err();
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(text, ["/domain/vcpu: value 0 is out of range: expected at least 1"]);
+}
+
+/// A device added to a guest read back goes where libvirt writes its kind: a disk after the
+/// last disk, not after the controllers; a comment before the next device stays before it.
+#[test]
+fn added_devices_take_their_kinds_place() {
+    let mut guest = Domain::from_xml(
+        "<domain type='kvm'><name>web</name><devices>\
+         <disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/></disk>\
+         <!-- the USB controller -->\
+         <controller type='usb' index='0'/>\
+         <interface type='network'><source network='default'/></interface>\
+         <memballoon model='virtio'/>\
+         </devices></domain>",
+    )
+    .unwrap();
+    guest.add_device(Disk::file("/b.img", "vdb", TargetBus::Virtio));
+    guest.add_device(Filesystem::virtiofs("/srv", "share"));
+    guest.add_device(Rng::urandom());
+    let kinds: Vec<&str> =
+        guest.device_list().iter().map(libvirt_xml::model::read::ElementChoice::element_name).collect();
+    assert_eq!(kinds, ["disk", "disk", "controller", "filesystem", "interface", "rng"]);
+    let xml = guest.to_xml();
+    let at = |s: &str| xml.find(s).unwrap_or_else(|| panic!("{s} in {xml}"));
+    assert!(at("/a.img") < at("/b.img") && at("/b.img") < at("<!-- the USB controller -->"), "{xml}");
+    assert!(at("<!-- the USB controller -->") < at("<controller"), "{xml}");
+    assert!(at("<controller") < at("<filesystem") && at("<filesystem") < at("<interface"), "{xml}");
+    assert!(at("<interface") < at("<rng"), "{xml}");
+    // Devices of one kind keep the order they were added in, whatever kinds come between.
+    let built = Domain::new(DomainType::Kvm, "b")
+        .device(Interface::network("default"))
+        .device(Disk::file("/1.img", "vda", TargetBus::Virtio))
+        .device(Interface::bridge("br0"))
+        .device(Disk::file("/2.img", "vdb", TargetBus::Virtio));
+    let names: Vec<String> = built
+        .device_list()
+        .iter()
+        .map(|d| match (d.as_disk(), d.as_interface()) {
+            (Some(disk), _) => disk.path().unwrap().to_owned(),
+            (_, Some(nic)) => nic.network_name().or(nic.bridge_name()).unwrap().to_owned(),
+            _ => unreachable!(),
+        })
+        .collect();
+    assert_eq!(names, ["/1.img", "/2.img", "default", "br0"]);
 }

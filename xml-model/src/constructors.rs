@@ -59,7 +59,10 @@ impl From<bool> for OnOff {
 
 impl Domain {
     /// Adds a device to `<devices>` (made when there is none yet): one of the list of
-    /// [`Device`]s, or one the schema keeps beside it ([`DevicesItem`]). A guest has one
+    /// [`Device`]s, or one the schema keeps beside it ([`DevicesItem`]). A device of the list
+    /// goes where libvirt writes its kind (a disk after the last disk, before the
+    /// controllers), so that the guest is written as libvirt gives it back; devices of one
+    /// kind keep the order they were added in. A guest has one
     /// `<memballoon>`, `<nvram>`, `<iommu>`, `<vsock>` and `<pstore>`: adding one replaces
     /// the one there was.
     ///
@@ -159,9 +162,58 @@ pub trait DevicesItem {
     fn add_to(self, devices: &mut Devices);
 }
 
+/// The order libvirt writes the kinds of devices in (virDomainDefFormat; `virsh dumpxml`
+/// shows it): a device added in code takes its kind's place, so that what is written is
+/// what libvirt gives back.
+const LIBVIRT_DEVICE_ORDER: &[&str] = &[
+    "emulator",
+    "disk",
+    "controller",
+    "lease",
+    "filesystem",
+    "interface",
+    "smartcard",
+    "serial",
+    "parallel",
+    "console",
+    "channel",
+    "input",
+    "tpm",
+    "graphics",
+    "sound",
+    "audio",
+    "video",
+    "hostdev",
+    "redirdev",
+    "redirfilter",
+    "hub",
+    "watchdog",
+    "memballoon",
+    "rng",
+    "nvram",
+    "panic",
+    "shmem",
+    "memory",
+    "iommu",
+    "vsock",
+    "crypto",
+    "pstore",
+];
+
+fn libvirt_rank(device: &Device) -> usize {
+    let name = crate::read::ElementChoice::element_name(device);
+    LIBVIRT_DEVICE_ORDER.iter().position(|n| *n == name).unwrap_or(LIBVIRT_DEVICE_ORDER.len())
+}
+
 impl<T: Into<Device>> DevicesItem for T {
+    /// After the last device of a kind libvirt writes before it or with it: after the disks
+    /// for a disk, at the start for the first disk of a guest that has other devices.
     fn add_to(self, devices: &mut Devices) {
-        devices.devices.push(self.into());
+        let device = self.into();
+        let rank = libvirt_rank(&device);
+        let at = devices.devices.iter().rposition(|d| libvirt_rank(d) <= rank).map_or(0, |i| i + 1);
+        devices.devices.insert(at, device);
+        devices.extras.insert_item(Devices::DEVICES_RANK, at);
     }
 }
 

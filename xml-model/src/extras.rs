@@ -121,6 +121,28 @@ impl Extras {
         });
     }
 
+    /// Records the place of an item put into a list at `index` after reading: right after
+    /// the item before it (before the first item when `index` is 0), so that the comments and
+    /// unknown content read between items stay where they were. `rank` is the list's.
+    pub fn insert_item(&mut self, rank: u16, index: usize) {
+        let Some(x) = self.0.as_deref_mut() else { return };
+        let mut seen = 0;
+        let at = x.child_order.iter().enumerate().find_map(|(at, slot)| {
+            if *slot != Slot::Known(rank) {
+                return None;
+            }
+            if index == 0 {
+                return Some(at);
+            }
+            seen += 1;
+            (seen == index).then_some(at + 1)
+        });
+        // Past the items recorded, it is written after the last of them anyway.
+        if let Some(at) = at {
+            x.child_order.insert(at, Slot::Known(rank));
+        }
+    }
+
     /// Forgets the recorded layout so the element is written in the type's own order;
     /// unknown content stays.
     pub fn forget_order(&mut self) {
@@ -165,6 +187,25 @@ pub struct Empty {
 #[cfg(test)]
 mod tests {
     use super::{Extras, ExtrasInner, Slot};
+
+    #[test]
+    fn insert_item_puts_an_item_after_the_one_before_it() {
+        use Slot::{Known, Unknown};
+        let order = || vec![Unknown(0), Known(1), Known(2), Unknown(1), Known(1), Known(3)];
+        let with = |index| {
+            let mut extras = Extras(Some(Box::new(ExtrasInner { child_order: order(), ..Default::default() })));
+            extras.insert_item(1, index);
+            extras.get().expect("kept").child_order.clone()
+        };
+        assert_eq!(with(0), [Unknown(0), Known(1), Known(1), Known(2), Unknown(1), Known(1), Known(3)]);
+        assert_eq!(with(1), [Unknown(0), Known(1), Known(1), Known(2), Unknown(1), Known(1), Known(3)]);
+        assert_eq!(with(2), [Unknown(0), Known(1), Known(2), Unknown(1), Known(1), Known(1), Known(3)]);
+        // Past the recorded items: left to the writer, which puts it after the last of them.
+        assert_eq!(with(3), order());
+        let mut none = Extras::none();
+        none.insert_item(1, 0);
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn forget_items_drops_the_places_of_the_items_taken_out() {
