@@ -23,8 +23,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::generated::basictypes::Arch;
-use crate::generated::basictypes::OnOff;
+use crate::generated::basictypes::{Arch, OnOff};
 use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode};
 use crate::generated::domaincommon::{
     CustomHyperv, Device, DomainType, DriverType, Features, Filesystem, HypervMode, LoaderType, Os, OsFirmware,
@@ -99,10 +98,10 @@ fn disk_targets_differ(d: &Domain, val: &mut Validator) {
     for (i, device) in devices.iter().enumerate() {
         let Device::Disk(disk) = device else { continue };
         let dev = disk.target.dev.0.as_str();
-        let Some(&earlier) = first.get(dev) else {
-            first.insert(dev, i);
+        let earlier = *first.entry(dev).or_insert(i);
+        if earlier == i {
             continue;
-        };
+        }
         let earlier = match places[earlier] {
             Some(n) => format!("disk[{n}]"),
             None => "disk".to_owned(),
