@@ -8,7 +8,7 @@
 //!
 //! `cargo run --example windows`
 
-use libvirt_xml::generated::domaincommon::{Apic, BackendVersion, Hyperv};
+use libvirt_xml::generated::domaincommon::{Apic, Hyperv};
 use libvirt_xml::prelude::*;
 
 pub fn guest() -> Domain {
@@ -22,7 +22,7 @@ pub fn guest() -> Domain {
         .device(Disk::file("/var/lib/libvirt/images/win11.qcow2", "sda", TargetBus::Sata).format(DiskDriverType::Qcow2))
         .device(Disk::cdrom("sdb", TargetBus::Sata).medium("/var/lib/libvirt/images/Win11.iso"))
         .device(Interface::network("default").model("e1000e"))
-        .device(Tpm::new(TpmBackend::emulator().version(BackendVersion::V20)).model(TpmModel::TpmCrb))
+        .device(Tpm::new(TpmBackend::emulator().version(TpmVersion::V20)).model(TpmModel::TpmCrb))
         .device(Input::tablet().bus(InputBus::Usb))
         .device(Graphics::vnc())
         .device(Video::new().model(VideoModel::qxl()))

@@ -14,7 +14,7 @@ pub use crate::generated::domaincommon::{
     Channel, CharDevice, Clock, Console, Controller, Device, Devices, Disk, DiskDevice, DiskDriverType, DiskSource,
     DiskTarget, Domain, DomainType, Features, Filesystem, Graphics, HostPciAddress, Hostdev, Hugepages, Input,
     InputBus, Interface, InterfaceType, Memballoon, MemballoonModel, Memory, MemoryBacking, Os, Page, Rng, TargetBus,
-    Tpm, TpmBackend, TpmModel, Vcpu, Video, VideoModel, Watchdog, WatchdogAction, WatchdogModel,
+    Tpm, TpmBackend, TpmModel, TpmVersion, Vcpu, Video, VideoModel, Watchdog, WatchdogAction, WatchdogModel,
 };
 #[cfg(feature = "network")]
 pub use crate::generated::network::Network;

@@ -702,35 +702,6 @@ pub enum AutoNeverAlways {
     #[xml(value = "always")]
     Always,
 }
-/// The content of `<backend>` told apart by its `type` attribute
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate", tag = "type")]
-pub enum BackendType {
-    /// `type='passthrough'`
-    #[xml(value = "passthrough")]
-    Passthrough(PassthroughBackend),
-    /// `type='emulator'`
-    #[xml(value = "emulator")]
-    Emulator(::std::boxed::Box<EmulatorBackend>),
-    /// `type='external'`
-    #[xml(value = "external")]
-    External(ExternalBackend),
-}
-/// `@version` of `<backend>` in `<tpm>`: one of '1.2', '2.0'
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
-#[cfg_attr(feature = "serde", xml(serde))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub enum BackendVersion {
-    /// `1.2`
-    #[xml(value = "1.2")]
-    V12,
-    /// `2.0`
-    #[xml(value = "2.0")]
-    V20,
-}
 /// `<backenddomain>` (domaincommon.rng:1597)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -15386,18 +15357,18 @@ impl ::std::convert::From<TpmBackend> for Tpm {
 pub struct TpmBackend {
     /// The content that depends on the discriminating attribute
     #[xml(flatten)]
-    pub kind: BackendType,
+    pub kind: TpmBackendType,
     /// `@version`
     #[xml(attribute = "version")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub version: ::std::option::Option<BackendVersion>,
+    pub version: ::std::option::Option<TpmVersion>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
 }
-impl ::std::convert::From<BackendType> for TpmBackend {
-    fn from(v: BackendType) -> Self {
+impl ::std::convert::From<TpmBackendType> for TpmBackend {
+    fn from(v: TpmBackendType) -> Self {
         TpmBackend::new(v)
     }
 }
@@ -15405,30 +15376,46 @@ impl TpmBackend {
     /// `<backend type='passthrough'/>`: nothing else set.
     #[must_use]
     pub fn passthrough() -> Self {
-        TpmBackend::new(BackendType::Passthrough(PassthroughBackend::new()))
+        TpmBackend::new(TpmBackendType::Passthrough(PassthroughBackend::new()))
     }
     /// `<backend type='emulator'/>`: nothing else set.
     #[must_use]
     pub fn emulator() -> Self {
         TpmBackend::new(
-            BackendType::Emulator(::std::boxed::Box::new(EmulatorBackend::new())),
+            TpmBackendType::Emulator(::std::boxed::Box::new(EmulatorBackend::new())),
         )
     }
 }
 impl ::std::convert::From<PassthroughBackend> for TpmBackend {
     fn from(v: PassthroughBackend) -> Self {
-        TpmBackend::new(BackendType::from(v))
+        TpmBackend::new(TpmBackendType::from(v))
     }
 }
 impl ::std::convert::From<EmulatorBackend> for TpmBackend {
     fn from(v: EmulatorBackend) -> Self {
-        TpmBackend::new(BackendType::from(v))
+        TpmBackend::new(TpmBackendType::from(v))
     }
 }
 impl ::std::convert::From<ExternalBackend> for TpmBackend {
     fn from(v: ExternalBackend) -> Self {
-        TpmBackend::new(BackendType::from(v))
+        TpmBackend::new(TpmBackendType::from(v))
     }
+}
+/// The content of `<backend>` told apart by its `type` attribute
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate", tag = "type")]
+pub enum TpmBackendType {
+    /// `type='passthrough'`
+    #[xml(value = "passthrough")]
+    Passthrough(PassthroughBackend),
+    /// `type='emulator'`
+    #[xml(value = "emulator")]
+    Emulator(::std::boxed::Box<EmulatorBackend>),
+    /// `type='external'`
+    #[xml(value = "external")]
+    External(ExternalBackend),
 }
 /// `@model` of `<tpm>` in `<devices>`: one of 'tpm-tis', 'tpm-crb', 'tpm-spapr', 'spapr-tpm-proxy'
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
@@ -15448,6 +15435,19 @@ pub enum TpmModel {
     /// `spapr-tpm-proxy`
     #[xml(value = "spapr-tpm-proxy")]
     SpaprTpmProxy,
+}
+/// `@version` of `<backend>` in `<tpm>`: one of '1.2', '2.0'
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::XmlValue)]
+#[cfg_attr(feature = "serde", xml(serde))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub enum TpmVersion {
+    /// `1.2`
+    #[xml(value = "1.2")]
+    V12,
+    /// `2.0`
+    #[xml(value = "2.0")]
+    V20,
 }
 /// `<transient>` (domaincommon.rng:1615)
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
