@@ -260,8 +260,12 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
             caught.push(cols[1].rsplit('/').next().unwrap().to_owned());
         }
     }
-    assert!(formatted > 800, "{formatted} libvirt-formatted documents");
+    support::assert_covered("libvirt-formatted domain documents", formatted, 800);
     caught.sort();
+    eprintln!("documents not libvirt-formatted that break a rule: {caught:?}");
+    if !support::is_shared_corpus() {
+        return;
+    }
     assert_eq!(
         caught,
         [
