@@ -9,7 +9,7 @@ use serde::Serialize;
 use xml_model::generated::domaincommon::Device;
 use xml_model::generated::KINDS;
 use xml_model::read::ElementChoice;
-use xml_model::{with_document_kind, Document, ReadOptions, XmlRoot};
+use xml_model::{with_document_kind, AnyNode, Document, ReadOptions, XmlRoot};
 
 /// A form a definition is kept in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
@@ -146,6 +146,11 @@ struct Job<'a> {
 trait Definition: Serialize + DeserializeOwned {
     fn from_xml(text: &str) -> xml_model::Result<Self>;
     fn to_xml(&self) -> String;
+    /// What of the XML the JSON and YAML forms do not hold, said in words; `None` when they
+    /// hold all of it.
+    fn outside_the_form(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A document; its JSON and YAML form is its root element's (the XML declaration and what
@@ -158,9 +163,37 @@ impl<T: Serialize> Serialize for Doc<T> {
     }
 }
 
-impl<'de, T: XmlRoot + serde::Deserialize<'de>> serde::Deserialize<'de> for Doc<T> {
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Doc<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        T::deserialize(d).map(|root| Doc(Document::new(root)))
+        let root = T::deserialize(d)?;
+        Ok(Doc(Document { declaration: None, prolog: Vec::new(), root, epilog: Vec::new() }))
+    }
+}
+
+impl<T> Doc<T> {
+    /// What stood around the root element, which the JSON and YAML forms do not hold.
+    fn outside_the_root(&self) -> Option<String> {
+        let doc = &self.0;
+        let nodes = |nodes: &[AnyNode], place: &str| {
+            let comments = nodes.iter().filter(|n| matches!(n, AnyNode::Comment(_))).count();
+            let instructions = nodes.len() - comments;
+            let mut said = Vec::new();
+            if comments > 0 {
+                said.push(format!("{comments} comment{} {place}", if comments == 1 { "" } else { "s" }));
+            }
+            if instructions > 0 {
+                let s = if instructions == 1 { "" } else { "s" };
+                said.push(format!("{instructions} processing instruction{s} {place}"));
+            }
+            said
+        };
+        let mut said = Vec::new();
+        if doc.declaration.is_some() {
+            said.push("the XML declaration".to_owned());
+        }
+        said.extend(nodes(&doc.prolog, "before the root element"));
+        said.extend(nodes(&doc.epilog, "after it"));
+        (!said.is_empty()).then(|| said.join(", "))
     }
 }
 
@@ -171,19 +204,25 @@ impl<T: XmlRoot + Serialize + DeserializeOwned> Definition for Doc<T> {
     fn to_xml(&self) -> String {
         self.0.to_xml()
     }
+    fn outside_the_form(&self) -> Option<String> {
+        self.outside_the_root()
+    }
 }
 
 /// A device file (`virsh attach-device`'s): one device element.
 #[derive(Serialize, serde::Deserialize)]
 #[serde(transparent)]
-struct DeviceFile(Device);
+struct DeviceFile(Doc<Device>);
 
 impl Definition for DeviceFile {
     fn from_xml(text: &str) -> xml_model::Result<Self> {
-        Device::from_xml_with(text, ReadOptions::recover()).map(DeviceFile)
+        Document::<Device>::parse_device(text, ReadOptions::recover()).map(|d| DeviceFile(Doc(d)))
     }
     fn to_xml(&self) -> String {
-        self.0.to_xml()
+        self.0 .0.to_device_xml()
+    }
+    fn outside_the_form(&self) -> Option<String> {
+        self.0.outside_the_root()
     }
 }
 
@@ -218,6 +257,10 @@ impl<'a> Job<'a> {
                 )?
             }
         };
+        if let (Form::Json | Form::Yaml, Some(what)) = (self.to, value.outside_the_form()) {
+            // Said, not dropped silently; the XML -> XML round trip keeps them.
+            eprintln!("xml-model: {file}: note: {what} left out: the JSON and YAML forms hold the root element only");
+        }
         match self.to {
             Form::Xml => Ok(value.to_xml()),
             Form::Json => {

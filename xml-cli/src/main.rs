@@ -26,7 +26,7 @@ use xml_model::generated::domaincommon::Device;
 use xml_model::generated::reformat_with;
 use xml_model::read::ElementChoice;
 use xml_model::write::Layout;
-use xml_model::ReadOptions;
+use xml_model::{Document, ReadOptions};
 
 /// Check, format and compare libvirt XML documents with the typed model of libvirt's schemas.
 #[derive(Parser)]
@@ -98,8 +98,8 @@ fn reformat_file(path: &Path, strict: bool, layout: Layout) -> Result<(String, S
         Ok(out) => out,
         // A device document (`virsh attach-device`'s file): `<interface>` is first read as a
         // host interface document, and as a guest's NIC when that fails.
-        Err(e) if is_device(text) => match Device::from_xml_with(text, options(strict)) {
-            Ok(device) => device.to_xml_with(layout),
+        Err(e) if is_device(text) => match Document::<Device>::parse_device(text, options(strict)) {
+            Ok(device) => device.to_device_xml_with(layout),
             Err(_) if !strict => {
                 eprintln!("{} (kept verbatim)", e.clone().in_file(path));
                 verbatim(text, layout).map_err(|e| e.in_file(path).to_string())?

@@ -40,19 +40,26 @@ fn one_document_of_every_kind_survives_json_and_yaml() {
         }
         let file = dir.join(cols[1]);
         let original = std::fs::read_to_string(&file).unwrap();
+        // JSON and YAML hold the root element; what stands around it (an XML declaration,
+        // comments) is said to be left out.
+        let tree = xml_model::read::parse_document(&original).unwrap();
+        let range = tree.root_element().range();
+        let root_alone = format!("{}\n", &original[range.clone()]);
+        let surrounded = !original[..range.start].trim().is_empty() || !original[range.end..].trim().is_empty();
         for form in ["json", "yaml"] {
             // JSON and YAML carry no kind: the command is told it.
             let (code, converted, err) = xml_model(&["convert", "--to", form, file.to_str().unwrap()]);
             assert_eq!(code, Some(0), "{}: {err}", cols[1]);
+            assert_eq!(err.contains("left out"), surrounded, "{}: {err}", cols[1]);
             let kept = work.join(format!("{}.{form}", cols[0]));
             std::fs::write(&kept, converted).unwrap();
             let (code, back, err) = xml_model(&["convert", "--to", "xml", "--kind", cols[0], kept.to_str().unwrap()]);
             assert_eq!(code, Some(0), "{} as {form}: {err}", cols[1]);
             // As XML -> XML gives it: the document itself, but for quote characters, which
             // the model does not keep.
-            let direct = xml_model::generated::reformat(&original, xml_model::ReadOptions::recover()).unwrap();
+            let direct = xml_model::generated::reformat(&root_alone, xml_model::ReadOptions::recover()).unwrap();
             assert_eq!(back, direct, "{} through {form}", cols[1]);
-            assert_eq!(xml_model::compare::first_difference(&original, &back), None);
+            assert_eq!(xml_model::compare::first_difference(&root_alone, &back), None);
         }
     }
     // The shared corpus has every kind; another (held-out documents) has what it has.
@@ -74,6 +81,29 @@ fn a_device_file_survives_json_and_yaml() {
         assert_eq!(code, Some(0), "{err}");
         assert_eq!(back, xml, "through {form}");
     }
+}
+
+/// A device file's comments are the file's: `fmt` and `roundtrip` keep them, as they do a
+/// domain's, and `convert` to JSON says it leaves them out rather than dropping them unsaid.
+#[test]
+fn a_device_files_comments_are_kept_or_said_to_be_left_out() {
+    let dir = scratch("device-comments");
+    let file = dir.join("disk.xml");
+    let xml = "<?xml version='1.0'?>\n<!-- the data disk -->\n<disk type='file' device='disk'>\n  <source file='/srv/data.img'/>\n  <target dev='vdb' bus='virtio'/>\n</disk>\n<!-- end -->\n";
+    std::fs::write(&file, xml).unwrap();
+    let path = file.to_str().unwrap();
+    let (code, out, err) = xml_model(&["fmt", path]);
+    assert_eq!((code, out.as_str()), (Some(0), xml), "{err}");
+    let (code, _, err) = xml_model(&["roundtrip", path]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, err) = xml_model(&["convert", "--to", "xml", path]);
+    assert_eq!((code, out.as_str()), (Some(0), xml), "{err}");
+    let (code, _, err) = xml_model(&["convert", "--to", "json", path]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("note: the XML declaration, 1 comment before the root element, 1 comment after it left out"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@
 use crate::generated::domaincommon::Device;
 use crate::read::{self, ElementChoice, ReadCtx};
 use crate::write::{Layout, WriteChoice, Writer};
-use crate::{ErrorKind, ReadOptions, Result};
+use crate::{Document, ErrorKind, ReadOptions, Result};
 
 impl Device {
     /// Reads a device document, keeping unknown content.
@@ -32,19 +32,7 @@ impl Device {
     /// Reads a device document; in strict mode unknown content is an error, and so is what
     /// libvirt's domain schema does not allow for that device.
     pub fn from_xml_with(text: &str, options: ReadOptions) -> Result<Device> {
-        let doc = read::parse_document_with(text, &options.limits)?;
-        let root = doc.root_element();
-        let mut ctx = ReadCtx::new(&doc, options);
-        if !Device::accepts_node(root) {
-            let found = root.tag_name().name().to_owned();
-            let expected = Device::NAMES.join(">, <");
-            return Err(ctx.error_at(root, ErrorKind::WrongRoot { found, expected }));
-        }
-        let device = Device::read_choice(root, &mut ctx)?;
-        if options.strict {
-            crate::check::strict_device_reading(&doc)?;
-        }
-        Ok(device)
+        Document::<Device>::parse_device(text, options).map(|d| d.root)
     }
 
     /// The device document in libvirt's style, ending with a newline.
@@ -60,5 +48,48 @@ impl Device {
         let mut out = w.into_string();
         out.push('\n');
         out
+    }
+}
+
+/// A whole device document: the device and what stands around it (an XML declaration,
+/// comments), so that formatting a device file keeps them as it does for a domain.
+impl Document<Device> {
+    /// Reads a device document whole; see [`Device::from_xml_with`].
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// use xml_model::{Document, ReadOptions};
+    ///
+    /// let text = "<!-- the data disk -->\n<disk type='file' device='disk'>\n  <source file='/srv/data.img'/>\n  <target dev='vdb' bus='virtio'/>\n</disk>\n";
+    /// let doc = Document::<Device>::parse_device(text, ReadOptions::default())?;
+    /// assert_eq!(doc.prolog.len(), 1);
+    /// assert_eq!(doc.to_device_xml(), text);
+    /// # Ok::<(), xml_model::Error>(())
+    /// ```
+    pub fn parse_device(text: &str, options: ReadOptions) -> Result<Self> {
+        let doc = read::parse_document_with(text, &options.limits)?;
+        let root = doc.root_element();
+        let mut ctx = ReadCtx::new(&doc, options);
+        if !Device::accepts_node(root) {
+            let found = root.tag_name().name().to_owned();
+            let expected = Device::NAMES.join(">, <");
+            return Err(ctx.error_at(root, ErrorKind::WrongRoot { found, expected }));
+        }
+        let device = Device::read_choice(root, &mut ctx)?;
+        if options.strict {
+            crate::check::strict_device_reading(&doc)?;
+        }
+        Document::around(device, &doc, text, options)
+    }
+
+    /// The device document in libvirt's style, what stood around the device included,
+    /// ending with a newline.
+    pub fn to_device_xml(&self) -> String {
+        self.to_device_xml_with(Layout::AsRead)
+    }
+
+    /// The device document with the given layout, what stood around the device included.
+    pub fn to_device_xml_with(&self, layout: Layout) -> String {
+        self.write_around(layout, 512, |device, w| device.write_choice(w))
     }
 }

@@ -200,29 +200,7 @@ impl<T: XmlRoot> Document<T> {
         if options.strict {
             check::strict_reading(doc)?;
         }
-        let mut ctx = read::ReadCtx::new(doc, options);
-        let mut prolog = Vec::new();
-        let mut epilog = Vec::new();
-        let mut seen_root = false;
-        for node in doc.root().children() {
-            if node.is_element() {
-                seen_root = true;
-            } else if node.is_comment() || node.is_pi() {
-                let any = AnyNode::read(node, &mut ctx)?;
-                if seen_root {
-                    epilog.push(any)
-                } else {
-                    prolog.push(any)
-                }
-            }
-        }
-        let declaration = text
-            .strip_prefix('\u{feff}')
-            .unwrap_or(text)
-            .starts_with("<?xml")
-            .then(|| text.find("?>").map(|end| text[..end + 2].trim_start_matches('\u{feff}').to_owned()))
-            .flatten();
-        Ok(Document { declaration, prolog, root, epilog })
+        Document::around(root, doc, text, options)
     }
 
     /// Reads a document from bytes, which must be UTF-8.
@@ -252,6 +230,49 @@ impl<T: XmlRoot> Document<T> {
     /// is not copied each time it doubles, and does not for a moment need three times its
     /// length while it is (`fmt`'s peak memory).
     pub(crate) fn write_sized(&self, layout: write::Layout, capacity: usize) -> String {
+        self.write_around(layout, capacity, |root, w| root.write_element(T::ROOT, w))
+    }
+}
+
+/// What any document has around its root, whatever type reads the root: device documents
+/// ([`Document<Device>`](generated::domaincommon::Device)) as well as the schemas' own.
+impl<T> Document<T> {
+    /// `root` with the XML declaration, comments and processing instructions around the
+    /// root element of `doc`.
+    pub(crate) fn around(root: T, doc: &read::Tree<'_>, text: &str, options: ReadOptions) -> Result<Self> {
+        let mut ctx = read::ReadCtx::new(doc, options);
+        let mut prolog = Vec::new();
+        let mut epilog = Vec::new();
+        let mut seen_root = false;
+        for node in doc.root().children() {
+            if node.is_element() {
+                seen_root = true;
+            } else if node.is_comment() || node.is_pi() {
+                let any = AnyNode::read(node, &mut ctx)?;
+                if seen_root {
+                    epilog.push(any)
+                } else {
+                    prolog.push(any)
+                }
+            }
+        }
+        let declaration = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(text)
+            .starts_with("<?xml")
+            .then(|| text.find("?>").map(|end| text[..end + 2].trim_start_matches('\u{feff}').to_owned()))
+            .flatten();
+        Ok(Document { declaration, prolog, root, epilog })
+    }
+
+    /// The document's text: its declaration and prolog, the root as `write_root` writes it,
+    /// then its epilog, each on a line of its own.
+    pub(crate) fn write_around(
+        &self,
+        layout: write::Layout,
+        capacity: usize,
+        write_root: impl FnOnce(&T, &mut write::Writer),
+    ) -> String {
         let mut w = write::Writer::with_capacity(capacity);
         w.set_layout(layout);
         if let Some(d) = &self.declaration {
@@ -262,7 +283,7 @@ impl<T: XmlRoot> Document<T> {
             n.write_verbatim(&mut w);
             w.raw("\n");
         }
-        self.root.write_element(T::ROOT, &mut w);
+        write_root(&self.root, &mut w);
         w.raw("\n");
         for n in &self.epilog {
             n.write_verbatim(&mut w);
