@@ -239,9 +239,9 @@ fn a_guest_read_from_a_file_is_held_to_the_same_rules() {
 #[test]
 fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
     // libvirt formats only what it accepted: a rule here that fires on one of those is wrong.
-    // The inputs of libvirt's error tests are caught (seven of them, named below), and one
-    // document libvirt's VMX converter wrote without validating it: two disks on `sda`, which
-    // libvirt's define refuses.
+    // The inputs of libvirt's error tests are caught (seven of them, named below), one
+    // document libvirt's VMX converter wrote without validating it (two disks on `sda`), and
+    // one schema test with no memory; libvirt's define refuses both.
     let dir = support::corpus_dir();
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
     let (mut formatted, mut caught) = (0, Vec::new());
@@ -275,6 +275,8 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
             "cpu-numa3.xml",
             "cpu-phys-bits-passthrough2.xml",
             "disk-same-targets.xml",
+            // A schema test: <memory> of 0 KiB and no NUMA cells; libvirt's define refuses it.
+            "domain-openvz-simple.xml",
             "esx-in-the-wild-12.xml",
             "hugepages-nodeset-nonexist.xml",
             "hugepages-numa-nodeset-nonexist.xml"
@@ -339,4 +341,38 @@ fn two_disks_never_share_a_target() {
         ["/domain/devices/disk[2]/target/@dev", "/domain/devices/disk[3]/target/@dev"]
     );
     assert_eq!(guest().device(disk("/a.img", "vda")).device(disk("/b.img", "vdb")).validate(), Ok(()));
+}
+
+/// `<memory>` holds the memory devices and the memory the guest boots with; `<maxMemory>`
+/// bounds it, and a `<currentMemory>` above it is lowered. libvirt's own parser agrees
+/// (tests/virt_test_driver.rs sends the same guests unchecked).
+#[test]
+fn memory_devices_fit_in_memory_and_max_memory_bounds_it() {
+    use libvirt_xml::model::generated::domaincommon::{MaxMemory, MemoryDevice, MemoryDeviceTarget, MemoryModel};
+    let dimm = |size| MemoryDevice::new(MemoryModel::Dimm, MemoryDeviceTarget::new(size));
+    let with_max = guest().max_memory(MaxMemory::new(ScaledInteger::gib(8)).slots(4));
+    assert_eq!(with_max.clone().device(dimm(ScaledInteger::mib(1024))).validate(), Ok(()));
+
+    let over = libvirt_problems(&with_max.clone().device(dimm(ScaledInteger::gib(4))));
+    assert_eq!(paths(&over), ["/domain/memory"]);
+    assert!(over[0].message.contains("4194304 KiB, more than the guest's 2097152 KiB"), "{}", over[0]);
+    assert!(over[0].to_string().contains("src/conf/domain_postparse.c"), "{}", over[0]);
+    let all = libvirt_problems(&with_max.clone().device(dimm(ScaledInteger::gib(2))));
+    assert_eq!(paths(&all), ["/domain"]);
+    let mut none = guest();
+    none.memory = None;
+    assert_eq!(paths(&libvirt_problems(&none)), ["/domain"]);
+
+    let below = guest().max_memory(MaxMemory::new(ScaledInteger::gib(1)).slots(4));
+    assert_eq!(paths(&libvirt_problems(&below)), ["/domain/maxMemory"]);
+    let above = guest().current_memory(ScaledInteger::gib(8));
+    assert_eq!(paths(&libvirt_problems(&above)), ["/domain/currentMemory"]);
+    // Units do not matter: 2 GiB is 2048 MiB.
+    assert_eq!(guest().current_memory(ScaledInteger::mib(2048)).validate(), Ok(()));
+
+    // With NUMA cells libvirt counts their memory when it defines the guest: no rule here.
+    let numa = guest()
+        .cpu(Cpu::host_model().numa(CpuNuma::new().cell(NumaCell::of(0, 0..=1, ScaledInteger::gib(2)))))
+        .current_memory(ScaledInteger::gib(8));
+    assert_eq!(numa.validate(), Ok(()));
 }

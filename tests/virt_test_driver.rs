@@ -23,6 +23,17 @@ fn minimal(name: &str) -> Domain {
     domain(name, ScaledInteger::mib(128), &[])
 }
 
+/// A guest libvirt's parser refuses though `validate()` finds nothing: a DIMM for guest NUMA
+/// node 0 in a guest with no NUMA nodes ("can't add memory backend as guest has no NUMA
+/// nodes configured"), to see what becomes of libvirt's own errors.
+fn refused_by_libvirt_only(name: &str) -> Domain {
+    use libvirt_xml::generated::domaincommon::{MaxMemory, MemoryDevice, MemoryDeviceTarget, MemoryModel};
+    let dimm = MemoryDevice::new(MemoryModel::Dimm, MemoryDeviceTarget::new(ScaledInteger::mib(64)).node(0));
+    let guest = minimal(name).max_memory(MaxMemory::new(ScaledInteger::gib(1)).slots(4)).device(dimm);
+    assert_eq!(guest.validate(), Ok(()));
+    guest
+}
+
 fn disk(dev: &str) -> Disk {
     Disk::file(&format!("/guest/{dev}.img"), dev, TargetBus::Virtio)
 }
@@ -252,9 +263,8 @@ fn apply_of_what_libvirt_drops_is_unchanged_and_reports_it_as_residual() {
 fn apply_that_libvirt_rejects_leaves_the_previous_definition() {
     let conn = Connection::open(TEST_URI).unwrap();
     conn.apply(&minimal("t-apply-rejected")).unwrap();
-    // A definition without memory: libvirt refuses it.
-    let bad = Domain::new(DomainType::Test, "t-apply-rejected").os(Os::hvm());
-    let Err(e) = conn.apply(&bad) else { panic!("libvirt accepted a guest without memory") };
+    let bad = refused_by_libvirt_only("t-apply-rejected");
+    let Err(e) = conn.apply(&bad) else { panic!("libvirt accepted a DIMM for a NUMA node the guest has not") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     let kept: Domain = conn.guest("t-apply-rejected").unwrap().dumpxml(XmlView::Inactive).unwrap();
     assert_eq!(kept.memory.unwrap().size.value, 131072, "the previous definition stays");
@@ -398,9 +408,8 @@ fn errors_keep_libvirts_code_and_message() {
     let Err(e) = conn.guest("no-such-guest") else { panic!("found a missing guest") };
     assert_eq!(e.libvirt_code(), Some("NoDomain"), "{e}");
 
-    // A definition libvirt rejects: no memory.
-    let bad = Domain::new(DomainType::Test, "t-bad").os(Os::hvm());
-    let Err(e) = conn.define(&bad) else { panic!("libvirt accepted a guest without memory") };
+    let bad = refused_by_libvirt_only("t-bad");
+    let Err(e) = conn.define(&bad) else { panic!("libvirt accepted a DIMM for a NUMA node the guest has not") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     assert!(conn.find_guest("t-bad").unwrap().is_none(), "nothing half-defined is left");
 
@@ -585,4 +594,35 @@ fn libvirt_refuses_two_disks_with_one_target() {
     assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), ["/domain/devices/disk[2]/target/@dev"]);
     let error = conn.define_xml(&guest.to_xml()).map(drop).expect_err("libvirt refuses it too");
     assert!(error.to_string().contains("target 'vda' duplicated"), "{error}");
+}
+
+/// The memory rules of `validate()` are libvirt's own: sent unchecked, libvirt's parser
+/// refuses the same definitions, and lowers a `<currentMemory>` above `<memory>`, which
+/// `validate()` reports rather than let it pass unsaid.
+#[test]
+fn libvirt_refuses_what_the_memory_rules_refuse_and_lowers_current_memory() {
+    use libvirt_xml::generated::domaincommon::{MaxMemory, MemoryDevice, MemoryDeviceTarget, MemoryModel};
+    let conn = Connection::open(TEST_URI).unwrap();
+    let dimm = |size| MemoryDevice::new(MemoryModel::Dimm, MemoryDeviceTarget::new(size));
+    let hotpluggable = minimal("t-memory").max_memory(MaxMemory::new(ScaledInteger::gib(1)).slots(4));
+    let mut no_memory = minimal("t-memory");
+    no_memory.memory = None;
+    let refused = [
+        (hotpluggable.device(dimm(ScaledInteger::mib(256))), "Total size of memory devices exceeds"),
+        (minimal("t-memory").max_memory(MaxMemory::new(ScaledInteger::mib(64)).slots(4)), "maximum memory size"),
+        (no_memory, "Memory size must be specified"),
+    ];
+    for (guest, says) in refused {
+        let Err(Error::Rejected(problems)) = conn.define(&guest) else { panic!("sent to libvirt") };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let error = conn.define_xml(&guest.to_xml()).map(drop).expect_err("libvirt refuses it too");
+        assert!(error.to_string().contains(says), "{error}");
+    }
+    let above = minimal("t-memory").current_memory(ScaledInteger::mib(512));
+    let problems = above.validate().unwrap_err();
+    assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), ["/domain/currentMemory"]);
+    let defined = conn.define_xml(&above.to_xml()).unwrap();
+    let stored: Domain = defined.dumpxml(XmlView::Inactive).unwrap();
+    assert_eq!(stored.current_memory.and_then(|m| m.in_kib()), Some(128 * 1024), "lowered to <memory>");
+    defined.undefine().unwrap();
 }

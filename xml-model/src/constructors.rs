@@ -615,6 +615,7 @@ impl Hyperv {
     /// use xml_model::prelude::*;
     /// use xml_model::generated::domaincommon::Hyperv;
     /// let guest = Domain::new(DomainType::Kvm, "win11")
+    ///     .memory(ScaledInteger::gib(4))
     ///     .features(Features::new().acpi(true).hyperv(Hyperv::windows()))
     ///     .clock(Clock::windows());
     /// assert!(guest.to_xml().contains("<spinlocks state='on' retries='8191'/>"));

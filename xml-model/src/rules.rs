@@ -15,6 +15,8 @@
 //! | a huge page's `nodeset` names guest NUMA cells; nodesets do not overlap; one page size at most has no nodeset | refuses (domain_validate.c) |
 //! | UEFI firmware (`<os firmware='efi'>`, or a `pflash` `<loader>`) on an x86 guest needs `<features><acpi/>` | refuses (qemu_validate.c) |
 //! | two disks with one target (`<target dev='vda'>`) | refuses (domain_validate.c) |
+//! | with no NUMA cells: `<memory>` given, and more than the memory devices (`<memory model='dimm'>`...) add up to; `<maxMemory>` not below it | refuses (domain_postparse.c) |
+//! | with no NUMA cells: `<currentMemory>` not above `<memory>` | lowers it to `<memory>` silently (domain_postparse.c) |
 //! | a Hyper-V `<spinlocks state='on'>` has `retries`, at least 4095; a `<vendor_id state='on'>` has a `value` | refuses (domain_conf.c) |
 //! | NUMA cells are numbered 0 to n-1, once each, with no vCPU in two; a `<sibling>` distance or an interconnect names an existing cell; a distance is 10 to the cell itself only | refuses (numa_conf.c); libvirt 9.0.0 writes outside its memory refusing a distance to a missing cell |
 //!
@@ -35,6 +37,7 @@ use crate::CpuSet;
 /// Every rule of this module, on a whole domain (called by the domain's `validate`).
 pub fn domain(d: &Domain, val: &mut Validator) {
     disk_targets_differ(d, val);
+    memory_sizes(d, val);
     if matches!(d.kind, DomainType::Kvm | DomainType::Qemu) {
         virtiofs_needs_shared_memory(d, val);
         if let Some(os) = &d.os {
@@ -86,6 +89,64 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
                 )
             })
         });
+    }
+}
+
+/// The memory a guest boots with is `<memory>` less its memory devices (DIMMs, virtio-mem...),
+/// and `<maxMemory>` bounds `<memory>`. With NUMA cells, libvirt counts the cells' memory
+/// instead when it defines the guest; these rules are for guests without cells, where
+/// every path through libvirt's parser agrees.
+fn memory_sizes(d: &Domain, val: &mut Validator) {
+    let has_cells = d.cpu.as_ref().and_then(|c| c.numa.as_ref()).is_some_and(|n| !n.cells.is_empty());
+    if has_cells {
+        return;
+    }
+    // libvirt keeps sizes in KiB, rounded up.
+    let kib = |size: &crate::ScaledInteger| size.bytes().map(|b| b.div_ceil(1024));
+    let Some(total) = d.memory.as_ref().map_or(Some(0), |m| kib(&m.size)) else { return };
+    let mut devices = 0u64;
+    for device in d.device_list() {
+        if let Device::Memory(mem) = device {
+            let Some(size) = kib(&mem.target.size) else { return };
+            devices = devices.saturating_add(size);
+        }
+    }
+    const SOURCE: &str = "src/conf/domain_postparse.c";
+    if devices > total {
+        let message = format!(
+            "the memory devices add up to {devices} KiB, more than the guest's {total} KiB: <memory> counts them \
+             with the memory the guest boots with"
+        );
+        match d.memory {
+            Some(_) => val.element("memory", None, |val| val.report_libvirt(message, SOURCE)),
+            None => val.report_libvirt(message, SOURCE),
+        }
+        return;
+    }
+    if total == devices {
+        let message = match d.memory {
+            None => "a guest needs memory: <memory> (Domain::memory), or NUMA cells that have it".to_owned(),
+            Some(_) => format!("the memory devices take all {total} KiB of <memory>: the guest would boot with none"),
+        };
+        val.report_libvirt(message, SOURCE);
+        return;
+    }
+    if let Some(max) = &d.max_memory {
+        if kib(&max.size).is_some_and(|max| max < total) {
+            val.element("maxMemory", None, |val| {
+                val.report_libvirt(format!("<maxMemory> is below <memory> ({total} KiB): it bounds it"), SOURCE)
+            });
+        }
+    }
+    if let Some(current) = &d.current_memory {
+        if kib(current).is_some_and(|current| current > total) {
+            val.element("currentMemory", None, |val| {
+                val.report_libvirt(
+                    format!("libvirt lowers a <currentMemory> above <memory> to <memory> ({total} KiB) silently"),
+                    SOURCE,
+                )
+            });
+        }
     }
 }
 
