@@ -239,7 +239,7 @@ fn a_guest_read_from_a_file_is_held_to_the_same_rules() {
 #[test]
 fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
     // libvirt formats only what it accepted: a rule here that fires on one of those is wrong.
-    // The inputs of libvirt's error tests are caught (seven of them, named below), one
+    // The inputs of libvirt's error tests are caught (eight of them, named below), one
     // document libvirt's VMX converter wrote without validating it (two disks on `sda`), and
     // one schema test with no memory; libvirt's define refuses both.
     let dir = support::corpus_dir();
@@ -279,7 +279,9 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
             "domain-openvz-simple.xml",
             "esx-in-the-wild-12.xml",
             "hugepages-nodeset-nonexist.xml",
-            "hugepages-numa-nodeset-nonexist.xml"
+            "hugepages-numa-nodeset-nonexist.xml",
+            // A DIMM for NUMA node 1 of a guest with cell 0 only: libvirt's define refuses it.
+            "memory-hotplug-invalid-targetnode.xml"
         ]
     );
 }
@@ -369,6 +371,18 @@ fn memory_devices_fit_in_memory_and_max_memory_bounds_it() {
     assert_eq!(paths(&libvirt_problems(&above)), ["/domain/currentMemory"]);
     // Units do not matter: 2 GiB is 2048 MiB.
     assert_eq!(guest().current_memory(ScaledInteger::mib(2048)).validate(), Ok(()));
+
+    // A DIMM for a NUMA node needs the guest to have that cell.
+    let on_node = |n| dimm(ScaledInteger::mib(512)).target(MemoryDeviceTarget::new(ScaledInteger::mib(512)).node(n));
+    let no_cells = libvirt_problems(&with_max.clone().device(on_node(0)));
+    assert_eq!(paths(&no_cells), ["/domain/devices/memory/target/node"]);
+    assert!(no_cells[0].message.contains("the guest has none"), "{}", no_cells[0]);
+    let cell = |id| NumaCell::of(id, id..=id, ScaledInteger::gib(1));
+    let two_cells = with_max.clone().cpu(Cpu::host_model().numa(CpuNuma::new().cell(cell(0)).cell(cell(1))));
+    assert_eq!(two_cells.clone().device(on_node(1)).validate(), Ok(()));
+    let third = libvirt_problems(&two_cells.clone().device(on_node(0)).device(on_node(2)));
+    assert_eq!(paths(&third), ["/domain/devices/memory[2]/target/node"]);
+    assert!(third[0].message.contains("2 NUMA cells, 0 to 1"), "{}", third[0]);
 
     // With NUMA cells libvirt counts their memory when it defines the guest: no rule here.
     let numa = guest()

@@ -23,13 +23,12 @@ fn minimal(name: &str) -> Domain {
     domain(name, ScaledInteger::mib(128), &[])
 }
 
-/// A guest libvirt's parser refuses though `validate()` finds nothing: a DIMM for guest NUMA
-/// node 0 in a guest with no NUMA nodes ("can't add memory backend as guest has no NUMA
-/// nodes configured"), to see what becomes of libvirt's own errors.
+/// A guest libvirt refuses though `validate()` finds nothing, as only the connection can know
+/// it: the UUID of the test driver's own guest `test` under another name ("domain 'test'
+/// already exists with uuid"), to see what becomes of libvirt's own errors.
 fn refused_by_libvirt_only(name: &str) -> Domain {
-    use libvirt_xml::generated::domaincommon::{MaxMemory, MemoryDevice, MemoryDeviceTarget, MemoryModel};
-    let dimm = MemoryDevice::new(MemoryModel::Dimm, MemoryDeviceTarget::new(ScaledInteger::mib(64)).node(0));
-    let guest = minimal(name).max_memory(MaxMemory::new(ScaledInteger::gib(1)).slots(4)).device(dimm);
+    let uuid = libvirt_xml::Uuid::from_u128(0x6695eb01_f6a4_8304_79aa_97f2502e193f);
+    let guest = minimal(name).uuid(uuid);
     assert_eq!(guest.validate(), Ok(()));
     guest
 }
@@ -264,7 +263,7 @@ fn apply_that_libvirt_rejects_leaves_the_previous_definition() {
     let conn = Connection::open(TEST_URI).unwrap();
     conn.apply(&minimal("t-apply-rejected")).unwrap();
     let bad = refused_by_libvirt_only("t-apply-rejected");
-    let Err(e) = conn.apply(&bad) else { panic!("libvirt accepted a DIMM for a NUMA node the guest has not") };
+    let Err(e) = conn.apply(&bad) else { panic!("libvirt accepted a second guest with one UUID") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     let kept: Domain = conn.guest("t-apply-rejected").unwrap().dumpxml(XmlView::Inactive).unwrap();
     assert_eq!(kept.memory.unwrap().size.value, 131072, "the previous definition stays");
@@ -409,7 +408,7 @@ fn errors_keep_libvirts_code_and_message() {
     assert_eq!(e.libvirt_code(), Some("NoDomain"), "{e}");
 
     let bad = refused_by_libvirt_only("t-bad");
-    let Err(e) = conn.define(&bad) else { panic!("libvirt accepted a DIMM for a NUMA node the guest has not") };
+    let Err(e) = conn.define(&bad) else { panic!("libvirt accepted a second guest with one UUID") };
     assert!(matches!(e, Error::Libvirt { .. }), "{e}");
     assert!(conn.find_guest("t-bad").unwrap().is_none(), "nothing half-defined is left");
 
@@ -611,6 +610,12 @@ fn libvirt_refuses_what_the_memory_rules_refuse_and_lowers_current_memory() {
         (hotpluggable.device(dimm(ScaledInteger::mib(256))), "Total size of memory devices exceeds"),
         (minimal("t-memory").max_memory(MaxMemory::new(ScaledInteger::mib(64)).slots(4)), "maximum memory size"),
         (no_memory, "Memory size must be specified"),
+        (
+            minimal("t-memory")
+                .max_memory(MaxMemory::new(ScaledInteger::gib(1)).slots(4))
+                .device(MemoryDevice::new(MemoryModel::Dimm, MemoryDeviceTarget::new(ScaledInteger::mib(64)).node(0))),
+            "no NUMA nodes configured",
+        ),
     ];
     for (guest, says) in refused {
         let Err(Error::Rejected(problems)) = conn.define(&guest) else { panic!("sent to libvirt") };

@@ -17,6 +17,7 @@
 //! | two disks with one target (`<target dev='vda'>`) | refuses (domain_validate.c) |
 //! | with no NUMA cells: `<memory>` given, and more than the memory devices (`<memory model='dimm'>`...) add up to; `<maxMemory>` not below it | refuses (domain_postparse.c) |
 //! | with no NUMA cells: `<currentMemory>` not above `<memory>` | lowers it to `<memory>` silently (domain_postparse.c) |
+//! | a memory device's `<target><node>` names a NUMA cell the guest has | refuses (domain_validate.c) |
 //! | a Hyper-V `<spinlocks state='on'>` has `retries`, at least 4095; a `<vendor_id state='on'>` has a `value` | refuses (domain_conf.c) |
 //! | NUMA cells are numbered 0 to n-1, once each, with no vCPU in two; a `<sibling>` distance or an interconnect names an existing cell; a distance is 10 to the cell itself only | refuses (numa_conf.c); libvirt 9.0.0 writes outside its memory refusing a distance to a missing cell |
 //!
@@ -38,6 +39,7 @@ use crate::CpuSet;
 pub fn domain(d: &Domain, val: &mut Validator) {
     disk_targets_differ(d, val);
     memory_sizes(d, val);
+    memory_device_nodes(d, val);
     if matches!(d.kind, DomainType::Kvm | DomainType::Qemu) {
         virtiofs_needs_shared_memory(d, val);
         if let Some(os) = &d.os {
@@ -147,6 +149,34 @@ fn memory_sizes(d: &Domain, val: &mut Validator) {
                 )
             });
         }
+    }
+}
+
+/// A memory device plugged into guest NUMA node n needs the guest to have cell n (cells are
+/// numbered from 0 with none left out, which `numa_rules` checks).
+fn memory_device_nodes(d: &Domain, val: &mut Validator) {
+    let cells = d.cpu.as_ref().and_then(|c| c.numa.as_ref()).map_or(0, |n| n.cells.len());
+    let devices = d.device_list();
+    let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
+    for (i, device) in devices.iter().enumerate() {
+        let Device::Memory(mem) = device else { continue };
+        let Some(node) = mem.target.node.as_ref().map(|n| n.get()) else { continue };
+        if (node as usize) < cells {
+            continue;
+        }
+        let message = match cells {
+            0 => {
+                format!("a memory device for guest NUMA node {node} needs NUMA cells (<cpu><numa>): the guest has none")
+            }
+            n => format!("a memory device for guest NUMA node {node}: the guest has {n} NUMA cells, 0 to {}", n - 1),
+        };
+        val.element("devices", None, |val| {
+            val.element("memory", places[i], |val| {
+                val.element("target", None, |val| {
+                    val.element("node", None, |val| val.report_libvirt(message, "src/conf/domain_validate.c"))
+                })
+            })
+        });
     }
 }
 
