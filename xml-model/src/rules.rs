@@ -27,7 +27,7 @@
 use std::collections::BTreeMap;
 
 use crate::generated::basictypes::{Arch, OnOff};
-use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode};
+use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode, NumaCell};
 use crate::generated::domaincommon::{
     CustomHyperv, Device, DomainType, DriverType, Features, Filesystem, HypervMode, LoaderType, Os, OsFirmware,
 };
@@ -53,15 +53,25 @@ pub fn domain(d: &Domain, val: &mut Validator) {
         val.element("cpu", None, |val| cpu_rules(cpu, val));
     }
     if let Some(backing) = &d.memory_backing {
-        let cells = d.cpu.as_ref().and_then(|c| c.numa.as_ref()).map_or(0, |n| n.cells.len());
+        let cells = guest_numa_cells(d).len();
         val.element("memoryBacking", None, |val| hugepage_nodesets(backing, cells, val));
     }
+}
+
+/// The guest's NUMA cells (`<cpu><numa><cell>`), none when it has no `<numa>`.
+fn guest_numa_cells(d: &Domain) -> &[NumaCell] {
+    d.cpu.as_ref().and_then(|c| c.numa.as_ref()).map_or(&[], |n| &n.cells[..])
+}
+
+/// Walks `val` to the `place`-th `<name>` of `<devices>` (see [`crate::validate::places`]).
+fn at_device(val: &mut Validator, name: &str, place: Option<usize>, f: impl FnOnce(&mut Validator)) {
+    val.element("devices", None, |val| val.element(name, place, f));
 }
 
 fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
     let global = d.memory_backing.as_ref().and_then(|b| b.access.as_ref()).map(|a| &a.mode);
     let global_shared = global == Some(&MemoryAccessMode::Shared);
-    let cells = d.cpu.as_ref().and_then(|c| c.numa.as_ref()).map_or(&[][..], |n| &n.cells[..]);
+    let cells = guest_numa_cells(d);
     let shared = if cells.is_empty() {
         global_shared
     } else {
@@ -81,15 +91,12 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
         if !is_virtiofs(fs) {
             continue;
         }
-        let index = places[i];
-        val.element("devices", None, |val| {
-            val.element("filesystem", index, |val| {
-                val.report_libvirt(
-                    "a virtiofs share needs shared guest memory: add <memoryBacking><access mode='shared'/> \
-                     (MemoryBacking::shared()), or memAccess='shared' on every NUMA cell",
-                    "src/qemu/qemu_validate.c",
-                )
-            })
+        at_device(val, "filesystem", places[i], |val| {
+            val.report_libvirt(
+                "a virtiofs share needs shared guest memory: add <memoryBacking><access mode='shared'/> \
+                 (MemoryBacking::shared()), or memAccess='shared' on every NUMA cell",
+                "src/qemu/qemu_validate.c",
+            )
         });
     }
 }
@@ -99,8 +106,7 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
 /// instead when it defines the guest; these rules are for guests without cells, where
 /// every path through libvirt's parser agrees.
 fn memory_sizes(d: &Domain, val: &mut Validator) {
-    let has_cells = d.cpu.as_ref().and_then(|c| c.numa.as_ref()).is_some_and(|n| !n.cells.is_empty());
-    if has_cells {
+    if !guest_numa_cells(d).is_empty() {
         return;
     }
     // libvirt keeps sizes in KiB, rounded up.
@@ -155,7 +161,7 @@ fn memory_sizes(d: &Domain, val: &mut Validator) {
 /// A memory device plugged into guest NUMA node n needs the guest to have cell n (cells are
 /// numbered from 0 with none left out, which `numa_rules` checks).
 fn memory_device_nodes(d: &Domain, val: &mut Validator) {
-    let cells = d.cpu.as_ref().and_then(|c| c.numa.as_ref()).map_or(0, |n| n.cells.len());
+    let cells = guest_numa_cells(d).len();
     let devices = d.device_list();
     let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
     for (i, device) in devices.iter().enumerate() {
@@ -170,11 +176,9 @@ fn memory_device_nodes(d: &Domain, val: &mut Validator) {
             }
             n => format!("a memory device for guest NUMA node {node}: the guest has {n} NUMA cells, 0 to {}", n - 1),
         };
-        val.element("devices", None, |val| {
-            val.element("memory", places[i], |val| {
-                val.element("target", None, |val| {
-                    val.element("node", None, |val| val.report_libvirt(message, "src/conf/domain_validate.c"))
-                })
+        at_device(val, "memory", places[i], |val| {
+            val.element("target", None, |val| {
+                val.element("node", None, |val| val.report_libvirt(message, "src/conf/domain_validate.c"))
             })
         });
     }
@@ -197,15 +201,15 @@ fn disk_targets_differ(d: &Domain, val: &mut Validator) {
             Some(n) => format!("disk[{n}]"),
             None => "disk".to_owned(),
         };
-        val.element("devices", None, |val| {
-            val.element("disk", places[i], |val| {
-                val.element("target", None, |val| {
-                    val.attribute("dev", |val| {
-                        val.report_libvirt(
-                            format!("target '{dev}' is already the target of {earlier}: each disk needs a target of its own"),
-                            "src/conf/domain_validate.c",
-                        )
-                    })
+        at_device(val, "disk", places[i], |val| {
+            val.element("target", None, |val| {
+                val.attribute("dev", |val| {
+                    val.report_libvirt(
+                        format!(
+                            "target '{dev}' is already the target of {earlier}: each disk needs a target of its own"
+                        ),
+                        "src/conf/domain_validate.c",
+                    )
                 })
             })
         });
