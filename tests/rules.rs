@@ -384,9 +384,19 @@ fn memory_devices_fit_in_memory_and_max_memory_bounds_it() {
     assert_eq!(paths(&third), ["/domain/devices/memory[2]/target/node"]);
     assert!(third[0].message.contains("2 NUMA cells, 0 to 1"), "{}", third[0]);
 
-    // With NUMA cells libvirt counts their memory when it defines the guest: no rule here.
+    // With NUMA cells the QEMU driver makes their memory and the memory devices the guest's
+    // <memory> when it defines the guest, whatever <memory> said (tests/virt_qemu.rs shows
+    // it): <currentMemory> and <memory> have no rule then, and <maxMemory> bounds that sum.
     let numa = guest()
         .cpu(Cpu::host_model().numa(CpuNuma::new().cell(NumaCell::of(0, 0..=1, ScaledInteger::gib(2)))))
         .current_memory(ScaledInteger::gib(8));
     assert_eq!(numa.validate(), Ok(()));
+    let cells = Cpu::host_model().numa(CpuNuma::new().cell(cell(0)).cell(cell(1)));
+    let bounded =
+        |max| guest().memory(ScaledInteger::gib(1)).cpu(cells.clone()).max_memory(MaxMemory::new(max).slots(4));
+    assert_eq!(bounded(ScaledInteger::gib(3)).device(dimm(ScaledInteger::gib(1))).validate(), Ok(()));
+    let short = libvirt_problems(&bounded(ScaledInteger::gib(3)).device(dimm(ScaledInteger::mib(1025))));
+    assert_eq!(paths(&short), ["/domain/maxMemory"]);
+    assert!(short[0].message.contains("(3146752 KiB)"), "{}", short[0]);
+    assert_eq!(paths(&libvirt_problems(&bounded(ScaledInteger::mib(2047)))), ["/domain/maxMemory"]);
 }

@@ -250,6 +250,33 @@ fn apply_twice_changes_nothing_the_second_time() {
     assert_eq!(conn.apply(&bigger).unwrap().outcome, Outcome::Unchanged);
 }
 
+/// With NUMA cells, QEMU's driver makes the cells' memory the guest's `<memory>` when it
+/// defines it, and then refuses a `<maxMemory>` below that sum, as `validate()` says first.
+#[test]
+fn qemu_bounds_the_numa_cells_memory_by_max_memory() {
+    use libvirt_xml::generated::domaincommon::MaxMemory;
+    let Some(conn) = daemon() else { return };
+    let n = name("numa-max");
+    let _cleanup = Cleanup::new(&conn, &n);
+    let cell = NumaCell::of(0, 0..=0, ScaledInteger::mib(64));
+    let with_max = |max| {
+        small_guest(&n)
+            .memory(ScaledInteger::mib(16))
+            .cpu(Cpu::new().numa(CpuNuma::new().cell(cell.clone())))
+            .max_memory(MaxMemory::new(ScaledInteger::mib(max)).slots(2))
+    };
+    let short = with_max(32);
+    let problems = short.validate().unwrap_err();
+    assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), ["/domain/maxMemory"]);
+    let error = conn.define_xml(&short.to_xml()).map(drop).expect_err("libvirt refuses it too");
+    assert!(error.to_string().contains("maximum memory size must be equal or greater"), "{error}");
+
+    let enough = with_max(64);
+    assert_eq!(enough.validate(), Ok(()));
+    let stored: Domain = define(&conn, &enough).dumpxml(XmlView::Inactive).unwrap();
+    assert_eq!(stored.memory.and_then(|m| m.size.in_kib()), Some(64 * 1024), "the cells' memory, not 16 MiB");
+}
+
 /// How people write a guest by hand (or other tools do): names libvirt gives devices itself,
 /// a NIC without a MAC, an agent channel whose socket libvirt is to place, VNC on any port, a
 /// console without its serial port, and memory above what the NUMA cell holds.

@@ -16,6 +16,7 @@
 //! | UEFI firmware (`<os firmware='efi'>`, or a `pflash` `<loader>`) on an x86 guest needs `<features><acpi/>` | refuses (qemu_validate.c) |
 //! | two disks with one target (`<target dev='vda'>`) | refuses (domain_validate.c) |
 //! | with no NUMA cells: `<memory>` given, and more than the memory devices (`<memory model='dimm'>`...) add up to; `<maxMemory>` not below it | refuses (domain_postparse.c) |
+//! | with NUMA cells: `<maxMemory>` not below the cells' memory and the memory devices | the QEMU driver refuses (domain_postparse.c): it makes that sum the guest's `<memory>` |
 //! | with no NUMA cells: `<currentMemory>` not above `<memory>` | lowers it to `<memory>` silently (domain_postparse.c) |
 //! | a memory device's `<target><node>` names a NUMA cell the guest has | refuses (domain_validate.c) |
 //! | a Hyper-V `<spinlocks state='on'>` has `retries`, at least 4095; a `<vendor_id state='on'>` has a `value` | refuses (domain_conf.c) |
@@ -102,16 +103,12 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
 }
 
 /// The memory a guest boots with is `<memory>` less its memory devices (DIMMs, virtio-mem...),
-/// and `<maxMemory>` bounds `<memory>`. With NUMA cells, libvirt counts the cells' memory
-/// instead when it defines the guest; these rules are for guests without cells, where
-/// every path through libvirt's parser agrees.
+/// and `<maxMemory>` bounds `<memory>`. With NUMA cells, the QEMU driver sets `<memory>` to
+/// the cells' memory plus the memory devices when it defines the guest (other drivers keep
+/// it), so then only `<maxMemory>` below that sum is refused on every path.
 fn memory_sizes(d: &Domain, val: &mut Validator) {
-    if !guest_numa_cells(d).is_empty() {
-        return;
-    }
     // libvirt keeps sizes in KiB, rounded up.
     let kib = |size: &crate::ScaledInteger| size.bytes().map(|b| b.div_ceil(1024));
-    let Some(total) = d.memory.as_ref().map_or(Some(0), |m| kib(&m.size)) else { return };
     let mut devices = 0u64;
     for device in d.device_list() {
         if let Device::Memory(mem) = device {
@@ -120,6 +117,28 @@ fn memory_sizes(d: &Domain, val: &mut Validator) {
         }
     }
     const SOURCE: &str = "src/conf/domain_postparse.c";
+    let cells = guest_numa_cells(d);
+    if !cells.is_empty() {
+        let mut total = devices;
+        for cell in cells {
+            let bytes = cell.memory.get().checked_mul(cell.unit.as_ref().map_or(1024, crate::Unit::bytes));
+            let Some(size) = bytes.map(|b| b.div_ceil(1024)) else { return };
+            total = total.saturating_add(size);
+        }
+        if let Some(max) = &d.max_memory {
+            if kib(&max.size).is_some_and(|max| max < total) {
+                val.element("maxMemory", None, |val| {
+                    let message = format!(
+                        "<maxMemory> is below the NUMA cells' memory and the memory devices ({total} KiB), which the \
+                         QEMU driver makes the guest's <memory>: it bounds it"
+                    );
+                    val.report_libvirt(message, SOURCE)
+                });
+            }
+        }
+        return;
+    }
+    let Some(total) = d.memory.as_ref().map_or(Some(0), |m| kib(&m.size)) else { return };
     if devices > total {
         let message = format!(
             "the memory devices add up to {devices} KiB, more than the guest's {total} KiB: <memory> counts them \
