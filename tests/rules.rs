@@ -239,7 +239,7 @@ fn a_guest_read_from_a_file_is_held_to_the_same_rules() {
 #[test]
 fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
     // libvirt formats only what it accepted: a rule here that fires on one of those is wrong.
-    // The inputs of libvirt's error tests are caught (eight of them, named below), one
+    // The inputs of libvirt's error tests are caught (nine of them, named below), one
     // document libvirt's VMX converter wrote without validating it (two disks on `sda`), and
     // one schema test with no memory; libvirt's define refuses both.
     let dir = support::corpus_dir();
@@ -281,7 +281,9 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
             "hugepages-nodeset-nonexist.xml",
             "hugepages-numa-nodeset-nonexist.xml",
             // A DIMM for NUMA node 1 of a guest with cell 0 only: libvirt's define refuses it.
-            "memory-hotplug-invalid-targetnode.xml"
+            "memory-hotplug-invalid-targetnode.xml",
+            // A QEMU guest with <maxMemory> and no NUMA cells: a parse-error test of libvirt's.
+            "memory-hotplug-nonuma.xml"
         ]
     );
 }
@@ -399,4 +401,109 @@ fn memory_devices_fit_in_memory_and_max_memory_bounds_it() {
     assert_eq!(paths(&short), ["/domain/maxMemory"]);
     assert!(short[0].message.contains("(3146752 KiB)"), "{}", short[0]);
     assert_eq!(paths(&libvirt_problems(&bounded(ScaledInteger::mib(2047)))), ["/domain/maxMemory"]);
+}
+
+/// libvirt's rules for single devices (domain_validate.c), each refused by libvirt too
+/// (tests/virt_test_driver.rs sends the same devices unchecked).
+#[test]
+fn devices_break_libvirts_own_rules() {
+    use libvirt_xml::model::generated::domaincommon::{
+        Audio, AudioId, Cid, DeviceBoot, InputBus, MaxMemory, MemoryDevice, MemoryDeviceSource, MemoryDeviceTarget,
+        MemoryModel, NoneAudio, Shmem, ShmemName, Sound, SoundModel, VirtioModel, Vsock,
+    };
+    let shared = || guest().memory_backing(MemoryBacking::shared());
+    // Two virtiofs shares with one tag: the guest mounts a share by its tag.
+    let twice = shared().device(Filesystem::virtiofs("/a", "tag")).device(Filesystem::virtiofs("/b", "tag"));
+    let problems = libvirt_problems(&twice);
+    assert_eq!(paths(&problems), ["/domain/devices/filesystem[2]/target/@dir"]);
+    assert!(problems[0].message.contains("'tag' is already the target of filesystem[1]"), "{}", problems[0]);
+    let two_tags = shared().device(Filesystem::virtiofs("/a", "a")).device(Filesystem::virtiofs("/b", "b"));
+    assert_eq!(two_tags.validate(), Ok(()));
+    // A boot order on a filesystem other than virtiofs.
+    let mut path_fs = Filesystem::virtiofs("/a", "a").boot(DeviceBoot::new(1));
+    assert_eq!(shared().device(path_fs.clone()).validate(), Ok(()));
+    path_fs.driver = None;
+    assert_eq!(paths(&libvirt_problems(&guest().device(path_fs))), ["/domain/devices/filesystem/boot"]);
+
+    let cid = |n| guest().device(Vsock::new().model(VirtioModel::Virtio).cid(Cid::new().address(n)));
+    assert_eq!(paths(&libvirt_problems(&cid(2))), ["/domain/devices/vsock/cid/@address"]);
+    assert_eq!(cid(3).validate(), Ok(()));
+
+    let input = |i: Input| guest().device(i);
+    assert_eq!(paths(&libvirt_problems(&input(Input::tablet().bus(InputBus::Ps2)))), ["/domain/devices/input/@bus"]);
+    assert_eq!(input(Input::mouse().bus(InputBus::Ps2)).validate(), Ok(()));
+    assert_eq!(paths(&libvirt_problems(&input(Input::keyboard().bus(InputBus::Xen)))), ["/domain/devices/input/@bus"]);
+    let virtio_on_usb = input(Input::tablet().bus(InputBus::Usb).model(VirtioModel::Virtio));
+    assert_eq!(paths(&libvirt_problems(&virtio_on_usb)), ["/domain/devices/input/@bus"]);
+    assert_eq!(input(Input::tablet().bus(InputBus::Virtio).model(VirtioModel::Virtio)).validate(), Ok(()));
+    // Not an HVM guest: libvirt has other rules there, left to it.
+    let mut xen = input(Input::tablet().bus(InputBus::Ps2));
+    xen.os = None;
+    assert_eq!(xen.validate(), Ok(()));
+
+    let audio = guest().device(Audio::new(1, NoneAudio::new()));
+    let sound = |id| audio.clone().device(Sound::new(SoundModel::Ich9).audio(AudioId::new(id)));
+    assert_eq!(sound(1).validate(), Ok(()));
+    assert_eq!(paths(&libvirt_problems(&sound(2))), ["/domain/devices/sound/audio/@id"]);
+    let shmem = |name: &str| guest().device(Shmem::new(ShmemName(name.to_owned())));
+    assert_eq!(paths(&libvirt_problems(&shmem(".."))), ["/domain/devices/shmem/@name"]);
+    assert_eq!(shmem("..a").validate(), Ok(()));
+
+    // Memory devices, on a guest that has room for them (QEMU's rules are below).
+    let cell = NumaCell::of(0, 0..=1, ScaledInteger::gib(2));
+    let hotplug = guest()
+        .cpu(Cpu::host_model().numa(CpuNuma::new().cell(cell)))
+        .max_memory(MaxMemory::new(ScaledInteger::gib(16)).slots(4));
+    let with = |mem: MemoryDevice| hotplug.clone().device(mem);
+    let target = || MemoryDeviceTarget::new(ScaledInteger::mib(512));
+    let file = || MemoryDeviceSource::new().path("/var/lib/libvirt/pmem");
+    let nvdimm = MemoryDevice::new(MemoryModel::Nvdimm, target().node(0));
+    assert_eq!(paths(&libvirt_problems(&with(nvdimm.clone()))), ["/domain/devices/memory"]);
+    assert_eq!(with(nvdimm.clone().source(file())).validate(), Ok(()));
+    let discarding = libvirt_problems(&with(nvdimm.source(file()).discard(YesNo::Yes)));
+    assert_eq!(paths(&discarding), ["/domain/devices/memory/@discard"]);
+    let pmem = MemoryDevice::new(MemoryModel::VirtioPmem, target()).source(file());
+    assert_eq!(paths(&libvirt_problems(&with(pmem.clone()))), ["/domain/devices/memory"]);
+    let shared_pmem = pmem.access(MemoryAccessMode::Shared);
+    assert_eq!(with(shared_pmem.clone()).validate(), Ok(()));
+    let on_node = libvirt_problems(&with(shared_pmem.target(target().node(0))));
+    assert_eq!(paths(&on_node), ["/domain/devices/memory/target/node"]);
+    let virtio_mem = |block: u64, requested: u64| {
+        let target = target().node(0).block(ScaledInteger::kib(block)).requested(ScaledInteger::mib(requested));
+        with(MemoryDevice::new(MemoryModel::VirtioMem, target))
+    };
+    assert_eq!(virtio_mem(2048, 256).validate(), Ok(()));
+    assert_eq!(paths(&libvirt_problems(&virtio_mem(3072, 0))), ["/domain/devices/memory/target/block"]);
+    let too_much = libvirt_problems(&virtio_mem(2048, 1024));
+    assert_eq!(paths(&too_much), ["/domain/devices/memory/target/requested"]);
+    assert!(too_much[0].message.contains("1048576 KiB, more than its size (524288 KiB)"), "{}", too_much[0]);
+    let partial_block = libvirt_problems(&virtio_mem(4096, 2));
+    assert!(partial_block[0].message.contains("not a whole number of its 4096 KiB blocks"), "{}", partial_block[0]);
+}
+
+/// QEMU plugs memory devices in above `<memory>`, up to `<maxMemory>`, DIMMs into its slots,
+/// on NUMA cells the guest has (tests/virt_qemu.rs shows QEMU's driver refusing the same).
+#[test]
+fn qemu_needs_room_slots_and_numa_cells_for_memory_devices() {
+    use libvirt_xml::model::generated::domaincommon::{MaxMemory, MemoryDevice, MemoryDeviceTarget, MemoryModel};
+    let x86 = || guest().os(Os::hvm().arch(Arch::X8664));
+    let dimm = || MemoryDevice::new(MemoryModel::Dimm, MemoryDeviceTarget::new(ScaledInteger::mib(512)).node(0));
+    let cells = Cpu::host_model().numa(CpuNuma::new().cell(NumaCell::of(0, 0..=1, ScaledInteger::gib(2))));
+    let no_max = libvirt_problems(&x86().cpu(cells.clone()).device(dimm()));
+    assert_eq!(paths(&no_max), ["/domain/devices/memory"]);
+    assert!(no_max[0].to_string().contains("src/qemu/qemu_domain.c"), "{}", no_max[0]);
+    let max = |slots| MaxMemory::new(ScaledInteger::gib(8)).slots(slots);
+    let no_cells = libvirt_problems(&x86().max_memory(max(2)));
+    assert_eq!(paths(&no_cells), ["/domain/maxMemory"]);
+    // ppc64 makes a cell itself; a guest of no known architecture is left to libvirt.
+    assert_eq!(guest().os(Os::hvm().arch(Arch::Ppc64)).max_memory(max(2)).validate(), Ok(()));
+    assert_eq!(guest().max_memory(max(2)).validate(), Ok(()));
+    let fits = x86().cpu(cells).max_memory(max(2)).device(dimm()).device(dimm());
+    assert_eq!(fits.validate(), Ok(()));
+    let one_slot = Domain { max_memory: Some(Box::new(max(1))), ..fits.clone() };
+    assert_eq!(paths(&libvirt_problems(&one_slot)), ["/domain/maxMemory/@slots"]);
+    // Other hypervisors have rules of their own.
+    let mut test = fits.clone().max_memory(max(1));
+    test.kind = DomainType::Test;
+    assert_eq!(test.validate(), Ok(()));
 }

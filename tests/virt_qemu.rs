@@ -277,6 +277,37 @@ fn qemu_bounds_the_numa_cells_memory_by_max_memory() {
     assert_eq!(stored.memory.and_then(|m| m.size.in_kib()), Some(64 * 1024), "the cells' memory, not 16 MiB");
 }
 
+/// QEMU plugs memory devices in above `<memory>`, up to `<maxMemory>`, DIMMs into its slots,
+/// on NUMA cells: what `validate()` says of a guest without them, QEMU's driver refuses.
+#[test]
+fn qemu_refuses_memory_devices_without_room_slots_or_numa_cells() {
+    use libvirt_xml::generated::domaincommon::{MaxMemory, MemoryDevice, MemoryDeviceTarget, MemoryModel};
+    let Some(conn) = daemon() else { return };
+    let n = name("hotplug");
+    let _cleanup = Cleanup::new(&conn, &n);
+    let cells = Cpu::new().numa(CpuNuma::new().cell(NumaCell::of(0, 0..=0, ScaledInteger::mib(64))));
+    let dimm = || MemoryDevice::new(MemoryModel::Dimm, MemoryDeviceTarget::new(ScaledInteger::mib(128)).node(0));
+    let max = |slots| MaxMemory::new(ScaledInteger::gib(1)).slots(slots);
+    let refused = [
+        (small_guest(&n).cpu(cells.clone()).device(dimm()), "/domain/devices/memory", "'maxMemory' is not defined"),
+        (small_guest(&n).max_memory(max(2)), "/domain/maxMemory", "numa node has to be configured"),
+        (
+            small_guest(&n).cpu(cells.clone()).max_memory(max(1)).device(dimm()).device(dimm()),
+            "/domain/maxMemory/@slots",
+            "slot",
+        ),
+    ];
+    for (guest, path, says) in refused {
+        let problems = guest.validate().unwrap_err();
+        assert_eq!(problems.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), [path]);
+        let error = conn.define_xml(&guest.to_xml()).map(drop).expect_err(says);
+        assert!(error.to_string().contains(says), "{error}");
+    }
+    let fits = small_guest(&n).cpu(cells).max_memory(max(2)).device(dimm()).device(dimm());
+    assert_eq!(fits.validate(), Ok(()));
+    define(&conn, &fits);
+}
+
 /// How people write a guest by hand (or other tools do): names libvirt gives devices itself,
 /// a NIC without a MAC, an agent channel whose socket libvirt is to place, VNC on any port, a
 /// console without its serial port, and memory above what the NUMA cell holds.

@@ -631,3 +631,68 @@ fn libvirt_refuses_what_the_memory_rules_refuse_and_lowers_current_memory() {
     assert_eq!(stored.current_memory.and_then(|m| m.in_kib()), Some(128 * 1024), "lowered to <memory>");
     defined.undefine().unwrap();
 }
+
+/// The device rules of `validate()` are libvirt's own: each device, sent unchecked, is
+/// refused by libvirt's parser with its own message. (libvirt 11.3 also asks a virtio-pmem
+/// device for `access='shared'`, which libvirt 9.0.0, Debian 12's, does not yet.)
+#[test]
+fn libvirt_refuses_what_the_device_rules_refuse() {
+    use libvirt_xml::generated::basictypes::YesNo;
+    use libvirt_xml::generated::domaincommon::{
+        Audio, AudioId, Cid, DeviceBoot, InputBus, MaxMemory, MemoryDevice, MemoryDeviceSource, MemoryDeviceTarget,
+        MemoryModel, NoneAudio, Shmem, ShmemName, Sound, SoundModel, VirtioModel, Vsock,
+    };
+    let conn = Connection::open(TEST_URI).unwrap();
+    let guest = || minimal("t-devices").os(Os::hvm().arch(libvirt_xml::generated::basictypes::Arch::X8664));
+    let mut path_fs = Filesystem::virtiofs("/a", "a").boot(DeviceBoot::new(1));
+    path_fs.driver = None;
+    let hotplug = || guest().max_memory(MaxMemory::new(ScaledInteger::gib(4)).slots(4));
+    let memory = |model, target: MemoryDeviceTarget| hotplug().device(MemoryDevice::new(model, target));
+    let target = || MemoryDeviceTarget::new(ScaledInteger::mib(64));
+    let file = || MemoryDeviceSource::new().path("/var/lib/libvirt/pmem");
+    let refused = [
+        (
+            guest().device(Filesystem::virtiofs("/a", "tag")).device(Filesystem::virtiofs("/b", "tag")),
+            "filesystem target 'tag' specified twice",
+        ),
+        (guest().device(path_fs), "boot order is only supported for virtiofs"),
+        (guest().device(Vsock::new().model(VirtioModel::Virtio).cid(Cid::new().address(2))), "guest CIDs must be >= 3"),
+        (guest().device(Input::tablet().bus(InputBus::Ps2)), "ps2 bus does not support tablet"),
+        (guest().device(Input::mouse().bus(InputBus::Xen)), "unsupported input bus xen"),
+        (
+            guest().device(Input::tablet().bus(InputBus::Usb).model(VirtioModel::Virtio)),
+            "only bus 'virtio' is supported for input model 'virtio'",
+        ),
+        (
+            guest().device(Audio::new(1, NoneAudio::new())).device(Sound::new(SoundModel::Ich9).audio(AudioId::new(2))),
+            "no audio device with ID 2",
+        ),
+        (guest().device(Shmem::new(ShmemName("..".to_owned()))), "shmem name cannot be equal to '..'"),
+        (memory(MemoryModel::Nvdimm, target()), "path is required for model 'nvdimm'"),
+        (
+            hotplug().device(MemoryDevice::new(MemoryModel::Nvdimm, target()).source(file()).discard(YesNo::Yes)),
+            "discard is not supported for nvdimms",
+        ),
+        (
+            memory(MemoryModel::VirtioMem, target().block(ScaledInteger::kib(3072)).requested(ScaledInteger::kib(0))),
+            "block size must be a power of two",
+        ),
+        (
+            memory(MemoryModel::VirtioMem, target().block(ScaledInteger::kib(2048)).requested(ScaledInteger::mib(128))),
+            "requested size must be smaller than or equal to @size",
+        ),
+        (
+            memory(
+                MemoryModel::VirtioMem,
+                target().block(ScaledInteger::kib(4096)).requested(ScaledInteger::kib(2048)),
+            ),
+            "requested size must be an integer multiple of block size",
+        ),
+    ];
+    for (guest, says) in refused {
+        let Err(Error::Rejected(problems)) = conn.define(&guest) else { panic!("sent to libvirt: {says}") };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let error = conn.define_xml(&guest.to_xml()).map(drop).expect_err(says);
+        assert!(error.to_string().contains(says), "{error}");
+    }
+}

@@ -19,18 +19,26 @@
 //! | with NUMA cells: `<maxMemory>` not below the cells' memory and the memory devices | the QEMU driver refuses (domain_postparse.c): it makes that sum the guest's `<memory>` |
 //! | with no NUMA cells: `<currentMemory>` not above `<memory>` | lowers it to `<memory>` silently (domain_postparse.c) |
 //! | a memory device's `<target><node>` names a NUMA cell the guest has | refuses (domain_validate.c) |
+//! | on QEMU: memory devices need `<maxMemory>`, with a slot for each DIMM, and `<maxMemory>` needs a NUMA cell (but on ppc64) | refuses (qemu_domain.c) |
+//! | a memory device's model: `nvdimm` and `virtio-pmem` have a `<source><path>` and do not `discard`; `virtio-pmem` has `access='shared'` and no `<node>`; `virtio-mem`'s `<block>` is a power of two, and `<requested>` at most `<size>` and whole blocks; `sgx-epc` has no `<address>`; an NVDIMM's `<uuid>` is ppc64's only | refuses (domain_validate.c) |
+//! | two virtiofs shares with one `<target dir>`; a `<boot order>` on a filesystem other than virtiofs | refuses (domain_validate.c) |
+//! | an HVM guest's `<input>`: no tablet on `bus='ps2'`, no `bus='xen'`, a virtio `model` on `bus='virtio'` | refuses (domain_validate.c) |
+//! | a `<vsock>` CID of 3 or more; a `<sound>`'s `<audio id>` names an `<audio>`; a `<shmem>` not named `.` or `..` | refuses (domain_validate.c) |
 //! | a Hyper-V `<spinlocks state='on'>` has `retries`, at least 4095; a `<vendor_id state='on'>` has a `value` | refuses (domain_conf.c) |
 //! | NUMA cells are numbered 0 to n-1, once each, with no vCPU in two; a `<sibling>` distance or an interconnect names an existing cell; a distance is 10 to the cell itself only | refuses (numa_conf.c); libvirt 9.0.0 writes outside its memory refusing a distance to a missing cell |
 //!
 //! Rules that depend on the host (is a huge page size mounted, is a PCI device there) are
 //! checked against a connection by `xml-virt`'s `Connection::check_host`.
 
+mod devices;
+
 use std::collections::BTreeMap;
 
 use crate::generated::basictypes::{Arch, OnOff};
 use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode, NumaCell};
 use crate::generated::domaincommon::{
-    CustomHyperv, Device, DomainType, DriverType, Features, Filesystem, HypervMode, LoaderType, Os, OsFirmware,
+    CustomHyperv, Device, DomainType, DriverType, Features, Filesystem, HypervMode, LoaderType, MemoryModel, Os,
+    OsFirmware,
 };
 use crate::generated::domaincommon::{Domain, MemoryBacking};
 use crate::validate::Validator;
@@ -41,8 +49,10 @@ pub fn domain(d: &Domain, val: &mut Validator) {
     disk_targets_differ(d, val);
     memory_sizes(d, val);
     memory_device_nodes(d, val);
+    devices::rules(d, val);
     if matches!(d.kind, DomainType::Kvm | DomainType::Qemu) {
         virtiofs_needs_shared_memory(d, val);
+        qemu_memory_hotplug(d, val);
         if let Some(os) = &d.os {
             uefi_needs_acpi_on_x86(os, d.features.as_deref(), val);
         }
@@ -245,19 +255,70 @@ fn uefi_needs_acpi_on_x86(os: &Os, features: Option<&Features>, val: &mut Valida
     if !uefi || features.is_some_and(|f| f.acpi.is_some()) {
         return;
     }
-    let kind = os.kind.as_ref();
-    let x86 = match kind.and_then(|t| t.arch.as_ref()) {
-        Some(arch) => matches!(arch, Arch::I686 | Arch::X8664),
-        None => kind
-            .and_then(|t| t.machine.as_deref())
-            .is_some_and(|m| matches!(m, "pc" | "q35" | "isapc" | "microvm") || m.starts_with("pc-")),
-    };
-    if x86 {
+    if guest_arch(os, |arch| matches!(arch, Arch::I686 | Arch::X8664)) == Some(true) {
         val.element("os", None, |val| {
             val.report_libvirt(
                 "UEFI firmware on x86 needs ACPI: add <features><acpi/></features> (Features::new().acpi(true))",
                 "src/qemu/qemu_validate.c",
             )
+        });
+    }
+}
+
+/// Whether the guest's architecture is one `is` says: from its `arch`, or, without one
+/// (libvirt then takes the host's), from a machine type that only x86 has; `None` when the
+/// guest says neither, which leaves it to libvirt, which knows its host.
+fn guest_arch(os: &Os, is: impl Fn(&Arch) -> bool) -> Option<bool> {
+    let kind = os.kind.as_ref();
+    match kind.and_then(|t| t.arch.as_ref()) {
+        Some(arch) => Some(is(arch)),
+        None => kind
+            .and_then(|t| t.machine.as_deref())
+            .filter(|m| matches!(*m, "pc" | "q35" | "isapc" | "microvm") || m.starts_with("pc-"))
+            .map(|_| is(&Arch::X8664)),
+    }
+}
+
+/// QEMU plugs memory devices into the room `<maxMemory>` leaves above `<memory>`, DIMMs
+/// into its slots, and (but on ppc64) asks for NUMA cells to put them on: without cells it
+/// would make one silently, so libvirt asks for it to be said.
+fn qemu_memory_hotplug(d: &Domain, val: &mut Validator) {
+    const SOURCE: &str = "src/qemu/qemu_domain.c";
+    let devices = d.device_list();
+    let memory_devices = devices.iter().filter(|dev| matches!(dev, Device::Memory(_)));
+    let Some(max) = &d.max_memory else {
+        if memory_devices.count() > 0 {
+            let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
+            let first = devices.iter().position(|dev| matches!(dev, Device::Memory(_))).expect("counted");
+            at_device(val, "memory", places[first], |val| {
+                val.report_libvirt(
+                    "a memory device on QEMU needs <maxMemory> (Domain::max_memory): it is plugged in above <memory>",
+                    SOURCE,
+                )
+            });
+        }
+        return;
+    };
+    let not_ppc64 = d.os.as_deref().and_then(|os| guest_arch(os, |a| !matches!(a, Arch::Ppc64 | Arch::Ppc64le)));
+    if guest_numa_cells(d).is_empty() && not_ppc64 == Some(true) {
+        val.element("maxMemory", None, |val| {
+            val.report_libvirt(
+                "memory hotplug (<maxMemory>) on QEMU needs NUMA cells (<cpu><numa>, at least one) to plug memory into",
+                SOURCE,
+            )
+        });
+    }
+    let dimms = memory_devices
+        .filter(|dev| matches!(dev, Device::Memory(m) if matches!(m.model, MemoryModel::Dimm | MemoryModel::Nvdimm)))
+        .count();
+    let slots = max.slots.as_ref().map_or(0, |s| s.get());
+    if dimms > slots as usize {
+        val.element("maxMemory", None, |val| {
+            val.attribute("slots", |val| {
+                let message =
+                    format!("{dimms} DIMMs (<memory model='dimm'> or 'nvdimm') need as many slots: {slots} here");
+                val.report_libvirt(message, SOURCE)
+            })
         });
     }
 }
