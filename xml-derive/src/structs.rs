@@ -615,7 +615,8 @@ fn validate_impl(name: &Ident, fields: &[Field], container: Option<&syn::Path>, 
                 _ => each(&f.shape, id, |v| quote!({ let v = #v; val.choices(::std::slice::from_ref(v)); })),
             },
             Role::Text | Role::Flatten => each(&f.shape, id, |v| quote!({ let v = #v; #check; })),
-            Role::Any | Role::Extras => quote!(),
+            Role::Extras => quote!(#k::validate::Validate::validate_with(&self.#id, val);),
+            Role::Any => quote!(),
         };
         stmts.push(stmt);
         if f.opts.non_empty {

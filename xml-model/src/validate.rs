@@ -182,7 +182,36 @@ macro_rules! leaf {
         }
     )*};
 }
-leaf!(String, Box<str>, u8, u16, u32, u64, i32, i64, (), crate::AnyElement, crate::extras::Extras);
+leaf!(String, Box<str>, u8, u16, u32, u64, i32, i64, (), crate::AnyElement);
+
+/// What an element held that its type does not know (a typo such as `<disk devcie='cdrom'>`,
+/// kept by a reader that is not strict) breaks the schema, and libvirt ignores it without a
+/// word: each unknown attribute, element and text is a problem. Comments, processing
+/// instructions, namespace declarations and layout are not.
+impl Validate for crate::extras::Extras {
+    fn validate_with(&self, val: &mut Validator) {
+        let Some(inner) = self.get() else { return };
+        const IGNORED: &str = "the schema declares none here, and libvirt ignores it";
+        for attr in &inner.attributes {
+            if attr.name == "xmlns" || attr.name.starts_with("xmlns:") {
+                continue;
+            }
+            val.attribute(&attr.name, |val| val.report(format!("unknown attribute '{}': {IGNORED}", attr.name)));
+        }
+        for node in &inner.nodes {
+            match node {
+                crate::any::AnyNode::Element(e) => {
+                    val.element(&e.name, None, |val| val.report(format!("unknown element <{}>: {IGNORED}", e.name)))
+                }
+                crate::any::AnyNode::Text(text) if !crate::read::is_blank(text) => {
+                    let text = crate::error::quote(text.trim());
+                    val.report(format!("unexpected text '{text}': {IGNORED}"))
+                }
+                _ => {}
+            }
+        }
+    }
+}
 
 macro_rules! numeric {
     ($($t:ty),*) => {$(
