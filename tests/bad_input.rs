@@ -20,6 +20,27 @@ fn not_well_formed() {
     assert!(e.to_string().starts_with("2:"), "{e}");
 }
 
+/// A file cut short (or missing an end tag) is placed at its end, inside the elements still
+/// open, not at its start.
+#[test]
+fn a_document_cut_short_is_placed_at_its_end() {
+    let cut = "<domain type='kvm'>\n  <name>x</name>\n  <devices>\n    <disk type='file'>\n";
+    let e = parse(cut);
+    assert_eq!((e.line, e.column, e.path.as_str()), (5, 1, "/domain/devices/disk"), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "5:1: /domain/devices/disk: not well-formed XML: the document ends inside <disk> (opened at 4:5): it \
+         is cut short, or its end tag is missing"
+    );
+    // Cut in the middle of a tag: inside the element that holds it.
+    let e = parse("<domain type='kvm'>\n  <name>x</name>\n  <devices>\n    <disk type='fi");
+    assert_eq!((e.line, e.column, e.path.as_str()), (4, 19, "/domain/devices"), "{e}");
+    assert!(e.to_string().contains("inside <devices> (opened at 3:3)"), "{e}");
+    // The schema checker says the same.
+    let report = libvirt_xml::model::check::Checker::new().check_str(cut);
+    assert!(report.to_string().contains("5:1") && report.to_string().contains("ends inside <disk>"), "{report}");
+}
+
 #[test]
 fn wrong_root_element() {
     let e = parse("<network>\n  <name>default</name>\n</network>");

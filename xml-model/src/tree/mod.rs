@@ -238,6 +238,38 @@ impl std::fmt::Debug for Document<'_> {
     }
 }
 
+/// The error for a document that ends before its root element does (a file cut short, an
+/// end tag left out): at its end, with the path of the elements still open and where the
+/// innermost one was opened.
+fn cut_short(input: &str) -> Error {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(input);
+    reader.config_mut().check_end_names = false;
+    let mut open: Vec<(String, usize)> = Vec::new();
+    loop {
+        let at = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Ok(Event::Start(e)) => open.push((String::from_utf8_lossy(e.name().as_ref()).into_owned(), at)),
+            Ok(Event::End(_)) => drop(open.pop()),
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    let end = text_pos_at(input, input.len());
+    let message = match open.last() {
+        Some((name, at)) => {
+            let opened = text_pos_at(input, *at);
+            format!(
+                "the document ends inside <{name}> (opened at {}:{}): it is cut short, or its end tag is missing",
+                opened.row, opened.col
+            )
+        }
+        None => "the document ends before its root element does: it is cut short".to_owned(),
+    };
+    let path: String = open.iter().map(|(name, _)| format!("/{name}")).collect();
+    Error::at(path, end.row, end.col, ErrorKind::NotWellFormed(message))
+}
+
 impl<'a> Document<'a> {
     /// Parses `input`, refusing what breaks `limits` and what is not well-formed XML. A DTD
     /// (and the entities it declares) is allowed only with `allow_dtd`.
@@ -298,9 +330,13 @@ impl<'a> Document<'a> {
     pub fn parse_with_roxmltree(input: &'a str, allow_dtd: bool, limits: &Limits) -> Result<Document<'a>> {
         limits.check(input)?;
         let opts = roxmltree::ParsingOptions { allow_dtd, ..Default::default() };
-        let doc = roxmltree::Document::parse_with_options(input, opts).map_err(|e| {
-            let pos = e.pos();
-            Error::at("", pos.row, pos.col, ErrorKind::NotWellFormed(e.to_string()))
+        let doc = roxmltree::Document::parse_with_options(input, opts).map_err(|e| match e {
+            // roxmltree places these at 1:1: the place to show is the end, inside what is open.
+            roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => cut_short(input),
+            e => {
+                let pos = e.pos();
+                Error::at("", pos.row, pos.col, ErrorKind::NotWellFormed(e.to_string()))
+            }
         })?;
         Ok(copy::from_roxmltree(&doc))
     }
