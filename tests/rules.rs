@@ -239,7 +239,7 @@ fn a_guest_read_from_a_file_is_held_to_the_same_rules() {
 #[test]
 fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
     // libvirt formats only what it accepted: a rule here that fires on one of those is wrong.
-    // The inputs of libvirt's error tests are caught (nine of them, named below), one
+    // The inputs of libvirt's error tests are caught (ten of them, named below), one
     // document libvirt's VMX converter wrote without validating it (two disks on `sda`), and
     // one schema test with no memory; libvirt's define refuses both.
     let dir = support::corpus_dir();
@@ -283,7 +283,9 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
             // A DIMM for NUMA node 1 of a guest with cell 0 only: libvirt's define refuses it.
             "memory-hotplug-invalid-targetnode.xml",
             // A QEMU guest with <maxMemory> and no NUMA cells: a parse-error test of libvirt's.
-            "memory-hotplug-nonuma.xml"
+            "memory-hotplug-nonuma.xml",
+            // A parse-error test of libvirt's: a guest named with a '/'.
+            "name-slash-fail.xml"
         ]
     );
 }
@@ -445,6 +447,21 @@ fn devices_break_libvirts_own_rules() {
     let sound = |id| audio.clone().device(Sound::new(SoundModel::Ich9).audio(AudioId::new(id)));
     assert_eq!(sound(1).validate(), Ok(()));
     assert_eq!(paths(&libvirt_problems(&sound(2))), ["/domain/devices/sound/audio/@id"]);
+    // SPICE channels and audio without a SPICE display (left after it was swapped for VNC).
+    let spice_agent = guest().device(Graphics::spice()).device(Channel::spice_agent());
+    assert_eq!(spice_agent.validate(), Ok(()));
+    let mut vnc = spice_agent.clone();
+    vnc.remove_devices(|d| d.as_graphics().is_some());
+    vnc.add_device(Graphics::vnc());
+    let left = libvirt_problems(&vnc);
+    assert_eq!(paths(&left), ["/domain/devices/channel"]);
+    assert!(left[0].to_string().contains("'spicevmc' device talks through a SPICE display"), "{}", left[0]);
+    assert!(left[0].to_string().contains("src/qemu/qemu_validate.c"), "{}", left[0]);
+    let spice_audio = guest().device(Audio::new(1, libvirt_xml::model::generated::domaincommon::SpiceAudio::new()));
+    assert_eq!(paths(&libvirt_problems(&spice_audio)), ["/domain/devices/audio"]);
+    // Not a device: libvirt names files after the guest.
+    let slash = libvirt_problems(&Domain { name: "web/1".into(), ..guest() });
+    assert_eq!(paths(&slash), ["/domain/name"]);
     let shmem = |name: &str| guest().device(Shmem::new(ShmemName(name.to_owned())));
     assert_eq!(paths(&libvirt_problems(&shmem(".."))), ["/domain/devices/shmem/@name"]);
     assert_eq!(shmem("..a").validate(), Ok(()));
@@ -506,4 +523,34 @@ fn qemu_needs_room_slots_and_numa_cells_for_memory_devices() {
     let mut test = fits.clone().max_memory(max(1));
     test.kind = DomainType::Test;
     assert_eq!(test.validate(), Ok(()));
+}
+
+/// What a lenient read kept but the types do not know is what libvirt would ignore without a
+/// word: a typo in an attribute turns the intended CD-ROM into a disk. `validate()` names
+/// each such item, as the schema checker does; comments and namespace declarations are fine.
+#[test]
+fn unknown_content_kept_by_a_lenient_read_is_a_problem() {
+    let typo = "<domain type='kvm' xmlns:acme='http://acme.example/1'><!-- by hand -->\
+                <name>t</name><memory unit='GiB'>1</memory><os><type>hvm</type></os>\
+                <devices><disk type='file' devcie='cdrom'><target dev='hdc' bus='ide'/><frob/> text </disk>\
+                </devices></domain>";
+    let guest = Domain::from_xml(typo).expect("kept as unknown content");
+    let problems = guest.validate().unwrap_err();
+    assert_eq!(
+        paths(&problems),
+        ["/domain/devices/disk/@devcie", "/domain/devices/disk/frob", "/domain/devices/disk"],
+        "{problems:#?}"
+    );
+    assert_eq!(
+        problems[0].to_string(),
+        "/domain/devices/disk/@devcie: unknown attribute 'devcie': the schema declares none here, and libvirt \
+         ignores it"
+    );
+    assert!(problems.iter().all(|p| p.rule == Rule::Schema));
+    assert!(problems[2].message.contains("unexpected text 'text'"), "{}", problems[2]);
+    // The schema checker says the same of the same places.
+    let report = Checker::new().check_value(&guest);
+    assert!(!report.is_valid());
+    let fixed = typo.replace("devcie", "device").replace("<frob/> text ", "");
+    assert_eq!(Domain::from_xml(&fixed).unwrap().validate(), Ok(()));
 }

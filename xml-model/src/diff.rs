@@ -467,7 +467,7 @@ fn compare_elements(d: Node<'_>, a: Node<'_>, path: &str, out: &mut Vec<Change>,
     if trying {
         tries.budget.spend(desired.looked + actual.looked);
     }
-    let facts = if is_root { RootFacts::of(d, a) } else { RootFacts::default() };
+    let facts = if is_root { RootFacts::of(a) } else { RootFacts::default() };
     let mut unused = Unused::of(&actual);
     let mut by_identity = actual.by_identity();
     for (i, &dc) in desired.nodes.iter().enumerate() {
@@ -553,8 +553,6 @@ enum Normalised {
 /// (formatdomain) states it:
 /// - a device `<alias>` is kept only when it is a user alias (`ua-` prefix); others are
 ///   names libvirt gives a running guest's devices itself;
-/// - with NUMA cells, `<memory>` is the cells' memory plus the memory devices': libvirt
-///   computes it and ignores the written value;
 /// - `<currentMemory>` is at most `<memory>`: a larger value stands for all of it;
 /// - the `<source>` of a unix `<channel>` with no path, or with the path libvirt makes up in
 ///   its channel folder (`/var/lib/libvirt/qemu/channel/target/`), is libvirt's to fill in
@@ -575,7 +573,6 @@ fn normalised(d: Node<'_>, a: Option<Node<'_>>, root: &RootFacts) -> Normalised 
                 return Normalised::Dropped;
             }
         }
-        "memory" if at_root && root.numa_cells => return Normalised::Dropped,
         "currentMemory" if at_root => {
             if let (Some(want), Some(total)) = (scaled_text(d), a.and(root.memory)) {
                 return Normalised::Size(want.min(total));
@@ -600,17 +597,13 @@ fn normalised(d: Node<'_>, a: Option<Node<'_>>, root: &RootFacts) -> Normalised 
 /// What libvirt's rules ask of the top-level elements, found once for all of them.
 #[derive(Default)]
 struct RootFacts {
-    /// The desired domain has NUMA cells (`<cpu><numa><cell>`).
-    numa_cells: bool,
     /// libvirt's `<memory>`, in bytes.
     memory: Option<u128>,
 }
 
 impl RootFacts {
-    fn of(desired: Node<'_>, actual: Node<'_>) -> Self {
-        let numa_cells =
-            element(desired, "cpu").and_then(|c| element(c, "numa")).and_then(|n| element(n, "cell")).is_some();
-        RootFacts { numa_cells, memory: element(actual, "memory").and_then(scaled_text) }
+    fn of(actual: Node<'_>) -> Self {
+        RootFacts { memory: element(actual, "memory").and_then(scaled_text) }
     }
 }
 
@@ -904,13 +897,17 @@ mod tests {
     }
 
     #[test]
-    fn rule_with_numa_cells_memory_is_the_cells_total() {
+    fn with_numa_cells_a_memory_that_is_not_the_cells_total_is_not_kept() {
         let cpu = "<cpu><numa><cell id='0' cpus='0' memory='1048576' unit='KiB'/></numa></cpu>";
         let desired =
             dom(&format!("<memory unit='KiB'>1179648</memory><currentMemory unit='KiB'>1179648</currentMemory>{cpu}"));
         let actual =
             dom(&format!("<memory unit='KiB'>1048576</memory><currentMemory unit='KiB'>1048576</currentMemory>{cpu}"));
-        assert_eq!(diff(&desired, &actual), Vec::<String>::new());
+        // QEMU's driver makes <memory> the cells' memory (and the memory devices'): the amount
+        // written is not kept, which is a difference to tell (`apply` gives it as residual).
+        assert_eq!(diff(&desired, &actual), ["/domain/memory: 1048576 KiB -> 1179648 KiB"]);
+        let total = desired.replace("1179648", "1048576");
+        assert_eq!(diff(&total, &actual), Vec::<String>::new());
         // Without cells, the written amount is what counts.
         let plain = |kib: u32| dom(&format!("<memory unit='KiB'>{kib}</memory>"));
         assert_eq!(diff(&plain(1179648), &plain(1048576)), ["/domain/memory: 1048576 KiB -> 1179648 KiB"]);

@@ -1,14 +1,14 @@
 //! libvirt's rules for single devices and the devices that refer to each other, from
-//! `virDomainDeviceDefValidate` (src/conf/domain_validate.c): what every driver refuses
-//! though the schema allows it.
+//! `virDomainDeviceDefValidate` (src/conf/domain_validate.c), what every driver refuses
+//! though the schema allows it; and QEMU's for SPICE channels (src/qemu/qemu_validate.c).
 
 use std::collections::HashMap;
 
 use crate::generated::basictypes::{Arch, YesNo};
 use crate::generated::cputypes::MemoryAccessMode;
 use crate::generated::domaincommon::{
-    Device, Domain, DriverType, Filesystem, GuestOsType, Input, InputBus, InputType, MemoryDevice, MemoryModel, Shmem,
-    Sound, Vsock,
+    AudioType, CharSourceType, Device, Domain, DomainType, DriverType, Filesystem, GraphicsType, GuestOsType, Input,
+    InputBus, InputType, MemoryDevice, MemoryModel, RngBackendModel, Shmem, SmartcardMode, Sound, Vsock,
 };
 use crate::read::ElementChoice;
 use crate::validate::Validator;
@@ -48,6 +48,54 @@ pub(super) fn rules(d: &Domain, val: &mut Validator) {
     }
     if let Some(vsock) = d.devices.as_ref().and_then(|devices| devices.vsock.as_deref()) {
         val.element("devices", None, |val| val.element("vsock", None, |val| vsock_cid(vsock, val)));
+    }
+    if matches!(d.kind, DomainType::Kvm | DomainType::Qemu) {
+        spice_needs_spice_graphics(d, &places, val);
+    }
+}
+
+/// QEMU's SPICE channels (`type='spicevmc'`, `'spiceport'`) and SPICE audio go through the
+/// SPICE display: without a `<graphics type='spice'>` (taken out for VNC, say) QEMU's driver
+/// refuses them.
+fn spice_needs_spice_graphics(d: &Domain, places: &[Option<usize>], val: &mut Validator) {
+    let devices = d.device_list();
+    let spice = |dev: &Device| matches!(dev, Device::Graphics(g) if matches!(g.kind, GraphicsType::Spice(_)));
+    if devices.iter().any(spice) {
+        return;
+    }
+    let spice_source = |kind: &CharSourceType| match kind {
+        CharSourceType::Spicevmc => Some("spicevmc"),
+        CharSourceType::Spiceport => Some("spiceport"),
+        _ => None,
+    };
+    for (device, place) in devices.iter().zip(places) {
+        let source = match device {
+            Device::Channel(c) => spice_source(&c.kind),
+            Device::Serial(c) | Device::Parallel(c) => spice_source(&c.kind),
+            Device::Console(c) => c.kind.as_ref().and_then(spice_source),
+            Device::Redirdev(r) => spice_source(&r.kind),
+            Device::Smartcard(s) => match &s.mode {
+                SmartcardMode::Passthrough(p) => spice_source(&p.kind),
+                _ => None,
+            },
+            Device::Rng(r) => match &r.backend.model {
+                RngBackendModel::Egd(egd) => spice_source(&egd.kind),
+                _ => None,
+            },
+            Device::Audio(a) if matches!(a.kind, AudioType::Spice(_)) => Some("spice"),
+            _ => None,
+        };
+        let Some(source) = source else { continue };
+        let message = match source {
+            "spice" => "SPICE audio needs a SPICE display (<graphics type='spice'>, Graphics::spice())".to_owned(),
+            chardev => format!(
+                "a '{chardev}' device talks through a SPICE display: add <graphics type='spice'> \
+                                (Graphics::spice()), or take the device out with it"
+            ),
+        };
+        val.element("devices", None, |val| {
+            val.element(device.element_name(), *place, |val| val.report_libvirt(message, "src/qemu/qemu_validate.c"))
+        });
     }
 }
 

@@ -14,6 +14,7 @@
 //! | the `<model>` of a `host-passthrough` or `maximum` CPU | drops it silently (cpu_conf.c) |
 //! | a huge page's `nodeset` names guest NUMA cells; nodesets do not overlap; one page size at most has no nodeset | refuses (domain_validate.c) |
 //! | UEFI firmware (`<os firmware='efi'>`, or a `pflash` `<loader>`) on an x86 guest needs `<features><acpi/>` | refuses (qemu_validate.c) |
+//! | a `<name>` with a `/` | refuses (domain_validate.c) |
 //! | two disks with one target (`<target dev='vda'>`) | refuses (domain_validate.c) |
 //! | with no NUMA cells: `<memory>` given, and more than the memory devices (`<memory model='dimm'>`...) add up to; `<maxMemory>` not below it | refuses (domain_postparse.c) |
 //! | with NUMA cells: `<maxMemory>` not below the cells' memory and the memory devices | the QEMU driver refuses (domain_postparse.c): it makes that sum the guest's `<memory>` |
@@ -23,6 +24,7 @@
 //! | a memory device's model: `nvdimm` and `virtio-pmem` have a `<source><path>` and do not `discard`; `virtio-pmem` has `access='shared'` and no `<node>`; `virtio-mem`'s `<block>` is a power of two, and `<requested>` at most `<size>` and whole blocks; `sgx-epc` has no `<address>`; an NVDIMM's `<uuid>` is ppc64's only | refuses (domain_validate.c) |
 //! | two virtiofs shares with one `<target dir>`; a `<boot order>` on a filesystem other than virtiofs | refuses (domain_validate.c) |
 //! | an HVM guest's `<input>`: no tablet on `bus='ps2'`, no `bus='xen'`, a virtio `model` on `bus='virtio'` | refuses (domain_validate.c) |
+//! | on QEMU: a `spicevmc` or `spiceport` channel, redirection, smartcard or RNG, or SPICE `<audio>`, needs a `<graphics type='spice'>` | refuses (qemu_validate.c) |
 //! | a `<vsock>` CID of 3 or more; a `<sound>`'s `<audio id>` names an `<audio>`; a `<shmem>` not named `.` or `..` | refuses (domain_validate.c) |
 //! | a Hyper-V `<spinlocks state='on'>` has `retries`, at least 4095; a `<vendor_id state='on'>` has a `value` | refuses (domain_conf.c) |
 //! | NUMA cells are numbered 0 to n-1, once each, with no vCPU in two; a `<sibling>` distance or an interconnect names an existing cell; a distance is 10 to the cell itself only | refuses (numa_conf.c); libvirt 9.0.0 writes outside its memory refusing a distance to a missing cell |
@@ -46,6 +48,15 @@ use crate::CpuSet;
 
 /// Every rule of this module, on a whole domain (called by the domain's `validate`).
 pub fn domain(d: &Domain, val: &mut Validator) {
+    if d.name.contains('/') {
+        // libvirt names files after the guest (/etc/libvirt/qemu/<name>.xml).
+        val.element("name", None, |val| {
+            val.report_libvirt(
+                format!("a guest's name cannot contain '/' (here: '{}')", d.name),
+                "src/conf/domain_validate.c",
+            )
+        });
+    }
     disk_targets_differ(d, val);
     memory_sizes(d, val);
     memory_device_nodes(d, val);
