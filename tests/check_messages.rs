@@ -137,7 +137,8 @@ fn the_report_prints_one_line_per_problem() {
     );
     std::fs::write(&file, GUEST).unwrap();
     assert_eq!(checker.check_file(&file).unwrap().to_string(), format!("{}: valid", file.display()));
-    assert!(checker.check_file(dir.join("missing.xml")).is_err());
+    let missing = checker.check_file(dir.join("missing.xml")).unwrap_err().to_string();
+    assert!(missing.starts_with(&format!("{}: cannot read: ", dir.join("missing.xml").display())), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -108,7 +108,7 @@ fn check_all(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(f) = files.get(i) else { break };
-                        let r = checker.check_file(f).map_err(|e| format!("{}: cannot read: {e}", f.display()));
+                        let r = checker.check_file(f).map_err(|e| e.to_string());
                         done.push((i, r));
                     }
                     done

@@ -48,7 +48,8 @@ enum Command {
     /// To standard output, to DIR with --out-dir (never outside it), back into the files with
     /// --in-place, or only say which files are not in that style with --check (exit 1).
     Fmt(fmt::Args),
-    /// Read and write each document and compare the result with the original, byte for byte.
+    /// Read and write each document and compare the result with the original: the same elements,
+    /// attributes, text and comments, in the same order (the layout aside: see `fmt`).
     Roundtrip(RoundtripArgs),
     /// Show how document B differs from document A, by meaning rather than by text.
     ///

@@ -253,6 +253,11 @@ fn natural_from(name: &syn::Ident, inner: &syn::Type) -> TokenStream {
             impl ::std::convert::AsRef<str> for #name {
                 fn as_ref(&self) -> &str { &self.0 }
             }
+            /// Text that a pattern checks reads as text: `disk.serial.as_deref()`.
+            impl ::std::ops::Deref for #name {
+                type Target = str;
+                fn deref(&self) -> &str { &self.0 }
+            }
             impl ::std::cmp::PartialEq<str> for #name {
                 fn eq(&self, other: &str) -> bool { self.0 == other }
             }

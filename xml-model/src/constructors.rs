@@ -24,16 +24,16 @@ use crate::generated::cputypes::{
     Cpu, CpuFeature, CpuMaxPhysAddr, CpuMode, CpuModel, FeaturePolicy, MaxphysaddrMode, MemoryAccessMode, NumaCell,
 };
 use crate::generated::domaincommon::{
-    Access, BridgeInterface, BridgeInterfaceSource, Channel, ChannelTarget, ChannelTargetType, CharDevice,
-    CharDeviceTarget, CharSourceType, CharTargetType, Clock, Console, Controller, CustomHyperv, Device, Devices, Disk,
-    DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain, FileDiskSource, FileSource, Filesystem,
+    Access, AddressListen, BridgeInterface, BridgeInterfaceSource, Channel, ChannelTarget, ChannelTargetType,
+    CharDevice, CharDeviceTarget, CharSourceType, CharTargetType, Clock, Console, Controller, CustomHyperv, Device,
+    Devices, Disk, DiskDevice, DiskDriverType, DiskSource, DiskTarget, Domain, FileDiskSource, FileSource, Filesystem,
     FilesystemAccessmode, FilesystemTarget, Firmware, FirmwareFeature, FirmwareFeatureName, FsBinary, FsDriver,
-    Graphics, GuestOsType, HostPciAddress, Hostdev, Hugepages, Hyperv, Input, InputBus, InputType, Interface, Iommu,
-    Memballoon, MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface, Nvram, Os, OsFirmware, OsType,
-    Page, Panic, PciHostdev, PciSubsystemHostdevSource, Product, Pstore, RandomBackend, Rng, RngBackend,
-    ScsiController, ScsiControllerModel, SpiceGraphics, Spinlocks, Stimer, SubsystemHostdev, SubsystemHostdevType,
-    TargetBus, Timer, TimerName, TimerTickpolicy, Tlbflush, UsbHostdev, UsbSubsystemHostdevSource, Vendor, VirtioModel,
-    VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
+    Graphics, GraphicsType, GuestOsType, HostPciAddress, Hostdev, Hugepages, Hyperv, Input, InputBus, InputType,
+    Interface, Iommu, Listen, Memballoon, MemoryBacking, MountFilesystem, MountFilesystemSource, NetworkInterface,
+    Nvram, Os, OsFirmware, OsType, Page, Panic, PciAddress, PciHostdev, PciSubsystemHostdevSource, Product, Pstore,
+    RandomBackend, Rng, RngBackend, ScsiController, ScsiControllerModel, SpiceGraphics, Spinlocks, Stimer,
+    SubsystemHostdev, SubsystemHostdevType, TargetBus, Timer, TimerName, TimerTickpolicy, Tlbflush, UsbHostdev,
+    UsbSubsystemHostdevSource, Vendor, VirtioModel, VncGraphics, VolumeDiskSource, VolumeSource, Vsock, Watchdog,
 };
 use crate::{CpuSet, HexNumber, ScaledInteger, Unit};
 
@@ -693,6 +693,27 @@ impl Graphics {
     pub fn spice() -> Self {
         Graphics::new(SpiceGraphics::new().autoport(true))
     }
+
+    /// Listening on `address` too (`<listen type='address' address='0.0.0.0'/>`), for the
+    /// displays that listen on the network: VNC, SPICE and RDP. The others have no address,
+    /// and are left as they are.
+    ///
+    /// ```
+    /// use xml_model::prelude::*;
+    /// let xml = Device::from(Graphics::vnc().listen_on("0.0.0.0")).to_xml();
+    /// assert!(xml.contains("<listen type='address' address='0.0.0.0'/>"), "{xml}");
+    /// ```
+    #[must_use]
+    pub fn listen_on(mut self, address: &str) -> Self {
+        let listen = Listen::new(AddressListen::new().address(address));
+        match &mut self.kind {
+            GraphicsType::Vnc(vnc) => vnc.listens.push(listen),
+            GraphicsType::Spice(spice) => spice.listens.push(listen),
+            GraphicsType::Rdp(rdp) => rdp.listens.push(listen),
+            _ => {}
+        }
+        self
+    }
 }
 
 impl Controller {
@@ -817,6 +838,33 @@ impl HostPciAddress {
     pub fn at(domain: u32, bus: u8, slot: u8, function: u8) -> Self {
         HostPciAddress::new().domain(HexNumber::new(domain)).bus(HexNumber::new(bus)).slot(slot).function(function)
     }
+}
+
+/// `0000:06:10.0`, as `lspci -D` and `virsh nodedev-list` write a PCI address (a part left
+/// out is 0).
+impl std::fmt::Display for HostPciAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (domain, bus, slot, function) = (&self.domain, &self.bus, &self.slot, &self.function);
+        write_pci_address(f, [domain.as_ref().map(|n| n.get()), bus.as_ref().map(|n| n.get().into())], slot, function)
+    }
+}
+
+/// `0000:00:03.0`, as the guest's `lspci -D` writes the address (a part left out is 0).
+impl std::fmt::Display for PciAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (domain, bus, slot, function) = (&self.domain, &self.bus, &self.slot, &self.function);
+        write_pci_address(f, [domain.as_ref().map(|n| n.get()), bus.as_ref().map(|n| n.get().into())], slot, function)
+    }
+}
+
+fn write_pci_address(
+    f: &mut std::fmt::Formatter<'_>,
+    [domain, bus]: [Option<u32>; 2],
+    slot: &Option<crate::PciSlot>,
+    function: &Option<crate::PciFunction>,
+) -> std::fmt::Result {
+    let (slot, function) = (slot.as_ref().map_or(0, |n| n.get()), function.as_ref().map_or(0, |n| n.get()));
+    write!(f, "{:04x}:{:02x}:{slot:02x}.{function:x}", domain.unwrap_or(0), bus.unwrap_or(0))
 }
 
 impl Hostdev {

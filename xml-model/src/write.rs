@@ -76,7 +76,9 @@ struct Part {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Layout {
     /// In the order they were read in (for values read from a document), so that a document
-    /// comes back as it was.
+    /// comes back as it was: the same elements, attributes, text and comments, in the same
+    /// order, indented and quoted as libvirt does (two spaces a level, `'`), so that what
+    /// libvirt formatted comes back byte for byte.
     #[default]
     AsRead,
     /// In the model's own order, libvirt's (the schema's where nothing else says), whatever

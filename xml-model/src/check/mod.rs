@@ -131,10 +131,12 @@ impl Checker {
         valid
     }
 
-    /// Checks a file; an unreadable file is an I/O error, bytes that are not UTF-8 a problem.
+    /// Checks a file; an unreadable file is an I/O error (that names it), bytes that are not
+    /// UTF-8 a problem.
     pub fn check_file(&mut self, path: impl AsRef<Path>) -> std::io::Result<Report> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path)?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: cannot read: {e}", path.display())))?;
         let mut report = match crate::read::utf8(&bytes) {
             Ok(text) => self.check_str(text),
             Err(e) => Report::unreadable(e.line, e.column, "bytes that are not UTF-8".to_owned(), "a UTF-8 document"),

@@ -6711,35 +6711,6 @@ pub struct HidInput {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bus: ::std::option::Option<InputBus>,
 }
-/// `<host>` (domaincommon.rng:6576)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Host {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::string::String,
-    /// `@port`
-    #[xml(attribute = "port")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub port: ::std::option::Option<super::basictypes::PortNumber>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Host {
-    fn from(v: ::std::string::String) -> Self {
-        Host::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Host {
-    fn from(v: &str) -> Self {
-        Host::new(v)
-    }
-}
 /// The content of `<smartcard>` when `mode` is 'host-certificates'
 #[derive(Debug, Clone, PartialEq, Default, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8310,6 +8281,35 @@ pub struct IsaAddress {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub irq: ::std::option::Option<AddressIrq>,
 }
+/// `<host>` (domaincommon.rng:6576)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct IscsiHost {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// `@port`
+    #[xml(attribute = "port")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub port: ::std::option::Option<super::basictypes::PortNumber>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for IscsiHost {
+    fn from(v: ::std::string::String) -> Self {
+        IscsiHost::new(v)
+    }
+}
+impl ::std::convert::From<&str> for IscsiHost {
+    fn from(v: &str) -> Self {
+        IscsiHost::new(v)
+    }
+}
 /// The content of `<source>` when `protocol` is 'iscsi'
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -8323,7 +8323,7 @@ pub struct IscsiSource {
     /// `<host>`
     #[xml(child = "host", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: ::std::vec::Vec<IscsiHost>,
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]

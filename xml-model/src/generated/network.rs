@@ -159,11 +159,35 @@ pub struct Dns {
     /// `<host>`
     #[xml(child = "host")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: ::std::vec::Vec<DnsHost>,
     /// Unknown content and the layout it was read in.
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
+}
+/// `<host>` (network.rng:329)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct DnsHost {
+    /// `@ip`
+    #[xml(attribute = "ip")]
+    pub ip: crate::IpAddress,
+    /// `<hostname>`
+    #[xml(child = "hostname", non_empty)]
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub hostnames: ::std::vec::Vec<super::basictypes::DnsName>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<crate::IpAddress> for DnsHost {
+    fn from(v: crate::IpAddress) -> Self {
+        DnsHost::new(v)
+    }
 }
 /// `<domain>` (network.rng:256)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]
@@ -343,30 +367,6 @@ pub struct Forwarder {
     #[xml(extras)]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
     pub extras: Extras,
-}
-/// `<host>` (network.rng:329)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Host {
-    /// `@ip`
-    #[xml(attribute = "ip")]
-    pub ip: crate::IpAddress,
-    /// `<hostname>`
-    #[xml(child = "hostname", non_empty)]
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hostnames: ::std::vec::Vec<super::basictypes::DnsName>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<crate::IpAddress> for Host {
-    fn from(v: crate::IpAddress) -> Self {
-        Host::new(v)
-    }
 }
 /// `<interface>` (network.rng:146)
 #[derive(Debug, Clone, PartialEq, crate::Xml)]

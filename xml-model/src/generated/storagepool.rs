@@ -501,7 +501,7 @@ pub struct GlusterPoolSource {
     /// `<host>`
     #[xml(child = "host", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: ::std::vec::Vec<SourceHost>,
     /// `<name>`
     #[xml(child = "name")]
     pub name: ::std::string::String,
@@ -522,35 +522,6 @@ impl ::std::convert::From<::std::string::String> for GlusterPoolSource {
 impl ::std::convert::From<&str> for GlusterPoolSource {
     fn from(v: &str) -> Self {
         GlusterPoolSource::new(v)
-    }
-}
-/// `<host>` (storagepool.rng:336)
-#[derive(Debug, Clone, PartialEq, crate::Xml)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
-#[xml(crate = "crate")]
-pub struct Host {
-    /// `@name`
-    #[xml(attribute = "name")]
-    pub name: ::std::string::String,
-    /// `@port`
-    #[xml(attribute = "port")]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub port: ::std::option::Option<super::basictypes::PortNumber>,
-    /// Unknown content and the layout it was read in.
-    #[xml(extras)]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
-    pub extras: Extras,
-}
-impl ::std::convert::From<::std::string::String> for Host {
-    fn from(v: ::std::string::String) -> Self {
-        Host::new(v)
-    }
-}
-impl ::std::convert::From<&str> for Host {
-    fn from(v: &str) -> Self {
-        Host::new(v)
     }
 }
 /// The content of `<pool>` when `type` is 'iscsi-direct'
@@ -597,7 +568,7 @@ pub struct IscsiDirectPoolSource {
     /// `<host>`
     #[xml(child = "host", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: ::std::vec::Vec<SourceHost>,
     /// `<device>`
     #[xml(child = "device")]
     pub device: IscsiDirectSourceDevice,
@@ -690,7 +661,7 @@ pub struct IscsiPoolSource {
     /// `<host>`
     #[xml(child = "host", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: ::std::vec::Vec<SourceHost>,
     /// `<device>`
     #[xml(child = "device")]
     pub device: SourceDevice,
@@ -978,7 +949,7 @@ pub struct NetfsPoolSource {
     /// `<host>`
     #[xml(child = "host")]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: ::std::vec::Vec<SourceHost>,
     /// `<dir>`
     #[xml(child = "dir")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1284,7 +1255,7 @@ pub struct RbdPoolSource {
     /// `<host>`
     #[xml(child = "host", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: ::std::vec::Vec<SourceHost>,
     /// `<auth>`
     #[xml(child = "auth")]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1435,7 +1406,7 @@ pub struct SheepdogPoolSource {
     /// `<host>`
     #[xml(child = "host", non_empty)]
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
-    pub hosts: ::std::vec::Vec<Host>,
+    pub hosts: ::std::vec::Vec<SourceHost>,
     /// `<name>`
     #[xml(child = "name")]
     pub name: ::std::string::String,
@@ -1556,6 +1527,35 @@ impl ::std::convert::From<&str> for SourceDir {
 impl ::std::convert::From<::std::string::String> for SourceDir {
     fn from(v: ::std::string::String) -> Self {
         SourceDir::new(v)
+    }
+}
+/// `<host>` (storagepool.rng:336)
+#[derive(Debug, Clone, PartialEq, crate::Xml)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(crate::JsonSchema))]
+#[xml(crate = "crate")]
+pub struct SourceHost {
+    /// `@name`
+    #[xml(attribute = "name")]
+    pub name: ::std::string::String,
+    /// `@port`
+    #[xml(attribute = "port")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub port: ::std::option::Option<super::basictypes::PortNumber>,
+    /// Unknown content and the layout it was read in.
+    #[xml(extras)]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Extras::is_empty"))]
+    pub extras: Extras,
+}
+impl ::std::convert::From<::std::string::String> for SourceHost {
+    fn from(v: ::std::string::String) -> Self {
+        SourceHost::new(v)
+    }
+}
+impl ::std::convert::From<&str> for SourceHost {
+    fn from(v: &str) -> Self {
+        SourceHost::new(v)
     }
 }
 /// `<protocol>` (storagepool.rng:579)
