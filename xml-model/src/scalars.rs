@@ -353,13 +353,38 @@ pub enum CpuSetItem {
 /// assert_eq!(CpuSet::from(0..=3).to_string(), "0-3");
 /// assert_eq!(CpuSet::from_cpus([0, 1, 2, 7]).to_string(), "0-2,7");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct CpuSet(Vec<CpuSetItem>);
+///
+/// A set read with leading zeros (`000`, which libvirt and the schema take) is written back
+/// as it was read; comparison is by the items.
+#[derive(Clone)]
+pub struct CpuSet {
+    items: Vec<CpuSetItem>,
+    spelling: crate::value::Spelling,
+}
+
+impl PartialEq for CpuSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
+}
+
+impl Eq for CpuSet {}
+
+impl std::hash::Hash for CpuSet {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.items.hash(state);
+    }
+}
 
 impl CpuSet {
+    /// The set of `items`, written canonically.
+    fn of(items: Vec<CpuSetItem>) -> Self {
+        CpuSet { items, spelling: crate::value::Spelling::CANONICAL }
+    }
+
     /// The set of these items, in order.
     pub fn new(items: impl IntoIterator<Item = CpuSetItem>) -> Self {
-        CpuSet(items.into_iter().collect())
+        CpuSet::of(items.into_iter().collect())
     }
 
     /// The set of these CPUs, written as ranges.
@@ -374,12 +399,12 @@ impl CpuSet {
                 _ => items.push(CpuSetItem::Range(c, c)),
             }
         }
-        CpuSet(items)
+        CpuSet::of(items)
     }
 
     /// The items as written.
     pub fn items(&self) -> &[CpuSetItem] {
-        &self.0
+        &self.items
     }
 
     /// The CPUs in the set, ascending. As many as the ranges span (`0-4294967295` is four
@@ -393,7 +418,7 @@ impl CpuSet {
     /// `8-8`), exclusions applied.
     pub fn ranges(&self) -> Vec<(u32, u32)> {
         let mut spans: Vec<(u32, u32)> = self
-            .0
+            .items
             .iter()
             .filter_map(|i| match *i {
                 CpuSetItem::Range(a, b) if a <= b => Some((a, b)),
@@ -402,7 +427,7 @@ impl CpuSet {
             .collect();
         spans.sort_unstable();
         let mut excluded: Vec<u32> =
-            self.0.iter().filter_map(|i| if let CpuSetItem::Exclude(n) = *i { Some(n) } else { None }).collect();
+            self.items.iter().filter_map(|i| if let CpuSetItem::Exclude(n) = *i { Some(n) } else { None }).collect();
         excluded.sort_unstable();
         excluded.dedup();
         let mut merged: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
@@ -459,20 +484,20 @@ impl CpuSet {
 
     /// Whether CPU `n` is in the set.
     pub fn contains(&self, n: u32) -> bool {
-        let included = self.0.iter().any(|i| matches!(*i, CpuSetItem::Range(a, b) if a <= n && n <= b));
-        included && !self.0.contains(&CpuSetItem::Exclude(n))
+        let included = self.items.iter().any(|i| matches!(*i, CpuSetItem::Range(a, b) if a <= n && n <= b));
+        included && !self.items.contains(&CpuSetItem::Exclude(n))
     }
 }
 
 impl From<std::ops::RangeInclusive<u32>> for CpuSet {
     fn from(r: std::ops::RangeInclusive<u32>) -> Self {
-        CpuSet(vec![CpuSetItem::Range(*r.start(), *r.end())])
+        CpuSet::of(vec![CpuSetItem::Range(*r.start(), *r.end())])
     }
 }
 
 impl From<u32> for CpuSet {
     fn from(n: u32) -> Self {
-        CpuSet(vec![CpuSetItem::Range(n, n)])
+        CpuSet::of(vec![CpuSetItem::Range(n, n)])
     }
 }
 
@@ -484,7 +509,7 @@ impl fmt::Debug for CpuSet {
 
 impl fmt::Display for CpuSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, item) in self.0.iter().enumerate() {
+        for (i, item) in self.items.iter().enumerate() {
             if i > 0 {
                 f.write_str(",")?;
             }
@@ -508,9 +533,9 @@ impl FromStr for CpuSet {
 impl XmlValue for CpuSet {
     fn parse_xml(text: &str) -> Result<Self, Expected> {
         let bad = || Expected::new("a CPU set such as '0-3,8,^2'");
-        // Decimal digits only, so that the set writes back as it was read.
+        // Decimal digits only (the schema's pattern); leading zeros are kept as a spelling.
         let number = |t: &str| -> Result<u32, Expected> {
-            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) || (t.len() > 1 && t.starts_with('0')) {
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
             t.parse().map_err(|_| bad())
@@ -527,10 +552,16 @@ impl XmlValue for CpuSet {
             };
             items.push(item);
         }
-        Ok(CpuSet(items))
+        let mut set = CpuSet::of(items);
+        let canonical = set.to_string();
+        set.spelling = crate::value::Spelling::read(text, canonical == text);
+        Ok(set)
     }
     fn to_xml(&self) -> Cow<'_, str> {
-        Cow::Owned(self.to_string())
+        match self.spelling.as_deref() {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(self.to_string()),
+        }
     }
 }
 
@@ -758,6 +789,18 @@ mod tests {
             let common = members(a).iter().any(|n| members(b).contains(n));
             assert_eq!(a.overlaps(b), common, "{a} and {b}");
         }
+    }
+
+    #[test]
+    fn cpu_sets_with_leading_zeros_read_as_their_numbers_and_write_back_as_read() {
+        // The schema's pattern and libvirt take `000` (found by the `check` fuzz target).
+        let zeros = CpuSet::parse_xml("000,02-04").unwrap();
+        assert_eq!(zeros, CpuSet::parse_xml("0,2-4").unwrap());
+        assert_eq!(zeros.cpus(), vec![0, 2, 3, 4]);
+        assert_eq!(zeros.to_xml(), "000,02-04");
+        assert_eq!(zeros.to_string(), "0,2-4");
+        assert_eq!(CpuSet::parse_xml("0-3").unwrap().to_xml(), "0-3");
+        assert!(CpuSet::parse_xml("0x3").is_err());
     }
 
     #[test]
