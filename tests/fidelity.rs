@@ -247,3 +247,31 @@ fn a_large_document_reads_as_its_parts_do() {
     // Written in libvirt's spelling (single quotes, `&apos;`), so not as read: read back, the same.
     assert!(Document::<Domain>::parse(&written).is_ok_and(|again| again == doc), "written back, it reads otherwise");
 }
+
+/// A file written by hand in another layout than libvirt's (four spaces or tabs a level,
+/// double quotes, all on one line as a template makes it) is written back in its own, what
+/// was added to it too; `fmt` (`Layout::Restyled`) still gives libvirt's.
+#[test]
+fn a_document_in_its_own_layout_is_written_back_in_it() {
+    let four =
+        "<domain type=\"kvm\">\n    <name>web</name>\n    <memory unit=\"GiB\">2</memory>\n    <devices>\n        \
+                <disk type=\"file\" device=\"disk\">\n            <source file=\"/a b.img\"/>\n            \
+                <target dev=\"vda\" bus=\"virtio\"/>\n        </disk>\n    </devices>\n</domain>\n";
+    let tabs = "<domain type='kvm'>\n\t<name>web</name>\n\t<os>\n\t\t<type>hvm</type>\n\t</os>\n</domain>\n";
+    let one_line =
+        "<domain type='kvm'><name>web</name><devices><disk type='file'><target dev='vda'/></disk></devices></domain>";
+    for text in [four, tabs, one_line] {
+        assert_eq!(round_trip(text), text);
+    }
+    let mut doc = Document::<Domain>::parse(four).unwrap();
+    doc.root.add_device(Disk::file("/b.img", "vdb", TargetBus::Virtio));
+    let added = "        <disk type=\"file\" device=\"disk\">\n            <source file=\"/b.img\"/>\n            \
+                 <target dev=\"vdb\" bus=\"virtio\"/>\n        </disk>\n    </devices>";
+    assert!(doc.to_xml().contains(added), "{}", doc.to_xml());
+    let libvirt = doc.to_xml_with(Layout::Restyled);
+    assert!(libvirt.contains("\n  <name>web</name>\n") && libvirt.starts_with("<domain type='kvm'>"), "{libvirt}");
+    // A value written alone (no document) is in libvirt's layout.
+    assert!(doc.root.to_xml().starts_with("<domain type='kvm'>\n  <name>web</name>\n"));
+    let one = Document::<Domain>::parse(one_line).unwrap();
+    assert!(!one.to_xml().contains('\n'), "{}", one.to_xml());
+}

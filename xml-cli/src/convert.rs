@@ -166,7 +166,8 @@ impl<T: Serialize> Serialize for Doc<T> {
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Doc<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let root = T::deserialize(d)?;
-        Ok(Doc(Document { declaration: None, prolog: Vec::new(), root, epilog: Vec::new() }))
+        let style = xml_model::write::TextStyle::LIBVIRT;
+        Ok(Doc(Document { declaration: None, prolog: Vec::new(), root, epilog: Vec::new(), style }))
     }
 }
 

@@ -55,10 +55,12 @@ fn one_document_of_every_kind_survives_json_and_yaml() {
             std::fs::write(&kept, converted).unwrap();
             let (code, back, err) = xml_model(&["convert", "--to", "xml", "--kind", cols[0], kept.to_str().unwrap()]);
             assert_eq!(code, Some(0), "{} as {form}: {err}", cols[1]);
-            // As XML -> XML gives it: the document itself, but for quote characters, which
-            // the model does not keep.
+            // As XML -> XML gives it, for a document in libvirt's layout: the JSON and YAML
+            // forms carry none (a `Document` keeps its own, `Document::style`).
             let direct = xml_model::generated::reformat(&root_alone, xml_model::ReadOptions::recover()).unwrap();
-            assert_eq!(back, direct, "{} through {form}", cols[1]);
+            if xml_model::write::TextStyle::of(&root_alone) == xml_model::write::TextStyle::LIBVIRT {
+                assert_eq!(back, direct, "{} through {form}", cols[1]);
+            }
             assert_eq!(xml_model::compare::first_difference(&root_alone, &back), None);
         }
     }

@@ -301,7 +301,7 @@ const RUNTIME_SIZES: &[(&str, usize)] = &[
     ("crate::Unit", 8),
     ("crate::IpAddress", 32),
     ("crate::Uuid", 24),
-    ("crate::CpuSet", 24),
+    ("crate::CpuSet", 32),
     ("crate::Ipv6Address", 24),
     ("crate::HexNumber<u64, 1>", 24),
     ("crate::MacAddress", 16),

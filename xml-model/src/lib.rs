@@ -36,7 +36,8 @@
 //!
 //! let doc: Document<MaxPhysAddr> = Document::parse("<maxphysaddr mode='emulate' bits='0x2a'/>").unwrap();
 //! assert_eq!(doc.root.bits.as_ref().unwrap().get(), 42);
-//! assert_eq!(doc.to_xml(), "<maxphysaddr mode='emulate' bits='0x2a'/>\n");
+//! // Written back as it was read: `0x2a`, and no line break after it.
+//! assert_eq!(doc.to_xml(), "<maxphysaddr mode='emulate' bits='0x2a'/>");
 //!
 //! let built = MaxPhysAddr::new(Mode::Emulate).bits(42);
 //! assert_eq!(Document::new(built).to_xml(), "<maxphysaddr mode='emulate' bits='42'/>\n");
@@ -161,12 +162,16 @@ pub struct Document<T> {
     pub root: T,
     /// Comments and processing instructions after the root element.
     pub epilog: Vec<AnyNode>,
+    /// How the text was laid out (indentation, quotes), kept when it is written back as
+    /// read ([`write::Layout::AsRead`], [`write::Layout::Model`]); libvirt's for a new
+    /// document, and always for [`write::Layout::Restyled`].
+    pub style: write::TextStyle,
 }
 
 impl<T: XmlRoot> Document<T> {
     /// A document holding only `root`.
     pub fn new(root: T) -> Self {
-        Document { declaration: None, prolog: Vec::new(), root, epilog: Vec::new() }
+        Document { declaration: None, prolog: Vec::new(), root, epilog: Vec::new(), style: write::TextStyle::LIBVIRT }
     }
 
     /// Reads a document, keeping unknown content.
@@ -262,7 +267,7 @@ impl<T> Document<T> {
             .starts_with("<?xml")
             .then(|| text.find("?>").map(|end| text[..end + 2].trim_start_matches('\u{feff}').to_owned()))
             .flatten();
-        Ok(Document { declaration, prolog, root, epilog })
+        Ok(Document { declaration, prolog, root, epilog, style: write::TextStyle::of(text) })
     }
 
     /// The document's text: its declaration and prolog, the root as `write_root` writes it,
@@ -275,6 +280,9 @@ impl<T> Document<T> {
     ) -> String {
         let mut w = write::Writer::with_capacity(capacity);
         w.set_layout(layout);
+        if layout != write::Layout::Restyled {
+            w.set_style(self.style);
+        }
         if let Some(d) = &self.declaration {
             w.raw(d);
             w.raw("\n");
@@ -284,7 +292,9 @@ impl<T> Document<T> {
             w.raw("\n");
         }
         write_root(&self.root, &mut w);
-        w.raw("\n");
+        if self.style.final_newline || layout == write::Layout::Restyled || !self.epilog.is_empty() {
+            w.raw("\n");
+        }
         for n in &self.epilog {
             n.write_verbatim(&mut w);
             w.raw("\n");

@@ -76,9 +76,9 @@ struct Part {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Layout {
     /// In the order they were read in (for values read from a document), so that a document
-    /// comes back as it was: the same elements, attributes, text and comments, in the same
-    /// order, indented and quoted as libvirt does (two spaces a level, `'`), so that what
-    /// libvirt formatted comes back byte for byte.
+    /// comes back as it was: the same elements, attributes, text and comments in the same
+    /// order, in the document's [`TextStyle`] (what libvirt formatted comes back byte for
+    /// byte).
     #[default]
     AsRead,
     /// In the model's own order, libvirt's (the schema's where nothing else says), whatever
@@ -92,10 +92,133 @@ pub enum Layout {
     Restyled,
 }
 
+/// How a document's text is laid out: the indentation of a level and the quotes around
+/// attribute values. libvirt's is two spaces and `'`; a document read keeps its own
+/// ([`Document::style`](crate::Document::style)), so that a file written by hand with four
+/// spaces and double quotes is written back so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextStyle {
+    /// The indentation of one level.
+    pub indent: Indent,
+    /// Attribute values in double quotes (`"`) rather than libvirt's single ones.
+    pub double_quotes: bool,
+    /// A line break after the root element's end tag.
+    pub final_newline: bool,
+}
+
+/// The indentation of one level of a [`TextStyle`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indent {
+    /// This many spaces (libvirt: 2).
+    Spaces(u8),
+    /// This many tabs.
+    Tabs(u8),
+    /// No line breaks: the whole document on one line (as string templates often make it).
+    OneLine,
+}
+
+impl TextStyle {
+    /// libvirt's: two spaces a level, single quotes, a final line break.
+    pub const LIBVIRT: TextStyle = TextStyle { indent: Indent::Spaces(2), double_quotes: false, final_newline: true };
+
+    /// The style `text` is written in: the indentation of the first line inside its root
+    /// element that starts with blanks, the quotes of the first attribute of an element of
+    /// no namespace prefix (others', such as `<metadata>`'s, are libxml2's), and whether it
+    /// ends with a line break. What is not clear (blanks of both kinds) is libvirt's. Reads
+    /// only as far as it needs to.
+    pub fn of(text: &str) -> TextStyle {
+        // The root's start tag: the first `<` that opens an element.
+        let bytes = text.as_bytes();
+        let root = memchr::memchr_iter(b'<', bytes)
+            .find(|&i| bytes.get(i + 1).is_some_and(|b| !matches!(b, b'?' | b'!' | b'/')));
+        let inside = root.map_or("", |r| text[r..].trim_end());
+        let indent = match memchr::memchr(b'\n', inside.as_bytes()) {
+            None => Indent::OneLine,
+            Some(_) => inside
+                .split('\n')
+                .skip(1)
+                .map(|line| line.trim_end_matches('\r'))
+                .find_map(|line| {
+                    let blanks = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+                    (!blanks.is_empty() && line[blanks.len()..].starts_with('<')).then_some(blanks)
+                })
+                .map_or(Indent::Spaces(2), |blanks| {
+                    let n = u8::try_from(blanks.len()).unwrap_or(u8::MAX);
+                    if blanks.bytes().all(|b| b == b' ') {
+                        Indent::Spaces(n)
+                    } else if blanks.bytes().all(|b| b == b'\t') {
+                        Indent::Tabs(n)
+                    } else {
+                        Indent::Spaces(2)
+                    }
+                }),
+        };
+        let double_quotes = first_attribute_quote(inside.as_bytes()) == Some(b'"');
+        TextStyle { indent, double_quotes, final_newline: text.ends_with('\n') }
+    }
+
+    fn quote(&self) -> char {
+        if self.double_quotes {
+            '"'
+        } else {
+            '\''
+        }
+    }
+}
+
+/// The quote of the first attribute (not a namespace declaration) of an element with no
+/// namespace prefix in `text`, which starts at an element's `<`; one pass, stopping there.
+fn first_attribute_quote(text: &[u8]) -> Option<u8> {
+    let mut i = 0;
+    while i < text.len() {
+        // At a `<`: an element's start tag, or markup to pass over.
+        let rest = &text[i..];
+        if rest.starts_with(b"<!--") {
+            i += memchr::memmem::find(rest, b"-->").map_or(rest.len(), |e| e + 3);
+            continue;
+        }
+        let name_len =
+            rest[1..].iter().take_while(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')).count();
+        let prefixed =
+            rest.get(1).is_some_and(|b| matches!(b, b'?' | b'!' | b'/')) || rest[1..1 + name_len].contains(&b':');
+        let mut j = 1 + name_len;
+        // The start tag's attributes, up to its `>`.
+        while j < rest.len() && rest[j] != b'>' {
+            if rest[j] == b'=' {
+                let attr_end =
+                    rest[..j].iter().rposition(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')).map_or(0, |e| e + 1);
+                let attr_start = rest[..attr_end]
+                    .iter()
+                    .rposition(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                    .map_or(0, |s| s + 1);
+                let q =
+                    rest[j + 1..].iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r')).map(|k| j + 1 + k);
+                let q = q.filter(|&q| matches!(rest[q], b'\'' | b'"'))?;
+                if !prefixed && !rest[attr_start..attr_end].starts_with(b"xmlns") {
+                    return Some(rest[q]);
+                }
+                // Past the value, whose `>` would not end the tag.
+                j = q + 1 + memchr::memchr(rest[q], &rest[q + 1..]).unwrap_or(rest.len());
+            }
+            j += 1;
+        }
+        i += j;
+        i += memchr::memchr(b'<', &text[i.min(text.len())..]).unwrap_or(text.len());
+    }
+    None
+}
+
+impl Default for TextStyle {
+    fn default() -> Self {
+        TextStyle::LIBVIRT
+    }
+}
+
 /// An XML text being written.
 #[derive(Default)]
 pub struct Writer {
     layout: Layout,
+    style: TextStyle,
     out: String,
     depth: usize,
     /// A start tag is open (`<x a='1'` without its `>`).
@@ -141,6 +264,11 @@ impl Writer {
         self.layout = layout;
     }
 
+    /// Sets the indentation and quotes (libvirt's unless set).
+    pub fn set_style(&mut self, style: TextStyle) {
+        self.style = style;
+    }
+
     /// The text written so far.
     pub fn into_string(self) -> String {
         self.out
@@ -159,14 +287,21 @@ impl Writer {
         }
     }
 
-    /// A line break and two spaces per level.
+    /// A line break and the indentation of `depth` levels (two spaces each, unless the
+    /// style says otherwise).
     fn new_line(&mut self, depth: usize) {
         const SPACES: &str = "                                                                ";
+        const TABS: &str = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+        let (unit, width) = match self.style.indent {
+            Indent::Spaces(n) => (SPACES, n),
+            Indent::Tabs(n) => (TABS, n),
+            Indent::OneLine => return,
+        };
         self.out.push('\n');
-        let mut n = depth * 2;
+        let mut n = depth * usize::from(width);
         while n > 0 {
-            let k = n.min(SPACES.len());
-            self.out.push_str(&SPACES[..k]);
+            let k = n.min(unit.len());
+            self.out.push_str(&unit[..k]);
             n -= k;
         }
     }
@@ -281,9 +416,10 @@ impl Writer {
         self.mark(rank);
         self.out.push(' ');
         self.out.push_str(name);
-        self.out.push_str("='");
+        self.out.push('=');
+        self.out.push(self.style.quote());
         value.write_xml(&mut self.out, |out, text| escape_into(out, text, Style::Libvirt));
-        self.out.push('\'');
+        self.out.push(self.style.quote());
     }
 
     /// Writes an attribute ` name='value'` of the given rank from text.
@@ -291,9 +427,10 @@ impl Writer {
         self.mark(rank);
         self.out.push(' ');
         self.out.push_str(name);
-        self.out.push_str("='");
+        self.out.push('=');
+        self.out.push(self.style.quote());
         escape_into(&mut self.out, value, Style::Libvirt);
-        self.out.push('\'');
+        self.out.push(self.style.quote());
     }
 
     /// Writes text content of the given rank.
@@ -328,9 +465,10 @@ impl Writer {
             escape_into(&mut self.out, value, Style::Libxml2Attribute);
             self.out.push('"');
         } else {
-            self.out.push_str("='");
+            self.out.push('=');
+            self.out.push(self.style.quote());
             escape_into(&mut self.out, value, Style::Libvirt);
-            self.out.push('\'');
+            self.out.push(self.style.quote());
         }
     }
 
@@ -683,6 +821,24 @@ mod tests {
         let mut out = String::new();
         escape_into(&mut out, "plain é text", Style::Libvirt);
         assert_eq!(out, "plain é text");
+    }
+
+    #[test]
+    fn a_documents_style_is_its_first_indented_line_and_its_first_plain_attribute() {
+        use super::{Indent, TextStyle};
+        let style = |t: &str| TextStyle::of(t);
+        assert_eq!(style("<domain type='kvm'>\n  <name>a</name>\n</domain>\n"), TextStyle::LIBVIRT);
+        let four =
+            style("<?xml version=\"1.0\"?>\n<!-- a='1' -->\n<domain type=\"kvm\">\n    <name>a</name>\n</domain>");
+        assert_eq!(four, TextStyle { indent: Indent::Spaces(4), double_quotes: true, final_newline: false });
+        // Namespace declarations and other namespaces' elements (libxml2 writes `"`) do not count.
+        let metadata = "<network>\n  <metadata>\n    <a:foo xmlns:a=\"urn:a\" x=\"1\"/>\n  </metadata>\n  \
+                        <forward mode='bridge'/>\n</network>\n";
+        assert!(!style(metadata).double_quotes);
+        assert_eq!(style("<domain>\n\t<name>a</name>\n</domain>").indent, Indent::Tabs(1));
+        assert_eq!(style("<domain><name x=\"a>b\">a</name></domain>").indent, Indent::OneLine);
+        assert!(style("<domain><name x=\"a>b\">a</name></domain>").double_quotes);
+        assert_eq!(style("<domain>\n \t<name>a</name>\n</domain>").indent, Indent::Spaces(2));
     }
 
     #[test]
