@@ -156,14 +156,6 @@ impl TextStyle {
         let double_quotes = first_attribute_quote(inside.as_bytes()) == Some(b'"');
         TextStyle { indent, double_quotes, final_newline: text.ends_with('\n') }
     }
-
-    fn quote(&self) -> char {
-        if self.double_quotes {
-            '"'
-        } else {
-            '\''
-        }
-    }
 }
 
 /// The quote of the first attribute (not a namespace declaration) of an element with no
@@ -214,11 +206,28 @@ impl Default for TextStyle {
     }
 }
 
+/// A [`TextStyle`] as the writer spells it, worked out once: the indentation unit (spaces
+/// or tabs, that many a level; none for one line), and the quotes.
+struct StyleMarks {
+    indent: Option<(&'static str, usize)>,
+    double_quotes: bool,
+}
+
+impl Default for StyleMarks {
+    fn default() -> Self {
+        StyleMarks { indent: Some((SPACES, 2)), double_quotes: false }
+    }
+}
+
+/// What indentation is cut from.
+const SPACES: &str = "                                                                ";
+const TABS: &str = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+
 /// An XML text being written.
 #[derive(Default)]
 pub struct Writer {
     layout: Layout,
-    style: TextStyle,
+    marks: StyleMarks,
     out: String,
     depth: usize,
     /// A start tag is open (`<x a='1'` without its `>`).
@@ -266,7 +275,29 @@ impl Writer {
 
     /// Sets the indentation and quotes (libvirt's unless set).
     pub fn set_style(&mut self, style: TextStyle) {
-        self.style = style;
+        self.marks = StyleMarks {
+            indent: match style.indent {
+                Indent::Spaces(n) => Some((SPACES, usize::from(n))),
+                Indent::Tabs(n) => Some((TABS, usize::from(n))),
+                Indent::OneLine => None,
+            },
+            double_quotes: style.double_quotes,
+        };
+    }
+
+    /// `='` or `="`: constants, so that each is one store.
+    #[inline]
+    fn open_value(&mut self) {
+        if self.marks.double_quotes {
+            self.out.push_str("=\"");
+        } else {
+            self.out.push_str("='");
+        }
+    }
+
+    #[inline]
+    fn close_value(&mut self) {
+        self.out.push(if self.marks.double_quotes { '"' } else { '\'' });
     }
 
     /// The text written so far.
@@ -289,16 +320,11 @@ impl Writer {
 
     /// A line break and the indentation of `depth` levels (two spaces each, unless the
     /// style says otherwise).
+    #[inline]
     fn new_line(&mut self, depth: usize) {
-        const SPACES: &str = "                                                                ";
-        const TABS: &str = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
-        let (unit, width) = match self.style.indent {
-            Indent::Spaces(n) => (SPACES, n),
-            Indent::Tabs(n) => (TABS, n),
-            Indent::OneLine => return,
-        };
+        let Some((unit, width)) = self.marks.indent else { return };
         self.out.push('\n');
-        let mut n = depth * usize::from(width);
+        let mut n = depth * width;
         while n > 0 {
             let k = n.min(unit.len());
             self.out.push_str(&unit[..k]);
@@ -416,10 +442,9 @@ impl Writer {
         self.mark(rank);
         self.out.push(' ');
         self.out.push_str(name);
-        self.out.push('=');
-        self.out.push(self.style.quote());
+        self.open_value();
         value.write_xml(&mut self.out, |out, text| escape_into(out, text, Style::Libvirt));
-        self.out.push(self.style.quote());
+        self.close_value();
     }
 
     /// Writes an attribute ` name='value'` of the given rank from text.
@@ -427,10 +452,9 @@ impl Writer {
         self.mark(rank);
         self.out.push(' ');
         self.out.push_str(name);
-        self.out.push('=');
-        self.out.push(self.style.quote());
+        self.open_value();
         escape_into(&mut self.out, value, Style::Libvirt);
-        self.out.push(self.style.quote());
+        self.close_value();
     }
 
     /// Writes text content of the given rank.
@@ -465,10 +489,9 @@ impl Writer {
             escape_into(&mut self.out, value, Style::Libxml2Attribute);
             self.out.push('"');
         } else {
-            self.out.push('=');
-            self.out.push(self.style.quote());
+            self.open_value();
             escape_into(&mut self.out, value, Style::Libvirt);
-            self.out.push(self.style.quote());
+            self.close_value();
         }
     }
 
