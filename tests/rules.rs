@@ -517,7 +517,7 @@ fn qemu_needs_room_slots_and_numa_cells_for_memory_devices() {
     assert_eq!(guest().max_memory(max(2)).validate(), Ok(()));
     let fits = x86().cpu(cells).max_memory(max(2)).device(dimm()).device(dimm());
     assert_eq!(fits.validate(), Ok(()));
-    let one_slot = Domain { max_memory: Some(Box::new(max(1))), ..fits.clone() };
+    let one_slot = fits.clone().max_memory(max(1));
     assert_eq!(paths(&libvirt_problems(&one_slot)), ["/domain/maxMemory/@slots"]);
     // Other hypervisors have rules of their own.
     let mut test = fits.clone().max_memory(max(1));

@@ -18,7 +18,7 @@ const SOURCE: &str = "src/conf/domain_validate.c";
 /// Every rule of this module, device by device, each at its device's path.
 pub(super) fn rules(d: &Domain, val: &mut Validator) {
     let devices = d.device_list();
-    let places = crate::validate::places(devices.iter().map(ElementChoice::element_name));
+    let places = super::device_places(devices);
     let hvm = d.os.as_ref().and_then(|os| os.kind.as_ref()).and_then(|t| t.value.as_ref()) == Some(&GuestOsType::Hvm);
     let arch = d.os.as_ref().and_then(|os| os.kind.as_ref()).and_then(|t| t.arch.as_ref());
     let audio_ids: Vec<u8> = devices

@@ -85,6 +85,12 @@ fn guest_numa_cells(d: &Domain) -> &[NumaCell] {
     d.cpu.as_ref().and_then(|c| c.numa.as_ref()).map_or(&[], |n| &n.cells[..])
 }
 
+/// Where each device stands among its same-named siblings (`disk[2]`), for paths: see
+/// [`crate::validate::places`].
+fn device_places(devices: &[Device]) -> Vec<Option<usize>> {
+    crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name))
+}
+
 /// Walks `val` to the `place`-th `<name>` of `<devices>` (see [`crate::validate::places`]).
 fn at_device(val: &mut Validator, name: &str, place: Option<usize>, f: impl FnOnce(&mut Validator)) {
     val.element("devices", None, |val| val.element(name, place, f));
@@ -106,7 +112,7 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
         return;
     }
     let devices = d.device_list();
-    let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
+    let places = device_places(devices);
     let is_virtiofs = |fs: &Filesystem| fs.driver.as_ref().is_some_and(|dr| matches!(dr.kind, DriverType::Virtiofs(_)));
     for (i, device) in devices.iter().enumerate() {
         let Device::Filesystem(fs) = device else { continue };
@@ -203,7 +209,7 @@ fn memory_sizes(d: &Domain, val: &mut Validator) {
 fn memory_device_nodes(d: &Domain, val: &mut Validator) {
     let cells = guest_numa_cells(d).len();
     let devices = d.device_list();
-    let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
+    let places = device_places(devices);
     for (i, device) in devices.iter().enumerate() {
         let Device::Memory(mem) = device else { continue };
         let Some(node) = mem.target.node.as_ref().map(|n| n.get()) else { continue };
@@ -228,7 +234,7 @@ fn memory_device_nodes(d: &Domain, val: &mut Validator) {
 /// the target of another is refused, whatever the hypervisor.
 fn disk_targets_differ(d: &Domain, val: &mut Validator) {
     let devices = d.device_list();
-    let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
+    let places = device_places(devices);
     let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, device) in devices.iter().enumerate() {
         let Device::Disk(disk) = device else { continue };
@@ -299,7 +305,7 @@ fn qemu_memory_hotplug(d: &Domain, val: &mut Validator) {
     let memory_devices = devices.iter().filter(|dev| matches!(dev, Device::Memory(_)));
     let Some(max) = &d.max_memory else {
         if memory_devices.count() > 0 {
-            let places = crate::validate::places(devices.iter().map(crate::read::ElementChoice::element_name));
+            let places = device_places(devices);
             let first = devices.iter().position(|dev| matches!(dev, Device::Memory(_))).expect("counted");
             at_device(val, "memory", places[first], |val| {
                 val.report_libvirt(
