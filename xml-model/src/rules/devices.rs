@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::at_device;
 use crate::generated::basictypes::{Arch, YesNo};
 use crate::generated::cputypes::MemoryAccessMode;
 use crate::generated::domaincommon::{
@@ -30,24 +31,22 @@ pub(super) fn rules(d: &Domain, val: &mut Validator) {
         .collect();
     // The first virtiofs share of each target, by its place among the filesystems.
     let mut virtiofs_targets: HashMap<&str, Option<usize>> = HashMap::new();
-    for (device, place) in devices.iter().zip(&places) {
-        let at = |val: &mut Validator, f: &mut dyn FnMut(&mut Validator)| {
-            val.element("devices", None, |val| val.element(device.element_name(), *place, |val| f(val)))
-        };
+    for (device, &place) in devices.iter().zip(&places) {
+        let name = device.element_name();
         match device {
             Device::Filesystem(fs) => {
-                let first = is_virtiofs(fs).then(|| *virtiofs_targets.entry(&fs.target.dir).or_insert(*place));
-                at(val, &mut |val| filesystem(fs, first.filter(|first| first != place), val));
+                let first = is_virtiofs(fs).then(|| *virtiofs_targets.entry(&fs.target.dir).or_insert(place));
+                at_device(val, name, place, |val| filesystem(fs, first.filter(|first| *first != place), val));
             }
-            Device::Input(input) if hvm => at(val, &mut |val| input_bus(input, val)),
-            Device::Memory(mem) => at(val, &mut |val| memory_device(mem, arch, val)),
-            Device::Sound(sound) => at(val, &mut |val| sound_audio(sound, &audio_ids, val)),
-            Device::Shmem(shmem) => at(val, &mut |val| shmem_name(shmem, val)),
+            Device::Input(input) if hvm => at_device(val, name, place, |val| input_bus(input, val)),
+            Device::Memory(mem) => at_device(val, name, place, |val| memory_device(mem, arch, val)),
+            Device::Sound(sound) => at_device(val, name, place, |val| sound_audio(sound, &audio_ids, val)),
+            Device::Shmem(shmem) => at_device(val, name, place, |val| shmem_name(shmem, val)),
             _ => {}
         }
     }
     if let Some(vsock) = d.devices.as_ref().and_then(|devices| devices.vsock.as_deref()) {
-        val.element("devices", None, |val| val.element("vsock", None, |val| vsock_cid(vsock, val)));
+        at_device(val, "vsock", None, |val| vsock_cid(vsock, val));
     }
     if matches!(d.kind, DomainType::Kvm | DomainType::Qemu) {
         spice_needs_spice_graphics(d, &places, val);
@@ -93,13 +92,12 @@ fn spice_needs_spice_graphics(d: &Domain, places: &[Option<usize>], val: &mut Va
                                 (Graphics::spice()), or take the device out with it"
             ),
         };
-        val.element("devices", None, |val| {
-            val.element(device.element_name(), *place, |val| val.report_libvirt(message, "src/qemu/qemu_validate.c"))
-        });
+        at_device(val, device.element_name(), *place, |val| val.report_libvirt(message, "src/qemu/qemu_validate.c"));
     }
 }
 
-fn is_virtiofs(fs: &Filesystem) -> bool {
+/// Whether a `<filesystem>` is a virtiofs share (`<driver type='virtiofs'/>`).
+pub(super) fn is_virtiofs(fs: &Filesystem) -> bool {
     fs.driver.as_ref().is_some_and(|dr| matches!(dr.kind, DriverType::Virtiofs(_)))
 }
 

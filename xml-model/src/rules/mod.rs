@@ -39,8 +39,7 @@ use std::collections::BTreeMap;
 use crate::generated::basictypes::{Arch, OnOff};
 use crate::generated::cputypes::{Cpu, CpuMode, CpuNuma, MaxphysaddrMode, MemoryAccessMode, NumaCell};
 use crate::generated::domaincommon::{
-    CustomHyperv, Device, DomainType, DriverType, Features, Filesystem, HypervMode, LoaderType, MemoryModel, Os,
-    OsFirmware,
+    CustomHyperv, Device, DomainType, Features, HypervMode, LoaderType, MemoryModel, Os, OsFirmware,
 };
 use crate::generated::domaincommon::{Domain, MemoryBacking};
 use crate::validate::Validator;
@@ -113,10 +112,9 @@ fn virtiofs_needs_shared_memory(d: &Domain, val: &mut Validator) {
     }
     let devices = d.device_list();
     let places = device_places(devices);
-    let is_virtiofs = |fs: &Filesystem| fs.driver.as_ref().is_some_and(|dr| matches!(dr.kind, DriverType::Virtiofs(_)));
     for (i, device) in devices.iter().enumerate() {
         let Device::Filesystem(fs) = device else { continue };
-        if !is_virtiofs(fs) {
+        if !devices::is_virtiofs(fs) {
             continue;
         }
         at_device(val, "filesystem", places[i], |val| {
