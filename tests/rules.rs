@@ -236,6 +236,18 @@ fn a_guest_read_from_a_file_is_held_to_the_same_rules() {
     assert!(virtiofs.validate().is_err());
 }
 
+/// A problem placed in `text` points at what the last step of its path names: the attribute,
+/// or an element's `<` (the element itself, or the nearest one there when it is absent).
+fn assert_placed(text: &str, p: &Problem) {
+    assert!(p.line > 0 && p.column > 0, "unplaced: {p}");
+    let line = text.lines().nth(p.line as usize - 1).unwrap_or_else(|| panic!("no line {}: {p}", p.line));
+    let at: String = line.chars().skip(p.column as usize - 1).collect();
+    match p.path.rsplit('/').next().and_then(|s| s.strip_prefix('@')) {
+        Some(attribute) if !at.starts_with('<') => assert!(at.starts_with(&format!("{attribute}=")), "{p}: at {at}"),
+        _ => assert!(at.starts_with('<'), "{p}: at {at}"),
+    }
+}
+
 #[test]
 fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
     // libvirt formats only what it accepted: a rule here that fires on one of those is wrong.
@@ -245,6 +257,7 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
     let dir = support::corpus_dir();
     let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
     let (mut formatted, mut caught) = (0, Vec::new());
+    let mut checker = Checker::new().with_rules(true);
     for line in manifest.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         if cols[0] != "domain" || cols[3] != "valid" {
@@ -253,6 +266,15 @@ fn what_libvirt_wrote_itself_breaks_none_of_its_rules() {
         let text = std::fs::read_to_string(dir.join(cols[1])).unwrap();
         let guest = Domain::from_xml(&text).unwrap_or_else(|e| panic!("{}: {e}", cols[1]));
         let problems = guest.validate().err().unwrap_or_default();
+        // `check --rules` finds the same, each placed at what its path names.
+        let report = checker.check_str(&text);
+        let rules: Vec<(&str, &str)> = report.rules.iter().map(|p| (p.path.as_str(), p.message.as_str())).collect();
+        let libvirt: Vec<(&str, &str)> =
+            problems.iter().filter(|p| p.rule != Rule::Schema).map(|p| (p.path.as_str(), p.message.as_str())).collect();
+        assert_eq!(rules, libvirt, "{}", cols[1]);
+        for p in &report.rules {
+            assert_placed(&text, p);
+        }
         if support::libvirt_formatted(cols[1]) {
             formatted += 1;
             assert_eq!(problems, [], "{}", cols[1]);

@@ -1,6 +1,6 @@
-//! `xml-model check [--format text|json] [--jobs N] [--schemas DIR] FILE...`: every file
-//! against libvirt's schemas (the compiled-in set, or the one in DIR), the kind chosen by the
-//! root element. Files are shared out to worker threads
+//! `xml-model check [--format text|json] [--jobs N] [--schemas DIR] [--rules] FILE...`: every
+//! file against libvirt's schemas (the compiled-in set, or the one in DIR), the kind chosen by
+//! the root element; with `--rules`, valid domains against libvirt's own rules too. Files are shared out to worker threads
 //! (one per core by default), each with its own checker; results come out in the order given.
 
 use std::io::Write;
@@ -36,6 +36,11 @@ pub struct Args {
     /// libvirt will keep a definition or silently drop what it does not know.
     #[arg(long, value_name = "DIR")]
     schemas: Option<PathBuf>,
+    /// Also hold every domain valid against the schema to the rules of libvirt's own code that
+    /// the schema does not say (what `virsh define` or starting the guest would refuse: a
+    /// vsock CID of 2, memory devices without <maxMemory>...), each placed at its line.
+    #[arg(long)]
+    rules: bool,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -45,7 +50,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Args { format, kind, schemas, jobs, files } = args;
+    let Args { format, kind, schemas, rules, jobs, files } = args;
     let grammar = match &schemas {
         None => xml_model::generated::grammar::grammar(),
         Some(dir) => match load_schemas(dir) {
@@ -64,7 +69,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     let jobs = jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
-    let results = check_all(grammar, &files, jobs, kind.as_deref());
+    let results = check_all(grammar, &files, jobs, kind.as_deref(), rules);
     // Buffered: a line-buffered stdout would make a system call per file.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match format {
@@ -97,13 +102,14 @@ fn check_all(
     files: &[PathBuf],
     jobs: usize,
     kind: Option<&str>,
+    rules: bool,
 ) -> Vec<Result<Report, String>> {
     let next = AtomicUsize::new(0);
     let mut results: Vec<(usize, Result<Report, String>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs.min(files.len()))
             .map(|_| {
                 scope.spawn(|| {
-                    let mut checker = Checker::with_grammar(grammar).as_kind(kind);
+                    let mut checker = Checker::with_grammar(grammar).as_kind(kind).with_rules(rules);
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -139,7 +145,9 @@ fn write_text(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report,
 }
 
 /// One JSON object per file in an array: `file`, `valid`, `schema`, `problems` (each with
-/// `path`, `line`, `column`, `found`, `expected`, `message`), or `error` for unreadable files.
+/// `path`, `line`, `column`, `found`, `expected`, `message`), `rules` (with `--rules`: each
+/// with `path`, `line`, `column`, `message` and `source`, the file of libvirt's code that holds
+/// the rule), or `error` for unreadable files.
 fn write_json(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report, String>]) -> std::io::Result<()> {
     use serde_json::json;
     let items: Vec<serde_json::Value> = files
@@ -157,6 +165,16 @@ fn write_json(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report,
                     "found": p.found,
                     "expected": p.expected,
                     "message": p.message(),
+                })).collect::<Vec<_>>(),
+                "rules": report.rules.iter().map(|p| json!({
+                    "path": p.path,
+                    "line": p.line,
+                    "column": p.column,
+                    "message": p.message,
+                    "source": match p.rule {
+                        xml_model::validate::Rule::Libvirt(source) => Some(source),
+                        xml_model::validate::Rule::Schema => None,
+                    },
                 })).collect::<Vec<_>>(),
             }),
             Err(e) => json!({ "file": f.display().to_string(), "valid": false, "error": e }),

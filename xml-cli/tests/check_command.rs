@@ -172,3 +172,46 @@ fn schemas_from_a_folder_that_is_not_one_is_a_usage_error() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("domain.rng") && err.contains("nowhere"), "{err}");
 }
+
+#[test]
+fn rules_hold_a_valid_domain_to_libvirt_s_own_rules_at_their_lines() {
+    // Valid against the schema (xmllint agrees), refused by libvirt's define: two disks on one
+    // target, and a vsock CID libvirt reserves.
+    let disk = "    <disk type='file' device='disk'>\n      <source file='/a.img'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n";
+    let devices = format!("  <devices>\n{disk}{disk}    <vsock model='virtio'>\n      <cid auto='no' address='2'/>\n    </vsock>\n  </devices>\n");
+    let refused = VALID.replace("</domain>", &format!("{devices}</domain>"));
+    let dir = folder("rules", &[("refused.xml", &refused), ("ok.xml", VALID)]);
+    let (bad, ok) = (dir.join("refused.xml"), dir.join("ok.xml"));
+
+    // The schema alone passes it, as xmllint does.
+    let o = check(&[arg(&bad)]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+
+    let o = check(&["--rules", arg(&ok), arg(&bad)]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[0], format!("{}: valid", ok.display()));
+    assert_eq!(
+        lines[1],
+        format!(
+            "{}:14:15: invalid: /domain/devices/disk[2]/target/@dev: target 'vda' is already the target of \
+             disk[1]: each disk needs a target of its own (a rule of libvirt's src/conf/domain_validate.c, not of \
+             the schema)",
+            bad.display()
+        )
+    );
+    assert!(lines[2].starts_with(&format!("{}:17:22: invalid: /domain/devices/vsock/cid/@address: ", bad.display())));
+
+    let o = check(&["--rules", "--format", "json", arg(&bad)]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(json[0]["valid"], false, "{json}");
+    assert_eq!(json[0]["problems"], serde_json::json!([]), "{json}");
+    let rule = &json[0]["rules"][1];
+    assert_eq!(
+        (&rule["path"], &rule["line"], &rule["column"]),
+        (&"/domain/devices/vsock/cid/@address".into(), &17.into(), &22.into())
+    );
+    assert_eq!(rule["source"], "src/conf/domain_validate.c", "{json}");
+}

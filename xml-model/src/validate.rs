@@ -11,6 +11,11 @@ use crate::read::ElementChoice;
 pub struct Problem {
     /// Where (`/domain/cpu/maxphysaddr/@bits`).
     pub path: String,
+    /// 1-based line of the offending item in the text the value was read from, once
+    /// [`place`] has found it there; 0 for a value built in code.
+    pub line: u32,
+    /// 1-based column (in characters), as `line`.
+    pub column: u32,
     /// What is wrong, and what was expected.
     pub message: String,
     /// Whose rule it breaks: the schema's, or libvirt's own.
@@ -61,13 +66,14 @@ impl Validator {
     /// Reports a problem at the current place.
     pub fn report(&mut self, message: impl Into<String>) {
         let path = self.here();
-        self.problems.push(Problem { path, message: message.into(), rule: Rule::Schema });
+        self.problems.push(Problem { path, line: 0, column: 0, message: message.into(), rule: Rule::Schema });
     }
 
     /// Reports a problem with a rule of libvirt's code (`source`: the file that holds it).
     pub fn report_libvirt(&mut self, message: impl Into<String>, source: &'static str) {
         let path = self.here();
-        self.problems.push(Problem { path, message: message.into(), rule: Rule::Libvirt(source) });
+        let rule = Rule::Libvirt(source);
+        self.problems.push(Problem { path, line: 0, column: 0, message: message.into(), rule });
     }
 
     /// Reports a value that breaks a rule.
@@ -250,6 +256,58 @@ impl Numeric for String {
     }
 }
 
+/// Places problems found in a value read from `text` at their lines and columns there: each
+/// at the element or attribute its path names, or, where the path names something the
+/// document lacks (a `<maxMemory>` a rule asks for), at its nearest element that is there.
+/// Problems stay unplaced (line 0) when `text` is not well-formed XML.
+///
+/// ```
+/// use xml_model::generated::domaincommon::Domain;
+/// use xml_model::validate::{place, ValidateRoot};
+/// use xml_model::XmlDocument;
+///
+/// let text = "<domain type='kvm'>\n  <name>a/b</name>\n  <memory>1024</memory>\n</domain>";
+/// let mut problems = Domain::from_xml(text)?.validate().unwrap_err();
+/// place(&mut problems, text);
+/// assert_eq!((problems[0].path.as_str(), problems[0].line, problems[0].column), ("/domain/name", 2, 3));
+/// # Ok::<(), xml_model::Error>(())
+/// ```
+pub fn place(problems: &mut [Problem], text: &str) {
+    let Ok(doc) = crate::read::Tree::parse(text, true, &crate::limits::Limits::none()) else { return };
+    for p in problems.iter_mut() {
+        let at = locate(doc.root_element(), &p.path);
+        let pos = doc.text_pos_at(at);
+        (p.line, p.column) = (pos.row, pos.col);
+    }
+}
+
+/// The offset in the text of what `path` names below `root`, or of the nearest element on
+/// the way to it that is there. A step is a qualified name with an optional 1-based place
+/// among its namesakes (`disk[2]`), or `@name` for an attribute, as the reader and
+/// [`Validator`] write paths.
+fn locate(root: crate::read::Node<'_>, path: &str) -> usize {
+    let mut steps = path.trim_start_matches('/').split('/');
+    let mut at = root;
+    if steps.next() != Some(root.qualified_name()) {
+        return at.range().start;
+    }
+    for step in steps {
+        if let Some(name) = step.strip_prefix('@') {
+            return at.attributes().find(|a| a.qualified_name() == name).map_or(at.range().start, |a| a.range().start);
+        }
+        let (name, place) = match step.strip_suffix(']').and_then(|s| s.split_once('[')) {
+            Some((name, n)) => (name, n.parse::<usize>().unwrap_or(1)),
+            None => (step, 1),
+        };
+        let mut namesakes = at.children().filter(|c| c.is_element() && c.qualified_name() == name);
+        match namesakes.nth(place.saturating_sub(1)) {
+            Some(child) => at = child,
+            None => break,
+        }
+    }
+    at.range().start
+}
+
 /// The 1-based place of each element among those of its name, where there are several (as
 /// paths index same-named siblings: `disk[2]`); in two passes, however many there are.
 pub(crate) fn places(names: impl Iterator<Item = &'static str> + Clone) -> Vec<Option<usize>> {
@@ -268,6 +326,32 @@ pub(crate) fn places(names: impl Iterator<Item = &'static str> + Clone) -> Vec<O
 
 #[cfg(test)]
 mod tests {
+    use super::{place, Problem, Rule};
+
+    fn placed(text: &str, path: &str) -> (u32, u32) {
+        let mut problems =
+            [Problem { path: path.to_owned(), line: 0, column: 0, message: String::new(), rule: Rule::Schema }];
+        place(&mut problems, text);
+        (problems[0].line, problems[0].column)
+    }
+
+    #[test]
+    fn problems_are_placed_at_what_their_paths_name() {
+        let text = "<a>\n  <b x='1'/>\n  <c/>\n  <b y='2'><d/></b>\n  <q:b xmlns:q='urn:q' y='3'/>\n</a>";
+        assert_eq!(placed(text, "/a"), (1, 1));
+        assert_eq!(placed(text, "/a/b[1]/@x"), (2, 6));
+        assert_eq!(placed(text, "/a/b[2]/@y"), (4, 6));
+        assert_eq!(placed(text, "/a/b[2]/d"), (4, 12));
+        assert_eq!(placed(text, "/a/q:b/@y"), (5, 24));
+        // What is not there is placed at the nearest element on the way that is.
+        assert_eq!(placed(text, "/a/c/@missing"), (3, 3));
+        assert_eq!(placed(text, "/a/b[3]/d"), (1, 1));
+        assert_eq!(placed(text, "/a/c/e/f"), (3, 3));
+        assert_eq!(placed(text, "/other/c"), (1, 1));
+        // Text that is not XML leaves problems unplaced.
+        assert_eq!(placed("<a>", "/a"), (0, 0));
+    }
+
     #[test]
     fn places_index_only_names_that_repeat() {
         let names = ["disk", "interface", "disk", "video", "disk"];

@@ -39,6 +39,8 @@ pub struct Checker {
     kind: Option<String>,
     /// What a document may hold before it is parsed.
     limits: crate::limits::Limits,
+    /// Whether valid domains are also held to libvirt's own rules ([`Checker::with_rules`]).
+    rules: bool,
 }
 
 #[cfg(feature = "domain")]
@@ -68,12 +70,34 @@ impl Checker {
     pub fn with_grammar(grammar: &'static Grammar) -> Checker {
         // Depth is the walk's to report, at xmllint's 257 levels, as a problem of the document.
         let limits = crate::limits::Limits { max_depth: u32::MAX, ..crate::limits::Limits::default() };
-        Checker { engine: Engine::new(grammar), kind: None, limits }
+        Checker { engine: Engine::new(grammar), kind: None, limits, rules: false }
     }
 
     /// The same checker with other limits on what a document may hold.
     pub fn with_limits(mut self, limits: crate::limits::Limits) -> Checker {
         self.limits = limits;
+        self
+    }
+
+    /// Also holds every domain that is valid against the schema to the rules of libvirt's
+    /// own code that the schema does not say (`Domain::validate`'s [`Rule::Libvirt`]
+    /// problems: a vsock CID of 2, memory devices without `<maxMemory>`...), each placed at
+    /// its line and column, in [`Report::rules`]. What `virsh define` would refuse, found
+    /// without a libvirt. Off by default: the schema alone is what `xmllint --relaxng` checks.
+    ///
+    /// ```
+    /// let text = "<domain type='kvm'>\n  <name>a/b</name>\n  <memory>1024</memory>\n</domain>";
+    /// let report = xml_model::check::Checker::new().with_rules(true).check_str(text);
+    /// assert!(report.problems.is_empty()); // the schema allows it,
+    /// assert_eq!(report.rules[0].path, "/domain/name"); // libvirt refuses it
+    /// assert_eq!((report.rules[0].line, report.rules[0].column), (2, 3));
+    /// assert!(!report.is_valid());
+    /// ```
+    ///
+    /// [`Rule::Libvirt`]: crate::validate::Rule::Libvirt
+    #[must_use]
+    pub fn with_rules(mut self, rules: bool) -> Checker {
+        self.rules = rules;
         self
     }
 
@@ -95,10 +119,14 @@ impl Checker {
 
     /// Checks a document given as text; the kind comes from the root element.
     pub fn check_str(&mut self, text: &str) -> Report {
-        if let Some(schema) = self.valid_as(text) {
-            return Report { file: None, schema: Some(schema), problems: Vec::new() };
+        let mut report = match self.valid_as(text) {
+            Some(schema) => Report { schema: Some(schema), ..Report::default() },
+            None => self.check_str_by_tree(text),
+        };
+        if self.rules && report.is_valid() && report.schema == Some("domain") {
+            libvirt_rules(text, &mut report);
         }
-        self.check_str_by_tree(text)
+        report
     }
 
     /// Checks a document by walking its tree, as [`Checker::check_str`] does once a document
@@ -171,14 +199,14 @@ impl Checker {
                 format!("root element <{}>", qualified(root)),
                 format!("one of {}", roots.join(", ")),
             );
-            return Report { file: None, schema: None, problems: vec![problem] };
+            return Report { problems: vec![problem], ..Report::default() };
         }
         let mut first: Option<Report> = None;
         for start in candidates {
             let mut walk = Walk::new(&mut self.engine);
             let rest = walk.element(start.pattern, root);
             debug_assert!(walk.engine.nullable(rest) || !walk.problems.is_empty() || rest == NOT_ALLOWED);
-            let report = Report { file: None, schema: Some(start.schema), problems: walk.problems };
+            let report = Report { schema: Some(start.schema), problems: walk.problems, ..Report::default() };
             // Between documents: keeps a long-lived checker's memory bounded.
             self.engine.trim();
             if report.is_valid() {
@@ -201,6 +229,35 @@ fn starts_for<'a>(grammar: &'static Grammar, root: Node<'a>) -> impl Iterator<It
 #[cfg(feature = "domain")]
 pub fn check_str(text: &str) -> Report {
     with_thread_checker(|c| c.check_str(text))
+}
+
+/// Holds a domain valid against the schema to libvirt's own rules (see
+/// [`Checker::with_rules`]).
+fn libvirt_rules(text: &str, report: &mut Report) {
+    #[cfg(feature = "domain")]
+    {
+        use crate::validate::{Rule, ValidateRoot};
+        match crate::Document::<crate::generated::domaincommon::Domain>::parse(text) {
+            Ok(doc) => {
+                let problems = doc.root.validate().err().unwrap_or_default();
+                // The schema's own are the checker's to report, and it found none.
+                report.rules = problems.into_iter().filter(|p| p.rule != Rule::Schema).collect();
+                crate::validate::place(&mut report.rules, text);
+            }
+            // The model reads every document the schema allows: this is a bug of the model,
+            // reported rather than passed over.
+            Err(e) => report.problems.push(Problem {
+                path: e.path.clone(),
+                line: e.line,
+                column: e.column,
+                found: e.kind.to_string(),
+                expected: "a domain the typed model reads, as it reads every valid one (a bug: please report it)"
+                    .to_owned(),
+            }),
+        }
+    }
+    #[cfg(not(feature = "domain"))]
+    let _ = (text, report);
 }
 
 /// Runs `f` with a checker kept for this thread.

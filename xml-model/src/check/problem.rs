@@ -43,35 +43,42 @@ pub struct Report {
     pub file: Option<PathBuf>,
     /// The top-level schema the root element chose (`domain`), if any did.
     pub schema: Option<&'static str>,
-    /// Every problem, in document order (empty when the document is valid).
+    /// Every way the document breaks the schema, in document order.
     pub problems: Vec<Problem>,
+    /// Every rule of libvirt's own code a domain valid against the schema breaks, placed at
+    /// its line and column: only with [`Checker::with_rules`](super::Checker::with_rules).
+    pub rules: Vec<crate::validate::Problem>,
 }
 
 impl Report {
     /// A document that could not be read as XML: one problem at `line:column`, no path.
     pub(crate) fn unreadable(line: u32, column: u32, found: String, expected: &str) -> Report {
         let problem = Problem { path: String::new(), line, column, found, expected: expected.to_owned() };
-        Report { file: None, schema: None, problems: vec![problem] }
+        Report { problems: vec![problem], ..Report::default() }
     }
 
-    /// Whether the document is valid.
+    /// Whether the document is valid: no problem with the schema, nor (when checked) with
+    /// libvirt's rules.
     pub fn is_valid(&self) -> bool {
-        self.problems.is_empty()
+        self.problems.is_empty() && self.rules.is_empty()
     }
 }
 
-/// `FILE: valid`, or one `FILE:LINE:COL: invalid: MESSAGE` line per problem.
+/// `FILE: valid`, or one `FILE:LINE:COL: invalid: MESSAGE` line per problem (those with
+/// libvirt's rules name the rule's source file).
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let file = self.file.as_ref().map_or_else(|| "<input>".to_owned(), |p| p.display().to_string());
-        if self.problems.is_empty() {
+        if self.is_valid() {
             return write!(f, "{file}: valid");
         }
-        for (i, p) in self.problems.iter().enumerate() {
+        let schema = self.problems.iter().map(|p| (p.line, p.column, p.message()));
+        let rules = self.rules.iter().map(|p| (p.line, p.column, p.to_string()));
+        for (i, (line, column, message)) in schema.chain(rules).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "{file}:{}:{}: invalid: {}", p.line, p.column, p.message())?;
+            write!(f, "{file}:{line}:{column}: invalid: {message}")?;
         }
         Ok(())
     }
