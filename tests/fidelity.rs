@@ -275,3 +275,17 @@ fn a_document_in_its_own_layout_is_written_back_in_it() {
     let one = Document::<Domain>::parse(one_line).unwrap();
     assert!(!one.to_xml().contains('\n'), "{}", one.to_xml());
 }
+
+#[test]
+fn namespace_declarations_that_repeat_one_in_force_are_kept() {
+    // vdsm writes its metadata so (a held-out document): each element declares the prefix
+    // the root declared already. The XML means the same without them; the bytes do not.
+    let xml = "<domain type='kvm' xmlns:ovirt-vm='http://ovirt.org/vm/1.0'>\n  <name>a</name>\n  \
+               <memory>1024</memory>\n  <metadata>\n    <ovirt-vm:vm xmlns:ovirt-vm='http://ovirt.org/vm/1.0'>\n      \
+               <ovirt-vm:clusterVersion>4.4</ovirt-vm:clusterVersion>\n    </ovirt-vm:vm>\n  </metadata>\n  \
+               <os xmlns:ovirt-vm='http://ovirt.org/vm/1.0'>\n    <type>hvm</type>\n  </os>\n</domain>\n";
+    assert_eq!(round_trip(xml), xml);
+    // The same beside a processing instruction, which the tree leaves to roxmltree to parse.
+    let with_pi = xml.replace("<name>a</name>", "<?app v?>\n  <name>a</name>");
+    assert_eq!(round_trip(&with_pi), with_pi);
+}

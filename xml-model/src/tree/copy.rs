@@ -93,31 +93,54 @@ fn qualified_name<'a>(node: roxmltree::Node<'_, '_>, src: &'a str) -> &'a str {
     &rest[..end]
 }
 
-/// The namespaces an element declares that its parent's scope does not have, each where
-/// its declaration is found in the start tag.
+/// The namespace declarations written in `node`'s start tag, in order: (offset of the
+/// `xmlns`, prefix, URI). Read from the tag's text, as roxmltree keeps only the bindings in
+/// force, not which tag declared them (a declaration repeating its parent's is lost there);
+/// each URI is roxmltree's, its references resolved.
 fn declarations<'n>(node: roxmltree::Node<'n, '_>, src: &str) -> Vec<(usize, Option<&'n str>, &'n str)> {
-    let mine = node.namespaces();
-    let declared: Vec<_> = match node.parent_element() {
-        None => mine.map(|ns| (ns.name(), ns.uri())).collect(),
-        Some(parent) => {
-            let theirs = parent.namespaces();
-            if mine.len() == theirs.len() && mine.clone().zip(theirs).all(|(a, b)| std::ptr::eq(a, b)) {
-                return Vec::new();
-            }
-            mine.filter(|ns| !parent.namespaces().any(|p| p.name() == ns.name() && p.uri() == ns.uri()))
-                .map(|ns| (ns.name(), ns.uri()))
-                .collect()
-        }
-    };
     let start = node.range().start;
-    let mut out: Vec<_> = declared
-        .into_iter()
-        .map(|(prefix, uri)| {
-            let pattern = prefix.map_or_else(|| "xmlns=".to_owned(), |p| format!("xmlns:{p}="));
-            let at = src[start..].find(&pattern).map_or(start, |i| start + i);
-            (at, prefix, uri)
-        })
-        .collect();
-    out.sort_by_key(|d| d.0);
+    let mut out = Vec::new();
+    for (at, name) in start_tag_names(&src[start..]) {
+        let prefix = match name.strip_prefix("xmlns") {
+            Some("") => None,
+            Some(rest) => match rest.strip_prefix(':') {
+                Some(p) => Some(p),
+                None => continue,
+            },
+            None => continue,
+        };
+        if let Some(ns) = node.namespaces().find(|ns| ns.name() == prefix) {
+            out.push((start + at, ns.name(), ns.uri()));
+        }
+    }
     out
+}
+
+/// The attribute names of the start tag `tag` begins with (at its `<`), with their offsets:
+/// names, `=`, quoted values and spaces, up to the `>` outside quotes.
+fn start_tag_names(tag: &str) -> Vec<(usize, &str)> {
+    let bytes = tag.as_bytes();
+    let mut names = Vec::new();
+    // Past `<` and the element's name.
+    let mut i = bytes.iter().position(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/').unwrap_or(bytes.len());
+    while i < bytes.len() {
+        match bytes[i] {
+            b'>' => break,
+            b'\'' | b'"' => {
+                let quote = bytes[i];
+                i += 1 + bytes[i + 1..].iter().position(|b| *b == quote).unwrap_or(bytes.len());
+                i += 1;
+            }
+            b if b.is_ascii_whitespace() || b == b'=' || b == b'/' => i += 1,
+            _ => {
+                let end = i + bytes[i..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || *b == b'=' || *b == b'>' || *b == b'/')
+                    .unwrap_or(bytes.len() - i);
+                names.push((i, &tag[i..end]));
+                i = end;
+            }
+        }
+    }
+    names
 }

@@ -499,7 +499,6 @@ impl<'a, 'l> Builder<'a, 'l> {
         if self.scope.len() - scope > 32 || self.scope[scope..].iter().any(same_prefix) {
             return Err(Stop::Other);
         }
-        let inherited = self.scope[..scope].iter().rev().find(|b| same_prefix(b)).map(|b| b.1);
         let index = match self.uri_index.get(&uri_text) {
             Some(i) => *i,
             None => {
@@ -510,11 +509,12 @@ impl<'a, 'l> Builder<'a, 'l> {
             }
         };
         self.scope.push((prefix, index));
-        if inherited != Some(index) {
-            // The element's node is the next one (its declarations come before it).
-            let node = self.doc.nodes.len() as u32;
-            self.doc.decls.push(DeclData { node, prefix, uri, offset });
-        }
+        // Every declaration as written, one that repeats a binding in force too (vdsm's
+        // `<ovirt-vm:vm xmlns:ovirt-vm=..>` inside a root that declares it): kept, it is
+        // written back.
+        // The element's node is the next one (its declarations come before it).
+        let node = self.doc.nodes.len() as u32;
+        self.doc.decls.push(DeclData { node, prefix, uri, offset });
         Ok(())
     }
 
