@@ -240,8 +240,12 @@ fn a_large_document_reads_as_its_parts_do() {
     let devices = &doc.root.devices.as_ref().expect("devices").devices;
     assert_eq!(devices.len(), disks.len());
     for (i, (read, text)) in devices.iter().zip(&disks).enumerate() {
-        let alone = Device::from_xml(text).unwrap_or_else(|e| panic!("disk {i}: {e}"));
-        assert!(read == &alone, "disk {i} differs: {:?}", first_difference(&read.to_xml(), &alone.to_xml()));
+        // In a small document of the same quotes (an element's quotes are kept where they
+        // are not its document's).
+        let small = format!("<domain type='kvm'><name>a</name><devices>{text}</devices></domain>");
+        let small = Domain::from_xml(&small).unwrap_or_else(|e| panic!("disk {i}: {e}"));
+        let alone = &small.devices.as_ref().expect("devices").devices[0];
+        assert!(read == alone, "disk {i} differs: {:?}", first_difference(&read.to_xml(), &alone.to_xml()));
     }
     let written = doc.to_xml();
     // Written in libvirt's spelling (single quotes, `&apos;`), so not as read: read back, the same.
@@ -288,4 +292,21 @@ fn namespace_declarations_that_repeat_one_in_force_are_kept() {
     // The same beside a processing instruction, which the tree leaves to roxmltree to parse.
     let with_pi = xml.replace("<name>a</name>", "<?app v?>\n  <name>a</name>");
     assert_eq!(round_trip(&with_pi), with_pi);
+}
+
+#[test]
+fn an_element_quoted_otherwise_than_its_document_keeps_its_quotes() {
+    // libvirt's test inputs, edited by hand: one element in `"` among `'`, and the reverse.
+    let xml = "<domain type='kvm'>\n  <name>a</name>\n  <devices>\n    <interface type='bridge'>\n      \
+               <source bridge=\"virbr0\"/>\n    </interface>\n  </devices>\n</domain>\n";
+    assert_eq!(round_trip(xml), xml);
+    let double = xml.replace('\'', "\"").replace("bridge=\"virbr0\"", "bridge='virbr0'");
+    assert_eq!(round_trip(&double), double);
+    // `fmt` (the restyled layout) and a value built in code give libvirt's quotes.
+    let doc = Document::<Domain>::parse(xml).unwrap();
+    assert!(doc.to_xml_with(Layout::Restyled).contains("<source bridge='virbr0'/>"));
+    assert!(doc.to_xml_with(Layout::Model).contains("<source bridge='virbr0'/>"));
+    // Read from either, the same content.
+    let model = |text: &str| Document::<Domain>::parse(text).unwrap().to_xml_with(Layout::Model);
+    assert_eq!(model(xml), model(&double).replace('"', "'"));
 }

@@ -43,6 +43,11 @@ pub struct ExtrasInner {
     /// `qemu` namespace), empty when it was read in a default namespace
     /// (`<commandline xmlns='..'>`).
     pub prefix: Option<String>,
+    /// The quotes around the element's attribute values where they are not the document's
+    /// ([`TextStyle::double_quotes`](crate::write::TextStyle::double_quotes)): `Some(true)`
+    /// for `"` in a document of `'`, as a hand-edited `<source bridge="virbr0"/>` is. Written
+    /// back so in [`Layout::AsRead`](crate::write::Layout::AsRead).
+    pub double_quoted: Option<bool>,
 }
 
 /// One item in a recorded order.

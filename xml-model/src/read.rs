@@ -58,6 +58,9 @@ pub struct ReadCtx<'a> {
     slots: Vec<Slot>,
     /// Discriminating attributes found absent in the element being read.
     absent_tags: Vec<&'static str>,
+    /// The document quotes attribute values with `"` (see [`crate::write::TextStyle`]): an
+    /// element quoted otherwise keeps its quotes.
+    double_quotes: bool,
 }
 
 /// A point of a read to go back to: see [`ReadCtx::mark`].
@@ -74,7 +77,8 @@ impl<'a> ReadCtx<'a> {
         // Room for the slots of a few levels of elements, so that they are not grown from
         // nothing in every document.
         let slots = Vec::with_capacity(64);
-        ReadCtx { doc, options, depth: 0, slots, absent_tags: Vec::new() }
+        let double_quotes = document_double_quotes(doc);
+        ReadCtx { doc, options, depth: 0, slots, absent_tags: Vec::new(), double_quotes }
     }
 
     /// The options in force.
@@ -525,6 +529,19 @@ impl<T: ReadContent> Offer for Reading<T> {
     }
 }
 
+/// Whether the document quotes attribute values with `"`, as [`crate::write::TextStyle::of`]
+/// finds: read off the root's first attribute when it has one (nearly every document), else
+/// from the text.
+fn document_double_quotes(doc: &Tree<'_>) -> bool {
+    let root = doc.root_element();
+    match root.attributes().next() {
+        Some(first) if !root.qualified_name().contains(':') => {
+            doc.input_text().as_bytes()[first.range().end - 1] == b'"'
+        }
+        _ => crate::write::double_quotes(doc.input_text()),
+    }
+}
+
 /// Offers an element's attributes and children to `content` in document order, keeping what
 /// it does not take (when `keeps_extras`) and the order when it differs from the model's.
 fn read_items(
@@ -542,7 +559,17 @@ fn read_items(
     let mut last = 0u16;
     // Nearly all elements declare no namespace; they skip the merge.
     let mut declarations = node.declares_namespaces().then(|| namespace_declarations(node).peekable());
+    let mut first = keeps_extras;
     for attr in node.attributes() {
+        if first {
+            // The element's quotes, where they are not the document's.
+            first = false;
+            // An attribute's text ends with its closing quote.
+            let quote = ctx.source().as_bytes()[attr.range().end - 1] == b'"';
+            if quote != ctx.double_quotes {
+                extras.get_mut().double_quoted = Some(quote);
+            }
+        }
         if let Some(declarations) = &mut declarations {
             while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
                 keep_attribute(&mut extras, ctx, decl.1);

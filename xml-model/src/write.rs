@@ -153,9 +153,17 @@ impl TextStyle {
                     }
                 }),
         };
-        let double_quotes = first_attribute_quote(inside.as_bytes()) == Some(b'"');
-        TextStyle { indent, double_quotes, final_newline: text.ends_with('\n') }
+        TextStyle { indent, double_quotes: double_quotes(text), final_newline: text.ends_with('\n') }
     }
+}
+
+/// Whether `text` quotes attribute values with `"`: the quotes of the first attribute of an
+/// element with no namespace prefix after the root's `<` (see [`TextStyle::of`]).
+pub(crate) fn double_quotes(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let root =
+        memchr::memchr_iter(b'<', bytes).find(|&i| bytes.get(i + 1).is_some_and(|b| !matches!(b, b'?' | b'!' | b'/')));
+    root.is_some_and(|r| first_attribute_quote(&bytes[r..]) == Some(b'"'))
 }
 
 /// The quote of the first attribute (not a namespace declaration) of an element with no
@@ -624,6 +632,11 @@ pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
     };
     w.start(name);
     let as_read = w.layout != Layout::Model;
+    // An element quoted otherwise than its document is written back so (as read only).
+    let document_quotes = w.marks.double_quotes;
+    if let Some(double) = extras.get().and_then(|x| x.double_quoted).filter(|_| w.layout == Layout::AsRead) {
+        w.marks.double_quotes = double;
+    }
     match extras.get() {
         Some(x) if as_read && !x.attribute_order.is_empty() => {
             let base = w.begin_capture();
@@ -642,6 +655,7 @@ pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
         }
         None => value.write_attributes(w, extras),
     }
+    w.marks.double_quotes = document_quotes;
     let empty = match extras.get() {
         Some(x) if as_read && !x.child_order.is_empty() => {
             write_children_in_order(value, w, extras, x);
