@@ -310,3 +310,14 @@ fn an_element_quoted_otherwise_than_its_document_keeps_its_quotes() {
     let model = |text: &str| Document::<Domain>::parse(text).unwrap().to_xml_with(Layout::Model);
     assert_eq!(model(xml), model(&double).replace('"', "'"));
 }
+
+#[test]
+fn a_processing_instruction_named_like_the_declaration_stays_one() {
+    // `<?xml-stylesheet ..?>` is a processing instruction of the prolog, not the declaration.
+    let xml = "<?xml-stylesheet href='guest.xsl'?>\n<domain type='kvm'>\n  <name>a</name>\n</domain>\n";
+    let doc = Document::<Domain>::parse(xml).unwrap();
+    assert_eq!(doc.declaration, None);
+    assert_eq!(doc.to_xml(), xml);
+    let declared = format!("<?xml version='1.0'?>\n{xml}");
+    assert_eq!(round_trip(&declared), declared);
+}

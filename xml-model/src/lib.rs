@@ -261,10 +261,13 @@ impl<T> Document<T> {
                 }
             }
         }
+        // `<?xml` and a blank: a processing instruction whose target only starts with
+        // `xml` (`<?xml-stylesheet ..?>`) is not the declaration, but part of the prolog.
         let declaration = text
             .strip_prefix('\u{feff}')
             .unwrap_or(text)
-            .starts_with("<?xml")
+            .strip_prefix("<?xml")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_whitespace()))
             .then(|| text.find("?>").map(|end| text[..end + 2].trim_start_matches('\u{feff}').to_owned()))
             .flatten();
         Ok(Document { declaration, prolog, root, epilog, style: write::TextStyle::of(text) })
