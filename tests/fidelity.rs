@@ -240,9 +240,10 @@ fn a_large_document_reads_as_its_parts_do() {
     let devices = &doc.root.devices.as_ref().expect("devices").devices;
     assert_eq!(devices.len(), disks.len());
     for (i, (read, text)) in devices.iter().zip(&disks).enumerate() {
-        // In a small document of the same quotes (an element's quotes are kept where they
-        // are not its document's).
-        let small = format!("<domain type='kvm'><name>a</name><devices>{text}</devices></domain>");
+        // In a small document of the same quotes and indentation (an element's quotes and
+        // blanks are kept where they are not its document's).
+        let small =
+            format!("<domain type='kvm'>\n  <name>a</name>\n  <devices>\n    {text}\n  </devices>\n</domain>\n");
         let small = Domain::from_xml(&small).unwrap_or_else(|e| panic!("disk {i}: {e}"));
         let alone = &small.devices.as_ref().expect("devices").devices[0];
         assert!(read == alone, "disk {i} differs: {:?}", first_difference(&read.to_xml(), &alone.to_xml()));
@@ -320,4 +321,35 @@ fn a_processing_instruction_named_like_the_declaration_stays_one() {
     assert_eq!(doc.to_xml(), xml);
     let declared = format!("<?xml version='1.0'?>\n{xml}");
     assert_eq!(round_trip(&declared), declared);
+}
+
+#[test]
+fn children_laid_out_otherwise_than_their_document_keep_their_blanks() {
+    // virt-manager's test inputs put features on one line; kubevirt's a stray blank after a
+    // tag and an indentation of its own for one element.
+    let xml = "<domain type='kvm'>\n  <name>a</name>\n  <os>\n    <type>hvm</type>\n  </os>\n  <features>\n    \
+               <acpi/><apic/>\n  </features> \n      <devices>\n\t\t<emulator>/usr/bin/qemu</emulator>\n          \
+               </devices>\n</domain>\n";
+    assert_eq!(round_trip(xml), xml);
+    // `fmt` (the restyled layout) and the model's layout lay them out as libvirt does.
+    let doc = Document::<Domain>::parse(xml).unwrap();
+    let restyled = doc.to_xml_with(Layout::Restyled);
+    assert!(restyled.contains("  <features>\n    <acpi/>\n    <apic/>\n  </features>\n  <devices>"), "{restyled}");
+    assert!(restyled.contains("  <devices>\n    <emulator>"), "{restyled}");
+    assert_eq!(doc.to_xml_with(Layout::Model), restyled);
+    // A child added in code: what was read keeps its blanks, the new child takes the layout's.
+    let mut doc = doc;
+    doc.root.devices.as_mut().unwrap().devices.push(Device::from(Input::tablet()));
+    let edited = doc.to_xml();
+    assert!(edited.contains("    <acpi/><apic/>\n"), "{edited}");
+    assert!(edited.contains("\t\t<emulator>/usr/bin/qemu</emulator>\n    <input type='tablet'"), "{edited}");
+    assert!(edited.ends_with("/>\n          </devices>\n</domain>\n"), "{edited}");
+    assert_eq!(Document::<Domain>::parse(&edited).unwrap().root.device_list().len(), 1, "{edited}");
+    // Children read in another order than the model's are written in it with the layout's
+    // blanks (their places would not be those they were read in).
+    let reordered = xml
+        .replace("  <os>\n    <type>hvm</type>\n  </os>\n", "")
+        .replace("</features> ", "</features> <os><type>hvm</type></os>");
+    let back = round_trip(&reordered);
+    assert!(back.contains("    <acpi/><apic/>\n"), "{back}");
 }

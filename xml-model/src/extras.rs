@@ -48,6 +48,13 @@ pub struct ExtrasInner {
     /// for `"` in a document of `'`, as a hand-edited `<source bridge="virbr0"/>` is. Written
     /// back so in [`Layout::AsRead`](crate::write::Layout::AsRead).
     pub double_quoted: Option<bool>,
+    /// The blanks before child nodes where they are not the document's layout (a line break
+    /// and a level's indentation more than the element's): `(n, blanks)` for the `n`-th child
+    /// (from 0), or before the end tag when `n` is [`END_TAG`](Self::END_TAG). As hand-edited
+    /// files have them (`<acpi/><apic/>` on one line), written back so in
+    /// [`Layout::AsRead`](crate::write::Layout::AsRead) when the children are written in the
+    /// order they were read.
+    pub gaps: Vec<(u32, String)>,
 }
 
 /// One item in a recorded order.
@@ -74,6 +81,12 @@ pub enum EmptyStyle {
     /// `<x>` and `</x>` with only this whitespace between them (libvirt writes some empty
     /// elements on two lines).
     OpenClose(String),
+}
+
+impl ExtrasInner {
+    /// The place in [`ExtrasInner::gaps`] of the blanks before the end tag, whatever the
+    /// number of children (one added in code does not take them).
+    pub const END_TAG: u32 = u32::MAX;
 }
 
 impl Extras {

@@ -270,7 +270,7 @@ impl<T> Document<T> {
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_whitespace()))
             .then(|| text.find("?>").map(|end| text[..end + 2].trim_start_matches('\u{feff}').to_owned()))
             .flatten();
-        Ok(Document { declaration, prolog, root, epilog, style: write::TextStyle::of(text) })
+        Ok(Document { declaration, prolog, root, epilog, style: doc.style() })
     }
 
     /// The document's text: its declaration and prolog, the root as `write_root` writes it,

@@ -58,9 +58,9 @@ pub struct ReadCtx<'a> {
     slots: Vec<Slot>,
     /// Discriminating attributes found absent in the element being read.
     absent_tags: Vec<&'static str>,
-    /// The document quotes attribute values with `"` (see [`crate::write::TextStyle`]): an
-    /// element quoted otherwise keeps its quotes.
-    double_quotes: bool,
+    /// The document's layout: an element quoted otherwise keeps its quotes, children laid
+    /// out otherwise keep their blanks.
+    style: crate::write::TextStyle,
 }
 
 /// A point of a read to go back to: see [`ReadCtx::mark`].
@@ -77,8 +77,7 @@ impl<'a> ReadCtx<'a> {
         // Room for the slots of a few levels of elements, so that they are not grown from
         // nothing in every document.
         let slots = Vec::with_capacity(64);
-        let double_quotes = document_double_quotes(doc);
-        ReadCtx { doc, options, depth: 0, slots, absent_tags: Vec::new(), double_quotes }
+        ReadCtx { doc, options, depth: 0, slots, absent_tags: Vec::new(), style: doc.style() }
     }
 
     /// The options in force.
@@ -529,19 +528,6 @@ impl<T: ReadContent> Offer for Reading<T> {
     }
 }
 
-/// Whether the document quotes attribute values with `"`, as [`crate::write::TextStyle::of`]
-/// finds: read off the root's first attribute when it has one (nearly every document), else
-/// from the text.
-fn document_double_quotes(doc: &Tree<'_>) -> bool {
-    let root = doc.root_element();
-    match root.attributes().next() {
-        Some(first) if !root.qualified_name().contains(':') => {
-            doc.input_text().as_bytes()[first.range().end - 1] == b'"'
-        }
-        _ => crate::write::double_quotes(doc.input_text()),
-    }
-}
-
 /// Offers an element's attributes and children to `content` in document order, keeping what
 /// it does not take (when `keeps_extras`) and the order when it differs from the model's.
 fn read_items(
@@ -566,7 +552,7 @@ fn read_items(
             first = false;
             // An attribute's text ends with its closing quote.
             let quote = ctx.source().as_bytes()[attr.range().end - 1] == b'"';
-            if quote != ctx.double_quotes {
+            if quote != ctx.style.double_quotes {
                 extras.get_mut().double_quoted = Some(quote);
             }
         }
@@ -607,11 +593,15 @@ fn read_items(
     let mut in_order = true;
     let mut last = 0u16;
     let mut has_content = false;
+    let mut gaps = Gaps::new(keeps_extras, ctx);
     // Asked at most once per element, not once per indentation node.
     let mut has_element_children: Option<bool> = None;
     for child in node.children() {
         let taken = match child.node_type() {
-            NodeType::Element => content.child(child, ctx)?,
+            NodeType::Element => {
+                gaps.before(child, ctx.source());
+                content.child(child, ctx)?
+            }
             NodeType::Text => {
                 // Blank text beside child elements is indentation: the writer makes its own.
                 let blank = child.text().is_some_and(is_blank);
@@ -633,9 +623,13 @@ fn read_items(
                 if taken.is_none() && blank {
                     continue;
                 }
+                gaps.mixed = true;
                 taken
             }
-            _ => None,
+            _ => {
+                gaps.before(child, ctx.source());
+                None
+            }
         };
         has_content = true;
         match taken {
@@ -666,6 +660,9 @@ fn read_items(
     }
     if !in_order {
         extras.get_mut().child_order = ctx.slots[base..].to_vec();
+    } else if let Some(gaps) = gaps.finish(node, ctx.source()) {
+        // Written back only as read: in the model's order, its places would be others'.
+        extras.get_mut().gaps = gaps;
     }
     ctx.slots.truncate(base);
 
@@ -696,6 +693,87 @@ fn read_items(
         extras.get_mut().absent_tags.extend(tags);
     }
     Ok(extras)
+}
+
+/// The blanks before an element's child nodes and its end tag, where they are not the
+/// document's layout (see [`ExtrasInner::gaps`]). The lean tree leaves them out, so they are
+/// read from the input: the blanks just before each node.
+struct Gaps {
+    /// `None` when not recorded (a type with nowhere to keep them).
+    layout: Option<crate::write::Indent>,
+    /// The element's depth: its children are a level deeper.
+    depth: usize,
+    /// Child nodes seen.
+    nodes: u32,
+    /// Text beside the children: the writer keeps its blanks itself.
+    mixed: bool,
+    found: Vec<(u32, String)>,
+}
+
+impl Gaps {
+    fn new(keeps_extras: bool, ctx: &ReadCtx<'_>) -> Self {
+        let layout = keeps_extras.then_some(ctx.style.indent);
+        Gaps { layout, depth: ctx.depth as usize, nodes: 0, mixed: false, found: Vec::new() }
+    }
+
+    /// The blanks before `node`, the next child.
+    #[inline]
+    fn before(&mut self, node: Node<'_>, src: &str) {
+        if let Some(layout) = self.layout {
+            self.blanks_before(node.range().start, src, layout, self.depth, self.nodes);
+            self.nodes += 1;
+        }
+    }
+
+    #[inline]
+    fn blanks_before(&mut self, at: usize, src: &str, layout: crate::write::Indent, depth: usize, place: u32) {
+        if !is_layout_before(&src.as_bytes()[..at], layout, depth) {
+            self.other_blanks(at, src, place);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn other_blanks(&mut self, at: usize, src: &str, place: u32) {
+        let n = src.as_bytes()[..at].iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+        self.found.push((place, src[at - n..at].to_owned()));
+    }
+
+    /// The gaps found, with the one before the end tag: `None` when all are the layout's.
+    fn finish(mut self, node: Node<'_>, src: &str) -> Option<Vec<(u32, String)>> {
+        let layout = self.layout?;
+        if self.nodes == 0 || self.mixed {
+            return None;
+        }
+        // `</name>`, or with blanks before its `>`.
+        let range = node.range();
+        let tight =
+            range.end.checked_sub(node.qualified_name().len() + 3).filter(|&s| src.as_bytes()[s..].starts_with(b"</"));
+        let end_tag = tight.or_else(|| src[range.clone()].rfind("</").map(|i| range.start + i)).unwrap_or(range.end);
+        self.blanks_before(end_tag, src, layout, self.depth - 1, ExtrasInner::END_TAG);
+        (!self.found.is_empty() && !self.mixed).then_some(self.found)
+    }
+}
+
+/// Whether the blanks that end `before` are what the writer puts before a node `depth`
+/// levels deep: a line break and the indentation of `depth` levels, or nothing on one line.
+/// Looked at where they must be, with no scan.
+#[inline]
+fn is_layout_before(before: &[u8], layout: crate::write::Indent, depth: usize) -> bool {
+    use crate::write::Indent;
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    const TABS: &[u8; 64] = &[b'\t'; 64];
+    let (units, width) = match layout {
+        Indent::Spaces(n) => (SPACES, usize::from(n)),
+        Indent::Tabs(n) => (TABS, usize::from(n)),
+        Indent::OneLine => return !before.last().is_some_and(u8::is_ascii_whitespace),
+    };
+    let indent = depth * width;
+    let Some(line_break) = before.len().checked_sub(indent + 1) else { return false };
+    indent <= units.len()
+        && before[line_break] == b'\n'
+        && before[line_break + 1..] == units[..indent]
+        && !line_break.checked_sub(1).is_some_and(|i| before[i].is_ascii_whitespace())
 }
 
 fn keep_attribute(extras: &mut Extras, ctx: &mut ReadCtx<'_>, attr: AnyAttribute) {

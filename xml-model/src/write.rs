@@ -153,17 +153,9 @@ impl TextStyle {
                     }
                 }),
         };
-        TextStyle { indent, double_quotes: double_quotes(text), final_newline: text.ends_with('\n') }
+        let double_quotes = first_attribute_quote(inside.as_bytes()) == Some(b'"');
+        TextStyle { indent, double_quotes, final_newline: text.ends_with('\n') }
     }
-}
-
-/// Whether `text` quotes attribute values with `"`: the quotes of the first attribute of an
-/// element with no namespace prefix after the root's `<` (see [`TextStyle::of`]).
-pub(crate) fn double_quotes(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let root =
-        memchr::memchr_iter(b'<', bytes).find(|&i| bytes.get(i + 1).is_some_and(|b| !matches!(b, b'?' | b'!' | b'/')));
-    root.is_some_and(|r| first_attribute_quote(&bytes[r..]) == Some(b'"'))
 }
 
 /// The quote of the first attribute (not a namespace declaration) of an element with no
@@ -258,6 +250,17 @@ pub struct Writer {
     text_last: bool,
     /// The namespace the element being started must declare when its start tag closes.
     undeclared: Option<(&'static str, &'static str)>,
+    /// Open elements whose children keep the blanks they were read with
+    /// ([`ExtrasInner::gaps`]), innermost last.
+    gaps: Vec<GapFrame>,
+}
+
+/// An open element's recorded blanks, and how many of its child nodes are written.
+struct GapFrame {
+    /// The writer's depth inside the element.
+    depth: usize,
+    gaps: Vec<(u32, String)>,
+    nodes: u32,
 }
 
 impl Writer {
@@ -346,10 +349,26 @@ impl Writer {
         if self.verbatim == 0 {
             if let Some(had) = self.frames.last_mut() {
                 *had = true;
-                if !std::mem::take(&mut self.text_last) {
+                let text_last = std::mem::take(&mut self.text_last);
+                if !self.recorded_gap(false) && !text_last {
                     self.new_line(self.depth);
                 }
             }
+        }
+    }
+
+    /// Writes the blanks recorded before the next child node of the element being written
+    /// (or its end tag), if it has some: whether it did.
+    fn recorded_gap(&mut self, end_tag: bool) -> bool {
+        let Some(frame) = self.gaps.last_mut().filter(|f| f.depth == self.depth) else { return false };
+        let n = if end_tag { ExtrasInner::END_TAG } else { frame.nodes };
+        frame.nodes += 1;
+        match frame.gaps.iter().find(|(at, _)| *at == n) {
+            Some((_, blanks)) => {
+                self.out.push_str(blanks);
+                true
+            }
+            None => false,
         }
     }
 
@@ -388,6 +407,16 @@ impl Writer {
         }
         let had_elements = self.frames.pop().unwrap_or(false);
         let text_last = std::mem::take(&mut self.text_last);
+        // The blanks recorded before the end tag: a node is seen there too.
+        let recorded = had_elements && self.verbatim == 0 && !text_last && {
+            self.depth += 1;
+            let recorded = self.recorded_gap(true);
+            self.depth -= 1;
+            recorded
+        };
+        if self.gaps.last().is_some_and(|f| f.depth == self.depth + 1) {
+            self.gaps.pop();
+        }
         if self.open {
             self.declare_pending();
             self.open = false;
@@ -418,7 +447,7 @@ impl Writer {
             }
             return;
         }
-        if had_elements && self.verbatim == 0 && !text_last {
+        if had_elements && self.verbatim == 0 && !text_last && !recorded {
             self.new_line(self.depth);
         }
         self.out.push_str("</");
@@ -656,6 +685,11 @@ pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
         None => value.write_attributes(w, extras),
     }
     w.marks.double_quotes = document_quotes;
+    if let Some(x) = extras.get().filter(|x| !x.gaps.is_empty() && x.child_order.is_empty()) {
+        if w.layout == Layout::AsRead {
+            w.gaps.push(GapFrame { depth: w.depth, gaps: x.gaps.clone(), nodes: 0 });
+        }
+    }
     let empty = match extras.get() {
         Some(x) if as_read && !x.child_order.is_empty() => {
             write_children_in_order(value, w, extras, x);

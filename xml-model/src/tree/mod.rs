@@ -171,6 +171,8 @@ pub struct Document<'a> {
     /// the first time a path goes through one of them, so 100,000 bad siblings cost
     /// 100,000 steps, not 100,000 each. Behind a mutex as `last_pos` is.
     namesakes: Mutex<Namesakes>,
+    /// The text's layout, worked out once for all that reads the document.
+    style: std::sync::OnceLock<crate::write::TextStyle>,
 }
 
 /// A document's vectors, emptied, for the next document this thread parses: reading many
@@ -352,6 +354,11 @@ impl<'a> Document<'a> {
         self.input
     }
 
+    /// How the input is laid out ([`TextStyle::of`](crate::write::TextStyle::of)).
+    pub(crate) fn style(&self) -> crate::write::TextStyle {
+        *self.style.get_or_init(|| crate::write::TextStyle::of(self.input))
+    }
+
     /// The document node.
     pub fn root(&self) -> Node<'_> {
         self.node(0)
@@ -443,6 +450,7 @@ impl<'a> Document<'a> {
             lean: false,
             last_pos: Mutex::new((0, TextPos { row: 1, col: 1 })),
             namesakes: Default::default(),
+            style: std::sync::OnceLock::new(),
         };
         let xml = doc.own(XML_NS);
         doc.uris.push(xml);
