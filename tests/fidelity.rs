@@ -353,3 +353,19 @@ fn children_laid_out_otherwise_than_their_document_keep_their_blanks() {
     let back = round_trip(&reordered);
     assert!(back.contains("    <acpi/><apic/>\n"), "{back}");
 }
+
+#[test]
+fn what_is_kept_of_a_layout_is_a_document_s_not_a_value_s() {
+    let xml = "<domain type='kvm'>\n  <name>a</name>\n  <features>\n    <acpi/><apic/>\n  </features>\n  <devices>\n    \
+               <interface type='bridge'>\n      <source bridge=\"virbr0\"/>\n    </interface>\n  </devices>\n</domain>\n";
+    assert_eq!(round_trip(xml), xml);
+    // A value written alone is in libvirt's layout throughout.
+    let alone = Domain::from_xml(xml).unwrap().to_xml();
+    assert!(alone.contains("    <acpi/>\n    <apic/>\n") && alone.contains("<source bridge='virbr0'/>"), "{alone}");
+    // Windows line breaks are the layout's, not places laid out otherwise: written as `\n`.
+    let crlf = xml.replace('\n', "\r\n").replace("<acpi/><apic/>", "<acpi/>\r\n    <apic/>");
+    let doc = Document::<Domain>::parse(&crlf).unwrap();
+    let features = doc.root.features.as_ref().unwrap();
+    assert!(features.extras.get().is_none_or(|x| x.gaps.is_empty()), "{:?}", features.extras);
+    assert_eq!(doc.to_xml(), xml.replace("<acpi/><apic/>", "<acpi/>\n    <apic/>"));
+}

@@ -1,6 +1,6 @@
-//! `xml-model check [--format text|json] [--jobs N] [--schemas DIR] [--rules] FILE...`: every
-//! file against libvirt's schemas (the compiled-in set, or the one in DIR), the kind chosen by
-//! the root element; with `--rules`, valid domains against libvirt's own rules too. Files are shared out to worker threads
+//! `xml-model check [--format text|json] [--jobs N] [--schemas DIR] [--rules] FILE...`:
+//! every file against libvirt's schemas (the compiled-in set, or the one in DIR), the kind
+//! chosen by the root element; with `--rules`, valid domains against libvirt's own rules too. Files are shared out to worker threads
 //! (one per core by default), each with its own checker; results come out in the order given.
 
 use std::io::Write;
@@ -38,7 +38,8 @@ pub struct Args {
     schemas: Option<PathBuf>,
     /// Also hold every domain valid against the schema to the rules of libvirt's own code that
     /// the schema does not say (what `virsh define` or starting the guest would refuse: a
-    /// vsock CID of 2, memory devices without <maxMemory>...), each placed at its line.
+    /// vsock CID of 2, memory devices without <maxMemory>...), each placed at its line. Only
+    /// domains have such rules; other kinds are checked against the schema alone.
     #[arg(long)]
     rules: bool,
     /// Worker threads (default: one per core).

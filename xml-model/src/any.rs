@@ -289,7 +289,7 @@ fn push_left_out(children: &mut Vec<AnyNode>, text: &str) {
 
 /// The quote character of the first attribute or namespace declaration of an element's start
 /// tag (the first `=` in a start tag is always an attribute's).
-fn first_quote(node: Node<'_>, src: &str) -> Option<u8> {
+pub(crate) fn first_quote(node: Node<'_>, src: &str) -> Option<u8> {
     let tag = &src.as_bytes()[node.range().start..];
     let eq = tag.iter().take_while(|&&b| b != b'>').position(|&b| b == b'=')?;
     tag[eq + 1..].iter().copied().find(|b| !b.is_ascii_whitespace())

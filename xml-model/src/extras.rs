@@ -43,17 +43,25 @@ pub struct ExtrasInner {
     /// `qemu` namespace), empty when it was read in a default namespace
     /// (`<commandline xmlns='..'>`).
     pub prefix: Option<String>,
-    /// The quotes around the element's attribute values where they are not the document's
-    /// ([`TextStyle::double_quotes`](crate::write::TextStyle::double_quotes)): `Some(true)`
-    /// for `"` in a document of `'`, as a hand-edited `<source bridge="virbr0"/>` is. Written
-    /// back so in [`Layout::AsRead`](crate::write::Layout::AsRead).
+    /// The quotes of the element's first attribute (or namespace declaration) where they are
+    /// not the document's ([`TextStyle::double_quotes`](crate::write::TextStyle::double_quotes)):
+    /// `Some(true)` for `"` in a document of `'`, as a hand-edited `<source
+    /// bridge="virbr0"/>` is. Its attributes are written back in them when a [`Document`]
+    /// is written in [`Layout::AsRead`](crate::write::Layout::AsRead).
+    ///
+    /// [`Document`]: crate::Document
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub double_quoted: Option<bool>,
     /// The blanks before child nodes where they are not the document's layout (a line break
     /// and a level's indentation more than the element's): `(n, blanks)` for the `n`-th child
     /// (from 0), or before the end tag when `n` is [`END_TAG`](Self::END_TAG). As hand-edited
-    /// files have them (`<acpi/><apic/>` on one line), written back so in
-    /// [`Layout::AsRead`](crate::write::Layout::AsRead) when the children are written in the
-    /// order they were read.
+    /// files have them (`<acpi/><apic/>` on one line), written back so when a [`Document`] is
+    /// written in [`Layout::AsRead`](crate::write::Layout::AsRead) and the children in the
+    /// order they were read. Taking items out of a list or putting some in
+    /// ([`Extras::forget_items`], [`Extras::insert_item`]) forgets all but the end tag's.
+    ///
+    /// [`Document`]: crate::Document
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub gaps: Vec<(u32, String)>,
 }
 
@@ -127,6 +135,8 @@ impl Extras {
     /// ascending.
     pub fn forget_items(&mut self, rank: u16, removed: &[usize]) {
         let Some(x) = self.0.as_deref_mut() else { return };
+        // The places of the children after them change: their blanks would go to others.
+        x.gaps.retain(|(at, _)| *at == ExtrasInner::END_TAG);
         let mut index = 0;
         let mut removed = removed.iter().peekable();
         x.child_order.retain(|slot| {
@@ -144,6 +154,7 @@ impl Extras {
     /// unknown content read between items stay where they were. `rank` is the list's.
     pub fn insert_item(&mut self, rank: u16, index: usize) {
         let Some(x) = self.0.as_deref_mut() else { return };
+        x.gaps.retain(|(at, _)| *at == ExtrasInner::END_TAG);
         let mut seen = 0;
         let at = x.child_order.iter().enumerate().find_map(|(at, slot)| {
             if *slot != Slot::Known(rank) {
@@ -167,6 +178,7 @@ impl Extras {
         if let Some(x) = &mut self.0 {
             x.attribute_order.clear();
             x.child_order.clear();
+            x.gaps.clear();
         }
     }
 }

@@ -583,6 +583,13 @@ fn read_items(
             keep_attribute(&mut extras, ctx, decl.1);
             in_order = false;
         }
+        if first {
+            // Namespace declarations only (`<metadata xmlns:app="..">`): their quotes.
+            let quote = crate::any::first_quote(node, ctx.source()) == Some(b'"');
+            if quote != ctx.style.double_quotes {
+                extras.get_mut().double_quoted = Some(quote);
+            }
+        }
     }
     if !in_order {
         extras.get_mut().attribute_order = ctx.slots[base..].to_vec();
@@ -701,7 +708,8 @@ fn read_items(
 struct Gaps {
     /// `None` when not recorded (a type with nowhere to keep them).
     layout: Option<crate::write::Indent>,
-    /// The element's depth: its children are a level deeper.
+    /// The indentation level of the element's children (the element's own depth, counted
+    /// from 1 at the root); its end tag is a level less.
     depth: usize,
     /// Child nodes seen.
     nodes: u32,
@@ -770,10 +778,15 @@ fn is_layout_before(before: &[u8], layout: crate::write::Indent, depth: usize) -
     };
     let indent = depth * width;
     let Some(line_break) = before.len().checked_sub(indent + 1) else { return false };
+    // A line break is `\n` or `\r\n` (written back as `\n`, as the rest of the document is).
+    let line_start = match line_break.checked_sub(1) {
+        Some(cr) if before[cr] == b'\r' => cr,
+        _ => line_break,
+    };
     indent <= units.len()
         && before[line_break] == b'\n'
         && before[line_break + 1..] == units[..indent]
-        && !line_break.checked_sub(1).is_some_and(|i| before[i].is_ascii_whitespace())
+        && !line_start.checked_sub(1).is_some_and(|i| before[i].is_ascii_whitespace())
 }
 
 fn keep_attribute(extras: &mut Extras, ctx: &mut ReadCtx<'_>, attr: AnyAttribute) {

@@ -273,6 +273,9 @@ impl Numeric for String {
 /// # Ok::<(), xml_model::Error>(())
 /// ```
 pub fn place(problems: &mut [Problem], text: &str) {
+    if problems.is_empty() {
+        return;
+    }
     let Ok(doc) = crate::read::Tree::parse(text, true, &crate::limits::Limits::none()) else { return };
     for p in problems.iter_mut() {
         let at = locate(doc.root_element(), &p.path);
@@ -299,8 +302,14 @@ fn locate(root: crate::read::Node<'_>, path: &str) -> usize {
             Some((name, n)) => (name, n.parse::<usize>().unwrap_or(1)),
             None => (step, 1),
         };
-        let mut namesakes = at.children().filter(|c| c.is_element() && c.qualified_name() == name);
-        match namesakes.nth(place.saturating_sub(1)) {
+        let nth = |same: &dyn Fn(&str) -> bool| {
+            at.children().filter(|c| c.is_element() && same(c.qualified_name())).nth(place.saturating_sub(1))
+        };
+        // Else, for a prefixed name, by local name: the model's prefix (`qemu:`) may not be
+        // the one the text uses.
+        let local = |qname: &str| qname.rsplit(':').next().unwrap_or(qname).to_owned();
+        let by_local = || if name.contains(':') { nth(&|q| local(q) == local(name)) } else { None };
+        match nth(&|q| q == name).or_else(by_local) {
             Some(child) => at = child,
             None => break,
         }
@@ -343,6 +352,9 @@ mod tests {
         assert_eq!(placed(text, "/a/b[2]/@y"), (4, 6));
         assert_eq!(placed(text, "/a/b[2]/d"), (4, 12));
         assert_eq!(placed(text, "/a/q:b/@y"), (5, 24));
+        // Another prefix than the text's: the element of that local name.
+        assert_eq!(placed(text, "/a/p:d"), (1, 1));
+        assert_eq!(placed(text, "/a/p:c"), (3, 3));
         // What is not there is placed at the nearest element on the way that is.
         assert_eq!(placed(text, "/a/c/@missing"), (3, 3));
         assert_eq!(placed(text, "/a/b[3]/d"), (1, 1));

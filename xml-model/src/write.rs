@@ -253,6 +253,10 @@ pub struct Writer {
     /// Open elements whose children keep the blanks they were read with
     /// ([`ExtrasInner::gaps`]), innermost last.
     gaps: Vec<GapFrame>,
+    /// A document's own style is in force ([`Writer::set_style`]): the places laid out
+    /// otherwise than the rest of it (an element's quotes, blanks between children) are
+    /// written as read. A value written alone is in libvirt's style throughout.
+    document_style: bool,
 }
 
 /// An open element's recorded blanks, and how many of its child nodes are written.
@@ -294,6 +298,7 @@ impl Writer {
             },
             double_quotes: style.double_quotes,
         };
+        self.document_style = true;
     }
 
     /// `='` or `="`: constants, so that each is one store.
@@ -363,12 +368,13 @@ impl Writer {
         let Some(frame) = self.gaps.last_mut().filter(|f| f.depth == self.depth) else { return false };
         let n = if end_tag { ExtrasInner::END_TAG } else { frame.nodes };
         frame.nodes += 1;
-        match frame.gaps.iter().find(|(at, _)| *at == n) {
-            Some((_, blanks)) => {
-                self.out.push_str(blanks);
+        // In ascending order (the end tag's last): found by halves in a large `<devices>`.
+        match frame.gaps.binary_search_by_key(&n, |(at, _)| *at) {
+            Ok(i) => {
+                self.out.push_str(&frame.gaps[i].1);
                 true
             }
-            None => false,
+            Err(_) => false,
         }
     }
 
@@ -660,14 +666,16 @@ pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
         None => name,
     };
     w.start(name);
-    let as_read = w.layout != Layout::Model;
+    let in_read_order = w.layout != Layout::Model;
+    // What a document laid out otherwise in places keeps (as read only, not in `fmt`'s style).
+    let keeps_layout = w.layout == Layout::AsRead && w.document_style;
     // An element quoted otherwise than its document is written back so (as read only).
     let document_quotes = w.marks.double_quotes;
-    if let Some(double) = extras.get().and_then(|x| x.double_quoted).filter(|_| w.layout == Layout::AsRead) {
+    if let Some(double) = extras.get().and_then(|x| x.double_quoted).filter(|_| keeps_layout) {
         w.marks.double_quotes = double;
     }
     match extras.get() {
-        Some(x) if as_read && !x.attribute_order.is_empty() => {
+        Some(x) if in_read_order && !x.attribute_order.is_empty() => {
             let base = w.begin_capture();
             value.write_attributes(w, extras);
             let capture = w.end_capture(base);
@@ -685,13 +693,11 @@ pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
         None => value.write_attributes(w, extras),
     }
     w.marks.double_quotes = document_quotes;
-    if let Some(x) = extras.get().filter(|x| !x.gaps.is_empty() && x.child_order.is_empty()) {
-        if w.layout == Layout::AsRead {
-            w.gaps.push(GapFrame { depth: w.depth, gaps: x.gaps.clone(), nodes: 0 });
-        }
+    if let Some(x) = extras.get().filter(|x| keeps_layout && !x.gaps.is_empty() && x.child_order.is_empty()) {
+        w.gaps.push(GapFrame { depth: w.depth, gaps: x.gaps.clone(), nodes: 0 });
     }
     let empty = match extras.get() {
-        Some(x) if as_read && !x.child_order.is_empty() => {
+        Some(x) if in_read_order && !x.child_order.is_empty() => {
             write_children_in_order(value, w, extras, x);
             &x.empty
         }

@@ -124,7 +124,7 @@ impl Checker {
             None => self.check_str_by_tree(text),
         };
         if self.rules && report.is_valid() && report.schema == Some("domain") {
-            libvirt_rules(text, &mut report);
+            libvirt_rules(text, self.limits, &mut report);
         }
         report
     }
@@ -233,11 +233,14 @@ pub fn check_str(text: &str) -> Report {
 
 /// Holds a domain valid against the schema to libvirt's own rules (see
 /// [`Checker::with_rules`]).
-fn libvirt_rules(text: &str, report: &mut Report) {
+fn libvirt_rules(text: &str, limits: crate::limits::Limits, report: &mut Report) {
     #[cfg(feature = "domain")]
     {
         use crate::validate::{Rule, ValidateRoot};
-        match crate::Document::<crate::generated::domaincommon::Domain>::parse(text) {
+        // The checker's limits: a document it takes is read whole. Its depth is the schema
+        // walk's to bound (valid documents are within xmllint's 257 levels).
+        let options = crate::ReadOptions { limits, ..crate::ReadOptions::default() };
+        match crate::Document::<crate::generated::domaincommon::Domain>::parse_with(text, options) {
             Ok(doc) => {
                 let problems = doc.root.validate().err().unwrap_or_default();
                 // The schema's own are the checker's to report, and it found none.
@@ -257,7 +260,7 @@ fn libvirt_rules(text: &str, report: &mut Report) {
         }
     }
     #[cfg(not(feature = "domain"))]
-    let _ = (text, report);
+    let _ = (text, limits, report);
 }
 
 /// Runs `f` with a checker kept for this thread.

@@ -98,6 +98,10 @@ fn qualified_name<'a>(node: roxmltree::Node<'_, '_>, src: &'a str) -> &'a str {
 /// force, not which tag declared them (a declaration repeating its parent's is lost there);
 /// each URI is roxmltree's, its references resolved.
 fn declarations<'n>(node: roxmltree::Node<'n, '_>, src: &str) -> Vec<(usize, Option<&'n str>, &'n str)> {
+    // No namespace in force (but `xml:`): none declared, and no tag to read.
+    if node.namespaces().all(|ns| ns.uri() == XML_NS) {
+        return Vec::new();
+    }
     let start = node.range().start;
     let mut out = Vec::new();
     for (at, name) in start_tag_names(&src[start..]) {

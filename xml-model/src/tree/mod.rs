@@ -804,13 +804,14 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// Whether this element declares a namespace its parent's scope does not already have.
+    /// Whether this element's start tag declares a namespace (one already in force too).
     pub fn declares_namespaces(&self) -> bool {
         self.d.declares
     }
 
-    /// The namespaces this element declares that its parent's scope does not already have,
-    /// in the order of its start tag: `(prefix, namespace name, offset of the declaration)`.
+    /// The namespaces this element's start tag declares, one that repeats a binding already
+    /// in force too, in the order of the tag: `(prefix, namespace name, offset of the
+    /// declaration)`.
     pub fn namespace_declarations(&self) -> impl Iterator<Item = (Option<&'a str>, &'a str, usize)> + 'a {
         let doc = self.doc;
         let id = self.id();
