@@ -769,24 +769,22 @@ impl Gaps {
 #[inline]
 fn is_layout_before(before: &[u8], layout: crate::write::Indent, depth: usize) -> bool {
     use crate::write::Indent;
-    const SPACES: &[u8; 64] = &[b' '; 64];
-    const TABS: &[u8; 64] = &[b'\t'; 64];
-    let (units, width) = match layout {
-        Indent::Spaces(n) => (SPACES, usize::from(n)),
-        Indent::Tabs(n) => (TABS, usize::from(n)),
+    let (unit, width) = match layout {
+        Indent::Spaces(n) => (b' ', usize::from(n)),
+        Indent::Tabs(n) => (b'\t', usize::from(n)),
         Indent::OneLine => return !before.last().is_some_and(u8::is_ascii_whitespace),
     };
     let indent = depth * width;
     let Some(line_break) = before.len().checked_sub(indent + 1) else { return false };
-    // A line break is `\n` or `\r\n` (written back as `\n`, as the rest of the document is).
-    let line_start = match line_break.checked_sub(1) {
-        Some(cr) if before[cr] == b'\r' => cr,
-        _ => line_break,
-    };
-    indent <= units.len()
-        && before[line_break] == b'\n'
-        && before[line_break + 1..] == units[..indent]
-        && !line_start.checked_sub(1).is_some_and(|i| before[i].is_ascii_whitespace())
+    let (line, rest) = before.split_at(line_break);
+    // A short loop, not a call to `memcmp`: an indentation is a few bytes.
+    if rest[0] != b'\n' || rest[1..].iter().any(|b| *b != unit) {
+        return false;
+    }
+    // A line break is `\n` or `\r\n` (written back as `\n`, as the rest of the document is);
+    // what stands before it is not blank.
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    !line.last().is_some_and(u8::is_ascii_whitespace)
 }
 
 fn keep_attribute(extras: &mut Extras, ctx: &mut ReadCtx<'_>, attr: AnyAttribute) {
