@@ -394,7 +394,7 @@ impl Writer {
     fn declare_pending(&mut self) {
         if let Some((prefix, uri)) = self.undeclared.take() {
             if !self.ns_scope.iter().any(|(_, u)| u == uri) {
-                self.raw_attribute(&format!("xmlns:{prefix}"), uri, false);
+                self.kept_attribute(&format!("xmlns:{prefix}"), uri);
             }
         }
     }
@@ -520,22 +520,37 @@ impl Writer {
         }
     }
 
-    /// Writes an attribute kept verbatim, quoted as it was read.
+    /// Writes an attribute of an element kept verbatim, quoted as it was read: `"` (with
+    /// libxml2's escapes) or `'`, whatever the document's quotes.
     pub fn raw_attribute(&mut self, name: &str, value: &str, double_quoted: bool) {
-        if name.starts_with("xmlns:") {
-            self.ns_scope.push((self.depth, value.to_owned()));
-        }
-        self.out.push(' ');
-        self.out.push_str(name);
+        self.attribute_name(name, value);
         if double_quoted {
             self.out.push_str("=\"");
             escape_into(&mut self.out, value, Style::Libxml2Attribute);
             self.out.push('"');
         } else {
-            self.open_value();
+            self.out.push_str("='");
             escape_into(&mut self.out, value, Style::Libvirt);
-            self.close_value();
+            self.out.push('\'');
         }
+    }
+
+    /// Writes an attribute a typed element kept from reading (unknown, or a namespace
+    /// declaration), in the element's quotes.
+    pub fn kept_attribute(&mut self, name: &str, value: &str) {
+        self.attribute_name(name, value);
+        self.open_value();
+        escape_into(&mut self.out, value, Style::Libvirt);
+        self.close_value();
+    }
+
+    /// ` name`, noting a namespace it declares.
+    fn attribute_name(&mut self, name: &str, value: &str) {
+        if name.starts_with("xmlns:") {
+            self.ns_scope.push((self.depth, value.to_owned()));
+        }
+        self.out.push(' ');
+        self.out.push_str(name);
     }
 
     /// Starts an element kept verbatim: `<name`; the caller writes the rest raw.
@@ -681,13 +696,13 @@ pub fn write_element(value: &dyn WriteContent, name: &str, w: &mut Writer) {
             let capture = w.end_capture(base);
             emit_in_order(w, capture, &x.attribute_order, &mut |w, i| {
                 let a = &x.attributes[i];
-                w.raw_attribute(&a.name, &a.value, false);
+                w.kept_attribute(&a.name, &a.value);
             });
         }
         Some(x) => {
             value.write_attributes(w, extras);
             for a in &x.attributes {
-                w.raw_attribute(&a.name, &a.value, false);
+                w.kept_attribute(&a.name, &a.value);
             }
         }
         None => value.write_attributes(w, extras),
