@@ -545,16 +545,12 @@ fn read_items(
     let mut last = 0u16;
     // Nearly all elements declare no namespace; they skip the merge.
     let mut declarations = node.declares_namespaces().then(|| namespace_declarations(node).peekable());
-    let mut first = keeps_extras;
+    // The element's quotes: those of its first attribute (whose text ends with its closing
+    // quote), else of its first namespace declaration; kept where they are not the document's.
+    let mut quote: Option<u8> = None;
     for attr in node.attributes() {
-        if first {
-            // The element's quotes, where they are not the document's.
-            first = false;
-            // An attribute's text ends with its closing quote.
-            let quote = ctx.source().as_bytes()[attr.range().end - 1] == b'"';
-            if quote != ctx.style.double_quotes {
-                extras.get_mut().double_quoted = Some(quote);
-            }
+        if keeps_extras && quote.is_none() {
+            quote = Some(ctx.source().as_bytes()[attr.range().end - 1]);
         }
         if let Some(declarations) = &mut declarations {
             while let Some(decl) = declarations.next_if(|d| d.0 < attr.range().start) {
@@ -583,13 +579,13 @@ fn read_items(
             keep_attribute(&mut extras, ctx, decl.1);
             in_order = false;
         }
-        if first {
-            // Namespace declarations only (`<metadata xmlns:app="..">`): their quotes.
-            let quote = crate::any::first_quote(node, ctx.source()) == Some(b'"');
-            if quote != ctx.style.double_quotes {
-                extras.get_mut().double_quoted = Some(quote);
-            }
+        if keeps_extras && quote.is_none() {
+            // Namespace declarations only (`<metadata xmlns:app="..">`).
+            quote = crate::any::first_quote(node, ctx.source());
         }
+    }
+    if let Some(double) = quote.map(|q| q == b'"').filter(|d| *d != ctx.style.double_quotes) {
+        extras.get_mut().double_quoted = Some(double);
     }
     if !in_order {
         extras.get_mut().attribute_order = ctx.slots[base..].to_vec();
