@@ -48,6 +48,29 @@ fn an_unknown_attribute_is_named_with_its_place() {
 }
 
 #[test]
+fn a_value_against_a_long_pattern_names_the_schemas_define_not_the_regex() {
+    // An interface's IP address: IPv4's and IPv6's patterns are hundreds of characters.
+    let text = GUEST.replace(
+        "  </devices>",
+        "    <interface type='network'>\n      <source network='default'/>\n      \
+         <ip address='2001:db8::zz' prefix='64'/>\n    </interface>\n  </devices>",
+    );
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].path, "/domain/devices/interface/ip/@address");
+    assert!(p[0].expected.contains("'ipv4Addr'") && p[0].expected.contains("'ipv6Addr'"), "{}", p[0].expected);
+    assert!(p[0].expected.len() < 200, "a message to read, not a regex: {}", p[0].expected);
+    // A short pattern is quoted, with its define.
+    let p = problems(&GUEST.replace("unit='MiB'", "unit='MiBs'"));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].expected.contains("matching '([bB]") && p[0].expected.ends_with("(the schema's 'unit')"),
+        "{}",
+        p[0].expected
+    );
+}
+
+#[test]
 fn a_value_outside_the_enumeration_lists_the_allowed_values() {
     let text = GUEST.replace("bus='virtio'/>\n    </disk>\n  </devices>", "bus='virtual'/>\n    </disk>\n  </devices>");
     let p = problems(&text);

@@ -35,6 +35,9 @@ const TEXT: u32 = 2;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Datatype {
     xsd: String,
+    /// The define the datatype is the whole body of (`ipv6Addr`), which messages name
+    /// rather than quote its pattern.
+    define: Option<String>,
     patterns: Vec<String>,
     min_inclusive: Option<String>,
     max_inclusive: Option<String>,
@@ -304,6 +307,7 @@ impl Simplifier<'_> {
         }
         let mut dt = Datatype {
             xsd: ty.to_owned(),
+            define: self.schema.define_of.get(&p).cloned(),
             patterns: Vec::new(),
             min_inclusive: None,
             max_inclusive: None,
@@ -361,6 +365,9 @@ impl Simplifier<'_> {
         let _ = writeln!(t, "datatypes {}", self.datatypes.items.len());
         for (i, d) in self.datatypes.items.iter().enumerate() {
             let _ = write!(t, "{i} {}", d.xsd);
+            if let Some(define) = &d.define {
+                let _ = write!(t, " define {}", string(define));
+            }
             if let Some(min) = &d.min_inclusive {
                 let _ = write!(t, " minInclusive {}", string(min));
             }

@@ -62,11 +62,26 @@ pub(crate) fn describe(dt: &Datatype) -> String {
     if let Some(max) = dt.max_length {
         out.push_str(&format!(" of at most {max} characters"));
     }
-    for p in dt.patterns {
-        out.push_str(&format!(" matching '{p}'"));
+    let pattern_length: usize = dt.patterns.iter().map(|p| p.len()).sum();
+    match dt.define {
+        // A pattern pages long (IPv6 addresses') says less than the name of its define.
+        Some(define) if pattern_length > LONGEST_PATTERN => {
+            out.push_str(&format!(" in the form the schema calls '{define}'"));
+        }
+        _ => {
+            for p in dt.patterns {
+                out.push_str(&format!(" matching '{}'", crate::error::quote(p)));
+            }
+            if let Some(define) = dt.define.filter(|_| !dt.patterns.is_empty()) {
+                out.push_str(&format!(" (the schema's '{define}')"));
+            }
+        }
     }
     out
 }
+
+/// The longest pattern a message quotes, in bytes, when its define can be named instead.
+const LONGEST_PATTERN: usize = 80;
 
 fn collapse(s: &str) -> String {
     s.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
@@ -216,6 +231,31 @@ mod tests {
         assert!(!lexical(Xsd::PositiveInteger, "0") && lexical(Xsd::NonNegativeInteger, "+0"));
         assert!(!lexical(Xsd::Long, "0x10") && !lexical(Xsd::Short, "") && !lexical(Xsd::Short, "1 2"));
         assert_eq!(collapse("  12 \n"), "12");
+    }
+
+    #[test]
+    fn a_long_pattern_is_named_by_its_define_and_an_unnamed_one_shortened() {
+        let long = "([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){6}:[0-9A-Fa-f]{1,4}|(::)";
+        let patterns: &'static [&'static str] = Box::leak(Box::new([long]));
+        let dt = Datatype {
+            xsd: Xsd::String,
+            define: Some("ipv6Addr"),
+            patterns,
+            min_inclusive: None,
+            max_inclusive: None,
+            max_length: None,
+        };
+        assert_eq!(describe(&dt), "a string in the form the schema calls 'ipv6Addr'");
+        let unnamed = describe(&Datatype { define: None, ..dt });
+        assert!(
+            unnamed.starts_with("a string matching '([0-9A-Fa-f]{1,4}:){7}") && unnamed.ends_with("... (83 bytes)'"),
+            "{unnamed}"
+        );
+        let short = Datatype { define: Some("uint8"), patterns: &["[0-9]+"], ..dt };
+        assert_eq!(describe(&short), "a string matching '[0-9]+' (the schema's 'uint8')");
+        // A define with no pattern adds nothing to its ranges.
+        let range = Datatype { xsd: Xsd::UnsignedInt, patterns: &[], max_inclusive: Some("255"), ..short };
+        assert_eq!(describe(&range), "an unsignedInt of at most 255");
     }
 
     #[test]

@@ -143,6 +143,9 @@ impl Xsd {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Datatype {
     pub xsd: Xsd,
+    /// The schema's define that is this datatype and nothing else (`ipv6Addr`, `unit`):
+    /// messages name it rather than quote a pattern pages long.
+    pub define: Option<&'static str>,
     /// `pattern` facets, in the `regex` crate's syntax, unanchored (they match whole values).
     pub patterns: &'static [&'static str],
     /// `minInclusive`, as written in the schema.
@@ -197,7 +200,7 @@ impl Grammar {
     ///                       3 group 1 2 | 3 oneOrMore 1 | 3 element NAME 2 | 3 attribute NAME 2
     ///                       3 data DATATYPE | 3 dataExcept DATATYPE 2 | 3 value VALUE
     /// names 1               0 name 0: 6:domain | 0 anyName
-    /// datatypes 1           0 unsignedInt minInclusive 1:1 maxLength 4 pattern 5:[0-9]+
+    /// datatypes 1           0 unsignedInt define 5:uint8 minInclusive 1:1 maxLength 4 pattern 5:[0-9]+
     /// values 1              0 3:kvm
     /// starts 1              0 6:domain 3 1 6:domain     (schema, pattern, root count, roots)
     /// ```
@@ -235,10 +238,18 @@ impl Grammar {
         let datatypes = r.section("datatypes", |r| {
             let name = r.word()?;
             let xsd = Xsd::from_name(name).ok_or_else(|| format!("unknown datatype '{name}'"))?;
-            let mut dt = Datatype { xsd, patterns: &[], min_inclusive: None, max_inclusive: None, max_length: None };
+            let mut dt = Datatype {
+                xsd,
+                define: None,
+                patterns: &[],
+                min_inclusive: None,
+                max_inclusive: None,
+                max_length: None,
+            };
             let mut patterns = Vec::new();
             while !r.at_line_end() {
                 match r.word()? {
+                    "define" => dt.define = Some(r.string()?),
                     "minInclusive" => dt.min_inclusive = Some(r.string()?),
                     "maxInclusive" => dt.max_inclusive = Some(r.string()?),
                     "maxLength" => dt.max_length = Some(r.number()?),
@@ -394,7 +405,7 @@ mod tests {
     use super::*;
 
     const SMALL: &str = "patterns 5\n0 empty\n1 notAllowed\n2 text\n3 value 0\n4 element 0 3\n\
-        names 1\n0 name 0: 6:domain\ndatatypes 1\n0 unsignedInt minInclusive 1:1 pattern 6:[0-9]+\n\
+        names 1\n0 name 0: 6:domain\ndatatypes 1\n0 unsignedInt define 5:uint8 minInclusive 1:1 pattern 6:[0-9]+\n\
         values 1\n0 5:a b\nc\nstarts 1\n0 6:domain 4 1 6:domain\n";
 
     #[test]
@@ -404,6 +415,7 @@ mod tests {
         assert_eq!(g.names[0], NameClass::Name { ns: "", local: "domain" });
         assert_eq!(g.datatypes[0].xsd, Xsd::UnsignedInt);
         assert_eq!(g.datatypes[0].min_inclusive, Some("1"));
+        assert_eq!(g.datatypes[0].define, Some("uint8"));
         assert_eq!(g.datatypes[0].patterns, &["[0-9]+"]);
         // A string holds what its length says, line breaks included.
         assert_eq!(g.values, &["a b\nc"]);
