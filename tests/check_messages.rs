@@ -48,6 +48,57 @@ fn an_unknown_attribute_is_named_with_its_place() {
 }
 
 #[test]
+fn a_slip_of_the_keys_gets_the_name_or_value_meant() {
+    let text = GUEST
+        .replace(
+            "<memory unit='MiB'>512</memory>",
+            "<memory unit='MiB'>512</memory>\n  <currentmemory>512</currentmemory>",
+        )
+        .replace("<source file='/var/lib/libvirt/images/b.qcow2'/>", "<source fiel='/b.qcow2'/>")
+        .replace("<target dev='vda' bus='virtio'/>", "<target dev='vda' bus='virtoi'/>")
+        .replace("  </devices>", "    <disc type='file'/>\n  </devices>");
+    let p = problems(&text);
+    let said: Vec<String> = p.iter().map(|p| format!("{} -> {}", p.found, p.expected)).collect();
+    assert_eq!(p.len(), 4, "{said:#?}");
+    let hint = |i: usize| p[i].expected.rsplit_once("; did you mean ").map(|(_, s)| s.to_owned());
+    assert_eq!(p[0].found, "element <currentmemory>");
+    assert_eq!(hint(0).as_deref(), Some("<currentMemory>?"));
+    assert_eq!(p[1].found, "'virtoi' for attribute 'bus'");
+    assert_eq!(hint(1).as_deref(), Some("'virtio'?"));
+    assert_eq!(p[2].found, "attribute 'fiel'");
+    assert_eq!(hint(2).as_deref(), Some("'file'?"));
+    assert_eq!(p[3].found, "element <disc>");
+    assert_eq!(hint(3).as_deref(), Some("<disk>?"));
+    // A name like none of those allowed gets no guess.
+    let p = problems(&GUEST.replace("  </devices>", "    <gpu/>\n  </devices>"));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(!p[0].expected.contains("did you mean"), "{}", p[0].expected);
+}
+
+#[test]
+fn strict_reading_says_what_may_stand_in_place_of_unknown_content() {
+    use libvirt_xml::model::generated::domaincommon::Device;
+    use libvirt_xml::model::{Document, ErrorKind, ReadOptions};
+    let text = GUEST.replace("<source file='/var/lib/libvirt/images/b.qcow2'/>", "<source fiel='/b.qcow2'/>");
+    let err = Document::<Domain>::parse_with(&text, ReadOptions::strict()).unwrap_err();
+    assert_eq!((err.path.as_str(), err.line, err.column), ("/domain/devices/disk[2]/source/@fiel", 13, 15), "{err}");
+    match &err.kind {
+        ErrorKind::Unknown { what, expected } => {
+            assert_eq!(what, "attribute 'fiel'");
+            assert!(expected.contains("'startupPolicy'") && expected.ends_with("; did you mean 'file'?"), "{expected}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A device file (`virsh attach-device`'s) too.
+    let disk = "<disk type='file' device='disk'>\n  <source file='/a.qcow2'/>\n  <target dev='vdb'/>\n  <readonyl/>\n</disk>\n";
+    let err = Document::<Device>::parse_device(disk, ReadOptions::strict()).unwrap_err();
+    assert_eq!(err.path, "/disk/readonyl", "{err}");
+    assert!(err.to_string().ends_with("did you mean <readonly>?"), "{err}");
+    // Kept, not refused, when reading leniently.
+    assert!(Document::<Domain>::parse(&text).is_ok());
+}
+
+#[test]
 fn a_value_against_a_long_pattern_names_the_schemas_define_not_the_regex() {
     // An interface's IP address: IPv4's and IPv6's patterns are hundreds of characters.
     let text = GUEST.replace(

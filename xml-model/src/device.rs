@@ -75,7 +75,8 @@ impl Document<Device> {
             let expected = Device::NAMES.join(">, <");
             return Err(ctx.error_at(root, ErrorKind::WrongRoot { found, expected }));
         }
-        let device = Device::read_choice(root, &mut ctx)?;
+        let device =
+            Device::read_choice(root, &mut ctx).map_err(|e| crate::check::in_schema_terms(e, options, &doc, true))?;
         if options.strict {
             crate::check::strict_device_reading(&doc)?;
         }

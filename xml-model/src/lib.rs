@@ -201,7 +201,7 @@ impl<T: XmlRoot> Document<T> {
     }
 
     fn from_tree(doc: &read::Tree<'_>, text: &str, options: ReadOptions) -> Result<Self> {
-        let root = read::read_root::<T>(doc, options)?;
+        let root = read::read_root::<T>(doc, options).map_err(|e| check::in_schema_terms(e, options, doc, false))?;
         if options.strict {
             check::strict_reading(doc)?;
         }

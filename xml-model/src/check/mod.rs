@@ -22,6 +22,7 @@ mod derivative;
 pub mod grammar;
 mod problem;
 mod stream;
+mod suggest;
 
 use std::path::Path;
 
@@ -277,33 +278,75 @@ fn with_thread_checker<R>(f: impl FnOnce(&mut Checker) -> R) -> R {
 /// reports here is only what the types do not carry (order, patterns, ranges, attributes
 /// that go together).
 pub(crate) fn strict_reading(doc: &crate::read::Tree<'_>) -> crate::Result<()> {
+    match document_report(doc) {
+        Some(report) => first_problem(report),
+        None => Ok(()),
+    }
+}
+
+/// The problems of a document whose root element libvirt's schemas know as a document
+/// kind, with the checker kept for this thread; `None` for another root.
+fn document_report(doc: &crate::read::Tree<'_>) -> Option<Report> {
     #[cfg(feature = "domain")]
     {
         let root = doc.root_element();
         // A document type reads as a document kind, never as a device (`<interface>`).
         let document = |s: &Start| s.schema != "device";
-        let report = with_thread_checker(|c| {
+        with_thread_checker(|c| {
             let known = starts_for(c.engine.grammar(), root).any(document);
             known.then(|| c.check_kinds(doc, document))
-        });
-        if let Some(report) = report {
-            first_problem(report)?;
-        }
+        })
     }
     #[cfg(not(feature = "domain"))]
-    let _ = doc;
-    Ok(())
+    {
+        let _ = doc;
+        None
+    }
 }
 
-/// Strict reading of a device document: its first problem as a device, with the checker kept
-/// for this thread.
+/// A strict reading's refusal of unknown content, with what the schema says may stand there
+/// instead (and the name meant, when the unknown one looks like a slip of the keys) in place
+/// of "only what the schema declares": when the schema refuses the same place.
+pub(crate) fn in_schema_terms(
+    mut error: crate::Error,
+    options: crate::ReadOptions,
+    doc: &crate::read::Tree<'_>,
+    device: bool,
+) -> crate::Error {
+    if !options.strict || !matches!(error.kind, crate::ErrorKind::Unknown { .. }) {
+        return error;
+    }
+    let report = if device { device_report(doc) } else { document_report(doc) };
+    let same_place = report.and_then(|r| r.problems.into_iter().find(|p| p.path == error.path));
+    if let (Some(p), crate::ErrorKind::Unknown { expected, .. }) = (same_place, &mut error.kind) {
+        *expected = p.expected;
+    }
+    error
+}
+
+/// Strict reading of a device document: its first problem as a device.
 #[cfg(feature = "domain")]
 pub(crate) fn strict_device_reading(doc: &crate::read::Tree<'_>) -> crate::Result<()> {
-    first_problem(with_thread_checker(|c| c.check_kinds(doc, |s| s.schema == "device")))
+    match device_report(doc) {
+        Some(report) => first_problem(report),
+        None => Ok(()),
+    }
+}
+
+/// The problems of a device document, with the checker kept for this thread.
+fn device_report(doc: &crate::read::Tree<'_>) -> Option<Report> {
+    #[cfg(feature = "domain")]
+    {
+        Some(with_thread_checker(|c| c.check_kinds(doc, |s| s.schema == "device")))
+    }
+    #[cfg(not(feature = "domain"))]
+    {
+        let _ = doc;
+        None
+    }
 }
 
 /// A report's first problem as a reading error.
-#[cfg(feature = "domain")]
 fn first_problem(report: Report) -> crate::Result<()> {
     match report.problems.into_iter().next() {
         Some(p) => {
@@ -326,7 +369,40 @@ struct Walk<'e> {
     /// What was expected where an unknown element or attribute stood, by pattern (and
     /// parent element): said once per walk, as hostile documents repeat one problem many
     /// times (200,000 unknown attributes on one element, 100,000 unknown siblings).
-    expected: FxHashMap<(Leaf, PatternId, usize), String>,
+    expected: FxHashMap<(Leaf, PatternId, usize), Expected>,
+}
+
+/// What may stand where an unknown element or attribute does, said once per place.
+struct Expected {
+    said: String,
+    /// The names alone, for [`suggest::nearest`].
+    names: Vec<String>,
+    /// The name nearest to each unknown one met here (an index into `names`), so that a
+    /// name repeated 100,000 times is compared once; at most [`Expected::NEAREST_KEPT`].
+    nearest: FxHashMap<Box<str>, Option<usize>>,
+}
+
+impl Expected {
+    const NEAREST_KEPT: usize = 1024;
+
+    /// `said`, with the name `found` is a slip for when there is one.
+    fn for_found(&mut self, found: &str, open: &str, close: &str) -> String {
+        let near = match self.nearest.get(found) {
+            Some(near) => *near,
+            None => {
+                let near = suggest::nearest(found, self.names.iter().map(String::as_str))
+                    .and_then(|n| self.names.iter().position(|m| m == n));
+                if self.nearest.len() < Self::NEAREST_KEPT {
+                    self.nearest.insert(found.into(), near);
+                }
+                near
+            }
+        };
+        match near {
+            Some(i) => format!("{}; did you mean {open}{}{close}?", self.said, self.names[i]),
+            None => self.said.clone(),
+        }
+    }
 }
 
 impl<'e> Walk<'e> {
@@ -335,18 +411,22 @@ impl<'e> Walk<'e> {
     }
 
     /// [`Walk::expected_elements`] or [`Walk::expected_attributes`], computed once per
-    /// pattern and parent.
-    fn expected(&mut self, leaf: Leaf, p: PatternId, parent: Option<Node<'_>>) -> String {
+    /// pattern and parent; with the name nearest to `found` among them when `found` looks
+    /// like a slip of the keys (`<disc>`: did you mean `<disk>`?).
+    fn expected(&mut self, leaf: Leaf, p: PatternId, parent: Option<Node<'_>>, found: &str) -> String {
         let key = (leaf, p, parent.map_or(usize::MAX, |n| n.range().start));
-        if let Some(said) = self.expected.get(&key) {
-            return said.clone();
+        if !self.expected.contains_key(&key) {
+            let (said, names) = match leaf {
+                Leaf::Element => self.expected_elements(p, parent),
+                Leaf::Attribute => self.expected_attributes(p),
+            };
+            self.expected.insert(key, Expected { said, names, nearest: FxHashMap::default() });
         }
-        let said = match leaf {
-            Leaf::Element => self.expected_elements(p, parent),
-            Leaf::Attribute => self.expected_attributes(p),
+        let (open, close) = match leaf {
+            Leaf::Element => ("<", ">"),
+            Leaf::Attribute => ("'", "'"),
         };
-        self.expected.insert(key, said.clone());
-        said
+        self.expected.get_mut(&key).expect("inserted above").for_found(found, open, close)
     }
 
     fn problem(&self, node: Node<'_>, path: String, found: String, expected: String) -> Problem {
@@ -406,7 +486,7 @@ impl<'e> Walk<'e> {
         let q = e.qname(ns, node.tag_name().name());
         let opened = e.start_tag_open(p, q);
         if opened == NOT_ALLOWED {
-            let expected = self.expected(Leaf::Element, p, node.parent_element());
+            let expected = self.expected(Leaf::Element, p, node.parent_element(), qualified(node));
             let problem = self.problem(node, String::new(), format!("element <{}>", qualified(node)), expected);
             self.problems.push(problem);
             return Err(None);
@@ -427,9 +507,9 @@ impl<'e> Walk<'e> {
             let path = format!("{}/@{name}", crate::read::node_path(node));
             let pos = node.document().text_pos_at(attr.range().start);
             let (found, expected) = if lenient == NOT_ALLOWED {
-                (format!("attribute '{name}'"), self.expected(Leaf::Attribute, cur, None))
+                (format!("attribute '{name}'"), self.expected(Leaf::Attribute, cur, None, name))
             } else {
-                let values = self.attribute_values(cur, aq);
+                let values = self.attribute_values(cur, aq, attr.value());
                 cur = lenient;
                 (format!("'{}' for attribute '{name}'", attr.value()), values)
             };
@@ -516,13 +596,14 @@ impl<'e> Walk<'e> {
         }
     }
 
-    /// What may come next instead of an element: the element names, or the end.
-    fn expected_elements(&self, p: PatternId, parent: Option<Node<'_>>) -> String {
+    /// What may come next instead of an element: the element names, or the end; and the
+    /// names alone.
+    fn expected_elements(&self, p: PatternId, parent: Option<Node<'_>>) -> (String, Vec<String>) {
         let mut names = Vec::new();
         let mut end = false;
         let mut seen = FxHashSet::default();
         self.front(p, &mut seen, &mut |e, pat| match pat {
-            Pattern::Element(n, _) => names.push(format!("<{}>", e.name_class(n))),
+            Pattern::Element(n, _) => names.push(e.name_class(n).to_string()),
             Pattern::After(a, _) if e.nullable(a) => end = true,
             _ => {}
         });
@@ -532,24 +613,27 @@ impl<'e> Walk<'e> {
             (true, Some(parent)) => Some(format!("the end of <{}>", qualified(parent))),
             _ => None,
         };
-        list(names.into_iter().chain(end).collect(), "nothing more here")
+        let said = list(names.iter().map(|n| format!("<{n}>")).chain(end).collect(), "nothing more here");
+        (said, names)
     }
 
-    fn expected_attributes(&self, p: PatternId) -> String {
+    /// The attributes that may come next, and their names alone.
+    fn expected_attributes(&self, p: PatternId) -> (String, Vec<String>) {
         let mut names = Vec::new();
         let mut seen = FxHashSet::default();
         self.front(p, &mut seen, &mut |e, pat| {
             if let Pattern::Attribute(n, _) = pat {
-                names.push(format!("'{}'", e.name_class(n)));
+                names.push(e.name_class(n).to_string());
             }
         });
         names.sort();
         names.dedup();
-        if names.is_empty() {
+        let said = if names.is_empty() {
             "no attribute here".to_owned()
         } else {
-            format!("an attribute of {}", list(names, ""))
-        }
+            format!("an attribute of {}", list(names.iter().map(|n| format!("'{n}'")).collect(), ""))
+        };
+        (said, names)
     }
 
     /// The attributes that must still come before the start tag can close.
@@ -572,7 +656,7 @@ impl<'e> Walk<'e> {
         if values.iter().any(|v| v != "nothing") {
             return describe_values(values);
         }
-        self.expected_elements(p, Some(node))
+        self.expected_elements(p, Some(node)).0
     }
 
     /// The attributes or elements without which `p` cannot be complete.
@@ -610,8 +694,9 @@ impl<'e> Walk<'e> {
         }
     }
 
-    /// The values attribute `q` may take where `p` stands.
-    fn attribute_values(&self, p: PatternId, q: derivative::QName) -> String {
+    /// The values attribute `q` may take where `p` stands, with the one nearest to `found`
+    /// when it looks like a slip of the keys.
+    fn attribute_values(&self, p: PatternId, q: derivative::QName, found: &str) -> String {
         let mut contents = Vec::new();
         let mut seen = FxHashSet::default();
         self.front(p, &mut seen, &mut |e, pat| {
@@ -625,7 +710,14 @@ impl<'e> Walk<'e> {
         for c in contents {
             self.values(c, &mut values);
         }
-        describe_values(values)
+        // The values themselves are the ones quoted; a datatype is described in words.
+        let literal: Vec<String> =
+            values.iter().filter_map(|v| v.strip_prefix('\'')?.strip_suffix('\'')).map(str::to_owned).collect();
+        let said = describe_values(values);
+        match suggest::nearest(found, literal.iter().map(String::as_str)) {
+            Some(near) => format!("{said}; did you mean '{near}'?"),
+            None => said,
+        }
     }
 
     /// The values text may take where `p` stands.
