@@ -60,19 +60,54 @@ fn a_slip_of_the_keys_gets_the_name_or_value_meant() {
     let p = problems(&text);
     let said: Vec<String> = p.iter().map(|p| format!("{} -> {}", p.found, p.expected)).collect();
     assert_eq!(p.len(), 4, "{said:#?}");
-    let hint = |i: usize| p[i].expected.rsplit_once("; did you mean ").map(|(_, s)| s.to_owned());
+    let hint = |i: usize| p[i].suggestion.as_deref();
     assert_eq!(p[0].found, "element <currentmemory>");
-    assert_eq!(hint(0).as_deref(), Some("<currentMemory>?"));
+    assert_eq!(hint(0), Some("<currentMemory>"));
+    assert!(p[0].message().ends_with("or the end of <domain>; did you mean <currentMemory>?"), "{}", p[0]);
     assert_eq!(p[1].found, "'virtoi' for attribute 'bus'");
-    assert_eq!(hint(1).as_deref(), Some("'virtio'?"));
+    assert_eq!(hint(1), Some("'virtio'"));
     assert_eq!(p[2].found, "attribute 'fiel'");
-    assert_eq!(hint(2).as_deref(), Some("'file'?"));
+    assert_eq!(hint(2), Some("'file'"));
     assert_eq!(p[3].found, "element <disc>");
-    assert_eq!(hint(3).as_deref(), Some("<disk>?"));
-    // A name like none of those allowed gets no guess.
+    assert_eq!(hint(3), Some("<disk>"));
+    // What is allowed says only that; the guess is apart.
+    assert!(p.iter().all(|p| !p.expected.contains("did you mean")), "{said:#?}");
+    // A name like none of those allowed gets no guess; nor does one of two letters of
+    // which one differs (`cd`: `hd`, or `cdrom`?).
     let p = problems(&GUEST.replace("  </devices>", "    <gpu/>\n  </devices>"));
-    assert_eq!(p.len(), 1, "{p:?}");
-    assert!(!p[0].expected.contains("did you mean"), "{}", p[0].expected);
+    assert_eq!((p.len(), p[0].suggestion.as_deref()), (1, None), "{p:?}");
+    let p = problems(
+        &GUEST.replace("<type arch='x86_64'>hvm</type>", "<type arch='x86_64'>hvm</type>\n    <boot dev='cd'/>"),
+    );
+    assert_eq!((p.len(), p[0].suggestion.as_deref()), (1, None), "{p:?}");
+    // `of` is short for `off` more likely than a slip for `on`.
+    let p = problems(&GUEST.replace("  </devices>", "    <memballoon model='virtio' autodeflate='of'/>\n  </devices>"));
+    assert_eq!((p.len(), p[0].suggestion.as_deref()), (1, Some("'off'")), "{p:?}");
+    // Values given as text, and the root element.
+    let p = problems(&GUEST.replace("<type arch='x86_64'>hvm</type>", "<type arch='x86_64'>HVM</type>"));
+    assert_eq!((p.len(), p[0].suggestion.as_deref()), (1, Some("'hvm'")), "{p:?}");
+    let p = problems(&GUEST.replace("<domain type='kvm'>", "<domian type='kvm'>").replace("</domain>", "</domian>"));
+    assert_eq!((p.len(), p[0].suggestion.as_deref()), (1, Some("<domain>")), "{p:?}");
+}
+
+#[test]
+fn a_slip_in_a_namespaced_element_is_named_with_its_prefix_or_its_namespace() {
+    let qemu = |body: &str, uri: &str| {
+        GUEST
+            .replace("<domain type='kvm'>", &format!("<domain type='kvm' xmlns:qemu='{uri}'>"))
+            .replace("  </devices>\n", &format!("  </devices>\n  {body}\n"))
+    };
+    const QEMU: &str = "http://libvirt.org/schemas/domain/qemu/1.0";
+    let p = problems(&qemu("<qemu:comandline><qemu:arg value='-s'/></qemu:comandline>", QEMU));
+    assert_eq!(p[0].suggestion.as_deref(), Some("<qemu:commandline>"), "{p:?}");
+    let p = problems(&qemu("<qemu:commandline><qemu:args value='-s'/></qemu:commandline>", QEMU));
+    assert_eq!((p.len(), p[0].suggestion.as_deref()), (1, Some("<qemu:arg>")), "{p:?}");
+    // The right name in another namespace: which one the schema means is said.
+    let p = problems(&qemu(
+        "<qemu:commandline><qemu:arg value='-s'/></qemu:commandline>",
+        "http://libvirt.org/schemas/domain/qemu/1.1",
+    ));
+    assert_eq!(p[0].suggestion.as_deref(), Some(&*format!("<commandline> in namespace '{QEMU}'")), "{p:?}");
 }
 
 #[test]
@@ -94,6 +129,12 @@ fn strict_reading_says_what_may_stand_in_place_of_unknown_content() {
     let err = Document::<Device>::parse_device(disk, ReadOptions::strict()).unwrap_err();
     assert_eq!(err.path, "/disk/readonyl", "{err}");
     assert!(err.to_string().ends_with("did you mean <readonly>?"), "{err}");
+    // Text where only elements may stand: the reader's path names the text, the schema's
+    // its element; it is one place.
+    let vcpus = GUEST.replace("  <os>", "  <vcpus>2</vcpus>\n  <os>");
+    let err = Document::<Domain>::parse_with(&vcpus, ReadOptions::strict()).unwrap_err();
+    assert_eq!(err.path, "/domain/vcpus/text()", "{err}");
+    assert!(err.to_string().ends_with("expected no text here"), "{err}");
     // Kept, not refused, when reading leniently.
     assert!(Document::<Domain>::parse(&text).is_ok());
 }

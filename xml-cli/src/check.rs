@@ -146,7 +146,7 @@ fn write_text(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report,
 }
 
 /// One JSON object per file in an array: `file`, `valid`, `schema`, `problems` (each with
-/// `path`, `line`, `column`, `found`, `expected`, `message`), `rules` (with `--rules`: each
+/// `path`, `line`, `column`, `found`, `expected`, `suggestion`, `message`), `rules` (with `--rules`: each
 /// with `path`, `line`, `column`, `message` and `source`, the file of libvirt's code that holds
 /// the rule), or `error` for unreadable files.
 fn write_json(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report, String>]) -> std::io::Result<()> {
@@ -165,6 +165,7 @@ fn write_json(out: &mut impl Write, files: &[PathBuf], results: &[Result<Report,
                     "column": p.column,
                     "found": p.found,
                     "expected": p.expected,
+                    "suggestion": p.suggestion,
                     "message": p.message(),
                 })).collect::<Vec<_>>(),
                 "rules": report.rules.iter().map(|p| json!({

@@ -86,7 +86,12 @@ fn json_output_names_every_problem() {
     assert_eq!((p["line"].as_u64(), p["column"].as_u64()), (Some(1), Some(9)));
     assert_eq!(p["found"], "'qemuu' for attribute 'type'");
     assert!(p["expected"].as_str().unwrap().contains("'kvm'"), "{p}");
+    // The guess is a field of its own, for tools; the message ends with it.
+    assert_eq!(p["suggestion"], "'qemu'", "{p}");
+    assert!(!p["expected"].as_str().unwrap().contains("did you mean"), "{p}");
+    assert!(p["message"].as_str().unwrap().ends_with("; did you mean 'qemu'?"), "{p}");
     assert_eq!(items[2]["valid"], false);
+    assert_eq!(items[2]["problems"][0]["suggestion"], serde_json::Value::Null);
     assert_eq!(items[2]["problems"][0]["expected"], "well-formed XML");
 }
 

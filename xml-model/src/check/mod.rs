@@ -193,14 +193,16 @@ impl Checker {
         if candidates.is_empty() {
             let walk = Walk::new(&mut self.engine);
             let known = grammar.starts.iter().filter(|s| wanted(s));
-            let roots: Vec<String> = known.flat_map(|s| s.roots).map(|r| format!("<{r}>")).collect();
+            let roots: Vec<&str> = known.flat_map(|s| s.roots.iter().copied()).collect();
             let problem = walk.problem(
                 root,
                 String::new(),
                 format!("root element <{}>", qualified(root)),
-                format!("one of {}", roots.join(", ")),
+                format!("one of <{}>", roots.join(">, <")),
             );
-            return Report { problems: vec![problem], ..Report::default() };
+            let suggestion =
+                suggest::nearest(qualified(root), roots.iter().copied()).map(|i| format!("<{}>", roots[i]));
+            return Report { problems: vec![Problem { suggestion, ..problem }], ..Report::default() };
         }
         let mut first: Option<Report> = None;
         for start in candidates {
@@ -257,6 +259,7 @@ fn libvirt_rules(text: &str, limits: crate::limits::Limits, report: &mut Report)
                 found: e.kind.to_string(),
                 expected: "a domain the typed model reads, as it reads every valid one (a bug: please report it)"
                     .to_owned(),
+                suggestion: None,
             }),
         }
     }
@@ -317,9 +320,15 @@ pub(crate) fn in_schema_terms(
         return error;
     }
     let report = if device { device_report(doc) } else { document_report(doc) };
-    let same_place = report.and_then(|r| r.problems.into_iter().find(|p| p.path == error.path));
+    // The reader names text by a step of its own (`/domain/vcpus/text()`); the checker by
+    // its element.
+    let path = error.path.strip_suffix("/text()").unwrap_or(&error.path).to_owned();
+    let same_place = report.and_then(|r| r.problems.into_iter().find(|p| p.path == path));
     if let (Some(p), crate::ErrorKind::Unknown { expected, .. }) = (same_place, &mut error.kind) {
-        *expected = p.expected;
+        *expected = match p.suggestion {
+            Some(near) => format!("{}; did you mean {near}?", p.expected),
+            None => p.expected,
+        };
     }
     error
 }
@@ -385,23 +394,49 @@ struct Expected {
 impl Expected {
     const NEAREST_KEPT: usize = 1024;
 
-    /// `said`, with the name `found` is a slip for when there is one.
-    fn for_found(&mut self, found: &str, open: &str, close: &str) -> String {
-        let near = match self.nearest.get(found) {
+    /// The name `found` (as written, with its prefix; in namespace `found_ns`) is a slip
+    /// for, as it would be written there: `<disk>`, `'file'`, `<qemu:commandline>`.
+    fn suggestion(&mut self, found: &str, found_ns: &str, open: &str, close: &str) -> Option<String> {
+        let (prefix, local) = found.split_once(':').unwrap_or(("", found));
+        let key: Box<str> = format!("{found_ns} {found}").into();
+        let near = match self.nearest.get(&key) {
             Some(near) => *near,
             None => {
-                let near = suggest::nearest(found, self.names.iter().map(String::as_str))
-                    .and_then(|n| self.names.iter().position(|m| m == n));
+                let near = suggest::nearest(local, self.names.iter().map(|n| without_namespace(n).1)).map(|i| {
+                    // Of one name in several namespaces (`commandline` in qemu's, xen's,
+                    // bhyve's), the one whose namespace is most like the one written.
+                    let alike = |n: &str| common_prefix(without_namespace(n).0.unwrap_or(""), found_ns);
+                    let same = |n: &&String| without_namespace(n).1 == without_namespace(&self.names[i]).1;
+                    let best = self.names.iter().filter(same).max_by_key(|n| alike(n));
+                    best.and_then(|b| self.names.iter().position(|n| n == b)).unwrap_or(i)
+                });
                 if self.nearest.len() < Self::NEAREST_KEPT {
-                    self.nearest.insert(found.into(), near);
+                    self.nearest.insert(key, near);
                 }
                 near
             }
         };
-        match near {
-            Some(i) => format!("{}; did you mean {open}{}{close}?", self.said, self.names[i]),
-            None => self.said.clone(),
-        }
+        let (ns, name) = without_namespace(&self.names[near?]);
+        Some(match (ns, prefix) {
+            // The name as written, in another namespace than the schema's: say which.
+            (Some(ns), _) if name == local => format!("{open}{name}{close} in namespace '{ns}'"),
+            (Some(_), prefix) if !prefix.is_empty() => format!("{open}{prefix}:{name}{close}"),
+            _ => format!("{open}{name}{close}"),
+        })
+    }
+}
+
+/// How many bytes `a` and `b` begin with alike.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
+/// A name as the grammar writes it (`{http://libvirt.org/schemas/domain/qemu/1.0}arg`):
+/// its namespace, if any, and its local name.
+fn without_namespace(name: &str) -> (Option<&str>, &str) {
+    match name.strip_prefix('{').and_then(|rest| rest.split_once('}')) {
+        Some((ns, local)) => (Some(ns), local),
+        None => (None, name),
     }
 }
 
@@ -411,9 +446,15 @@ impl<'e> Walk<'e> {
     }
 
     /// [`Walk::expected_elements`] or [`Walk::expected_attributes`], computed once per
-    /// pattern and parent; with the name nearest to `found` among them when `found` looks
-    /// like a slip of the keys (`<disc>`: did you mean `<disk>`?).
-    fn expected(&mut self, leaf: Leaf, p: PatternId, parent: Option<Node<'_>>, found: &str) -> String {
+    /// pattern and parent; and the name among them `found` looks like a slip of the keys for
+    /// (`<disc>`: did you mean `<disk>`?).
+    fn expected(
+        &mut self,
+        leaf: Leaf,
+        p: PatternId,
+        parent: Option<Node<'_>>,
+        (found, found_ns): (&str, &str),
+    ) -> (String, Option<String>) {
         let key = (leaf, p, parent.map_or(usize::MAX, |n| n.range().start));
         if !self.expected.contains_key(&key) {
             let (said, names) = match leaf {
@@ -426,13 +467,14 @@ impl<'e> Walk<'e> {
             Leaf::Element => ("<", ">"),
             Leaf::Attribute => ("'", "'"),
         };
-        self.expected.get_mut(&key).expect("inserted above").for_found(found, open, close)
+        let expected = self.expected.get_mut(&key).expect("inserted above");
+        (expected.said.clone(), expected.suggestion(found, found_ns, open, close))
     }
 
     fn problem(&self, node: Node<'_>, path: String, found: String, expected: String) -> Problem {
         let pos = node.document().text_pos_at(node.range().start);
         let path = if path.is_empty() && node.is_element() { crate::read::node_path(node) } else { path };
-        Problem { path, line: pos.row, column: pos.col, found, expected }
+        Problem { path, line: pos.row, column: pos.col, found, expected, suggestion: None }
     }
 
     /// Checks `node` against `p`; returns what may follow it. A problem is reported and
@@ -486,9 +528,10 @@ impl<'e> Walk<'e> {
         let q = e.qname(ns, node.tag_name().name());
         let opened = e.start_tag_open(p, q);
         if opened == NOT_ALLOWED {
-            let expected = self.expected(Leaf::Element, p, node.parent_element(), qualified(node));
+            let found = (qualified(node), node.tag_name().namespace().unwrap_or(""));
+            let (expected, suggestion) = self.expected(Leaf::Element, p, node.parent_element(), found);
             let problem = self.problem(node, String::new(), format!("element <{}>", qualified(node)), expected);
-            self.problems.push(problem);
+            self.problems.push(Problem { suggestion, ..problem });
             return Err(None);
         }
         let problems = self.problems.len();
@@ -506,14 +549,15 @@ impl<'e> Walk<'e> {
             let name = &node.document().input_text()[attr.range_qname()];
             let path = format!("{}/@{name}", crate::read::node_path(node));
             let pos = node.document().text_pos_at(attr.range().start);
-            let (found, expected) = if lenient == NOT_ALLOWED {
-                (format!("attribute '{name}'"), self.expected(Leaf::Attribute, cur, None, name))
+            let (found, (expected, suggestion)) = if lenient == NOT_ALLOWED {
+                let found = (name, attr.namespace().unwrap_or(""));
+                (format!("attribute '{name}'"), self.expected(Leaf::Attribute, cur, None, found))
             } else {
                 let values = self.attribute_values(cur, aq, attr.value());
                 cur = lenient;
                 (format!("'{}' for attribute '{name}'", attr.value()), values)
             };
-            self.problems.push(Problem { path, line: pos.row, column: pos.col, found, expected });
+            self.problems.push(Problem { path, line: pos.row, column: pos.col, found, expected, suggestion });
         }
         let e = &mut *self.engine;
         let closed = e.start_tag_close(cur);
@@ -584,11 +628,18 @@ impl<'e> Walk<'e> {
             return next;
         }
         let ws = is_whitespace(text);
-        let expected = self.text_values(p);
+        let values = self.values_at(p);
+        let suggestion = if ws { None } else { value_suggestion(&values, text) };
+        let expected = if values.iter().all(|v| v == "nothing") {
+            // Not "nothing": elements may well stand here.
+            if values.is_empty() { "only elements here" } else { "no text here" }.to_owned()
+        } else {
+            describe_values(values)
+        };
         let owner = if at.is_element() { at } else { at.parent_element().unwrap_or(at) };
         let found = if ws { "no text".to_owned() } else { format!("text '{}'", text.trim()) };
         let problem = self.problem(at, crate::read::node_path(owner), found, expected);
-        self.problems.push(problem);
+        self.problems.push(Problem { suggestion, ..problem });
         let s = self.engine.string(text);
         match self.engine.text_lenient(p, s) {
             NOT_ALLOWED => p,
@@ -696,7 +747,7 @@ impl<'e> Walk<'e> {
 
     /// The values attribute `q` may take where `p` stands, with the one nearest to `found`
     /// when it looks like a slip of the keys.
-    fn attribute_values(&self, p: PatternId, q: derivative::QName, found: &str) -> String {
+    fn attribute_values(&self, p: PatternId, q: derivative::QName, found: &str) -> (String, Option<String>) {
         let mut contents = Vec::new();
         let mut seen = FxHashSet::default();
         self.front(p, &mut seen, &mut |e, pat| {
@@ -710,23 +761,8 @@ impl<'e> Walk<'e> {
         for c in contents {
             self.values(c, &mut values);
         }
-        // The values themselves are the ones quoted; a datatype is described in words.
-        let literal: Vec<String> =
-            values.iter().filter_map(|v| v.strip_prefix('\'')?.strip_suffix('\'')).map(str::to_owned).collect();
-        let said = describe_values(values);
-        match suggest::nearest(found, literal.iter().map(String::as_str)) {
-            Some(near) => format!("{said}; did you mean '{near}'?"),
-            None => said,
-        }
-    }
-
-    /// The values text may take where `p` stands.
-    fn text_values(&self, p: PatternId) -> String {
-        let values = self.values_at(p);
-        if values.is_empty() {
-            return "only elements here".to_owned();
-        }
-        describe_values(values)
+        let suggestion = value_suggestion(&values, found);
+        (describe_values(values), suggestion)
     }
 
     fn values_at(&self, p: PatternId) -> Vec<String> {
@@ -831,6 +867,14 @@ fn list(mut items: Vec<String>, none: &str) -> String {
     } else {
         format!("{} or {last}", items.join(", "))
     }
+}
+
+/// The value among `values` (as described: quoted values, datatypes in words) that `found`
+/// looks like a slip of the keys for, quoted.
+fn value_suggestion(values: &[String], found: &str) -> Option<String> {
+    // The values themselves are the ones quoted; a datatype is described in words.
+    let literal: Vec<&str> = values.iter().filter_map(|v| v.strip_prefix('\'')?.strip_suffix('\'')).collect();
+    suggest::nearest(found.trim(), literal.iter().copied()).map(|i| format!("'{}'", literal[i]))
 }
 
 fn describe_values(mut values: Vec<String>) -> String {

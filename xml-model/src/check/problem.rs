@@ -17,16 +17,24 @@ pub struct Problem {
     pub found: String,
     /// What the schema allows there (element names, attribute names, values or a datatype).
     pub expected: String,
+    /// What of that the one found looks like a slip of the keys for, as it would be written
+    /// there (`<disk>` for `<disc>`, `'virtio'` for `'virtoi'`): the message ends "did you
+    /// mean `<disk>`?".
+    pub suggestion: Option<String>,
 }
 
 impl Problem {
     /// The message without the position: `/domain/os: found the end of <os>; expected <type>`.
     pub fn message(&self) -> String {
-        if self.path.is_empty() {
+        let mut message = if self.path.is_empty() {
             format!("found {}; expected {}", self.found, self.expected)
         } else {
             format!("{}: found {}; expected {}", self.path, self.found, self.expected)
+        };
+        if let Some(near) = &self.suggestion {
+            message.push_str(&format!("; did you mean {near}?"));
         }
+        message
     }
 }
 
@@ -53,7 +61,8 @@ pub struct Report {
 impl Report {
     /// A document that could not be read as XML: one problem at `line:column`, no path.
     pub(crate) fn unreadable(line: u32, column: u32, found: String, expected: &str) -> Report {
-        let problem = Problem { path: String::new(), line, column, found, expected: expected.to_owned() };
+        let problem =
+            Problem { path: String::new(), line, column, found, expected: expected.to_owned(), suggestion: None };
         Report { problems: vec![problem], ..Report::default() }
     }
 

@@ -6,29 +6,41 @@
 /// comparing grows with its length.
 const LONGEST: usize = 64;
 
-/// The candidate nearest to `found` when at most a third of its characters (at least one)
-/// differ, letter case aside; the first of the nearest, in the candidates' order.
-pub(crate) fn nearest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+/// Which candidate `found` is a slip of the keys for, letter case aside: one that differs
+/// in at most a third of its characters (one of three or more), or that `found` begins (`of`
+/// for `off`, `lvm` for `lvm2`). Of several, the fewest edits wins, then one `found` begins,
+/// then the first. Two letters that differ in one (`cd`, `hd`) are no slip: half is changed.
+pub(crate) fn nearest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<usize> {
     let found: Vec<char> = found.chars().flat_map(char::to_lowercase).collect();
     if found.is_empty() || found.len() > LONGEST {
         return None;
     }
-    let mut best: Option<(usize, &str)> = None;
+    // (edits, not begun by `found`, index): the smallest wins.
+    let mut best: Option<(usize, bool, usize)> = None;
     let mut lower = Vec::new();
-    for c in candidates {
+    for (i, c) in candidates.into_iter().enumerate() {
         lower.clear();
         lower.extend(c.chars().flat_map(char::to_lowercase));
-        let allowed = (found.len().min(lower.len()) / 3).max(1);
+        if lower.len() > LONGEST {
+            continue;
+        }
+        let begun = found.len() >= 2 && lower.len() > found.len() && lower.starts_with(&found);
+        let shorter = found.len().min(lower.len());
+        let allowed = match (begun, shorter) {
+            (true, _) => (lower.len() / 3).max(1),
+            (false, 0..=2) => 0,
+            (false, n) => n / 3,
+        };
         // Lengths further apart than that take more edits: no table needed.
-        if lower.len() > LONGEST || lower.len().abs_diff(found.len()) > allowed {
+        if lower.len().abs_diff(found.len()) > allowed {
             continue;
         }
         let d = distance(&found, &lower);
-        if d <= allowed && !best.is_some_and(|(b, _)| d >= b) {
-            best = Some((d, c));
+        if d <= allowed && best.map_or(true, |b| (d, !begun, i) < b) {
+            best = Some((d, !begun, i));
         }
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, _, i)| i)
 }
 
 /// Edits (insert, delete, replace, swap of two neighbours) that turn `a` into `b`, both at
@@ -64,18 +76,27 @@ mod tests {
     #[test]
     fn slips_of_the_keys_are_found_and_other_names_are_not() {
         let devices = ["audio", "disk", "filesystem", "hostdev", "interface", "memballoon"];
-        assert_eq!(nearest("disc", devices), Some("disk"));
-        assert_eq!(nearest("hsotdev", devices), Some("hostdev"));
-        assert_eq!(nearest("Interface", devices), Some("interface"));
-        assert_eq!(nearest("filesystems", devices), Some("filesystem"));
-        assert_eq!(nearest("graphics", devices), None);
-        assert_eq!(nearest("", devices), None);
-        assert_eq!(nearest(&"d".repeat(1000), devices), None);
-        assert_eq!(nearest("fiel", ["file", "startupPolicy"]), Some("file"));
-        // The nearest wins over one also near enough; of equals, the first.
-        assert_eq!(nearest("disks", ["dis", "disk"]), Some("disk"));
-        assert_eq!(nearest("vdx", ["vda", "vdb"]), Some("vda"));
-        assert_eq!(nearest("currentmemory", ["memory", "currentMemory"]), Some("currentMemory"));
+        let near = |found: &str, candidates: &[&'static str]| {
+            nearest(found, candidates.iter().copied()).map(|i| candidates[i])
+        };
+        assert_eq!(near("disc", &devices), Some("disk"));
+        assert_eq!(near("hsotdev", &devices), Some("hostdev"));
+        assert_eq!(near("Interface", &devices), Some("interface"));
+        assert_eq!(near("filesystems", &devices), Some("filesystem"));
+        assert_eq!(near("graphics", &devices), None);
+        assert_eq!(near("", &devices), None);
+        assert_eq!(near(&"d".repeat(1000), &devices), None);
+        assert_eq!(near("fiel", &["file", "startupPolicy"]), Some("file"));
+        assert_eq!(near("currentmemory", &["memory", "currentMemory"]), Some("currentMemory"));
+        // The fewest edits win; of equals, one `found` begins, then the first.
+        assert_eq!(near("disks", &["dis", "disk"]), Some("disk"));
+        assert_eq!(near("of", &["on", "off"]), Some("off"));
+        assert_eq!(near("lvm", &["logical", "lvm2"]), Some("lvm2"));
+        assert_eq!(near("vdx", &["vda", "vdb"]), Some("vda"));
+        // One letter of two is half of it: no guess.
+        assert_eq!(near("cd", &["hd", "fd", "cdrom", "network"]), None);
+        assert_eq!(near("vd", &["sd", "virtio"]), None);
+        assert_eq!(near("NFS", &["fs", "netfs", "dir"]), None);
     }
 
     #[test]
