@@ -95,6 +95,9 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::MissingElement { name } => write!(f, "missing required element <{name}>"),
             ErrorKind::MissingText => write!(f, "missing required text content"),
+            ErrorKind::InvalidValue { value, expected } if value.trim() != value && !value.trim().is_empty() => {
+                write!(f, "invalid value '{}': expected {expected}, with no blanks around it", quote(value))
+            }
             ErrorKind::InvalidValue { value, expected } => {
                 write!(f, "invalid value '{}': expected {expected}", quote(value))
             }
