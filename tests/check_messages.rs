@@ -390,3 +390,18 @@ fn a_start_tag_seen_before_is_judged_again_where_it_stands() {
         assert_eq!(warm.check_str(GUEST).problems, vec![]);
     }
 }
+
+#[test]
+fn a_root_of_two_kinds_is_reported_as_the_one_it_is_closest_to() {
+    // `<interface>` is a host interface document and a guest's NIC (a device file): one typo
+    // in a NIC is reported as one problem of a NIC, not as four of a host interface.
+    let nic = "<interface type='bridg'>\n  <source bridge='br0'/>\n  <model type='virtio'/>\n</interface>\n";
+    let report = check_str(nic);
+    assert_eq!(report.schema, Some("device"), "{report:?}");
+    assert_eq!(report.problems.len(), 1, "{report:?}");
+    assert_eq!(report.problems[0].suggestion.as_deref(), Some("'bridge'"));
+    // And a host interface with a typo as a host interface.
+    let host = "<interface type='ethernt' name='eth0'>\n  <start mode='onboot'/>\n</interface>\n";
+    let report = check_str(host);
+    assert_eq!(report.schema, Some("interface"), "{report:?}");
+}

@@ -204,7 +204,9 @@ impl Checker {
                 suggest::nearest(qualified(root), roots.iter().copied()).map(|i| format!("<{}>", roots[i]));
             return Report { problems: vec![Problem { suggestion, ..problem }], ..Report::default() };
         }
-        let mut first: Option<Report> = None;
+        // Of invalid readings, the one with the fewest problems: a guest's `<interface>`
+        // file with one typo is not reported as a host interface with four.
+        let mut closest: Option<Report> = None;
         for start in candidates {
             let mut walk = Walk::new(&mut self.engine);
             let rest = walk.element(start.pattern, root);
@@ -215,9 +217,11 @@ impl Checker {
             if report.is_valid() {
                 return report;
             }
-            first.get_or_insert(report);
+            if closest.as_ref().map_or(true, |c| report.problems.len() < c.problems.len()) {
+                closest = Some(report);
+            }
         }
-        first.expect("a candidate was checked")
+        closest.expect("a candidate was checked")
     }
 }
 
