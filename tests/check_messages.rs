@@ -405,3 +405,20 @@ fn a_root_of_two_kinds_is_reported_as_the_one_it_is_closest_to() {
     let report = check_str(host);
     assert_eq!(report.schema, Some("interface"), "{report:?}");
 }
+
+#[test]
+fn an_element_out_of_place_is_told_where_it_goes() {
+    let misplaced = GUEST
+        .replace("  <os>", "  <boot dev='hd'/>\n  <os>")
+        .replace("  <devices>", "  <disk type='file' device='disk'>\n    <target dev='vdc'/>\n  </disk>\n  <devices>");
+    let p = problems(&misplaced);
+    let said: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert_eq!(p.len(), 2, "{said:#?}");
+    assert_eq!(p[0].suggestion.as_deref(), Some("<boot> inside <os>"));
+    assert!(p[0].message().ends_with("; did you mean <boot> inside <os>?"), "{}", p[0]);
+    assert_eq!(p[1].suggestion.as_deref(), Some("<disk> inside <devices>"));
+    // Where it may stand in many places, none is guessed.
+    let p =
+        problems(&GUEST.replace("  </devices>", "    <address type='pci' domain='0' bus='0' slot='3'/>\n  </devices>"));
+    assert_eq!((p.len(), p[0].suggestion.as_deref()), (1, None), "{p:?}");
+}

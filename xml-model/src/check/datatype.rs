@@ -72,7 +72,8 @@ pub(crate) fn describe(dt: &Datatype) -> String {
             for p in dt.patterns {
                 out.push_str(&format!(" matching '{}'", crate::error::quote(p)));
             }
-            if let Some(define) = dt.define.filter(|_| !dt.patterns.is_empty()) {
+            // Not when the define is only the datatype's own name (`unsignedLong`).
+            if let Some(define) = dt.define.filter(|d| !dt.patterns.is_empty() && *d != name) {
                 out.push_str(&format!(" (the schema's '{define}')"));
             }
         }

@@ -54,6 +54,9 @@ pub(crate) struct Engine {
     empty_texts: Vec<PatternId>,
     /// Past this many patterns or strings, [`Engine::trim`] starts afresh.
     limit: usize,
+    /// Where each element may stand, by document kind (its start pattern): made the first
+    /// time an element is out of place, kept across documents.
+    parents: Map<PatternId, Arc<super::parents::Parents>>,
 }
 
 /// What a pattern leads to after a text seen before, remembered by the text itself: a whole
@@ -210,6 +213,7 @@ impl Engine {
             texts: TextMemo::default(),
             empty_texts: Vec::new(),
             limit: ARENA_LIMIT,
+            parents: Map::default(),
         };
         e.reset();
         e
@@ -277,6 +281,13 @@ impl Engine {
     #[cfg(all(test, feature = "domain"))]
     pub(crate) fn set_limit(&mut self, limit: usize) {
         self.limit = limit;
+    }
+
+    /// The elements each element may be a child of, in the document kind that starts at
+    /// `start`.
+    pub(crate) fn parents(&mut self, start: PatternId) -> Arc<super::parents::Parents> {
+        let grammar = self.grammar;
+        self.parents.entry(start).or_insert_with(|| Arc::new(super::parents::index(grammar, start))).clone()
     }
 
     pub(crate) fn grammar(&self) -> &'static Grammar {

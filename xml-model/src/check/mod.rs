@@ -20,6 +20,7 @@
 mod datatype;
 mod derivative;
 pub mod grammar;
+mod parents;
 mod problem;
 mod stream;
 mod suggest;
@@ -191,7 +192,7 @@ impl Checker {
         let grammar = self.engine.grammar();
         let candidates: Vec<&'static Start> = starts_for(grammar, root).filter(|s| wanted(s)).collect();
         if candidates.is_empty() {
-            let walk = Walk::new(&mut self.engine);
+            let walk = Walk::new(&mut self.engine, NOT_ALLOWED);
             let known = grammar.starts.iter().filter(|s| wanted(s));
             let roots: Vec<&str> = known.flat_map(|s| s.roots.iter().copied()).collect();
             let problem = walk.problem(
@@ -208,7 +209,7 @@ impl Checker {
         // file with one typo is not reported as a host interface with four.
         let mut closest: Option<Report> = None;
         for start in candidates {
-            let mut walk = Walk::new(&mut self.engine);
+            let mut walk = Walk::new(&mut self.engine, start.pattern);
             let rest = walk.element(start.pattern, root);
             debug_assert!(walk.engine.nullable(rest) || !walk.problems.is_empty() || rest == NOT_ALLOWED);
             let report = Report { schema: Some(start.schema), problems: walk.problems, ..Report::default() };
@@ -392,6 +393,8 @@ pub const MAX_DEPTH: u32 = 257;
 /// One document's walk: the engine, the problems found so far, the current element's depth.
 struct Walk<'e> {
     engine: &'e mut Engine,
+    /// Where the document kind's grammar starts ([`NOT_ALLOWED`] before one is chosen).
+    start: PatternId,
     problems: Vec<Problem>,
     depth: u32,
     /// What was expected where an unknown element or attribute stood, by pattern (and
@@ -460,8 +463,8 @@ fn without_namespace(name: &str) -> (Option<&str>, &str) {
 }
 
 impl<'e> Walk<'e> {
-    fn new(engine: &'e mut Engine) -> Self {
-        Walk { engine, problems: Vec::new(), depth: 0, expected: FxHashMap::default() }
+    fn new(engine: &'e mut Engine, start: PatternId) -> Self {
+        Walk { engine, start, problems: Vec::new(), depth: 0, expected: FxHashMap::default() }
     }
 
     /// [`Walk::expected_elements`] or [`Walk::expected_attributes`], computed once per
@@ -488,6 +491,39 @@ impl<'e> Walk<'e> {
         };
         let expected = self.expected.get_mut(&key).expect("inserted above");
         (expected.said.clone(), expected.suggestion(found, found_ns, open, close))
+    }
+
+    /// For an element where it may not stand but the document kind has elsewhere, where it
+    /// goes: `<disk> inside <devices>`. The places nearest first: an element that may stand
+    /// here (`<devices>` for a `<disk>` under `<domain>`), then one beside this one; at most
+    /// three (more tell little).
+    fn where_it_goes(&mut self, node: Node<'_>) -> Option<String> {
+        if self.start == NOT_ALLOWED {
+            return None;
+        }
+        let key = |n: Node<'_>| match n.tag_name().namespace() {
+            Some(ns) if !ns.is_empty() => format!("{{{ns}}}{}", n.tag_name().name()),
+            _ => n.tag_name().name().to_owned(),
+        };
+        let parents = self.engine.parents(self.start);
+        let here = node.parent_element().map(key);
+        let above = node.parent_element().and_then(|p| p.parent_element()).map(key);
+        let all: Vec<&String> = parents.get(&key(node))?.iter().filter(|p| Some(*p) != here.as_ref()).collect();
+        let within = |outer: &Option<String>| -> Vec<&String> {
+            let Some(outer) = outer else { return Vec::new() };
+            all.iter().copied().filter(|p| parents.get(*p).is_some_and(|of| of.contains(outer))).collect()
+        };
+        let nearest = [within(&here), within(&above), all.clone()].into_iter().find(|level| !level.is_empty())?;
+        let places: Vec<&str> = nearest.iter().map(|p| without_namespace(p).1).collect();
+        if places.len() > 3 {
+            return None;
+        }
+        let list = match places.split_last() {
+            Some((only, [])) => format!("<{only}>"),
+            Some((last_place, rest)) => format!("<{}> or <{last_place}>", rest.join(">, <")),
+            None => return None,
+        };
+        Some(format!("<{}> inside {list}", qualified(node)))
     }
 
     fn problem(&self, node: Node<'_>, path: String, found: String, expected: String) -> Problem {
@@ -549,6 +585,7 @@ impl<'e> Walk<'e> {
         if opened == NOT_ALLOWED {
             let found = (qualified(node), node.tag_name().namespace().unwrap_or(""));
             let (expected, suggestion) = self.expected(Leaf::Element, p, node.parent_element(), found);
+            let suggestion = suggestion.or_else(|| self.where_it_goes(node));
             let problem = self.problem(node, String::new(), format!("element <{}>", qualified(node)), expected);
             self.problems.push(Problem { suggestion, ..problem });
             return Err(None);
