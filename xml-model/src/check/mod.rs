@@ -301,10 +301,7 @@ fn with_thread_checker<R>(f: impl FnOnce(&mut Checker) -> R) -> R {
 /// reports here is only what the types do not carry (order, patterns, ranges, attributes
 /// that go together).
 pub(crate) fn strict_reading(doc: &crate::read::Tree<'_>) -> crate::Result<()> {
-    match document_report(doc) {
-        Some(report) => first_problem(report),
-        None => Ok(()),
-    }
+    document_report(doc).map_or(Ok(()), first_problem)
 }
 
 /// The problems of a document whose root element libvirt's schemas know as a document
@@ -356,10 +353,7 @@ pub(crate) fn in_schema_terms(
 /// Strict reading of a device document: its first problem as a device.
 #[cfg(feature = "domain")]
 pub(crate) fn strict_device_reading(doc: &crate::read::Tree<'_>) -> crate::Result<()> {
-    match device_report(doc) {
-        Some(report) => first_problem(report),
-        None => Ok(()),
-    }
+    device_report(doc).map_or(Ok(()), first_problem)
 }
 
 /// The problems of a device document, with the checker kept for this thread.
