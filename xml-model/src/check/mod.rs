@@ -507,7 +507,7 @@ impl<'e> Walk<'e> {
             let Some(outer) = outer else { return Vec::new() };
             all.iter().copied().filter(|p| parents.get(*p).is_some_and(|of| of.contains(outer))).collect()
         };
-        let nearest = [within(&here), within(&above), all.clone()].into_iter().find(|level| !level.is_empty())?;
+        let nearest = [within(&here), within(&above)].into_iter().find(|level| !level.is_empty()).unwrap_or(all);
         let places: Vec<&str> = nearest.iter().map(|p| without_namespace(p).1).collect();
         if places.len() > 3 {
             return None;

@@ -17,9 +17,11 @@ pub struct Problem {
     pub found: String,
     /// What the schema allows there (element names, attribute names, values or a datatype).
     pub expected: String,
-    /// What of that the one found looks like a slip of the keys for, as it would be written
-    /// there (`<disk>` for `<disc>`, `'virtio'` for `'virtoi'`): the message ends "did you
-    /// mean `<disk>`?".
+    /// A guess at what was meant, as prose to follow "did you mean" (the message ends so):
+    /// the allowed name or value the one found looks like a slip of the keys for (`<disk>`
+    /// for `<disc>`, `'virtio'` for `'virtoi'`, `<commandline> in namespace '...'` for a
+    /// name in another namespace), or where an element out of place goes (`<disk> inside
+    /// <devices>`).
     pub suggestion: Option<String>,
 }
 
